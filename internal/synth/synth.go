@@ -127,7 +127,6 @@ func Generate(cfg Config, emit func(ci gopacket.CaptureInfo, data []byte) error)
 			g.spawn(f)
 			last = -1
 		}
-		g.advanceClock()
 		caplen := size
 		if cfg.SnapLen > 0 && caplen > cfg.SnapLen {
 			caplen = cfg.SnapLen
@@ -145,6 +144,7 @@ func Generate(cfg Config, emit func(ci gopacket.CaptureInfo, data []byte) error)
 			}
 			return fmt.Errorf("synth: packet %d: %w", n+1, err)
 		}
+		g.advanceClock()
 	}
 	return nil
 }

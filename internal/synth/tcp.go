@@ -30,7 +30,7 @@ func (g *gen) spawnTCP(f *flow) {
 		f.s.port = 80
 		f.http = true
 	default:
-		f.s.port = [...]uint16{22, 8080, 5432, 6379, 993}[r.intn(5)]
+		f.s.port = [...]uint16{22, 8443, 5432, 6379, 993}[r.intn(5)]
 	}
 	f.c.seq = uint32(r.next())
 	f.s.seq = uint32(r.next())
