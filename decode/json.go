@@ -1,0 +1,965 @@
+package decode
+
+import (
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/netip"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+)
+
+// JSONOptions tunes a JSONWriter. A nil *JSONOptions means the defaults.
+type JSONOptions struct {
+	// Data adds a "data" key holding the captured bytes in hex.
+	Data bool
+}
+
+// JSONWriter writes one JSON object per packet, one per line (JSON Lines),
+// for tools such as jq. A line looks like:
+//
+//	{"ts":"2024-01-01T00:00:00.000001000Z","caplen":74,"len":74,"iface":0,
+//	 "src":"10.0.0.1","dst":"10.0.0.2","proto":"tcp","sport":43210,"dport":80,
+//	 "layers":[{"layer":"ethernet","src":"02:00:00:00:00:01",...},
+//	           {"layer":"ipv4",...},{"layer":"tcp",...},{"layer":"payload","len":0}]}
+//
+// Top-level keys:
+//   - ts: the capture time in UTC, RFC 3339 with nine fraction digits;
+//   - caplen, len, iface: the captured length, wire length and interface
+//     index of gopacket.CaptureInfo;
+//   - src, dst: the addresses of the innermost IPv4 or IPv6 header, when
+//     there is one;
+//   - proto: the protocol carried by that header, by name ("tcp", "udp",
+//     "icmp", "icmp6", "gre", ...), else its number as a string; "arp" for
+//     ARP;
+//   - sport, dport: the TCP or UDP ports, when there are;
+//   - layers: the decoded layers, outermost first; each object has a
+//     "layer" key naming it;
+//   - truncated: true when a header claims more bytes than were captured;
+//   - error: why decoding stopped early, when it did;
+//   - data: the captured bytes in hex, with JSONOptions.Data.
+//
+// Layer names are ethernet, dot1q (one per tag), arp, ipv4, ipv6,
+// ipv6-hopbyhop, ipv6-routing, ipv6-fragment, ipv6-destination, tcp, udp,
+// icmp, icmp6, dns, sll, sll2, loopback, and payload: what follows the last
+// decoded layer, given as {"layer":"payload","len":N}. A layer that fails
+// to decode is reported in the top-level error and counted in the payload.
+//
+// A JSONWriter reuses its layer decoders and buffers, so it is not safe for
+// concurrent use; it allocates little per packet (DNS names and errors).
+type JSONWriter struct {
+	w    io.Writer
+	opts JSONOptions
+	line []byte
+	lay  []byte
+
+	eth   layers.Ethernet
+	dot1q layers.Dot1Q
+	arp   layers.ARP
+	ip4   layers.IPv4
+	ip6   layers.IPv6
+	tcp   layers.TCP
+	udp   layers.UDP
+	icmp4 layers.ICMPv4
+	icmp6 layers.ICMPv6
+	dns   layers.DNS
+	sll   layers.LinuxSLL
+	sll2  layers.LinuxSLL2
+	loop  layers.Loopback
+
+	// Per-packet summary for the top-level keys.
+	src, dst     netip.Addr
+	proto        string
+	protoNum     int
+	sport, dport int
+	ports        bool
+	truncated    bool
+	errLayer     string
+	err          error
+}
+
+// NewJSONWriter returns a JSONWriter that writes to w. Each Write makes one
+// Write call on w, so wrap w in a bufio.Writer for speed; Flush flushes it.
+func NewJSONWriter(w io.Writer, opts *JSONOptions) *JSONWriter {
+	j := &JSONWriter{w: w, line: make([]byte, 0, 1024), lay: make([]byte, 0, 1024)}
+	if opts != nil {
+		j.opts = *opts
+	}
+	return j
+}
+
+// SetTruncated implements gopacket.DecodeFeedback.
+func (j *JSONWriter) SetTruncated() { j.truncated = true }
+
+// Flush flushes the underlying writer if it has a Flush() error method.
+func (j *JSONWriter) Flush() error {
+	if f, ok := j.w.(interface{ Flush() error }); ok {
+		if err := f.Flush(); err != nil {
+			return fmt.Errorf("json: flush: %w", err)
+		}
+	}
+	return nil
+}
+
+// Write writes the line for one packet of link type lt. Bad packet bytes
+// never make it fail: they show in the line's error key. It fails only when
+// the underlying writer does.
+func (j *JSONWriter) Write(ci gopacket.CaptureInfo, data []byte, lt layers.LinkType) error {
+	j.src, j.dst = netip.Addr{}, netip.Addr{}
+	j.proto, j.protoNum, j.ports, j.truncated = "", -1, false, false
+	j.errLayer, j.err = "", nil
+	j.lay = j.lay[:0]
+	j.decode(data, lt)
+
+	b := append(j.line[:0], `{"ts":"`...)
+	b = ci.Timestamp.UTC().AppendFormat(b, "2006-01-02T15:04:05.000000000Z07:00")
+	b = append(b, `","caplen":`...)
+	b = strconv.AppendInt(b, int64(ci.CaptureLength), 10)
+	b = append(b, `,"len":`...)
+	b = strconv.AppendInt(b, int64(ci.Length), 10)
+	b = append(b, `,"iface":`...)
+	b = strconv.AppendInt(b, int64(ci.InterfaceIndex), 10)
+	if j.src.IsValid() {
+		b = appendAddr(b, "src", j.src)
+		b = appendAddr(b, "dst", j.dst)
+	}
+	if j.proto != "" {
+		b = appendStr(b, "proto", j.proto)
+	} else if j.protoNum >= 0 {
+		b = append(b, `,"proto":"`...)
+		b = strconv.AppendInt(b, int64(j.protoNum), 10)
+		b = append(b, '"')
+	}
+	if j.ports {
+		b = appendInt(b, "sport", j.sport)
+		b = appendInt(b, "dport", j.dport)
+	}
+	b = append(b, `,"layers":[`...)
+	b = append(b, j.lay...)
+	b = append(b, ']')
+	if j.truncated {
+		b = append(b, `,"truncated":true`...)
+	}
+	if j.err != nil {
+		b = append(b, `,"error":`...)
+		b = appendJSONString(b, j.errLayer+": "+j.err.Error())
+	}
+	if j.opts.Data {
+		b = append(b, `,"data":"`...)
+		b = hex.AppendEncode(b, data)
+		b = append(b, '"')
+	}
+	b = append(b, "}\n"...)
+	j.line = b
+	if _, err := j.w.Write(b); err != nil {
+		return fmt.Errorf("json: write: %w", err)
+	}
+	return nil
+}
+
+// step names the next header to decode.
+type step uint8
+
+const (
+	stepPayload step = iota
+	stepEthernet
+	stepDot1Q
+	stepARP
+	stepIPv4
+	stepIPv6
+	stepIPv6Ext
+	stepTCP
+	stepUDP
+	stepICMPv4
+	stepICMPv6
+	stepDNS
+	stepSLL
+	stepSLL2
+	stepLoopback
+	stepRawIP
+)
+
+func firstStep(lt layers.LinkType) step {
+	switch lt {
+	case layers.LinkTypeEthernet:
+		return stepEthernet
+	case layers.LinkTypeLinuxSLL:
+		return stepSLL
+	case layers.LinkTypeLinuxSLL2:
+		return stepSLL2
+	case layers.LinkTypeNull, layers.LinkTypeLoop:
+		return stepLoopback
+	case layers.LinkTypeRaw, 12, 14: // DLT_RAW values differ by OS
+		return stepRawIP
+	case layers.LinkTypeIPv4:
+		return stepIPv4
+	case layers.LinkTypeIPv6:
+		return stepIPv6
+	}
+	return stepPayload
+}
+
+func etherStep(t layers.EthernetType) step {
+	switch t {
+	case layers.EthernetTypeIPv4:
+		return stepIPv4
+	case layers.EthernetTypeIPv6:
+		return stepIPv6
+	case layers.EthernetTypeARP:
+		return stepARP
+	case layers.EthernetTypeDot1Q, layers.EthernetTypeQinQ, 0x9100:
+		return stepDot1Q
+	}
+	return stepPayload
+}
+
+// ipStep names the header after an IP header (or extension) with next
+// header value p, and records p as the packet's protocol.
+func (j *JSONWriter) ipStep(p layers.IPProtocol) step {
+	switch p {
+	case layers.IPProtocolIPv6HopByHop, layers.IPProtocolIPv6Routing,
+		layers.IPProtocolIPv6Fragment, layers.IPProtocolIPv6Destination:
+		return stepIPv6Ext
+	}
+	j.protoNum, j.proto = int(p), ipProtoName(p)
+	switch p {
+	case layers.IPProtocolTCP:
+		return stepTCP
+	case layers.IPProtocolUDP:
+		return stepUDP
+	case layers.IPProtocolICMPv4:
+		return stepICMPv4
+	case layers.IPProtocolICMPv6:
+		return stepICMPv6
+	case layers.IPProtocolIPv4:
+		return stepIPv4
+	case layers.IPProtocolIPv6:
+		return stepIPv6
+	}
+	return stepPayload
+}
+
+// maxLayers bounds decoding of crafted packets with endless tags or
+// tunnels.
+const maxLayers = 32
+
+func (j *JSONWriter) decode(data []byte, lt layers.LinkType) {
+	next := firstStep(lt)
+	var extNext layers.IPProtocol
+	fragmented := false
+	for n := 0; next != stepPayload && n < maxLayers; n++ {
+		if len(data) == 0 {
+			break
+		}
+		var err error
+		switch next {
+		case stepEthernet:
+			if err = j.eth.DecodeFromBytes(data, j); err == nil {
+				j.ethernet()
+				next, data = etherStep(j.eth.EthernetType), j.eth.Payload
+				if j.eth.EthernetType < 0x0600 {
+					next = stepPayload
+				}
+			}
+		case stepDot1Q:
+			if err = j.dot1q.DecodeFromBytes(data, j); err == nil {
+				d := &j.dot1q
+				b := append(j.open("dot1q"), `,"vlan":`...)
+				b = strconv.AppendUint(b, uint64(d.VLANIdentifier), 10)
+				b = appendInt(b, "prio", int(d.Priority))
+				b = appendBool(b, "dei", d.DropEligible)
+				j.lay = append(appendEtherType(b, "type", d.Type), '}')
+				next, data = etherStep(d.Type), d.Payload
+			}
+		case stepARP:
+			if err = j.arp.DecodeFromBytes(data, j); err == nil {
+				j.arpLayer()
+				next, data = stepPayload, j.arp.Payload
+			}
+		case stepIPv4:
+			if err = j.ip4.DecodeFromBytes(data, j); err == nil {
+				j.ipv4Layer()
+				fragmented = j.ip4.FragOffset != 0
+				next, data = j.ipStep(j.ip4.Protocol), j.ip4.Payload
+				extNext = j.ip4.Protocol
+			}
+		case stepIPv6:
+			if err = j.ip6.DecodeFromBytes(data, j); err == nil {
+				j.ipv6Layer()
+				data, extNext = j.ip6.Payload, j.ip6.NextHeader
+				if j.ip6.HopByHop != nil {
+					extNext = j.ip6.HopByHop.NextHeader
+				}
+				next = j.ipStep(extNext)
+			}
+		case stepIPv6Ext:
+			var adv int
+			var nh layers.IPProtocol
+			adv, nh, err = j.ipv6Ext(extNext, data, &fragmented)
+			if err == nil {
+				data, extNext = data[adv:], nh
+				next = j.ipStep(nh)
+				if fragmented {
+					next = stepPayload
+				}
+			}
+		case stepTCP:
+			if fragmented {
+				next = stepPayload
+				continue
+			}
+			if err = j.tcp.DecodeFromBytes(data, j); err == nil {
+				j.tcpLayer()
+				next, data = stepPayload, j.tcp.Payload
+				j.lay = append(appendInt(append(j.sep(), `{"layer":"payload"`...), "len", len(data)), '}')
+				data = nil
+			}
+		case stepUDP:
+			if fragmented {
+				next = stepPayload
+				continue
+			}
+			if err = j.udp.DecodeFromBytes(data, j); err == nil {
+				u := &j.udp
+				j.sport, j.dport, j.ports = int(u.SrcPort), int(u.DstPort), true
+				b := appendInt(j.open("udp"), "sport", int(u.SrcPort))
+				b = appendInt(b, "dport", int(u.DstPort))
+				j.lay = append(appendInt(b, "len", int(u.Length)), '}')
+				next, data = stepPayload, u.Payload
+				if isDNSPort(u.SrcPort) || isDNSPort(u.DstPort) {
+					next = stepDNS
+				} else {
+					j.lay = append(appendInt(append(j.sep(), `{"layer":"payload"`...), "len", len(data)), '}')
+					data = nil
+				}
+			}
+		case stepICMPv4:
+			if fragmented {
+				next = stepPayload
+				continue
+			}
+			if err = j.icmp4.DecodeFromBytes(data, j); err == nil {
+				j.icmpv4Layer()
+				next, data = stepPayload, j.icmp4.Payload
+			}
+		case stepICMPv6:
+			if fragmented {
+				next = stepPayload
+				continue
+			}
+			if err = j.icmp6.DecodeFromBytes(data, j); err == nil {
+				j.icmpv6Layer()
+				next, data = stepPayload, j.icmp6.Payload
+			}
+		case stepDNS:
+			if err = j.dns.DecodeFromBytes(data, j); err == nil {
+				j.dnsLayer()
+				next, data = stepPayload, nil
+			}
+		case stepSLL:
+			if err = j.sll.DecodeFromBytes(data, j); err == nil {
+				s := &j.sll
+				b := appendInt(j.open("sll"), "pkttype", int(s.PacketType))
+				b = appendInt(b, "hatype", int(s.AddrType))
+				b = appendMAC(b, "addr", s.Addr)
+				j.lay = append(appendEtherType(b, "type", s.EthernetType), '}')
+				next, data = etherStep(s.EthernetType), s.Payload
+			}
+		case stepSLL2:
+			if err = j.sll2.DecodeFromBytes(data, j); err == nil {
+				s := &j.sll2
+				b := appendInt(j.open("sll2"), "pkttype", int(s.PacketType))
+				b = appendInt(b, "ifindex", int(s.InterfaceIndex))
+				b = appendInt(b, "hatype", int(s.ARPHardwareType))
+				b = appendMAC(b, "addr", s.Addr)
+				j.lay = append(appendEtherType(b, "type", s.ProtocolType), '}')
+				next, data = etherStep(s.ProtocolType), s.Payload
+			}
+		case stepLoopback:
+			if err = j.loop.DecodeFromBytes(data, j); err == nil {
+				b := appendInt(j.open("loopback"), "family", int(j.loop.Family))
+				j.lay = append(b, '}')
+				next, data = stepPayload, j.loop.Payload
+				switch j.loop.Family {
+				case layers.ProtocolFamilyIPv4:
+					next = stepIPv4
+				case layers.ProtocolFamilyIPv6BSD, layers.ProtocolFamilyIPv6FreeBSD,
+					layers.ProtocolFamilyIPv6Darwin, layers.ProtocolFamilyIPv6Linux:
+					next = stepIPv6
+				}
+			}
+		case stepRawIP:
+			next = stepPayload
+			switch data[0] >> 4 {
+			case 4:
+				next = stepIPv4
+			case 6:
+				next = stepIPv6
+			}
+		}
+		if err != nil {
+			j.errLayer, j.err = stepName(next), err
+			break
+		}
+	}
+	if len(data) > 0 {
+		j.lay = append(appendInt(append(j.sep(), `{"layer":"payload"`...), "len", len(data)), '}')
+	}
+}
+
+// sep returns the layers buffer ready for one more element.
+func (j *JSONWriter) sep() []byte {
+	if len(j.lay) > 0 {
+		return append(j.lay, ',')
+	}
+	return j.lay
+}
+
+// open starts a layer object.
+func (j *JSONWriter) open(name string) []byte {
+	b := append(j.sep(), `{"layer":"`...)
+	b = append(b, name...)
+	return append(b, '"')
+}
+
+func (j *JSONWriter) ethernet() {
+	e := &j.eth
+	b := appendMAC(j.open("ethernet"), "src", e.SrcMAC)
+	b = appendMAC(b, "dst", e.DstMAC)
+	if e.EthernetType < 0x0600 {
+		b = appendInt(b, "length", int(e.Length))
+	} else {
+		b = appendEtherType(b, "type", e.EthernetType)
+	}
+	j.lay = append(b, '}')
+}
+
+func (j *JSONWriter) arpLayer() {
+	a := &j.arp
+	j.proto, j.protoNum = "arp", -1
+	b := j.open("arp")
+	switch a.Operation {
+	case layers.ARPRequest:
+		b = appendStr(b, "op", "request")
+	case layers.ARPReply:
+		b = appendStr(b, "op", "reply")
+	default:
+		b = appendInt(b, "op", int(a.Operation))
+	}
+	b = appendInt(b, "htype", int(a.AddrType))
+	b = appendEtherType(b, "ptype", a.Protocol)
+	b = appendMAC(b, "sha", a.SourceHwAddress)
+	b = appendProtAddr(b, "spa", a.SourceProtAddress)
+	b = appendMAC(b, "tha", a.DstHwAddress)
+	b = appendProtAddr(b, "tpa", a.DstProtAddress)
+	j.lay = append(b, '}')
+}
+
+func (j *JSONWriter) ipv4Layer() {
+	ip := &j.ip4
+	src, _ := netip.AddrFromSlice(ip.SrcIP.To4())
+	dst, _ := netip.AddrFromSlice(ip.DstIP.To4())
+	j.src, j.dst = src, dst
+	b := appendAddr(j.open("ipv4"), "src", src)
+	b = appendAddr(b, "dst", dst)
+	b = appendInt(b, "ttl", int(ip.TTL))
+	b = appendInt(b, "id", int(ip.Id))
+	b = appendInt(b, "proto", int(ip.Protocol))
+	b = appendInt(b, "len", int(ip.Length))
+	b = appendInt(b, "hlen", int(ip.IHL)*4)
+	b = appendInt(b, "tos", int(ip.TOS))
+	b = append(b, `,"flags":[`...)
+	first := true
+	for _, f := range [...]struct {
+		bit  layers.IPv4Flag
+		name string
+	}{{layers.IPv4EvilBit, `"RB"`}, {layers.IPv4DontFragment, `"DF"`}, {layers.IPv4MoreFragments, `"MF"`}} {
+		if ip.Flags&f.bit != 0 {
+			if !first {
+				b = append(b, ',')
+			}
+			b, first = append(b, f.name...), false
+		}
+	}
+	b = append(b, ']')
+	b = appendInt(b, "frag", int(ip.FragOffset)*8)
+	b = appendInt(b, "csum", int(ip.Checksum))
+	if len(ip.Options) > 0 {
+		b = appendInt(b, "options", len(ip.Options))
+	}
+	j.lay = append(b, '}')
+}
+
+func (j *JSONWriter) ipv6Layer() {
+	ip := &j.ip6
+	src, _ := netip.AddrFromSlice(ip.SrcIP.To16())
+	dst, _ := netip.AddrFromSlice(ip.DstIP.To16())
+	j.src, j.dst = src, dst
+	b := appendAddr(j.open("ipv6"), "src", src)
+	b = appendAddr(b, "dst", dst)
+	b = appendInt(b, "hlim", int(ip.HopLimit))
+	b = appendInt(b, "next", int(ip.NextHeader))
+	b = appendInt(b, "plen", int(ip.Length))
+	b = appendInt(b, "tc", int(ip.TrafficClass))
+	b = appendInt(b, "flow", int(ip.FlowLabel))
+	b = append(b, '}')
+	if h := ip.HopByHop; h != nil {
+		b = append(b, `,{"layer":"ipv6-hopbyhop"`...)
+		b = appendInt(b, "next", int(h.NextHeader))
+		b = appendInt(b, "len", h.ActualLength)
+		b = appendInt(b, "options", len(h.Options))
+		b = append(b, '}')
+	}
+	j.lay = b
+}
+
+var errShortExt = fmt.Errorf("extension header: %w", io.ErrUnexpectedEOF)
+
+// ipv6Ext decodes the IPv6 extension header of type t at the start of
+// data and returns its length and next header.
+func (j *JSONWriter) ipv6Ext(t layers.IPProtocol, data []byte, fragmented *bool) (int, layers.IPProtocol, error) {
+	if len(data) < 8 {
+		j.truncated = true
+		return 0, 0, errShortExt
+	}
+	nh := layers.IPProtocol(data[0])
+	n := (int(data[1]) + 1) * 8
+	name := "ipv6-destination"
+	switch t {
+	case layers.IPProtocolIPv6HopByHop:
+		name = "ipv6-hopbyhop"
+	case layers.IPProtocolIPv6Routing:
+		name = "ipv6-routing"
+	case layers.IPProtocolIPv6Fragment:
+		name, n = "ipv6-fragment", 8
+	}
+	if n > len(data) {
+		j.truncated = true
+		return 0, 0, errShortExt
+	}
+	b := appendInt(j.open(name), "next", int(nh))
+	b = appendInt(b, "len", n)
+	switch t {
+	case layers.IPProtocolIPv6Routing:
+		b = appendInt(b, "type", int(data[2]))
+		b = appendInt(b, "segleft", int(data[3]))
+	case layers.IPProtocolIPv6Fragment:
+		off := int(be16(data[2:]) >> 3)
+		more := data[3]&1 != 0
+		b = appendInt(b, "offset", off*8)
+		b = appendBool(b, "more", more)
+		b = appendInt(b, "id", int(be32(data[4:])))
+		if off != 0 {
+			*fragmented = true
+		}
+	}
+	j.lay = append(b, '}')
+	return n, nh, nil
+}
+
+func (j *JSONWriter) tcpLayer() {
+	t := &j.tcp
+	j.sport, j.dport, j.ports = int(t.SrcPort), int(t.DstPort), true
+	b := appendInt(j.open("tcp"), "sport", int(t.SrcPort))
+	b = appendInt(b, "dport", int(t.DstPort))
+	b = appendInt(b, "seq", int(t.Seq))
+	b = appendInt(b, "ack", int(t.Ack))
+	b = append(b, `,"flags":[`...)
+	first := true
+	for _, f := range [...]struct {
+		on   bool
+		name string
+	}{{t.FIN, `"FIN"`}, {t.SYN, `"SYN"`}, {t.RST, `"RST"`}, {t.PSH, `"PSH"`},
+		{t.ACK, `"ACK"`}, {t.URG, `"URG"`}, {t.ECE, `"ECE"`}, {t.CWR, `"CWR"`}, {t.NS, `"NS"`}} {
+		if f.on {
+			if !first {
+				b = append(b, ',')
+			}
+			b, first = append(b, f.name...), false
+		}
+	}
+	b = append(b, ']')
+	b = appendInt(b, "win", int(t.Window))
+	b = appendInt(b, "hlen", int(t.DataOffset)*4)
+	b = appendInt(b, "csum", int(t.Checksum))
+	if t.URG {
+		b = appendInt(b, "urp", int(t.Urgent))
+	}
+	b = append(b, `,"options":[`...)
+	for i, o := range t.Options {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		d := o.OptionData
+		switch {
+		case o.OptionType == layers.TCPOptionKindNop:
+			b = append(b, `{"kind":"nop"}`...)
+		case o.OptionType == layers.TCPOptionKindEndList:
+			b = append(b, `{"kind":"eol"}`...)
+		case o.OptionType == layers.TCPOptionKindMSS && len(d) == 2:
+			b = append(appendInt(append(b, `{"kind":"mss"`...), "value", int(be16(d))), '}')
+		case o.OptionType == layers.TCPOptionKindWindowScale && len(d) == 1:
+			b = append(appendInt(append(b, `{"kind":"wscale"`...), "value", int(d[0])), '}')
+		case o.OptionType == layers.TCPOptionKindSACKPermitted:
+			b = append(b, `{"kind":"sackOK"}`...)
+		case o.OptionType == layers.TCPOptionKindTimestamps && len(d) == 8:
+			b = appendInt(append(b, `{"kind":"ts"`...), "val", int(be32(d)))
+			b = append(appendInt(b, "ecr", int(be32(d[4:]))), '}')
+		case o.OptionType == layers.TCPOptionKindSACK && len(d)%8 == 0:
+			b = append(b, `{"kind":"sack","blocks":[`...)
+			for k := 0; k+8 <= len(d); k += 8 {
+				if k > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, '[')
+				b = strconv.AppendUint(b, uint64(be32(d[k:])), 10)
+				b = append(b, ',')
+				b = strconv.AppendUint(b, uint64(be32(d[k+4:])), 10)
+				b = append(b, ']')
+			}
+			b = append(b, "]}"...)
+		default:
+			b = append(b, `{"kind":`...)
+			b = strconv.AppendUint(b, uint64(o.OptionType), 10)
+			b = append(appendInt(b, "len", len(d)), '}')
+		}
+	}
+	j.lay = append(b, "]}"...)
+}
+
+func (j *JSONWriter) icmpv4Layer() {
+	c := &j.icmp4
+	typ, code := c.TypeCode.Type(), c.TypeCode.Code()
+	b := appendInt(j.open("icmp"), "type", int(typ))
+	b = appendInt(b, "code", int(code))
+	if name := icmp4Names[typ]; name != "" {
+		b = appendStr(b, "kind", name)
+	}
+	switch typ {
+	case layers.ICMPv4TypeEchoRequest, layers.ICMPv4TypeEchoReply,
+		layers.ICMPv4TypeTimestampRequest, layers.ICMPv4TypeTimestampReply:
+		b = appendInt(b, "id", int(c.Id))
+		b = appendInt(b, "seq", int(c.Seq))
+	}
+	b = appendInt(b, "csum", int(c.Checksum))
+	j.lay = append(b, '}')
+}
+
+var icmp4Names = [256]string{0: "echo reply", 3: "destination unreachable", 4: "source quench",
+	5: "redirect", 8: "echo request", 9: "router advertisement", 10: "router solicitation",
+	11: "time exceeded", 12: "parameter problem", 13: "timestamp request", 14: "timestamp reply"}
+
+var icmp6Names = [256]string{1: "destination unreachable", 2: "packet too big", 3: "time exceeded",
+	4: "parameter problem", 128: "echo request", 129: "echo reply", 130: "multicast listener query",
+	131: "multicast listener report", 132: "multicast listener done", 133: "router solicitation",
+	134: "router advertisement", 135: "neighbor solicitation", 136: "neighbor advertisement",
+	137: "redirect", 143: "multicast listener report v2"}
+
+func (j *JSONWriter) icmpv6Layer() {
+	c := &j.icmp6
+	typ, code := c.TypeCode.Type(), c.TypeCode.Code()
+	b := appendInt(j.open("icmp6"), "type", int(typ))
+	b = appendInt(b, "code", int(code))
+	if name := icmp6Names[typ]; name != "" {
+		b = appendStr(b, "kind", name)
+	}
+	p := c.Payload
+	switch typ {
+	case layers.ICMPv6TypeEchoRequest, layers.ICMPv6TypeEchoReply:
+		if len(p) >= 4 {
+			b = appendInt(b, "id", int(be16(p)))
+			b = appendInt(b, "seq", int(be16(p[2:])))
+		}
+	case layers.ICMPv6TypeNeighborSolicitation, layers.ICMPv6TypeNeighborAdvertisement:
+		if len(p) >= 20 {
+			b = appendAddr(b, "target", netip.AddrFrom16([16]byte(p[4:20])))
+		}
+	}
+	b = appendInt(b, "csum", int(c.Checksum))
+	j.lay = append(b, '}')
+}
+
+var dnsRcodes = [...]string{"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"}
+
+func (j *JSONWriter) dnsLayer() {
+	d := &j.dns
+	b := appendInt(j.open("dns"), "id", int(d.ID))
+	b = appendBool(b, "qr", d.QR)
+	b = appendInt(b, "opcode", int(d.OpCode))
+	if int(d.ResponseCode) < len(dnsRcodes) {
+		b = appendStr(b, "rcode", dnsRcodes[d.ResponseCode])
+	} else {
+		b = appendInt(b, "rcode", int(d.ResponseCode))
+	}
+	b = append(b, `,"questions":[`...)
+	for i := range d.Questions {
+		q := &d.Questions[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"name":`...)
+		b = appendJSONBytes(b, q.Name)
+		b = appendStr(b, "type", q.Type.String())
+		b = appendStr(b, "class", q.Class.String())
+		b = append(b, '}')
+	}
+	b = append(b, ']')
+	b = j.dnsRecords(b, "answers", d.Answers)
+	if len(d.Authorities) > 0 {
+		b = j.dnsRecords(b, "authorities", d.Authorities)
+	}
+	if len(d.Additionals) > 0 {
+		b = j.dnsRecords(b, "additionals", d.Additionals)
+	}
+	j.lay = append(b, '}')
+}
+
+func (j *JSONWriter) dnsRecords(b []byte, key string, rrs []layers.DNSResourceRecord) []byte {
+	b = append(b, `,"`...)
+	b = append(b, key...)
+	b = append(b, `":[`...)
+	for i := range rrs {
+		r := &rrs[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"name":`...)
+		b = appendJSONBytes(b, r.Name)
+		b = appendStr(b, "type", r.Type.String())
+		b = appendInt(b, "ttl", int(r.TTL))
+		switch r.Type {
+		case layers.DNSTypeA, layers.DNSTypeAAAA:
+			if a, ok := netip.AddrFromSlice(r.IP); ok {
+				b = appendAddr(b, "data", a.Unmap())
+			}
+		case layers.DNSTypeCNAME:
+			b = append(b, `,"data":`...)
+			b = appendJSONBytes(b, r.CNAME)
+		case layers.DNSTypeNS:
+			b = append(b, `,"data":`...)
+			b = appendJSONBytes(b, r.NS)
+		case layers.DNSTypePTR:
+			b = append(b, `,"data":`...)
+			b = appendJSONBytes(b, r.PTR)
+		case layers.DNSTypeMX:
+			b = append(b, `,"data":`...)
+			b = appendJSONBytes(b, r.MX.Name)
+			b = appendInt(b, "pref", int(r.MX.Preference))
+		case layers.DNSTypeTXT:
+			b = append(b, `,"data":[`...)
+			for k, t := range r.TXTs {
+				if k > 0 {
+					b = append(b, ',')
+				}
+				b = appendJSONBytes(b, t)
+			}
+			b = append(b, ']')
+		default:
+			b = appendInt(b, "rdlen", int(r.DataLength))
+		}
+		b = append(b, '}')
+	}
+	return append(b, ']')
+}
+
+func isDNSPort(p layers.UDPPort) bool { return p == 53 || p == 5353 || p == 5355 }
+
+func stepName(s step) string {
+	switch s {
+	case stepEthernet:
+		return "ethernet"
+	case stepDot1Q:
+		return "dot1q"
+	case stepARP:
+		return "arp"
+	case stepIPv4:
+		return "ipv4"
+	case stepIPv6:
+		return "ipv6"
+	case stepIPv6Ext:
+		return "ipv6 extension header"
+	case stepTCP:
+		return "tcp"
+	case stepUDP:
+		return "udp"
+	case stepICMPv4:
+		return "icmp"
+	case stepICMPv6:
+		return "icmp6"
+	case stepDNS:
+		return "dns"
+	case stepSLL:
+		return "sll"
+	case stepSLL2:
+		return "sll2"
+	case stepLoopback:
+		return "loopback"
+	}
+	return "payload"
+}
+
+func ipProtoName(p layers.IPProtocol) string {
+	switch p {
+	case layers.IPProtocolTCP:
+		return "tcp"
+	case layers.IPProtocolUDP:
+		return "udp"
+	case layers.IPProtocolICMPv4:
+		return "icmp"
+	case layers.IPProtocolICMPv6:
+		return "icmp6"
+	case layers.IPProtocolIGMP:
+		return "igmp"
+	case layers.IPProtocolGRE:
+		return "gre"
+	case layers.IPProtocolESP:
+		return "esp"
+	case layers.IPProtocolAH:
+		return "ah"
+	case layers.IPProtocolSCTP:
+		return "sctp"
+	case layers.IPProtocolIPv4:
+		return "ipip"
+	case layers.IPProtocolIPv6:
+		return "ipv6"
+	case 112:
+		return "vrrp"
+	case 89:
+		return "ospf"
+	}
+	return ""
+}
+
+func etherName(t layers.EthernetType) string {
+	switch t {
+	case layers.EthernetTypeIPv4:
+		return "IPv4"
+	case layers.EthernetTypeIPv6:
+		return "IPv6"
+	case layers.EthernetTypeARP:
+		return "ARP"
+	case layers.EthernetTypeDot1Q:
+		return "802.1Q"
+	case layers.EthernetTypeQinQ:
+		return "802.1ad"
+	case 0x9100:
+		return "QinQ"
+	case layers.EthernetTypeMPLSUnicast:
+		return "MPLS"
+	case layers.EthernetTypeLinkLayerDiscovery:
+		return "LLDP"
+	case layers.EthernetTypePPPoEDiscovery:
+		return "PPPoE-discovery"
+	case layers.EthernetTypePPPoESession:
+		return "PPPoE"
+	case layers.EthernetTypeEAPOL:
+		return "EAPOL"
+	case 0x8035:
+		return "RARP"
+	}
+	return ""
+}
+
+// appendEtherType appends an EtherType by name, or as "0x88cc" when it has
+// none.
+func appendEtherType(b []byte, k string, t layers.EthernetType) []byte {
+	if name := etherName(t); name != "" {
+		return appendStr(b, k, name)
+	}
+	const digits = "0123456789abcdef"
+	b = append(appendKey(b, k), '"', '0', 'x')
+	return append(b, digits[t>>12], digits[t>>8&15], digits[t>>4&15], digits[t&15], '"')
+}
+
+func be16(b []byte) uint16 { return uint16(b[0])<<8 | uint16(b[1]) }
+
+func be32(b []byte) uint32 {
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
+
+func appendKey(b []byte, k string) []byte {
+	b = append(b, ',', '"')
+	b = append(b, k...)
+	return append(b, '"', ':')
+}
+
+func appendInt(b []byte, k string, v int) []byte {
+	return strconv.AppendInt(appendKey(b, k), int64(v), 10)
+}
+
+func appendBool(b []byte, k string, v bool) []byte {
+	return strconv.AppendBool(appendKey(b, k), v)
+}
+
+// appendStr appends a key and a string value known to need no escaping.
+func appendStr(b []byte, k, v string) []byte {
+	b = append(appendKey(b, k), '"')
+	b = append(b, v...)
+	return append(b, '"')
+}
+
+func appendAddr(b []byte, k string, a netip.Addr) []byte {
+	b = append(appendKey(b, k), '"')
+	b = a.AppendTo(b)
+	return append(b, '"')
+}
+
+// appendMAC appends a hardware address as colon-separated hex, whatever
+// its length.
+func appendMAC(b []byte, k string, mac []byte) []byte {
+	const digits = "0123456789abcdef"
+	b = append(appendKey(b, k), '"')
+	for i, x := range mac {
+		if i > 0 {
+			b = append(b, ':')
+		}
+		b = append(b, digits[x>>4], digits[x&15])
+	}
+	return append(b, '"')
+}
+
+// appendProtAddr appends an ARP protocol address: an IP address when it
+// has 4 or 16 bytes, else hex.
+func appendProtAddr(b []byte, k string, p []byte) []byte {
+	if a, ok := netip.AddrFromSlice(p); ok {
+		return appendAddr(b, k, a)
+	}
+	return appendMAC(b, k, p)
+}
+
+func appendJSONString(b []byte, s string) []byte { return appendJSONBytes(b, []byte(s)) }
+
+// appendJSONBytes appends s as a JSON string: quotes, backslashes and
+// control bytes escaped, invalid UTF-8 replaced by U+FFFD.
+func appendJSONBytes(b []byte, s []byte) []byte {
+	const digits = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', digits[c>>4], digits[c&15])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, `\ufffd`...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}
+
+var _ gopacket.DecodeFeedback = (*JSONWriter)(nil)
