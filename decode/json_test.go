@@ -129,7 +129,9 @@ func TestJSONLayers(t *testing.T) {
 		SourceHwAddress: macA, SourceProtAddress: ip4A, DstHwAddress: make([]byte, 6), DstProtAddress: ip4B}
 	payload := gopacket.Payload([]byte("hello"))
 
-	tcpFrame := func(t *testing.T) []byte { return serialize(t, eth(layers.EthernetTypeIPv4), v4(layers.IPProtocolTCP), syn) }
+	tcpFrame := func(t *testing.T) []byte {
+		return serialize(t, eth(layers.EthernetTypeIPv4), v4(layers.IPProtocolTCP), syn)
+	}
 	tests := []struct {
 		name  string
 		lt    layers.LinkType
