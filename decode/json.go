@@ -224,7 +224,7 @@ func (j *JSONWriter) ipStep(p layers.IPProtocol) step {
 		layers.IPProtocolIPv6Fragment, layers.IPProtocolIPv6Destination:
 		return stepIPv6Ext
 	}
-	j.protoNum, j.proto = int(p), ipProtoName(p)
+	j.protoNum, j.proto = int(p), ipProtoNames[p]
 	switch p {
 	case layers.IPProtocolTCP:
 		return stepTCP
@@ -253,6 +253,9 @@ func (j *JSONWriter) decode(data []byte, lt layers.LinkType) {
 	for n := 0; next != stepPayload && n < maxLayers; n++ {
 		if len(data) == 0 {
 			break
+		}
+		if fragmented && next >= stepTCP && next <= stepDNS {
+			break // a later fragment: no transport header here
 		}
 		var err error
 		switch next {
@@ -307,21 +310,13 @@ func (j *JSONWriter) decode(data []byte, lt layers.LinkType) {
 				}
 			}
 		case stepTCP:
-			if fragmented {
-				next = stepPayload
-				continue
-			}
 			if err = j.tcp.DecodeFromBytes(data, j); err == nil {
 				j.tcpLayer()
 				next, data = stepPayload, j.tcp.Payload
-				j.lay = append(appendInt(append(j.sep(), `{"layer":"payload"`...), "len", len(data)), '}')
+				j.payload(len(data))
 				data = nil
 			}
 		case stepUDP:
-			if fragmented {
-				next = stepPayload
-				continue
-			}
 			if err = j.udp.DecodeFromBytes(data, j); err == nil {
 				u := &j.udp
 				j.sport, j.dport, j.ports = int(u.SrcPort), int(u.DstPort), true
@@ -332,24 +327,16 @@ func (j *JSONWriter) decode(data []byte, lt layers.LinkType) {
 				if isDNSPort(u.SrcPort) || isDNSPort(u.DstPort) {
 					next = stepDNS
 				} else {
-					j.lay = append(appendInt(append(j.sep(), `{"layer":"payload"`...), "len", len(data)), '}')
+					j.payload(len(data))
 					data = nil
 				}
 			}
 		case stepICMPv4:
-			if fragmented {
-				next = stepPayload
-				continue
-			}
 			if err = j.icmp4.DecodeFromBytes(data, j); err == nil {
 				j.icmpv4Layer()
 				next, data = stepPayload, j.icmp4.Payload
 			}
 		case stepICMPv6:
-			if fragmented {
-				next = stepPayload
-				continue
-			}
 			if err = j.icmp6.DecodeFromBytes(data, j); err == nil {
 				j.icmpv6Layer()
 				next, data = stepPayload, j.icmp6.Payload
@@ -401,13 +388,18 @@ func (j *JSONWriter) decode(data []byte, lt layers.LinkType) {
 			}
 		}
 		if err != nil {
-			j.errLayer, j.err = stepName(next), err
+			j.errLayer, j.err = stepNames[next], err
 			break
 		}
 	}
 	if len(data) > 0 {
-		j.lay = append(appendInt(append(j.sep(), `{"layer":"payload"`...), "len", len(data)), '}')
+		j.payload(len(data))
 	}
+}
+
+// payload adds the payload pseudo-layer of n bytes.
+func (j *JSONWriter) payload(n int) {
+	j.lay = append(appendInt(append(j.sep(), `{"layer":"payload"`...), "len", n), '}')
 }
 
 // sep returns the layers buffer ready for one more element.
@@ -735,15 +727,14 @@ func (j *JSONWriter) dnsRecords(b []byte, key string, rrs []layers.DNSResourceRe
 			if a, ok := netip.AddrFromSlice(r.IP); ok {
 				b = appendAddr(b, "data", a.Unmap())
 			}
-		case layers.DNSTypeCNAME:
-			b = append(b, `,"data":`...)
-			b = appendJSONBytes(b, r.CNAME)
-		case layers.DNSTypeNS:
-			b = append(b, `,"data":`...)
-			b = appendJSONBytes(b, r.NS)
-		case layers.DNSTypePTR:
-			b = append(b, `,"data":`...)
-			b = appendJSONBytes(b, r.PTR)
+		case layers.DNSTypeCNAME, layers.DNSTypeNS, layers.DNSTypePTR:
+			name := r.CNAME
+			if r.Type == layers.DNSTypeNS {
+				name = r.NS
+			} else if r.Type == layers.DNSTypePTR {
+				name = r.PTR
+			}
+			b = appendJSONBytes(append(b, `,"data":`...), name)
 		case layers.DNSTypeMX:
 			b = append(b, `,"data":`...)
 			b = appendJSONBytes(b, r.MX.Name)
@@ -767,106 +758,23 @@ func (j *JSONWriter) dnsRecords(b []byte, key string, rrs []layers.DNSResourceRe
 
 func isDNSPort(p layers.UDPPort) bool { return p == 53 || p == 5353 || p == 5355 }
 
-func stepName(s step) string {
-	switch s {
-	case stepEthernet:
-		return "ethernet"
-	case stepDot1Q:
-		return "dot1q"
-	case stepARP:
-		return "arp"
-	case stepIPv4:
-		return "ipv4"
-	case stepIPv6:
-		return "ipv6"
-	case stepIPv6Ext:
-		return "ipv6 extension header"
-	case stepTCP:
-		return "tcp"
-	case stepUDP:
-		return "udp"
-	case stepICMPv4:
-		return "icmp"
-	case stepICMPv6:
-		return "icmp6"
-	case stepDNS:
-		return "dns"
-	case stepSLL:
-		return "sll"
-	case stepSLL2:
-		return "sll2"
-	case stepLoopback:
-		return "loopback"
-	}
-	return "payload"
-}
+var stepNames = [...]string{stepPayload: "payload", stepEthernet: "ethernet", stepDot1Q: "dot1q",
+	stepARP: "arp", stepIPv4: "ipv4", stepIPv6: "ipv6", stepIPv6Ext: "ipv6 extension header",
+	stepTCP: "tcp", stepUDP: "udp", stepICMPv4: "icmp", stepICMPv6: "icmp6", stepDNS: "dns",
+	stepSLL: "sll", stepSLL2: "sll2", stepLoopback: "loopback", stepRawIP: "raw ip"}
 
-func ipProtoName(p layers.IPProtocol) string {
-	switch p {
-	case layers.IPProtocolTCP:
-		return "tcp"
-	case layers.IPProtocolUDP:
-		return "udp"
-	case layers.IPProtocolICMPv4:
-		return "icmp"
-	case layers.IPProtocolICMPv6:
-		return "icmp6"
-	case layers.IPProtocolIGMP:
-		return "igmp"
-	case layers.IPProtocolGRE:
-		return "gre"
-	case layers.IPProtocolESP:
-		return "esp"
-	case layers.IPProtocolAH:
-		return "ah"
-	case layers.IPProtocolSCTP:
-		return "sctp"
-	case layers.IPProtocolIPv4:
-		return "ipip"
-	case layers.IPProtocolIPv6:
-		return "ipv6"
-	case 112:
-		return "vrrp"
-	case 89:
-		return "ospf"
-	}
-	return ""
-}
+var ipProtoNames = [256]string{1: "icmp", 2: "igmp", 4: "ipip", 6: "tcp", 17: "udp", 41: "ipv6",
+	47: "gre", 50: "esp", 51: "ah", 58: "icmp6", 89: "ospf", 103: "pim", 112: "vrrp", 132: "sctp"}
 
-func etherName(t layers.EthernetType) string {
-	switch t {
-	case layers.EthernetTypeIPv4:
-		return "IPv4"
-	case layers.EthernetTypeIPv6:
-		return "IPv6"
-	case layers.EthernetTypeARP:
-		return "ARP"
-	case layers.EthernetTypeDot1Q:
-		return "802.1Q"
-	case layers.EthernetTypeQinQ:
-		return "802.1ad"
-	case 0x9100:
-		return "QinQ"
-	case layers.EthernetTypeMPLSUnicast:
-		return "MPLS"
-	case layers.EthernetTypeLinkLayerDiscovery:
-		return "LLDP"
-	case layers.EthernetTypePPPoEDiscovery:
-		return "PPPoE-discovery"
-	case layers.EthernetTypePPPoESession:
-		return "PPPoE"
-	case layers.EthernetTypeEAPOL:
-		return "EAPOL"
-	case 0x8035:
-		return "RARP"
-	}
-	return ""
-}
+var etherNames = map[layers.EthernetType]string{0x0800: "IPv4", 0x86dd: "IPv6", 0x0806: "ARP",
+	0x8100: "802.1Q", 0x88a8: "802.1ad", 0x9100: "QinQ", 0x8847: "MPLS", 0x8848: "MPLS-multicast",
+	0x88cc: "LLDP", 0x8863: "PPPoE-discovery", 0x8864: "PPPoE", 0x888e: "EAPOL", 0x8035: "RARP",
+	0x88e5: "MACsec", 0x88f7: "PTP", 0x8809: "slow-protocols"}
 
 // appendEtherType appends an EtherType by name, or as "0x88cc" when it has
 // none.
 func appendEtherType(b []byte, k string, t layers.EthernetType) []byte {
-	if name := etherName(t); name != "" {
+	if name, ok := etherNames[t]; ok {
 		return appendStr(b, k, name)
 	}
 	const digits = "0123456789abcdef"
