@@ -508,7 +508,7 @@ func (j *JSONWriter) ipv6Layer() {
 	j.lay = b
 }
 
-var errShortExt = fmt.Errorf("extension header: %w", io.ErrUnexpectedEOF)
+var errShortExt = fmt.Errorf("truncated: %w", io.ErrUnexpectedEOF)
 
 // ipv6Ext decodes the IPv6 extension header of type t at the start of
 // data and returns its length and next header.

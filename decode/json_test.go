@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -327,16 +328,21 @@ func TestJSONAllocs(t *testing.T) {
 	}
 }
 
-// TestJSONCorpus renders every packet of the shared tcpdump corpus. It
-// reads the files with gopacket's pcapgo until pcapio's reader lands.
+// TestJSONCorpus renders every packet of the shared tcpdump corpus and,
+// where gopacket decodes only layers this writer knows, checks the ports
+// agree with gopacket's. It reads the files with gopacket's pcapgo until
+// pcapio's reader lands.
 func TestJSONCorpus(t *testing.T) {
 	dir := testutil.CorpusDir(t, "tcpdump")
 	files, err := filepath.Glob(filepath.Join(dir, "*"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	known := map[gopacket.LayerType]bool{layers.LayerTypeEthernet: true, layers.LayerTypeDot1Q: true,
+		layers.LayerTypeIPv4: true, layers.LayerTypeIPv6: true, layers.LayerTypeTCP: true,
+		layers.LayerTypeUDP: true, gopacket.LayerTypePayload: true}
 	var out bytes.Buffer
-	total := 0
+	total, opened, compared := 0, 0, 0
 	for _, path := range files {
 		name := filepath.Base(path)
 		f, err := os.Open(path)
@@ -348,6 +354,7 @@ func TestJSONCorpus(t *testing.T) {
 			f.Close()
 			continue // not a capture pcapgo reads
 		}
+		opened++
 		w := NewJSONWriter(&out, nil)
 		for n := 0; n < 5000; n++ {
 			data, ci, err := src.ReadPacketData()
@@ -358,17 +365,35 @@ func TestJSONCorpus(t *testing.T) {
 			if err := w.Write(ci, data, lt); err != nil {
 				t.Fatalf("%s: packet %d: %v", name, n+1, err)
 			}
-			if !json.Valid(out.Bytes()) {
-				t.Fatalf("%s: packet %d: invalid JSON: %s", name, n+1, out.Bytes())
+			var m map[string]any
+			if err := json.Unmarshal(out.Bytes(), &m); err != nil {
+				t.Fatalf("%s: packet %d: invalid JSON: %v: %s", name, n+1, err, out.Bytes())
 			}
 			total++
+			if lt != layers.LinkTypeEthernet {
+				continue
+			}
+			pk := gopacket.NewPacket(data, lt, gopacket.NoCopy)
+			tl := pk.TransportLayer()
+			all := tl != nil && pk.ErrorLayer() == nil
+			for _, l := range pk.Layers() {
+				all = all && known[l.LayerType()]
+			}
+			if !all {
+				continue
+			}
+			sport, dport := tl.TransportFlow().Endpoints()
+			if got := fmt.Sprint(m["sport"], "-", m["dport"]); got != sport.String()+"-"+dport.String() {
+				t.Errorf("%s: packet %d: ports %s, gopacket says %v-%v", name, n+1, got, sport, dport)
+			}
+			compared++
 		}
 		f.Close()
 	}
 	if total == 0 {
 		t.Fatal("no packet read from the corpus")
 	}
-	t.Logf("%d packets from %d files", total, len(files))
+	t.Logf("%d packets from %d of %d files; ports compared with gopacket on %d", total, opened, len(files), compared)
 }
 
 func openCapture(r io.ReadSeeker) (gopacket.PacketDataSource, layers.LinkType, error) {
