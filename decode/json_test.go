@@ -411,20 +411,45 @@ func openCapture(r io.ReadSeeker) (gopacket.PacketDataSource, layers.LinkType, e
 }
 
 func BenchmarkJSONWriter(b *testing.B) {
-	var pkts [][]byte
-	var size int64
-	_ = synth.Generate(synth.Config{Seed: 1, Packets: 10000}, func(ci gopacket.CaptureInfo, data []byte) error {
-		pkts = append(pkts, bytes.Clone(data))
-		size += int64(len(data))
-		return nil
-	})
-	w := NewJSONWriter(io.Discard, nil)
-	b.ReportAllocs()
-	b.SetBytes(size / int64(len(pkts)))
-	i := 0
-	for b.Loop() {
-		p := pkts[i%len(pkts)]
-		i++
-		_ = w.Write(gopacket.CaptureInfo{CaptureLength: len(p), Length: len(p)}, p, layers.LinkTypeEthernet)
+	for _, bc := range []struct {
+		name string
+		mix  synth.Mix
+	}{{"mix", synth.Mix{}}, {"tcp", synth.Mix{TCP: 1}}, {"dns", synth.Mix{DNS: 1}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			var pkts [][]byte
+			var size int64
+			_ = synth.Generate(synth.Config{Seed: 1, Packets: 10000, Mix: bc.mix}, func(ci gopacket.CaptureInfo, data []byte) error {
+				pkts = append(pkts, bytes.Clone(data))
+				size += int64(len(data))
+				return nil
+			})
+			w := NewJSONWriter(io.Discard, nil)
+			b.ReportAllocs()
+			b.SetBytes(size / int64(len(pkts)))
+			i := 0
+			for b.Loop() {
+				p := pkts[i%len(pkts)]
+				i++
+				_ = w.Write(gopacket.CaptureInfo{CaptureLength: len(p), Length: len(p)}, p, layers.LinkTypeEthernet)
+			}
+		})
 	}
+}
+
+func ExampleJSONWriter() {
+	// An ARP request, as captured on Ethernet.
+	frame := []byte{
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 1, 0x08, 0x06, // Ethernet
+		0, 1, 0x08, 0, 6, 4, 0, 1, // ARP: Ethernet/IPv4, request
+		0x02, 0, 0, 0, 0, 1, 10, 0, 0, 1, // sender
+		0, 0, 0, 0, 0, 0, 10, 0, 0, 2, // target
+	}
+	ci := gopacket.CaptureInfo{Timestamp: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC),
+		CaptureLength: len(frame), Length: len(frame)}
+	w := NewJSONWriter(os.Stdout, nil)
+	if err := w.Write(ci, frame, layers.LinkTypeEthernet); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// {"ts":"2024-01-01T00:00:00.000000000Z","caplen":42,"len":42,"iface":0,"proto":"arp","layers":[{"layer":"ethernet","src":"02:00:00:00:00:01","dst":"ff:ff:ff:ff:ff:ff","type":"ARP"},{"layer":"arp","op":"request","htype":1,"ptype":"IPv4","sha":"02:00:00:00:00:01","spa":"10.0.0.1","tha":"00:00:00:00:00:00","tpa":"10.0.0.2"}]}
 }

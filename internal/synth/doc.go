@@ -16,5 +16,5 @@
 // generator, not math/rand.
 //
 // Generate builds each packet by hand into one reused buffer and does not
-// allocate per packet, so a gigabyte of capture takes a few seconds.
+// allocate per packet: a gigabyte of capture takes well under a second.
 package synth
