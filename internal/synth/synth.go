@@ -152,16 +152,16 @@ func Generate(cfg Config, emit func(ci gopacket.CaptureInfo, data []byte) error)
 // advanceClock moves time on: short gaps inside bursts, longer idle gaps
 // between them.
 func (g *gen) advanceClock() {
-	var mean float64
+	var mean int64 // µs
 	switch r := g.rng.intn(1000); {
 	case r < 850:
-		mean = 12 // µs, back-to-back segments
+		mean = 12 // back-to-back segments
 	case r < 990:
 		mean = 300
 	default:
 		mean = 20000
 	}
-	g.clockUS += int64(g.rng.exp(mean))
+	g.clockUS += g.rng.exp(mean)
 }
 
 // rng is SplitMix64: tiny, fast, and fixed forever, so captures stay
@@ -186,10 +186,51 @@ func (r *rng) float() float64 { return float64(r.next()>>11) / (1 << 53) }
 
 func (r *rng) chance(p float64) bool { return r.float() < p }
 
-func (r *rng) exp(mean float64) float64 { return -mean * math.Log(1-r.float()) }
+// exp returns an exponentially distributed number with the given mean,
+// in integers only so that no platform's floating point can change it.
+func (r *rng) exp(mean int64) int64 {
+	x := r.next()
+	i := x >> 56               // quantile bucket
+	f := int64(x>>40) & 0xffff // position inside it
+	lo, hi := expQuantiles[i], expQuantiles[i+1]
+	q := lo + (hi-lo)*f>>16
+	return mean * q >> 10
+}
 
-// logUniform returns a number spread evenly in log scale over [lo, hi].
+// expQuantiles[i] is 1024·(-ln(1-(i+0.5)/256)), the exponential
+// distribution's quantiles; generated once, fixed forever.
+var expQuantiles = [257]int64{
+	2, 6, 10, 14, 18, 22, 26, 30, 35, 39, 43, 47,
+	51, 55, 60, 64, 68, 73, 77, 81, 85, 90, 94, 99,
+	103, 107, 112, 116, 121, 125, 130, 134, 139, 144, 148, 153,
+	158, 162, 167, 172, 176, 181, 186, 191, 196, 200, 205, 210,
+	215, 220, 225, 230, 235, 240, 245, 250, 255, 260, 266, 271,
+	276, 281, 287, 292, 297, 303, 308, 313, 319, 324, 330, 335,
+	341, 347, 352, 358, 364, 369, 375, 381, 387, 392, 398, 404,
+	410, 416, 422, 428, 434, 441, 447, 453, 459, 465, 472, 478,
+	484, 491, 497, 504, 510, 517, 524, 530, 537, 544, 551, 558,
+	565, 572, 579, 586, 593, 600, 607, 614, 622, 629, 636, 644,
+	651, 659, 667, 674, 682, 690, 698, 706, 714, 722, 730, 738,
+	746, 755, 763, 772, 780, 789, 797, 806, 815, 824, 833, 842,
+	851, 860, 870, 879, 889, 898, 908, 917, 927, 937, 947, 957,
+	968, 978, 988, 999, 1010, 1020, 1031, 1042, 1054, 1065, 1076, 1088,
+	1099, 1111, 1123, 1135, 1147, 1160, 1172, 1185, 1197, 1210, 1224, 1237,
+	1250, 1264, 1278, 1292, 1306, 1321, 1335, 1350, 1365, 1380, 1396, 1412,
+	1428, 1444, 1460, 1477, 1494, 1512, 1529, 1547, 1565, 1584, 1603, 1622,
+	1642, 1662, 1683, 1704, 1725, 1747, 1769, 1792, 1815, 1839, 1863, 1888,
+	1914, 1940, 1967, 1995, 2023, 2052, 2082, 2113, 2145, 2179, 2213, 2248,
+	2285, 2322, 2362, 2403, 2445, 2490, 2537, 2585, 2637, 2690, 2747, 2808,
+	2872, 2940, 3013, 3092, 3177, 3270, 3373, 3487, 3615, 3762, 3933, 4138,
+	4395, 4740, 5263, 6388, 7098,
+}
+
+// logUniform returns a number in [lo, hi] spread roughly evenly in log
+// scale: a random octave, then a uniform value inside it. 0 < lo <= hi.
 func (r *rng) logUniform(lo, hi int) int {
-	v := float64(lo) * math.Exp(r.float()*math.Log(float64(hi)/float64(lo)))
-	return min(max(int(v), lo), hi)
+	octaves := 0
+	for v := lo; v < hi/2; v *= 2 {
+		octaves++
+	}
+	a := lo << r.intn(octaves+1)
+	return r.between(a, min(2*a, hi))
 }
