@@ -49,7 +49,8 @@ type JSONOptions struct {
 // to decode is reported in the top-level error and counted in the payload.
 //
 // A JSONWriter reuses its layer decoders and buffers, so it is not safe for
-// concurrent use; it allocates little per packet (DNS names and errors).
+// concurrent use. In the steady state it allocates only to report a
+// decode error.
 type JSONWriter struct {
 	w    io.Writer
 	opts JSONOptions
@@ -182,25 +183,13 @@ const (
 	stepRawIP
 )
 
-func firstStep(lt layers.LinkType) step {
-	switch lt {
-	case layers.LinkTypeEthernet:
-		return stepEthernet
-	case layers.LinkTypeLinuxSLL:
-		return stepSLL
-	case layers.LinkTypeLinuxSLL2:
-		return stepSLL2
-	case layers.LinkTypeNull, layers.LinkTypeLoop:
-		return stepLoopback
-	case layers.LinkTypeRaw, 12, 14: // DLT_RAW values differ by OS
-		return stepRawIP
-	case layers.LinkTypeIPv4:
-		return stepIPv4
-	case layers.LinkTypeIPv6:
-		return stepIPv6
-	}
-	return stepPayload
-}
+// firstSteps maps the link types the writer decodes to their first
+// header; DLT_RAW is 12 or 14 depending on the OS that wrote the file.
+var firstSteps = map[layers.LinkType]step{layers.LinkTypeEthernet: stepEthernet,
+	layers.LinkTypeLinuxSLL: stepSLL, layers.LinkTypeLinuxSLL2: stepSLL2,
+	layers.LinkTypeNull: stepLoopback, layers.LinkTypeLoop: stepLoopback,
+	layers.LinkTypeRaw: stepRawIP, 12: stepRawIP, 14: stepRawIP,
+	layers.LinkTypeIPv4: stepIPv4, layers.LinkTypeIPv6: stepIPv6}
 
 func etherStep(t layers.EthernetType) step {
 	switch t {
@@ -247,7 +236,7 @@ func (j *JSONWriter) ipStep(p layers.IPProtocol) step {
 const maxLayers = 32
 
 func (j *JSONWriter) decode(data []byte, lt layers.LinkType) {
-	next := firstStep(lt)
+	next := firstSteps[lt] // stepPayload when unknown
 	var extNext layers.IPProtocol
 	fragmented := false
 	for n := 0; next != stepPayload && n < maxLayers; n++ {
@@ -463,20 +452,7 @@ func (j *JSONWriter) ipv4Layer() {
 	b = appendInt(b, "len", int(ip.Length))
 	b = appendInt(b, "hlen", int(ip.IHL)*4)
 	b = appendInt(b, "tos", int(ip.TOS))
-	b = append(b, `,"flags":[`...)
-	first := true
-	for _, f := range [...]struct {
-		bit  layers.IPv4Flag
-		name string
-	}{{layers.IPv4EvilBit, `"RB"`}, {layers.IPv4DontFragment, `"DF"`}, {layers.IPv4MoreFragments, `"MF"`}} {
-		if ip.Flags&f.bit != 0 {
-			if !first {
-				b = append(b, ',')
-			}
-			b, first = append(b, f.name...), false
-		}
-	}
-	b = append(b, ']')
+	b = appendFlags(b, "flags", uint16(ip.Flags), []string{"MF", "DF", "RB"})
 	b = appendInt(b, "frag", int(ip.FragOffset)*8)
 	b = appendInt(b, "csum", int(ip.Checksum))
 	if len(ip.Options) > 0 {
@@ -559,21 +535,11 @@ func (j *JSONWriter) tcpLayer() {
 	b = appendInt(b, "dport", int(t.DstPort))
 	b = appendInt(b, "seq", int(t.Seq))
 	b = appendInt(b, "ack", int(t.Ack))
-	b = append(b, `,"flags":[`...)
-	first := true
-	for _, f := range [...]struct {
-		on   bool
-		name string
-	}{{t.FIN, `"FIN"`}, {t.SYN, `"SYN"`}, {t.RST, `"RST"`}, {t.PSH, `"PSH"`},
-		{t.ACK, `"ACK"`}, {t.URG, `"URG"`}, {t.ECE, `"ECE"`}, {t.CWR, `"CWR"`}, {t.NS, `"NS"`}} {
-		if f.on {
-			if !first {
-				b = append(b, ',')
-			}
-			b, first = append(b, f.name...), false
-		}
+	fl := uint16(t.Contents[13])
+	if len(t.Contents) > 12 {
+		fl |= uint16(t.Contents[12]&1) << 8
 	}
-	b = append(b, ']')
+	b = appendFlags(b, "flags", fl, []string{"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "NS"})
 	b = appendInt(b, "win", int(t.Window))
 	b = appendInt(b, "hlen", int(t.DataOffset)*4)
 	b = appendInt(b, "csum", int(t.Checksum))
@@ -786,6 +752,22 @@ func be16(b []byte) uint16 { return uint16(b[0])<<8 | uint16(b[1]) }
 
 func be32(b []byte) uint32 {
 	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
+
+// appendFlags appends k as the list of the names whose bit is set in v,
+// bit 0 first.
+func appendFlags(b []byte, k string, v uint16, names []string) []byte {
+	b = append(appendKey(b, k), '[')
+	first := true
+	for i, name := range names {
+		if v&(1<<i) != 0 {
+			if !first {
+				b = append(b, ',')
+			}
+			b, first = append(append(append(b, '"'), name...), '"'), false
+		}
+	}
+	return append(b, ']')
 }
 
 func appendKey(b []byte, k string) []byte {
