@@ -124,19 +124,19 @@ func (j *JSONWriter) Write(ci gopacket.CaptureInfo, data []byte, lt layers.LinkT
 	b = append(b, `,"iface":`...)
 	b = strconv.AppendInt(b, int64(ci.InterfaceIndex), 10)
 	if j.src.IsValid() {
-		b = appendAddr(b, "src", j.src)
-		b = appendAddr(b, "dst", j.dst)
+		b = jsonAddr(b, "src", j.src)
+		b = jsonAddr(b, "dst", j.dst)
 	}
 	if j.proto != "" {
-		b = appendStr(b, "proto", j.proto)
+		b = jsonStr(b, "proto", j.proto)
 	} else if j.protoNum >= 0 {
 		b = append(b, `,"proto":"`...)
 		b = strconv.AppendInt(b, int64(j.protoNum), 10)
 		b = append(b, '"')
 	}
 	if j.ports {
-		b = appendInt(b, "sport", j.sport)
-		b = appendInt(b, "dport", j.dport)
+		b = jsonInt(b, "sport", j.sport)
+		b = jsonInt(b, "dport", j.dport)
 	}
 	b = append(b, `,"layers":[`...)
 	b = append(b, j.lay...)
@@ -146,7 +146,7 @@ func (j *JSONWriter) Write(ci gopacket.CaptureInfo, data []byte, lt layers.LinkT
 	}
 	if j.err != nil {
 		b = append(b, `,"error":`...)
-		b = appendJSONString(b, j.errLayer+": "+j.err.Error())
+		b = jsonString(b, j.errLayer+": "+j.err.Error())
 	}
 	if j.opts.Data {
 		b = append(b, `,"data":"`...)
@@ -161,124 +161,124 @@ func (j *JSONWriter) Write(ci gopacket.CaptureInfo, data []byte, lt layers.LinkT
 	return nil
 }
 
-// step names the next header to decode.
-type step uint8
+// jsonStep names the next header to decode.
+type jsonStep uint8
 
 const (
-	stepPayload step = iota
-	stepEthernet
-	stepDot1Q
-	stepARP
-	stepIPv4
-	stepIPv6
-	stepIPv6Ext
-	stepTCP
-	stepUDP
-	stepICMPv4
-	stepICMPv6
-	stepDNS
-	stepSLL
-	stepSLL2
-	stepLoopback
-	stepRawIP
+	jsonStepPayload jsonStep = iota
+	jsonStepEthernet
+	jsonStepDot1Q
+	jsonStepARP
+	jsonStepIPv4
+	jsonStepIPv6
+	jsonStepIPv6Ext
+	jsonStepTCP
+	jsonStepUDP
+	jsonStepICMPv4
+	jsonStepICMPv6
+	jsonStepDNS
+	jsonStepSLL
+	jsonStepSLL2
+	jsonStepLoopback
+	jsonStepRawIP
 )
 
-// firstSteps maps the link types the writer decodes to their first
+// jsonFirstSteps maps the link types the writer decodes to their first
 // header; DLT_RAW is 12 or 14 depending on the OS that wrote the file.
-var firstSteps = map[layers.LinkType]step{layers.LinkTypeEthernet: stepEthernet,
-	layers.LinkTypeLinuxSLL: stepSLL, layers.LinkTypeLinuxSLL2: stepSLL2,
-	layers.LinkTypeNull: stepLoopback, layers.LinkTypeLoop: stepLoopback,
-	layers.LinkTypeRaw: stepRawIP, 12: stepRawIP, 14: stepRawIP,
-	layers.LinkTypeIPv4: stepIPv4, layers.LinkTypeIPv6: stepIPv6}
+var jsonFirstSteps = map[layers.LinkType]jsonStep{layers.LinkTypeEthernet: jsonStepEthernet,
+	layers.LinkTypeLinuxSLL: jsonStepSLL, layers.LinkTypeLinuxSLL2: jsonStepSLL2,
+	layers.LinkTypeNull: jsonStepLoopback, layers.LinkTypeLoop: jsonStepLoopback,
+	layers.LinkTypeRaw: jsonStepRawIP, 12: jsonStepRawIP, 14: jsonStepRawIP,
+	layers.LinkTypeIPv4: jsonStepIPv4, layers.LinkTypeIPv6: jsonStepIPv6}
 
-func etherStep(t layers.EthernetType) step {
+func jsonEtherStep(t layers.EthernetType) jsonStep {
 	switch t {
 	case layers.EthernetTypeIPv4:
-		return stepIPv4
+		return jsonStepIPv4
 	case layers.EthernetTypeIPv6:
-		return stepIPv6
+		return jsonStepIPv6
 	case layers.EthernetTypeARP:
-		return stepARP
+		return jsonStepARP
 	case layers.EthernetTypeDot1Q, layers.EthernetTypeQinQ, 0x9100:
-		return stepDot1Q
+		return jsonStepDot1Q
 	}
-	return stepPayload
+	return jsonStepPayload
 }
 
 // ipStep names the header after an IP header (or extension) with next
 // header value p, and records p as the packet's protocol.
-func (j *JSONWriter) ipStep(p layers.IPProtocol) step {
+func (j *JSONWriter) ipStep(p layers.IPProtocol) jsonStep {
 	switch p {
 	case layers.IPProtocolIPv6HopByHop, layers.IPProtocolIPv6Routing,
 		layers.IPProtocolIPv6Fragment, layers.IPProtocolIPv6Destination:
-		return stepIPv6Ext
+		return jsonStepIPv6Ext
 	}
-	j.protoNum, j.proto = int(p), ipProtoNames[p]
+	j.protoNum, j.proto = int(p), jsonProtoNames[p]
 	switch p {
 	case layers.IPProtocolTCP:
-		return stepTCP
+		return jsonStepTCP
 	case layers.IPProtocolUDP:
-		return stepUDP
+		return jsonStepUDP
 	case layers.IPProtocolICMPv4:
-		return stepICMPv4
+		return jsonStepICMPv4
 	case layers.IPProtocolICMPv6:
-		return stepICMPv6
+		return jsonStepICMPv6
 	case layers.IPProtocolIPv4:
-		return stepIPv4
+		return jsonStepIPv4
 	case layers.IPProtocolIPv6:
-		return stepIPv6
+		return jsonStepIPv6
 	}
-	return stepPayload
+	return jsonStepPayload
 }
 
-// maxLayers bounds decoding of crafted packets with endless tags or
+// jsonMaxLayers bounds decoding of crafted packets with endless tags or
 // tunnels.
-const maxLayers = 32
+const jsonMaxLayers = 32
 
 func (j *JSONWriter) decode(data []byte, lt layers.LinkType) {
-	next := firstSteps[lt] // stepPayload when unknown
+	next := jsonFirstSteps[lt] // jsonStepPayload when unknown
 	var extNext layers.IPProtocol
 	fragmented := false
-	for n := 0; next != stepPayload && n < maxLayers; n++ {
+	for n := 0; next != jsonStepPayload && n < jsonMaxLayers; n++ {
 		if len(data) == 0 {
 			break
 		}
-		if fragmented && next >= stepTCP && next <= stepDNS {
+		if fragmented && next >= jsonStepTCP && next <= jsonStepDNS {
 			break // a later fragment: no transport header here
 		}
 		var err error
 		switch next {
-		case stepEthernet:
+		case jsonStepEthernet:
 			if err = j.eth.DecodeFromBytes(data, j); err == nil {
 				j.ethernet()
-				next, data = etherStep(j.eth.EthernetType), j.eth.Payload
+				next, data = jsonEtherStep(j.eth.EthernetType), j.eth.Payload
 				if j.eth.EthernetType < 0x0600 {
-					next = stepPayload
+					next = jsonStepPayload
 				}
 			}
-		case stepDot1Q:
+		case jsonStepDot1Q:
 			if err = j.dot1q.DecodeFromBytes(data, j); err == nil {
 				d := &j.dot1q
 				b := append(j.open("dot1q"), `,"vlan":`...)
 				b = strconv.AppendUint(b, uint64(d.VLANIdentifier), 10)
-				b = appendInt(b, "prio", int(d.Priority))
-				b = appendBool(b, "dei", d.DropEligible)
-				j.lay = append(appendEtherType(b, "type", d.Type), '}')
-				next, data = etherStep(d.Type), d.Payload
+				b = jsonInt(b, "prio", int(d.Priority))
+				b = jsonBool(b, "dei", d.DropEligible)
+				j.lay = append(jsonEtherType(b, "type", d.Type), '}')
+				next, data = jsonEtherStep(d.Type), d.Payload
 			}
-		case stepARP:
+		case jsonStepARP:
 			if err = j.arp.DecodeFromBytes(data, j); err == nil {
 				j.arpLayer()
-				next, data = stepPayload, j.arp.Payload
+				next, data = jsonStepPayload, j.arp.Payload
 			}
-		case stepIPv4:
+		case jsonStepIPv4:
 			if err = j.ip4.DecodeFromBytes(data, j); err == nil {
 				j.ipv4Layer()
 				fragmented = j.ip4.FragOffset != 0
 				next, data = j.ipStep(j.ip4.Protocol), j.ip4.Payload
 				extNext = j.ip4.Protocol
 			}
-		case stepIPv6:
+		case jsonStepIPv6:
 			if err = j.ip6.DecodeFromBytes(data, j); err == nil {
 				j.ipv6Layer()
 				data, extNext = j.ip6.Payload, j.ip6.NextHeader
@@ -287,7 +287,7 @@ func (j *JSONWriter) decode(data []byte, lt layers.LinkType) {
 				}
 				next = j.ipStep(extNext)
 			}
-		case stepIPv6Ext:
+		case jsonStepIPv6Ext:
 			var adv int
 			var nh layers.IPProtocol
 			adv, nh, err = j.ipv6Ext(extNext, data, &fragmented)
@@ -295,89 +295,89 @@ func (j *JSONWriter) decode(data []byte, lt layers.LinkType) {
 				data, extNext = data[adv:], nh
 				next = j.ipStep(nh)
 				if fragmented {
-					next = stepPayload
+					next = jsonStepPayload
 				}
 			}
-		case stepTCP:
+		case jsonStepTCP:
 			if err = j.tcp.DecodeFromBytes(data, j); err == nil {
 				j.tcpLayer()
-				next, data = stepPayload, j.tcp.Payload
+				next, data = jsonStepPayload, j.tcp.Payload
 				j.payload(len(data))
 				data = nil
 			}
-		case stepUDP:
+		case jsonStepUDP:
 			if err = j.udp.DecodeFromBytes(data, j); err == nil {
 				u := &j.udp
 				j.sport, j.dport, j.ports = int(u.SrcPort), int(u.DstPort), true
-				b := appendInt(j.open("udp"), "sport", int(u.SrcPort))
-				b = appendInt(b, "dport", int(u.DstPort))
-				j.lay = append(appendInt(b, "len", int(u.Length)), '}')
-				next, data = stepPayload, u.Payload
-				if isDNSPort(u.SrcPort) || isDNSPort(u.DstPort) {
-					next = stepDNS
+				b := jsonInt(j.open("udp"), "sport", int(u.SrcPort))
+				b = jsonInt(b, "dport", int(u.DstPort))
+				j.lay = append(jsonInt(b, "len", int(u.Length)), '}')
+				next, data = jsonStepPayload, u.Payload
+				if jsonDNSPort(u.SrcPort) || jsonDNSPort(u.DstPort) {
+					next = jsonStepDNS
 				} else {
 					j.payload(len(data))
 					data = nil
 				}
 			}
-		case stepICMPv4:
+		case jsonStepICMPv4:
 			if err = j.icmp4.DecodeFromBytes(data, j); err == nil {
 				j.icmpv4Layer()
-				next, data = stepPayload, j.icmp4.Payload
+				next, data = jsonStepPayload, j.icmp4.Payload
 			}
-		case stepICMPv6:
+		case jsonStepICMPv6:
 			if err = j.icmp6.DecodeFromBytes(data, j); err == nil {
 				j.icmpv6Layer()
-				next, data = stepPayload, j.icmp6.Payload
+				next, data = jsonStepPayload, j.icmp6.Payload
 			}
-		case stepDNS:
+		case jsonStepDNS:
 			if err = j.dns.DecodeFromBytes(data, j); err == nil {
 				j.dnsLayer()
-				next, data = stepPayload, nil
+				next, data = jsonStepPayload, nil
 			}
-		case stepSLL:
+		case jsonStepSLL:
 			if err = j.sll.DecodeFromBytes(data, j); err == nil {
 				s := &j.sll
-				b := appendInt(j.open("sll"), "pkttype", int(s.PacketType))
-				b = appendInt(b, "hatype", int(s.AddrType))
-				b = appendMAC(b, "addr", s.Addr)
-				j.lay = append(appendEtherType(b, "type", s.EthernetType), '}')
-				next, data = etherStep(s.EthernetType), s.Payload
+				b := jsonInt(j.open("sll"), "pkttype", int(s.PacketType))
+				b = jsonInt(b, "hatype", int(s.AddrType))
+				b = jsonMAC(b, "addr", s.Addr)
+				j.lay = append(jsonEtherType(b, "type", s.EthernetType), '}')
+				next, data = jsonEtherStep(s.EthernetType), s.Payload
 			}
-		case stepSLL2:
+		case jsonStepSLL2:
 			if err = j.sll2.DecodeFromBytes(data, j); err == nil {
 				s := &j.sll2
-				b := appendInt(j.open("sll2"), "pkttype", int(s.PacketType))
-				b = appendInt(b, "ifindex", int(s.InterfaceIndex))
-				b = appendInt(b, "hatype", int(s.ARPHardwareType))
-				b = appendMAC(b, "addr", s.Addr)
-				j.lay = append(appendEtherType(b, "type", s.ProtocolType), '}')
-				next, data = etherStep(s.ProtocolType), s.Payload
+				b := jsonInt(j.open("sll2"), "pkttype", int(s.PacketType))
+				b = jsonInt(b, "ifindex", int(s.InterfaceIndex))
+				b = jsonInt(b, "hatype", int(s.ARPHardwareType))
+				b = jsonMAC(b, "addr", s.Addr)
+				j.lay = append(jsonEtherType(b, "type", s.ProtocolType), '}')
+				next, data = jsonEtherStep(s.ProtocolType), s.Payload
 			}
-		case stepLoopback:
+		case jsonStepLoopback:
 			if err = j.loop.DecodeFromBytes(data, j); err == nil {
-				b := appendInt(j.open("loopback"), "family", int(j.loop.Family))
+				b := jsonInt(j.open("loopback"), "family", int(j.loop.Family))
 				j.lay = append(b, '}')
-				next, data = stepPayload, j.loop.Payload
+				next, data = jsonStepPayload, j.loop.Payload
 				switch j.loop.Family {
 				case layers.ProtocolFamilyIPv4:
-					next = stepIPv4
+					next = jsonStepIPv4
 				case layers.ProtocolFamilyIPv6BSD, layers.ProtocolFamilyIPv6FreeBSD,
 					layers.ProtocolFamilyIPv6Darwin, layers.ProtocolFamilyIPv6Linux:
-					next = stepIPv6
+					next = jsonStepIPv6
 				}
 			}
-		case stepRawIP:
-			next = stepPayload
+		case jsonStepRawIP:
+			next = jsonStepPayload
 			switch data[0] >> 4 {
 			case 4:
-				next = stepIPv4
+				next = jsonStepIPv4
 			case 6:
-				next = stepIPv6
+				next = jsonStepIPv6
 			}
 		}
 		if err != nil {
-			j.errLayer, j.err = stepNames[next], err
+			j.errLayer, j.err = jsonStepNames[next], err
 			break
 		}
 	}
@@ -388,7 +388,7 @@ func (j *JSONWriter) decode(data []byte, lt layers.LinkType) {
 
 // payload adds the payload pseudo-layer of n bytes.
 func (j *JSONWriter) payload(n int) {
-	j.lay = append(appendInt(append(j.sep(), `{"layer":"payload"`...), "len", n), '}')
+	j.lay = append(jsonInt(append(j.sep(), `{"layer":"payload"`...), "len", n), '}')
 }
 
 // sep returns the layers buffer ready for one more element.
@@ -408,12 +408,12 @@ func (j *JSONWriter) open(name string) []byte {
 
 func (j *JSONWriter) ethernet() {
 	e := &j.eth
-	b := appendMAC(j.open("ethernet"), "src", e.SrcMAC)
-	b = appendMAC(b, "dst", e.DstMAC)
+	b := jsonMAC(j.open("ethernet"), "src", e.SrcMAC)
+	b = jsonMAC(b, "dst", e.DstMAC)
 	if e.EthernetType < 0x0600 {
-		b = appendInt(b, "length", int(e.Length))
+		b = jsonInt(b, "length", int(e.Length))
 	} else {
-		b = appendEtherType(b, "type", e.EthernetType)
+		b = jsonEtherType(b, "type", e.EthernetType)
 	}
 	j.lay = append(b, '}')
 }
@@ -424,18 +424,18 @@ func (j *JSONWriter) arpLayer() {
 	b := j.open("arp")
 	switch a.Operation {
 	case layers.ARPRequest:
-		b = appendStr(b, "op", "request")
+		b = jsonStr(b, "op", "request")
 	case layers.ARPReply:
-		b = appendStr(b, "op", "reply")
+		b = jsonStr(b, "op", "reply")
 	default:
-		b = appendInt(b, "op", int(a.Operation))
+		b = jsonInt(b, "op", int(a.Operation))
 	}
-	b = appendInt(b, "htype", int(a.AddrType))
-	b = appendEtherType(b, "ptype", a.Protocol)
-	b = appendMAC(b, "sha", a.SourceHwAddress)
-	b = appendProtAddr(b, "spa", a.SourceProtAddress)
-	b = appendMAC(b, "tha", a.DstHwAddress)
-	b = appendProtAddr(b, "tpa", a.DstProtAddress)
+	b = jsonInt(b, "htype", int(a.AddrType))
+	b = jsonEtherType(b, "ptype", a.Protocol)
+	b = jsonMAC(b, "sha", a.SourceHwAddress)
+	b = jsonProtAddr(b, "spa", a.SourceProtAddress)
+	b = jsonMAC(b, "tha", a.DstHwAddress)
+	b = jsonProtAddr(b, "tpa", a.DstProtAddress)
 	j.lay = append(b, '}')
 }
 
@@ -444,19 +444,19 @@ func (j *JSONWriter) ipv4Layer() {
 	src, _ := netip.AddrFromSlice(ip.SrcIP.To4())
 	dst, _ := netip.AddrFromSlice(ip.DstIP.To4())
 	j.src, j.dst = src, dst
-	b := appendAddr(j.open("ipv4"), "src", src)
-	b = appendAddr(b, "dst", dst)
-	b = appendInt(b, "ttl", int(ip.TTL))
-	b = appendInt(b, "id", int(ip.Id))
-	b = appendInt(b, "proto", int(ip.Protocol))
-	b = appendInt(b, "len", int(ip.Length))
-	b = appendInt(b, "hlen", int(ip.IHL)*4)
-	b = appendInt(b, "tos", int(ip.TOS))
-	b = appendFlags(b, "flags", uint16(ip.Flags), []string{"MF", "DF", "RB"})
-	b = appendInt(b, "frag", int(ip.FragOffset)*8)
-	b = appendInt(b, "csum", int(ip.Checksum))
+	b := jsonAddr(j.open("ipv4"), "src", src)
+	b = jsonAddr(b, "dst", dst)
+	b = jsonInt(b, "ttl", int(ip.TTL))
+	b = jsonInt(b, "id", int(ip.Id))
+	b = jsonInt(b, "proto", int(ip.Protocol))
+	b = jsonInt(b, "len", int(ip.Length))
+	b = jsonInt(b, "hlen", int(ip.IHL)*4)
+	b = jsonInt(b, "tos", int(ip.TOS))
+	b = jsonFlags(b, "flags", uint16(ip.Flags), []string{"MF", "DF", "RB"})
+	b = jsonInt(b, "frag", int(ip.FragOffset)*8)
+	b = jsonInt(b, "csum", int(ip.Checksum))
 	if len(ip.Options) > 0 {
-		b = appendInt(b, "options", len(ip.Options))
+		b = jsonInt(b, "options", len(ip.Options))
 	}
 	j.lay = append(b, '}')
 }
@@ -466,32 +466,32 @@ func (j *JSONWriter) ipv6Layer() {
 	src, _ := netip.AddrFromSlice(ip.SrcIP.To16())
 	dst, _ := netip.AddrFromSlice(ip.DstIP.To16())
 	j.src, j.dst = src, dst
-	b := appendAddr(j.open("ipv6"), "src", src)
-	b = appendAddr(b, "dst", dst)
-	b = appendInt(b, "hlim", int(ip.HopLimit))
-	b = appendInt(b, "next", int(ip.NextHeader))
-	b = appendInt(b, "plen", int(ip.Length))
-	b = appendInt(b, "tc", int(ip.TrafficClass))
-	b = appendInt(b, "flow", int(ip.FlowLabel))
+	b := jsonAddr(j.open("ipv6"), "src", src)
+	b = jsonAddr(b, "dst", dst)
+	b = jsonInt(b, "hlim", int(ip.HopLimit))
+	b = jsonInt(b, "next", int(ip.NextHeader))
+	b = jsonInt(b, "plen", int(ip.Length))
+	b = jsonInt(b, "tc", int(ip.TrafficClass))
+	b = jsonInt(b, "flow", int(ip.FlowLabel))
 	b = append(b, '}')
 	if h := ip.HopByHop; h != nil {
 		b = append(b, `,{"layer":"ipv6-hopbyhop"`...)
-		b = appendInt(b, "next", int(h.NextHeader))
-		b = appendInt(b, "len", h.ActualLength)
-		b = appendInt(b, "options", len(h.Options))
+		b = jsonInt(b, "next", int(h.NextHeader))
+		b = jsonInt(b, "len", h.ActualLength)
+		b = jsonInt(b, "options", len(h.Options))
 		b = append(b, '}')
 	}
 	j.lay = b
 }
 
-var errShortExt = fmt.Errorf("truncated: %w", io.ErrUnexpectedEOF)
+var errJSONShortExt = fmt.Errorf("truncated: %w", io.ErrUnexpectedEOF)
 
 // ipv6Ext decodes the IPv6 extension header of type t at the start of
 // data and returns its length and next header.
 func (j *JSONWriter) ipv6Ext(t layers.IPProtocol, data []byte, fragmented *bool) (int, layers.IPProtocol, error) {
 	if len(data) < 8 {
 		j.truncated = true
-		return 0, 0, errShortExt
+		return 0, 0, errJSONShortExt
 	}
 	nh := layers.IPProtocol(data[0])
 	n := (int(data[1]) + 1) * 8
@@ -506,20 +506,20 @@ func (j *JSONWriter) ipv6Ext(t layers.IPProtocol, data []byte, fragmented *bool)
 	}
 	if n > len(data) {
 		j.truncated = true
-		return 0, 0, errShortExt
+		return 0, 0, errJSONShortExt
 	}
-	b := appendInt(j.open(name), "next", int(nh))
-	b = appendInt(b, "len", n)
+	b := jsonInt(j.open(name), "next", int(nh))
+	b = jsonInt(b, "len", n)
 	switch t {
 	case layers.IPProtocolIPv6Routing:
-		b = appendInt(b, "type", int(data[2]))
-		b = appendInt(b, "segleft", int(data[3]))
+		b = jsonInt(b, "type", int(data[2]))
+		b = jsonInt(b, "segleft", int(data[3]))
 	case layers.IPProtocolIPv6Fragment:
-		off := int(be16(data[2:]) >> 3)
+		off := int(jsonBE16(data[2:]) >> 3)
 		more := data[3]&1 != 0
-		b = appendInt(b, "offset", off*8)
-		b = appendBool(b, "more", more)
-		b = appendInt(b, "id", int(be32(data[4:])))
+		b = jsonInt(b, "offset", off*8)
+		b = jsonBool(b, "more", more)
+		b = jsonInt(b, "id", int(jsonBE32(data[4:])))
 		if off != 0 {
 			*fragmented = true
 		}
@@ -531,20 +531,20 @@ func (j *JSONWriter) ipv6Ext(t layers.IPProtocol, data []byte, fragmented *bool)
 func (j *JSONWriter) tcpLayer() {
 	t := &j.tcp
 	j.sport, j.dport, j.ports = int(t.SrcPort), int(t.DstPort), true
-	b := appendInt(j.open("tcp"), "sport", int(t.SrcPort))
-	b = appendInt(b, "dport", int(t.DstPort))
-	b = appendInt(b, "seq", int(t.Seq))
-	b = appendInt(b, "ack", int(t.Ack))
+	b := jsonInt(j.open("tcp"), "sport", int(t.SrcPort))
+	b = jsonInt(b, "dport", int(t.DstPort))
+	b = jsonInt(b, "seq", int(t.Seq))
+	b = jsonInt(b, "ack", int(t.Ack))
 	fl := uint16(t.Contents[13])
 	if len(t.Contents) > 12 {
 		fl |= uint16(t.Contents[12]&1) << 8
 	}
-	b = appendFlags(b, "flags", fl, []string{"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "NS"})
-	b = appendInt(b, "win", int(t.Window))
-	b = appendInt(b, "hlen", int(t.DataOffset)*4)
-	b = appendInt(b, "csum", int(t.Checksum))
+	b = jsonFlags(b, "flags", fl, []string{"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "NS"})
+	b = jsonInt(b, "win", int(t.Window))
+	b = jsonInt(b, "hlen", int(t.DataOffset)*4)
+	b = jsonInt(b, "csum", int(t.Checksum))
 	if t.URG {
-		b = appendInt(b, "urp", int(t.Urgent))
+		b = jsonInt(b, "urp", int(t.Urgent))
 	}
 	b = append(b, `,"options":[`...)
 	for i, o := range t.Options {
@@ -558,14 +558,14 @@ func (j *JSONWriter) tcpLayer() {
 		case o.OptionType == layers.TCPOptionKindEndList:
 			b = append(b, `{"kind":"eol"}`...)
 		case o.OptionType == layers.TCPOptionKindMSS && len(d) == 2:
-			b = append(appendInt(append(b, `{"kind":"mss"`...), "value", int(be16(d))), '}')
+			b = append(jsonInt(append(b, `{"kind":"mss"`...), "value", int(jsonBE16(d))), '}')
 		case o.OptionType == layers.TCPOptionKindWindowScale && len(d) == 1:
-			b = append(appendInt(append(b, `{"kind":"wscale"`...), "value", int(d[0])), '}')
+			b = append(jsonInt(append(b, `{"kind":"wscale"`...), "value", int(d[0])), '}')
 		case o.OptionType == layers.TCPOptionKindSACKPermitted:
 			b = append(b, `{"kind":"sackOK"}`...)
 		case o.OptionType == layers.TCPOptionKindTimestamps && len(d) == 8:
-			b = appendInt(append(b, `{"kind":"ts"`...), "val", int(be32(d)))
-			b = append(appendInt(b, "ecr", int(be32(d[4:]))), '}')
+			b = jsonInt(append(b, `{"kind":"ts"`...), "val", int(jsonBE32(d)))
+			b = append(jsonInt(b, "ecr", int(jsonBE32(d[4:]))), '}')
 		case o.OptionType == layers.TCPOptionKindSACK && len(d)%8 == 0:
 			b = append(b, `{"kind":"sack","blocks":[`...)
 			for k := 0; k+8 <= len(d); k += 8 {
@@ -573,16 +573,16 @@ func (j *JSONWriter) tcpLayer() {
 					b = append(b, ',')
 				}
 				b = append(b, '[')
-				b = strconv.AppendUint(b, uint64(be32(d[k:])), 10)
+				b = strconv.AppendUint(b, uint64(jsonBE32(d[k:])), 10)
 				b = append(b, ',')
-				b = strconv.AppendUint(b, uint64(be32(d[k+4:])), 10)
+				b = strconv.AppendUint(b, uint64(jsonBE32(d[k+4:])), 10)
 				b = append(b, ']')
 			}
 			b = append(b, "]}"...)
 		default:
 			b = append(b, `{"kind":`...)
 			b = strconv.AppendUint(b, uint64(o.OptionType), 10)
-			b = append(appendInt(b, "len", len(d)), '}')
+			b = append(jsonInt(b, "len", len(d)), '}')
 		}
 	}
 	j.lay = append(b, "]}"...)
@@ -591,26 +591,26 @@ func (j *JSONWriter) tcpLayer() {
 func (j *JSONWriter) icmpv4Layer() {
 	c := &j.icmp4
 	typ, code := c.TypeCode.Type(), c.TypeCode.Code()
-	b := appendInt(j.open("icmp"), "type", int(typ))
-	b = appendInt(b, "code", int(code))
-	if name := icmp4Names[typ]; name != "" {
-		b = appendStr(b, "kind", name)
+	b := jsonInt(j.open("icmp"), "type", int(typ))
+	b = jsonInt(b, "code", int(code))
+	if name := jsonICMP4Names[typ]; name != "" {
+		b = jsonStr(b, "kind", name)
 	}
 	switch typ {
 	case layers.ICMPv4TypeEchoRequest, layers.ICMPv4TypeEchoReply,
 		layers.ICMPv4TypeTimestampRequest, layers.ICMPv4TypeTimestampReply:
-		b = appendInt(b, "id", int(c.Id))
-		b = appendInt(b, "seq", int(c.Seq))
+		b = jsonInt(b, "id", int(c.Id))
+		b = jsonInt(b, "seq", int(c.Seq))
 	}
-	b = appendInt(b, "csum", int(c.Checksum))
+	b = jsonInt(b, "csum", int(c.Checksum))
 	j.lay = append(b, '}')
 }
 
-var icmp4Names = [256]string{0: "echo reply", 3: "destination unreachable", 4: "source quench",
+var jsonICMP4Names = [256]string{0: "echo reply", 3: "destination unreachable", 4: "source quench",
 	5: "redirect", 8: "echo request", 9: "router advertisement", 10: "router solicitation",
 	11: "time exceeded", 12: "parameter problem", 13: "timestamp request", 14: "timestamp reply"}
 
-var icmp6Names = [256]string{1: "destination unreachable", 2: "packet too big", 3: "time exceeded",
+var jsonICMP6Names = [256]string{1: "destination unreachable", 2: "packet too big", 3: "time exceeded",
 	4: "parameter problem", 128: "echo request", 129: "echo reply", 130: "multicast listener query",
 	131: "multicast listener report", 132: "multicast listener done", 133: "router solicitation",
 	134: "router advertisement", 135: "neighbor solicitation", 136: "neighbor advertisement",
@@ -619,38 +619,38 @@ var icmp6Names = [256]string{1: "destination unreachable", 2: "packet too big", 
 func (j *JSONWriter) icmpv6Layer() {
 	c := &j.icmp6
 	typ, code := c.TypeCode.Type(), c.TypeCode.Code()
-	b := appendInt(j.open("icmp6"), "type", int(typ))
-	b = appendInt(b, "code", int(code))
-	if name := icmp6Names[typ]; name != "" {
-		b = appendStr(b, "kind", name)
+	b := jsonInt(j.open("icmp6"), "type", int(typ))
+	b = jsonInt(b, "code", int(code))
+	if name := jsonICMP6Names[typ]; name != "" {
+		b = jsonStr(b, "kind", name)
 	}
 	p := c.Payload
 	switch typ {
 	case layers.ICMPv6TypeEchoRequest, layers.ICMPv6TypeEchoReply:
 		if len(p) >= 4 {
-			b = appendInt(b, "id", int(be16(p)))
-			b = appendInt(b, "seq", int(be16(p[2:])))
+			b = jsonInt(b, "id", int(jsonBE16(p)))
+			b = jsonInt(b, "seq", int(jsonBE16(p[2:])))
 		}
 	case layers.ICMPv6TypeNeighborSolicitation, layers.ICMPv6TypeNeighborAdvertisement:
 		if len(p) >= 20 {
-			b = appendAddr(b, "target", netip.AddrFrom16([16]byte(p[4:20])))
+			b = jsonAddr(b, "target", netip.AddrFrom16([16]byte(p[4:20])))
 		}
 	}
-	b = appendInt(b, "csum", int(c.Checksum))
+	b = jsonInt(b, "csum", int(c.Checksum))
 	j.lay = append(b, '}')
 }
 
-var dnsRcodes = [...]string{"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"}
+var jsonRcodes = [...]string{"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"}
 
 func (j *JSONWriter) dnsLayer() {
 	d := &j.dns
-	b := appendInt(j.open("dns"), "id", int(d.ID))
-	b = appendBool(b, "qr", d.QR)
-	b = appendInt(b, "opcode", int(d.OpCode))
-	if int(d.ResponseCode) < len(dnsRcodes) {
-		b = appendStr(b, "rcode", dnsRcodes[d.ResponseCode])
+	b := jsonInt(j.open("dns"), "id", int(d.ID))
+	b = jsonBool(b, "qr", d.QR)
+	b = jsonInt(b, "opcode", int(d.OpCode))
+	if int(d.ResponseCode) < len(jsonRcodes) {
+		b = jsonStr(b, "rcode", jsonRcodes[d.ResponseCode])
 	} else {
-		b = appendInt(b, "rcode", int(d.ResponseCode))
+		b = jsonInt(b, "rcode", int(d.ResponseCode))
 	}
 	b = append(b, `,"questions":[`...)
 	for i := range d.Questions {
@@ -659,9 +659,9 @@ func (j *JSONWriter) dnsLayer() {
 			b = append(b, ',')
 		}
 		b = append(b, `{"name":`...)
-		b = appendJSONBytes(b, q.Name)
-		b = appendStr(b, "type", q.Type.String())
-		b = appendStr(b, "class", q.Class.String())
+		b = jsonBytes(b, q.Name)
+		b = jsonStr(b, "type", q.Type.String())
+		b = jsonStr(b, "class", q.Class.String())
 		b = append(b, '}')
 	}
 	b = append(b, ']')
@@ -685,13 +685,13 @@ func (j *JSONWriter) dnsRecords(b []byte, key string, rrs []layers.DNSResourceRe
 			b = append(b, ',')
 		}
 		b = append(b, `{"name":`...)
-		b = appendJSONBytes(b, r.Name)
-		b = appendStr(b, "type", r.Type.String())
-		b = appendInt(b, "ttl", int(r.TTL))
+		b = jsonBytes(b, r.Name)
+		b = jsonStr(b, "type", r.Type.String())
+		b = jsonInt(b, "ttl", int(r.TTL))
 		switch r.Type {
 		case layers.DNSTypeA, layers.DNSTypeAAAA:
 			if a, ok := netip.AddrFromSlice(r.IP); ok {
-				b = appendAddr(b, "data", a.Unmap())
+				b = jsonAddr(b, "data", a.Unmap())
 			}
 		case layers.DNSTypeCNAME, layers.DNSTypeNS, layers.DNSTypePTR:
 			name := r.CNAME
@@ -700,64 +700,64 @@ func (j *JSONWriter) dnsRecords(b []byte, key string, rrs []layers.DNSResourceRe
 			} else if r.Type == layers.DNSTypePTR {
 				name = r.PTR
 			}
-			b = appendJSONBytes(append(b, `,"data":`...), name)
+			b = jsonBytes(append(b, `,"data":`...), name)
 		case layers.DNSTypeMX:
 			b = append(b, `,"data":`...)
-			b = appendJSONBytes(b, r.MX.Name)
-			b = appendInt(b, "pref", int(r.MX.Preference))
+			b = jsonBytes(b, r.MX.Name)
+			b = jsonInt(b, "pref", int(r.MX.Preference))
 		case layers.DNSTypeTXT:
 			b = append(b, `,"data":[`...)
 			for k, t := range r.TXTs {
 				if k > 0 {
 					b = append(b, ',')
 				}
-				b = appendJSONBytes(b, t)
+				b = jsonBytes(b, t)
 			}
 			b = append(b, ']')
 		default:
-			b = appendInt(b, "rdlen", int(r.DataLength))
+			b = jsonInt(b, "rdlen", int(r.DataLength))
 		}
 		b = append(b, '}')
 	}
 	return append(b, ']')
 }
 
-func isDNSPort(p layers.UDPPort) bool { return p == 53 || p == 5353 || p == 5355 }
+func jsonDNSPort(p layers.UDPPort) bool { return p == 53 || p == 5353 || p == 5355 }
 
-var stepNames = [...]string{stepPayload: "payload", stepEthernet: "ethernet", stepDot1Q: "dot1q",
-	stepARP: "arp", stepIPv4: "ipv4", stepIPv6: "ipv6", stepIPv6Ext: "ipv6 extension header",
-	stepTCP: "tcp", stepUDP: "udp", stepICMPv4: "icmp", stepICMPv6: "icmp6", stepDNS: "dns",
-	stepSLL: "sll", stepSLL2: "sll2", stepLoopback: "loopback", stepRawIP: "raw ip"}
+var jsonStepNames = [...]string{jsonStepPayload: "payload", jsonStepEthernet: "ethernet", jsonStepDot1Q: "dot1q",
+	jsonStepARP: "arp", jsonStepIPv4: "ipv4", jsonStepIPv6: "ipv6", jsonStepIPv6Ext: "ipv6 extension header",
+	jsonStepTCP: "tcp", jsonStepUDP: "udp", jsonStepICMPv4: "icmp", jsonStepICMPv6: "icmp6", jsonStepDNS: "dns",
+	jsonStepSLL: "sll", jsonStepSLL2: "sll2", jsonStepLoopback: "loopback", jsonStepRawIP: "raw ip"}
 
-var ipProtoNames = [256]string{1: "icmp", 2: "igmp", 4: "ipip", 6: "tcp", 17: "udp", 41: "ipv6",
+var jsonProtoNames = [256]string{1: "icmp", 2: "igmp", 4: "ipip", 6: "tcp", 17: "udp", 41: "ipv6",
 	47: "gre", 50: "esp", 51: "ah", 58: "icmp6", 89: "ospf", 103: "pim", 112: "vrrp", 132: "sctp"}
 
-var etherNames = map[layers.EthernetType]string{0x0800: "IPv4", 0x86dd: "IPv6", 0x0806: "ARP",
+var jsonEtherNames = map[layers.EthernetType]string{0x0800: "IPv4", 0x86dd: "IPv6", 0x0806: "ARP",
 	0x8100: "802.1Q", 0x88a8: "802.1ad", 0x9100: "QinQ", 0x8847: "MPLS", 0x8848: "MPLS-multicast",
 	0x88cc: "LLDP", 0x8863: "PPPoE-discovery", 0x8864: "PPPoE", 0x888e: "EAPOL", 0x8035: "RARP",
 	0x88e5: "MACsec", 0x88f7: "PTP", 0x8809: "slow-protocols"}
 
-// appendEtherType appends an EtherType by name, or as "0x88cc" when it has
+// jsonEtherType appends an EtherType by name, or as "0x88cc" when it has
 // none.
-func appendEtherType(b []byte, k string, t layers.EthernetType) []byte {
-	if name, ok := etherNames[t]; ok {
-		return appendStr(b, k, name)
+func jsonEtherType(b []byte, k string, t layers.EthernetType) []byte {
+	if name, ok := jsonEtherNames[t]; ok {
+		return jsonStr(b, k, name)
 	}
 	const digits = "0123456789abcdef"
-	b = append(appendKey(b, k), '"', '0', 'x')
+	b = append(jsonKey(b, k), '"', '0', 'x')
 	return append(b, digits[t>>12], digits[t>>8&15], digits[t>>4&15], digits[t&15], '"')
 }
 
-func be16(b []byte) uint16 { return uint16(b[0])<<8 | uint16(b[1]) }
+func jsonBE16(b []byte) uint16 { return uint16(b[0])<<8 | uint16(b[1]) }
 
-func be32(b []byte) uint32 {
+func jsonBE32(b []byte) uint32 {
 	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
 }
 
-// appendFlags appends k as the list of the names whose bit is set in v,
+// jsonFlags appends k as the list of the names whose bit is set in v,
 // bit 0 first.
-func appendFlags(b []byte, k string, v uint16, names []string) []byte {
-	b = append(appendKey(b, k), '[')
+func jsonFlags(b []byte, k string, v uint16, names []string) []byte {
+	b = append(jsonKey(b, k), '[')
 	first := true
 	for i, name := range names {
 		if v&(1<<i) != 0 {
@@ -770,38 +770,38 @@ func appendFlags(b []byte, k string, v uint16, names []string) []byte {
 	return append(b, ']')
 }
 
-func appendKey(b []byte, k string) []byte {
+func jsonKey(b []byte, k string) []byte {
 	b = append(b, ',', '"')
 	b = append(b, k...)
 	return append(b, '"', ':')
 }
 
-func appendInt(b []byte, k string, v int) []byte {
-	return strconv.AppendInt(appendKey(b, k), int64(v), 10)
+func jsonInt(b []byte, k string, v int) []byte {
+	return strconv.AppendInt(jsonKey(b, k), int64(v), 10)
 }
 
-func appendBool(b []byte, k string, v bool) []byte {
-	return strconv.AppendBool(appendKey(b, k), v)
+func jsonBool(b []byte, k string, v bool) []byte {
+	return strconv.AppendBool(jsonKey(b, k), v)
 }
 
-// appendStr appends a key and a string value known to need no escaping.
-func appendStr(b []byte, k, v string) []byte {
-	b = append(appendKey(b, k), '"')
+// jsonStr appends a key and a string value known to need no escaping.
+func jsonStr(b []byte, k, v string) []byte {
+	b = append(jsonKey(b, k), '"')
 	b = append(b, v...)
 	return append(b, '"')
 }
 
-func appendAddr(b []byte, k string, a netip.Addr) []byte {
-	b = append(appendKey(b, k), '"')
+func jsonAddr(b []byte, k string, a netip.Addr) []byte {
+	b = append(jsonKey(b, k), '"')
 	b = a.AppendTo(b)
 	return append(b, '"')
 }
 
-// appendMAC appends a hardware address as colon-separated hex, whatever
+// jsonMAC appends a hardware address as colon-separated hex, whatever
 // its length.
-func appendMAC(b []byte, k string, mac []byte) []byte {
+func jsonMAC(b []byte, k string, mac []byte) []byte {
 	const digits = "0123456789abcdef"
-	b = append(appendKey(b, k), '"')
+	b = append(jsonKey(b, k), '"')
 	for i, x := range mac {
 		if i > 0 {
 			b = append(b, ':')
@@ -811,20 +811,20 @@ func appendMAC(b []byte, k string, mac []byte) []byte {
 	return append(b, '"')
 }
 
-// appendProtAddr appends an ARP protocol address: an IP address when it
+// jsonProtAddr appends an ARP protocol address: an IP address when it
 // has 4 or 16 bytes, else hex.
-func appendProtAddr(b []byte, k string, p []byte) []byte {
+func jsonProtAddr(b []byte, k string, p []byte) []byte {
 	if a, ok := netip.AddrFromSlice(p); ok {
-		return appendAddr(b, k, a)
+		return jsonAddr(b, k, a)
 	}
-	return appendMAC(b, k, p)
+	return jsonMAC(b, k, p)
 }
 
-func appendJSONString(b []byte, s string) []byte { return appendJSONBytes(b, []byte(s)) }
+func jsonString(b []byte, s string) []byte { return jsonBytes(b, []byte(s)) }
 
-// appendJSONBytes appends s as a JSON string: quotes, backslashes and
+// jsonBytes appends s as a JSON string: quotes, backslashes and
 // control bytes escaped, invalid UTF-8 replaced by U+FFFD.
-func appendJSONBytes(b []byte, s []byte) []byte {
+func jsonBytes(b []byte, s []byte) []byte {
 	const digits = "0123456789abcdef"
 	b = append(b, '"')
 	for i := 0; i < len(s); {

@@ -11,8 +11,8 @@ import (
 	"github.com/wirekit/wirekit/internal/synth"
 )
 
-// fuzzLinkTypes are the link types the fuzzer picks from by index.
-var fuzzLinkTypes = []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeLinuxSLL,
+// jsonFuzzLinkTypes are the link types the fuzzer picks from by index.
+var jsonFuzzLinkTypes = []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeLinuxSLL,
 	layers.LinkTypeLinuxSLL2, layers.LinkTypeNull, layers.LinkTypeLoop, layers.LinkTypeRaw,
 	layers.LinkTypeIPv4, layers.LinkTypeIPv6, 147}
 
@@ -37,7 +37,7 @@ func FuzzJSONWriter(f *testing.F) {
 	f.Fuzz(func(t *testing.T, lt uint8, data []byte) {
 		out.Reset()
 		ci := gopacket.CaptureInfo{CaptureLength: len(data), Length: len(data)}
-		if err := w.Write(ci, data, fuzzLinkTypes[int(lt)%len(fuzzLinkTypes)]); err != nil {
+		if err := w.Write(ci, data, jsonFuzzLinkTypes[int(lt)%len(jsonFuzzLinkTypes)]); err != nil {
 			t.Fatalf("Write: %v", err)
 		}
 		line := out.Bytes()

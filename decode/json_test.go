@@ -23,15 +23,15 @@ import (
 )
 
 var (
-	macA = net.HardwareAddr{0x02, 0, 0, 0, 0, 1}
-	macB = net.HardwareAddr{0x02, 0, 0, 0, 0, 2}
-	ip4A = net.IP{10, 0, 0, 1}
-	ip4B = net.IP{10, 0, 0, 2}
-	ip6A = net.ParseIP("2001:db8::1")
-	ip6B = net.ParseIP("2001:db8::2")
+	jsonMacA = net.HardwareAddr{0x02, 0, 0, 0, 0, 1}
+	jsonMacB = net.HardwareAddr{0x02, 0, 0, 0, 0, 2}
+	jsonIP4A = net.IP{10, 0, 0, 1}
+	jsonIP4B = net.IP{10, 0, 0, 2}
+	jsonIP6A = net.ParseIP("2001:db8::1")
+	jsonIP6B = net.ParseIP("2001:db8::2")
 )
 
-func serialize(t *testing.T, ls ...gopacket.SerializableLayer) []byte {
+func jsonSerialize(t *testing.T, ls ...gopacket.SerializableLayer) []byte {
 	t.Helper()
 	for _, l := range ls {
 		if c, ok := l.(interface {
@@ -52,12 +52,12 @@ func serialize(t *testing.T, ls ...gopacket.SerializableLayer) []byte {
 	return bytes.Clone(buf.Bytes())
 }
 
-// present in a want table matches any value.
-var present = struct{ any }{}
+// jsonPresent in a want table matches any value.
+var jsonPresent = struct{ any }{}
 
-// get walks a decoded JSON value along a dotted path; numbers in the path
+// jsonGet walks a decoded JSON value along a dotted path; numbers in the path
 // index arrays.
-func get(v any, path string) (any, bool) {
+func jsonGet(v any, path string) (any, bool) {
 	for _, p := range strings.Split(path, ".") {
 		switch x := v.(type) {
 		case map[string]any:
@@ -78,9 +78,9 @@ func get(v any, path string) (any, bool) {
 	return v, true
 }
 
-// writeOne renders one packet and checks the line is one valid JSON
+// jsonWriteOne renders one packet and checks the line is one valid JSON
 // object.
-func writeOne(t *testing.T, ci gopacket.CaptureInfo, data []byte, lt layers.LinkType) map[string]any {
+func jsonWriteOne(t *testing.T, ci gopacket.CaptureInfo, data []byte, lt layers.LinkType) map[string]any {
 	t.Helper()
 	var out bytes.Buffer
 	if err := NewJSONWriter(&out, nil).Write(ci, data, lt); err != nil {
@@ -102,13 +102,13 @@ func writeOne(t *testing.T, ci gopacket.CaptureInfo, data []byte, lt layers.Link
 
 func TestJSONLayers(t *testing.T) {
 	eth := func(et layers.EthernetType) *layers.Ethernet {
-		return &layers.Ethernet{SrcMAC: macA, DstMAC: macB, EthernetType: et}
+		return &layers.Ethernet{SrcMAC: jsonMacA, DstMAC: jsonMacB, EthernetType: et}
 	}
 	v4 := func(p layers.IPProtocol) *layers.IPv4 {
-		return &layers.IPv4{Version: 4, TTL: 64, Id: 7, Protocol: p, SrcIP: ip4A, DstIP: ip4B, Flags: layers.IPv4DontFragment}
+		return &layers.IPv4{Version: 4, TTL: 64, Id: 7, Protocol: p, SrcIP: jsonIP4A, DstIP: jsonIP4B, Flags: layers.IPv4DontFragment}
 	}
 	v6 := func(p layers.IPProtocol) *layers.IPv6 {
-		return &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: p, SrcIP: ip6A, DstIP: ip6B}
+		return &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: p, SrcIP: jsonIP6A, DstIP: jsonIP6B}
 	}
 	syn := &layers.TCP{SrcPort: 43210, DstPort: 80, Seq: 1000, SYN: true, Window: 64240,
 		Options: []layers.TCPOption{
@@ -123,15 +123,15 @@ func TestJSONLayers(t *testing.T) {
 	dnsR := &layers.DNS{ID: 0x1234, QR: true, RD: true, RA: true, ResponseCode: layers.DNSResponseCodeNXDomain,
 		Questions: []layers.DNSQuestion{{Name: []byte("a\"b\\c.example"), Type: layers.DNSTypeAAAA, Class: layers.DNSClassIN}},
 		Answers: []layers.DNSResourceRecord{{Name: []byte("x.example"), Type: layers.DNSTypeAAAA,
-			Class: layers.DNSClassIN, TTL: 60, IP: ip6B}}}
+			Class: layers.DNSClassIN, TTL: 60, IP: jsonIP6B}}}
 	udp53 := &layers.UDP{SrcPort: 40000, DstPort: 53}
 	arp := &layers.ARP{AddrType: layers.LinkTypeEthernet, Protocol: layers.EthernetTypeIPv4,
 		HwAddressSize: 6, ProtAddressSize: 4, Operation: layers.ARPRequest,
-		SourceHwAddress: macA, SourceProtAddress: ip4A, DstHwAddress: make([]byte, 6), DstProtAddress: ip4B}
+		SourceHwAddress: jsonMacA, SourceProtAddress: jsonIP4A, DstHwAddress: make([]byte, 6), DstProtAddress: jsonIP4B}
 	payload := gopacket.Payload([]byte("hello"))
 
 	tcpFrame := func(t *testing.T) []byte {
-		return serialize(t, eth(layers.EthernetTypeIPv4), v4(layers.IPProtocolTCP), syn)
+		return jsonSerialize(t, eth(layers.EthernetTypeIPv4), v4(layers.IPProtocolTCP), syn)
 	}
 	tests := []struct {
 		name  string
@@ -153,13 +153,13 @@ func TestJSONLayers(t *testing.T) {
 		}},
 		{"truncated tcp", layers.LinkTypeEthernet, tcpFrame, 30, map[string]any{
 			"layers.1.layer": "ipv4", "truncated": true, "layers.2.layer": "payload", "layers.2.len": 10.0,
-			"error": present,
+			"error": jsonPresent,
 		}},
 		{"truncated ethernet", layers.LinkTypeEthernet, tcpFrame, 65, map[string]any{
 			"layers.0.layer": "payload", "layers.0.len": 9.0,
 		}},
 		{"qinq ipv6 udp dns query", layers.LinkTypeEthernet, func(t *testing.T) []byte {
-			return serialize(t, eth(layers.EthernetTypeQinQ),
+			return jsonSerialize(t, eth(layers.EthernetTypeQinQ),
 				&layers.Dot1Q{VLANIdentifier: 100, Type: layers.EthernetTypeDot1Q},
 				&layers.Dot1Q{VLANIdentifier: 200, Priority: 5, Type: layers.EthernetTypeIPv6},
 				v6(layers.IPProtocolUDP), udp53, dnsQ)
@@ -171,35 +171,35 @@ func TestJSONLayers(t *testing.T) {
 			"layers.5.questions.0.name": "www.example.com", "layers.5.questions.0.type": "A",
 		}},
 		{"dns response escaped name", layers.LinkTypeEthernet, func(t *testing.T) []byte {
-			return serialize(t, eth(layers.EthernetTypeIPv4), v4(layers.IPProtocolUDP),
+			return jsonSerialize(t, eth(layers.EthernetTypeIPv4), v4(layers.IPProtocolUDP),
 				&layers.UDP{SrcPort: 53, DstPort: 40000}, dnsR)
 		}, 0, map[string]any{
 			"layers.3.rcode": "NXDOMAIN", "layers.3.questions.0.name": "a\"b\\c.example",
 			"layers.3.answers.0.data": "2001:db8::2", "layers.3.answers.0.ttl": 60.0,
 		}},
 		{"arp request", layers.LinkTypeEthernet, func(t *testing.T) []byte {
-			return serialize(t, &layers.Ethernet{SrcMAC: macA, DstMAC: layers.EthernetBroadcast, EthernetType: layers.EthernetTypeARP}, arp)
+			return jsonSerialize(t, &layers.Ethernet{SrcMAC: jsonMacA, DstMAC: layers.EthernetBroadcast, EthernetType: layers.EthernetTypeARP}, arp)
 		}, 0, map[string]any{
 			"proto": "arp", "layers.1.layer": "arp", "layers.1.op": "request",
 			"layers.1.spa": "10.0.0.1", "layers.1.tpa": "10.0.0.2", "layers.1.sha": "02:00:00:00:00:01",
 		}},
 		{"icmp echo", layers.LinkTypeEthernet, func(t *testing.T) []byte {
-			return serialize(t, eth(layers.EthernetTypeIPv4), v4(layers.IPProtocolICMPv4),
+			return jsonSerialize(t, eth(layers.EthernetTypeIPv4), v4(layers.IPProtocolICMPv4),
 				&layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(8, 0), Id: 9, Seq: 3}, payload)
 		}, 0, map[string]any{
 			"proto": "icmp", "layers.2.layer": "icmp", "layers.2.kind": "echo request", "layers.2.id": 9.0,
 			"layers.2.seq": 3.0, "layers.3.layer": "payload", "layers.3.len": 5.0,
 		}},
 		{"icmp6 neighbor solicitation", layers.LinkTypeEthernet, func(t *testing.T) []byte {
-			return serialize(t, eth(layers.EthernetTypeIPv6), v6(layers.IPProtocolICMPv6),
+			return jsonSerialize(t, eth(layers.EthernetTypeIPv6), v6(layers.IPProtocolICMPv6),
 				&layers.ICMPv6{TypeCode: layers.CreateICMPv6TypeCode(135, 0)},
-				&layers.ICMPv6NeighborSolicitation{TargetAddress: ip6B})
+				&layers.ICMPv6NeighborSolicitation{TargetAddress: jsonIP6B})
 		}, 0, map[string]any{
 			"proto": "icmp6", "layers.2.kind": "neighbor solicitation", "layers.2.target": "2001:db8::2",
 		}},
 		{"ipv6 hop-by-hop and fragment", layers.LinkTypeEthernet, func(t *testing.T) []byte {
 			// Built without gopacket's Ethernet, which would pad the frame.
-			b := append([]byte{2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x86, 0xdd}, serialize(t, v6(layers.IPProtocolIPv6HopByHop))...)
+			b := append([]byte{2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x86, 0xdd}, jsonSerialize(t, v6(layers.IPProtocolIPv6HopByHop))...)
 			// Hop-by-hop (8 bytes, PadN) then a non-first fragment of UDP.
 			b = append(b, byte(layers.IPProtocolIPv6Fragment), 0, 1, 4, 0, 0, 0, 0)
 			b = append(b, byte(layers.IPProtocolUDP), 0, 0x00, 0x19, 0, 0, 0, 42, 1, 2, 3, 4)
@@ -212,23 +212,23 @@ func TestJSONLayers(t *testing.T) {
 			"layers.4.layer": "payload", "layers.4.len": 4.0,
 		}},
 		{"unknown ethertype", layers.LinkTypeEthernet, func(t *testing.T) []byte {
-			return serialize(t, eth(0x88b5), payload)
+			return jsonSerialize(t, eth(0x88b5), payload)
 		}, 0, map[string]any{"layers.0.type": "0x88b5", "layers.1.layer": "payload", "layers.1.len": 46.0}}, // padded to 60 bytes
 		{"linux sll", layers.LinkTypeLinuxSLL, func(t *testing.T) []byte {
 			h := []byte{0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x08, 0x00}
-			return append(h, serialize(t, v4(layers.IPProtocolTCP), syn)...)
+			return append(h, jsonSerialize(t, v4(layers.IPProtocolTCP), syn)...)
 		}, 0, map[string]any{"layers.0.layer": "sll", "layers.0.pkttype": 4.0, "layers.0.type": "IPv4",
 			"layers.1.layer": "ipv4", "layers.2.layer": "tcp"}},
 		{"linux sll2", layers.LinkTypeLinuxSLL2, func(t *testing.T) []byte {
 			h := []byte{0x86, 0xdd, 0, 0, 0, 0, 0, 3, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0}
-			return append(h, serialize(t, v6(layers.IPProtocolUDP), &layers.UDP{SrcPort: 1, DstPort: 2}, payload)...)
+			return append(h, jsonSerialize(t, v6(layers.IPProtocolUDP), &layers.UDP{SrcPort: 1, DstPort: 2}, payload)...)
 		}, 0, map[string]any{"layers.0.layer": "sll2", "layers.0.ifindex": 3.0, "layers.0.type": "IPv6",
 			"layers.2.layer": "udp", "layers.3.len": 5.0}},
 		{"null loopback", layers.LinkTypeNull, func(t *testing.T) []byte {
-			return append([]byte{2, 0, 0, 0}, serialize(t, v4(layers.IPProtocolTCP), syn)...)
+			return append([]byte{2, 0, 0, 0}, jsonSerialize(t, v4(layers.IPProtocolTCP), syn)...)
 		}, 0, map[string]any{"layers.0.layer": "loopback", "layers.0.family": 2.0, "layers.1.layer": "ipv4"}},
 		{"raw ip", layers.LinkTypeRaw, func(t *testing.T) []byte {
-			return serialize(t, v6(layers.IPProtocolTCP), syn)
+			return jsonSerialize(t, v6(layers.IPProtocolTCP), syn)
 		}, 0, map[string]any{"layers.0.layer": "ipv6", "sport": 43210.0}},
 		{"unknown link type", 147, func(t *testing.T) []byte { return []byte{1, 2, 3} }, 0,
 			map[string]any{"layers.0.layer": "payload", "layers.0.len": 3.0}},
@@ -241,13 +241,13 @@ func TestJSONLayers(t *testing.T) {
 			data := tt.build(t)
 			data = data[:len(data)-tt.cut]
 			ci := gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(data), Length: len(data) + tt.cut, InterfaceIndex: 1}
-			m := writeOne(t, ci, data, tt.lt)
+			m := jsonWriteOne(t, ci, data, tt.lt)
 			if m["ts"] != "2024-01-01T00:00:00.000001000Z" || m["iface"] != 1.0 || m["len"] != float64(ci.Length) {
 				t.Errorf("ts/iface/len: %v %v %v", m["ts"], m["iface"], m["len"])
 			}
 			for path, want := range tt.want {
-				got, ok := get(m, path)
-				if !ok || (got != want && want != present) {
+				got, ok := jsonGet(m, path)
+				if !ok || (got != want && want != jsonPresent) {
 					line, _ := json.Marshal(m)
 					t.Errorf("%s = %#v, want %#v\n%s", path, got, want, line)
 				}
@@ -258,7 +258,7 @@ func TestJSONLayers(t *testing.T) {
 
 func TestJSONStringEscape(t *testing.T) {
 	for _, s := range []string{"", "plain", "q\"b\\", "\x00\x1f\x7f", "\xff\xfe", "héllo ✓", "a\u2028b"} {
-		b := appendJSONString(nil, s)
+		b := jsonString(nil, s)
 		var got string
 		if err := json.Unmarshal(b, &got); err != nil {
 			t.Errorf("%q: %s is not a JSON string: %v", s, b, err)
@@ -280,15 +280,15 @@ func TestJSONOptionsAndErrors(t *testing.T) {
 		t.Errorf("no data key: %s", out.String())
 	}
 	boom := errors.New("boom")
-	w = NewJSONWriter(failWriter{boom}, nil)
+	w = NewJSONWriter(jsonFailWriter{boom}, nil)
 	if err := w.Write(gopacket.CaptureInfo{}, nil, layers.LinkTypeEthernet); !errors.Is(err, boom) {
 		t.Errorf("write error: got %v", err)
 	}
 }
 
-type failWriter struct{ err error }
+type jsonFailWriter struct{ err error }
 
-func (f failWriter) Write([]byte) (int, error) { return 0, f.err }
+func (f jsonFailWriter) Write([]byte) (int, error) { return 0, f.err }
 
 // TestJSONSynth checks every packet of a synthetic capture gives a valid
 // line whose top-level keys agree with the layers.
@@ -349,7 +349,7 @@ func TestJSONCorpus(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		src, lt, err := openCapture(f)
+		src, lt, err := jsonOpenCapture(f)
 		if err != nil {
 			f.Close()
 			continue // not a capture pcapgo reads
@@ -396,7 +396,7 @@ func TestJSONCorpus(t *testing.T) {
 	t.Logf("%d packets from %d of %d files; ports compared with gopacket on %d", total, opened, len(files), compared)
 }
 
-func openCapture(r io.ReadSeeker) (gopacket.PacketDataSource, layers.LinkType, error) {
+func jsonOpenCapture(r io.ReadSeeker) (gopacket.PacketDataSource, layers.LinkType, error) {
 	if pr, err := pcapgo.NewReader(r); err == nil {
 		return pr, pr.LinkType(), nil
 	}
