@@ -96,7 +96,7 @@ func (g *gen) stepTCP(f *flow) int {
 		return g.tcp(f, false, synFlag|ackFlag, 0)
 	case tcpACK:
 		f.phase = tcpRequest
-		f.left = 0
+		f.left, f.sinceAck = 0, 0
 		return g.tcp(f, true, ackFlag, 0)
 	case tcpRequest:
 		if f.sinceAck >= 2 {
@@ -134,6 +134,7 @@ func (g *gen) stepTCP(f *flow) int {
 		return n
 	case tcpFinalACK:
 		f.rounds--
+		f.sinceAck = 0
 		f.phase = tcpRequest
 		if f.rounds <= 0 {
 			f.phase = tcpFIN
