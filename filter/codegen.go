@@ -1,0 +1,336 @@
+package filter
+
+import (
+	"fmt"
+
+	"github.com/gopacket/gopacket/layers"
+)
+
+// Classic BPF opcodes (linux/filter.h), used to build raw instructions.
+const (
+	opLdW    = 0x20 // ld [k]
+	opLdH    = 0x28
+	opLdB    = 0x30
+	opLdIW   = 0x40 // ld [x+k]
+	opLdIH   = 0x48
+	opLdIB   = 0x50
+	opLdImm  = 0x00
+	opLdLen  = 0x80
+	opLdMem  = 0x60
+	opLdxImm = 0x01
+	opLdxMem = 0x61
+	opLdxMSH = 0xb1 // ldxb 4*([k]&0xf)
+	opSt     = 0x02
+	opStx    = 0x03
+	opAluX   = 0x0c // add x; OR the ALU op
+	opAluK   = 0x04
+	opNeg    = 0x84
+	opJa     = 0x05
+	opJeqK   = 0x15
+	opJgtK   = 0x25
+	opJgeK   = 0x35
+	opJsetK  = 0x45
+	opJeqX   = 0x1d
+	opJgtX   = 0x2d
+	opJgeX   = 0x3d
+	opRetK   = 0x06
+	opRetA   = 0x16
+	opTax    = 0x07
+	opTxa    = 0x87
+)
+
+// ALU operations (the BPF_OP field).
+const (
+	aluAdd = 0x00
+	aluSub = 0x10
+	aluMul = 0x20
+	aluDiv = 0x30
+	aluOr  = 0x40
+	aluAnd = 0x50
+	aluLsh = 0x60
+	aluRsh = 0x70
+	aluMod = 0x90
+	aluXor = 0xa0
+)
+
+// Jump targets inside a fragment: a non-negative index, or one of the two
+// exits.
+const (
+	tgtTrue  = -1
+	tgtFalse = -2
+)
+
+// ins is an instruction under construction. For jumps, jt and jf are
+// absolute indexes in the enclosing fragment or tgtTrue/tgtFalse; for ja
+// the target is jt.
+type ins struct {
+	op     uint16
+	k      uint32
+	jt, jf int
+}
+
+func isCondJump(op uint16) bool { return op&0x07 == 0x05 && op != opJa }
+
+// frag is a boolean fragment: straight-line code and forward jumps whose
+// every path ends in a jump to an internal index or to an exit.
+type frag []ins
+
+func retarget(dst frag, src frag, shift int, t, f int) frag {
+	for _, in := range src {
+		if in.op&0x07 == 0x05 {
+			in.jt = mapTarget(in.jt, shift, t, f)
+			if in.op != opJa {
+				in.jf = mapTarget(in.jf, shift, t, f)
+			}
+		}
+		dst = append(dst, in)
+	}
+	return dst
+}
+
+func mapTarget(x, shift, t, f int) int {
+	switch x {
+	case tgtTrue:
+		return t
+	case tgtFalse:
+		return f
+	}
+	return x + shift
+}
+
+// and returns a fragment that runs a, and b only when a is true.
+func and(a, b frag) frag {
+	out := make(frag, 0, len(a)+len(b))
+	out = retarget(out, a, 0, len(a), tgtFalse)
+	return retarget(out, b, len(a), tgtTrue, tgtFalse)
+}
+
+// or returns a fragment that runs a, and b only when a is false.
+func or(a, b frag) frag {
+	out := make(frag, 0, len(a)+len(b))
+	out = retarget(out, a, 0, tgtTrue, len(a))
+	return retarget(out, b, len(a), tgtTrue, tgtFalse)
+}
+
+// not swaps the exits of a.
+func not(a frag) frag {
+	return retarget(make(frag, 0, len(a)), a, 0, tgtFalse, tgtTrue)
+}
+
+func fTrue() frag  { return frag{{op: opJa, jt: tgtTrue}} }
+func fFalse() frag { return frag{{op: opJa, jt: tgtFalse}} }
+
+// test builds a fragment from straight-line code and a final conditional
+// jump on k.
+func test(code []ins, jop uint16, k uint32) frag {
+	f := make(frag, 0, len(code)+1)
+	f = append(f, code...)
+	return append(f, ins{op: jop, k: k, jt: tgtTrue, jf: tgtFalse})
+}
+
+// offrel names what a constant offset is relative to, as in libpcap.
+type offrel int
+
+const (
+	orPacket offrel = iota
+	orLinkHdr
+	orLinkType
+	orLinkPl
+	orTranIPv4
+	orTranIPv6
+	orPrevMPLS
+)
+
+// linkInfo is the layout of the current (possibly encapsulated) link layer;
+// vlan, mpls and pppoes change it as the expression is parsed.
+type linkInfo struct {
+	dlt         layers.LinkType // the link type code generation follows
+	offLinkHdr  int
+	offLinkType int // -1: no link-type field
+	offLinkPl   int
+	offNl       int
+	offNlNosnap int
+	vlanDepth   int
+	labelDepth  int
+}
+
+// Link types with libpcap's DLT numbers that gopacket lacks.
+const (
+	ltRawDLT    layers.LinkType = 12  // DLT_RAW on most platforms
+	ltLinuxSLL2 layers.LinkType = 276 // LINKTYPE_LINUX_SLL2
+	ltIPv4      layers.LinkType = 228
+	ltIPv6      layers.LinkType = 229
+)
+
+func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
+	switch lt {
+	case layers.LinkTypeEthernet:
+		return linkInfo{dlt: lt, offLinkType: 12, offLinkPl: 14, offNlNosnap: 3}, nil
+	case layers.LinkTypeRaw, ltRawDLT, 14:
+		return linkInfo{dlt: layers.LinkTypeRaw, offLinkType: -1}, nil
+	case ltIPv4, ltIPv6:
+		return linkInfo{dlt: lt, offLinkType: -1}, nil
+	case layers.LinkTypeLinuxSLL:
+		return linkInfo{dlt: lt, offLinkType: 14, offLinkPl: 16, offNlNosnap: 3}, nil
+	case ltLinuxSLL2:
+		return linkInfo{dlt: lt, offLinkType: 0, offLinkPl: 20, offNlNosnap: 3}, nil
+	case layers.LinkTypeLoop:
+		return linkInfo{dlt: lt, offLinkType: 0, offLinkPl: 4}, nil
+	}
+	return linkInfo{}, fmt.Errorf("link type %d (%v): %w", int(lt), lt, ErrUnsupported)
+}
+
+// gen is the code generator state for one compilation.
+type gen struct {
+	link    linkInfo
+	pos     int // position of the token being reduced, for errors
+	regUsed [16]bool
+	curReg  int
+}
+
+func (g *gen) fail(format string, args ...any) {
+	panic(compileError{&SyntaxError{Pos: g.pos, Msg: fmt.Sprintf(format, args...)}})
+}
+
+func (g *gen) unsupported(what string) {
+	panic(compileError{&SyntaxError{Pos: g.pos, Msg: what + ": " + ErrUnsupported.Error(), err: ErrUnsupported}})
+}
+
+// abs returns the absolute offset for a constant offset relative to rel.
+func (g *gen) abs(rel offrel, off int) int {
+	l := &g.link
+	switch rel {
+	case orLinkHdr:
+		return l.offLinkHdr + off
+	case orLinkType:
+		return l.offLinkType + off
+	case orLinkPl:
+		return l.offLinkPl + l.offNl + off
+	case orTranIPv6:
+		return l.offLinkPl + l.offNl + 40 + off
+	case orPrevMPLS:
+		return l.offLinkPl + l.offNl - 4 + off
+	}
+	return off
+}
+
+func ldOp(size int) uint16 {
+	switch size {
+	case 1:
+		return opLdB
+	case 2:
+		return opLdH
+	}
+	return opLdW
+}
+
+// load returns code that loads size bytes at off (relative to rel) into A.
+func (g *gen) load(rel offrel, off, size int) []ins {
+	if rel == orTranIPv4 {
+		return []ins{
+			{op: opLdxMSH, k: uint32(g.abs(orLinkPl, 0))},
+			{op: ldOp(size) + (opLdIW - opLdW), k: uint32(g.abs(orLinkPl, off))},
+		}
+	}
+	return []ins{{op: ldOp(size), k: uint32(g.abs(rel, off))}}
+}
+
+func (g *gen) cmp(rel offrel, off, size int, v uint32) frag {
+	return test(g.load(rel, off, size), opJeqK, v)
+}
+
+func (g *gen) mcmp(rel offrel, off, size int, v, mask uint32) frag {
+	code := g.load(rel, off, size)
+	if mask != 0xffffffff {
+		code = append(code, ins{op: opAluK | aluAnd, k: mask})
+	}
+	return test(code, opJeqK, v)
+}
+
+func (g *gen) cmpGT(rel offrel, off, size int, v uint32) frag {
+	return test(g.load(rel, off, size), opJgtK, v)
+}
+
+func (g *gen) cmpGE(rel offrel, off, size int, v uint32) frag {
+	return test(g.load(rel, off, size), opJgeK, v)
+}
+
+// Ethernet types and SAPs used by the generator.
+const (
+	ethIP     = 0x0800
+	ethARP    = 0x0806
+	ethRARP   = 0x8035
+	ethIPv6   = 0x86dd
+	ethVLAN   = 0x8100
+	ethQinQ   = 0x88a8
+	ethQinQ2  = 0x9100
+	ethMPLS   = 0x8847
+	ethPPPoED = 0x8863
+	ethPPPoES = 0x8864
+	ethAtalk  = 0x809b
+	ethAARP   = 0x80f3
+	ethDN     = 0x6003
+	ethSCA    = 0x6007
+	ethLAT    = 0x6004
+	ethMOPDL  = 0x6001
+	ethMOPRC  = 0x6002
+	ethMTU    = 1500
+)
+
+// linktype returns a test that the link layer carries ll (an Ethernet
+// type, or an LLC SAP when <= 1500), as libpcap's gen_linktype.
+func (g *gen) linktype(ll uint32) frag {
+	l := &g.link
+	if l.labelDepth > 0 {
+		switch ll {
+		case ethIP:
+			return and(g.mcmp(orLinkPl, -2, 1, 1, 1), g.mcmp(orLinkPl, 0, 1, 0x40, 0xf0))
+		case ethIPv6:
+			return and(g.mcmp(orLinkPl, -2, 1, 1, 1), g.mcmp(orLinkPl, 0, 1, 0x60, 0xf0))
+		}
+		g.fail("unsupported protocol over mpls")
+	}
+	switch l.dlt {
+	case layers.LinkTypeEthernet, layers.LinkTypeLinuxSLL, ltLinuxSLL2:
+		if ll <= ethMTU || ll == ethAtalk || ll == ethAARP {
+			g.unsupported("LLC/SNAP encapsulated protocols")
+		}
+		return g.cmp(orLinkType, 0, 2, ll)
+	case layers.LinkTypeRaw:
+		switch ll {
+		case ethIP:
+			return g.mcmp(orLinkHdr, 0, 1, 0x40, 0xf0)
+		case ethIPv6:
+			return g.mcmp(orLinkHdr, 0, 1, 0x60, 0xf0)
+		}
+		return fFalse()
+	case ltIPv4:
+		if ll == ethIP {
+			return fTrue()
+		}
+		return fFalse()
+	case ltIPv6:
+		if ll == ethIPv6 {
+			return fTrue()
+		}
+		return fFalse()
+	case layers.LinkTypeLoop:
+		switch ll {
+		case ethIP:
+			return g.cmp(orLinkType, 0, 4, 2)
+		case ethIPv6:
+			return or(or(g.cmp(orLinkType, 0, 4, 24), g.cmp(orLinkType, 0, 4, 28)), g.cmp(orLinkType, 0, 4, 30))
+		}
+		return fFalse()
+	case layers.LinkTypePPP:
+		switch ll {
+		case ethIP:
+			return g.cmp(orLinkType, 0, 2, 0x21)
+		case ethIPv6:
+			return g.cmp(orLinkType, 0, 2, 0x57)
+		}
+		g.unsupported("this protocol over PPP")
+	}
+	g.unsupported("link type " + l.dlt.String())
+	return nil
+}

@@ -1,0 +1,190 @@
+package filter
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"golang.org/x/net/bpf"
+)
+
+// Program is a compiled filter: classic BPF for one link type.
+type Program struct {
+	expr     string
+	linkType layers.LinkType
+	snaplen  int
+	raw      []bpf.RawInstruction
+}
+
+// maxInsns is the kernel's and libpcap's limit on program length.
+const maxInsns = 4096
+
+// Compile compiles a pcap-filter(7) expression for packets of link type
+// lt. Accepted packets make the program return snaplen, as libpcap's do.
+// Errors are *SyntaxError; those for constructs wirekit does not compile
+// yet also wrap ErrUnsupported.
+func Compile(expr string, lt layers.LinkType, snaplen int) (prog *Program, err error) {
+	if snaplen < 0 || int64(snaplen) > 0xffffffff {
+		return nil, fmt.Errorf("snaplen %d out of range", snaplen)
+	}
+	link, lerr := newLinkInfo(lt)
+	if lerr != nil {
+		return nil, &SyntaxError{Pos: 0, Msg: lerr.Error(), err: ErrUnsupported}
+	}
+	toks := lex(expr)
+	p := &parser{toks: toks, g: &gen{link: link}}
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		switch e := r.(type) {
+		case compileError:
+			prog, err = nil, e.err
+		case syntaxFail:
+			t := p.toks[min(p.far, len(p.toks)-1)]
+			msg := "syntax error"
+			if t.err != "" {
+				msg = t.err
+			}
+			prog, err = nil, &SyntaxError{Pos: t.pos, Msg: msg}
+		default:
+			panic(r)
+		}
+	}()
+	f := p.parseProg()
+	raw, aerr := assemble(f, uint32(snaplen))
+	if aerr != nil {
+		return nil, &SyntaxError{Pos: 0, Msg: aerr.Error()}
+	}
+	return &Program{expr: expr, linkType: lt, snaplen: snaplen, raw: raw}, nil
+}
+
+// NewBPF compiles expr like gopacket/pcap's NewBPF, without libpcap.
+func NewBPF(lt layers.LinkType, snaplen int, expr string) (*Program, error) {
+	return Compile(expr, lt, snaplen)
+}
+
+// MustCompile is like Compile but panics on error; for expressions fixed
+// at build time.
+func MustCompile(expr string, lt layers.LinkType, snaplen int) *Program {
+	p, err := Compile(expr, lt, snaplen)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// String returns the expression the program was compiled from.
+func (p *Program) String() string { return p.expr }
+
+// LinkType returns the link type the program was compiled for.
+func (p *Program) LinkType() layers.LinkType { return p.linkType }
+
+// Raw returns the program as kernel sock_filter instructions. The slice is
+// a copy.
+func (p *Program) Raw() []bpf.RawInstruction {
+	return append([]bpf.RawInstruction(nil), p.raw...)
+}
+
+// Instructions returns the program decoded into x/net/bpf instructions.
+func (p *Program) Instructions() []bpf.Instruction {
+	out := make([]bpf.Instruction, len(p.raw))
+	for i, r := range p.raw {
+		out[i] = r.Disassemble()
+	}
+	return out
+}
+
+// Matches reports whether the packet data, described by ci, passes the
+// filter. ci.Length is the wire length ("len" in expressions); when it is
+// 0, len(data) is used. It does not allocate.
+func (p *Program) Matches(ci gopacket.CaptureInfo, data []byte) bool {
+	wire := uint32(ci.Length)
+	if ci.Length <= 0 {
+		wire = uint32(len(data))
+	}
+	return run(p.raw, data, wire) != 0
+}
+
+// Run executes the program on data with the given wire length and returns
+// the number of bytes to accept (0: reject), as libpcap's bpf_filter.
+func (p *Program) Run(data []byte, wireLen int) uint32 {
+	return run(p.raw, data, uint32(wireLen))
+}
+
+var errTooLong = errors.New("expression too complex: program exceeds 4096 instructions")
+
+// assemble appends the two returns, resolves targets to relative offsets
+// and inserts ja trampolines where a conditional jump would exceed 255.
+func assemble(f frag, snaplen uint32) ([]bpf.RawInstruction, error) {
+	prog := make([]ins, 0, len(f)+2)
+	n := len(f)
+	prog = retarget(prog, f, 0, n, n+1)
+	prog = append(prog, ins{op: opRetK, k: snaplen}, ins{op: opRetK, k: 0})
+	for {
+		far := -1
+		for i, in := range prog {
+			if isCondJump(in.op) && (in.jt-i-1 > 255 || in.jf-i-1 > 255) {
+				far = i
+				break
+			}
+		}
+		if far < 0 {
+			break
+		}
+		// Insert "ja" after far for each distant target, shifting every
+		// target beyond far.
+		in := prog[far]
+		var tramp []ins
+		newJt, newJf := in.jt, in.jf
+		if in.jt-far-1 > 255 {
+			tramp = append(tramp, ins{op: opJa, jt: in.jt})
+			newJt = far + len(tramp)
+		}
+		if in.jf-far-1 > 255 {
+			tramp = append(tramp, ins{op: opJa, jt: in.jf})
+			newJf = far + len(tramp)
+		}
+		shift := len(tramp)
+		out := make([]ins, 0, len(prog)+shift)
+		for i, x := range prog {
+			if x.op&0x07 == 0x05 {
+				if x.jt > far {
+					x.jt += shift
+				}
+				if x.op != opJa && x.jf > far {
+					x.jf += shift
+				}
+			}
+			if i == far {
+				x.jt, x.jf = newJt, newJf
+				out = append(out, x)
+				for _, t := range tramp {
+					t.jt += shift
+					out = append(out, t)
+				}
+				continue
+			}
+			out = append(out, x)
+		}
+		prog = out
+	}
+	if len(prog) > maxInsns {
+		return nil, errTooLong
+	}
+	raw := make([]bpf.RawInstruction, len(prog))
+	for i, in := range prog {
+		r := bpf.RawInstruction{Op: in.op, K: in.k}
+		switch {
+		case in.op == opJa:
+			r.K = uint32(in.jt - i - 1)
+		case isCondJump(in.op):
+			r.Jt = uint8(in.jt - i - 1)
+			r.Jf = uint8(in.jf - i - 1)
+		}
+		raw[i] = r
+	}
+	return raw, nil
+}
