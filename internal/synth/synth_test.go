@@ -360,3 +360,36 @@ func TestGolden(t *testing.T) {
 		t.Errorf("digest of seed 42, 5000 packets: %s, want %s", got, want)
 	}
 }
+
+func TestShares(t *testing.T) {
+	ethertype := func(p pkt) (tags int, et uint16) {
+		et = uint16(p.data[12])<<8 | uint16(p.data[13])
+		for off := 12; et == 0x8100 || et == 0x88a8; {
+			tags++
+			off += 4
+			et = uint16(p.data[off])<<8 | uint16(p.data[off+1])
+		}
+		return tags, et
+	}
+	tests := []struct {
+		name string
+		cfg  Config
+		ok   func(tags int, et uint16) bool
+	}{
+		{"no tags", Config{VLANShare: -1, QinQShare: -1}, func(tags int, _ uint16) bool { return tags == 0 }},
+		{"all single tags", Config{VLANShare: 1, QinQShare: -1}, func(tags int, _ uint16) bool { return tags == 1 }},
+		{"all QinQ", Config{QinQShare: 1}, func(tags int, _ uint16) bool { return tags == 2 }},
+		{"no IPv6", Config{IPv6Share: -1, Mix: Mix{TCP: 1, DNS: 1}}, func(_ int, et uint16) bool { return et == 0x0800 }},
+		{"all IPv6", Config{IPv6Share: 1, Mix: Mix{TCP: 1, DNS: 1}}, func(_ int, et uint16) bool { return et == 0x86dd }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.cfg.Packets = 3000
+			for i, p := range collect(t, tt.cfg) {
+				if tags, et := ethertype(p); !tt.ok(tags, et) {
+					t.Fatalf("packet %d: %d tags, ethertype %#04x", i, tags, et)
+				}
+			}
+		})
+	}
+}
