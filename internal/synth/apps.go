@@ -9,8 +9,7 @@ var dnsNames = [...]string{"www.example.com", "api.example.net", "cdn.example.or
 	"mail.example.com", "time.example.net", "updates.example.org",
 	"login.example.com", "static.example.net"}
 
-// httpRequest writes a GET request into the scratch area at the end of the
-// payload pool region and returns it.
+// httpRequest writes a GET request into g.scratch and returns it.
 func (g *gen) httpRequest(f *flow) []byte {
 	b := g.scratch[:0]
 	b = append(b, "GET "...)
@@ -21,8 +20,8 @@ func (g *gen) httpRequest(f *flow) []byte {
 	return b
 }
 
-// httpResponse returns a response header for a message of total bytes,
-// whose Content-Length covers the rest.
+// httpResponse writes into g.scratch the header of a response of total
+// bytes, whose Content-Length covers the rest, and returns it.
 func (g *gen) httpResponse(total int) []byte {
 	const head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: "
 	const tail = "\r\n\r\n"
