@@ -329,8 +329,8 @@ func TestJSONAllocs(t *testing.T) {
 }
 
 // TestJSONCorpus renders every packet of the shared tcpdump corpus and,
-// where gopacket decodes only layers this writer knows, checks the ports
-// agree with gopacket's. It reads the files with gopacket's pcapgo until
+// where gopacket decodes only layers this writer knows, checks ports,
+// addresses and TCP sequence numbers agree with gopacket's. It reads the files with gopacket's pcapgo until
 // pcapio's reader lands.
 func TestJSONCorpus(t *testing.T) {
 	dir := testutil.CorpusDir(t, "tcpdump")
@@ -385,6 +385,19 @@ func TestJSONCorpus(t *testing.T) {
 			sport, dport := tl.TransportFlow().Endpoints()
 			if got := fmt.Sprint(m["sport"], "-", m["dport"]); got != sport.String()+"-"+dport.String() {
 				t.Errorf("%s: packet %d: ports %s, gopacket says %v-%v", name, n+1, got, sport, dport)
+			}
+			src, dst := pk.NetworkLayer().NetworkFlow().Endpoints()
+			if got := fmt.Sprint(m["src"], " ", m["dst"]); got != src.String()+" "+dst.String() {
+				t.Errorf("%s: packet %d: addresses %s, gopacket says %v %v", name, n+1, got, src, dst)
+			}
+			if tcp, ok := tl.(*layers.TCP); ok {
+				seq, _ := jsonGet(m, "layers."+strconv.Itoa(len(pk.Layers())-2)+".seq")
+				if len(tcp.Payload) == 0 {
+					seq, _ = jsonGet(m, "layers."+strconv.Itoa(len(pk.Layers())-1)+".seq")
+				}
+				if seq != float64(tcp.Seq) {
+					t.Errorf("%s: packet %d: seq %v, gopacket says %d", name, n+1, seq, tcp.Seq)
+				}
 			}
 			compared++
 		}
