@@ -323,13 +323,26 @@ func (g *gen) linktype(ll uint32) frag {
 		}
 		return fFalse()
 	case layers.LinkTypePPP:
+		// libpcap's ethertype_to_ppptype; other values are compared as is.
 		switch ll {
 		case ethIP:
-			return g.cmp(orLinkType, 0, 2, 0x21)
+			ll = 0x21
 		case ethIPv6:
-			return g.cmp(orLinkType, 0, 2, 0x57)
+			ll = 0x57
+		case ethDN:
+			ll = 0x27
+		case ethAtalk:
+			ll = 0x29
+		case 0x0600: // ETHERTYPE_NS
+			ll = 0x3f
+		case 0xfe: // LLCSAP_ISONS
+			ll = 0x23
+		case 0x42: // LLCSAP_8021D
+			ll = 0x31
+		case 0xe0: // LLCSAP_IPX
+			ll = 0x2b
 		}
-		g.unsupported("this protocol over PPP")
+		return g.cmp(orLinkType, 0, 2, ll)
 	}
 	g.unsupported("link type " + l.dlt.String())
 	return nil

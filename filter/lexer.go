@@ -208,21 +208,12 @@ func lexOne(s string) (token, int) {
 			best = cand{idLen, tKeyword}
 		}
 	}
-	if best.n == 0 {
-		if k, ok := oneChar[s[0]]; ok {
-			return token{kind: k, text: s[:1]}, 1
-		}
-	}
 	try(reAID, tAID)
 	try(reMAC, tEID)
 	try(reNum, tNUM)
 	try(reHID, tHID)
-	if loc := reV6.FindStringIndex(s); loc != nil && loc[1] > best.n {
-		t := s[:loc[1]]
-		colons := strings.Count(t, ":")
-		if strings.Contains(t, "::") || colons == 7 || (colons == 6 && strings.Contains(t, ".")) {
-			best = cand{loc[1], tHID6}
-		}
+	if n := v6Len(s); n > best.n {
+		best = cand{n, tHID6}
 	}
 	try(reBogus, -1)
 	if idLen > 0 {
@@ -234,6 +225,9 @@ func lexOne(s string) (token, int) {
 		best = cand{idLen, tID}
 	}
 	if best.n == 0 {
+		if k, ok := oneChar[s[0]]; ok {
+			return token{kind: k, text: s[:1]}, 1
+		}
 		return token{kind: tEOF, err: "syntax error"}, 1
 	}
 	text := s[:best.n]
@@ -259,14 +253,24 @@ func lexOne(s string) (token, int) {
 			return token{kind: tEOF, err: msg}, best.n
 		}
 		return token{kind: tNUM, text: text, num: v}, best.n
-	case tHID6:
-		a, err := netip.ParseAddr(text)
-		if err != nil || !a.Is6() || a.Zone() != "" {
-			return token{kind: tEOF, err: "bogus IPv6 address " + text}, best.n
-		}
-		return token{kind: tHID6, text: text}, best.n
 	}
 	return token{kind: best.kind, text: text}, best.n
+}
+
+// v6Len returns the length of the longest prefix of s that is an IPv6
+// address in one of the textual forms libpcap's scanner accepts, or 0.
+func v6Len(s string) int {
+	loc := reV6.FindStringIndex(s)
+	if loc == nil {
+		return 0
+	}
+	t := s[:min(loc[1], 64)]
+	for n := len(t); n >= 2; n-- {
+		if a, err := netip.ParseAddr(t[:n]); err == nil && a.Is6() && a.Zone() == "" {
+			return n
+		}
+	}
+	return 0
 }
 
 // parseNum converts a NUM token as libpcap's stou does: 0x hex, leading 0

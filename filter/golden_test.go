@@ -1,0 +1,212 @@
+package filter
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+	"github.com/wirekit/wirekit/internal/testutil"
+)
+
+type capturedPacket struct {
+	ci   gopacket.CaptureInfo
+	data []byte
+}
+
+type capture struct {
+	lt      layers.LinkType
+	snaplen int
+	pkts    []capturedPacket
+}
+
+func readCapture(tb testing.TB, path string) capture {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var src gopacket.PacketDataSource
+	var c capture
+	if strings.HasSuffix(path, ".pcapng") {
+		r, err := pcapgo.NewNgReader(f, pcapgo.DefaultNgReaderOptions)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		src, c.lt, c.snaplen = r, r.LinkType(), 262144
+	} else {
+		r, err := pcapgo.NewReader(f)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		src, c.lt, c.snaplen = r, r.LinkType(), int(r.Snaplen())
+	}
+	for {
+		d, ci, err := src.ReadPacketData()
+		if err == io.EOF {
+			return c
+		}
+		if err != nil {
+			tb.Fatalf("%s: %v", path, err)
+		}
+		c.pkts = append(c.pkts, capturedPacket{ci, d})
+	}
+}
+
+type goldenRow struct {
+	line   int
+	expr   string
+	file   string
+	isErr  bool
+	errMsg string
+	match  map[int]bool
+}
+
+func readGolden(tb testing.TB) []goldenRow {
+	f, err := os.Open(filepath.Join("testdata", "golden.tsv"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var rows []goldenRow
+	sc := bufio.NewScanner(f)
+	n := 0
+	for sc.Scan() {
+		n++
+		l := sc.Text()
+		if strings.HasPrefix(l, "#") || l == "" {
+			continue
+		}
+		parts := strings.Split(l, "\t")
+		if len(parts) != 3 {
+			tb.Fatalf("golden.tsv:%d: want 3 fields", n)
+		}
+		r := goldenRow{line: n, expr: parts[0], file: parts[1]}
+		if msg, ok := strings.CutPrefix(parts[2], "error:"); ok {
+			r.isErr, r.errMsg = true, msg
+		} else {
+			r.match = map[int]bool{}
+			list := strings.TrimPrefix(parts[2], "match:")
+			for _, s := range strings.Split(list, ",") {
+				if s == "" {
+					continue
+				}
+				i, err := strconv.Atoi(s)
+				if err != nil {
+					tb.Fatalf("golden.tsv:%d: %v", n, err)
+				}
+				r.match[i] = true
+			}
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+// rejectsAll is the error libpcap's optimizer gives for a program that can
+// never accept a packet.
+const rejectsAll = "expression rejects all packets"
+
+
+// TestGolden compares, for every expression and packet of the golden
+// corpus, our verdict with libpcap's, and our error messages with its own.
+func TestGolden(t *testing.T) {
+	rows := readGolden(t)
+	caps := map[string]*capture{}
+	load := func(name string) *capture {
+		if c, ok := caps[name]; ok {
+			return c
+		}
+		var path string
+		if rest, ok := strings.CutPrefix(name, "corpus:"); ok {
+			path = filepath.Join(testutil.CorpusDir(t, "libpcap-filter"), rest)
+		} else {
+			path = filepath.Join("testdata", name)
+		}
+		c := readCapture(t, path)
+		caps[name] = &c
+		return &c
+	}
+	var rejectsAllRows int
+	var pairs, pairsOK, rejects, rejectsOK, unsupported, unsupportedPairs int
+	unsupportedExprs := map[string]bool{}
+	var diffs []string
+	for _, r := range rows {
+		c := load(r.file)
+		prog, err := Compile(r.expr, c.lt, c.snaplen)
+		if r.isErr && r.errMsg == rejectsAll {
+			// libpcap's optimizer refuses a program that can never
+			// accept; ours is not optimized yet, so it must compile and
+			// reject every packet.
+			rejectsAllRows++
+			if err != nil {
+				if errors.Is(err, ErrUnsupported) {
+					unsupported++
+					unsupportedExprs[r.expr] = true
+				} else {
+					diffs = append(diffs, fmt.Sprintf("line %d: %q on %s: libpcap's optimizer rejects all packets, we say %v", r.line, r.expr, r.file, err))
+				}
+				continue
+			}
+			r.isErr, r.match = false, nil
+		}
+		if r.isErr {
+			rejects++
+			var se *SyntaxError
+			switch {
+			case err == nil:
+				diffs = append(diffs, fmt.Sprintf("line %d: %q on %s: libpcap rejects (%s), we accept", r.line, r.expr, r.file, r.errMsg))
+			case errors.Is(err, ErrUnsupported):
+				unsupported++
+				unsupportedExprs[r.expr] = true
+			case errors.As(err, &se) && se.LibpcapMessage() == r.errMsg:
+				rejectsOK++
+			default:
+				diffs = append(diffs, fmt.Sprintf("line %d: %q on %s: libpcap says %q, we say %q", r.line, r.expr, r.file, r.errMsg, err))
+			}
+			continue
+		}
+		if err != nil {
+			if errors.Is(err, ErrUnsupported) {
+				unsupported++
+				unsupportedPairs += len(c.pkts)
+				unsupportedExprs[r.expr] = true
+				continue
+			}
+			diffs = append(diffs, fmt.Sprintf("line %d: %q on %s: libpcap accepts, we say %v", r.line, r.expr, r.file, err))
+			continue
+		}
+		var bad []string
+		for i, p := range c.pkts {
+			pairs++
+			if prog.Matches(p.ci, p.data) == r.match[i] {
+				pairsOK++
+			} else {
+				bad = append(bad, fmt.Sprintf("%d(libpcap %v)", i, r.match[i]))
+			}
+		}
+		if len(bad) > 0 {
+			diffs = append(diffs, fmt.Sprintf("line %d: %q on %s: verdicts differ on packets %s", r.line, r.expr, r.file, strings.Join(bad, " ")))
+		}
+	}
+	var unsup []string
+	for e := range unsupportedExprs {
+		unsup = append(unsup, e)
+	}
+	sort.Strings(unsup)
+	t.Logf("verdicts: %d/%d (expression, packet) pairs agree (%d rows libpcap refuses as %q included); rejects: %d/%d messages agree; %d rows (%d pairs) unsupported: %q",
+		pairsOK, pairs, rejectsAllRows, rejectsAll, rejectsOK, rejects, unsupported, unsupportedPairs, unsup)
+	for _, d := range diffs {
+		t.Error(d)
+	}
+}

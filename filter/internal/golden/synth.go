@@ -1,0 +1,198 @@
+package main
+
+import (
+	"net"
+	"os"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+)
+
+var (
+	macA  = net.HardwareAddr{0x00, 0x11, 0x22, 0x33, 0x44, 0x55}
+	macB  = net.HardwareAddr{0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb}
+	macBC = net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+	mac6  = net.HardwareAddr{0x33, 0x33, 0x00, 0x00, 0x00, 0x01}
+	mac4m = net.HardwareAddr{0x01, 0x00, 0x5e, 0x00, 0x00, 0x05}
+)
+
+func ser(ls ...gopacket.SerializableLayer) []byte {
+	buf := gopacket.NewSerializeBuffer()
+	opts := gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}
+	if err := gopacket.SerializeLayers(buf, opts, ls...); err != nil {
+		panic(err)
+	}
+	return append([]byte(nil), buf.Bytes()...)
+}
+
+func eth(src, dst net.HardwareAddr, t layers.EthernetType) *layers.Ethernet {
+	return &layers.Ethernet{SrcMAC: src, DstMAC: dst, EthernetType: t}
+}
+
+func ip4(src, dst string, p layers.IPProtocol) *layers.IPv4 {
+	return &layers.IPv4{Version: 4, IHL: 5, TTL: 64, Protocol: p, SrcIP: net.ParseIP(src).To4(), DstIP: net.ParseIP(dst).To4()}
+}
+
+func ip6(src, dst string, p layers.IPProtocol) *layers.IPv6 {
+	return &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: p, SrcIP: net.ParseIP(src), DstIP: net.ParseIP(dst)}
+}
+
+func tcp(sp, dp uint16, flags string, ip gopacket.NetworkLayer) *layers.TCP {
+	t := &layers.TCP{SrcPort: layers.TCPPort(sp), DstPort: layers.TCPPort(dp), Seq: 1000, Window: 512, DataOffset: 5}
+	for _, c := range flags {
+		switch c {
+		case 'S':
+			t.SYN = true
+		case 'A':
+			t.ACK = true
+		case 'F':
+			t.FIN = true
+		case 'R':
+			t.RST = true
+		case 'P':
+			t.PSH = true
+		case 'U':
+			t.URG = true
+		case 'E':
+			t.ECE = true
+		case 'C':
+			t.CWR = true
+		}
+	}
+	_ = t.SetNetworkLayerForChecksum(ip)
+	return t
+}
+
+func udp(sp, dp uint16, ip gopacket.NetworkLayer) *layers.UDP {
+	u := &layers.UDP{SrcPort: layers.UDPPort(sp), DstPort: layers.UDPPort(dp)}
+	_ = u.SetNetworkLayerForChecksum(ip)
+	return u
+}
+
+func pl(s string) gopacket.Payload { return gopacket.Payload(s) }
+
+// synthPackets returns Ethernet frames exercising what the filter compiler
+// implements: every protocol, fragments, options, tags and truncation.
+func synthPackets() [][]byte {
+	var out [][]byte
+	add := func(b []byte) { out = append(out, b) }
+
+	i := ip4("10.0.0.1", "10.0.0.2", layers.IPProtocolTCP)
+	add(ser(eth(macA, macB, layers.EthernetTypeIPv4), i, tcp(1234, 80, "S", i)))
+	i = ip4("10.0.0.2", "10.0.0.1", layers.IPProtocolTCP)
+	add(ser(eth(macB, macA, layers.EthernetTypeIPv4), i, tcp(80, 1234, "PA", i), pl("HTTP/1.1 200 OK\r\n")))
+	i = ip4("192.168.1.5", "192.168.1.255", layers.IPProtocolUDP)
+	add(ser(eth(macA, macBC, layers.EthernetTypeIPv4), i, udp(53, 5353, i), pl("dns?")))
+	i = ip4("10.1.2.3", "8.8.8.8", layers.IPProtocolICMPv4)
+	add(ser(eth(macA, macB, layers.EthernetTypeIPv4), i, &layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(8, 0), Id: 1, Seq: 1}, pl("ping")))
+	// IPv4 with options (IHL 6), TCP 443.
+	i = ip4("172.16.0.1", "172.16.0.2", layers.IPProtocolTCP)
+	i.Options = []layers.IPv4Option{{OptionType: 1}, {OptionType: 1}, {OptionType: 1}, {OptionType: 0}}
+	add(ser(eth(macA, macB, layers.EthernetTypeIPv4), i, tcp(5000, 443, "A", i)))
+	// Non-first fragment of TCP whose bytes would read as port 80.
+	i = ip4("10.0.0.1", "10.0.0.2", layers.IPProtocolTCP)
+	i.FragOffset = 185
+	add(ser(eth(macA, macB, layers.EthernetTypeIPv4), i, pl("\x00\x50\x00\x50abcdefghijklmnop")))
+	// First fragment (MF) TCP 22.
+	i = ip4("10.0.0.3", "10.0.0.4", layers.IPProtocolTCP)
+	i.Flags = layers.IPv4MoreFragments
+	add(ser(eth(macA, macB, layers.EthernetTypeIPv4), i, tcp(40000, 22, "A", i), pl("ssh")))
+	v := ip6("2001:db8::1", "2001:db8::2", layers.IPProtocolTCP)
+	add(ser(eth(macA, macB, layers.EthernetTypeIPv6), v, tcp(1234, 80, "S", v)))
+	v = ip6("fe80::1", "ff02::1", layers.IPProtocolUDP)
+	add(ser(eth(macA, mac6, layers.EthernetTypeIPv6), v, udp(546, 547, v), pl("dhcp6")))
+	// IPv6 fragment header then UDP 53.
+	v = ip6("2001:db8::3", "2001:db8::4", layers.IPProtocolIPv6Fragment)
+	add(ser(eth(macA, macB, layers.EthernetTypeIPv6), v, pl("\x11\x00\x00\x01\x00\x00\x00\x07\x30\x39\x00\x35\x00\x0c\x00\x00dns?")))
+	v = ip6("2001:db8::1", "2001:db8::2", layers.IPProtocolICMPv6)
+	add(ser(eth(macA, macB, layers.EthernetTypeIPv6), v, pl("\x80\x00\x00\x00\x00\x01\x00\x01ping")))
+	// IPv6 hop-by-hop then TCP 80.
+	v = ip6("2001:db8::5", "2001:db8::6", layers.IPProtocolIPv6HopByHop)
+	add(ser(eth(macA, macB, layers.EthernetTypeIPv6), v, pl("\x06\x00\x01\x04\x00\x00\x00\x00\x04\xd2\x00\x50\x00\x00\x00\x01\x00\x00\x00\x00\x50\x02\x02\x00\x00\x00\x00\x00")))
+	arp := &layers.ARP{AddrType: layers.LinkTypeEthernet, Protocol: layers.EthernetTypeIPv4, HwAddressSize: 6, ProtAddressSize: 4,
+		Operation: 1, SourceHwAddress: macA, SourceProtAddress: net.IP{10, 0, 0, 1}, DstHwAddress: make([]byte, 6), DstProtAddress: net.IP{10, 0, 0, 2}}
+	add(ser(eth(macA, macBC, layers.EthernetTypeARP), arp))
+	rarp := *arp
+	rarp.Operation = 3
+	rarp.SourceProtAddress = net.IP{192, 168, 1, 5}
+	add(ser(eth(macA, macBC, layers.EthernetType(0x8035)), &rarp))
+	// VLAN 100, IPv4 TCP 80.
+	i = ip4("10.0.0.1", "10.0.0.2", layers.IPProtocolTCP)
+	add(ser(eth(macA, macB, layers.EthernetTypeDot1Q), &layers.Dot1Q{VLANIdentifier: 100, Type: layers.EthernetTypeIPv4}, i, tcp(1234, 80, "S", i)))
+	// QinQ: 802.1ad 200 then 802.1Q 300, IPv4 UDP 53.
+	i = ip4("10.9.9.9", "10.8.8.8", layers.IPProtocolUDP)
+	add(ser(eth(macA, macB, layers.EthernetTypeQinQ), &layers.Dot1Q{VLANIdentifier: 200, Type: layers.EthernetTypeDot1Q},
+		&layers.Dot1Q{VLANIdentifier: 300, Type: layers.EthernetTypeIPv4}, i, udp(1053, 53, i), pl("q")))
+	// MPLS label 16 (bottom of stack), IPv4 TCP 80.
+	i = ip4("10.0.0.1", "10.0.0.2", layers.IPProtocolTCP)
+	add(ser(eth(macA, macB, layers.EthernetTypeMPLSUnicast), &layers.MPLS{Label: 16, StackBottom: true, TTL: 64}, i, tcp(1234, 80, "S", i)))
+	// Two MPLS labels, IPv6 UDP.
+	v = ip6("2001:db8::1", "2001:db8::2", layers.IPProtocolUDP)
+	add(ser(eth(macA, macB, layers.EthernetTypeMPLSUnicast), &layers.MPLS{Label: 100, TTL: 64}, &layers.MPLS{Label: 200, StackBottom: true, TTL: 64}, v, udp(1000, 2000, v)))
+	// PPPoE session 0x1234 carrying IPv4 UDP 53.
+	i = ip4("100.64.0.1", "100.64.0.2", layers.IPProtocolUDP)
+	add(ser(eth(macA, macB, layers.EthernetTypePPPoESession), &layers.PPPoE{Version: 1, Type: 1, Code: 0, SessionId: 0x1234},
+		&layers.PPP{PPPType: layers.PPPTypeIPv4}, i, udp(2000, 53, i), pl("x")))
+	add(ser(eth(macA, macBC, layers.EthernetTypePPPoEDiscovery), pl("\x11\x09\x00\x00\x00\x04\x01\x01\x00\x00")))
+	// Truncated capture of an IPv4 TCP packet (30 bytes kept).
+	i = ip4("10.0.0.1", "10.0.0.2", layers.IPProtocolTCP)
+	add(ser(eth(macA, macB, layers.EthernetTypeIPv4), i, tcp(1234, 80, "S", i))[:30])
+	i = ip4("10.0.0.7", "224.0.0.5", layers.IPProtocol(89))
+	add(ser(eth(macA, mac4m, layers.EthernetTypeIPv4), i, pl("ospfhello-------")))
+	i = ip4("10.0.0.7", "224.0.0.1", layers.IPProtocolIGMP)
+	add(ser(eth(macA, mac4m, layers.EthernetTypeIPv4), i, pl("\x11\x64\x00\x00\x00\x00\x00\x00")))
+	i = ip4("10.0.0.1", "10.0.0.2", layers.IPProtocolSCTP)
+	add(ser(eth(macA, macB, layers.EthernetTypeIPv4), i, pl("\x0b\x59\x00\x50\x00\x00\x00\x00\x00\x00\x00\x00")))
+	i = ip4("0.0.0.0", "255.255.255.255", layers.IPProtocolUDP)
+	add(ser(eth(macA, macBC, layers.EthernetTypeIPv4), i, udp(68, 67, i), pl("bootp")))
+	add([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 1, 2, 3})
+	// 802.3 length + LLC (STP).
+	add(append([]byte{0x01, 0x80, 0xc2, 0, 0, 0, 0, 0x11, 0x22, 0x33, 0x44, 0x55, 0, 38, 0x42, 0x42, 0x03}, make([]byte, 35)...))
+	i = ip4("10.0.0.1", "10.0.0.2", layers.IPProtocolGRE)
+	add(ser(eth(macA, macB, layers.EthernetTypeIPv4), i, pl("\x00\x00\x08\x00abcd")))
+	i = ip4("10.0.0.1", "10.0.0.2", layers.IPProtocolESP)
+	add(ser(eth(macA, macB, layers.EthernetTypeIPv4), i, pl("\x00\x00\x01\x00\x00\x00\x00\x01espdata")))
+	v = ip6("2001:db8::1", "2001:db8::2", layers.IPProtocolAH)
+	add(ser(eth(macA, macB, layers.EthernetTypeIPv6), v, pl("\x3b\x04\x00\x00\x00\x00\x01\x00\x00\x00\x00\x01abcdefghijkl")))
+	for _, f := range []string{"FA", "R", "PU", "SA", "EC"} {
+		i = ip4("10.0.0.2", "10.0.0.1", layers.IPProtocolTCP)
+		add(ser(eth(macB, macA, layers.EthernetTypeIPv4), i, tcp(8080, 50000, f, i)))
+	}
+	i = ip4("10.0.0.9", "224.0.0.18", layers.IPProtocol(112))
+	add(ser(eth(macA, mac4m, layers.EthernetTypeIPv4), i, pl("\x21\x01\x64\x01\x00\x01\x00\x00\x0a\x00\x00\x01")))
+	i = ip4("10.0.0.9", "224.0.0.13", layers.IPProtocol(103))
+	add(ser(eth(macA, mac4m, layers.EthernetTypeIPv4), i, pl("\x20\x00\x00\x00\x00\x01\x00\x02\x00\x69")))
+	// UDP port range edges and a long packet.
+	for _, p := range []uint16{999, 1000, 2000, 2001, 65535} {
+		i = ip4("10.2.0.1", "10.3.0.1", layers.IPProtocolUDP)
+		add(ser(eth(macA, macB, layers.EthernetTypeIPv4), i, udp(p, 7, i), pl(string(make([]byte, int(p%300))))))
+	}
+	v = ip6("::1", "::1", layers.IPProtocolTCP)
+	add(ser(eth(macA, macB, layers.EthernetTypeIPv6), v, tcp(22, 443, "A", v), pl(string(make([]byte, 1200)))))
+	return out
+}
+
+// writeEthernet writes frames as a pcap with timestamps 1s apart.
+func writeEthernet(path string, frames [][]byte) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := pcapgo.NewWriter(f)
+	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
+		return err
+	}
+	for n, b := range frames {
+		wire := len(b)
+		if len(b) == 30 { // the truncated one
+			wire = 54
+		}
+		ci := gopacket.CaptureInfo{Timestamp: time.Unix(int64(1700000000+n), 0), CaptureLength: len(b), Length: wire}
+		if err := w.WritePacket(ci, b); err != nil {
+			return err
+		}
+	}
+	return f.Close()
+}
