@@ -117,7 +117,6 @@ func readGolden(tb testing.TB) []goldenRow {
 // never accept a packet.
 const rejectsAll = "expression rejects all packets"
 
-
 // TestGolden compares, for every expression and packet of the golden
 // corpus, our verdict with libpcap's, and our error messages with its own.
 func TestGolden(t *testing.T) {
