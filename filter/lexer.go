@@ -170,7 +170,13 @@ var oneChar = map[byte]tokKind{
 	'(': tLPAREN, ')': tRPAREN, '&': tAMP, '|': tPIPE, '^': tCARET, '=': tEQ,
 }
 
+func isWordByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		c == '_' || c == '.' || c == ':' || c == '$' || c == '-'
+}
+
 func lexOne(s string) (token, int) {
+	full := s
 	if len(s) >= 2 {
 		if k, ok := twoChar[s[:2]]; ok {
 			return token{kind: k, text: s[:2]}, 2
@@ -184,6 +190,19 @@ func lexOne(s string) (token, int) {
 		if j > 1 {
 			return token{kind: tID, text: s[1:j]}, j
 		}
+	}
+	// No pattern token extends past a character outside [A-Za-z0-9_.:$-];
+	// matching only that word keeps the regexps linear in token length.
+	w := 0
+	for w < len(s) && isWordByte(s[w]) {
+		w++
+	}
+	s = s[:w]
+	if w == 0 {
+		if k, ok := oneChar[full[0]]; ok {
+			return token{kind: k, text: full[:1]}, 1
+		}
+		return token{kind: tEOF, err: "syntax error"}, 1
 	}
 	// Longest match over the pattern rules, ties to the earlier rule.
 	type cand struct {
@@ -225,8 +244,8 @@ func lexOne(s string) (token, int) {
 		best = cand{idLen, tID}
 	}
 	if best.n == 0 {
-		if k, ok := oneChar[s[0]]; ok {
-			return token{kind: k, text: s[:1]}, 1
+		if k, ok := oneChar[full[0]]; ok {
+			return token{kind: k, text: full[:1]}, 1
 		}
 		return token{kind: tEOF, err: "syntax error"}, 1
 	}

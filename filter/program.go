@@ -138,16 +138,21 @@ func assemble(f frag, snaplen uint32) ([]bpf.RawInstruction, error) {
 		// target beyond far.
 		in := prog[far]
 		var tramp []ins
-		newJt, newJf := in.jt, in.jf
-		if in.jt-far-1 > 255 {
+		farT, farF := in.jt-far-1 > 255, in.jf-far-1 > 255
+		if farT {
 			tramp = append(tramp, ins{op: opJa, jt: in.jt})
-			newJt = far + len(tramp)
 		}
-		if in.jf-far-1 > 255 {
+		if farF {
 			tramp = append(tramp, ins{op: opJa, jt: in.jf})
-			newJf = far + len(tramp)
 		}
 		shift := len(tramp)
+		newJt, newJf := in.jt+shift, in.jf+shift
+		if farT {
+			newJt = far + 1
+		}
+		if farF {
+			newJf = far + shift
+		}
 		out := make([]ins, 0, len(prog)+shift)
 		for i, x := range prog {
 			if x.op&0x07 == 0x05 {

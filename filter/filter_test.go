@@ -1,0 +1,265 @@
+package filter
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"golang.org/x/net/bpf"
+)
+
+func TestCompileErrors(t *testing.T) {
+	tests := []struct {
+		expr        string
+		msg         string
+		col         int // 1-based column of the offending token
+		unsupported bool
+	}{
+		{"10.0.0.1", "syntax error", 1, false},
+		{"tcp port 80 or", "syntax error", 15, false},
+		{"host foo", "unknown host 'foo'", 6, false},
+		{"tcp and port foo", "unknown port 'foo'", 14, false},
+		{"port 70000", "illegal port number 70000 > 65535", 6, false},
+		{"ip[1:3] = 1", "data size must be 1, 2, or 4", 1, false},
+		{"ip and net 10.0.0.1/8", "non-network bits set in \"10.0.0.1/8\"", 12, false},
+		{"net 10.0.0.0/33", "mask length must be <= 32", 5, false},
+		{"tcp and 80", "syntax error in filter expression", 9, false},
+		{"4294967296", "number 4294967296 overflows 32 bits", 1, false},
+		{"0778", "number 0778 contains non-octal digit", 1, false},
+		{"ip host 1::2", "'ip' modifier applied to ip6 host", 9, false},
+		{"len / 0 = 1", "division by zero", 5, false},
+		{"vlan 5000", "VLAN tag 5000 greater than maximum 4095", 1, false},
+		{"mpls and vlan", "no VLAN match after MPLS", 10, false},
+		{"(tcp", "syntax error", 5, false},
+		{"tcp @", "syntax error", 5, false},
+		{"atalk", "'atalk'", 1, true},
+		{"inbound", "'inbound'", 1, true},
+		{"ether proto 0x42", "LLC/SNAP encapsulated protocols", 13, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.expr, func(t *testing.T) {
+			_, err := Compile(tt.expr, layers.LinkTypeEthernet, 65535)
+			var se *SyntaxError
+			if !errors.As(err, &se) {
+				t.Fatalf("err = %v, want a *SyntaxError", err)
+			}
+			if !strings.Contains(se.Msg, tt.msg) || (!tt.unsupported && se.Msg != tt.msg) {
+				t.Errorf("Msg = %q, want %q", se.Msg, tt.msg)
+			}
+			if se.Pos+1 != tt.col {
+				t.Errorf("column = %d, want %d", se.Pos+1, tt.col)
+			}
+			if got := errors.Is(err, ErrUnsupported); got != tt.unsupported {
+				t.Errorf("errors.Is(err, ErrUnsupported) = %v, want %v", got, tt.unsupported)
+			}
+		})
+	}
+}
+
+func TestUnsupportedLinkType(t *testing.T) {
+	_, err := Compile("ip", layers.LinkTypeIEEE802_11, 65535)
+	if !errors.Is(err, ErrUnsupported) {
+		t.Fatalf("err = %v, want ErrUnsupported", err)
+	}
+}
+
+// validate checks what the kernel checks: jumps forward and in range, the
+// last instruction a return, scratch indexes below 16.
+func validate(raw []bpf.RawInstruction) error {
+	if len(raw) == 0 || len(raw) > maxInsns {
+		return fmt.Errorf("length %d", len(raw))
+	}
+	for i, in := range raw {
+		switch {
+		case in.Op == opJa:
+			if uint64(i)+1+uint64(in.K) >= uint64(len(raw)) {
+				return fmt.Errorf("instruction %d: ja out of range", i)
+			}
+		case isCondJump(in.Op):
+			if i+1+int(in.Jt) >= len(raw) || i+1+int(in.Jf) >= len(raw) {
+				return fmt.Errorf("instruction %d: jump out of range", i)
+			}
+		case in.Op == opLdMem || in.Op == opLdxMem || in.Op == opSt || in.Op == opStx:
+			if in.K >= 16 {
+				return fmt.Errorf("instruction %d: scratch index %d", i, in.K)
+			}
+		}
+	}
+	if last := raw[len(raw)-1].Op; last != opRetK && last != opRetA {
+		return fmt.Errorf("last instruction is not a return")
+	}
+	return nil
+}
+
+func ipv4Packet(src, dst [4]byte) []byte {
+	p := make([]byte, 34)
+	p[12], p[13] = 0x08, 0x00
+	p[14] = 0x45
+	copy(p[26:], src[:])
+	copy(p[30:], dst[:])
+	return p
+}
+
+// TestLongJumps compiles an expression whose program needs jumps longer
+// than a conditional jump's 255 and checks the trampolines.
+func TestLongJumps(t *testing.T) {
+	var parts []string
+	for i := 1; i <= 120; i++ {
+		parts = append(parts, fmt.Sprintf("host 10.0.%d.%d", i/200, i%200))
+	}
+	expr := "(" + strings.Join(parts, " or ") + ") and not host 10.0.0.7"
+	p, err := Compile(expr, layers.LinkTypeEthernet, 65535)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.raw) < 300 {
+		t.Fatalf("program has %d instructions; the test needs > 255", len(p.raw))
+	}
+	if err := validate(p.raw); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		src, dst [4]byte
+		want     bool
+	}{
+		{[4]byte{10, 0, 0, 1}, [4]byte{1, 1, 1, 1}, true},
+		{[4]byte{1, 1, 1, 1}, [4]byte{10, 0, 0, 120}, true},
+		{[4]byte{10, 0, 0, 7}, [4]byte{10, 0, 0, 8}, false},
+		{[4]byte{10, 0, 0, 121}, [4]byte{1, 1, 1, 1}, false},
+		{[4]byte{9, 9, 9, 9}, [4]byte{8, 8, 8, 8}, false},
+	}
+	for _, tt := range tests {
+		if got := p.Matches(gopacket.CaptureInfo{}, ipv4Packet(tt.src, tt.dst)); got != tt.want {
+			t.Errorf("%v -> %v: Matches = %v, want %v", tt.src, tt.dst, got, tt.want)
+		}
+	}
+}
+
+func TestMatchesUsesWireLength(t *testing.T) {
+	p := MustCompile("greater 100", layers.LinkTypeEthernet, 65535)
+	data := make([]byte, 60)
+	if p.Matches(gopacket.CaptureInfo{}, data) {
+		t.Error("60-byte packet with Length 0 matched 'greater 100'")
+	}
+	if !p.Matches(gopacket.CaptureInfo{CaptureLength: 60, Length: 1500}, data) {
+		t.Error("60 of 1500 bytes captured: 'greater 100' should use the wire length")
+	}
+	if got := p.Run(data, 1500); got != 65535 {
+		t.Errorf("Run = %d, want the snaplen 65535", got)
+	}
+}
+
+func TestEmptyExpressionAcceptsAll(t *testing.T) {
+	p := MustCompile("", layers.LinkTypeEthernet, 96)
+	if got := p.Run(nil, 0); got != 96 {
+		t.Errorf("Run = %d, want 96", got)
+	}
+}
+
+func TestInstructionsRoundTrip(t *testing.T) {
+	p := MustCompile("tcp dst port 21 and ip[2:2] * 2 - len < 10", layers.LinkTypeEthernet, 65535)
+	insns := p.Instructions()
+	raw, err := bpf.Assemble(insns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(raw) != fmt.Sprint(p.Raw()) {
+		t.Errorf("Assemble(Instructions()) != Raw()")
+	}
+	// x/net/bpf's VM must agree with ours.
+	vm, err := bpf.NewVM(insns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkt := ipv4Packet([4]byte{1, 2, 3, 4}, [4]byte{5, 6, 7, 8})
+	n, _ := vm.Run(pkt)
+	if uint32(n) != p.Run(pkt, len(pkt)) {
+		t.Errorf("x/net/bpf VM says %d, ours %d", n, p.Run(pkt, len(pkt)))
+	}
+}
+
+func TestMatchesDoesNotAllocate(t *testing.T) {
+	p := MustCompile("tcp dst port 21 or (vlan and udp)", layers.LinkTypeEthernet, 65535)
+	pkt := ipv4Packet([4]byte{1, 2, 3, 4}, [4]byte{5, 6, 7, 8})
+	ci := gopacket.CaptureInfo{Length: len(pkt), CaptureLength: len(pkt)}
+	if n := testing.AllocsPerRun(100, func() { p.Matches(ci, pkt) }); n != 0 {
+		t.Errorf("Matches allocates %v times per call", n)
+	}
+}
+
+func TestOtherLinkTypes(t *testing.T) {
+	ip4 := ipv4Packet([4]byte{10, 0, 0, 1}, [4]byte{10, 0, 0, 2})[14:]
+	sll := append(make([]byte, 16), ip4...)
+	sll[14], sll[15] = 0x08, 0x00
+	sll2 := append(make([]byte, 20), ip4...)
+	sll2[0], sll2[1] = 0x08, 0x00
+	loop := append([]byte{0, 0, 0, 2}, ip4...)
+	tests := []struct {
+		lt   layers.LinkType
+		pkt  []byte
+		expr string
+		want bool
+	}{
+		{layers.LinkTypeRaw, ip4, "ip and host 10.0.0.1", true},
+		{layers.LinkTypeRaw, ip4, "ip6", false},
+		{layers.LinkTypeRaw, ip4, "arp", false},
+		{ltIPv4, ip4, "src 10.0.0.1", true},
+		{ltIPv6, ip4, "ip", false},
+		{layers.LinkTypeLinuxSLL, sll, "dst host 10.0.0.2", true},
+		{layers.LinkTypeLinuxSLL, sll, "ip6", false},
+		{ltLinuxSLL2, sll2, "ip src 10.0.0.1", true},
+		{layers.LinkTypeLoop, loop, "ip and dst 10.0.0.2", true},
+		{layers.LinkTypeLoop, loop, "ip6", false},
+	}
+	for _, tt := range tests {
+		p, err := Compile(tt.expr, tt.lt, 65535)
+		if err != nil {
+			t.Errorf("%v %q: %v", tt.lt, tt.expr, err)
+			continue
+		}
+		if got := p.Matches(gopacket.CaptureInfo{}, tt.pkt); got != tt.want {
+			t.Errorf("%v %q: Matches = %v, want %v", tt.lt, tt.expr, got, tt.want)
+		}
+	}
+}
+
+func FuzzCompile(f *testing.F) {
+	for _, s := range []string{"tcp dst port 21", "host 10.0.0.1 or 10.0.0.2", "ip[2:2] % 3 ^ 1 > len",
+		"vlan 100 and mpls and ip6 net 2001:db8::/32", "not (arp or ether src 00:11:22:33:44:55)",
+		"tcp[tcpflags] & (tcp-syn|tcp-ack) != 0", "((1))", "pppoes 3 and udp portrange 1-1024"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, expr string) {
+		p, err := Compile(expr, layers.LinkTypeEthernet, 65535)
+		if (p == nil) == (err == nil) {
+			t.Fatalf("Compile(%q): program %v, error %v: want exactly one", expr, p != nil, err)
+		}
+		if err != nil {
+			var se *SyntaxError
+			if !errors.As(err, &se) || se.Pos < 0 || se.Pos > len(expr) {
+				t.Fatalf("Compile(%q): error %v is not a *SyntaxError with a position in the expression", expr, err)
+			}
+			return
+		}
+		if err := validate(p.raw); err != nil {
+			t.Fatalf("Compile(%q): invalid program: %v", expr, err)
+		}
+		p.Run(make([]byte, 64), 64)
+	})
+}
+
+func BenchmarkCompile(b *testing.B) {
+	for _, expr := range []string{"tcp dst port 21", "host 10.0.0.1 and (tcp port 80 or 443) and not net 192.168.0.0/16"} {
+		b.Run(expr, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Compile(expr, layers.LinkTypeEthernet, 65535); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
