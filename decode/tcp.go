@@ -1,0 +1,309 @@
+package decode
+
+// tcpKey names a TCP connection in one canonical direction.
+type tcpKey struct {
+	a, b   [16]byte
+	pa, pb uint16
+}
+
+// tcpBase holds the initial sequence numbers of both directions: base[0]
+// for segments from key.a, base[1] for segments from key.b.
+type tcpBase struct{ base [2]uint32 }
+
+// tcpSeqTable remembers each connection's initial sequence numbers, as
+// tcpdump does, to print relative numbers. It is cleared when full.
+type tcpSeqTable struct {
+	m   map[tcpKey]tcpBase
+	max int
+}
+
+// lookup returns the bases for a segment from (src,sp) to (dst,dp) as
+// (own, peer) and whether the entry was just created (first sight, or a SYN).
+func (t *tcpSeqTable) lookup(src, dst []byte, sp, dp uint16, syn bool, seq, ack uint32) (own, peer uint32, created bool) {
+	var k tcpKey
+	rev := sp > dp || (sp == dp && string(src) > string(dst))
+	if rev {
+		copy(k.a[:], dst)
+		copy(k.b[:], src)
+		k.pa, k.pb = dp, sp
+	} else {
+		copy(k.a[:], src)
+		copy(k.b[:], dst)
+		k.pa, k.pb = sp, dp
+	}
+	if t.m == nil {
+		t.m = make(map[tcpKey]tcpBase)
+	}
+	e, ok := t.m[k]
+	i, j := 0, 1
+	if rev {
+		i, j = 1, 0
+	}
+	if !ok || syn {
+		if !ok && len(t.m) >= t.max {
+			clear(t.m)
+		}
+		e.base[i], e.base[j] = seq, ack-1
+		t.m[k] = e
+		return e.base[i], e.base[j], true
+	}
+	return e.base[i], e.base[j], false
+}
+
+// TCP flag bits.
+const (
+	tcpFIN = 0x01
+	tcpSYN = 0x02
+	tcpRST = 0x04
+	tcpPSH = 0x08
+	tcpACK = 0x10
+	tcpURG = 0x20
+	tcpECE = 0x40
+	tcpCWR = 0x80
+)
+
+var tcpOptNames = [256]string{0: "eol", 1: "nop", 2: "mss", 3: "wscale", 4: "sackOK", 5: "sack",
+	6: "echo", 7: "echoreply", 8: "TS", 11: "cc", 12: "ccnew", 13: "", 19: "md5", 20: "scps",
+	28: "uto", 29: "tcp-ao", 30: "mptcp", 34: "tfo", 254: "exp"}
+
+// tcp prints a TCP segment; length is the IP payload length.
+//
+//	| src port 2 | dst port 2 | seq 4 | ack 4 | off/flags 2 | win 2 | sum 2 | urg 2 |
+func (p *Printer) tcp(b, d []byte, length int, h *ipHdr) []byte {
+	if len(d) < 4 {
+		b = appendAddr(b, h.src)
+		b = append(b, " > "...)
+		b = appendAddr(b, h.dst)
+		b = append(b, ':')
+		return appendTrunc(b, "tcp")
+	}
+	sp, dp := be16(d), be16(d[2:])
+	b = appendAddr(b, h.src)
+	b = append(b, '.')
+	b = appendUint(b, uint64(sp))
+	b = append(b, " > "...)
+	b = appendAddr(b, h.dst)
+	b = append(b, '.')
+	b = appendUint(b, uint64(dp))
+	b = append(b, ": "...)
+	if len(d) < 20 {
+		return appendTrunc(b, "tcp")
+	}
+	hlen := int(d[12]>>4) * 4
+	if hlen < 20 {
+		b = append(b, " tcp "...)
+		b = appendInt(b, length-hlen)
+		b = append(b, " [bad hdr length "...)
+		b = appendInt(b, hlen)
+		return append(b, " - too short, < 20]"...)
+	}
+	seq, ack := be32(d[4:]), be32(d[8:])
+	win, urp := be16(d[14:]), be16(d[18:])
+	flags := d[13]
+	b = append(b, "Flags ["...)
+	n := len(b)
+	for _, f := range [...]struct {
+		bit byte
+		c   byte
+	}{{tcpFIN, 'F'}, {tcpSYN, 'S'}, {tcpRST, 'R'}, {tcpPSH, 'P'}, {tcpACK, '.'}, {tcpURG, 'U'}, {tcpECE, 'E'}, {tcpCWR, 'W'}} {
+		if flags&f.bit != 0 {
+			b = append(b, f.c)
+		}
+	}
+	if len(b) == n {
+		b = append(b, "none"...)
+	}
+	b = append(b, ']')
+	var ownBase, peerBase uint32
+	if !p.opts.AbsoluteSeq && flags&tcpACK != 0 {
+		var created bool
+		ownBase, peerBase, created = p.seqs.lookup(h.src, h.dst, sp, dp, flags&tcpSYN != 0, seq, ack)
+		if !created {
+			seq -= ownBase
+			ack -= peerBase
+		}
+	}
+	if hlen > length {
+		b = append(b, " [bad hdr length "...)
+		b = appendInt(b, hlen)
+		b = append(b, " - too long, > "...)
+		b = appendInt(b, length)
+		return append(b, ']')
+	}
+	if p.opts.Verbose > 0 && !h.fragmented && len(d) >= length {
+		sum := be16(d[16:])
+		c := transportSum(h, protoTCP, d[:length])
+		b = append(b, ", cksum 0x"...)
+		b = appendHex(b, uint64(sum), 4)
+		if c != 0 {
+			b = append(b, " (incorrect -> 0x"...)
+			b = appendHex(b, uint64(shouldBe(sum, c)), 4)
+			b = append(b, ')')
+		} else {
+			b = append(b, " (correct)"...)
+		}
+	}
+	plen := length - hlen
+	if p.opts.Verbose > 1 || plen > 0 || flags&(tcpSYN|tcpFIN|tcpRST) != 0 {
+		b = append(b, ", seq "...)
+		b = appendUint(b, uint64(seq))
+		if plen > 0 {
+			b = append(b, ':')
+			b = appendUint(b, uint64(seq+uint32(plen)))
+		}
+	}
+	if flags&tcpACK != 0 {
+		b = append(b, ", ack "...)
+		b = appendUint(b, uint64(ack))
+	}
+	b = append(b, ", win "...)
+	b = appendUint(b, uint64(win))
+	if flags&tcpURG != 0 {
+		b = append(b, ", urg "...)
+		b = appendUint(b, uint64(urp))
+	}
+	if hlen > 20 {
+		var ok bool
+		if b, ok = appendTCPOptions(b, d[20:min(hlen, len(d))], hlen-20, peerBase); !ok {
+			return b
+		}
+	}
+	b = append(b, ", length "...)
+	return appendInt(b, plen)
+}
+
+// appendTCPOptions prints ", options [...]". o holds the captured option
+// bytes, of hlen announced; ok is false when the list was truncated or bad
+// (the marker has then been printed and the line ends).
+func appendTCPOptions(b, o []byte, hlen int, ackBase uint32) ([]byte, bool) {
+	b = append(b, ", options ["...)
+	first := true
+	trunc := func(b []byte) ([]byte, bool) { return append(appendTrunc(b, "tcp"), '>'), false }
+	bad := func(b []byte) ([]byte, bool) { return append(b, "[bad opt]]"...), false }
+	for hlen > 0 {
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		if len(o) < 1 {
+			return trunc(b)
+		}
+		opt := o[0]
+		o = o[1:]
+		hlen--
+		optLen := 1
+		if opt != 0 && opt != 1 {
+			if len(o) < 1 {
+				return trunc(b)
+			}
+			optLen = int(o[0])
+			o = o[1:]
+			if optLen < 2 || optLen > hlen+1 {
+				return bad(b)
+			}
+			hlen--
+		}
+		if name := tcpOptNames[opt]; name != "" || opt == 13 {
+			b = append(b, name...)
+		} else {
+			b = append(b, "unknown-"...)
+			b = appendUint(b, uint64(opt))
+		}
+		dlen := 0
+		need := func(n int) bool { return n <= hlen && n <= len(o) }
+		switch opt {
+		case 2:
+			dlen = 2
+			if !need(2) {
+				return lenFail(b, dlen, hlen, trunc, bad)
+			}
+			b = append(b, ' ')
+			b = appendUint(b, uint64(be16(o)))
+		case 3:
+			dlen = 1
+			if !need(1) {
+				return lenFail(b, dlen, hlen, trunc, bad)
+			}
+			b = append(b, ' ')
+			b = appendUint(b, uint64(o[0]))
+		case 5:
+			dlen = optLen - 2
+			if dlen%8 != 0 {
+				b = append(b, " invalid sack"...)
+				break
+			}
+			b = append(b, ' ')
+			b = appendInt(b, dlen/8)
+			b = append(b, ' ')
+			for i := 0; i < dlen; i += 8 {
+				if !need(i + 8) {
+					return lenFail(b, i+8, hlen, trunc, bad)
+				}
+				b = append(b, '{')
+				b = appendUint(b, uint64(be32(o[i:])-ackBase))
+				b = append(b, ':')
+				b = appendUint(b, uint64(be32(o[i+4:])-ackBase))
+				b = append(b, '}')
+			}
+		case 6, 7, 11, 12, 13:
+			dlen = 4
+			if !need(4) {
+				return lenFail(b, dlen, hlen, trunc, bad)
+			}
+			b = append(b, ' ')
+			b = appendUint(b, uint64(be32(o)))
+		case 8:
+			dlen = 8
+			if !need(8) {
+				return lenFail(b, dlen, hlen, trunc, bad)
+			}
+			b = append(b, " val "...)
+			b = appendUint(b, uint64(be32(o)))
+			b = append(b, " ecr "...)
+			b = appendUint(b, uint64(be32(o[4:])))
+		case 0, 1, 4:
+		default:
+			dlen = optLen - 2
+			if dlen > 0 {
+				b = append(b, " 0x"...)
+			}
+			for i := 0; i < dlen; i++ {
+				if !need(i + 1) {
+					return lenFail(b, i+1, hlen, trunc, bad)
+				}
+				b = append(b, hexDigits[o[i]>>4], hexDigits[o[i]&0xf])
+			}
+		}
+		o = o[min(dlen, len(o)):]
+		hlen -= dlen
+		want := dlen + 1
+		if opt != 0 && opt != 1 {
+			want++
+		}
+		if want != optLen {
+			b = append(b, "[len "...)
+			b = appendInt(b, optLen)
+			b = append(b, ']')
+		}
+		if opt == 0 {
+			break
+		}
+	}
+	return append(b, ']'), true
+}
+
+func lenFail(b []byte, n, hlen int, trunc, bad func([]byte) ([]byte, bool)) ([]byte, bool) {
+	if n > hlen {
+		return bad(b)
+	}
+	return trunc(b)
+}
+
+// transportSum returns the complemented Internet checksum over the pseudo
+// header and segment d: zero when the segment's checksum is right.
+func transportSum(h *ipHdr, proto uint8, d []byte) uint16 {
+	s := sum16(0, h.src)
+	s = sum16(s, h.dst)
+	s += uint32(proto) + uint32(len(d))&0xffff + uint32(len(d))>>16
+	return checksum(s, d)
+}

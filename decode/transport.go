@@ -1,0 +1,377 @@
+package decode
+
+// udp prints a UDP datagram; length is the IP payload length.
+func (p *Printer) udp(b, d []byte, length int, h *ipHdr) []byte {
+	ports := func(b []byte, sp, dp int) []byte {
+		b = appendAddr(b, h.src)
+		if sp >= 0 {
+			b = append(b, '.')
+			b = appendInt(b, sp)
+		}
+		b = append(b, " > "...)
+		b = appendAddr(b, h.dst)
+		if dp >= 0 {
+			b = append(b, '.')
+			b = appendInt(b, dp)
+		}
+		return append(b, ": "...)
+	}
+	if len(d) < 4 {
+		return appendTrunc(ports(b, -1, -1), "udp")
+	}
+	sp, dp := int(be16(d)), int(be16(d[2:]))
+	if length < 8 {
+		b = append(ports(b, sp, dp), "truncated-udp "...)
+		return appendInt(b, length)
+	}
+	if len(d) < 6 {
+		return appendTrunc(ports(b, sp, dp), "udp")
+	}
+	ulen := int(be16(d[4:]))
+	if ulen == 0 && length > 65535 {
+		ulen = length
+	}
+	if ulen < 8 {
+		b = append(ports(b, sp, dp), "truncated-udplength "...)
+		return appendInt(b, ulen)
+	}
+	ulen -= 8
+	length -= 8
+	if ulen < length {
+		length = ulen
+	}
+	if len(d) < 8 {
+		return appendTrunc(ports(b, sp, dp), "udp")
+	}
+	b = ports(b, sp, dp)
+	if p.opts.Verbose > 0 && !h.fragmented && len(d) >= length+8 {
+		sum := be16(d[6:])
+		if sum == 0 && !h.v6 {
+			b = append(b, "[no cksum] "...)
+		} else if c := transportSum(h, protoUDP, d[:length+8]); c != 0 {
+			b = append(b, "[bad udp cksum 0x"...)
+			b = appendHex(b, uint64(sum), 4)
+			b = append(b, " -> 0x"...)
+			b = appendHex(b, uint64(shouldBe(sum, c)), 4)
+			b = append(b, "!] "...)
+		} else {
+			b = append(b, "[udp sum ok] "...)
+		}
+	}
+	if ulen > length && !h.fragmented {
+		b = append(b, "UDP, bad length "...)
+		b = appendInt(b, ulen)
+		b = append(b, " > "...)
+		return appendInt(b, length)
+	}
+	b = append(b, "UDP, length "...)
+	return appendInt(b, ulen)
+}
+
+var icmpNames = [256]string{0: "echo reply", 4: "source quench", 8: "echo request",
+	10: "router solicitation", 13: "time stamp request", 14: "time stamp reply",
+	15: "information request", 16: "information reply", 17: "address mask request",
+	18: "address mask reply"}
+
+var icmpUnreach = [16]string{0: "net # unreachable", 1: "host # unreachable",
+	5: "# unreachable - source route failed", 6: "net # unreachable - unknown",
+	7: "host # unreachable - unknown", 8: "# unreachable - source host isolated",
+	9: "net # unreachable - admin prohibited", 10: "host # unreachable - admin prohibited",
+	11: "net # unreachable - tos prohibited", 12: "host # unreachable - tos prohibited",
+	13: "host # unreachable - admin prohibited filter",
+	14: "host # unreachable - host precedence violation",
+	15: "host # unreachable - precedence cutoff"}
+
+// icmp prints an ICMP message; length is the IP payload length.
+func (p *Printer) icmp(b, d []byte, length int, h *ipHdr) []byte {
+	if len(d) < 2 {
+		return appendTrunc(b, "icmp")
+	}
+	typ, code := d[0], d[1]
+	start := len(b)
+	b = append(b, "ICMP "...)
+	trunc := func() []byte { return appendTrunc(b[:start], "icmp") }
+	inner := d[min(8, len(d)):]
+	switch typ {
+	case 0, 8:
+		if len(d) < 8 {
+			return trunc()
+		}
+		b = append(b, "echo "...)
+		if typ == 0 {
+			b = append(b, "reply"...)
+		} else {
+			b = append(b, "request"...)
+		}
+		b = append(b, ", id "...)
+		b = appendUint(b, uint64(be16(d[4:])))
+		b = append(b, ", seq "...)
+		b = appendUint(b, uint64(be16(d[6:])))
+	case 3:
+		if len(inner) < 20 {
+			return trunc()
+		}
+		dst := inner[16:20]
+		switch code {
+		case 2:
+			b = appendIPv4(b, dst)
+			b = append(b, " protocol "...)
+			b = appendUint(b, uint64(inner[9]))
+			b = append(b, " unreachable"...)
+		case 3:
+			hl := int(inner[0]&0xf) * 4
+			if len(inner) < hl+4 {
+				return trunc()
+			}
+			port := be16(inner[hl+2:])
+			b = appendIPv4(b, dst)
+			switch inner[9] {
+			case protoTCP:
+				b = append(b, " tcp port "...)
+			case protoUDP:
+				b = append(b, " udp port "...)
+			default:
+				b = append(b, " protocol "...)
+				b = appendUint(b, uint64(inner[9]))
+				b = append(b, " port "...)
+			}
+			b = appendUint(b, uint64(port))
+			b = append(b, " unreachable"...)
+		case 4:
+			mtu := be16(d[6:])
+			b = appendIPv4(b, dst)
+			b = append(b, " unreachable - need to frag"...)
+			if mtu != 0 {
+				b = append(b, " (mtu "...)
+				b = appendUint(b, uint64(mtu))
+				b = append(b, ')')
+			}
+		default:
+			f := ""
+			if code < 16 {
+				f = icmpUnreach[code]
+			}
+			if f == "" {
+				b = appendIPv4(b, dst)
+				b = append(b, " unreachable - #"...)
+				b = appendUint(b, uint64(code))
+				break
+			}
+			for i := 0; i < len(f); i++ {
+				if f[i] == '#' {
+					b = appendIPv4(b, dst)
+				} else {
+					b = append(b, f[i])
+				}
+			}
+		}
+	case 5:
+		if len(inner) < 20 {
+			return trunc()
+		}
+		b = append(b, "redirect"...)
+		if code >= 2 {
+			b = append(b, "-tos"...)
+		}
+		b = append(b, ' ')
+		b = appendIPv4(b, inner[16:20])
+		if code&1 == 0 {
+			b = append(b, " to net "...)
+		} else {
+			b = append(b, " to host "...)
+		}
+		b = appendIPv4(b, d[4:8])
+	case 11:
+		switch code {
+		case 0:
+			b = append(b, "time exceeded in-transit"...)
+		case 1:
+			b = append(b, "ip reassembly time exceeded"...)
+		default:
+			b = append(b, "time exceeded-#"...)
+			b = appendUint(b, uint64(code))
+		}
+	default:
+		if n := icmpNames[typ]; n != "" {
+			b = append(b, n...)
+		} else {
+			b = append(b, "type-#"...)
+			b = appendUint(b, uint64(typ))
+		}
+	}
+	b = append(b, ", length "...)
+	return appendInt(b, length)
+}
+
+var icmp6Names = [256]string{1: "destination unreachable", 2: "packet too big",
+	3: "time exceeded in-transit", 4: "parameter problem", 128: "echo request", 129: "echo reply",
+	130: "multicast listener query", 131: "multicast listener report", 132: "multicast listener done",
+	133: "router solicitation", 134: "router advertisement", 135: "neighbor solicitation",
+	136: "neighbor advertisement", 137: "redirect", 138: "router renumbering",
+	141: "inverse neighbor solicitation", 142: "inverse neighbor advertisement",
+	143: "multicast listener report v2", 144: "ha discovery request", 145: "ha discovery reply",
+	146: "mobile router solicitation", 147: "mobile router advertisement",
+	139: "who-are-you request", 140: "who-are-you reply", 200: "mtrace response",
+	201: "mtrace message", 155: "RPL"}
+
+// icmp6 prints the common ICMPv6 messages in tcpdump's non-verbose form.
+func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
+	if length == 0 {
+		return append(b, "ICMP6, length 0 (invalid)"...)
+	}
+	if len(d) < 1 {
+		return appendTrunc(b, "icmp6")
+	}
+	typ := d[0]
+	b = append(b, "ICMP6, "...)
+	if n := icmp6Names[typ]; n != "" {
+		b = append(b, n...)
+	} else {
+		b = append(b, "unknown icmp6 type ("...)
+		b = appendUint(b, uint64(typ))
+		b = append(b, ')')
+	}
+	switch typ {
+	case 128, 129:
+		if len(d) < 8 {
+			return appendTrunc(b, "icmp6")
+		}
+		b = append(b, ", id "...)
+		b = appendUint(b, uint64(be16(d[4:])))
+		b = append(b, ", seq "...)
+		b = appendUint(b, uint64(be16(d[6:])))
+	case 2:
+		if len(d) < 8 {
+			return appendTrunc(b, "icmp6")
+		}
+		b = append(b, ", mtu "...)
+		b = appendUint(b, uint64(be32(d[4:])))
+	case 135, 136:
+		if len(d) < 24 {
+			return appendTrunc(b, "icmp6")
+		}
+		if typ == 135 {
+			b = append(b, ", who has "...)
+		} else {
+			b = append(b, ", tgt is "...)
+		}
+		b = appendIPv6(b, d[8:24])
+	case 133, 134:
+	default:
+		b = append(b, ", length "...)
+		return appendInt(b, length)
+	}
+	b = append(b, ", length "...)
+	return appendInt(b, length)
+}
+
+var arpOps = [...]string{1: "Request", 2: "Reply", 3: "Reverse Request", 4: "Reverse Reply",
+	8: "Inverse Request", 9: "Inverse Reply", 10: "NACK Reply"}
+
+var arpHrd = map[uint16]string{1: "Ethernet", 6: "TokenRing", 7: "ArcNet", 15: "FrameRelay",
+	23: "Strip", 24: "IEEE 1394", 19: "ATM", 32: "InfiniBand"}
+
+// arp prints an ARP or RARP packet.
+func (p *Printer) arp(b, d []byte, length int, _ bool) []byte {
+	if len(d) < 8 {
+		return appendTrunc(b, "arp")
+	}
+	hrd, pro, op := be16(d), be16(d[2:]), be16(d[6:])
+	hl, pl := int(d[4]), int(d[5])
+	sha := 8
+	spa := sha + hl
+	tha := spa + pl
+	tpa := tha + hl
+	if len(d) < tpa+pl {
+		return appendTrunc(b, "arp")
+	}
+	if !p.opts.Link {
+		b = append(b, "ARP, "...)
+	}
+	if (pro != 0x0800 && pro != 0x1000) || pl != 4 || hl == 0 || p.opts.Verbose > 0 {
+		if n, ok := arpHrd[hrd]; ok {
+			b = append(b, n...)
+		} else {
+			b = append(b, "Unknown Hardware ("...)
+			b = appendUint(b, uint64(hrd))
+			b = append(b, ')')
+		}
+		b = append(b, " (len "...)
+		b = appendInt(b, hl)
+		b = append(b, "), "...)
+		if n, ok := etherTypeNames[pro]; ok {
+			b = append(b, n...)
+		} else {
+			b = append(b, "Unknown Protocol (0x"...)
+			b = appendHex(b, uint64(pro), 4)
+			b = append(b, ')')
+		}
+		b = append(b, " (len "...)
+		b = appendInt(b, pl)
+		b = append(b, ')')
+		if p.opts.Verbose == 0 {
+			b = append(b, ", length "...)
+			return appendInt(b, length)
+		}
+		b = append(b, ", "...)
+	}
+	if int(op) < len(arpOps) && arpOps[op] != "" {
+		b = append(b, arpOps[op]...)
+	} else {
+		b = append(b, "Unknown ("...)
+		b = appendUint(b, uint64(op))
+		b = append(b, ')')
+	}
+	b = append(b, ' ')
+	paddr := func(b []byte, a []byte) []byte {
+		if pl != 4 {
+			return append(b, "<wrong len>"...)
+		}
+		if pro != 0x0800 && pro != 0x1000 {
+			return append(b, "<wrong proto type>"...)
+		}
+		return appendIPv4(b, a)
+	}
+	switch op {
+	case 1:
+		b = append(b, "who-has "...)
+		b = paddr(b, d[tpa:])
+		if nonZero(d[tha : tha+hl]) {
+			b = append(b, " ("...)
+			b = appendMAC(b, d[tha:tha+hl])
+			b = append(b, ')')
+		}
+		b = append(b, " tell "...)
+		b = paddr(b, d[spa:])
+	case 2:
+		b = paddr(b, d[spa:])
+		b = append(b, " is-at "...)
+		b = appendMAC(b, d[sha:sha+hl])
+	case 3, 8:
+		b = append(b, "who-is "...)
+		b = appendMAC(b, d[tha:tha+hl])
+		b = append(b, " tell "...)
+		b = appendMAC(b, d[sha:sha+hl])
+	case 4:
+		b = appendMAC(b, d[tha:tha+hl])
+		b = append(b, " at "...)
+		b = paddr(b, d[tpa:])
+	case 9:
+		b = appendMAC(b, d[sha:sha+hl])
+		b = append(b, " at "...)
+		b = paddr(b, d[spa:])
+	default:
+		return b
+	}
+	b = append(b, ", length "...)
+	return appendInt(b, length)
+}
+
+func nonZero(a []byte) bool {
+	for _, c := range a {
+		if c != 0 {
+			return true
+		}
+	}
+	return false
+}
