@@ -26,7 +26,7 @@ func (g *gen) ecode(s string, q qual) frag {
 	if (q.addr == aHost || q.addr == aDefault) && q.proto == pLink {
 		mac := etherAton(s)
 		if !g.isEthernet() {
-			g.unsupported("MAC addresses on link type " + g.link.dlt.String())
+			g.fail("ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel")
 		}
 		switch q.dir {
 		case dAddr1, dAddr2, dAddr3, dAddr4, dRA, dTA:
@@ -66,10 +66,7 @@ func (g *gen) broadcast(p qproto) frag {
 	switch p {
 	case pDefault, pLink:
 		if !g.isEthernet() {
-			if g.link.dlt == layers.LinkTypePPP || g.link.offLinkType < 0 || g.link.dlt == layers.LinkTypeLoop {
-				g.fail("not a broadcast link")
-			}
-			g.unsupported("broadcast on link type " + g.link.dlt.String())
+			g.fail("not a broadcast link")
 		}
 		return g.ehostop([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, dDst)
 	case pIP:
@@ -86,10 +83,7 @@ func (g *gen) multicast(p qproto) frag {
 	switch p {
 	case pDefault, pLink:
 		if !g.isEthernet() {
-			if g.link.dlt == layers.LinkTypePPP || g.link.offLinkType < 0 || g.link.dlt == layers.LinkTypeLoop {
-				g.fail("not a broadcast link")
-			}
-			g.unsupported("multicast on link type " + g.link.dlt.String())
+			g.fail("link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel")
 		}
 		return test(g.load(orLinkHdr, 0, 1), opJsetK, 1)
 	case pIP:

@@ -74,6 +74,18 @@ func main() {
 	}
 	files := []string{synth}
 	names := []string{"synth.pcap"}
+	for _, o := range []struct {
+		name string
+		lt   layers.LinkType
+	}{{"synth-raw.pcap", layers.LinkTypeRaw}, {"synth-ipv4.pcap", 228}, {"synth-loop.pcap", layers.LinkTypeLoop},
+		{"synth-sll.pcap", layers.LinkTypeLinuxSLL}, {"synth-sll2.pcap", 276}} {
+		p := filepath.Join("filter/testdata", o.name)
+		if err := writeLink(p, o.lt, relink(synthPackets(), o.lt)); err != nil {
+			log.Fatal(err)
+		}
+		files = append(files, p)
+		names = append(names, o.name)
+	}
 	ents, err := os.ReadDir(*corpus)
 	if err != nil {
 		log.Fatal(err)

@@ -174,19 +174,60 @@ func synthPackets() [][]byte {
 	return out
 }
 
+// relink rewrites Ethernet frames for another link type: the IP packet
+// with its link header replaced, or nothing when the link cannot carry it.
+func relink(frames [][]byte, lt layers.LinkType) [][]byte {
+	var out [][]byte
+	for _, f := range frames {
+		if len(f) < 14 {
+			continue
+		}
+		et := uint16(f[12])<<8 | uint16(f[13])
+		body := f[14:]
+		switch lt {
+		case layers.LinkTypeRaw:
+			if et == 0x0800 || et == 0x86dd {
+				out = append(out, body)
+			}
+		case 228: // IPV4
+			if et == 0x0800 {
+				out = append(out, body)
+			}
+		case layers.LinkTypeLoop:
+			af := map[uint16]byte{0x0800: 2, 0x86dd: 24}[et]
+			if af != 0 {
+				out = append(out, append([]byte{0, 0, 0, af}, body...))
+			}
+		case layers.LinkTypeLinuxSLL:
+			h := []byte{0, 0, 0, 1, 0, 6, f[6], f[7], f[8], f[9], f[10], f[11], 0, 0, f[12], f[13]}
+			out = append(out, append(h, body...))
+		case 276: // LINUX_SLL2
+			h := []byte{f[12], f[13], 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, f[6], f[7], f[8], f[9], f[10], f[11], 0, 0}
+			out = append(out, append(h, body...))
+		}
+	}
+	return out
+}
+
 // writeEthernet writes frames as a pcap with timestamps 1s apart.
 func writeEthernet(path string, frames [][]byte) error {
+	return writeLink(path, layers.LinkTypeEthernet, frames)
+}
+
+// writeLink writes packets of link type lt as a pcap with timestamps 1s
+// apart.
+func writeLink(path string, lt layers.LinkType, frames [][]byte) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	w := pcapgo.NewWriter(f)
-	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
+	if err := w.WriteFileHeader(65535, lt); err != nil {
 		return err
 	}
 	for n, b := range frames {
 		wire := len(b)
-		if len(b) == 30 { // the truncated one
+		if lt == layers.LinkTypeEthernet && len(b) == 30 { // the truncated one
 			wire = 54
 		}
 		ci := gopacket.CaptureInfo{Timestamp: time.Unix(int64(1700000000+n), 0), CaptureLength: len(b), Length: wire}

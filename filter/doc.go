@@ -1,0 +1,75 @@
+// Package filter compiles the pcap-filter(7) language, as libpcap 1.10
+// accepts it, to classic BPF, in pure Go: no cgo and no libpcap.
+//
+// # Use
+//
+//	prog, err := filter.Compile("tcp dst port 21", layers.LinkTypeEthernet, 65535)
+//	ok := prog.Matches(ci, data)          // ci.Length == 0 means len(data)
+//	raw := prog.Raw()                     // []bpf.RawInstruction for a socket
+//	text, _ := filter.Format(prog, "d")   // tcpdump -d text ("dd", "ddd" too)
+//
+// NewBPF(linkType, snaplen, expr) has the argument order of gopacket/pcap's
+// NewBPF and can replace it.
+//
+// # How it works
+//
+// Like libpcap, the parser generates code as it reduces each construct, so
+// errors come in libpcap's left-to-right order and vlan, mpls and pppoes
+// shift the offsets of everything after them. Code is generated per
+// boolean fragment with explicit true/false exits and laid out in
+// expression order; jumps longer than a conditional jump's 255 get "ja"
+// trampolines. There is no optimizer yet: programs are libpcap's
+// unoptimized code (tcpdump -O -d), instruction for instruction for most
+// expressions, in a different block order for the rest.
+//
+// Errors are *SyntaxError values carrying the byte position of the
+// offending token and libpcap's own message text ("syntax error", "unknown
+// host 'foo'", "illegal port number 70000 > 65535"...). Constructs libpcap
+// accepts but this package does not compile yet wrap ErrUnsupported; it
+// never compiles them to a silently different program.
+//
+// # What is supported
+//
+// Link types: EN10MB (Ethernet), RAW (LINKTYPE_RAW 101 and DLT_RAW 12/14),
+// IPV4, IPV6, LINUX_SLL, LINUX_SLL2 and LOOP. Any other link type is
+// refused with ErrUnsupported.
+//
+// The whole grammar is parsed. Compiled: the protocol keywords ether/link,
+// ip, ip6, arp, rarp, tcp, udp, sctp, icmp, icmp6, igmp, igrp, pim, vrrp,
+// carp, ah, esp, decnet, lat, sca, moprc, mopdl; host, net (CIDR, "mask",
+// short forms like "net 10"), port, portrange and proto with every
+// direction qualifier, libpcap's qualifier inheritance ("host a or b",
+// "tcp port 80 or 443"); IPv6 addresses and prefixes; MAC addresses;
+// broadcast, multicast, ip/ip6 multicast, ip broadcast (netmask 0 as
+// tcpdump uses when it has none); less, greater, len; byte N =|<|> M;
+// vlan [id], mpls [label], pppoed, pppoes [id] with the offset shifts;
+// packet accessors proto[expr:size] for link, ether, ip, ip6, arp, rarp,
+// tcp, udp, sctp, icmp, icmp6, igmp, igrp, pim, vrrp, carp and the other
+// network protocols; arithmetic (+ - * / % & | ^ << >>, unary minus) and
+// comparisons with libpcap's precedence, including its odd one for % and ^;
+// named constants (tcpflags, tcp-syn..., icmptype, icmp-echo..., icmp6type,
+// icmp6-echo...). IPv4 transport fields are read only from first fragments
+// and through the variable header length; for IPv6, as in libpcap, ports
+// and transport fields are read only right after the fixed header, while
+// "ip6 proto" also looks through one fragment header.
+//
+// Names: no name resolution is done. Host and network names give libpcap's
+// "unknown host"/"unknown network" errors; service names ("port http") and
+// protocol names ("proto \tcp", "ether proto \ip") come from small fixed
+// tables.
+//
+// Not yet compiled (ErrUnsupported): protochain, gateway by name, geneve,
+// llc, stp, ipx, netbeui, iso/esis/isis/clnp and their subtypes, atalk and
+// aarp (their SNAP forms), decnet host, ARCnet addresses, inbound/outbound,
+// ifindex, the pflog fields, 802.11 type/subtype/dir and wlan addresses,
+// the ATM and MTP2/MTP3 keywords, and "byte N & M" / "byte N | M" (which
+// libpcap 1.10 compiles without loading the byte).
+//
+// # Known differences from libpcap
+//
+// libpcap's optimizer refuses programs that can never accept ("expression
+// rejects all packets", for example "ip and host 2001:db8::1"); without an
+// optimizer this package compiles them to a program that rejects every
+// packet. Service names are limited to the fixed table, where libpcap reads
+// /etc/services.
+package filter
