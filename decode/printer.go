@@ -30,13 +30,13 @@ type HexStyle int
 // Dump styles. The non-"Link" forms start at the network layer; the Link
 // forms include the link-level header.
 const (
-	HexNone        HexStyle = iota
-	HexBytes                // -x: hex
-	HexBytesLink            // -xx: hex, with the link header
-	HexASCII                // -X: hex and ASCII
-	HexASCIILink            // -XX: hex and ASCII, with the link header
-	ASCII                   // -A: printable ASCII, other bytes as '.'
-	ASCIILink               // -AA (tcpdump -A -e style): ASCII with the link header
+	HexNone      HexStyle = iota
+	HexBytes              // -x: hex
+	HexBytesLink          // -xx: hex, with the link header
+	HexASCII              // -X: hex and ASCII
+	HexASCIILink          // -XX: hex and ASCII, with the link header
+	ASCII                 // -A: printable ASCII, other bytes as '.'
+	ASCIILink             // -AA (tcpdump -A -e style): ASCII with the link header
 )
 
 // Options are the printing options; the zero value is `tcpdump -n`.
