@@ -99,22 +99,24 @@ func mapTarget(x, shift, t, f int) int {
 }
 
 // and returns a fragment that runs a, and b only when a is true.
+// Fragments are used linearly: and, or and not consume their operands and
+// may reuse a's storage.
 func and(a, b frag) frag {
-	out := make(frag, 0, len(a)+len(b))
-	out = retarget(out, a, 0, len(a), tgtFalse)
-	return retarget(out, b, len(a), tgtTrue, tgtFalse)
+	n := len(a)
+	out := retarget(a[:0], a, 0, n, tgtFalse)
+	return retarget(out, b, n, tgtTrue, tgtFalse)
 }
 
 // or returns a fragment that runs a, and b only when a is false.
 func or(a, b frag) frag {
-	out := make(frag, 0, len(a)+len(b))
-	out = retarget(out, a, 0, tgtTrue, len(a))
-	return retarget(out, b, len(a), tgtTrue, tgtFalse)
+	n := len(a)
+	out := retarget(a[:0], a, 0, tgtTrue, n)
+	return retarget(out, b, n, tgtTrue, tgtFalse)
 }
 
 // not swaps the exits of a.
 func not(a frag) frag {
-	return retarget(make(frag, 0, len(a)), a, 0, tgtFalse, tgtTrue)
+	return retarget(a[:0], a, 0, tgtFalse, tgtTrue)
 }
 
 func fTrue() frag  { return frag{{op: opJa, jt: tgtTrue}} }

@@ -47,7 +47,7 @@ func (g *gen) loadIndexed(p qproto, inst *arth, size uint32) *arth {
 	}
 	g.freeReg(inst.reg)
 	ldi := ldOp(sz) + (opLdIW - opLdW)
-	code := append([]ins(nil), inst.code...)
+	code := inst.code // inst is consumed
 	switch p {
 	case pRADIO:
 		g.unsupported("radio[]")
@@ -99,9 +99,7 @@ func (g *gen) arith(op uint16, a0, a1 *arth) *arth {
 			g.fail("shift by more than 31 bits")
 		}
 	}
-	code := make([]ins, 0, len(a0.code)+len(a1.code)+4)
-	code = append(code, a0.code...)
-	code = append(code, a1.code...)
+	code := append(a0.code, a1.code...) // a0 and a1 are consumed
 	code = append(code, ins{op: opLdxMem, k: uint32(a1.reg)}, ins{op: opLdMem, k: uint32(a0.reg)}, ins{op: opAluX | op})
 	g.freeReg(a0.reg)
 	g.freeReg(a1.reg)
@@ -112,16 +110,14 @@ func (g *gen) arith(op uint16, a0, a1 *arth) *arth {
 
 // neg compiles unary minus (gen_neg).
 func (g *gen) neg(a *arth) *arth {
-	code := append(append([]ins(nil), a.code...), ins{op: opLdMem, k: uint32(a.reg)}, ins{op: opNeg}, ins{op: opSt, k: uint32(a.reg)})
+	code := append(a.code, ins{op: opLdMem, k: uint32(a.reg)}, ins{op: opNeg}, ins{op: opSt, k: uint32(a.reg)})
 	return &arth{code: code, guard: a.guard, reg: a.reg, constant: a.constant, k: a.k}
 }
 
 // relation compiles a0 op a1 where jop is jgt/jge/jeq; reversed negates
 // it (gen_relation).
 func (g *gen) relation(jop uint16, a0, a1 *arth, reversed bool) frag {
-	code := make([]ins, 0, len(a0.code)+len(a1.code)+4)
-	code = append(code, a0.code...)
-	code = append(code, a1.code...)
+	code := append(a0.code, a1.code...) // a0 and a1 are consumed
 	code = append(code, ins{op: opLdxMem, k: uint32(a1.reg)}, ins{op: opLdMem, k: uint32(a0.reg)})
 	var b frag
 	if jop == opJeqK {

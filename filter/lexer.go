@@ -194,8 +194,10 @@ func lexOne(s string) (token, int) {
 	// No pattern token extends past a character outside [A-Za-z0-9_.:$-];
 	// matching only that word keeps the regexps linear in token length.
 	w := 0
-	for w < len(s) && isWordByte(s[w]) {
-		w++
+	if c := s[0]; c != '-' && c != '.' && c != '_' { // no token starts with these
+		for w < len(s) && isWordByte(s[w]) {
+			w++
+		}
 	}
 	s = s[:w]
 	if w == 0 {
