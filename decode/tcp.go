@@ -164,7 +164,7 @@ func (p *Printer) tcp(b, d []byte, length int, h *ipHdr) []byte {
 	}
 	if hlen > 20 {
 		var ok bool
-		if b, ok = appendTCPOptions(b, d[20:min(hlen, len(d))], hlen-20, peerBase); !ok {
+		if b, ok = appendTCPOptions(b, d[20:min(hlen, len(d))], hlen-20, peerBase, flags); !ok {
 			return b
 		}
 	}
@@ -175,16 +175,27 @@ func (p *Printer) tcp(b, d []byte, length int, h *ipHdr) []byte {
 // appendTCPOptions prints ", options [...]". o holds the captured option
 // bytes, of hlen announced; ok is false when the list was truncated or bad
 // (the marker has then been printed and the line ends).
-func appendTCPOptions(b, o []byte, hlen int, ackBase uint32) ([]byte, bool) {
+func appendTCPOptions(b, o []byte, hlen int, ackBase uint32, flags byte) ([]byte, bool) {
 	b = append(b, ", options ["...)
 	first := true
-	trunc := func(b []byte) ([]byte, bool) { return append(appendTrunc(b, "tcp"), '>'), false }
-	bad := func(b []byte) ([]byte, bool) { return append(b, "[bad opt]]"...), false }
+	trunc := func(b []byte) ([]byte, bool) {
+		b = appendTrunc(b, "tcp")
+		if !first {
+			b = append(b, '>')
+		}
+		return b, false
+	}
+	bad := func(b []byte) ([]byte, bool) {
+		b = append(b, "[bad opt]"...)
+		if !first {
+			b = append(b, ']')
+		}
+		return b, false
+	}
 	for hlen > 0 {
 		if !first {
 			b = append(b, ',')
 		}
-		first = false
 		if len(o) < 1 {
 			return trunc(b)
 		}
@@ -261,6 +272,88 @@ func appendTCPOptions(b, o []byte, hlen int, ackBase uint32) ([]byte, bool) {
 			b = appendUint(b, uint64(be32(o)))
 			b = append(b, " ecr "...)
 			b = appendUint(b, uint64(be32(o[4:])))
+		case 19:
+			dlen = 16
+			if !need(16) {
+				return lenFail(b, dlen, hlen, trunc, bad)
+			}
+			b = append(b, " shared secret not supplied with -M, can't check - "...)
+			b = appendHexBytes(b, o[:16])
+		case 20:
+			dlen = 2
+			if !need(2) {
+				return lenFail(b, dlen, hlen, trunc, bad)
+			}
+			b = append(b, " cap "...)
+			b = appendHex(b, uint64(o[0]), 2)
+			b = append(b, " id "...)
+			b = appendUint(b, uint64(o[1]))
+		case 29:
+			dlen = optLen - 2
+			if dlen < 2 {
+				b = append(b, " (invalid)"...)
+				break
+			}
+			if !need(2) {
+				return lenFail(b, 2, hlen, trunc, bad)
+			}
+			b = append(b, " keyid "...)
+			b = appendUint(b, uint64(o[0]))
+			b = append(b, " rnextkeyid "...)
+			b = appendUint(b, uint64(o[1]))
+			if dlen > 2 {
+				b = append(b, " mac 0x"...)
+				for i := 2; i < dlen; i++ {
+					if !need(i + 1) {
+						return lenFail(b, i+1, hlen, trunc, bad)
+					}
+					b = append(b, hexDigits[o[i]>>4], hexDigits[o[i]&0xf])
+				}
+			}
+		case 28:
+			dlen = 2
+			if !need(2) {
+				return lenFail(b, dlen, hlen, trunc, bad)
+			}
+			v := be16(o)
+			b = append(b, " 0x"...)
+			b = appendHex(b, uint64(v), 1)
+			if v&1 != 0 {
+				v = (v >> 1) * 60
+			} else {
+				v >>= 1
+			}
+			b = append(b, ' ')
+			b = appendUint(b, uint64(v))
+		case 30:
+			dlen = optLen - 2
+			if !need(dlen) {
+				return lenFail(b, dlen, hlen, trunc, bad)
+			}
+			var ok bool
+			if b, ok = appendMPTCP(b, o[:dlen], optLen, flags); !ok {
+				return bad(b)
+			}
+		case 34:
+			dlen = optLen - 2
+			if !need(dlen) {
+				return lenFail(b, dlen, hlen, trunc, bad)
+			}
+			b = appendTFO(append(b, ' '), o[:dlen])
+		case 254:
+			dlen = optLen - 2
+			if !need(dlen) {
+				return lenFail(b, dlen, hlen, trunc, bad)
+			}
+			if dlen < 2 {
+				return bad(b)
+			}
+			b = append(b, '-')
+			if m := be16(o); m == 0xf989 {
+				b = appendTFO(append(b, "tfo"...), o[2:dlen])
+			} else {
+				b = appendHex(b, uint64(m), 4)
+			}
 		case 0, 1, 4:
 		default:
 			dlen = optLen - 2
@@ -285,6 +378,7 @@ func appendTCPOptions(b, o []byte, hlen int, ackBase uint32) ([]byte, bool) {
 			b = appendInt(b, optLen)
 			b = append(b, ']')
 		}
+		first = false
 		if opt == 0 {
 			break
 		}
@@ -307,3 +401,123 @@ func transportSum(h *ipHdr, proto uint8, d []byte) uint16 {
 	s += uint32(proto) + uint32(len(d))&0xffff + uint32(len(d))>>16
 	return checksum(s, d)
 }
+
+func appendHexBytes(b, d []byte) []byte {
+	for _, c := range d {
+		b = append(b, hexDigits[c>>4], hexDigits[c&0xf])
+	}
+	return b
+}
+
+// appendTFO prints a TCP Fast Open cookie or cookie request.
+func appendTFO(b, d []byte) []byte {
+	switch {
+	case len(d) == 0:
+		return append(b, " cookiereq"...)
+	case len(d)%2 != 0 || len(d) < 4 || len(d) > 16:
+		return append(b, " (invalid)"...)
+	}
+	return appendHexBytes(append(b, " cookie "...), d)
+}
+
+var mptcpSubtypes = [...]string{"capable", "join", "dss", "add-addr", "rem-addr", "prio", "fail", "fast-close", "unknown"}
+
+// appendMPTCP prints a Multipath TCP option body d (after kind and length)
+// of total length n; ok is false when tcpdump would call it a bad option.
+func appendMPTCP(b, d []byte, n int, flags byte) ([]byte, bool) {
+	if n < 3 {
+		return b, false
+	}
+	sub := min(int(d[0]>>4), len(mptcpSubtypes)-1)
+	b = append(b, ' ')
+	b = appendInt(b, n)
+	b = append(b, ' ')
+	b = append(b, mptcpSubtypes[sub]...)
+	switch sub {
+	case 0:
+		if !((n == 12 || n == 4) && flags&tcpSYN != 0) && !((n == 20 || n == 22) && flags&(tcpSYN|tcpACK) == tcpACK) {
+			return b, false
+		}
+		v := d[0] & 0xf
+		if v > 1 {
+			b = append(b, " Unknown Version ("...)
+			b = appendUint(b, uint64(v))
+			return append(b, ')'), true
+		}
+		b = append(b, " v"...)
+		b = appendUint(b, uint64(v))
+		if len(d) > 1 && d[1]&0x80 != 0 {
+			b = append(b, " csum"...)
+		}
+		if n == 12 || n >= 20 {
+			b = append(b, " {0x"...)
+			b = appendHex(b, be64(d[2:]), 1)
+			if n >= 20 {
+				b = append(b, ",0x"...)
+				b = appendHex(b, be64(d[10:]), 1)
+			}
+			b = append(b, '}')
+		}
+		return b, true
+	case 2:
+		if n < 4 || flags&tcpSYN != 0 {
+			return b, false
+		}
+		f := d[1]
+		o := d[2:]
+		if f&0x10 != 0 {
+			b = append(b, " fin"...)
+		}
+		num := func(wide bool) bool {
+			w := 4
+			if wide {
+				w = 8
+			}
+			if len(o) < w {
+				return false
+			}
+			if wide {
+				b = appendUint(b, be64(o))
+			} else {
+				b = appendUint(b, uint64(be32(o)))
+			}
+			o = o[w:]
+			return true
+		}
+		if f&0x01 != 0 {
+			b = append(b, " ack "...)
+			if !num(f&0x02 != 0) {
+				return b, false
+			}
+		}
+		if f&0x04 != 0 {
+			b = append(b, " seq "...)
+			if !num(f&0x08 != 0) {
+				return b, false
+			}
+			if len(o) < 6 {
+				return b, false
+			}
+			b = append(b, " subseq "...)
+			b = appendUint(b, uint64(be32(o)))
+			b = append(b, " len "...)
+			b = appendUint(b, uint64(be16(o[4:])))
+			o = o[6:]
+			if len(o) >= 2 {
+				b = append(b, " csum 0x"...)
+				b = appendHex(b, uint64(be16(o)), 1)
+				o = o[2:]
+			}
+		}
+		return b, len(o) == 0
+	case 7:
+		if n != 12 {
+			return b, false
+		}
+		b = append(b, " key 0x"...)
+		return appendHex(b, be64(d[2:]), 1), true
+	}
+	return b, true
+}
+
+func be64(b []byte) uint64 { return uint64(be32(b))<<32 | uint64(be32(b[4:])) }

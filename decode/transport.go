@@ -246,6 +246,34 @@ func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
 		}
 		b = append(b, ", mtu "...)
 		b = appendUint(b, uint64(be32(d[4:])))
+	case 1:
+		return p.icmp6Unreach(b, d, length)
+	case 3:
+		switch d[1] {
+		case 0:
+			if len(d) < 8+40 {
+				return appendTrunc(b, "icmp6")
+			}
+			b = append(b, " for "...)
+			b = appendIPv6(b, d[8+24:8+40])
+		case 1:
+			b = append(b, " (reassembly)"...)
+		default:
+			b = append(b, ", unknown code ("...)
+			b = appendUint(b, uint64(d[1]))
+			b = append(b, ')')
+		}
+	case 4:
+		if len(d) < 8 {
+			return appendTrunc(b, "icmp6")
+		}
+		if d[1] < 4 {
+			b = append(b, [...]string{", erroneous - octet ", ", next header - octet ", ", option - octet ", ", incomplete header chain - octet "}[d[1]]...)
+			b = appendUint(b, uint64(be32(d[4:])))
+		} else {
+			b = append(b, ", code-#"...)
+			b = appendUint(b, uint64(d[1]))
+		}
 	case 135, 136:
 		if len(d) < 24 {
 			return appendTrunc(b, "icmp6")
@@ -260,6 +288,73 @@ func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
 	default:
 		b = append(b, ", length "...)
 		return appendInt(b, length)
+	}
+	b = append(b, ", length "...)
+	return appendInt(b, length)
+}
+
+var icmp6UnreachCodes = [...]string{"unreachable route", " unreachable prohibited", "beyond scope",
+	"unreachable address", "unreachable port"}
+
+// icmp6Unreach prints the destination-unreachable detail; tcpdump shows
+// unknown codes as a hex dump on following lines, which we leave out.
+func (p *Printer) icmp6Unreach(b, d []byte, length int) []byte {
+	code := d[1]
+	b = append(b, ", "...)
+	if int(code) < len(icmp6UnreachCodes) {
+		b = append(b, icmp6UnreachCodes[code]...)
+	} else {
+		b = append(b, "unknown unreach code ("...)
+		b = appendUint(b, uint64(code))
+		b = append(b, ')')
+	}
+	in := d[min(8, len(d)):]
+	switch code {
+	case 0, 1, 3:
+		if len(in) < 40 {
+			return appendTrunc(b, "icmp6")
+		}
+		b = append(b, ' ')
+		b = appendIPv6(b, in[24:40])
+	case 2:
+		if len(in) < 40 {
+			return appendTrunc(b, "icmp6")
+		}
+		b = append(b, ' ')
+		b = appendIPv6(b, in[24:40])
+		b = append(b, ", source address "...)
+		b = appendIPv6(b, in[8:24])
+	case 4:
+		if len(in) < 40 {
+			return appendTrunc(b, "icmp6")
+		}
+		nh, off := in[6], 40
+		for (nh == protoHopOpts || nh == protoDstOpts || nh == protoRouting) && len(in) >= off+2 {
+			nh, off = in[off], off+(int(in[off+1])+1)*8
+		}
+		if len(in) < off+4 {
+			return appendTrunc(b, "icmp6")
+		}
+		b = append(b, ", "...)
+		b = appendIPv6(b, in[24:40])
+		switch nh {
+		case protoTCP:
+			b = append(b, " tcp port "...)
+		case protoUDP:
+			b = append(b, " udp port "...)
+		default:
+			b = append(b, " protocol "...)
+			b = appendUint(b, uint64(nh))
+			b = append(b, " port "...)
+			b = appendUint(b, uint64(be16(in[off+2:])))
+			b = append(b, " unreachable"...)
+			break
+		}
+		if nh == protoTCP || nh == protoUDP {
+			b = appendUint(b, uint64(be16(in[off+2:])))
+		}
+	default:
+		return b
 	}
 	b = append(b, ", length "...)
 	return appendInt(b, length)
