@@ -8,9 +8,16 @@ func (p *Printer) appendDump(b, data []byte, net int) []byte {
 		data = data[min(net, len(data)):]
 	}
 	if style == ASCII || style == ASCIILink {
-		for _, c := range data {
+		if len(data) == 0 {
+			return b
+		}
+		for i, c := range data {
 			switch {
-			case c == '\n' || c == '\r' || c == '\t' || (c >= 0x20 && c < 0x7f):
+			case c == '\r':
+				if i+1 == len(data) || data[i+1] != '\n' {
+					b = append(b, '.')
+				}
+			case c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f):
 				b = append(b, c)
 			default:
 				b = append(b, '.')
@@ -37,7 +44,7 @@ func (p *Printer) appendDump(b, data []byte, net int) []byte {
 			}
 			b = append(b, ' ')
 			for _, c := range line {
-				if c >= 0x20 && c < 0x7f {
+				if c > 0x20 && c < 0x7f {
 					b = append(b, c)
 				} else {
 					b = append(b, '.')

@@ -270,6 +270,10 @@ func (p *Printer) ipDemux(b, d []byte, length int, h *ipHdr, proto uint8) []byte
 	case protoICMPv6:
 		return p.icmp6(b, d, length, h)
 	}
+	if proto == protoSCTP || proto == protoDCCP {
+		// The IP layer leaves the addresses to these transports.
+		b = appendAddrs(b, h)
+	}
 	b = append(b, " ip-proto-"...)
 	b = appendUint(b, uint64(proto))
 	b = append(b, ' ')
