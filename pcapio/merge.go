@@ -1,0 +1,300 @@
+package pcapio
+
+import (
+	"errors"
+	"io"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+)
+
+// MergeOptions tunes a merge; nil means the defaults.
+type MergeOptions struct {
+	// Window is how many packets of each input are held to put a file's
+	// own out-of-order timestamps back in order (default 64). A packet
+	// more than Window packets early in its file cannot be placed and is
+	// counted by Late.
+	Window int
+}
+
+// Merged is a time-ordered Source over several inputs: a k-way merge by
+// timestamp, with ties going to the input given first, then to file order.
+// Its interfaces are those of all inputs, numbered in the order met.
+//
+// A damaged input does not stop the merge: its packets before the damage
+// are delivered, the others go on, and the first such error is returned
+// instead of io.EOF at the end.
+type Merged struct {
+	srcs   []*mergeSrc
+	heap   []*mergeSrc // inputs with buffered packets, by next timestamp
+	window int
+	ifaces []Interface
+	last   *mergeSlot // slot returned by the previous call, recycled next call
+	lastTS int64
+	seq    uint64
+	err    error // first input error
+	done   bool
+
+	outOfOrder, late int64
+}
+
+var _ Source = (*Merged)(nil)
+
+type mergeSlot struct {
+	data []byte
+	ci   gopacket.CaptureInfo
+	ns   int64
+	seq  uint64
+	src  *mergeSrc
+}
+
+type mergeSrc struct {
+	src    Source
+	idx    int
+	buf    []*mergeSlot // min-heap by (ns, seq)
+	free   []*mergeSlot
+	ifmap  []int
+	lastNS int64
+	seen   bool
+	ended  bool
+}
+
+// Merge opens every path with Open and merges them. If one cannot be
+// opened, those already open are closed and the error returned.
+func Merge(paths ...string) (*Merged, error) {
+	srcs := make([]Source, 0, len(paths))
+	for _, p := range paths {
+		r, err := Open(p)
+		if err != nil {
+			for _, s := range srcs {
+				s.Close()
+			}
+			return nil, err
+		}
+		srcs = append(srcs, r)
+	}
+	return MergeSources(nil, srcs...), nil
+}
+
+// MergeSources merges already open sources; Close closes them all.
+func MergeSources(opts *MergeOptions, srcs ...Source) *Merged {
+	m := &Merged{window: 64}
+	if opts != nil && opts.Window > 0 {
+		m.window = opts.Window
+	}
+	for i, s := range srcs {
+		ms := &mergeSrc{src: s, idx: i}
+		m.srcs = append(m.srcs, ms)
+		m.mapInterfaces(ms)
+	}
+	for _, ms := range m.srcs {
+		m.fill(ms)
+		if len(ms.buf) > 0 {
+			m.push(ms)
+		}
+	}
+	return m
+}
+
+// mapInterfaces gives new interfaces of an input global numbers.
+func (m *Merged) mapInterfaces(ms *mergeSrc) {
+	ifs := ms.src.Interfaces()
+	for len(ms.ifmap) < len(ifs) {
+		m.ifaces = append(m.ifaces, ifs[len(ms.ifmap)])
+		ms.ifmap = append(ms.ifmap, len(m.ifaces)-1)
+	}
+}
+
+// fill reads from an input until it holds window packets or ends.
+func (m *Merged) fill(ms *mergeSrc) {
+	for !ms.ended && len(ms.buf) < m.window {
+		data, ci, err := ms.src.ZeroCopyReadPacketData()
+		if err != nil {
+			ms.ended = true
+			if !errors.Is(err, io.EOF) && m.err == nil {
+				m.err = err
+			}
+			return
+		}
+		if ci.InterfaceIndex >= len(ms.ifmap) {
+			m.mapInterfaces(ms)
+		}
+		if ci.InterfaceIndex >= 0 && ci.InterfaceIndex < len(ms.ifmap) {
+			ci.InterfaceIndex = ms.ifmap[ci.InterfaceIndex]
+		}
+		var s *mergeSlot
+		if n := len(ms.free); n > 0 {
+			s, ms.free = ms.free[n-1], ms.free[:n-1]
+		} else {
+			s = &mergeSlot{src: ms}
+		}
+		s.data = append(s.data[:0], data...)
+		s.ci = ci
+		s.ns = ci.Timestamp.UnixNano()
+		m.seq++
+		s.seq = m.seq
+		if ms.seen && s.ns < ms.lastNS {
+			m.outOfOrder++
+		}
+		ms.seen, ms.lastNS = true, max(ms.lastNS, s.ns)
+		ms.pushSlot(s)
+	}
+}
+
+// ReadPacketData returns the next packet in a new slice.
+func (m *Merged) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	data, ci, err := m.ZeroCopyReadPacketData()
+	if err != nil {
+		return nil, ci, err
+	}
+	return append([]byte(nil), data...), ci, nil
+}
+
+// ZeroCopyReadPacketData returns the earliest packet of all inputs; its
+// bytes are valid until the next call. At the end it returns io.EOF, or the
+// first error an input met.
+func (m *Merged) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	if m.last != nil {
+		ms := m.last.src
+		ms.free = append(ms.free, m.last)
+		m.last = nil
+	}
+	if len(m.heap) == 0 {
+		if m.err != nil {
+			return nil, gopacket.CaptureInfo{}, m.err
+		}
+		return nil, gopacket.CaptureInfo{}, io.EOF
+	}
+	ms := m.heap[0]
+	s := ms.popSlot()
+	m.fill(ms)
+	if len(ms.buf) > 0 {
+		m.down(0)
+	} else {
+		m.pop()
+	}
+	if s.ns < m.lastTS {
+		m.late++
+	}
+	m.lastTS = max(m.lastTS, s.ns)
+	m.last = s
+	return s.data, s.ci, nil
+}
+
+// OutOfOrder counts packets whose timestamp was earlier than a packet
+// before them in their own file.
+func (m *Merged) OutOfOrder() int64 { return m.outOfOrder }
+
+// Late counts packets delivered with a timestamp earlier than a packet
+// already delivered: out of order beyond the window.
+func (m *Merged) Late() int64 { return m.late }
+
+// LinkType returns the link type of the first interface.
+func (m *Merged) LinkType() layers.LinkType {
+	if len(m.ifaces) == 0 {
+		return layers.LinkTypeNull
+	}
+	return m.ifaces[0].LinkType
+}
+
+// Interfaces returns the interfaces of all inputs met so far.
+func (m *Merged) Interfaces() []Interface { return m.ifaces }
+
+// Close closes every input and returns the first error.
+func (m *Merged) Close() error {
+	var first error
+	for _, ms := range m.srcs {
+		if err := ms.src.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// before orders slots: earlier timestamp, then earlier input, then read order.
+func before(a, b *mergeSlot) bool {
+	if a.ns != b.ns {
+		return a.ns < b.ns
+	}
+	if a.src.idx != b.src.idx {
+		return a.src.idx < b.src.idx
+	}
+	return a.seq < b.seq
+}
+
+func (ms *mergeSrc) pushSlot(s *mergeSlot) {
+	ms.buf = append(ms.buf, s)
+	h := ms.buf
+	for i := len(h) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !before(h[i], h[p]) {
+			break
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+}
+
+func (ms *mergeSrc) popSlot() *mergeSlot {
+	h := ms.buf
+	top := h[0]
+	n := len(h) - 1
+	h[0] = h[n]
+	h = h[:n]
+	for i := 0; ; {
+		l, r, min := 2*i+1, 2*i+2, i
+		if l < n && before(h[l], h[min]) {
+			min = l
+		}
+		if r < n && before(h[r], h[min]) {
+			min = r
+		}
+		if min == i {
+			break
+		}
+		h[i], h[min] = h[min], h[i]
+		i = min
+	}
+	ms.buf = h
+	return top
+}
+
+func (m *Merged) push(ms *mergeSrc) {
+	m.heap = append(m.heap, ms)
+	for i := len(m.heap) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !before(m.heap[i].buf[0], m.heap[p].buf[0]) {
+			break
+		}
+		m.heap[i], m.heap[p] = m.heap[p], m.heap[i]
+		i = p
+	}
+}
+
+func (m *Merged) pop() {
+	n := len(m.heap) - 1
+	m.heap[0] = m.heap[n]
+	m.heap = m.heap[:n]
+	if n > 0 {
+		m.down(0)
+	}
+}
+
+func (m *Merged) down(i int) {
+	h := m.heap
+	n := len(h)
+	for {
+		l, r, min := 2*i+1, 2*i+2, i
+		if l < n && before(h[l].buf[0], h[min].buf[0]) {
+			min = l
+		}
+		if r < n && before(h[r].buf[0], h[min].buf[0]) {
+			min = r
+		}
+		if min == i {
+			return
+		}
+		h[i], h[min] = h[min], h[i]
+		i = min
+	}
+}

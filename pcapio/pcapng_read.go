@@ -1,0 +1,327 @@
+package pcapio
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math/bits"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+)
+
+// pcapng block types.
+const (
+	blockSHB = 0x0a0d0d0a
+	blockIDB = 0x00000001
+	blockOPB = 0x00000002 // obsolete packet block
+	blockSPB = 0x00000003
+	blockEPB = 0x00000006
+	bomMagic = 0x1a2b3c4d
+)
+
+// ngIface is what the reader needs of one interface to decode timestamps.
+type ngIface struct {
+	global int    // index in Reader.ifaces
+	pow10  bool   // resolution is 10^-exp, else 2^-exp
+	exp    uint8  // if_tsresol exponent
+	offset int64  // if_tsoffset, seconds
+	snap   uint32 // snaplen from the IDB (0: none)
+}
+
+type ngState struct {
+	order   binary.ByteOrder
+	section int
+	ifs     []ngIface // interfaces of the current section
+}
+
+// ngStart reads the first Section Header Block.
+func (r *Reader) ngStart() error {
+	r.ng.section = -1
+	return r.ngBlock(false)
+}
+
+// ngNext reads blocks until a packet block.
+func (r *Reader) ngNext() ([]byte, gopacket.CaptureInfo, error) {
+	for {
+		data, ci, ok, err := r.ngStep()
+		if err != nil || ok {
+			return data, ci, err
+		}
+	}
+}
+
+// ngBlock reads one block that must not be a packet (used for the first SHB).
+func (r *Reader) ngBlock(_ bool) error {
+	_, _, _, err := r.ngStep()
+	if err == errEOF {
+		return r.formatErr(0, ErrTruncated)
+	}
+	return err
+}
+
+// ngStep reads one block; ok reports whether it was a packet.
+func (r *Reader) ngStep() (data []byte, ci gopacket.CaptureInfo, ok bool, err error) {
+	start := r.off
+	h, have, err := r.peekRecord(12)
+	if err != nil {
+		if have == 0 && err == ErrTruncated {
+			return nil, ci, false, errEOF
+		}
+		return nil, ci, false, r.formatErr(start, fmt.Errorf("block header (%d of 12 bytes): %w", have, err))
+	}
+	order := r.ng.order
+	typ := binary.LittleEndian.Uint32(h)
+	if typ == blockSHB {
+		switch {
+		case binary.LittleEndian.Uint32(h[8:]) == bomMagic:
+			order = binary.LittleEndian
+		case binary.BigEndian.Uint32(h[8:]) == bomMagic:
+			order = binary.BigEndian
+		default:
+			return nil, ci, false, r.formatErr(start+8, fmt.Errorf("section header byte-order magic %x: %w", h[8:12], ErrBadRecord))
+		}
+	} else if order == nil {
+		return nil, ci, false, r.formatErr(start, fmt.Errorf("block type %#x before any section header: %w", typ, ErrBadRecord))
+	} else {
+		typ = order.Uint32(h)
+	}
+	total := order.Uint32(h[4:])
+	if total < 12 || total%4 != 0 || total > maxRecord {
+		return nil, ci, false, r.formatErr(start+4, fmt.Errorf("block type %#x: total length %d (must be a multiple of 4 between 12 and %d): %w", typ, total, maxRecord, ErrBadRecord))
+	}
+	b, have, err := r.peekRecord(int(total))
+	if err != nil {
+		return nil, ci, false, r.formatErr(start, fmt.Errorf("block type %#x (%d of %d bytes): %w", typ, have, total, err))
+	}
+	if trail := order.Uint32(b[total-4:]); trail != total {
+		return nil, ci, false, r.formatErr(start+int64(total)-4, fmt.Errorf("block type %#x: trailing length %d differs from leading length %d: %w", typ, trail, total, ErrBadRecord))
+	}
+	body := b[8 : total-4]
+	switch typ {
+	case blockSHB:
+		err = r.ngSection(order, body)
+	case blockIDB:
+		err = r.ngInterface(body)
+	case blockEPB:
+		data, ci, err = r.ngEPB(body)
+		ok = err == nil
+	case blockSPB:
+		data, ci, err = r.ngSPB(body)
+		ok = err == nil
+	case blockOPB:
+		data, ci, err = r.ngOPB(body)
+		ok = err == nil
+	}
+	if err != nil {
+		return nil, ci, false, r.formatErr(start, fmt.Errorf("block type %#x: %w", typ, err))
+	}
+	r.consume(int(total))
+	return data, ci, ok, nil
+}
+
+// ngSection starts a new section: new byte order, no interfaces yet.
+func (r *Reader) ngSection(order binary.ByteOrder, body []byte) error {
+	if len(body) < 16 {
+		return fmt.Errorf("section header of %d bytes: %w", len(body), ErrBadRecord)
+	}
+	if major := order.Uint16(body[4:]); major != 1 {
+		return fmt.Errorf("pcapng version %d.%d: %w", major, order.Uint16(body[6:]), ErrUnsupported)
+	}
+	r.ng.order = order
+	r.ng.section++
+	r.ng.ifs = r.ng.ifs[:0]
+	return nil
+}
+
+// ngInterface reads an Interface Description Block.
+func (r *Reader) ngInterface(body []byte) error {
+	order := r.ng.order
+	if len(body) < 8 {
+		return fmt.Errorf("interface description of %d bytes: %w", len(body), ErrBadRecord)
+	}
+	ifc := Interface{
+		LinkType:   layers.LinkType(order.Uint16(body)),
+		SnapLen:    order.Uint32(body[4:]),
+		Resolution: time.Microsecond,
+		Section:    r.ng.section,
+	}
+	ni := ngIface{pow10: true, exp: 6, snap: ifc.SnapLen, global: len(r.ifaces)}
+	err := walkOptions(order, body[8:], func(code uint16, v []byte) error {
+		switch code {
+		case 2:
+			ifc.Name = string(v)
+		case 3:
+			ifc.Description = string(v)
+		case 9:
+			if len(v) < 1 {
+				return fmt.Errorf("if_tsresol option is empty: %w", ErrBadRecord)
+			}
+			ni.pow10 = v[0]&0x80 == 0
+			ni.exp = v[0] & 0x7f
+			if (ni.pow10 && ni.exp > 19) || (!ni.pow10 && ni.exp > 63) {
+				return fmt.Errorf("if_tsresol %#x out of range: %w", v[0], ErrBadRecord)
+			}
+		case 14:
+			if len(v) < 8 {
+				return fmt.Errorf("if_tsoffset option of %d bytes: %w", len(v), ErrBadRecord)
+			}
+			ni.offset = int64(order.Uint64(v))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	ifc.Resolution = resolution(ni)
+	r.ifaces = append(r.ifaces, ifc)
+	r.ng.ifs = append(r.ng.ifs, ni)
+	return nil
+}
+
+// resolution turns if_tsresol into a Duration (at least 1ns).
+func resolution(ni ngIface) time.Duration {
+	d := time.Duration(1)
+	if ni.pow10 {
+		if ni.exp >= 9 {
+			return 1
+		}
+		for i := ni.exp; i < 9; i++ {
+			d *= 10
+		}
+		return d
+	}
+	d = time.Second >> ni.exp
+	if d < 1 {
+		d = 1
+	}
+	return d
+}
+
+// walkOptions calls fn for each option until opt_endofopt or the end.
+func walkOptions(order binary.ByteOrder, b []byte, fn func(code uint16, v []byte) error) error {
+	for len(b) >= 4 {
+		code := order.Uint16(b)
+		n := int(order.Uint16(b[2:]))
+		if code == 0 {
+			return nil
+		}
+		if 4+n > len(b) {
+			return fmt.Errorf("option %d of %d bytes overruns its block: %w", code, n, ErrBadRecord)
+		}
+		if err := fn(code, b[4:4+n]); err != nil {
+			return err
+		}
+		b = b[min(len(b), 4+(n+3)&^3):]
+	}
+	return nil
+}
+
+// ngIfaceOf checks a section-local interface id.
+func (r *Reader) ngIfaceOf(id uint32) (*ngIface, error) {
+	if int64(id) >= int64(len(r.ng.ifs)) {
+		return nil, fmt.Errorf("interface %d not described in section %d (%d interfaces): %w", id, r.ng.section, len(r.ng.ifs), ErrBadRecord)
+	}
+	return &r.ng.ifs[id], nil
+}
+
+// ngEPB reads an Enhanced Packet Block.
+func (r *Reader) ngEPB(body []byte) ([]byte, gopacket.CaptureInfo, error) {
+	order := r.ng.order
+	var ci gopacket.CaptureInfo
+	if len(body) < 20 {
+		return nil, ci, fmt.Errorf("enhanced packet block of %d bytes: %w", len(body), ErrBadRecord)
+	}
+	ni, err := r.ngIfaceOf(order.Uint32(body))
+	if err != nil {
+		return nil, ci, err
+	}
+	ts := uint64(order.Uint32(body[4:]))<<32 | uint64(order.Uint32(body[8:]))
+	capLen := order.Uint32(body[12:])
+	if uint64(capLen) > uint64(len(body)-20) {
+		return nil, ci, fmt.Errorf("captured length %d exceeds the block (%d bytes of data): %w", capLen, len(body)-20, ErrBadRecord)
+	}
+	ci = gopacket.CaptureInfo{
+		Timestamp:      ngTime(ni, ts),
+		CaptureLength:  int(capLen),
+		Length:         int(order.Uint32(body[16:])),
+		InterfaceIndex: ni.global,
+	}
+	return body[20 : 20+capLen], ci, nil
+}
+
+// ngOPB reads the obsolete Packet Block (16-bit interface id and drops).
+func (r *Reader) ngOPB(body []byte) ([]byte, gopacket.CaptureInfo, error) {
+	order := r.ng.order
+	var ci gopacket.CaptureInfo
+	if len(body) < 20 {
+		return nil, ci, fmt.Errorf("packet block of %d bytes: %w", len(body), ErrBadRecord)
+	}
+	ni, err := r.ngIfaceOf(uint32(order.Uint16(body)))
+	if err != nil {
+		return nil, ci, err
+	}
+	ts := uint64(order.Uint32(body[4:]))<<32 | uint64(order.Uint32(body[8:]))
+	capLen := order.Uint32(body[12:])
+	if uint64(capLen) > uint64(len(body)-20) {
+		return nil, ci, fmt.Errorf("captured length %d exceeds the block (%d bytes of data): %w", capLen, len(body)-20, ErrBadRecord)
+	}
+	ci = gopacket.CaptureInfo{
+		Timestamp:      ngTime(ni, ts),
+		CaptureLength:  int(capLen),
+		Length:         int(order.Uint32(body[16:])),
+		InterfaceIndex: ni.global,
+	}
+	return body[20 : 20+capLen], ci, nil
+}
+
+// ngSPB reads a Simple Packet Block: interface 0, no timestamp, captured
+// length the smaller of the wire length, the snaplen and the block room.
+func (r *Reader) ngSPB(body []byte) ([]byte, gopacket.CaptureInfo, error) {
+	order := r.ng.order
+	var ci gopacket.CaptureInfo
+	if len(body) < 4 {
+		return nil, ci, fmt.Errorf("simple packet block of %d bytes: %w", len(body), ErrBadRecord)
+	}
+	ni, err := r.ngIfaceOf(0)
+	if err != nil {
+		return nil, ci, err
+	}
+	wire := order.Uint32(body)
+	capLen := uint64(wire)
+	if ni.snap != 0 && uint64(ni.snap) < capLen {
+		capLen = uint64(ni.snap)
+	}
+	if room := uint64(len(body) - 4); room < capLen {
+		capLen = room
+	}
+	ci = gopacket.CaptureInfo{CaptureLength: int(capLen), Length: int(wire), InterfaceIndex: ni.global}
+	return body[4 : 4+capLen], ci, nil
+}
+
+// ngTime converts a timestamp in the interface's units to a time.Time,
+// exactly (integer arithmetic only).
+func ngTime(ni *ngIface, ts uint64) time.Time {
+	var sec, nsec uint64
+	if ni.pow10 {
+		unit := pow10[ni.exp]
+		sec, nsec = ts/unit, ts%unit
+		if ni.exp <= 9 {
+			nsec *= pow10[9-ni.exp]
+		} else {
+			nsec /= pow10[ni.exp-9]
+		}
+	} else {
+		sec = ts >> ni.exp
+		frac := ts & (1<<ni.exp - 1)
+		hi, lo := bits.Mul64(frac, 1e9)
+		if ni.exp == 0 {
+			nsec = 0
+		} else {
+			nsec = hi<<(64-ni.exp) | lo>>ni.exp
+		}
+	}
+	return time.Unix(int64(sec)+ni.offset, int64(nsec))
+}
+
+var pow10 = [20]uint64{1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19}
