@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# bench/run.sh: wirekit against tcpdump on the same ~1 GB synthetic capture,
+# in one run, printing the ratio of median times (wirekit / tcpdump; below 1
+# means wirekit is faster). Run by hand, not by CI:
+#
+#   bench/run.sh            # SIZE=1GB by default
+#   SIZE=200MB RUNS=3 bench/run.sh
+#
+# The capture and outputs live in $BENCH_DIR (default: /dev/shm when it has
+# room, so the disk does not hide the CPU cost; else bench/.data).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZE=${SIZE:-1GB}
+RUNS=${RUNS:-5}
+
+need() { command -v "$1" >/dev/null 2>&1 || { echo "installing $2"; DEBIAN_FRONTEND=noninteractive apt-get install -y "$2" >/dev/null; }; }
+need tcpdump tcpdump
+need hyperfine hyperfine
+
+if [ -z "${BENCH_DIR:-}" ]; then
+	if [ -d /dev/shm ] && [ "$(df -k --output=avail /dev/shm | tail -1)" -gt 4000000 ]; then
+		BENCH_DIR=/dev/shm/wirekit-bench
+	else
+		BENCH_DIR=bench/.data
+	fi
+fi
+mkdir -p "$BENCH_DIR" bench/.bin
+bin=bench/.bin/wirekit
+CGO_ENABLED=0 go build -o "$bin" ./cmd/wirekit
+
+in="$BENCH_DIR/bench-$SIZE.pcap"
+if [ ! -s "$in" ]; then
+	echo "generating $in"
+	"$bin" gen -w "$in" --size "$SIZE" --seed 1
+fi
+echo "input: $in ($(du -h "$in" | cut -f1)), $(tcpdump -r "$in" -n 2>/dev/null | wc -l) packets"
+echo "machine: $(nproc) cores, $(uname -r), $(tcpdump --version 2>&1 | head -2 | tr '\n' ' ')"
+echo
+
+csv="$BENCH_DIR/results.csv"
+run_pair() { # name, tcpdump command, wirekit command
+	hyperfine --style basic --warmup 1 --runs "$RUNS" --export-csv "$csv" \
+		-n tcpdump "$2" -n wirekit "$3" >/dev/null
+	awk -F, -v name="$1" 'NR>1 { m[$1]=$4 } END {
+		printf "%-28s tcpdump %8.3fs  wirekit %8.3fs  ratio %.2f\n", name, m["tcpdump"], m["wirekit"], m["wirekit"]/m["tcpdump"] }' "$csv"
+}
+
+run_pair "read -r in -w out" \
+	"tcpdump -r $in -w $BENCH_DIR/out-tcpdump.pcap 2>/dev/null" \
+	"$bin read -q -r $in -w $BENCH_DIR/out-wirekit.pcap"
+run_pair "print summaries (-n -r)" \
+	"tcpdump -n -r $in >/dev/null 2>&1" \
+	"$bin read -q -r $in >/dev/null"
+run_pair "print, 1 packet in 1 file" \
+	"tcpdump -n -c 1 -r $in >/dev/null 2>&1" \
+	"$bin read -q -c 1 -r $in >/dev/null"
+cmp -s "$BENCH_DIR/out-tcpdump.pcap" "$BENCH_DIR/out-wirekit.pcap" && echo "-w outputs: byte-identical" || echo "-w outputs: differ (see $BENCH_DIR)"
+rm -f "$BENCH_DIR/out-tcpdump.pcap" "$BENCH_DIR/out-wirekit.pcap"

@@ -1,0 +1,316 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/spf13/cobra"
+
+	"github.com/wirekit/wirekit/decode"
+	"github.com/wirekit/wirekit/pcapio"
+)
+
+// ErrNoFilters is returned for a filter expression until the compiler lands.
+var ErrNoFilters = errors.New("filters are not available yet (the pcap-filter compiler is being written); run without an expression")
+
+type readFlags struct {
+	files    []string
+	out      string
+	count    int
+	numeric  bool
+	link     bool
+	hex      int
+	hexASCII int
+	ascii    bool
+	verbose  int
+	tstyle   int
+	absSeq   bool
+	json     bool
+	nano     bool
+	quietHdr bool
+}
+
+func newReadCmd(e *env) *cobra.Command {
+	f := &readFlags{}
+	c := &cobra.Command{
+		Use:   "read -r FILE [-r FILE...] [-w OUT] [-c N] [flags] [EXPR]",
+		Short: "Print, convert or merge capture files, like tcpdump -r",
+		Long: `read prints one tcpdump-style line per packet (always numeric, as tcpdump -n),
+or writes the packets to another capture file with -w.
+
+Input files may be pcap (microsecond or nanosecond, either byte order) or
+pcapng (any number of sections and interfaces), plain or compressed with
+gzip, zstd, lz4 or xz: the format is found from the file's first bytes, not
+its name. "-" reads standard input. Several -r files are merged into one
+stream in timestamp order, as mergecap does.
+
+-w writes classic pcap, or pcapng when OUT ends in .pcapng; a further .gz
+or .zst compresses it. The file appears under its name only once complete.
+"-w -" writes pcap to standard output.`,
+		Example: `  wirekit read -r capture.pcap
+  wirekit read -r capture.pcapng.zst -c 10 -e -v
+  wirekit read -r a.pcap -r b.pcap -w merged.pcapng
+  wirekit read -r big.pcap -w big.pcap.zst
+  wirekit read -r capture.pcap --json | jq .layers[1].src
+  wirekit read -r capture.pcap -X -c 1`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runRead(cmd, e, f, args)
+		},
+	}
+	fl := c.Flags()
+	fl.SetInterspersed(true)
+	fl.StringArrayVarP(&f.files, "read", "r", nil, "capture file to read (repeat to merge several; - for stdin)")
+	fl.StringVarP(&f.out, "write", "w", "", "write packets to this capture file instead of printing (- for stdout)")
+	fl.IntVarP(&f.count, "count", "c", 0, "stop after this many packets (0: all)")
+	fl.BoolVarP(&f.numeric, "numeric", "n", true, "print addresses and ports as numbers (always on; accepted for tcpdump habits)")
+	fl.BoolVarP(&f.link, "link", "e", false, "print the link-level header")
+	fl.CountVarP(&f.hex, "hex", "x", "print each packet in hex without (-x) or with (-xx) the link header")
+	fl.CountVarP(&f.hexASCII, "hex-ascii", "X", "print each packet in hex and ASCII without (-X) or with (-XX) the link header")
+	fl.BoolVarP(&f.ascii, "ascii", "A", false, "print each packet in ASCII without the link header")
+	fl.CountVarP(&f.verbose, "verbose", "v", "print more fields (-v, -vv)")
+	fl.CountVarP(&f.tstyle, "time", "t", "timestamp style: -t none, -tt epoch seconds, -ttt delta from previous, -tttt date and time, -ttttt delta from first")
+	fl.BoolVarP(&f.absSeq, "absolute-tcp-sequence", "S", false, "print absolute, not relative, TCP sequence numbers")
+	fl.BoolVar(&f.json, "json", false, "print one JSON object per packet (layers and their fields)")
+	fl.BoolVar(&f.nano, "nano", false, "print timestamps with nanosecond precision")
+	fl.BoolVarP(&f.quietHdr, "quiet", "q", false, "do not print the 'reading from file' line on stderr")
+	return c
+}
+
+func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
+	if len(f.files) == 0 {
+		return usagef("read: no input: give a capture file with -r FILE (see 'wirekit read --help')")
+	}
+	if expr := strings.TrimSpace(strings.Join(args, " ")); expr != "" {
+		return &usageError{fmt.Errorf("read: filter %q: %w", expr, ErrNoFilters)}
+	}
+	if f.count < 0 {
+		return usagef("read: -c %d: the count must be 0 or more", f.count)
+	}
+	src, err := openSources(e, f.files)
+	if err != nil {
+		return fmt.Errorf("read: %w", err)
+	}
+	defer src.Close()
+	if !f.quietHdr {
+		printReadingFrom(e.stderr, f.files, src)
+	}
+
+	ctx := cmd.Context()
+	var sink packetSink
+	if f.out != "" {
+		w, err := newFileSink(e, f.out, src)
+		if err != nil {
+			return fmt.Errorf("read: %w", err)
+		}
+		sink = w
+	} else {
+		sink = newPrintSink(e.stdout, f)
+	}
+
+	n := 0
+	var readErr error
+	for f.count == 0 || n < f.count {
+		if ctx.Err() != nil {
+			break
+		}
+		data, ci, err := src.ZeroCopyReadPacketData()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			readErr = err
+			break
+		}
+		if err := sink.packet(src, ci, data); err != nil {
+			sink.abort()
+			return fmt.Errorf("read: %w", err)
+		}
+		n++
+	}
+	if err := sink.close(); err != nil {
+		return fmt.Errorf("read: %w", err)
+	}
+	if readErr != nil {
+		return fmt.Errorf("read: %w (the %d packets before it were processed)", readErr, n)
+	}
+	return nil
+}
+
+// openSources opens one file, or merges several by timestamp.
+func openSources(e *env, files []string) (pcapio.Source, error) {
+	if len(files) == 1 {
+		if files[0] == "-" {
+			return pcapio.NewReader(e.stdin, "stdin")
+		}
+		return pcapio.Open(files[0])
+	}
+	for _, p := range files {
+		if p == "-" {
+			return nil, usagef("stdin (-) cannot be merged with other files; give it alone")
+		}
+	}
+	return pcapio.Merge(files...)
+}
+
+// printReadingFrom writes tcpdump's opening line to stderr.
+func printReadingFrom(w io.Writer, files []string, src pcapio.Source) {
+	name := files[0]
+	if len(files) > 1 {
+		name = fmt.Sprintf("%d files merged", len(files))
+	}
+	lt := src.LinkType()
+	snap := uint32(0)
+	if ifs := src.Interfaces(); len(ifs) > 0 {
+		snap = ifs[0].SnapLen
+	}
+	fmt.Fprintf(w, "reading from file %s, link-type %s, snapshot length %d\n", name, linkTypeName(lt), snap)
+}
+
+// packetSink is where read sends each packet.
+type packetSink interface {
+	packet(src pcapio.Source, ci gopacket.CaptureInfo, data []byte) error
+	close() error
+	abort()
+}
+
+// printSink prints summaries or JSON lines.
+type printSink struct {
+	bw   *bufio.Writer
+	pr   *decode.Printer
+	js   *decode.JSONWriter
+	last []pcapio.Interface
+}
+
+func newPrintSink(w io.Writer, f *readFlags) *printSink {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	s := &printSink{bw: bw}
+	if f.json {
+		s.js = decode.NewJSONWriter(bw, nil)
+		return s
+	}
+	s.pr = decode.NewPrinter(bw, printerOptions(f))
+	return s
+}
+
+func (s *printSink) packet(src pcapio.Source, ci gopacket.CaptureInfo, data []byte) error {
+	lt := linkTypeOf(src, ci)
+	if s.js != nil {
+		return s.js.Write(ci, data, lt)
+	}
+	return s.pr.Print(ci, data, lt)
+}
+
+func (s *printSink) close() error {
+	var err error
+	if s.js != nil {
+		err = s.js.Flush()
+	} else {
+		err = s.pr.Flush()
+	}
+	if ferr := s.bw.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+func (s *printSink) abort() { _ = s.close() }
+
+// linkTypeOf returns the link type of the interface a packet came from.
+func linkTypeOf(src pcapio.Source, ci gopacket.CaptureInfo) layers.LinkType {
+	ifs := src.Interfaces()
+	if ci.InterfaceIndex >= 0 && ci.InterfaceIndex < len(ifs) {
+		return ifs[ci.InterfaceIndex].LinkType
+	}
+	return src.LinkType()
+}
+
+// fileSink writes packets to a capture file, declaring interfaces to a
+// pcapng writer as the source discovers them.
+type fileSink struct {
+	w        pcapio.Writer
+	declared int
+}
+
+// interfaceAdder is implemented by writers that can take new interfaces
+// while writing (pcapng).
+type interfaceAdder interface {
+	AddInterface(pcapio.Interface) (int, error)
+}
+
+func newFileSink(e *env, out string, src pcapio.Source) (*fileSink, error) {
+	ifs := src.Interfaces()
+	var w pcapio.Writer
+	var err error
+	if out == "-" {
+		snap := uint32(262144)
+		if len(ifs) > 0 && ifs[0].SnapLen > 0 {
+			snap = ifs[0].SnapLen
+		}
+		w, err = pcapio.NewPcapWriter(e.stdout, src.LinkType(), snap, nil)
+	} else {
+		w, err = pcapio.Create(out, ifs, nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &fileSink{w: w, declared: len(ifs)}, nil
+}
+
+func (s *fileSink) packet(src pcapio.Source, ci gopacket.CaptureInfo, data []byte) error {
+	if ifs := src.Interfaces(); len(ifs) > s.declared {
+		if ad, ok := s.w.(interfaceAdder); ok {
+			for _, ifc := range ifs[s.declared:] {
+				if _, err := ad.AddInterface(ifc); err != nil {
+					return err
+				}
+			}
+		}
+		s.declared = len(ifs)
+	}
+	return s.w.WritePacket(ci, data)
+}
+
+func (s *fileSink) close() error { return s.w.Close() }
+
+func (s *fileSink) abort() {
+	if a, ok := s.w.(interface{ Abort() error }); ok {
+		_ = a.Abort()
+		return
+	}
+	_ = s.w.Close()
+}
+
+// printerOptions maps tcpdump's flags to decode.Options.
+func printerOptions(f *readFlags) *decode.Options {
+	o := &decode.Options{Link: f.link, Verbose: f.verbose, Nano: f.nano, AbsoluteSeq: f.absSeq}
+	switch {
+	case f.tstyle >= 5:
+		o.Time = decode.TimeSinceFirst
+	case f.tstyle == 4:
+		o.Time = decode.TimeDate
+	case f.tstyle == 3:
+		o.Time = decode.TimeDelta
+	case f.tstyle == 2:
+		o.Time = decode.TimeEpoch
+	case f.tstyle == 1:
+		o.Time = decode.TimeNone
+	}
+	switch {
+	case f.hexASCII >= 2:
+		o.Hex = decode.HexASCIILink
+	case f.hexASCII == 1:
+		o.Hex = decode.HexASCII
+	case f.hex >= 2:
+		o.Hex = decode.HexBytesLink
+	case f.hex == 1:
+		o.Hex = decode.HexBytes
+	case f.ascii:
+		o.Hex = decode.ASCII
+	}
+	return o
+}

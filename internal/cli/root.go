@@ -1,0 +1,93 @@
+// Package cli is wirekit's command line: one file per subcommand, each with
+// its flags, help text and examples. It holds no packet logic; that lives in
+// the library packages (pcapio, decode, ...).
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes, as DESIGN.md fixes them.
+const (
+	ExitOK      = 0 // success
+	ExitFailure = 1 // runtime failure: a damaged file, an I/O error
+	ExitUsage   = 2 // usage error: a bad flag or argument
+)
+
+// Run executes the wirekit command line args (without the program name),
+// writing to stdout and stderr, and returns the process exit code. ctx
+// cancellation (SIGINT, SIGTERM in main) makes long commands stop cleanly:
+// output already produced is flushed and files are closed.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	env := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := newRoot(env)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	fmt.Fprintf(stderr, "wirekit: %v\n", err)
+	var ue *usageError
+	if errors.As(err, &ue) || isCobraUsage(err) {
+		return ExitUsage
+	}
+	return ExitFailure
+}
+
+// env is what every subcommand writes to and reads from, so tests can run
+// the CLI in-process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// usageError marks a mistake in how wirekit was called (exit code 2).
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// usagef formats a usage error.
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+func newRoot(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "wirekit",
+		Short: "A pure-Go packet toolkit: read, filter, decode, capture, map, replay",
+		Long: `wirekit reads, writes, merges and decodes network captures (pcap and pcapng,
+plain or compressed) with no cgo and no libpcap, in one static binary.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		CompletionOptions: cobra.CompletionOptions{
+			DisableDefaultCmd: true,
+		},
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &usageError{fmt.Errorf("%s: %w (see 'wirekit %s --help')", c.Name(), err, c.Name())}
+	})
+	root.AddCommand(newReadCmd(e), newDevicesCmd(e), newGenCmd(e))
+	return root
+}
+
+// isCobraUsage reports whether err is cobra's own complaint about the
+// command line (unknown command, wrong argument count).
+func isCobraUsage(err error) bool {
+	msg := err.Error()
+	for _, p := range []string{"unknown command", "unknown flag", "unknown shorthand", "accepts ", "requires at least", "flag needs an argument", "invalid argument"} {
+		if strings.Contains(msg, p) {
+			return true
+		}
+	}
+	return false
+}
