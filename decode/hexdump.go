@@ -14,7 +14,7 @@ func (p *Printer) appendDump(b, data []byte, net int) []byte {
 		for i, c := range data {
 			switch {
 			case c == '\r':
-				if i+1 == len(data) || data[i+1] != '\n' {
+				if len(data)-i-1 > 1 && data[i+1] != '\n' {
 					b = append(b, '.')
 				}
 			case c == '\n' || c == '\t' || (c >= 0x20 && c < 0x7f):

@@ -134,6 +134,10 @@ func (p *Printer) appendTime(b []byte, t time.Time) []byte {
 			ref = p.first
 		}
 		d := t.Sub(ref)
+		if !p.opts.Nano {
+			// tcpdump subtracts microsecond timestamps.
+			d = t.Truncate(time.Microsecond).Sub(ref.Truncate(time.Microsecond))
+		}
 		b = append(b, ' ')
 		if d < 0 {
 			b[len(b)-1] = '-'
