@@ -19,13 +19,22 @@ type parser struct {
 // syntaxFail unwinds a speculative parse; see try.
 type syntaxFail struct{}
 
-func (p *parser) peek() token { return p.toks[p.i] }
+// peek returns the next token. Like yacc reading its lookahead, looking at
+// a token the scanner rejected reports the scanner's error.
+func (p *parser) peek() token { return p.peekAt(0) }
+
 func (p *parser) peekAt(n int) token {
+	t := p.toks[len(p.toks)-1]
 	if p.i+n < len(p.toks) {
-		return p.toks[p.i+n]
+		t = p.toks[p.i+n]
 	}
-	return p.toks[len(p.toks)-1]
+	if t.err != "" && t.err != "syntax error" {
+		p.g.pos = t.pos
+		p.g.fail("%s", t.err)
+	}
+	return t
 }
+
 func (p *parser) next() token {
 	t := p.toks[p.i]
 	if p.i < len(p.toks)-1 {
