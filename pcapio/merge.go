@@ -8,12 +8,20 @@ import (
 	"github.com/gopacket/gopacket/layers"
 )
 
+// DefaultWindow is the per-input reorder window of a merge when
+// MergeOptions.Window is 0.
+const DefaultWindow = 1024
+
 // MergeOptions tunes a merge; nil means the defaults.
 type MergeOptions struct {
 	// Window is how many packets of each input are held to put a file's
-	// own out-of-order timestamps back in order (default 64). A packet
-	// more than Window packets early in its file cannot be placed and is
-	// counted by Late.
+	// own out-of-order timestamps back in order (default DefaultWindow).
+	// A packet that would have to move more than Window-1 places earlier
+	// in its file cannot be placed in order; it is delivered as soon as it
+	// reaches the head and counted by Late. Memory grows with Window times
+	// the number of inputs times the packet size (about 1.5 MB per input
+	// at the default with 1500-byte packets), and the first packet is
+	// returned only after Window packets of each input have been read.
 	Window int
 }
 
@@ -22,8 +30,15 @@ type MergeOptions struct {
 // Its interfaces are those of all inputs, numbered in the order met.
 //
 // A damaged input does not stop the merge: its packets before the damage
-// are delivered, the others go on, and the first such error is returned
-// instead of io.EOF at the end.
+// are delivered, the other inputs go on, and once every readable packet has
+// been delivered ZeroCopyReadPacketData returns the inputs' errors (joined
+// with errors.Join, each naming its file through *FormatError) instead of
+// io.EOF. A caller that wants everything readable and then a failure, as
+// the CLI does, reads until a non-nil error and reports it when it is not
+// io.EOF.
+//
+// Steady-state reads do not allocate: each input's packets are copied into
+// slots the merge owns and reuses.
 type Merged struct {
 	srcs   []*mergeSrc
 	heap   []*mergeSrc // inputs with buffered packets, by next timestamp
@@ -32,7 +47,7 @@ type Merged struct {
 	last   *mergeSlot // slot returned by the previous call, recycled next call
 	lastTS int64
 	seq    uint64
-	err    error // first input error
+	errs   []error // input errors, in the order met
 	done   bool
 
 	outOfOrder, late int64
@@ -59,8 +74,9 @@ type mergeSrc struct {
 	ended  bool
 }
 
-// Merge opens every path with Open and merges them. If one cannot be
-// opened, those already open are closed and the error returned.
+// Merge opens every path with Open and merges them with the default
+// options (see MergeSources). If one cannot be opened, those already open
+// are closed and the error is returned.
 func Merge(paths ...string) (*Merged, error) {
 	srcs := make([]Source, 0, len(paths))
 	for _, p := range paths {
@@ -76,9 +92,12 @@ func Merge(paths ...string) (*Merged, error) {
 	return MergeSources(nil, srcs...), nil
 }
 
-// MergeSources merges already open sources; Close closes them all.
+// MergeSources merges already open sources, in timestamp order with ties
+// to the earlier source in srcs, then to the order read. It reads the first
+// window of each source at once; errors met then are reported after the
+// packets, as for any later error. Close closes every source.
 func MergeSources(opts *MergeOptions, srcs ...Source) *Merged {
-	m := &Merged{window: 64}
+	m := &Merged{window: DefaultWindow}
 	if opts != nil && opts.Window > 0 {
 		m.window = opts.Window
 	}
@@ -111,8 +130,8 @@ func (m *Merged) fill(ms *mergeSrc) {
 		data, ci, err := ms.src.ZeroCopyReadPacketData()
 		if err != nil {
 			ms.ended = true
-			if !errors.Is(err, io.EOF) && m.err == nil {
-				m.err = err
+			if !errors.Is(err, io.EOF) {
+				m.errs = append(m.errs, err)
 			}
 			return
 		}
@@ -152,7 +171,7 @@ func (m *Merged) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 
 // ZeroCopyReadPacketData returns the earliest packet of all inputs; its
 // bytes are valid until the next call. At the end it returns io.EOF, or the
-// first error an input met.
+// errors the inputs met (see Merged).
 func (m *Merged) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 	if m.last != nil {
 		ms := m.last.src
@@ -160,8 +179,11 @@ func (m *Merged) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 		m.last = nil
 	}
 	if len(m.heap) == 0 {
-		if m.err != nil {
-			return nil, gopacket.CaptureInfo{}, m.err
+		if len(m.errs) == 1 {
+			return nil, gopacket.CaptureInfo{}, m.errs[0]
+		}
+		if len(m.errs) > 1 {
+			return nil, gopacket.CaptureInfo{}, errors.Join(m.errs...)
 		}
 		return nil, gopacket.CaptureInfo{}, io.EOF
 	}
@@ -181,12 +203,14 @@ func (m *Merged) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 	return s.data, s.ci, nil
 }
 
-// OutOfOrder counts packets whose timestamp was earlier than a packet
-// before them in their own file.
+// OutOfOrder counts packets read so far whose timestamp was earlier than
+// that of a packet before them in their own input, whether or not the
+// window put them back in order.
 func (m *Merged) OutOfOrder() int64 { return m.outOfOrder }
 
 // Late counts packets delivered with a timestamp earlier than a packet
-// already delivered: out of order beyond the window.
+// already delivered: those out of order beyond the window, which the merge
+// could not place. The output is globally sorted exactly when Late is 0.
 func (m *Merged) Late() int64 { return m.late }
 
 // LinkType returns the link type of the first interface.
