@@ -39,9 +39,9 @@ type Reader struct {
 
 // Compile-time checks that Reader is a wirekit and gopacket source.
 var (
-	_ Source                             = (*Reader)(nil)
-	_ gopacket.PacketDataSource          = (*Reader)(nil)
-	_ gopacket.ZeroCopyPacketDataSource  = (*Reader)(nil)
+	_ Source                            = (*Reader)(nil)
+	_ gopacket.PacketDataSource         = (*Reader)(nil)
+	_ gopacket.ZeroCopyPacketDataSource = (*Reader)(nil)
 )
 
 // bufSize is the read buffer: records that fit are returned without a copy.

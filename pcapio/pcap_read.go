@@ -32,7 +32,7 @@ type pcapState struct {
 func (r *Reader) pcapStart() error {
 	h, have, err := r.peekRecord(24)
 	if err != nil {
-		if have >= 4 && !r.knownPcapMagic(h, have) {
+		if m, _ := r.br.Peek(4); len(m) == 4 && !r.knownPcapMagic(m, len(m)) {
 			return r.formatErr(0, ErrBadMagic)
 		}
 		return r.formatErr(0, fmt.Errorf("file header (%d of 24 bytes): %w", have, err))
