@@ -16,6 +16,7 @@ type PcapNGWriter struct {
 	nano   bool
 	ifaces []Interface
 	hdr    [28]byte
+	tail   [8]byte // padding zeros (4) and the trailing block length
 }
 
 // NewPcapNGWriter writes a section header and the given interfaces to w.
@@ -136,9 +137,13 @@ func (n *PcapNGWriter) WritePacket(ci gopacket.CaptureInfo, data []byte) error {
 	binary.LittleEndian.PutUint32(h[24:], uint32(wire))
 	n.bw.Write(h)
 	n.bw.Write(data)
-	var z [4]byte
-	n.bw.Write(z[:pad])
-	return n.u32(uint32(total))
+	// The tail is kept in the writer, not on the stack, so that it does
+	// not escape through bufio.Writer.Write: no allocation per packet.
+	t := n.tail[4-pad:]
+	clear(t[:pad])
+	binary.LittleEndian.PutUint32(t[pad:], uint32(total))
+	_, err := n.bw.Write(t)
+	return err
 }
 
 // Flush writes buffered blocks to the underlying writer.
