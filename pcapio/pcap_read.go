@@ -121,17 +121,16 @@ func (r *Reader) pcapNext() ([]byte, gopacket.CaptureInfo, error) {
 	if capLen > st.maxSnap {
 		return nil, gopacket.CaptureInfo{}, r.formatErr(start, fmt.Errorf("captured length %d is bigger than the maximum of %d: %w", capLen, st.maxSnap, ErrBadRecord))
 	}
-	hdrLen := st.hdrLen
-	r.consume(hdrLen)
 	keep := capLen
 	if keep > st.snap {
 		keep = st.snap // libpcap keeps the snapshot length and skips the rest
 	}
-	data, have, err := r.peekRecord(int(capLen))
+	rec, have, err := r.peekRecord(st.hdrLen + int(capLen))
 	if err != nil {
-		return nil, gopacket.CaptureInfo{}, r.formatErr(start, fmt.Errorf("packet data (%d of %d bytes): %w", have, capLen, err))
+		return nil, gopacket.CaptureInfo{}, r.formatErr(start, fmt.Errorf("packet data (%d of %d bytes): %w", max(have-st.hdrLen, 0), capLen, err))
 	}
-	r.consume(int(capLen))
+	data := rec[st.hdrLen:]
+	r.consume(st.hdrLen + int(capLen))
 	nsec := int64(frac)
 	if !st.nano {
 		nsec *= 1000

@@ -35,10 +35,33 @@ type ngState struct {
 	ifs     []ngIface // interfaces of the current section
 }
 
-// ngStart reads the first Section Header Block.
+// ngStart reads the first Section Header Block, then the blocks up to the
+// first Interface Description Block, so that LinkType is known after Open.
 func (r *Reader) ngStart() error {
 	r.ng.section = -1
-	return r.ngBlock(false)
+	if _, _, _, err := r.ngStep(); err != nil {
+		if err == errEOF {
+			return r.formatErr(0, ErrTruncated)
+		}
+		return err
+	}
+	for len(r.ifaces) == 0 {
+		h, err := r.br.Peek(4)
+		if err != nil || len(h) < 4 {
+			return nil // the end, or damage that the first read will report
+		}
+		switch r.ng.order.Uint32(h) {
+		case blockEPB, blockSPB, blockOPB:
+			return nil
+		}
+		if _, _, _, err := r.ngStep(); err != nil {
+			if err == errEOF {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
 }
 
 // ngNext reads blocks until a packet block.
@@ -49,15 +72,6 @@ func (r *Reader) ngNext() ([]byte, gopacket.CaptureInfo, error) {
 			return data, ci, err
 		}
 	}
-}
-
-// ngBlock reads one block that must not be a packet (used for the first SHB).
-func (r *Reader) ngBlock(_ bool) error {
-	_, _, _, err := r.ngStep()
-	if err == errEOF {
-		return r.formatErr(0, ErrTruncated)
-	}
-	return err
 }
 
 // ngStep reads one block; ok reports whether it was a packet.
