@@ -25,7 +25,12 @@ func (p *Printer) appendDump(b, data []byte, net int) []byte {
 		}
 		return append(b, '\n')
 	}
-	ascii := style == HexASCII || style == HexASCIILink
+	return appendHexDump(b, data, style == HexASCII || style == HexASCIILink)
+}
+
+// appendHexDump appends tcpdump's "\t0x0000:  4500 ..." lines, with the
+// ASCII column when ascii is set.
+func appendHexDump(b, data []byte, ascii bool) []byte {
 	for off := 0; off < len(data); off += 16 {
 		line := data[off:min(off+16, len(data))]
 		b = append(b, "\t0x"...)

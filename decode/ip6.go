@@ -87,7 +87,9 @@ func (p *Printer) ip6(b, d []byte, length int) []byte {
 			if len(d) < cp+n {
 				return appendTrunc(b, "hbhopt")
 			}
-			b = appendIP6Opts(b, d[cp+2:cp+n])
+			if p.opts.Verbose > 0 {
+				b = appendIP6Opts(b, d[cp+2:cp+n])
+			}
 			nh = d[cp]
 			cp += n
 			rem -= n

@@ -1,6 +1,10 @@
 package decode
 
-import "github.com/gopacket/gopacket/layers"
+import (
+	"strings"
+
+	"github.com/gopacket/gopacket/layers"
+)
 
 // Link types printed here beyond gopacket's named constants.
 const (
@@ -37,14 +41,19 @@ func (p *Printer) appendLink(b, d []byte, wire int, lt layers.LinkType) ([]byte,
 			return p.ip4(b, d, wire), 0
 		}
 	case linkTypeIPv4:
+		if p.opts.Link {
+			b = append(b, "ip: "...)
+		}
 		return p.ip4(b, d, wire), 0
 	case linkTypeIPv6:
+		if p.opts.Link {
+			b = append(b, "ip: "...)
+		}
 		return p.ip6(b, d, wire), 0
 	}
-	b = append(b, "link-type "...)
-	b = appendUint(b, uint64(lt))
-	b = append(b, ", length "...)
-	return appendInt(b, wire), 0
+	// tcpdump's printer for link types it cannot dissect.
+	p.dump, p.dumpAlways = d, true
+	return append(b, "UNSUPPORTED"...), 0
 }
 
 // ether prints an Ethernet II or 802.3 frame.
@@ -68,12 +77,13 @@ func (p *Printer) ether(b, d []byte, wire int) ([]byte, int) {
 		b = appendMAC(b, d[0:6])
 		b = append(b, ", "...)
 		if et <= 1500 {
-			b = append(b, "802.3"...)
+			b = append(b, "802.3, length "...)
+			b = appendInt(b, int(et))
 		} else {
 			b = appendEtherType(append(b, "ethertype "...), et)
+			b = append(b, ", length "...)
+			b = appendInt(b, wire)
 		}
-		b = append(b, ", length "...)
-		b = appendInt(b, wire)
 		b = append(b, ": "...)
 	}
 	off := 14
@@ -118,9 +128,8 @@ func (p *Printer) etherPayload(b, d []byte, length int, et uint16) []byte {
 		b = append(b, "LLC, length "...)
 		return appendInt(b, length)
 	}
-	if !p.opts.Link {
-		return b
-	}
+	// An ethertype without a dissector: tcpdump dumps the payload.
+	p.dump = d
 	return b
 }
 
@@ -149,12 +158,24 @@ func (p *Printer) sll2(b, d []byte, wire int) ([]byte, int) {
 		return appendTrunc(b, "sll2"), len(d)
 	}
 	et := be16(d[0:])
+	// tcpdump names the interface from the index on the machine that
+	// prints; a capture file's indexes mean nothing there, so print
+	// what tcpdump prints for an unknown index.
+	b = append(b, "?     "...)
+	if t := d[10]; int(t) < len(sllTypes) {
+		n := strings.TrimSpace(sllTypes[t])
+		b = append(b, n...)
+		b = append(b, "    "[len(n):]...)
+	} else {
+		b = append(b, "?   "...)
+	}
 	if p.opts.Link {
 		b = append(b, "ifindex "...)
 		b = appendUint(b, uint64(be32(d[4:])))
 		b = append(b, ' ')
-		b = appendSLLType(b, uint16(d[10]))
-		b = appendHWAddr(b, d[12:20], int(d[11]))
+		if d[11] == 6 {
+			b = append(appendMAC(b, d[12:18]), ' ')
+		}
 		b = appendEtherType(append(b, "ethertype "...), et)
 		b = append(b, ", length "...)
 		b = appendInt(b, wire)

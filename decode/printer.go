@@ -65,7 +65,11 @@ type Printer struct {
 	prev  time.Time
 	seen  bool
 	seqs  tcpSeqTable
-	eth   []byte // start of the captured packet, for -xx/-XX
+	// dump is a payload no dissector understood, dumped after the
+	// line as tcpdump's default printer does (unless a -x style dump
+	// is on, or dumpAlways says the link type itself is unsupported).
+	dump       []byte
+	dumpAlways bool
 }
 
 // NewPrinter returns a Printer writing to w; opts nil means the defaults.
@@ -99,17 +103,67 @@ func (p *Printer) Print(ci gopacket.CaptureInfo, data []byte, lt layers.LinkType
 	if wire < len(data) {
 		wire = len(data)
 	}
-	b := p.appendTime(p.buf[:0], ci.Timestamp)
-	b, net := p.appendLink(b, data, wire, lt)
-	b = append(b, '\n')
-	if p.opts.Hex != HexNone {
-		b = p.appendDump(b, data, net)
+	b := p.buf[:0]
+	if bad := invalidHeader(b, len(data), ci.Length); len(bad) > 0 {
+		b = append(bad, "]\n"...)
+	} else {
+		b = p.appendTime(b, ci.Timestamp)
+		p.dump, p.dumpAlways = nil, false
+		var net int
+		b, net = p.appendLink(b, data, wire, lt)
+		b = append(b, '\n')
+		if p.dump != nil && (p.dumpAlways || p.opts.Hex == HexNone) {
+			b = appendHexDump(b, p.dump, true)
+		}
+		if p.opts.Hex != HexNone {
+			b = p.appendDump(b, data, net)
+		}
 	}
 	p.buf = b
 	if _, err := p.w.Write(b); err != nil {
 		return fmt.Errorf("decode: write: %w", err)
 	}
 	return nil
+}
+
+// maxSnapLen is libpcap's MAXIMUM_SNAPLEN: tcpdump rejects records
+// claiming more.
+const maxSnapLen = 262144
+
+// invalidHeader appends tcpdump's "[Invalid header: ..." complaint (without
+// the closing bracket) about a record's lengths, or nothing when they are
+// sane. wire 0 means the caller did not say, and is not an error.
+func invalidHeader(b []byte, caplen, wire int) []byte {
+	n := len(b)
+	add := func(s string) {
+		if len(b) == n {
+			b = append(b, "[Invalid header:"...)
+		} else {
+			b = append(b, ',')
+		}
+		b = append(b, s...)
+	}
+	if caplen == 0 {
+		add(" caplen==0")
+	}
+	if wire != 0 && wire < caplen {
+		add(" len(")
+		b = appendInt(b, wire)
+		b = append(b, ") < caplen("...)
+		b = appendInt(b, caplen)
+		b = append(b, ')')
+	}
+	if caplen > maxSnapLen {
+		add(" caplen(")
+		b = appendInt(b, caplen)
+		b = append(b, ") > 262144"...)
+	}
+	if wire > maxSnapLen {
+		add(" len(")
+		b = appendInt(b, wire)
+		b = append(b, ") > 262144"...)
+	}
+	return b
 }
 
 // appendTime appends the timestamp and its trailing space.

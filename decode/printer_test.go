@@ -81,6 +81,12 @@ func TestPrint(t *testing.T) {
 	vlan := build(t, eth(layers.EthernetTypeDot1Q), &layers.Dot1Q{VLANIdentifier: 100, Priority: 3, Type: layers.EthernetTypeIPv4},
 		ip4(layers.IPProtocolUDP), &layers.UDP{SrcPort: 1, DstPort: 2})
 	raw := syn[14:]
+	igmpPkt := build(t, eth(layers.EthernetTypeIPv4), ip4(layers.IPProtocolIGMP), gopacket.Payload([]byte{0x16, 0, 0xfa, 0x04, 224, 0, 0, 251}))
+	v6frag := build(t, eth(layers.EthernetTypeIPv6), &layers.IPv6{Version: 6, HopLimit: 64, NextHeader: layers.IPProtocolIPv6Fragment,
+		SrcIP: net.ParseIP("2001:db8::1"), DstIP: net.ParseIP("2001:db8::2")},
+		gopacket.Payload([]byte{17, 0, 0, 1, 0, 0, 0, 5, 0x13, 0x88, 0x17, 0x70, 0, 12, 0, 0, 'a', 'b', 'c', 'd'}))
+	sll2 := append([]byte{8, 0, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 0, 0x11, 0x22, 0x33, 0x44, 0x55, 0, 0}, raw...)
+	sll := append([]byte{0, 4, 0, 1, 0, 6, 0, 0x11, 0x22, 0x33, 0x44, 0x55, 0, 0, 8, 0}, raw...)
 	null := append([]byte{2, 0, 0, 0}, raw...)
 	tests := []struct {
 		name string
@@ -98,14 +104,21 @@ func TestPrint(t *testing.T) {
 		{"vlan", Options{}, vlan, layers.LinkTypeEthernet, "12:00:00.000001 IP 10.0.0.1.1 > 10.0.0.2.2: UDP, length 0\n"},
 		{"raw", Options{Time: TimeNone}, raw, layers.LinkTypeRaw, "IP 10.0.0.1.43210 > 10.0.0.2.80: Flags [S], seq 1, win 65535, options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7], length 0\n"},
 		{"null -e", Options{Time: TimeNone, Link: true}, null, layers.LinkTypeNull, "AF IPv4 (2), length 64: 10.0.0.1.43210 > 10.0.0.2.80: Flags [S], seq 1, win 65535, options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7], length 0\n"},
-		{"-tt", Options{Time: TimeEpoch}, udp[:0], layers.LinkTypeEthernet, "1704196800.000001  [|ether]\n"},
-		{"-tttt nano", Options{Time: TimeDate, Nano: true}, udp[:0], layers.LinkTypeEthernet, "2024-01-02 12:00:00.000001000  [|ether]\n"},
-		{"-ttt", Options{Time: TimeDelta}, udp[:0], layers.LinkTypeEthernet, " 00:00:00.000000  [|ether]\n"},
+		{"-tt", Options{Time: TimeEpoch}, udp[:10], layers.LinkTypeEthernet, "1704196800.000001  [|ether]\n"},
+		{"-tttt nano", Options{Time: TimeDate, Nano: true}, udp[:10], layers.LinkTypeEthernet, "2024-01-02 12:00:00.000001000  [|ether]\n"},
+		{"-ttt", Options{Time: TimeDelta}, udp[:10], layers.LinkTypeEthernet, " 00:00:00.000000  [|ether]\n"},
 		{"-v tcp", Options{Verbose: 1, Time: TimeNone}, syn, layers.LinkTypeEthernet, "IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto TCP (6), length 60)\n    10.0.0.1.43210 > 10.0.0.2.80: Flags [S], cksum 0x"},
 		{"truncated tcp", Options{Time: TimeNone}, syn[:40], layers.LinkTypeEthernet, "IP truncated-ip - 34 bytes missing! 10.0.0.1.43210 > 10.0.0.2.80:  [|tcp]\n"},
 		{"-x", Options{Time: TimeNone, Hex: HexBytes}, udp[:34+8], layers.LinkTypeEthernet, "\t0x0000:  4500 0021 0001 4000 4011"},
 		{"-X", Options{Time: TimeNone, Hex: HexASCII}, udp, layers.LinkTypeEthernet, "\t0x0010:  0a00 0002 1388 1770 000d "},
-		{"unknown link", Options{Time: TimeNone}, udp, 147, "link-type 147, length 60\n"},
+		{"unknown link", Options{Time: TimeNone}, udp[:20], 147, "UNSUPPORTED\n\t0x0000:  6677 8899 aabb 0011 2233 4455 0800 4500  fw......\"3DU..E.\n\t0x0010:  0021 0001                                .!..\n"},
+		{"empty record", Options{}, udp[:0], layers.LinkTypeEthernet, "[Invalid header: caplen==0]\n"},
+		{"unknown ethertype", Options{Time: TimeNone}, append(append([]byte{}, udp[:12]...), 0x12, 0x34, 'a', 'b'), layers.LinkTypeEthernet,
+			"00:11:22:33:44:55 > 66:77:88:99:aa:bb, ethertype Unknown (0x1234), length 16: \n\t0x0000:  6162                                     ab\n"},
+		{"igmp v2 report", Options{Time: TimeNone}, igmpPkt, layers.LinkTypeEthernet, "IP 10.0.0.1 > 10.0.0.2: igmp v2 report 224.0.0.251\n"},
+		{"ipv6 fragment udp", Options{Time: TimeNone}, v6frag, layers.LinkTypeEthernet, "IP6 2001:db8::1 > 2001:db8::2: frag (0|12) 5000 > 6000: UDP, length 4\n"},
+		{"sll2", Options{Time: TimeNone}, sll2, linkTypeSLL2, "?     In  IP 10.0.0.1.43210 > 10.0.0.2.80: Flags [S]"},
+		{"sll -e", Options{Time: TimeNone, Link: true}, sll, layers.LinkTypeLinuxSLL, "Out 00:11:22:33:44:55 ethertype IPv4 (0x0800), length 76: 10.0.0.1.43210 > 10.0.0.2.80: Flags [S]"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

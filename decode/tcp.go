@@ -78,13 +78,20 @@ func (p *Printer) tcp(b, d []byte, length int, h *ipHdr) []byte {
 		return appendTrunc(b, "tcp")
 	}
 	sp, dp := be16(d), be16(d[2:])
-	b = appendAddr(b, h.src)
-	b = append(b, '.')
-	b = appendUint(b, uint64(sp))
-	b = append(b, " > "...)
-	b = appendAddr(b, h.dst)
-	b = append(b, '.')
-	b = appendUint(b, uint64(dp))
+	if h.v6 && h.proto != protoTCP {
+		// Behind IPv6 extension headers the addresses are printed.
+		b = appendUint(b, uint64(sp))
+		b = append(b, " > "...)
+		b = appendUint(b, uint64(dp))
+	} else {
+		b = appendAddr(b, h.src)
+		b = append(b, '.')
+		b = appendUint(b, uint64(sp))
+		b = append(b, " > "...)
+		b = appendAddr(b, h.dst)
+		b = append(b, '.')
+		b = appendUint(b, uint64(dp))
+	}
 	b = append(b, ": "...)
 	if len(d) < 20 {
 		return appendTrunc(b, "tcp")

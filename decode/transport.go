@@ -3,6 +3,17 @@ package decode
 // udp prints a UDP datagram; length is the IP payload length.
 func (p *Printer) udp(b, d []byte, length int, h *ipHdr) []byte {
 	ports := func(b []byte, sp, dp int) []byte {
+		if h.v6 && h.proto != protoUDP {
+			// Behind IPv6 extension headers tcpdump has already
+			// printed the addresses.
+			if sp < 0 {
+				return b
+			}
+			b = appendInt(b, sp)
+			b = append(b, " > "...)
+			b = appendInt(b, dp)
+			return append(b, ": "...)
+		}
 		b = appendAddr(b, h.src)
 		if sp >= 0 {
 			b = append(b, '.')
@@ -284,6 +295,19 @@ func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
 			b = append(b, ", tgt is "...)
 		}
 		b = appendIPv6(b, d[8:24])
+	case 143:
+		if length < 8 {
+			b = append(b, " [invalid len "...)
+			b = appendInt(b, length)
+			b = append(b, ']')
+			break
+		}
+		if len(d) < 8 {
+			return appendTrunc(b, "icmp6")
+		}
+		b = append(b, ", "...)
+		b = appendUint(b, uint64(be16(d[6:])))
+		b = append(b, " group record(s)"...)
 	case 133, 134:
 	default:
 		b = append(b, ", length "...)
