@@ -68,7 +68,8 @@ func TestRead(t *testing.T) {
 		{"link header", []string{"read", "-e", "-r", demo, "-c", "5"}, 0, 5, "ethertype", ""},
 		{"epoch time", []string{"read", "-tt", "-r", demo, "-c", "1"}, 0, 1, "17", ""},
 		{"hex", []string{"read", "-x", "-r", demo, "-c", "1"}, 0, -1, "0x0000:", ""},
-		{"filter refused", []string{"read", "-r", demo, "tcp", "port", "80"}, 2, 0, "", "filters are not available yet"},
+		{"filter syntax error", []string{"read", "-r", demo, "tcp", "port", "80", "or"}, 2, 0, "", "syntax error (column 15)"},
+		{"filter unknown host", []string{"read", "-r", demo, "host", "foo"}, 2, 0, "", "unknown host 'foo'"},
 		{"no input", []string{"read"}, 2, 0, "", "-r FILE"},
 		{"missing file", []string{"read", "-r", "/nonexistent/x.pcap"}, 1, 0, "", "/nonexistent/x.pcap"},
 		{"bad flag", []string{"read", "--bogus"}, 2, 0, "", "bogus"},
@@ -262,5 +263,47 @@ func TestHelpHasExamples(t *testing.T) {
 		if code != 0 || !strings.Contains(stdout, "Examples:") || !strings.Contains(stdout, "wirekit "+sub) {
 			t.Errorf("%s --help: exit %d, no examples:\n%s", sub, code, stdout)
 		}
+	}
+}
+
+// TestReadFilter: each filtered line shows the protocol asked for, the
+// filtered count is below the total, and -w with a filter writes exactly
+// the printed packets.
+func TestReadFilter(t *testing.T) {
+	demo := demoPath(t)
+	tests := []struct {
+		expr string
+		each string // substring every printed line must have
+	}{
+		{"icmp", "ICMP"},
+		{"arp", "ARP"},
+		{"ip6 and tcp", "IP6 "},
+		{"tcp[tcpflags] & tcp-syn != 0", "Flags [S"},
+		{"vlan", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.expr, func(t *testing.T) {
+			code, stdout, stderr := run(t, nil, "read", "-q", "-r", demo, tc.expr)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
+			if len(lines) == 0 || len(lines) >= 300 || lines[0] == "" {
+				t.Fatalf("%d lines: the filter selected none or all", len(lines))
+			}
+			for _, l := range lines {
+				if !strings.Contains(l, tc.each) {
+					t.Errorf("line without %q: %s", tc.each, l)
+				}
+			}
+			out := filepath.Join(t.TempDir(), "f.pcap")
+			if code, _, stderr := run(t, nil, "read", "-q", "-r", demo, "-w", out, tc.expr); code != 0 {
+				t.Fatalf("-w: exit %d: %s", code, stderr)
+			}
+			_, back, _ := run(t, nil, "read", "-q", "-r", out)
+			if back != stdout {
+				t.Errorf("-w with the filter wrote other packets than it printed")
+			}
+		})
 	}
 }

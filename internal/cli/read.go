@@ -12,11 +12,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wirekit/wirekit/decode"
+	"github.com/wirekit/wirekit/filter"
 	"github.com/wirekit/wirekit/pcapio"
 )
-
-// ErrNoFilters is returned for a filter expression until the compiler lands.
-var ErrNoFilters = errors.New("filters are not available yet (the pcap-filter compiler is being written); run without an expression")
 
 type readFlags struct {
 	files    []string
@@ -85,9 +83,7 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	if len(f.files) == 0 {
 		return usagef("read: no input: give a capture file with -r FILE (see 'wirekit read --help')")
 	}
-	if expr := strings.TrimSpace(strings.Join(args, " ")); expr != "" {
-		return &usageError{fmt.Errorf("read: filter %q: %w", expr, ErrNoFilters)}
-	}
+	expr := strings.TrimSpace(strings.Join(args, " "))
 	if f.count < 0 {
 		return usagef("read: -c %d: the count must be 0 or more", f.count)
 	}
@@ -98,6 +94,16 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	defer src.Close()
 	if !f.quietHdr {
 		printReadingFrom(e.stderr, f.files, src)
+	}
+
+	var flt *packetFilter
+	if expr != "" {
+		flt = &packetFilter{expr: expr, progs: map[layers.LinkType]*filter.Program{}}
+		// Compile for the first interface now, so a bad expression is
+		// reported before anything is written.
+		if _, err := flt.program(src.LinkType(), snapOf(src)); err != nil {
+			return err
+		}
 	}
 
 	ctx := cmd.Context()
@@ -125,6 +131,16 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 		if err != nil {
 			readErr = err
 			break
+		}
+		if flt != nil {
+			ok, err := flt.match(src, ci, data)
+			if err != nil {
+				sink.abort()
+				return err
+			}
+			if !ok {
+				continue
+			}
 		}
 		if err := sink.packet(src, ci, data); err != nil {
 			sink.abort()
@@ -313,4 +329,51 @@ func printerOptions(f *readFlags) *decode.Options {
 		o.Hex = decode.ASCII
 	}
 	return o
+}
+
+// packetFilter applies a filter expression, compiled once per link type
+// (a pcapng file or a merge may hold several).
+type packetFilter struct {
+	expr  string
+	progs map[layers.LinkType]*filter.Program
+	last  *filter.Program
+}
+
+// program compiles the expression for a link type, or returns it cached.
+func (f *packetFilter) program(lt layers.LinkType, snap int) (*filter.Program, error) {
+	if f.last != nil && f.last.LinkType() == lt {
+		return f.last, nil
+	}
+	p, ok := f.progs[lt]
+	if !ok {
+		var err error
+		p, err = filter.Compile(f.expr, lt, snap)
+		if err != nil {
+			var se *filter.SyntaxError
+			if errors.As(err, &se) {
+				return nil, &usageError{fmt.Errorf("read: filter %q: %w", f.expr, err)}
+			}
+			return nil, fmt.Errorf("read: filter %q on link type %s: %w", f.expr, linkTypeName(lt), err)
+		}
+		f.progs[lt] = p
+	}
+	f.last = p
+	return p, nil
+}
+
+// match runs the filter on one packet.
+func (f *packetFilter) match(src pcapio.Source, ci gopacket.CaptureInfo, data []byte) (bool, error) {
+	p, err := f.program(linkTypeOf(src, ci), snapOf(src))
+	if err != nil {
+		return false, err
+	}
+	return p.Matches(ci, data), nil
+}
+
+// snapOf returns the snapshot length a filter's accept value uses.
+func snapOf(src pcapio.Source) int {
+	if ifs := src.Interfaces(); len(ifs) > 0 && ifs[0].SnapLen > 0 {
+		return int(ifs[0].SnapLen)
+	}
+	return 262144
 }
