@@ -517,12 +517,117 @@ func appendMPTCP(b, d []byte, n int, flags byte) ([]byte, bool) {
 			}
 		}
 		return b, len(o) == 0
+	case 1:
+		return appendMPTCPJoin(b, d, n, flags)
+	case 3:
+		return appendMPTCPAddAddr(b, d, n)
+	case 4:
+		if n < 4 {
+			return b, false
+		}
+		b = append(b, " id"...)
+		for _, id := range d[1 : n-2] {
+			b = append(b, ' ')
+			b = appendUint(b, uint64(id))
+		}
+		return b, true
+	case 5:
+		if n != 3 && n != 4 {
+			return b, false
+		}
+		if d[0]&1 != 0 {
+			b = append(b, " backup"...)
+		} else {
+			b = append(b, " non-backup"...)
+		}
+		if n == 4 {
+			b = append(b, " id "...)
+			b = appendUint(b, uint64(d[1]))
+		}
+		return b, true
+	case 6:
+		if n != 12 {
+			return b, false
+		}
+		b = append(b, " seq "...)
+		return appendUint(b, be64(d[2:])), true
 	case 7:
 		if n != 12 {
 			return b, false
 		}
 		b = append(b, " key 0x"...)
 		return appendHex(b, be64(d[2:]), 1), true
+	}
+	return b, true
+}
+
+// appendMPTCPJoin prints an MP_JOIN option body (after kind and length).
+func appendMPTCPJoin(b, d []byte, n int, flags byte) ([]byte, bool) {
+	if !(n == 12 && flags&tcpSYN != 0) && !(n == 16 && flags&(tcpSYN|tcpACK) == tcpSYN|tcpACK) && !(n == 24 && flags&tcpACK != 0) {
+		return b, false
+	}
+	if n != 24 {
+		if d[0]&1 != 0 {
+			b = append(b, " backup"...)
+		}
+		b = append(b, " id "...)
+		b = appendUint(b, uint64(d[1]))
+	}
+	switch n {
+	case 12:
+		b = append(b, " token 0x"...)
+		b = appendHex(b, uint64(be32(d[2:])), 1)
+		b = append(b, " nonce 0x"...)
+		b = appendHex(b, uint64(be32(d[6:])), 1)
+	case 16:
+		b = append(b, " hmac 0x"...)
+		b = appendHex(b, be64(d[2:]), 1)
+		b = append(b, " nonce 0x"...)
+		b = appendHex(b, uint64(be32(d[10:])), 1)
+	case 24:
+		b = appendHexBytes(append(b, " hmac 0x"...), d[2:22])
+	}
+	return b, true
+}
+
+// appendMPTCPAddAddr prints an ADD_ADDR option body (after kind and length).
+func appendMPTCPAddAddr(b, d []byte, n int) ([]byte, bool) {
+	switch n {
+	case 8, 10, 16, 18, 20, 22, 28, 30:
+	default:
+		return b, false
+	}
+	switch d[0] & 0xf {
+	case 6:
+		b = append(b, " v0-ip6"...)
+	case 4:
+		b = append(b, " v0-ip4"...)
+	case 1:
+		b = append(b, " v1-echo"...)
+	case 0:
+		b = append(b, " v1"...)
+	default:
+		b = append(b, " [bad version/echo]"...)
+	}
+	b = append(b, " id "...)
+	b = appendUint(b, uint64(d[1]))
+	a := d[2:]
+	alen := 4
+	if n >= 20 {
+		alen = 16
+	}
+	b = appendAddr(append(b, ' '), a[:alen])
+	a = a[alen:]
+	switch n {
+	case 10, 18, 22, 30:
+		b = append(b, ':')
+		b = appendUint(b, uint64(be16(a)))
+		a = a[2:]
+	}
+	switch n {
+	case 16, 18, 28, 30:
+		b = append(b, " hmac 0x"...)
+		b = appendHex(b, be64(a), 1)
 	}
 	return b, true
 }
