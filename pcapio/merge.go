@@ -23,6 +23,11 @@ type MergeOptions struct {
 	// at the default with 1500-byte packets), and the first packet is
 	// returned only after Window packets of each input have been read.
 	Window int
+	// LastFirstOnTies gives packets with equal timestamps to the input
+	// given last first, as mergecap (Wireshark 4.0) does; by default the
+	// input given first goes first. Within one input, file order is kept
+	// either way.
+	LastFirstOnTies bool
 }
 
 // Merged is a time-ordered Source over several inputs: a k-way merge by
@@ -65,7 +70,7 @@ type mergeSlot struct {
 
 type mergeSrc struct {
 	src    Source
-	idx    int
+	idx    int // rank among the inputs for ties
 	buf    []*mergeSlot // min-heap by (ns, seq)
 	free   []*mergeSlot
 	ifmap  []int
@@ -93,7 +98,8 @@ func Merge(paths ...string) (*Merged, error) {
 }
 
 // MergeSources merges already open sources, in timestamp order with ties
-// to the earlier source in srcs, then to the order read. It reads the first
+// to the earlier source in srcs (or the later with opts.LastFirstOnTies),
+// then to the order read. It reads the first
 // window of each source at once; errors met then are reported after the
 // packets, as for any later error. Close closes every source.
 func MergeSources(opts *MergeOptions, srcs ...Source) *Merged {
@@ -103,6 +109,9 @@ func MergeSources(opts *MergeOptions, srcs ...Source) *Merged {
 	}
 	for i, s := range srcs {
 		ms := &mergeSrc{src: s, idx: i}
+		if opts != nil && opts.LastFirstOnTies {
+			ms.idx = len(srcs) - 1 - i
+		}
 		m.srcs = append(m.srcs, ms)
 		m.mapInterfaces(ms)
 	}
