@@ -70,7 +70,7 @@ type mergeSlot struct {
 
 type mergeSrc struct {
 	src    Source
-	idx    int // rank among the inputs for ties
+	idx    int          // rank among the inputs for ties
 	buf    []*mergeSlot // min-heap by (ns, seq)
 	free   []*mergeSlot
 	ifmap  []int

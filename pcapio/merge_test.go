@@ -356,7 +356,7 @@ func TestMergeAllocs(t *testing.T) {
 }
 
 func BenchmarkMerge(b *testing.B) {
-	for _, n := range []int{2, 8, 64} {
+	for _, n := range []int{2, 8, 32} {
 		b.Run(fmt.Sprintf("sources=%d", n), func(b *testing.B) {
 			m := MergeSources(nil, loopSources(n)...)
 			b.ReportAllocs()
