@@ -258,8 +258,8 @@ func TestParseSize(t *testing.T) {
 }
 
 func TestHelpHasExamples(t *testing.T) {
-	for _, sub := range []string{"read", "devices", "gen"} {
-		code, stdout, _ := run(t, nil, sub, "--help")
+	for _, sub := range []string{"read", "devices", "gen", "filter compile"} {
+		code, stdout, _ := run(t, nil, append(strings.Fields(sub), "--help")...)
 		if code != 0 || !strings.Contains(stdout, "Examples:") || !strings.Contains(stdout, "wirekit "+sub) {
 			t.Errorf("%s --help: exit %d, no examples:\n%s", sub, code, stdout)
 		}
