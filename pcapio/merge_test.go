@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -367,5 +368,97 @@ func BenchmarkMerge(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// mergecapInputs builds the inputs of TestMergeMatchesMergecap: four
+// Ethernet files with ties across and within files, one file whose own
+// timestamps go backwards, and one empty file. Each packet's destination
+// MAC address is 02:00:00:00:FF:PP for file FF and packet PP.
+func mergecapInputs() [][]testPacket {
+	times := [][]int64{
+		{1000, 1000, 2000, 5000, 3000, 6000, 6000, 9000},
+		{1000, 2000, 2000, 4000, 6000, 8000},
+		{},
+		{500, 1000, 4000, 4000, 3500, 3000, 10000},
+	}
+	files := make([][]testPacket, len(times))
+	for f, ts := range times {
+		for p, ms := range ts {
+			data := make([]byte, 60)
+			copy(data, []byte{2, 0, 0, 0, byte(f), byte(p), 2, 0, 0, 0, 0, 1, 0x88, 0xb5})
+			files[f] = append(files[f], testPacket{
+				ci:   gopacket.CaptureInfo{Timestamp: time.UnixMilli(1700000000000 + ms), CaptureLength: 60, Length: 60},
+				data: data,
+			})
+		}
+	}
+	return files
+}
+
+// TestMergeMatchesMergecap merges mergecapInputs with a window of 1 and ties
+// to the last input, and compares the order with what mergecap produced
+// from the same files (testdata/mergecap_order.txt, made by
+// scripts/gen-merge-golden.sh). With WIREKIT_MERGE_INPUTS set to a
+// directory, it writes the inputs there for that script instead.
+func TestMergeMatchesMergecap(t *testing.T) {
+	dir := os.Getenv("WIREKIT_MERGE_INPUTS")
+	writeOnly := dir != ""
+	if !writeOnly {
+		dir = t.TempDir()
+	}
+	var paths []string
+	for f, pkts := range mergecapInputs() {
+		path := filepath.Join(dir, fmt.Sprintf("in%d.pcap", f))
+		w, err := Create(path, []Interface{{LinkType: layers.LinkTypeEthernet, SnapLen: 65535}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range pkts {
+			if err := w.WritePacket(p.ci, p.data); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, path)
+	}
+	if writeOnly {
+		t.Skipf("wrote the inputs to %s", dir)
+	}
+	golden, err := os.ReadFile(filepath.Join("testdata", "mergecap_order.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, line := range strings.Split(string(golden), "\n") {
+		if line != "" && !strings.HasPrefix(line, "#") {
+			want = append(want, line)
+		}
+	}
+	var srcs []Source
+	for _, p := range paths {
+		r, err := Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, r)
+	}
+	m := MergeSources(&MergeOptions{Window: 1, LastFirstOnTies: true}, srcs...)
+	defer m.Close()
+	var got []string
+	for {
+		data, ci, err := m.ZeroCopyReadPacketData()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%d %02x:%02x:%02x:%02x:%02x:%02x", ci.Timestamp.UnixMicro(), data[0], data[1], data[2], data[3], data[4], data[5]))
+	}
+	if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
+		t.Errorf("order differs from mergecap's\n got:\n%s\nwant:\n%s", g, w)
 	}
 }
