@@ -47,12 +47,12 @@ run_pair() { # name, tcpdump command, wirekit command
 
 run_pair "read -r in -w out" \
 	"tcpdump -r $in -w $BENCH_DIR/out-tcpdump.pcap 2>/dev/null" \
-	"$bin read -q -r $in -w $BENCH_DIR/out-wirekit.pcap"
+	"$bin read -r $in -w $BENCH_DIR/out-wirekit.pcap 2>/dev/null"
 run_pair "print summaries (-n -r)" \
 	"tcpdump -n -r $in >/dev/null 2>&1" \
-	"$bin read -q -r $in >/dev/null"
+	"$bin read -r $in >/dev/null 2>&1"
 run_pair "print, 1 packet in 1 file" \
 	"tcpdump -n -c 1 -r $in >/dev/null 2>&1" \
-	"$bin read -q -c 1 -r $in >/dev/null"
+	"$bin read -c 1 -r $in >/dev/null 2>&1"
 cmp -s "$BENCH_DIR/out-tcpdump.pcap" "$BENCH_DIR/out-wirekit.pcap" && echo "-w outputs: byte-identical" || echo "-w outputs: differ (see $BENCH_DIR)"
 rm -f "$BENCH_DIR/out-tcpdump.pcap" "$BENCH_DIR/out-wirekit.pcap"

@@ -63,8 +63,7 @@ func TestRead(t *testing.T) {
 	}{
 		{"all packets", []string{"read", "-r", demo}, 0, 300, " > ", "reading from file"},
 		{"count", []string{"read", "-r", demo, "-c", "7"}, 0, 7, "", ""},
-		{"combined short flags", []string{"read", "-nqr", demo, "-c", "3"}, 0, 3, "", ""},
-		{"quiet header", []string{"read", "-q", "-r", demo, "-c", "1"}, 0, 1, "", ""},
+		{"combined short flags", []string{"read", "-nr", demo, "-c", "3"}, 0, 3, "", ""},
 		{"link header", []string{"read", "-e", "-r", demo, "-c", "5"}, 0, 5, "ethertype", ""},
 		{"epoch time", []string{"read", "-tt", "-r", demo, "-c", "1"}, 0, 1, "17", ""},
 		{"hex", []string{"read", "-x", "-r", demo, "-c", "1"}, 0, -1, "0x0000:", ""},
@@ -97,7 +96,7 @@ func TestRead(t *testing.T) {
 }
 
 func TestReadJSON(t *testing.T) {
-	code, stdout, stderr := run(t, nil, "read", "-q", "--json", "-r", demoPath(t), "-c", "50")
+	code, stdout, stderr := run(t, nil, "read", "--json", "-r", demoPath(t), "-c", "50")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -128,15 +127,15 @@ func TestReadStdin(t *testing.T) {
 // then merges two halves and checks the merge equals the original.
 func TestWriteAndMerge(t *testing.T) {
 	demo := demoPath(t)
-	_, want, _ := run(t, nil, "read", "-q", "-r", demo)
+	_, want, _ := run(t, nil, "read", "-r", demo)
 	dir := t.TempDir()
 	for _, name := range []string{"out.pcap", "out.pcapng", "out.pcap.gz", "out.pcapng.zst"} {
 		t.Run(name, func(t *testing.T) {
 			out := filepath.Join(dir, name)
-			if code, _, stderr := run(t, nil, "read", "-q", "-r", demo, "-w", out); code != 0 {
+			if code, _, stderr := run(t, nil, "read", "-r", demo, "-w", out); code != 0 {
 				t.Fatalf("write: exit %d: %s", code, stderr)
 			}
-			_, got, stderr := run(t, nil, "read", "-q", "-r", out)
+			_, got, stderr := run(t, nil, "read", "-r", out)
 			if got != want {
 				t.Fatalf("reading %s back differs from the original; stderr: %s", name, stderr)
 			}
@@ -177,13 +176,13 @@ func TestWriteAndMerge(t *testing.T) {
 	if err := even.Close(); err != nil {
 		t.Fatal(err)
 	}
-	code, got, stderr := run(t, nil, "read", "-q", "-S", "-tt", "-r", filepath.Join(dir, "odd.pcap"), "-r", filepath.Join(dir, "even.pcapng"))
+	code, got, stderr := run(t, nil, "read", "-S", "-tt", "-r", filepath.Join(dir, "odd.pcap"), "-r", filepath.Join(dir, "even.pcapng"))
 	if code != 0 {
 		t.Fatalf("merge: exit %d: %s", code, stderr)
 	}
 	// Expected: the original in timestamp order, ties to the file given
 	// first (odd), then file order.
-	_, orig, _ := run(t, nil, "read", "-q", "-S", "-tt", "-r", demo)
+	_, orig, _ := run(t, nil, "read", "-S", "-tt", "-r", demo)
 	lines := strings.SplitAfter(orig, "\n")
 	lines = lines[:len(lines)-1]
 	idx := make([]int, len(lines))
@@ -218,7 +217,7 @@ func TestReadTruncated(t *testing.T) {
 	if err := os.WriteFile(cut, data[:len(data)/2], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, stderr := run(t, nil, "read", "-q", "-r", cut)
+	code, stdout, stderr := run(t, nil, "read", "-r", cut)
 	if code != 1 {
 		t.Fatalf("exit %d, want 1; stderr: %s", code, stderr)
 	}
@@ -283,7 +282,7 @@ func TestReadFilter(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.expr, func(t *testing.T) {
-			code, stdout, stderr := run(t, nil, "read", "-q", "-r", demo, tc.expr)
+			code, stdout, stderr := run(t, nil, "read", "-r", demo, tc.expr)
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
@@ -297,10 +296,10 @@ func TestReadFilter(t *testing.T) {
 				}
 			}
 			out := filepath.Join(t.TempDir(), "f.pcap")
-			if code, _, stderr := run(t, nil, "read", "-q", "-r", demo, "-w", out, tc.expr); code != 0 {
+			if code, _, stderr := run(t, nil, "read", "-r", demo, "-w", out, tc.expr); code != 0 {
 				t.Fatalf("-w: exit %d: %s", code, stderr)
 			}
-			_, back, _ := run(t, nil, "read", "-q", "-r", out)
+			_, back, _ := run(t, nil, "read", "-r", out)
 			if back != stdout {
 				t.Errorf("-w with the filter wrote other packets than it printed")
 			}

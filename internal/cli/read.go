@@ -30,7 +30,6 @@ type readFlags struct {
 	absSeq   bool
 	json     bool
 	nano     bool
-	quietHdr bool
 }
 
 func newReadCmd(e *env) *cobra.Command {
@@ -75,7 +74,6 @@ or .zst compresses it. The file appears under its name only once complete.
 	fl.BoolVarP(&f.absSeq, "absolute-tcp-sequence", "S", false, "print absolute, not relative, TCP sequence numbers")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object per packet (layers and their fields)")
 	fl.BoolVar(&f.nano, "nano", false, "print timestamps with nanosecond precision")
-	fl.BoolVarP(&f.quietHdr, "quiet", "q", false, "do not print the 'reading from file' line on stderr")
 	return c
 }
 
@@ -92,9 +90,7 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 		return fmt.Errorf("read: %w", err)
 	}
 	defer src.Close()
-	if !f.quietHdr {
-		printReadingFrom(e.stderr, f.files, src)
-	}
+	printReadingFrom(e.stderr, f.files, src)
 
 	var flt *packetFilter
 	if expr != "" {
