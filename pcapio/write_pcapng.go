@@ -22,7 +22,9 @@ type PcapNGWriter struct {
 // NewPcapNGWriter writes a section header and the given interfaces to w.
 // Timestamps are written in microseconds, or nanoseconds with
 // opts.Nanosecond or for interfaces whose resolution is finer than 1µs.
-// Close flushes but does not close w.
+// Close flushes but does not close w. The writer buffers, so an error of w
+// may only show at a later call; it is then returned by every call. The
+// error of NewPcapNGWriter is w's or one AddInterface gives for ifaces.
 func NewPcapNGWriter(w io.Writer, ifaces []Interface, opts *WriteOptions) (*PcapNGWriter, error) {
 	n := &PcapNGWriter{bw: bufio.NewWriterSize(w, 256<<10), nano: opts != nil && opts.Nanosecond}
 	// Section Header Block with shb_userappl "wirekit".
@@ -70,7 +72,14 @@ func (n *PcapNGWriter) u32(v uint32) error {
 
 // AddInterface writes an Interface Description Block and returns the index
 // packets must use in CaptureInfo.InterfaceIndex.
+//
+// It fails, writing nothing, when the name or description is longer than a
+// pcapng option can hold (65535 bytes); other errors are the underlying
+// writer's.
 func (n *PcapNGWriter) AddInterface(ifc Interface) (int, error) {
+	if len(ifc.Name) > 0xffff || len(ifc.Description) > 0xffff {
+		return 0, fmt.Errorf("interface %d: name or description longer than 65535 bytes", len(n.ifaces))
+	}
 	opts := 0
 	if ifc.Name != "" {
 		opts += optionLen(len(ifc.Name))
@@ -115,7 +124,10 @@ func (n *PcapNGWriter) nanoFor(ifc Interface) bool {
 }
 
 // WritePacket writes an Enhanced Packet Block for the interface
-// ci.InterfaceIndex, which must have been declared.
+// ci.InterfaceIndex, which must have been declared (an error otherwise).
+// The captured length is len(data), the wire length ci.Length or len(data)
+// when 0; as with PcapWriter, a packet longer than the interface's snaplen
+// is written whole. It does not allocate.
 func (n *PcapNGWriter) WritePacket(ci gopacket.CaptureInfo, data []byte) error {
 	if ci.InterfaceIndex < 0 || ci.InterfaceIndex >= len(n.ifaces) {
 		return fmt.Errorf("packet names interface %d, but %d are declared", ci.InterfaceIndex, len(n.ifaces))

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -243,6 +244,11 @@ func TestWriterErrors(t *testing.T) {
 			defer w.Abort()
 			return w.WritePacket(gopacket.CaptureInfo{InterfaceIndex: 1}, []byte{1})
 		}, ErrLinkTypeMix},
+		{"pcapng name too long for an option", func() error {
+			w, _ := NewPcapNGWriter(io.Discard, nil, nil)
+			_, err := w.AddInterface(Interface{LinkType: layers.LinkTypeEthernet, Name: strings.Repeat("x", 70000)})
+			return err
+		}, nil},
 		{"create without interface", func() error {
 			_, err := Create(filepath.Join(t.TempDir(), "x.pcap"), nil, nil)
 			return err
@@ -453,11 +459,28 @@ func TestWritePacketAllocs(t *testing.T) {
 	ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000, 5000), CaptureLength: 1500, Length: 1500}
 	pw, _ := NewPcapWriter(io.Discard, layers.LinkTypeEthernet, 0, nil)
 	nw, _ := NewPcapNGWriter(io.Discard, []Interface{{LinkType: layers.LinkTypeEthernet}}, nil)
-	for _, tc := range []struct {
+	cases := []struct {
 		name string
 		w    Writer
-	}{{"pcap", pw}, {"pcapng", nw}} {
-		if n := testing.AllocsPerRun(1000, func() { tc.w.WritePacket(ci, data) }); n != 0 {
+	}{{"pcap", pw}, {"pcapng", nw}}
+	// Files through Create, compressed or not: the compressors run on
+	// the flushed buffer and must not allocate per packet either.
+	for _, name := range []string{"x.pcap", "x.pcap.gz", "x.pcapng.zst"} {
+		w, err := Create(filepath.Join(t.TempDir(), name), []Interface{{LinkType: layers.LinkTypeEthernet}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Close()
+		cases = append(cases, struct {
+			name string
+			w    Writer
+		}{name, w})
+	}
+	for _, tc := range cases {
+		for range 1000 { // warm up: buffers and compressor state
+			tc.w.WritePacket(ci, data)
+		}
+		if n := testing.AllocsPerRun(2000, func() { tc.w.WritePacket(ci, data) }); n != 0 {
 			t.Errorf("%s: %v allocations per packet, want 0", tc.name, n)
 		}
 	}
