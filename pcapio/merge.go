@@ -3,6 +3,7 @@ package pcapio
 import (
 	"errors"
 	"io"
+	"math"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -103,7 +104,9 @@ func Merge(paths ...string) (*Merged, error) {
 // window of each source at once; errors met then are reported after the
 // packets, as for any later error. Close closes every source.
 func MergeSources(opts *MergeOptions, srcs ...Source) *Merged {
-	m := &Merged{window: DefaultWindow}
+	// lastTS starts below every timestamp: a first packet from before
+	// 1970 is not late.
+	m := &Merged{window: DefaultWindow, lastTS: math.MinInt64}
 	if opts != nil && opts.Window > 0 {
 		m.window = opts.Window
 	}

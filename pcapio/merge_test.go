@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
+	"github.com/wirekit/wirekit/internal/testutil"
 )
 
 // memSource is an in-memory Source. Its packets carry their own label as
@@ -92,6 +95,7 @@ func TestMergeOrder(t *testing.T) {
 		{name: "one empty", inputs: map[string][]int64{"a": nil}, want: ""},
 		{name: "empty among others", inputs: map[string][]int64{"a": nil, "b": {1, 2}, "c": nil}, want: "b0 b1"},
 		{name: "one file", inputs: map[string][]int64{"a": {1, 2, 3}}, want: "a0 a1 a2"},
+		{name: "before 1970 is not late", inputs: map[string][]int64{"a": {-5, -3}, "b": {-4}}, want: "a0 b0 a1"},
 		{name: "interleaved", inputs: map[string][]int64{"a": {1, 3, 5}, "b": {2, 4, 6}}, want: "a0 b0 a1 b1 a2 b2"},
 		{name: "one after the other", inputs: map[string][]int64{"a": {7, 8}, "b": {1, 2}}, want: "b0 b1 a0 a1"},
 		{name: "ties to first input then file order", inputs: map[string][]int64{"a": {1, 1, 2}, "b": {1, 2}, "c": {1}},
@@ -460,5 +464,89 @@ func TestMergeMatchesMergecap(t *testing.T) {
 	}
 	if g, w := strings.Join(got, "\n"), strings.Join(want, "\n"); g != w {
 		t.Errorf("order differs from mergecap's\n got:\n%s\nwant:\n%s", g, w)
+	}
+}
+
+// TestMergeCorpus merges up to 200 capture files of the shared corpus and
+// checks what the merge promises against each file read alone: every
+// readable packet is delivered once, the counts OutOfOrder and Late agree
+// with the timestamps, and damaged files are reported at the end.
+func TestMergeCorpus(t *testing.T) {
+	root := testutil.CorpusDir(t)
+	var paths []string
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && len(paths) < 200 && !strings.HasSuffix(p, ".md") {
+			paths = append(paths, p)
+		}
+		return nil
+	})
+	var srcs []Source
+	var wantPkts, wantOOO int64
+	wantErr := 0
+	for _, p := range paths {
+		r, err := Open(p)
+		if err != nil {
+			continue // not a capture file, or a damaged header
+		}
+		var last int64
+		for n := 0; ; n++ {
+			_, ci, err := r.ZeroCopyReadPacketData()
+			if err != nil {
+				if err != io.EOF {
+					wantErr++
+				}
+				break
+			}
+			ns := ci.Timestamp.UnixNano()
+			if n > 0 && ns < last {
+				wantOOO++
+			}
+			last = max(last, ns)
+			wantPkts++
+		}
+		r.Close()
+		r, err = Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, r)
+	}
+	if len(srcs) == 0 {
+		t.Skip("no capture files in the corpus")
+	}
+	m := MergeSources(nil, srcs...)
+	defer m.Close()
+	var got, late int64
+	maxNS := int64(math.MinInt64)
+	for {
+		_, ci, err := m.ZeroCopyReadPacketData()
+		if err == io.EOF {
+			if wantErr != 0 {
+				t.Errorf("io.EOF at the end, want the errors of %d damaged files", wantErr)
+			}
+			break
+		}
+		if err != nil {
+			if wantErr == 0 {
+				t.Errorf("error at the end: %v", err)
+			}
+			if n := strings.Count(err.Error(), "\n") + 1; n != wantErr {
+				t.Errorf("%d errors reported, want %d", n, wantErr)
+			}
+			break
+		}
+		if ci.InterfaceIndex < 0 || ci.InterfaceIndex >= len(m.Interfaces()) {
+			t.Fatalf("packet %d: interface %d of %d", got, ci.InterfaceIndex, len(m.Interfaces()))
+		}
+		ns := ci.Timestamp.UnixNano()
+		if ns < maxNS {
+			late++
+		}
+		maxNS = max(maxNS, ns)
+		got++
+	}
+	t.Logf("%d files, %d packets, %d out of order in their file, %d late, %d damaged", len(srcs), got, m.OutOfOrder(), m.Late(), wantErr)
+	if got != wantPkts || m.OutOfOrder() != wantOOO || m.Late() != late {
+		t.Errorf("packets %d out-of-order %d late %d; want %d %d %d", got, m.OutOfOrder(), m.Late(), wantPkts, wantOOO, late)
 	}
 }
