@@ -167,7 +167,9 @@ func (m *Merged) fill(ms *mergeSrc) {
 		if ms.seen && s.ns < ms.lastNS {
 			m.outOfOrder++
 		}
-		ms.seen, ms.lastNS = true, max(ms.lastNS, s.ns)
+		if !ms.seen || s.ns > ms.lastNS {
+			ms.seen, ms.lastNS = true, s.ns
+		}
 		ms.pushSlot(s)
 	}
 }
