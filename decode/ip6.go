@@ -118,19 +118,9 @@ func (p *Printer) ip6(b, d []byte, length int) []byte {
 			cp += 8
 			rem -= 8
 		case protoRouting:
-			if len(d) < cp+4 {
-				return appendTrunc(b, "rt6")
-			}
-			n := (int(d[cp+1]) + 1) * 8
-			b = append(b, "RT6 (len="...)
-			b = appendUint(b, uint64(d[cp+1]))
-			b = append(b, ", type="...)
-			b = appendUint(b, uint64(d[cp+2]))
-			b = append(b, ", segleft="...)
-			b = appendUint(b, uint64(d[cp+3]))
-			b = append(b, ") "...)
-			if len(d) < cp+n {
-				return appendTrunc(b, "rt6")
+			n, ok := 0, false
+			if b, n, ok = p.rt6(b, d[cp:], &h); !ok {
+				return b
 			}
 			nh = d[cp]
 			cp += n
@@ -191,4 +181,64 @@ func appendIP6Opts(b, o []byte) []byte {
 		o = o[2+n:]
 	}
 	return b
+}
+
+// rt6 prints a routing header as tcpdump does; n is its length, ok false
+// when the line ends here (truncated, invalid or of unknown type). For
+// checksums it points h.dst at the final destination, as tcpdump does.
+func (p *Printer) rt6(b, d []byte, h *ipHdr) (_ []byte, n int, ok bool) {
+	b = append(b, "RT6"...)
+	if len(d) < 4 {
+		return appendTrunc(b, "rt6"), 0, false
+	}
+	l, typ := int(d[1]), d[2]
+	b = append(b, " (len="...)
+	b = appendInt(b, l)
+	b = append(b, ", type="...)
+	b = appendUint(b, uint64(typ))
+	if typ == 0 {
+		b = append(b, " [Deprecated]"...)
+	}
+	b = append(b, ", segleft="...)
+	b = appendUint(b, uint64(d[3]))
+	if len(d) < 8 {
+		return appendTrunc(b, "rt6"), 0, false
+	}
+	switch typ {
+	case 0, 2:
+		if rsv := be32(d[4:]); rsv != 0 || p.opts.Verbose > 0 {
+			b = append(b, ", rsv=0x"...)
+			b = appendHex(b, uint64(rsv), 1)
+		}
+	case 4:
+		b = append(b, ", last-entry="...)
+		b = appendUint(b, uint64(d[4]))
+		if d[5] != 0 || p.opts.Verbose > 0 {
+			b = append(b, ", flags=0x"...)
+			b = appendHex(b, uint64(d[5]), 1)
+		}
+		b = append(b, ", tag="...)
+		b = appendHex(b, uint64(be16(d[6:])), 1)
+	default:
+		return append(b, " (unknown type) (invalid)"...), 0, false
+	}
+	if l%2 == 1 {
+		b = append(b, " (invalid length "...)
+		b = appendInt(b, l)
+		return append(b, ") (invalid)"...), 0, false
+	}
+	for i := 0; i < l/2; i++ {
+		a := 8 + 16*i
+		if len(d) < a+16 {
+			return appendTrunc(b, "rt6"), 0, false
+		}
+		b = append(b, ", ["...)
+		b = appendInt(b, i)
+		b = append(b, ']')
+		b = appendIPv6(b, d[a:a+16])
+		if typ == 4 && i == 0 || typ != 4 && i == l/2-1 {
+			h.dst = d[a : a+16]
+		}
+	}
+	return append(b, ") "...), (l + 1) * 8, true
 }

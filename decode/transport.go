@@ -55,7 +55,7 @@ func (p *Printer) udp(b, d []byte, length int, h *ipHdr) []byte {
 		return appendTrunc(ports(b, sp, dp), "udp")
 	}
 	b = ports(b, sp, dp)
-	if p.opts.Verbose > 0 && !h.fragmented && len(d) >= length+8 {
+	if (p.opts.Verbose > 1 || (h.v6 && p.opts.Verbose > 0)) && !h.fragmented && len(d) >= length+8 {
 		sum := be16(d[6:])
 		if sum == 0 && !h.v6 {
 			b = append(b, "[no cksum] "...)
@@ -211,7 +211,31 @@ func (p *Printer) icmp(b, d []byte, length int, h *ipHdr) []byte {
 		}
 	}
 	b = append(b, ", length "...)
-	return appendInt(b, length)
+	b = appendInt(b, length)
+	if p.opts.Verbose == 0 {
+		return b
+	}
+	if !h.fragmented && len(d) >= length {
+		if c := checksum(0, d[:length]); c != 0 {
+			got := be16(d[2:])
+			b = append(b, " (wrong icmp cksum "...)
+			b = appendHex(b, uint64(got), 1)
+			b = append(b, " (->"...)
+			b = appendHex(b, uint64(shouldBe(got, c)), 1)
+			b = append(b, ")!)"...)
+		}
+	}
+	switch typ {
+	case 3, 4, 5, 11, 12:
+		// The quoted datagram, printed as tcpdump -v does.
+		b = append(b, "\n\t"...)
+		if len(inner) < 4 {
+			return appendTrunc(b, "icmp")
+		}
+		ipLen := int(be16(inner[2:]))
+		return p.ip4(b, inner[:min(ipLen, len(inner))], ipLen)
+	}
+	return b
 }
 
 var icmp6Names = [256]string{1: "destination unreachable", 2: "packet too big",
@@ -234,6 +258,18 @@ func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
 		return appendTrunc(b, "icmp6")
 	}
 	typ := d[0]
+	if p.opts.Verbose > 0 && !h.fragmented && len(d) >= length && length >= 4 {
+		sum := be16(d[2:])
+		if c := transportSum(h, protoICMPv6, d[:length]); c != 0 {
+			b = append(b, "[bad icmp6 cksum 0x"...)
+			b = appendHex(b, uint64(sum), 4)
+			b = append(b, " -> 0x"...)
+			b = appendHex(b, uint64(shouldBe(sum, c)), 4)
+			b = append(b, "!] "...)
+		} else {
+			b = append(b, "[icmp6 sum ok] "...)
+		}
+	}
 	b = append(b, "ICMP6, "...)
 	if n := icmp6Names[typ]; n != "" {
 		b = append(b, n...)
@@ -241,6 +277,15 @@ func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
 		b = append(b, "unknown icmp6 type ("...)
 		b = appendUint(b, uint64(typ))
 		b = append(b, ')')
+	}
+	lengthFirst := false
+	switch typ {
+	case 133, 134, 135, 136, 137, 145, 147:
+		// With -v tcpdump prints these lengths before the details.
+		if lengthFirst = p.opts.Verbose > 0; lengthFirst {
+			b = append(b, ", length "...)
+			b = appendInt(b, length)
+		}
 	}
 	switch typ {
 	case 128, 129:
@@ -312,6 +357,9 @@ func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
 	default:
 		b = append(b, ", length "...)
 		return appendInt(b, length)
+	}
+	if lengthFirst {
+		return b
 	}
 	b = append(b, ", length "...)
 	return appendInt(b, length)
