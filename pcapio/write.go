@@ -58,8 +58,9 @@ var _ Writer = (*FileWriter)(nil)
 //
 // ifaces describes the interfaces packets will name through
 // CaptureInfo.InterfaceIndex (more can be added with AddInterface); classic
-// pcap uses the first one's link type and snaplen. It is an error to give
-// none.
+// pcap uses the first one's link type and the largest snaplen among the
+// interfaces of that link type (0 for any means 262144). It is an error to
+// give none.
 //
 // The data goes to a temporary file ".NAME.tmp-*" in the same directory,
 // which Close renames to path, so an interrupted or failed write never
@@ -71,7 +72,7 @@ func Create(path string, ifaces []Interface, opts *WriteOptions) (*FileWriter, e
 		return nil, fmt.Errorf("create %s: no interface to describe the link type", path)
 	}
 	if path == "-" {
-		p, err := NewPcapWriter(os.Stdout, ifaces[0].LinkType, ifaces[0].SnapLen, opts)
+		p, err := NewPcapWriter(os.Stdout, ifaces[0].LinkType, pcapSnapLen(ifaces), opts)
 		if err != nil {
 			return nil, fmt.Errorf("create stdout: %w", err)
 		}
@@ -114,7 +115,7 @@ func Create(path string, ifaces []Interface, opts *WriteOptions) (*FileWriter, e
 		fw.inner, err = NewPcapNGWriter(out, ifaces, opts)
 	} else {
 		var p *PcapWriter
-		p, err = NewPcapWriter(out, ifaces[0].LinkType, ifaces[0].SnapLen, opts)
+		p, err = NewPcapWriter(out, ifaces[0].LinkType, pcapSnapLen(ifaces), opts)
 		if err == nil {
 			for _, ifc := range ifaces[1:] {
 				p.AddInterface(ifc)
@@ -127,6 +128,23 @@ func Create(path string, ifaces []Interface, opts *WriteOptions) (*FileWriter, e
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
 	return fw, nil
+}
+
+// pcapSnapLen is the snaplen of a pcap file for ifaces: the largest of
+// those of the first one's link type, so that a reader does not cut packets
+// that came from another interface; 0 (the default) if any is unlimited.
+func pcapSnapLen(ifaces []Interface) uint32 {
+	var snap uint32
+	for _, ifc := range ifaces {
+		if ifc.LinkType != ifaces[0].LinkType {
+			continue
+		}
+		if ifc.SnapLen == 0 {
+			return 0
+		}
+		snap = max(snap, ifc.SnapLen)
+	}
+	return snap
 }
 
 // WritePacket writes one packet (see PcapWriter.WritePacket and

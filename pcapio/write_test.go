@@ -346,6 +346,39 @@ func TestCreate(t *testing.T) {
 	}
 }
 
+func TestCreatePcapSnapLen(t *testing.T) {
+	eth := func(snap uint32) Interface { return Interface{LinkType: layers.LinkTypeEthernet, SnapLen: snap} }
+	raw := Interface{LinkType: layers.LinkTypeRaw, SnapLen: 999999}
+	for _, tc := range []struct {
+		name   string
+		ifaces []Interface
+		want   uint32
+	}{
+		{"one", []Interface{eth(1536)}, 1536},
+		{"largest of the same link type", []Interface{eth(1536), raw, eth(9000), eth(128)}, 9000},
+		{"unlimited", []Interface{eth(1536), eth(0)}, 262144},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "x.pcap")
+			w, err := Create(path, tc.ifaces, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			r, err := Open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			if got := r.Interfaces()[0].SnapLen; got != tc.want {
+				t.Errorf("snaplen %d, want %d", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestCreateFailureLeavesNothing(t *testing.T) {
 	ifaces := []Interface{
 		{LinkType: layers.LinkTypeEthernet, SnapLen: 65535},
