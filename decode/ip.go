@@ -178,11 +178,10 @@ func (p *Printer) ip4Verbose(b, d []byte, hlen int, off uint16) ([]byte, bool) {
 	bad := false
 	if hlen > 20 {
 		b = append(b, ", options ("...)
-		if len(d) < hlen {
+		var ok bool
+		if b, ok = appendIPOptions(b, d[20:min(hlen, len(d))]); !ok || len(d) < hlen {
 			b = append(b, " [truncated-option]"...)
 			bad = true
-		} else {
-			b = appendIPOptions(b, d[20:hlen])
 		}
 		b = append(b, ')')
 	}
@@ -199,11 +198,17 @@ func (p *Printer) ip4Verbose(b, d []byte, hlen int, off uint16) ([]byte, bool) {
 	return append(b, ")\n    "...), bad
 }
 
-var ipOptNames = [256]string{0: "EOL", 1: "NOP", 7: "RR", 68: "TS", 130: "security", 131: "LSRR",
-	137: "SSRR", 148: "RA"}
+var ipOptNames = [256]string{0: "EOL", 1: "NOP", 7: "RR", 68: "timestamp", 82: "traceroute",
+	130: "security", 131: "LSRR", 137: "SSRR", 148: "RA"}
 
-// appendIPOptions names the IPv4 options, without their values.
-func appendIPOptions(b, o []byte) []byte {
+// appendIPOptions prints the IPv4 options as tcpdump -v does (timestamps
+// by name only). ok is false when an option runs past the captured bytes.
+func appendIPOptions(b, o []byte) (_ []byte, ok bool) {
+	badLen := func(b []byte, n int) []byte {
+		b = append(b, " [bad length "...)
+		b = appendInt(b, n)
+		return append(b, ']')
+	}
 	for i := 0; len(o) > 0; i++ {
 		if i > 0 {
 			b = append(b, ',')
@@ -212,20 +217,58 @@ func appendIPOptions(b, o []byte) []byte {
 		if name := ipOptNames[t]; name != "" {
 			b = append(b, name...)
 		} else {
-			b = append(b, "unknown ("...)
+			b = append(b, "unknown "...)
 			b = appendUint(b, uint64(t))
-			b = append(b, ')')
 		}
-		if t == 0 || t == 1 {
-			o = o[1:]
-			continue
+		n := 1
+		if t != 0 && t != 1 {
+			if len(o) < 2 {
+				return b, false
+			}
+			if n = int(o[1]); n < 2 || n > len(o) {
+				return badLen(b, n), true
+			}
 		}
-		if len(o) < 2 || int(o[1]) < 2 || int(o[1]) > len(o) {
-			return append(b, " [bad length]"...)
+		opt := o[:n]
+		o = o[n:]
+		switch t {
+		case 0:
+			return b, true
+		case 7, 131, 137:
+			if n < 3 {
+				b = badLen(b, n)
+				break
+			}
+			if (n+1)&3 != 0 {
+				b = badLen(b, n)
+			}
+			ptr := int(opt[2]) - 1
+			if ptr < 3 || (ptr+1)&3 != 0 || ptr > n+1 {
+				b = append(b, " [bad ptr "...)
+				b = appendUint(b, uint64(opt[2]))
+				b = append(b, ']')
+			}
+			for l := 3; l < n; l += 4 {
+				if l+4 > n {
+					return b, false
+				}
+				b = appendIPv4(append(b, ' '), opt[l:l+4])
+				if ptr > l {
+					b = append(b, ',')
+				}
+			}
+		case 148:
+			if n < 4 {
+				b = badLen(b, n)
+				break
+			}
+			if v := be16(opt[2:]); v != 0 {
+				b = append(b, " value "...)
+				b = appendUint(b, uint64(v))
+			}
 		}
-		o = o[o[1]:]
 	}
-	return b
+	return b, true
 }
 
 // checksum folds the Internet checksum of d into the partial sum s and

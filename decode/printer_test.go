@@ -231,3 +231,24 @@ func FuzzPrint(f *testing.F) {
 		}
 	})
 }
+
+func TestSeqTableBounded(t *testing.T) {
+	var tb tcpSeqTable
+	tb.max = 4
+	src := []byte{10, 0, 0, 1}
+	dst := []byte{10, 0, 0, 2}
+	for i := range 10 {
+		_, _, created := tb.lookup(src, dst, uint16(1000+i), 80, false, 100, 200)
+		if !created {
+			t.Fatalf("connection %d: not created on first sight", i)
+		}
+		if len(tb.m) > tb.max {
+			t.Fatalf("connection %d: table holds %d entries, max %d", i, len(tb.m), tb.max)
+		}
+	}
+	// The reverse direction of a known connection finds its entry.
+	own, peer, created := tb.lookup(dst, src, 80, 1009, false, 199, 101)
+	if created || own != 199 || peer != 100 {
+		t.Errorf("reverse lookup: own %d peer %d created %v, want 199 100 false", own, peer, created)
+	}
+}
