@@ -40,7 +40,7 @@ echo
 csv="$BENCH_DIR/results.csv"
 run_pair() { # name, tcpdump command, wirekit command
 	hyperfine --style basic --warmup 1 --runs "$RUNS" --export-csv "$csv" \
-		-n tcpdump "$2" -n wirekit "$3" >/dev/null
+		-n tcpdump "$2" -n wirekit "$3" >/dev/null 2>&1
 	awk -F, -v name="$1" 'NR>1 { m[$1]=$4 } END {
 		printf "%-28s tcpdump %8.3fs  wirekit %8.3fs  ratio %.2f\n", name, m["tcpdump"], m["wirekit"], m["wirekit"]/m["tcpdump"] }' "$csv"
 }

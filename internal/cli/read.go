@@ -44,7 +44,10 @@ Input files may be pcap (microsecond or nanosecond, either byte order) or
 pcapng (any number of sections and interfaces), plain or compressed with
 gzip, zstd, lz4 or xz: the format is found from the file's first bytes, not
 its name. "-" reads standard input. Several -r files are merged into one
-stream in timestamp order, as mergecap does.
+stream in timestamp order, as mergecap does, except that packets with the
+same timestamp come in the order the files were given (mergecap takes the
+last file first) and a file's own out-of-order packets are put in order
+within a window of 1024 packets.
 
 -w writes classic pcap, or pcapng when OUT ends in .pcapng; a further .gz
 or .zst compresses it. The file appears under its name only once complete.
