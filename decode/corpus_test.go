@@ -16,8 +16,8 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 	"github.com/wirekit/wirekit/internal/testutil"
+	"github.com/wirekit/wirekit/pcapio"
 )
 
 // corpusFloor is the lowest acceptable share of plain lines matching
@@ -77,26 +77,19 @@ func readGolden(t *testing.T) (map[string][]goldenLine, []string) {
 
 type packetReader interface {
 	ReadPacketData() ([]byte, gopacket.CaptureInfo, error)
+	Close() error
 }
 
-// openCapture opens a pcap or pcapng file with gopacket's pure-Go readers
-// and returns a per-packet link type function.
+// openCapture opens a capture with pcapio and returns a per-packet link
+// type function (pcapng interfaces may differ).
 func openCapture(path string) (packetReader, func(ci gopacket.CaptureInfo) layers.LinkType, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if r, err := pcapgo.NewReader(bytes.NewReader(raw)); err == nil {
-		lt := r.LinkType()
-		return r, func(gopacket.CaptureInfo) layers.LinkType { return lt }, nil
-	}
-	r, err := pcapgo.NewNgReader(bytes.NewReader(raw), pcapgo.NgReaderOptions{})
+	r, err := pcapio.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
 	return r, func(ci gopacket.CaptureInfo) layers.LinkType {
-		if in, err := r.Interface(ci.InterfaceIndex); err == nil {
-			return in.LinkType
+		if ifs := r.Interfaces(); ci.InterfaceIndex < len(ifs) {
+			return ifs[ci.InterfaceIndex].LinkType
 		}
 		return r.LinkType()
 	}, nil
@@ -184,6 +177,7 @@ func TestCorpusMatchesTcpdump(t *testing.T) {
 				t.Logf("%s #%d:\n got %s\nwant %s", rel, i, got, exp)
 			}
 		}
+		r.Close()
 	}
 	if total == 0 {
 		t.Fatal("no plain lines compared")

@@ -16,10 +16,10 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/wirekit/wirekit/internal/synth"
 	"github.com/wirekit/wirekit/internal/testutil"
+	"github.com/wirekit/wirekit/pcapio"
 )
 
 var (
@@ -330,8 +330,8 @@ func TestJSONAllocs(t *testing.T) {
 
 // TestJSONCorpus renders every packet of the shared tcpdump corpus and,
 // where gopacket decodes only layers this writer knows, checks ports,
-// addresses and TCP sequence numbers agree with gopacket's. It reads the files with gopacket's pcapgo until
-// pcapio's reader lands.
+// addresses and TCP sequence numbers agree with gopacket's. It reads the
+// files with pcapio.
 func TestJSONCorpus(t *testing.T) {
 	dir := testutil.CorpusDir(t, "tcpdump")
 	files, err := filepath.Glob(filepath.Join(dir, "*"))
@@ -352,7 +352,7 @@ func TestJSONCorpus(t *testing.T) {
 		src, lt, err := jsonOpenCapture(f)
 		if err != nil {
 			f.Close()
-			continue // not a capture pcapgo reads
+			continue // not a capture pcapio reads
 		}
 		opened++
 		w := NewJSONWriter(&out, nil)
@@ -409,18 +409,12 @@ func TestJSONCorpus(t *testing.T) {
 	t.Logf("%d packets from %d of %d files; ports compared with gopacket on %d", total, opened, len(files), compared)
 }
 
-func jsonOpenCapture(r io.ReadSeeker) (gopacket.PacketDataSource, layers.LinkType, error) {
-	if pr, err := pcapgo.NewReader(r); err == nil {
-		return pr, pr.LinkType(), nil
-	}
-	if _, err := r.Seek(0, io.SeekStart); err != nil {
-		return nil, 0, err
-	}
-	ng, err := pcapgo.NewNgReader(r, pcapgo.DefaultNgReaderOptions)
+func jsonOpenCapture(r io.Reader) (gopacket.PacketDataSource, layers.LinkType, error) {
+	src, err := pcapio.NewReader(r, "corpus")
 	if err != nil {
 		return nil, 0, err
 	}
-	return ng, ng.LinkType(), nil
+	return src, src.LinkType(), nil
 }
 
 func BenchmarkJSONWriter(b *testing.B) {

@@ -91,6 +91,7 @@ func TestOptionsMatchTcpdump(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			defer r.Close()
 			var out bytes.Buffer
 			o := tcpdumpFlags(t, bl.flags)
 			p := NewPrinter(&out, &o)
