@@ -150,6 +150,10 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	if err := sink.close(); err != nil {
 		return fmt.Errorf("read: %w", err)
 	}
+	if m, ok := src.(*pcapio.Merged); ok && m.OutOfOrder() > 0 {
+		fmt.Fprintf(e.stderr, "merge: %d packets had a timestamp earlier than a packet before them in their file; %d of them could not be put back in order (window %d packets per file)\n",
+			m.OutOfOrder(), m.Late(), pcapio.DefaultWindow)
+	}
 	if readErr != nil {
 		return fmt.Errorf("read: %w (the %d packets before it were processed)", readErr, n)
 	}
