@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"net/netip"
 	"os"
 	"strconv"
 	"strings"
@@ -18,9 +19,10 @@ func newFilterCmd(e *env) *cobra.Command {
 		Short: "Compile pcap-filter expressions to classic BPF",
 		Long: `filter works with tcpdump filter expressions (pcap-filter(7)) without
 libpcap: 'filter compile' prints the classic BPF program in tcpdump's -d,
--dd or -ddd forms, or as a Go literal to embed.`,
+-dd or -ddd forms, or as a Go literal to embed; 'filter match' tells
+whether a flow (protocol and endpoints) matches, with no packet at hand.`,
 	}
-	c.AddCommand(newFilterCompileCmd(e))
+	c.AddCommand(newFilterCompileCmd(e), newFilterMatchCmd(e))
 	return c
 }
 
@@ -130,4 +132,99 @@ func goLiteral(p *filter.Program) string {
 	}
 	b.WriteString("}\n")
 	return b.String()
+}
+
+func newFilterMatchCmd(e *env) *cobra.Command {
+	var (
+		proto, src, dst, dlt, payload, flags string
+		vlan                                 uint16
+	)
+	c := &cobra.Command{
+		Use:   "match --proto P --src ADDR:PORT --dst ADDR:PORT [flags] EXPR...",
+		Short: "Tell whether a flow matches a filter, without a packet (exit 0: match, 1: no match)",
+		Long: `match answers "would a packet of this flow pass EXPR?" for what a socket
+listener knows: the protocol and the two endpoints (IPv4 or IPv6), and
+optionally TCP flags, a VLAN tag and a payload. wirekit builds the packet
+libpcap would see in the chosen link type and runs the filter on it.
+
+It prints "match" or "no match" and exits 0 on a match, 1 on no match and
+2 on an error.`,
+		Example: `  wirekit filter match --proto tcp --src 127.0.0.1:3345 --dst 127.0.0.1:21 tcp dst port 21
+  wirekit filter match --proto udp --src [2001:db8::1]:5353 --dst [ff02::fb]:5353 'ip6 and udp port 5353'
+  wirekit filter match --proto tcp --tcp-flags SA --src 10.0.0.1:80 --dst 10.0.0.2:40000 'tcp[tcpflags] & tcp-syn != 0'`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			expr := strings.Join(args, " ")
+			if expr == "" {
+				return usagef("filter match: give a filter expression after the flags")
+			}
+			f, err := parseFlowFlags(proto, src, dst, flags, vlan)
+			if err != nil {
+				return &usageError{fmt.Errorf("filter match: %w", err)}
+			}
+			lt, err := parseDLT(dlt)
+			if err != nil {
+				return &usageError{fmt.Errorf("filter match: -y %s: %w", dlt, err)}
+			}
+			prog, err := filter.Compile(expr, lt, 262144)
+			if err != nil {
+				return &usageError{fmt.Errorf("filter match: %q: %w", expr, err)}
+			}
+			if _, err := filter.AppendFlowPacket(nil, lt, f, nil); err != nil {
+				return &usageError{fmt.Errorf("filter match: %w", err)}
+			}
+			if prog.MatchFlow(f, []byte(payload)) {
+				fmt.Fprintln(e.stdout, "match")
+				return nil
+			}
+			fmt.Fprintln(e.stdout, "no match")
+			return &silentExit{code: 1}
+		},
+	}
+	fl := c.Flags()
+	fl.StringVar(&proto, "proto", "", "transport protocol: tcp, udp, sctp, icmp or icmp6 (required)")
+	fl.StringVar(&src, "src", "", "source ADDR:PORT, [v6addr]:PORT for IPv6 (port 0 for ICMP)")
+	fl.StringVar(&dst, "dst", "", "destination ADDR:PORT")
+	fl.StringVar(&flags, "tcp-flags", "", "TCP flags as letters: S (SYN), A (ACK), F, R, P, U, E, C; default PA")
+	fl.Uint16Var(&vlan, "vlan", 0, "add an 802.1Q tag with this VLAN ID")
+	fl.StringVar(&payload, "payload", "", "payload bytes (as text)")
+	fl.StringVarP(&dlt, "linktype", "y", "EN10MB", "link type to build the packet in (EN10MB, RAW, LINUX_SLL, LINUX_SLL2, LOOP)")
+	return c
+}
+
+// parseFlowFlags turns match's flags into a Flow.
+func parseFlowFlags(proto, src, dst, flags string, vlan uint16) (filter.Flow, error) {
+	var f filter.Flow
+	switch strings.ToLower(proto) {
+	case "tcp":
+		f.Proto = filter.TCP
+	case "udp":
+		f.Proto = filter.UDP
+	case "sctp":
+		f.Proto = filter.SCTP
+	case "icmp":
+		f.Proto = filter.ICMP
+		f.ICMPType = 8
+	case "icmp6":
+		f.Proto = filter.ICMPv6
+		f.ICMPType = 128
+	default:
+		return f, fmt.Errorf("--proto %q: want tcp, udp, sctp, icmp or icmp6", proto)
+	}
+	var err error
+	if f.Src, err = netip.ParseAddrPort(src); err != nil {
+		return f, fmt.Errorf("--src %q: want ADDR:PORT such as 10.0.0.1:80 or [2001:db8::1]:80", src)
+	}
+	if f.Dst, err = netip.ParseAddrPort(dst); err != nil {
+		return f, fmt.Errorf("--dst %q: want ADDR:PORT such as 10.0.0.1:80 or [2001:db8::1]:80", dst)
+	}
+	for _, c := range strings.ToUpper(flags) {
+		bit := map[rune]uint8{'F': filter.FlagFIN, 'S': filter.FlagSYN, 'R': filter.FlagRST, 'P': filter.FlagPSH,
+			'A': filter.FlagACK, 'U': filter.FlagURG, 'E': filter.FlagECE, 'C': filter.FlagCWR}[c]
+		if bit == 0 {
+			return f, fmt.Errorf("--tcp-flags %q: %q is not one of S A F R P U E C", flags, c)
+		}
+		f.TCPFlags |= bit
+	}
+	f.VLAN = vlan
+	return f, nil
 }

@@ -35,6 +35,10 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err == nil {
 		return ExitOK
 	}
+	var se *silentExit
+	if errors.As(err, &se) {
+		return se.code
+	}
 	fmt.Fprintf(stderr, "wirekit: %v\n", err)
 	var ue *usageError
 	if errors.As(err, &ue) || isCobraUsage(err) {
@@ -55,6 +59,12 @@ type usageError struct{ err error }
 
 func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }
+
+// silentExit ends a command with an exit code and no error message (a
+// command that already printed its verdict, such as "filter match").
+type silentExit struct{ code int }
+
+func (e *silentExit) Error() string { return fmt.Sprintf("exit code %d", e.code) }
 
 // usagef formats a usage error.
 func usagef(format string, args ...any) error {
