@@ -82,7 +82,7 @@ var ErrFlow = errors.New("invalid flow")
 func (p *Program) MatchFlow(flow Flow, payload []byte) bool {
 	bp := flowBufs.Get().(*[]byte)
 	b, err := AppendFlowPacket((*bp)[:0], p.linkType, flow, payload)
-	ok := err == nil && run(p.raw, b, uint32(len(b))) != 0
+	ok := err == nil && p.exec.Run(b, uint32(len(b))) != 0
 	*bp = b
 	flowBufs.Put(bp)
 	return ok

@@ -15,6 +15,7 @@ type Program struct {
 	linkType layers.LinkType
 	snaplen  int
 	raw      []bpf.RawInstruction
+	exec     *Executor
 }
 
 // maxInsns is the kernel's and libpcap's limit on program length.
@@ -58,7 +59,11 @@ func Compile(expr string, lt layers.LinkType, snaplen int) (prog *Program, err e
 	if aerr != nil {
 		return nil, &SyntaxError{Pos: 0, Msg: aerr.Error()}
 	}
-	return &Program{expr: expr, linkType: lt, snaplen: snaplen, raw: raw}, nil
+	exec, verr := NewExecutor(raw)
+	if verr != nil {
+		return nil, fmt.Errorf("internal error: compiled program does not validate: %w", verr)
+	}
+	return &Program{expr: expr, linkType: lt, snaplen: snaplen, raw: raw, exec: exec}, nil
 }
 
 // NewBPF compiles expr like gopacket/pcap's NewBPF, without libpcap.
@@ -105,13 +110,13 @@ func (p *Program) Matches(ci gopacket.CaptureInfo, data []byte) bool {
 	if ci.Length <= 0 {
 		wire = uint32(len(data))
 	}
-	return run(p.raw, data, wire) != 0
+	return p.exec.Run(data, wire) != 0
 }
 
 // Run executes the program on data with the given wire length and returns
 // the number of bytes to accept (0: reject), as libpcap's bpf_filter.
 func (p *Program) Run(data []byte, wireLen int) uint32 {
-	return run(p.raw, data, uint32(wireLen))
+	return p.exec.Run(data, uint32(wireLen))
 }
 
 var errTooLong = errors.New("expression too complex: program exceeds 4096 instructions")

@@ -1,0 +1,306 @@
+package filter
+
+import (
+	"errors"
+	"fmt"
+
+	"golang.org/x/net/bpf"
+)
+
+// Executor runs a validated classic BPF program faster than interpreting
+// it instruction by instruction: jumps are resolved to absolute targets,
+// and the pairs and triples that filters are made of ("ldh [12]; jeq
+// #0x800", "ldb [k]; and #m; jeq #v", "ldh [x+k]; jeq #p") run as one
+// step. Semantics are libpcap's bpf_filter: a load outside the packet or a
+// division by zero returns 0, scratch memory starts zeroed, and the result
+// is the accept length. An Executor is immutable and safe for concurrent
+// use; Run does not allocate.
+type Executor struct {
+	code []xins
+}
+
+// xins is one step of an Executor: an operation, absolute jump targets and
+// up to three constants.
+type xins struct {
+	op     xop
+	jt, jf uint32
+	k      uint32
+	v, m   uint32 // compare value and mask of fused steps
+}
+
+type xop uint8
+
+const (
+	xRetK xop = iota
+	xRetA
+	xLdW
+	xLdH
+	xLdB
+	xLdWX
+	xLdHX
+	xLdBX
+	xLdImm
+	xLdxImm
+	xLdLen
+	xLdxLen
+	xLdMem
+	xLdxMem
+	xLdxMsh
+	xSt
+	xStx
+	xTax
+	xTxa
+	xNeg
+	xAluK // ALU with constant: sub-op in m
+	xAluX // ALU with X: sub-op in m
+	xJa
+	xJeqK
+	xJgtK
+	xJgeK
+	xJsetK
+	xJeqX
+	xJgtX
+	xJgeX
+	xJsetX
+	// Fused steps.
+	xLdHJeq     // ldh [k]; jeq #v
+	xLdBJeq     // ldb [k]; jeq #v
+	xLdWJeq     // ld [k]; jeq #v
+	xLdHJset    // ldh [k]; jset #v
+	xLdBJset    // ldb [k]; jset #v
+	xLdHXJeq    // ldh [x+k]; jeq #v
+	xLdHXJgt    // ldh [x+k]; jgt #v
+	xLdHXJge    // ldh [x+k]; jge #v
+	xLdHJgt     // ldh [k]; jgt #v
+	xLdHJge     // ldh [k]; jge #v
+	xLdBAndJeq  // ldb [k]; and #m; jeq #v
+	xLdBXAndJeq // ldb [x+k]; and #m; jeq #v
+)
+
+// Errors of Validate, for errors.Is.
+var (
+	ErrEmptyProgram = errors.New("empty program")
+	ErrTooLong      = errors.New("program longer than 4096 instructions")
+	ErrBadJump      = errors.New("jump out of range")
+	ErrBadOpcode    = errors.New("invalid opcode")
+	ErrBadScratch   = errors.New("scratch memory index out of range")
+	ErrNoReturn     = errors.New("program does not end in a return")
+	ErrDivZero      = errors.New("division by constant zero")
+)
+
+// Validate checks a raw program the way the Linux kernel checks a socket
+// filter: 1 to 4096 instructions, known opcodes, jumps forward and inside
+// the program, scratch indexes below 16, no division by a constant zero,
+// and a return as the last instruction. Errors name the instruction.
+func Validate(raw []bpf.RawInstruction) error {
+	if len(raw) == 0 {
+		return ErrEmptyProgram
+	}
+	if len(raw) > maxInsns {
+		return fmt.Errorf("%d instructions: %w", len(raw), ErrTooLong)
+	}
+	for i, in := range raw {
+		bad := func(err error) error { return fmt.Errorf("instruction %d (%#04x): %w", i, in.Op, err) }
+		rest := uint64(len(raw) - i - 1)
+		switch in.Op {
+		case 0x06, 0x16, 0x20, 0x28, 0x30, 0x40, 0x48, 0x50, 0x00, 0x01, 0x80, 0x81, 0xb1, 0x07, 0x87, 0x84:
+		case 0x60, 0x61, 0x02, 0x03:
+			if in.K >= 16 {
+				return bad(ErrBadScratch)
+			}
+		case 0x05:
+			if uint64(in.K) >= rest {
+				return bad(ErrBadJump)
+			}
+		default:
+			switch in.Op & 0x07 {
+			case 0x04:
+				switch in.Op & 0xf0 {
+				case aluAdd, aluSub, aluMul, aluOr, aluAnd, aluLsh, aluRsh, aluXor:
+				case aluDiv, aluMod:
+					if in.Op&0x08 == 0 && in.K == 0 {
+						return bad(ErrDivZero)
+					}
+				default:
+					return bad(ErrBadOpcode)
+				}
+				if in.Op&^0xf8 != 0x04 {
+					return bad(ErrBadOpcode)
+				}
+			case 0x05:
+				switch in.Op & 0xf0 {
+				case 0x10, 0x20, 0x30, 0x40:
+				default:
+					return bad(ErrBadOpcode)
+				}
+				if in.Op&^0xf8 != 0x05 {
+					return bad(ErrBadOpcode)
+				}
+				if uint64(in.Jt) >= rest || uint64(in.Jf) >= rest {
+					return bad(ErrBadJump)
+				}
+			default:
+				return bad(ErrBadOpcode)
+			}
+		}
+	}
+	if last := raw[len(raw)-1].Op; last != 0x06 && last != 0x16 {
+		return fmt.Errorf("instruction %d: %w", len(raw)-1, ErrNoReturn)
+	}
+	return nil
+}
+
+// NewExecutor validates raw (see Validate) and prepares it for Run.
+func NewExecutor(raw []bpf.RawInstruction) (*Executor, error) {
+	if err := Validate(raw); err != nil {
+		return nil, err
+	}
+	return &Executor{code: lower(raw)}, nil
+}
+
+// lower turns a validated program into executor steps, fusing pairs and
+// triples whose later instructions no jump lands on.
+func lower(raw []bpf.RawInstruction) []xins {
+	n := len(raw)
+	target := make([]bool, n+1)
+	for i, in := range raw {
+		switch {
+		case in.Op == 0x05:
+			target[i+1+int(in.K)] = true
+		case in.Op&0x07 == 0x05:
+			target[i+1+int(in.Jt)] = true
+			target[i+1+int(in.Jf)] = true
+		}
+	}
+	// index maps raw positions to step positions (a fused group's later
+	// instructions are never targets, so they need no index).
+	index := make([]uint32, n+1)
+	code := make([]xins, 0, n)
+	type fix struct{ step, jt, jf int }
+	var fixes []fix
+	for i := 0; i < n; {
+		index[i] = uint32(len(code))
+		in := raw[i]
+		fusable := func(j int) bool { return j < n && !target[j] }
+		// ldb [k]; and #m; jeq #v
+		if (in.Op == 0x30 || in.Op == 0x50) && fusable(i+1) && fusable(i+2) && raw[i+1].Op == 0x54 && raw[i+2].Op == 0x15 {
+			op := xLdBAndJeq
+			if in.Op == 0x50 {
+				op = xLdBXAndJeq
+			}
+			j := raw[i+2]
+			code = append(code, xins{op: op, k: in.K, m: raw[i+1].K, v: j.K})
+			fixes = append(fixes, fix{len(code) - 1, i + 3 + int(j.Jt), i + 3 + int(j.Jf)})
+			i += 3
+			continue
+		}
+		if fusable(i+1) && raw[i+1].Op&0x0f == 0x05 && raw[i+1].Op != 0x05 {
+			j := raw[i+1]
+			var op xop
+			switch in.Op<<8 | uint16(j.Op)&0xff {
+			case 0x28<<8 | 0x15:
+				op = xLdHJeq
+			case 0x30<<8 | 0x15:
+				op = xLdBJeq
+			case 0x20<<8 | 0x15:
+				op = xLdWJeq
+			case 0x28<<8 | 0x45:
+				op = xLdHJset
+			case 0x30<<8 | 0x45:
+				op = xLdBJset
+			case 0x48<<8 | 0x15:
+				op = xLdHXJeq
+			case 0x48<<8 | 0x25:
+				op = xLdHXJgt
+			case 0x48<<8 | 0x35:
+				op = xLdHXJge
+			case 0x28<<8 | 0x25:
+				op = xLdHJgt
+			case 0x28<<8 | 0x35:
+				op = xLdHJge
+			}
+			if op != 0 {
+				code = append(code, xins{op: op, k: in.K, v: j.K})
+				fixes = append(fixes, fix{len(code) - 1, i + 2 + int(j.Jt), i + 2 + int(j.Jf)})
+				i += 2
+				continue
+			}
+		}
+		code = append(code, single(in))
+		switch {
+		case in.Op == 0x05:
+			fixes = append(fixes, fix{len(code) - 1, i + 1 + int(in.K), 0})
+		case in.Op&0x07 == 0x05:
+			fixes = append(fixes, fix{len(code) - 1, i + 1 + int(in.Jt), i + 1 + int(in.Jf)})
+		}
+		i++
+	}
+	for _, f := range fixes {
+		code[f.step].jt = index[f.jt]
+		code[f.step].jf = index[f.jf]
+	}
+	return code
+}
+
+// single lowers one instruction.
+func single(in bpf.RawInstruction) xins {
+	x := xins{k: in.K}
+	switch in.Op {
+	case 0x06:
+		x.op = xRetK
+	case 0x16:
+		x.op = xRetA
+	case 0x20:
+		x.op = xLdW
+	case 0x28:
+		x.op = xLdH
+	case 0x30:
+		x.op = xLdB
+	case 0x40:
+		x.op = xLdWX
+	case 0x48:
+		x.op = xLdHX
+	case 0x50:
+		x.op = xLdBX
+	case 0x00:
+		x.op = xLdImm
+	case 0x01:
+		x.op = xLdxImm
+	case 0x80:
+		x.op = xLdLen
+	case 0x81:
+		x.op = xLdxLen
+	case 0x60:
+		x.op = xLdMem
+	case 0x61:
+		x.op = xLdxMem
+	case 0xb1:
+		x.op = xLdxMsh
+	case 0x02:
+		x.op = xSt
+	case 0x03:
+		x.op = xStx
+	case 0x07:
+		x.op = xTax
+	case 0x87:
+		x.op = xTxa
+	case 0x84:
+		x.op = xNeg
+	case 0x05:
+		x.op = xJa
+	default:
+		if in.Op&0x07 == 0x04 {
+			x.op, x.m = xAluK, uint32(in.Op&0xf0)
+			if in.Op&0x08 != 0 {
+				x.op = xAluX
+			}
+			return x
+		}
+		ops := [...]xop{0x10: xJeqK, 0x20: xJgtK, 0x30: xJgeK, 0x40: xJsetK}
+		x.op = ops[in.Op&0xf0]
+		if in.Op&0x08 != 0 {
+			x.op += xJeqX - xJeqK
+		}
+	}
+	return x
+}
