@@ -239,7 +239,43 @@ func lower(raw []bpf.RawInstruction) []xins {
 		code[f.step].jt = index[f.jt]
 		code[f.step].jf = index[f.jf]
 	}
+	thread(code)
 	return code
+}
+
+// thread skips tests whose outcome is already known. Packet bytes do not
+// change while a program runs, so after "ldh [k] == v" succeeded, a later
+// "ldh [k] == w" on that path is true exactly when w == v; after it
+// failed, a later "ldh [k] == v" is false. Both leave A holding the same
+// loaded value, so jumping past them changes nothing else. Unoptimized
+// filters test the link type this way again and again.
+func thread(code []xins) {
+	for i := range code {
+		s := &code[i]
+		switch s.op {
+		case xLdHJeq, xLdBJeq, xLdWJeq:
+		default:
+			continue
+		}
+		for hops := 0; hops < len(code); hops++ {
+			t := &code[s.jt]
+			if t.op != s.op || t.k != s.k {
+				break
+			}
+			if t.v == s.v {
+				s.jt = t.jt
+			} else {
+				s.jt = t.jf
+			}
+		}
+		for hops := 0; hops < len(code); hops++ {
+			t := &code[s.jf]
+			if t.op != s.op || t.k != s.k || t.v != s.v {
+				break
+			}
+			s.jf = t.jf
+		}
+	}
 }
 
 // single lowers one instruction.
