@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wirekit/wirekit/internal/testutil"
 	"github.com/wirekit/wirekit/pcapio"
@@ -304,5 +305,48 @@ func TestReadFilter(t *testing.T) {
 				t.Errorf("-w with the filter wrote other packets than it printed")
 			}
 		})
+	}
+}
+
+// TestWriteKeepsNanoseconds: a nanosecond capture converted with -w keeps
+// its nanoseconds.
+func TestWriteKeepsNanoseconds(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "ns.pcap")
+	if code, _, stderr := run(t, nil, "read", "-r", demoPath(t), "-c", "20", "-w", in); code != 0 {
+		t.Fatal(stderr)
+	}
+	// Rewrite with nanosecond stamps, shifted by 1ns each.
+	src, err := pcapio.Open(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nsIn := filepath.Join(dir, "ns-in.pcap")
+	w, err := pcapio.Create(nsIn, src.Interfaces(), &pcapio.WriteOptions{Nanosecond: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; ; i++ {
+		data, ci, err := src.ReadPacketData()
+		if err != nil {
+			break
+		}
+		ci.Timestamp = ci.Timestamp.Add(time.Duration(i + 1))
+		w.WritePacket(ci, data)
+	}
+	src.Close()
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"out.pcap", "out.pcapng"} {
+		out := filepath.Join(dir, name)
+		if code, _, stderr := run(t, nil, "read", "-r", nsIn, "-w", out); code != 0 {
+			t.Fatal(stderr)
+		}
+		_, want, _ := run(t, nil, "read", "--nano", "-r", nsIn)
+		_, got, _ := run(t, nil, "read", "--nano", "-r", out)
+		if got != want || !strings.Contains(got, "001 IP") {
+			t.Errorf("%s: nanoseconds lost:\n%.300s\nwant\n%.300s", name, got, want)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -270,9 +271,9 @@ func newFileSink(e *env, out string, src pcapio.Source) (*fileSink, error) {
 		if len(ifs) > 0 && ifs[0].SnapLen > 0 {
 			snap = ifs[0].SnapLen
 		}
-		w, err = pcapio.NewPcapWriter(e.stdout, src.LinkType(), snap, nil)
+		w, err = pcapio.NewPcapWriter(e.stdout, src.LinkType(), snap, writeOptions(ifs))
 	} else {
-		w, err = pcapio.Create(out, ifs, nil)
+		w, err = pcapio.Create(out, ifs, writeOptions(ifs))
 	}
 	if err != nil {
 		return nil, err
@@ -379,4 +380,15 @@ func snapOf(src pcapio.Source) int {
 		return int(ifs[0].SnapLen)
 	}
 	return 262144
+}
+
+// writeOptions keeps nanosecond timestamps when an input has them (tcpdump
+// would cut them to microseconds unless given --nano).
+func writeOptions(ifs []pcapio.Interface) *pcapio.WriteOptions {
+	for _, ifc := range ifs {
+		if ifc.Resolution > 0 && ifc.Resolution < time.Microsecond {
+			return &pcapio.WriteOptions{Nanosecond: true}
+		}
+	}
+	return nil
 }
