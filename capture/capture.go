@@ -1,0 +1,57 @@
+package capture
+
+import (
+	"errors"
+	"time"
+
+	"github.com/wirekit/wirekit/filter"
+)
+
+// ErrNotSupported is returned on systems without AF_PACKET.
+var ErrNotSupported = errors.New("live capture needs Linux AF_PACKET: not supported on this system")
+
+// ErrTimeout is returned by a read when Config.ReadTimeout passes with no
+// packet; the caller may read again.
+var ErrTimeout = errors.New("capture: read timeout")
+
+// Config tunes a capture; a nil *Config means the defaults.
+type Config struct {
+	// SnapLen is the most bytes kept of each packet (default 262144).
+	SnapLen int
+	// NoPromiscuous leaves the interface out of promiscuous mode
+	// (tcpdump -p); by default it is put in it, as tcpdump does.
+	NoPromiscuous bool
+	// Filter, when set, is attached in the kernel and applied in user
+	// space. It must be compiled for the interface's link type.
+	Filter *filter.Program
+	// RingMB is the size of the receive ring in MiB (default 32).
+	RingMB int
+	// ReadTimeout bounds how long a read waits for a packet (default
+	// 100ms); a read that times out returns ErrTimeout.
+	ReadTimeout time.Duration
+}
+
+// Stats are the kernel's counters for a capture socket.
+type Stats struct {
+	// Received counts packets that passed the kernel filter.
+	Received uint64
+	// Dropped counts packets the ring had no room for.
+	Dropped uint64
+}
+
+func (c *Config) withDefaults() Config {
+	out := Config{}
+	if c != nil {
+		out = *c
+	}
+	if out.SnapLen <= 0 || out.SnapLen > 262144 {
+		out.SnapLen = 262144
+	}
+	if out.RingMB <= 0 {
+		out.RingMB = 32
+	}
+	if out.ReadTimeout <= 0 {
+		out.ReadTimeout = 100 * time.Millisecond
+	}
+	return out
+}

@@ -1,0 +1,202 @@
+package capture
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"syscall"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/afpacket"
+	"github.com/gopacket/gopacket/layers"
+	"golang.org/x/net/bpf"
+
+	"github.com/wirekit/wirekit/filter"
+	"github.com/wirekit/wirekit/pcapio"
+)
+
+// Handle is a live capture on one interface. It is a pcapio.Source: reads
+// return ErrTimeout when Config.ReadTimeout passes with no packet, so a
+// loop can check for cancellation. A Handle is not safe for concurrent
+// reads; Inject may be called from another goroutine.
+type Handle struct {
+	tp     *afpacket.TPacket
+	name   string
+	mtu    int
+	snap   int
+	prog   *filter.Program
+	ifaces []pcapio.Interface
+}
+
+var _ pcapio.Source = (*Handle)(nil)
+
+// Open starts capturing on the named interface. Errors say what to do: an
+// unknown name lists the interfaces that exist, a permission error names
+// CAP_NET_RAW, and an interface that is down says so.
+func Open(name string, cfg *Config) (*Handle, error) {
+	c := cfg.withDefaults()
+	if name == "any" {
+		return nil, fmt.Errorf("capture: the \"any\" pseudo-interface is not supported yet: name one interface (see 'wirekit devices')")
+	}
+	ifc, err := net.InterfaceByName(name)
+	if err != nil {
+		return nil, fmt.Errorf("capture: no interface %q (interfaces here: %s)", name, interfaceNames())
+	}
+	if ifc.Flags&net.FlagUp == 0 {
+		return nil, fmt.Errorf("capture: interface %s is down (bring it up with 'ip link set %s up')", name, name)
+	}
+	lt, err := linkTypeOf(ifc)
+	if err != nil {
+		return nil, err
+	}
+	if c.Filter != nil && c.Filter.LinkType() != lt {
+		return nil, fmt.Errorf("capture: the filter was compiled for link type %v, but %s has %v", c.Filter.LinkType(), name, lt)
+	}
+	tp, err := afpacket.NewTPacket(
+		afpacket.OptInterface(name),
+		afpacket.OptFrameSize(1<<16),
+		afpacket.OptBlockSize(1<<20),
+		afpacket.OptNumBlocks(c.RingMB),
+		afpacket.OptPollTimeout(c.ReadTimeout),
+		afpacket.OptAddVLANHeader(true),
+		afpacket.TPacketVersion3,
+	)
+	if err != nil {
+		if errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EPERM) {
+			return nil, fmt.Errorf("capture: opening a packet socket on %s needs root or the CAP_NET_RAW capability: %w", name, err)
+		}
+		return nil, fmt.Errorf("capture: %s: %w", name, err)
+	}
+	h := &Handle{tp: tp, name: name, mtu: ifc.MTU, snap: c.SnapLen, prog: c.Filter}
+	h.ifaces = []pcapio.Interface{{LinkType: lt, SnapLen: uint32(c.SnapLen), Name: name, Resolution: 1}} // TPACKET_V3 stamps in ns
+	if err := tp.SetBPF(kernelProgram(c)); err != nil {
+		tp.Close()
+		return nil, fmt.Errorf("capture: %s: attaching the filter: %w", name, err)
+	}
+	if !c.NoPromiscuous {
+		if err := tp.SetPromiscuous(true); err != nil {
+			tp.Close()
+			return nil, fmt.Errorf("capture: %s: promiscuous mode: %w", name, err)
+		}
+	}
+	if err := tp.InitSocketStats(); err != nil {
+		tp.Close()
+		return nil, fmt.Errorf("capture: %s: %w", name, err)
+	}
+	return h, nil
+}
+
+// kernelProgram is what the socket runs: the filter, or "accept snaplen
+// bytes" without one. A filter that tests VLAN tags stays in user space
+// only: the kernel hands socket filters packets whose tag the NIC or the
+// stack already removed, so the offsets would be wrong there.
+func kernelProgram(c Config) []bpf.RawInstruction {
+	if c.Filter != nil && !strings.Contains(c.Filter.String(), "vlan") {
+		return c.Filter.Raw()
+	}
+	return []bpf.RawInstruction{{Op: 0x06, K: uint32(c.SnapLen)}}
+}
+
+// linkTypeOf maps an interface to the link type its frames carry.
+func linkTypeOf(ifc *net.Interface) (layers.LinkType, error) {
+	if ifc.Flags&net.FlagLoopback != 0 || len(ifc.HardwareAddr) == 6 {
+		return layers.LinkTypeEthernet, nil
+	}
+	return 0, fmt.Errorf("capture: interface %s has no Ethernet header; only Ethernet-like interfaces are supported so far", ifc.Name)
+}
+
+// LinkTypeOf returns the link type of packets captured on the named
+// interface, to compile a filter for it.
+func LinkTypeOf(name string) (layers.LinkType, error) {
+	ifc, err := net.InterfaceByName(name)
+	if err != nil {
+		return 0, fmt.Errorf("capture: no interface %q (interfaces here: %s)", name, interfaceNames())
+	}
+	return linkTypeOf(ifc)
+}
+
+func interfaceNames() string {
+	ifs, err := net.Interfaces()
+	if err != nil {
+		return "unknown"
+	}
+	var names []string
+	for _, i := range ifs {
+		names = append(names, i.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// ZeroCopyReadPacketData returns the next packet that passes the filter;
+// its bytes are valid until the next read. It returns ErrTimeout when no
+// packet came within the read timeout.
+func (h *Handle) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	for {
+		data, ci, err := h.tp.ZeroCopyReadPacketData()
+		if err != nil {
+			if errors.Is(err, afpacket.ErrTimeout) {
+				return nil, ci, ErrTimeout
+			}
+			return nil, ci, fmt.Errorf("capture: %s: %w", h.name, err)
+		}
+		ci.InterfaceIndex = 0
+		ci.AncillaryData = nil
+		if len(data) > h.snap {
+			data = data[:h.snap]
+			ci.CaptureLength = h.snap
+		}
+		if h.prog != nil && !h.prog.Matches(ci, data) {
+			continue
+		}
+		return data, ci, nil
+	}
+}
+
+// ReadPacketData is ZeroCopyReadPacketData with a copy the caller owns.
+func (h *Handle) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
+	data, ci, err := h.ZeroCopyReadPacketData()
+	if err != nil {
+		return nil, ci, err
+	}
+	return append([]byte(nil), data...), ci, nil
+}
+
+// LinkType returns the interface's link type.
+func (h *Handle) LinkType() layers.LinkType { return h.ifaces[0].LinkType }
+
+// Interfaces returns the one interface captured on.
+func (h *Handle) Interfaces() []pcapio.Interface { return h.ifaces }
+
+// Stats returns the kernel's counters since Open.
+func (h *Handle) Stats() (Stats, error) {
+	_, v3, err := h.tp.SocketStats()
+	if err != nil {
+		return Stats{}, fmt.Errorf("capture: %s: %w", h.name, err)
+	}
+	return Stats{Received: uint64(v3.Packets()), Dropped: uint64(v3.Drops())}, nil
+}
+
+// Inject sends one frame, link header included, out of the interface. A
+// frame longer than the MTU plus the link header is refused with a clear
+// error rather than the kernel's "message too long".
+func (h *Handle) Inject(data []byte) error {
+	max := h.mtu + 14
+	if len(data) >= 16 && data[12] == 0x81 && data[13] == 0x00 {
+		max += 4
+	}
+	if len(data) > max {
+		return fmt.Errorf("capture: %s: frame of %d bytes exceeds the interface MTU %d plus its %d-byte link header", h.name, len(data), h.mtu, max-h.mtu)
+	}
+	if err := h.tp.WritePacketData(data); err != nil {
+		return fmt.Errorf("capture: %s: inject: %w", h.name, err)
+	}
+	return nil
+}
+
+// Close stops the capture and releases the ring.
+func (h *Handle) Close() error {
+	h.tp.Close()
+	return nil
+}

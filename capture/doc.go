@@ -1,0 +1,11 @@
+// Package capture reads live traffic from a network interface and injects
+// packets into one, on Linux through AF_PACKET with a TPACKET_V3
+// memory-mapped ring, without libpcap.
+//
+// A filter compiled by package filter is attached to the socket
+// (SO_ATTACH_FILTER), so the kernel drops unwanted packets before they
+// reach the ring; it is also applied again in user space, so that packets
+// queued before the attach never leak out. A Handle is a pcapio.Source.
+//
+// On other systems Open returns ErrNotSupported.
+package capture
