@@ -240,6 +240,16 @@ func (s *printSink) close() error {
 
 func (s *printSink) abort() { _ = s.close() }
 
+// flush pushes printed lines out (live capture does it when idle).
+func (s *printSink) flush() error {
+	if s.js != nil {
+		s.js.Flush()
+	} else {
+		s.pr.Flush()
+	}
+	return s.bw.Flush()
+}
+
 // linkTypeOf returns the link type of the interface a packet came from.
 func linkTypeOf(src pcapio.Source, ci gopacket.CaptureInfo) layers.LinkType {
 	ifs := src.Interfaces()

@@ -1,0 +1,132 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wirekit/wirekit/capture"
+	"github.com/wirekit/wirekit/filter"
+)
+
+func newCaptureCmd(e *env) *cobra.Command {
+	f := &readFlags{}
+	var (
+		iface    string
+		snap     int
+		noPromis bool
+		ringKiB  int
+		buffered bool
+	)
+	c := &cobra.Command{
+		Use:   "capture -i IFACE [-w OUT] [-c N] [-s SNAPLEN] [-p] [flags] [EXPR]",
+		Short: "Capture live traffic on Linux, like tcpdump -i, with the filter in the kernel",
+		Long: `capture reads packets from a network interface through AF_PACKET (a
+TPACKET_V3 ring), prints them as 'wirekit read' does, or writes them with
+-w. The filter expression is compiled by wirekit and attached to the
+socket, so the kernel drops what does not match; it is applied again in
+user space for packets queued before the attach.
+
+On SIGINT or SIGTERM, or after -c packets, the output is flushed and
+closed, and tcpdump's closing counts go to stderr. Needs root or the
+CAP_NET_RAW capability. Not yet: the "any" interface, file rotation
+(-C/-G/-W), -Z, --direction.`,
+		Example: `  wirekit capture -i eth0 -c 10
+  wirekit capture -i eth0 -w out.pcapng 'tcp port 443'
+  wirekit capture -i lo -n -e -v icmp`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if iface == "" {
+				return usagef("capture: name the interface with -i IFACE (see 'wirekit devices')")
+			}
+			if f.count < 0 {
+				return usagef("capture: -c %d: the count must be 0 or more", f.count)
+			}
+			cfg := &capture.Config{SnapLen: snap, NoPromiscuous: noPromis, RingMB: (ringKiB + 1023) / 1024}
+			if expr := strings.TrimSpace(strings.Join(args, " ")); expr != "" {
+				lt, err := capture.LinkTypeOf(iface)
+				if err != nil {
+					return err
+				}
+				prog, err := filter.Compile(expr, lt, cfg.SnapLen)
+				if err != nil {
+					return &usageError{fmt.Errorf("capture: filter %q: %w", expr, err)}
+				}
+				cfg.Filter = prog
+			}
+			h, err := capture.Open(iface, cfg)
+			if err != nil {
+				return err
+			}
+			defer h.Close()
+			fmt.Fprintf(e.stderr, "listening on %s, link-type %s, snapshot length %d bytes\n", iface, linkTypeName(h.LinkType()), h.Interfaces()[0].SnapLen)
+
+			var sink packetSink
+			if f.out != "" {
+				if sink, err = newFileSink(e, f.out, h); err != nil {
+					return fmt.Errorf("capture: %w", err)
+				}
+			} else {
+				sink = newPrintSink(e.stdout, f)
+			}
+			ctx := cmd.Context()
+			n := 0
+			var runErr error
+			for (f.count == 0 || n < f.count) && ctx.Err() == nil {
+				data, ci, err := h.ZeroCopyReadPacketData()
+				if errors.Is(err, capture.ErrTimeout) {
+					if fl, ok := sink.(interface{ flush() error }); ok {
+						fl.flush()
+					}
+					continue
+				}
+				if err != nil {
+					runErr = err
+					break
+				}
+				if err := sink.packet(h, ci, data); err != nil {
+					runErr = err
+					break
+				}
+				n++
+				if buffered {
+					if fl, ok := sink.(interface{ flush() error }); ok {
+						fl.flush()
+					}
+				}
+			}
+			if err := sink.close(); err != nil && runErr == nil {
+				runErr = err
+			}
+			st, serr := h.Stats()
+			fmt.Fprintf(e.stderr, "%d packets captured\n", n)
+			if serr == nil {
+				fmt.Fprintf(e.stderr, "%d packets received by filter\n%d packets dropped by kernel\n", st.Received, st.Dropped)
+			}
+			if runErr != nil {
+				return fmt.Errorf("capture: %w", runErr)
+			}
+			return nil
+		},
+	}
+	fl := c.Flags()
+	fl.StringVarP(&iface, "interface", "i", "", "interface to capture on (see 'wirekit devices')")
+	fl.IntVarP(&snap, "snapshot-length", "s", 262144, "keep at most this many bytes of each packet")
+	fl.BoolVarP(&noPromis, "no-promiscuous-mode", "p", false, "do not put the interface in promiscuous mode")
+	fl.IntVarP(&ringKiB, "buffer-size", "B", 32768, "receive ring size in KiB")
+	fl.BoolVarP(&buffered, "packet-buffered", "U", false, "write each packet out as soon as it is captured")
+	fl.StringVarP(&f.out, "write", "w", "", "write packets to this capture file instead of printing (- for stdout)")
+	fl.IntVarP(&f.count, "count", "c", 0, "stop after this many packets (0: until interrupted)")
+	fl.BoolVarP(&f.numeric, "numeric", "n", true, "print addresses and ports as numbers (always on)")
+	fl.BoolVarP(&f.link, "link", "e", false, "print the link-level header")
+	fl.CountVarP(&f.hex, "hex", "x", "print each packet in hex without (-x) or with (-xx) the link header")
+	fl.CountVarP(&f.hexASCII, "hex-ascii", "X", "print each packet in hex and ASCII (-X, -XX)")
+	fl.BoolVarP(&f.ascii, "ascii", "A", false, "print each packet in ASCII")
+	fl.CountVarP(&f.verbose, "verbose", "v", "print more fields (-v, -vv)")
+	fl.CountVarP(&f.tstyle, "time", "t", "timestamp style, as for read")
+	fl.BoolVarP(&f.absSeq, "absolute-tcp-sequence", "S", false, "print absolute TCP sequence numbers")
+	fl.BoolVar(&f.json, "json", false, "print one JSON object per packet")
+	fl.BoolVar(&f.nano, "nano", false, "print timestamps with nanosecond precision")
+	return c
+}
