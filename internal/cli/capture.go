@@ -31,8 +31,8 @@ user space for packets queued before the attach.
 
 On SIGINT or SIGTERM, or after -c packets, the output is flushed and
 closed, and tcpdump's closing counts go to stderr. Needs root or the
-CAP_NET_RAW capability. Not yet: the "any" interface, file rotation
-(-C/-G/-W), -Z, --direction.`,
+CAP_NET_RAW capability. -C and -W rotate output files as tcpdump does. Not
+yet: the "any" interface, -G, -Z, --direction.`,
 		Example: `  wirekit capture -i eth0 -c 10
   wirekit capture -i eth0 -w out.pcapng 'tcp port 443'
   wirekit capture -i lo -n -e -v icmp`,
@@ -42,6 +42,9 @@ CAP_NET_RAW capability. Not yet: the "any" interface, file rotation
 			}
 			if f.count < 0 {
 				return usagef("capture: -c %d: the count must be 0 or more", f.count)
+			}
+			if err := checkOutputFlags(f); err != nil {
+				return err
 			}
 			cfg := &capture.Config{SnapLen: snap, NoPromiscuous: noPromis, RingMB: (ringKiB + 1023) / 1024}
 			if expr := strings.TrimSpace(strings.Join(args, " ")); expr != "" {
@@ -62,13 +65,9 @@ CAP_NET_RAW capability. Not yet: the "any" interface, file rotation
 			defer h.Close()
 			fmt.Fprintf(e.stderr, "listening on %s, link-type %s, snapshot length %d bytes\n", iface, linkTypeName(h.LinkType()), h.Interfaces()[0].SnapLen)
 
-			var sink packetSink
-			if f.out != "" {
-				if sink, err = newFileSink(e, f.out, h); err != nil {
-					return fmt.Errorf("capture: %w", err)
-				}
-			} else {
-				sink = newPrintSink(e.stdout, f)
+			sink, err := newSink(e, f, h)
+			if err != nil {
+				return fmt.Errorf("capture: %w", err)
 			}
 			ctx := cmd.Context()
 			n := 0
@@ -128,5 +127,6 @@ CAP_NET_RAW capability. Not yet: the "any" interface, file rotation
 	fl.BoolVarP(&f.absSeq, "absolute-tcp-sequence", "S", false, "print absolute TCP sequence numbers")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object per packet")
 	fl.BoolVar(&f.nano, "nano", false, "print timestamps with nanosecond precision")
+	addRotateFlags(fl, f)
 	return c
 }

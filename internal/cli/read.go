@@ -11,6 +11,7 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/wirekit/wirekit/decode"
 	"github.com/wirekit/wirekit/filter"
@@ -31,6 +32,8 @@ type readFlags struct {
 	absSeq   bool
 	json     bool
 	nano     bool
+	rotateMB int
+	ringN    int
 }
 
 func newReadCmd(e *env) *cobra.Command {
@@ -78,7 +81,38 @@ or .zst compresses it. The file appears under its name only once complete.
 	fl.BoolVarP(&f.absSeq, "absolute-tcp-sequence", "S", false, "print absolute, not relative, TCP sequence numbers")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object per packet (layers and their fields)")
 	fl.BoolVar(&f.nano, "nano", false, "print timestamps with nanosecond precision")
+	addRotateFlags(fl, f)
 	return c
+}
+
+// addRotateFlags adds tcpdump's -C and -W.
+func addRotateFlags(fl *pflag.FlagSet, f *readFlags) {
+	fl.IntVarP(&f.rotateMB, "file-size", "C", 0, "with -w: start a new file when one passes this many million bytes (OUT, OUT1, OUT2...)")
+	fl.IntVarP(&f.ringN, "file-count", "W", 0, "with -C: keep this many files, OUT0..OUT(N-1), reused in a ring")
+}
+
+// checkOutputFlags reports misuse of -w, -C and -W before any work.
+func checkOutputFlags(f *readFlags) error {
+	switch {
+	case f.ringN < 0 || f.rotateMB < 0:
+		return usagef("-C and -W take positive numbers")
+	case f.ringN > 0 && f.rotateMB == 0:
+		return usagef("-W needs -C (the size at which to start the next file)")
+	case f.rotateMB > 0 && f.out == "":
+		return usagef("-C needs -w OUT")
+	}
+	return nil
+}
+
+// newSink makes the output: files (rotating with -C), or printing.
+func newSink(e *env, f *readFlags, src pcapio.Source) (packetSink, error) {
+	switch {
+	case f.rotateMB > 0:
+		return newRotator(e, f.out, f.rotateMB, f.ringN)
+	case f.out != "":
+		return newFileSink(e, f.out, src)
+	}
+	return newPrintSink(e.stdout, f), nil
 }
 
 func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
@@ -88,6 +122,9 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	expr := strings.TrimSpace(strings.Join(args, " "))
 	if f.count < 0 {
 		return usagef("read: -c %d: the count must be 0 or more", f.count)
+	}
+	if err := checkOutputFlags(f); err != nil {
+		return err
 	}
 	src, err := openSources(e, f.files)
 	if err != nil {
@@ -107,15 +144,9 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	}
 
 	ctx := cmd.Context()
-	var sink packetSink
-	if f.out != "" {
-		w, err := newFileSink(e, f.out, src)
-		if err != nil {
-			return fmt.Errorf("read: %w", err)
-		}
-		sink = w
-	} else {
-		sink = newPrintSink(e.stdout, f)
+	sink, err := newSink(e, f, src)
+	if err != nil {
+		return fmt.Errorf("read: %w", err)
 	}
 
 	n := 0
