@@ -29,7 +29,20 @@ type Config struct {
 	// ReadTimeout bounds how long a read waits for a packet (default
 	// 100ms); a read that times out returns ErrTimeout.
 	ReadTimeout time.Duration
+	// Direction keeps only packets received (In) or sent (Out) by this
+	// host; the zero value keeps both. It is applied in the kernel.
+	Direction Direction
 }
+
+// Direction selects received or sent packets (tcpdump -Q).
+type Direction int
+
+// Directions.
+const (
+	InOut Direction = iota // both
+	In                     // received by this host
+	Out                    // sent by this host
+)
 
 // Stats are the kernel's counters for a capture socket.
 type Stats struct {

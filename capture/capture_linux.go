@@ -93,10 +93,20 @@ func Open(name string, cfg *Config) (*Handle, error) {
 // only: the kernel hands socket filters packets whose tag the NIC or the
 // stack already removed, so the offsets would be wrong there.
 func kernelProgram(c Config) []bpf.RawInstruction {
+	prog := []bpf.RawInstruction{{Op: 0x06, K: uint32(c.SnapLen)}}
 	if c.Filter != nil && !strings.Contains(c.Filter.String(), "vlan") {
-		return c.Filter.Raw()
+		prog = c.Filter.Raw()
 	}
-	return []bpf.RawInstruction{{Op: 0x06, K: uint32(c.SnapLen)}}
+	// The direction test comes first: load the packet type the kernel
+	// keeps beside the packet (SKF_AD_PKTTYPE) and reject the other way.
+	const loadPktType, outgoing = 0xfffff000 + 4, 4 // SKF_AD_OFF + SKF_AD_PKTTYPE, PACKET_OUTGOING
+	switch c.Direction {
+	case In: // outgoing: reject
+		prog = append([]bpf.RawInstruction{{Op: 0x20, K: loadPktType}, {Op: 0x15, Jt: 0, Jf: 1, K: outgoing}, {Op: 0x06, K: 0}}, prog...)
+	case Out: // not outgoing: reject
+		prog = append([]bpf.RawInstruction{{Op: 0x20, K: loadPktType}, {Op: 0x15, Jt: 1, Jf: 0, K: outgoing}, {Op: 0x06, K: 0}}, prog...)
+	}
+	return prog
 }
 
 // linkTypeOf maps an interface to the link type its frames carry.

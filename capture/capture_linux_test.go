@@ -124,3 +124,42 @@ func TestOpenErrors(t *testing.T) {
 		t.Errorf("any: no error")
 	}
 }
+
+// TestDirection: with In only the datagrams from the namespace are seen;
+// with Out only what this side sends (the replies: here the ICMP port
+// unreachable messages for the closed UDP port).
+func TestDirection(t *testing.T) {
+	n := testutil.NewVethNS(t)
+	for _, tc := range []struct {
+		dir   Direction
+		proto byte // IP protocol every captured IPv4 packet must have
+		want  int  // at least this many (the kernel rate-limits ICMP errors)
+	}{{In, 17, 3}, {Out, 1, 1}} {
+		h, err := Open(n.Host, &Config{Direction: tc.dir, ReadTimeout: 50 * time.Millisecond})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n.SendUDP(t, 9999, 3)
+		seen := 0
+		for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline) && seen < tc.want; {
+			data, _, err := h.ZeroCopyReadPacketData()
+			if errors.Is(err, ErrTimeout) {
+				continue
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(data) < 34 || data[12] != 8 || data[13] != 0 {
+				continue // ARP and IPv6 neighbour discovery go both ways
+			}
+			if data[23] != tc.proto {
+				t.Fatalf("direction %d: IPv4 protocol %d, want %d", tc.dir, data[23], tc.proto)
+			}
+			seen++
+		}
+		h.Close()
+		if seen < tc.want {
+			t.Errorf("direction %d: %d packets of protocol %d, want %d", tc.dir, seen, tc.proto, tc.want)
+		}
+	}
+}

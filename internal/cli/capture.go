@@ -19,6 +19,7 @@ func newCaptureCmd(e *env) *cobra.Command {
 		noPromis bool
 		ringKiB  int
 		buffered bool
+		dir      string
 	)
 	c := &cobra.Command{
 		Use:   "capture -i IFACE [-w OUT] [-c N] [-s SNAPLEN] [-p] [flags] [EXPR]",
@@ -32,7 +33,7 @@ user space for packets queued before the attach.
 On SIGINT or SIGTERM, or after -c packets, the output is flushed and
 closed, and tcpdump's closing counts go to stderr. Needs root or the
 CAP_NET_RAW capability. -C and -W rotate output files as tcpdump does. Not
-yet: the "any" interface, -G, -Z, --direction.`,
+yet: the "any" interface, -G, -Z.`,
 		Example: `  wirekit capture -i eth0 -c 10
   wirekit capture -i eth0 -w out.pcapng 'tcp port 443'
   wirekit capture -i lo -n -e -v icmp`,
@@ -47,6 +48,15 @@ yet: the "any" interface, -G, -Z, --direction.`,
 				return err
 			}
 			cfg := &capture.Config{SnapLen: snap, NoPromiscuous: noPromis, RingMB: (ringKiB + 1023) / 1024}
+			switch dir {
+			case "in":
+				cfg.Direction = capture.In
+			case "out":
+				cfg.Direction = capture.Out
+			case "inout", "":
+			default:
+				return usagef("capture: --direction %q: want in, out or inout", dir)
+			}
 			if expr := strings.TrimSpace(strings.Join(args, " ")); expr != "" {
 				lt, err := capture.LinkTypeOf(iface)
 				if err != nil {
@@ -115,6 +125,7 @@ yet: the "any" interface, -G, -Z, --direction.`,
 	fl.BoolVarP(&noPromis, "no-promiscuous-mode", "p", false, "do not put the interface in promiscuous mode")
 	fl.IntVarP(&ringKiB, "buffer-size", "B", 32768, "receive ring size in KiB")
 	fl.BoolVarP(&buffered, "packet-buffered", "U", false, "write each packet out as soon as it is captured")
+	fl.StringVarP(&dir, "direction", "Q", "inout", "keep packets received (in), sent (out) or both (inout)")
 	fl.StringVarP(&f.out, "write", "w", "", "write packets to this capture file instead of printing (- for stdout)")
 	fl.IntVarP(&f.count, "count", "c", 0, "stop after this many packets (0: until interrupted)")
 	fl.BoolVarP(&f.numeric, "numeric", "n", true, "print addresses and ports as numbers (always on)")
