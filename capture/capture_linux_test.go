@@ -2,11 +2,16 @@ package capture
 
 import (
 	"errors"
+	"net"
+	"net/netip"
+	"os"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
+	"golang.org/x/sys/unix"
 
 	"github.com/wirekit/wirekit/filter"
 	"github.com/wirekit/wirekit/internal/testutil"
@@ -162,4 +167,88 @@ func TestDirection(t *testing.T) {
 			t.Errorf("direction %d: %d packets of protocol %d, want %d", tc.dir, seen, tc.proto, tc.want)
 		}
 	}
+}
+
+// TestVLANReinserted: a frame tagged with VLAN 42 arrives on the
+// namespace side, where the kernel moves the tag out of the frame before
+// packet sockets see it; the capture puts it back, and "vlan 42" matches.
+func TestVLANReinserted(t *testing.T) {
+	n := testutil.NewVethNS(t)
+	prog, err := filter.Compile("vlan 42 and udp dst port 7777", layers.LinkTypeEthernet, 262144)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rx, err := openInNS(n.NS, n.Peer, &Config{Filter: prog, ReadTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rx.Close()
+	tx, err := Open(n.Host, &Config{ReadTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Close()
+	frame, err := filter.AppendFlowPacket(nil, layers.LinkTypeEthernet, filter.Flow{
+		Proto: filter.UDP, VLAN: 42,
+		Src:    netip.MustParseAddrPort("10.214.0.1:5000"),
+		Dst:    netip.MustParseAddrPort("10.214.0.2:7777"),
+		DstMAC: net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+		SrcMAC: net.HardwareAddr{2, 0, 0, 0, 0, 1},
+	}, []byte("tagged"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if err := tx.Inject(frame); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := 0
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline) && seen < 3; {
+		data, ci, err := rx.ZeroCopyReadPacketData()
+		if errors.Is(err, ErrTimeout) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(data) != string(frame) {
+			t.Fatalf("captured\n% x\nwant the frame as sent\n% x", data, frame)
+		}
+		if ci.Length != len(frame) {
+			t.Errorf("wire length %d, want %d", ci.Length, len(frame))
+		}
+		seen++
+	}
+	if seen != 3 {
+		t.Fatalf("%d tagged frames captured, want 3", seen)
+	}
+}
+
+// openInNS opens a capture inside a network namespace: the socket is made
+// on a thread moved into it, which is never moved back (it ends with its
+// goroutine), so no other goroutine runs in the wrong namespace.
+func openInNS(ns, iface string, cfg *Config) (*Handle, error) {
+	type result struct {
+		h   *Handle
+		err error
+	}
+	ch := make(chan result)
+	go func() {
+		runtime.LockOSThread() // not unlocked: the thread exits with this goroutine
+		f, err := os.Open("/var/run/netns/" + ns)
+		if err != nil {
+			ch <- result{nil, err}
+			return
+		}
+		defer f.Close()
+		if err := unix.Setns(int(f.Fd()), unix.CLONE_NEWNET); err != nil {
+			ch <- result{nil, err}
+			return
+		}
+		h, err := Open(iface, cfg)
+		ch <- result{h, err}
+	}()
+	r := <-ch
+	return r.h, r.err
 }
