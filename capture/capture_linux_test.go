@@ -2,6 +2,7 @@ package capture
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/netip"
 	"os"
@@ -251,4 +252,52 @@ func openInNS(ns, iface string, cfg *Config) (*Handle, error) {
 	}()
 	r := <-ch
 	return r.h, r.err
+}
+
+// TestKernelFilterDrops: with a filter that matches nothing, no packet
+// reaches user space and the kernel counts none as passing the filter,
+// while the interface did receive the traffic.
+func TestKernelFilterDrops(t *testing.T) {
+	n := testutil.NewVethNS(t)
+	prog, err := filter.Compile("udp port 1", layers.LinkTypeEthernet, 262144)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := Open(n.Host, &Config{Filter: prog, ReadTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	host, err := net.InterfaceByName(n.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := rxCount(t, host.Name)
+	n.SendUDP(t, 9999, 10)
+	for range 10 {
+		if _, _, err := h.ZeroCopyReadPacketData(); !errors.Is(err, ErrTimeout) {
+			t.Fatalf("read %v, want only timeouts", err)
+		}
+	}
+	st, err := h.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rxCount(t, host.Name) - before; got < 10 {
+		t.Fatalf("the interface received %d packets, want at least 10", got)
+	}
+	if st.Received != 0 || st.Dropped != 0 {
+		t.Errorf("kernel stats %+v: want 0 passed the filter and 0 dropped", st)
+	}
+}
+
+func rxCount(t *testing.T, iface string) int {
+	t.Helper()
+	b, err := os.ReadFile("/sys/class/net/" + iface + "/statistics/rx_packets")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v int
+	fmt.Sscan(string(b), &v)
+	return v
 }
