@@ -241,37 +241,26 @@ func (r *Reader) ngIfaceOf(id uint32) (*ngIface, error) {
 
 // ngEPB reads an Enhanced Packet Block.
 func (r *Reader) ngEPB(body []byte) ([]byte, gopacket.CaptureInfo, error) {
-	order := r.ng.order
-	var ci gopacket.CaptureInfo
 	if len(body) < 20 {
-		return nil, ci, fmt.Errorf("enhanced packet block of %d bytes: %w", len(body), ErrBadRecord)
+		return nil, gopacket.CaptureInfo{}, fmt.Errorf("enhanced packet block of %d bytes: %w", len(body), ErrBadRecord)
 	}
-	ni, err := r.ngIfaceOf(order.Uint32(body))
-	if err != nil {
-		return nil, ci, err
-	}
-	ts := uint64(order.Uint32(body[4:]))<<32 | uint64(order.Uint32(body[8:]))
-	capLen := order.Uint32(body[12:])
-	if uint64(capLen) > uint64(len(body)-20) {
-		return nil, ci, fmt.Errorf("captured length %d exceeds the block (%d bytes of data): %w", capLen, len(body)-20, ErrBadRecord)
-	}
-	ci = gopacket.CaptureInfo{
-		Timestamp:      ngTime(ni, ts),
-		CaptureLength:  int(capLen),
-		Length:         int(order.Uint32(body[16:])),
-		InterfaceIndex: ni.global,
-	}
-	return body[20 : 20+capLen], ci, nil
+	return r.ngPacket(body, r.ng.order.Uint32(body))
 }
 
 // ngOPB reads the obsolete Packet Block (16-bit interface id and drops).
 func (r *Reader) ngOPB(body []byte) ([]byte, gopacket.CaptureInfo, error) {
+	if len(body) < 20 {
+		return nil, gopacket.CaptureInfo{}, fmt.Errorf("packet block of %d bytes: %w", len(body), ErrBadRecord)
+	}
+	return r.ngPacket(body, uint32(r.ng.order.Uint16(body)))
+}
+
+// ngPacket decodes the layout EPB and the obsolete PB share after the
+// interface field: timestamp high and low, captured and wire lengths, data.
+func (r *Reader) ngPacket(body []byte, iface uint32) ([]byte, gopacket.CaptureInfo, error) {
 	order := r.ng.order
 	var ci gopacket.CaptureInfo
-	if len(body) < 20 {
-		return nil, ci, fmt.Errorf("packet block of %d bytes: %w", len(body), ErrBadRecord)
-	}
-	ni, err := r.ngIfaceOf(uint32(order.Uint16(body)))
+	ni, err := r.ngIfaceOf(iface)
 	if err != nil {
 		return nil, ci, err
 	}

@@ -128,16 +128,7 @@ yet: the "any" interface, -G, -Z.`,
 	fl.StringVarP(&dir, "direction", "Q", "inout", "keep packets received (in), sent (out) or both (inout)")
 	fl.StringVarP(&f.out, "write", "w", "", "write packets to this capture file instead of printing (- for stdout)")
 	fl.IntVarP(&f.count, "count", "c", 0, "stop after this many packets (0: until interrupted)")
-	fl.BoolVarP(&f.numeric, "numeric", "n", true, "print addresses and ports as numbers (always on)")
-	fl.BoolVarP(&f.link, "link", "e", false, "print the link-level header")
-	fl.CountVarP(&f.hex, "hex", "x", "print each packet in hex without (-x) or with (-xx) the link header")
-	fl.CountVarP(&f.hexASCII, "hex-ascii", "X", "print each packet in hex and ASCII (-X, -XX)")
-	fl.BoolVarP(&f.ascii, "ascii", "A", false, "print each packet in ASCII")
-	fl.CountVarP(&f.verbose, "verbose", "v", "print more fields (-v, -vv)")
-	fl.CountVarP(&f.tstyle, "time", "t", "timestamp style, as for read")
-	fl.BoolVarP(&f.absSeq, "absolute-tcp-sequence", "S", false, "print absolute TCP sequence numbers")
-	fl.BoolVar(&f.json, "json", false, "print one JSON object per packet")
-	fl.BoolVar(&f.nano, "nano", false, "print timestamps with nanosecond precision")
+	addPrintFlags(fl, f)
 	addRotateFlags(fl, f)
 	return c
 }

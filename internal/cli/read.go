@@ -71,6 +71,13 @@ or .zst compresses it. The file appears under its name only once complete.
 	fl.StringArrayVarP(&f.files, "read", "r", nil, "capture file to read (repeat to merge several; - for stdin)")
 	fl.StringVarP(&f.out, "write", "w", "", "write packets to this capture file instead of printing (- for stdout)")
 	fl.IntVarP(&f.count, "count", "c", 0, "stop after this many packets (0: all)")
+	addPrintFlags(fl, f)
+	addRotateFlags(fl, f)
+	return c
+}
+
+// addPrintFlags adds the printing flags read and capture share.
+func addPrintFlags(fl *pflag.FlagSet, f *readFlags) {
 	fl.BoolVarP(&f.numeric, "numeric", "n", true, "print addresses and ports as numbers (always on; accepted for tcpdump habits)")
 	fl.BoolVarP(&f.link, "link", "e", false, "print the link-level header")
 	fl.CountVarP(&f.hex, "hex", "x", "print each packet in hex without (-x) or with (-xx) the link header")
@@ -81,8 +88,6 @@ or .zst compresses it. The file appears under its name only once complete.
 	fl.BoolVarP(&f.absSeq, "absolute-tcp-sequence", "S", false, "print absolute, not relative, TCP sequence numbers")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object per packet (layers and their fields)")
 	fl.BoolVar(&f.nano, "nano", false, "print timestamps with nanosecond precision")
-	addRotateFlags(fl, f)
-	return c
 }
 
 // addRotateFlags adds tcpdump's -C and -W.
