@@ -141,6 +141,8 @@ const (
 	orTranIPv4
 	orTranIPv6
 	orPrevMPLS
+	orLLC          // the 802.2 header: the link-layer payload, before off_nl
+	orLinkPlNosnap // after an 802.2 header without SNAP
 )
 
 // linkInfo is the layout of the current (possibly encapsulated) link layer;
@@ -173,9 +175,9 @@ func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
 	case ltIPv4, ltIPv6:
 		return linkInfo{dlt: lt, offLinkType: -1}, nil
 	case layers.LinkTypeLinuxSLL:
-		return linkInfo{dlt: lt, offLinkType: 14, offLinkPl: 16, offNlNosnap: 3}, nil
+		return linkInfo{dlt: lt, offLinkType: 14, offLinkPl: 16}, nil
 	case ltLinuxSLL2:
-		return linkInfo{dlt: lt, offLinkType: 0, offLinkPl: 20, offNlNosnap: 3}, nil
+		return linkInfo{dlt: lt, offLinkType: 0, offLinkPl: 20}, nil
 	case layers.LinkTypeLoop:
 		return linkInfo{dlt: lt, offLinkType: 0, offLinkPl: 4}, nil
 	}
@@ -212,6 +214,10 @@ func (g *gen) abs(rel offrel, off int) int {
 		return l.offLinkPl + l.offNl + 40 + off
 	case orPrevMPLS:
 		return l.offLinkPl + l.offNl - 4 + off
+	case orLLC:
+		return l.offLinkPl + off
+	case orLinkPlNosnap:
+		return l.offLinkPl + l.offNlNosnap + off
 	}
 	return off
 }
@@ -293,10 +299,13 @@ func (g *gen) linktype(ll uint32) frag {
 		g.fail("unsupported protocol over mpls")
 	}
 	switch l.dlt {
-	case layers.LinkTypeEthernet, layers.LinkTypeLinuxSLL, ltLinuxSLL2:
-		if ll <= ethMTU || ll == ethAtalk || ll == ethAARP {
-			g.unsupported("LLC/SNAP encapsulated protocols")
-		}
+	case layers.LinkTypeEthernet:
+		return g.etherLinktype(ll)
+	case layers.LinkTypeLinuxSLL:
+		return g.sllLinktype(ll)
+	case ltLinuxSLL2:
+		// libpcap 1.10 has no SLL2 case: the type field is compared
+		// as is, LLC SAPs included.
 		return g.cmp(orLinkType, 0, 2, ll)
 	case layers.LinkTypeRaw:
 		switch ll {

@@ -240,8 +240,12 @@ func (g *gen) proto(v uint32, p qproto, d qdir) frag {
 		g.fail("MOPRC does not encapsulate another protocol")
 	case pMOPDL:
 		g.fail("MOPDL does not encapsulate another protocol")
-	case pISO, pESIS, pISIS, pL1, pL2, pIIH, pLSP, pSNP, pCSNP, pPSNP, pCLNP, pSTP, pIPX, pNETBEUI, pRADIO:
-		g.unsupported("'" + protoNames[p] + " proto'")
+	case pISO:
+		return g.isoProto(v)
+	case pISIS:
+		return g.isisProto(v)
+	case pCLNP:
+		g.fail("'clnp proto' is not supported")
 	}
 	g.fail("'%s proto' is bogus", protoNames[p])
 	return nil
@@ -294,6 +298,9 @@ func (g *gen) protoAbbrev(p qproto) frag {
 		return g.proto(ipprotoESP, pDefault, dDefault)
 	case pRADIO:
 		g.fail("'radio' is not a valid protocol type")
+	}
+	if b, ok := g.llcAbbrev(p); ok {
+		return b
 	}
 	g.unsupported("'" + protoNames[p] + "'")
 	return nil

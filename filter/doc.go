@@ -53,14 +53,27 @@
 // and transport fields are read only right after the fixed header, while
 // "ip6 proto" also looks through one fragment header.
 //
+// 802.2 LLC, as libpcap 1.10 treats it: on Ethernet, a link-layer value
+// of at most 1500 ("ether proto 0x42") is an LLC SAP, tested as the DSAP
+// of an 802.3 frame (both DSAP and SSAP for iso, netbeui and 0x06); ipx
+// matches Ethernet II, Novell raw 802.3, 802.2 and SNAP frames; atalk and
+// aarp also match their SNAP forms; the keywords llc, llc i|s|u and llc
+// with a subtype (rr, rnr, rej, ui, ua, disc, dm, sabme, test, xid,
+// frmr); stp, ipx, netbeui, iso, esis, isis, clnp, l1, l2, iih, lsp, snp,
+// csnp, psnp; "iso proto" and "isis proto" with numbers or the names
+// clnp, esis and isis; the LLC names in "ether proto \iso" (iso, stp,
+// ipx, netbeui). On LINUX_SLL the 802.2 frames are those with protocol 4
+// (1 for raw 802.3 IPX) in the cooked header; on LINUX_SLL2, libpcap 1.10
+// compares the protocol field with the value as is, and so does this
+// package; llc is refused on both, as libpcap does.
+//
 // Names: no name resolution is done. Host and network names give libpcap's
 // "unknown host"/"unknown network" errors; service names ("port http") and
 // protocol names ("proto \tcp", "ether proto \ip") come from small fixed
 // tables.
 //
 // Not yet compiled (ErrUnsupported): protochain, gateway by name, geneve,
-// llc, stp, ipx, netbeui, iso/esis/isis/clnp and their subtypes, atalk and
-// aarp (their SNAP forms), decnet host, ARCnet addresses, inbound/outbound,
+// decnet host, ARCnet addresses, inbound/outbound,
 // ifindex, the pflog fields, 802.11 type/subtype/dir and wlan addresses,
 // the ATM and MTP2/MTP3 keywords, and "byte N & M" / "byte N | M" (which
 // libpcap 1.10 compiles without loading the byte).

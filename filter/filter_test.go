@@ -35,9 +35,11 @@ func TestCompileErrors(t *testing.T) {
 		{"mpls and vlan", "no VLAN match after MPLS", 10, false},
 		{"(tcp", "syntax error", 5, false},
 		{"tcp @", "syntax error", 5, false},
-		{"atalk", "'atalk'", 1, true},
 		{"inbound", "'inbound'", 1, true},
-		{"ether proto 0x42", "LLC/SNAP encapsulated protocols", 13, true},
+		{"ip and protochain 6", "protochain", 19, true},
+		{"llc foo", "unknown LLC type name \"foo\"", 1, false},
+		{"ip and iso proto \\foo", "unknown osi proto 'foo'", 18, false},
+		{"clnp proto 1", "'clnp proto' is not supported", 12, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.expr, func(t *testing.T) {

@@ -331,10 +331,11 @@ func (p *parser) parseOther() frag {
 		p.expect(tNUM)
 		g.unsupported("pflog '" + t.text + "'")
 	case "llc":
-		if p.peek().kind == tID || p.isKw(p.peek(), "rnr") {
+		if n := p.peek(); n.kind == tID || p.isKw(n, "rnr") {
 			p.next()
+			return g.llcKind(n.text)
 		}
-		g.unsupported("'llc'")
+		return g.llc()
 	case "lane", "metac", "bcc", "oam", "oamf4", "oamf4ec", "oamf4sc", "sc", "ilmic",
 		"connectmsg", "metaconnect", "vpi", "vci", "fisu", "lssu", "msu", "hfisu", "hlssu",
 		"hmsu", "sio", "opc", "dpc", "sls", "hsio", "hopc", "hdpc", "hsls":
@@ -515,13 +516,16 @@ func (p *parser) scode(name string, q qual) frag {
 		case pLink:
 			v, ok = etherProtos[name]
 			if !ok {
-				if _, llc := llcNames[name]; llc {
-					g.unsupported("LLC protocol names")
+				v, ok = llcSAPs[name]
+				if !ok {
+					g.fail("unknown ether proto '%s'", name)
 				}
-				g.fail("unknown ether proto '%s'", name)
 			}
 		case pISO:
-			g.unsupported("'iso proto'")
+			v, ok = isoProtos[name]
+			if !ok {
+				g.fail("unknown osi proto '%s'", name)
+			}
 		default:
 			g.fail("unknown protocol: %s", name)
 		}
@@ -534,7 +538,8 @@ func (p *parser) scode(name string, q qual) frag {
 	return nil
 }
 
-var llcNames = map[string]bool{"iso": true, "stp": true, "ipx": true, "netbeui": true}
+// isoProtos are the names "iso proto" accepts (lookup_proto).
+var isoProtos = map[string]uint32{"esis": nlpidESIS, "isis": nlpidISIS, "clnp": nlpidCLNP}
 
 func checkRealProto(g *gen, qp qproto, real int, what string) int {
 	name := map[int]string{ipprotoTCP: "tcp", ipprotoUDP: "udp", ipprotoSCTP: "sctp"}

@@ -171,7 +171,66 @@ func synthPackets() [][]byte {
 	}
 	v = ip6("::1", "::1", layers.IPProtocolTCP)
 	add(ser(eth(macA, macB, layers.EthernetTypeIPv6), v, tcp(22, 443, "A", v), pl(string(make([]byte, 1200)))))
+	for _, llc := range llcFrames() {
+		add(dot3(macA, macB, llc))
+	}
+	// A VLAN-tagged 802.3 frame: IS-IS LSP after the tag.
+	add(append([]byte{1, 0x80, 0xc2, 0, 0, 0x14, 0, 0x11, 0x22, 0x33, 0x44, 0x55, 0x81, 0, 0, 7, 0, 27},
+		padTo([]byte{0xfe, 0xfe, 0x03, 0x83, 0x1b, 0x01, 0, 0x12, 1, 0, 0, 0}, 27)...))
+	// Ethernet II IPX, AppleTalk and AARP.
+	add(ser(eth(macA, macB, layers.EthernetType(0x8137)), pl("\xff\xff\x00\x1e\x00\x04ipx-ethernet-ii--------")))
+	add(ser(eth(macA, macB, layers.EthernetType(0x809b)), pl("ddp-ethertalk-phase1------------")))
+	add(ser(eth(macA, macB, layers.EthernetType(0x80f3)), pl("aarp-ethertalk-phase1-----------")))
 	return out
+}
+
+// llcFrames returns 802.2 payloads (LLC header first) for 802.3 frames:
+// OSI, IPX in its three 802.3 forms, AppleTalk SNAP, NetBEUI, IP over
+// 802.2, and I, S and U frames of every subtype libpcap names.
+func llcFrames() [][]byte {
+	osi := func(nlpid, pdu byte) []byte {
+		return padTo([]byte{0xfe, 0xfe, 0x03, nlpid, 0x1b, 0x01, 0, pdu, 1, 0, 0, 0}, 40)
+	}
+	out := [][]byte{
+		osi(0x81, 0x1c), osi(0x82, 0x02), osi(0x83, 15), osi(0x83, 16), osi(0x83, 17),
+		osi(0x83, 18), osi(0x83, 20), osi(0x83, 24), osi(0x83, 25), osi(0x83, 26),
+		osi(0x83, 27), osi(0x83, 3),
+		padTo([]byte{0xe0, 0xe0, 0x03, 0xff, 0xff, 0, 0x1e}, 40),                   // IPX 802.2
+		padTo([]byte{0xff, 0xff, 0x00, 0x1e, 0x00, 0x04}, 40),                      // IPX raw 802.3
+		padTo([]byte{0xaa, 0xaa, 0x03, 0, 0, 0, 0x81, 0x37, 0xff, 0xff}, 40),       // IPX SNAP
+		padTo([]byte{0xaa, 0xaa, 0x03, 0x08, 0x00, 0x07, 0x80, 0x9b, 0, 0x1e}, 40), // AppleTalk SNAP
+		padTo([]byte{0xaa, 0xaa, 0x03, 0, 0, 0, 0x80, 0xf3, 0, 1}, 40),             // AARP SNAP
+		padTo([]byte{0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00, 0x45, 0}, 40),          // IP SNAP
+		padTo([]byte{0xaa, 0xaa, 0x03, 0x08, 0x00, 0x07, 0x80, 0xf3, 0, 1}, 40),    // AARP, wrong OUI
+		padTo([]byte{0xf0, 0xf0, 0x03, 0x2c, 0, 0xff, 0xef}, 40),                   // NetBEUI UI
+		padTo([]byte{0x06, 0x06, 0x03, 0x45, 0, 0, 0x28}, 40),                      // IP over 802.2
+		padTo([]byte{0xf0, 0xf1, 0x0a, 0x04}, 40),                                  // I frame
+		padTo([]byte{0x42, 0x43, 0x01, 0x00}, 40),                                  // S: RR
+		padTo([]byte{0x42, 0x42, 0x05, 0x00}, 40),                                  // S: RNR
+		padTo([]byte{0x42, 0x42, 0x09, 0x00}, 40),                                  // S: REJ
+		padTo([]byte{0x42, 0x42, 0x63}, 40),                                        // U: UA
+		padTo([]byte{0x42, 0x42, 0x53}, 40),                                        // U: DISC, P/F set
+		padTo([]byte{0x42, 0x42, 0x0f}, 40),                                        // U: DM
+		padTo([]byte{0x42, 0x42, 0x7f}, 40),                                        // U: SABME, P/F set
+		padTo([]byte{0x00, 0x01, 0xe3}, 40),                                        // U: TEST
+		padTo([]byte{0x00, 0x01, 0xbf, 0x81, 0x01, 0x00}, 40),                      // U: XID, P/F set
+		padTo([]byte{0x42, 0x42, 0x87}, 40),                                        // U: FRMR
+		padTo([]byte{0xaa}, 1),                                                     // cut after the DSAP
+	}
+	return out
+}
+
+// dot3 builds an 802.3 frame: addresses, length and the LLC payload.
+func dot3(src, dst net.HardwareAddr, llc []byte) []byte {
+	b := append(append([]byte{}, dst...), src...)
+	return append(append(b, byte(len(llc)>>8), byte(len(llc))), llc...)
+}
+
+func padTo(b []byte, n int) []byte {
+	for len(b) < n {
+		b = append(b, 0)
+	}
+	return b
 }
 
 // relink rewrites Ethernet frames for another link type: the IP packet
@@ -199,14 +258,28 @@ func relink(frames [][]byte, lt layers.LinkType) [][]byte {
 				out = append(out, append([]byte{0, 0, 0, af}, body...))
 			}
 		case layers.LinkTypeLinuxSLL:
-			h := []byte{0, 0, 0, 1, 0, 6, f[6], f[7], f[8], f[9], f[10], f[11], 0, 0, f[12], f[13]}
+			p := sllProto(et, body)
+			h := []byte{0, 0, 0, 1, 0, 6, f[6], f[7], f[8], f[9], f[10], f[11], 0, 0, byte(p >> 8), byte(p)}
 			out = append(out, append(h, body...))
 		case 276: // LINUX_SLL2
-			h := []byte{f[12], f[13], 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, f[6], f[7], f[8], f[9], f[10], f[11], 0, 0}
+			p := sllProto(et, body)
+			h := []byte{byte(p >> 8), byte(p), 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, f[6], f[7], f[8], f[9], f[10], f[11], 0, 0}
 			out = append(out, append(h, body...))
 		}
 	}
 	return out
+}
+
+// sllProto is the protocol a Linux cooked header gives a frame of
+// type/length et: 1 for Novell raw 802.3, 4 for 802.2, else the type.
+func sllProto(et uint16, body []byte) uint16 {
+	switch {
+	case et > 1500:
+		return et
+	case len(body) >= 2 && body[0] == 0xff && body[1] == 0xff:
+		return 1
+	}
+	return 4
 }
 
 // writeEthernet writes frames as a pcap with timestamps 1s apart.
