@@ -1,0 +1,208 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wirekit/wirekit/dataset"
+)
+
+func newMapCmd(e *env) *cobra.Command {
+	var (
+		dirSrc   string
+		suffix   string
+		reText   string
+		workers  int
+		dumpJSON string
+	)
+	c := &cobra.Command{
+		Use:   "map --dir-src DIR --dump-json OUT [--file-suffix S] [--file-regexp RE] [--file-workers N] [FILE...]",
+		Short: "Map a set of capture files: per-file span, counts and sizes, as JSON",
+		Long: `map reads every capture file of a set (record headers only, no decoding) and
+writes, as JSON, each file's format, link types, snap length, first and last
+timestamp, duration, packets, captured and wire bytes, largest packet,
+out-of-order count, average rates and delay from the start of the set. The
+flag and field names are GopherCap's, so its users can switch binaries.
+
+DIR is searched recursively; FILE arguments are mapped whatever their names.
+A damaged file keeps what was read before the damage, gets an "error" field,
+and the set goes on. The JSON is written to a temporary file, then renamed.`,
+		Example: `  wirekit map --dir-src /data/pcap --file-suffix pcap --dump-json map.json
+  wirekit map --dir-src /data --file-regexp 'eth0-.*\.pcap(\.gz)?$' --file-workers 8 --dump-json map.json
+  wirekit map --dump-json map.json a.pcap b.pcapng.zst
+  wirekit map info capture.pcap`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if dumpJSON == "" {
+				return usagef("map: give the output file with --dump-json OUT")
+			}
+			roots := args
+			if dirSrc != "" {
+				roots = append([]string{dirSrc}, args...)
+			}
+			if len(roots) == 0 {
+				return usagef("map: give a directory with --dir-src DIR or capture files as arguments")
+			}
+			sel := &dataset.Select{Suffix: suffix}
+			if reText != "" {
+				re, err := regexp.Compile(reText)
+				if err != nil {
+					return usagef("map: --file-regexp %q: %v", reText, err)
+				}
+				sel.Regexp = re
+			}
+			paths, err := dataset.Discover(roots, sel)
+			if err != nil {
+				return fmt.Errorf("map: %w", err)
+			}
+			cfg := &dataset.Config{Workers: workers}
+			bar := newProgress(e.stderr)
+			if bar != nil {
+				cfg.Progress = bar.update
+			}
+			set, err := dataset.Scan(cmd.Context(), paths, cfg)
+			bar.finish()
+			if err != nil {
+				return fmt.Errorf("map: %w", err)
+			}
+			for _, f := range set.Files {
+				if f.Error != "" {
+					fmt.Fprintf(e.stderr, "wirekit: map: warning: %s: %s (kept %d packets read before it)\n", f.Path, f.Error, f.Packets)
+				}
+			}
+			if err := set.Save(dumpJSON); err != nil {
+				return fmt.Errorf("map: %w", err)
+			}
+			fmt.Fprintf(e.stdout, "mapped %d files (%d damaged), %d packets, %s to %s (%s), to %s\n",
+				len(set.Files), set.Errors, set.Packets, stamp(set.Beginning), stamp(set.End), set.Duration, dumpJSON)
+			return nil
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&dirSrc, "dir-src", "", "directory to search recursively for capture files")
+	f.StringVar(&suffix, "file-suffix", "", "keep only files whose name ends with this (for example pcap or .pcap.gz)")
+	f.StringVar(&reText, "file-regexp", "", "keep only files whose path matches this regular expression (Go syntax)")
+	f.IntVar(&workers, "file-workers", 4, "files read at once; less than 1 reads all files at once")
+	f.StringVar(&dumpJSON, "dump-json", "", "write the map to this JSON file")
+	c.AddCommand(newInfoCmd(e))
+	return c
+}
+
+// newInfoCmd is 'wirekit map info' (also 'wirekit info').
+func newInfoCmd(e *env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "info FILE...",
+		Short: "Print what map finds in each capture file, capinfos-style",
+		Long: `info prints, for each capture file, what 'wirekit map' records: format and
+compression, link types, snap length, packets, sizes, first and last
+timestamp, duration, rates and out-of-order count. It exits 1 when a file is
+damaged or cannot be read, after printing what was read.`,
+		Example: `  wirekit info capture.pcap
+  wirekit map info a.pcapng.zst b.pcap.gz`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			failed := 0
+			for i, p := range args {
+				f, err := dataset.ScanFile(cmd.Context(), p)
+				if i > 0 {
+					fmt.Fprintln(e.stdout)
+				}
+				writeInfo(e.stdout, f)
+				if err != nil {
+					failed++
+				}
+			}
+			if failed > 0 {
+				return fmt.Errorf("info: %d of %d files are damaged or unreadable (see their Error line)", failed, len(args))
+			}
+			return nil
+		},
+	}
+}
+
+// writeInfo prints one file's map as aligned "Name: value" lines.
+func writeInfo(w io.Writer, f dataset.File) {
+	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', 0)
+	line := func(k, format string, a ...any) { fmt.Fprintf(tw, "%s:\t"+format+"\n", append([]any{k}, a...)...) }
+	line("File name", "%s", f.Path)
+	line("File format", "%s (compression: %s)", f.Format, f.Compression)
+	line("Link types", "%v", f.LinkTypes)
+	line("Snapshot length", "%d", f.Snaplen)
+	line("Number of packets", "%d", f.Packets)
+	line("File size", "%d bytes", f.FileSize)
+	line("Data size", "%d bytes captured, %d bytes on the wire", f.Size, f.WireBytes)
+	line("Largest packet", "%d bytes", f.MaxPacketSize)
+	line("First packet time", "%s", stamp(f.Beginning))
+	line("Last packet time", "%s", stamp(f.End))
+	line("Capture duration", "%s", f.Duration)
+	line("Average packet rate", "%.2f packets/s", f.PPS)
+	line("Average data rate", "%.0f bits/s", f.BitsPerSecond)
+	line("Out-of-order packets", "%d", f.OutOfOrder)
+	if f.NoTimestamp > 0 {
+		line("Packets without time", "%d", f.NoTimestamp)
+	}
+	if f.Error != "" {
+		line("Error", "%s", f.Error)
+	}
+	tw.Flush()
+}
+
+// stamp formats a timestamp to the nanosecond in UTC, "n/a" when zero.
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return "n/a"
+	}
+	return t.UTC().Format("2006-01-02 15:04:05.000000000 UTC")
+}
+
+// progress draws a one-line progress report on a terminal.
+type progress struct {
+	mu    sync.Mutex
+	w     io.Writer
+	start time.Time
+	drawn bool
+}
+
+// newProgress returns nil unless w is a terminal.
+func newProgress(w io.Writer) *progress {
+	f, ok := w.(*os.File)
+	if !ok {
+		return nil
+	}
+	st, err := f.Stat()
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return &progress{w: w, start: time.Now()}
+}
+
+func (p *progress) update(pr dataset.Progress) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	el := time.Since(p.start).Seconds()
+	rate := float64(pr.BytesDone) / max(el, 1e-9)
+	eta := "?"
+	if rate > 0 {
+		eta = (time.Duration(float64(pr.Bytes-pr.BytesDone) / rate * float64(time.Second))).Round(time.Second).String()
+	}
+	fmt.Fprintf(p.w, "\r%d/%d files, %.1f of %.1f MB, %.0f MB/s, ETA %s   ",
+		pr.FilesDone, pr.Files, float64(pr.BytesDone)/1e6, float64(pr.Bytes)/1e6, rate/1e6, eta)
+	p.drawn = true
+}
+
+func (p *progress) finish() {
+	if p == nil {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.drawn {
+		fmt.Fprintln(p.w)
+	}
+}
