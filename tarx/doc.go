@@ -1,0 +1,21 @@
+// Package tarx extracts selected members from a tarball in one streaming
+// pass, without seeking and without unpacking anything to a temporary
+// place: the input may be a pipe, and only the members that match are
+// written.
+//
+// The input may be a plain tar or a tar compressed with gzip, zstd, xz or
+// lz4; the compression is found from the first bytes (see [NewReader]), never
+// from a file name. Members can be written as they are or compressed on the
+// fly with gzip (parallel blocks on all cores) or zstd.
+//
+// Extraction is safe against hostile archives: every file is created through
+// an [os.Root] opened on the output folder, so nothing can land outside it;
+// members with absolute names, ".." components or a path through an existing
+// symbolic link are refused; links, devices and FIFOs are skipped; existing
+// files are kept unless [Options.Overwrite] is set; and each file is written
+// to a temporary name and renamed only when complete, so an interrupted run
+// never leaves a truncated file under a final name.
+//
+// [Extract] reports each member it sees to [Options.OnMember] and returns a
+// [Summary]; a refused or skipped member does not stop the extraction.
+package tarx
