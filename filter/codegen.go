@@ -164,6 +164,7 @@ const (
 	ltLinuxSLL2 layers.LinkType = 276 // LINKTYPE_LINUX_SLL2
 	ltIPv4      layers.LinkType = 228
 	ltIPv6      layers.LinkType = 229
+	ltPPPEther  layers.LinkType = 51 // PPPoE session data without the Ethernet header
 )
 
 func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
@@ -178,8 +179,12 @@ func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
 		return linkInfo{dlt: lt, offLinkType: 14, offLinkPl: 16}, nil
 	case ltLinuxSLL2:
 		return linkInfo{dlt: lt, offLinkType: 0, offLinkPl: 20}, nil
-	case layers.LinkTypeLoop:
+	case layers.LinkTypeLoop, layers.LinkTypeNull:
 		return linkInfo{dlt: lt, offLinkType: 0, offLinkPl: 4}, nil
+	case layers.LinkTypePPP:
+		return linkInfo{dlt: lt, offLinkType: 2, offLinkPl: 4}, nil
+	case ltPPPEther:
+		return linkInfo{dlt: lt, offLinkType: 6, offLinkPl: 8}, nil
 	}
 	return linkInfo{}, fmt.Errorf("link type %d (%v): %w", int(lt), lt, ErrUnsupported)
 }
@@ -187,7 +192,8 @@ func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
 // gen is the code generator state for one compilation.
 type gen struct {
 	link    linkInfo
-	pos     int // position of the token being reduced, for errors
+	nullLE  bool // DLT_NULL headers are little-endian
+	pos     int  // position of the token being reduced, for errors
 	regUsed [16]bool
 	curReg  int
 }
@@ -325,15 +331,24 @@ func (g *gen) linktype(ll uint32) frag {
 			return fTrue()
 		}
 		return fFalse()
-	case layers.LinkTypeLoop:
+	case layers.LinkTypeLoop, layers.LinkTypeNull:
+		// The address family: in network byte order for LOOP, in the
+		// capture file's byte order for NULL. For IPv6, the values of
+		// the BSDs, FreeBSD and Darwin, as libpcap uses for files.
+		af := func(v uint32) frag {
+			if l.dlt == layers.LinkTypeNull && g.nullLE {
+				v = v>>24 | v>>8&0xff00 | v<<8&0xff0000 | v<<24
+			}
+			return g.cmp(orLinkType, 0, 4, v)
+		}
 		switch ll {
 		case ethIP:
-			return g.cmp(orLinkType, 0, 4, 2)
+			return af(2)
 		case ethIPv6:
-			return or(or(g.cmp(orLinkType, 0, 4, 24), g.cmp(orLinkType, 0, 4, 28)), g.cmp(orLinkType, 0, 4, 30))
+			return or(or(af(24), af(28)), af(30))
 		}
 		return fFalse()
-	case layers.LinkTypePPP:
+	case layers.LinkTypePPP, ltPPPEther:
 		// libpcap's ethertype_to_ppptype; other values are compared as is.
 		switch ll {
 		case ethIP:

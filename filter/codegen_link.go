@@ -179,6 +179,10 @@ func dltDescription(lt layers.LinkType) string {
 		return "Raw IPv6"
 	case layers.LinkTypePPP:
 		return "PPP"
+	case layers.LinkTypeNull:
+		return "BSD loopback"
+	case ltPPPEther:
+		return "PPPoE"
 	}
 	return "DLT " + strconv.Itoa(int(lt))
 }

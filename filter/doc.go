@@ -31,8 +31,17 @@
 // # What is supported
 //
 // Link types: EN10MB (Ethernet), RAW (LINKTYPE_RAW 101 and DLT_RAW 12/14),
-// IPV4, IPV6, LINUX_SLL, LINUX_SLL2 and LOOP. Any other link type is
-// refused with ErrUnsupported.
+// IPV4, IPV6, LINUX_SLL, LINUX_SLL2, LOOP, NULL, PPP and PPP_ETHER. Any
+// other link type is refused with ErrUnsupported.
+//
+// NULL (BSD loopback) starts with the address family in the byte order of
+// the host that captured, which is the byte order of the pcap file; as
+// libpcap does when it reads a file, the program compares it in that
+// order, and for IPv6 accepts the BSD, FreeBSD and Darwin values (24, 28,
+// 30). Compile assumes a little-endian file; CompileWith with
+// Options.NullBigEndian compiles for a big-endian one. (tcpdump -d without
+// -r compiles for a live capture instead: IPv6 is then this host's
+// AF_INET6 only.)
 //
 // The whole grammar is parsed. Compiled: the protocol keywords ether/link,
 // ip, ip6, arp, rarp, tcp, udp, sctp, icmp, icmp6, igmp, igrp, pim, vrrp,
@@ -71,6 +80,9 @@
 // "unknown host"/"unknown network" errors; service names ("port http") and
 // protocol names ("proto \tcp", "ether proto \ip") come from small fixed
 // tables.
+//
+// libpcap 1.10 has no vxlan keyword: "vxlan" is a syntax error, as with
+// tcpdump 4.99.3.
 //
 // Not yet compiled (ErrUnsupported): protochain, gateway by name, geneve,
 // decnet host, ARCnet addresses, inbound/outbound,

@@ -199,31 +199,48 @@ func TestOtherLinkTypes(t *testing.T) {
 	sll2 := append(make([]byte, 20), ip4...)
 	sll2[0], sll2[1] = 0x08, 0x00
 	loop := append([]byte{0, 0, 0, 2}, ip4...)
+	nullLE := append([]byte{2, 0, 0, 0}, ip4...)
+	null6BE := append([]byte{0, 0, 0, 30}, make([]byte, 40)...)
+	null6BE[4] = 0x60
+	ppp := append([]byte{0xff, 0x03, 0, 0x21}, ip4...)
+	pppoe := append([]byte{0x11, 0, 0, 1, 0, byte(len(ip4) + 2), 0, 0x21}, ip4...)
 	tests := []struct {
-		lt   layers.LinkType
-		pkt  []byte
-		expr string
-		want bool
+		lt        layers.LinkType
+		pkt       []byte
+		expr      string
+		bigEndian bool // Options.NullBigEndian
+		want      bool
 	}{
-		{layers.LinkTypeRaw, ip4, "ip and host 10.0.0.1", true},
-		{layers.LinkTypeRaw, ip4, "ip6", false},
-		{layers.LinkTypeRaw, ip4, "arp", false},
-		{ltIPv4, ip4, "src 10.0.0.1", true},
-		{ltIPv6, ip4, "ip", false},
-		{layers.LinkTypeLinuxSLL, sll, "dst host 10.0.0.2", true},
-		{layers.LinkTypeLinuxSLL, sll, "ip6", false},
-		{ltLinuxSLL2, sll2, "ip src 10.0.0.1", true},
-		{layers.LinkTypeLoop, loop, "ip and dst 10.0.0.2", true},
-		{layers.LinkTypeLoop, loop, "ip6", false},
+		{layers.LinkTypeRaw, ip4, "ip and host 10.0.0.1", false, true},
+		{layers.LinkTypeRaw, ip4, "ip6", false, false},
+		{layers.LinkTypeRaw, ip4, "arp", false, false},
+		{ltIPv4, ip4, "src 10.0.0.1", false, true},
+		{ltIPv6, ip4, "ip", false, false},
+		{layers.LinkTypeLinuxSLL, sll, "dst host 10.0.0.2", false, true},
+		{layers.LinkTypeLinuxSLL, sll, "ip6", false, false},
+		{ltLinuxSLL2, sll2, "ip src 10.0.0.1", false, true},
+		{layers.LinkTypeLoop, loop, "ip and dst 10.0.0.2", false, true},
+		{layers.LinkTypeLoop, loop, "ip6", false, false},
+		{layers.LinkTypeNull, nullLE, "ip and src 10.0.0.1", false, true},
+		{layers.LinkTypeNull, nullLE, "ip", true, false},
+		{layers.LinkTypeNull, loop, "ip", true, true},
+		{layers.LinkTypeNull, loop, "ip", false, false},
+		{layers.LinkTypeNull, null6BE, "ip6", true, true},
+		{layers.LinkTypeNull, null6BE, "ip6", false, false},
+		{layers.LinkTypeNull, nullLE, "arp", false, false},
+		{layers.LinkTypePPP, ppp, "ip and dst 10.0.0.2", false, true},
+		{layers.LinkTypePPP, ppp, "ip6", false, false},
+		{ltPPPEther, pppoe, "ip and dst 10.0.0.2", false, true},
+		{ltPPPEther, pppoe, "link proto 0x21 and not ip6", false, true},
 	}
 	for _, tt := range tests {
-		p, err := Compile(tt.expr, tt.lt, 65535)
+		p, err := CompileWith(tt.expr, tt.lt, 65535, &Options{NullBigEndian: tt.bigEndian})
 		if err != nil {
 			t.Errorf("%v %q: %v", tt.lt, tt.expr, err)
 			continue
 		}
 		if got := p.Matches(gopacket.CaptureInfo{}, tt.pkt); got != tt.want {
-			t.Errorf("%v %q: Matches = %v, want %v", tt.lt, tt.expr, got, tt.want)
+			t.Errorf("%v %q (big-endian %v): Matches = %v, want %v", tt.lt, tt.expr, tt.bigEndian, got, tt.want)
 		}
 	}
 }

@@ -24,10 +24,14 @@ type capturedPacket struct {
 }
 
 type capture struct {
-	lt      layers.LinkType
-	snaplen int
-	pkts    []capturedPacket
+	lt        layers.LinkType
+	snaplen   int
+	bigEndian bool // a pcap file written big-endian
+	pkts      []capturedPacket
 }
+
+// opts returns the compile options for packets of c.
+func (c *capture) opts() *Options { return &Options{NullBigEndian: c.bigEndian} }
 
 func readCapture(tb testing.TB, path string) capture {
 	tb.Helper()
@@ -38,6 +42,10 @@ func readCapture(tb testing.TB, path string) capture {
 	defer f.Close()
 	var src gopacket.PacketDataSource
 	var c capture
+	var magic [4]byte
+	if _, err := f.ReadAt(magic[:], 0); err == nil {
+		c.bigEndian = magic == [4]byte{0xa1, 0xb2, 0xc3, 0xd4} || magic == [4]byte{0xa1, 0xb2, 0x3c, 0x4d}
+	}
 	if strings.HasSuffix(path, ".pcapng") {
 		r, err := pcapgo.NewNgReader(f, pcapgo.DefaultNgReaderOptions)
 		if err != nil {
@@ -155,7 +163,7 @@ func TestGolden(t *testing.T) {
 			skippedRows++
 			continue
 		}
-		prog, err := Compile(r.expr, c.lt, c.snaplen)
+		prog, err := CompileWith(r.expr, c.lt, c.snaplen, c.opts())
 		if r.isErr && r.errMsg == rejectsAll {
 			// libpcap's optimizer refuses a program that can never
 			// accept; ours is not optimized yet, so it must compile and

@@ -25,7 +25,27 @@ const maxInsns = 4096
 // lt. Accepted packets make the program return snaplen, as libpcap's do.
 // Errors are *SyntaxError; those for constructs wirekit does not compile
 // yet also wrap ErrUnsupported.
-func Compile(expr string, lt layers.LinkType, snaplen int) (prog *Program, err error) {
+func Compile(expr string, lt layers.LinkType, snaplen int) (*Program, error) {
+	return CompileWith(expr, lt, snaplen, nil)
+}
+
+// Options adjusts compilation. A nil *Options means the zero value.
+type Options struct {
+	// NullBigEndian says that the 4-byte address family heading packets
+	// of link type NULL (BSD loopback) is big-endian. The header is in
+	// the byte order of the host that captured, which is the byte order
+	// of the pcap file that holds the packets; libpcap compiles for the
+	// file's order, and so does this package. The default, false, is
+	// little-endian, as files written on x86 and ARM hosts are. Other
+	// link types ignore it.
+	NullBigEndian bool
+}
+
+// CompileWith is Compile with options; opts may be nil.
+func CompileWith(expr string, lt layers.LinkType, snaplen int, opts *Options) (prog *Program, err error) {
+	if opts == nil {
+		opts = &Options{}
+	}
 	if snaplen < 0 || int64(snaplen) > 0xffffffff {
 		return nil, fmt.Errorf("snaplen %d out of range", snaplen)
 	}
@@ -34,7 +54,7 @@ func Compile(expr string, lt layers.LinkType, snaplen int) (prog *Program, err e
 		return nil, &SyntaxError{Pos: 0, Msg: lerr.Error(), err: ErrUnsupported}
 	}
 	toks := lex(expr)
-	p := &parser{toks: toks, g: &gen{link: link}}
+	p := &parser{toks: toks, g: &gen{link: link, nullLE: !opts.NullBigEndian}}
 	defer func() {
 		r := recover()
 		if r == nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/binary"
 	"net"
 	"os"
 	"time"
@@ -261,6 +262,30 @@ func relink(frames [][]byte, lt layers.LinkType) [][]byte {
 			p := sllProto(et, body)
 			h := []byte{0, 0, 0, 1, 0, 6, f[6], f[7], f[8], f[9], f[10], f[11], 0, 0, byte(p >> 8), byte(p)}
 			out = append(out, append(h, body...))
+		case layers.LinkTypeNull, linkNullBE:
+			// IPv4, then IPv6 under the BSD, FreeBSD, Darwin and Linux
+			// values in turn, in the file's byte order.
+			af := uint32(2)
+			switch et {
+			case 0x0800:
+			case 0x86dd:
+				af = []uint32{24, 28, 30, 10}[len(out)%4]
+			default:
+				continue
+			}
+			h := []byte{byte(af), byte(af >> 8), byte(af >> 16), byte(af >> 24)}
+			if lt == linkNullBE {
+				h = []byte{byte(af >> 24), byte(af >> 16), byte(af >> 8), byte(af)}
+			}
+			out = append(out, append(h, body...))
+		case layers.LinkTypePPP:
+			p := pppProto(et)
+			out = append(out, append([]byte{0xff, 0x03, byte(p >> 8), byte(p)}, body...))
+		case 51: // PPP_ETHER: PPPoE session header, then the PPP protocol
+			p := pppProto(et)
+			n := len(body) + 2
+			h := []byte{0x11, 0, 0x12, 0x34, byte(n >> 8), byte(n), byte(p >> 8), byte(p)}
+			out = append(out, append(h, body...))
 		case 276: // LINUX_SLL2
 			p := sllProto(et, body)
 			h := []byte{byte(p >> 8), byte(p), 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, f[6], f[7], f[8], f[9], f[10], f[11], 0, 0}
@@ -268,6 +293,23 @@ func relink(frames [][]byte, lt layers.LinkType) [][]byte {
 		}
 	}
 	return out
+}
+
+// linkNullBE stands for NULL in a big-endian file (writeLink).
+const linkNullBE layers.LinkType = 0x7fff
+
+// pppProto maps an Ethernet type to the PPP protocol that carries it;
+// others are kept as they are, as libpcap compares them.
+func pppProto(et uint16) uint16 {
+	switch et {
+	case 0x0800:
+		return 0x21
+	case 0x86dd:
+		return 0x57
+	case 0x8847:
+		return 0x281
+	}
+	return et
 }
 
 // sllProto is the protocol a Linux cooked header gives a frame of
@@ -290,6 +332,9 @@ func writeEthernet(path string, frames [][]byte) error {
 // writeLink writes packets of link type lt as a pcap with timestamps 1s
 // apart.
 func writeLink(path string, lt layers.LinkType, frames [][]byte) error {
+	if lt == linkNullBE {
+		return writeNullBE(path, frames)
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -309,4 +354,24 @@ func writeLink(path string, lt layers.LinkType, frames [][]byte) error {
 		}
 	}
 	return f.Close()
+}
+
+// writeNullBE writes a big-endian pcap of link type NULL, as a big-endian
+// host would, with timestamps 1s apart.
+func writeNullBE(path string, frames [][]byte) error {
+	be := binary.BigEndian
+	b := be.AppendUint32(nil, 0xa1b2c3d4)
+	b = be.AppendUint16(b, 2)
+	b = be.AppendUint16(b, 4)
+	b = be.AppendUint64(b, 0)
+	b = be.AppendUint32(b, 65535)
+	b = be.AppendUint32(b, uint32(layers.LinkTypeNull))
+	for n, p := range frames {
+		b = be.AppendUint32(b, uint32(1700000000+n))
+		b = be.AppendUint32(b, 0)
+		b = be.AppendUint32(b, uint32(len(p)))
+		b = be.AppendUint32(b, uint32(len(p)))
+		b = append(b, p...)
+	}
+	return os.WriteFile(path, b, 0o644)
 }
