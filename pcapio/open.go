@@ -1,12 +1,13 @@
 package pcapio
 
 import (
-	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -21,9 +22,14 @@ import (
 type Reader struct {
 	name   string
 	closer []io.Closer
-	br     *bufio.Reader
 	format Format
 	comp   Compression
+
+	// The read buffer: buf[head:tail] is read from src and not consumed.
+	src        io.Reader
+	buf        []byte
+	head, tail int
+	srcErr     error // what src returned last, once it returned an error
 
 	off     int64 // bytes consumed from the uncompressed stream
 	packets int64 // packets delivered
@@ -31,7 +37,6 @@ type Reader struct {
 
 	ifaces  []Interface
 	scratch []byte // holds records that do not fit the buffer
-	big     bool   // the current record is in scratch, already consumed from br
 
 	pcap pcapState
 	ng   ngState
@@ -44,12 +49,10 @@ var (
 	_ gopacket.ZeroCopyPacketDataSource = (*Reader)(nil)
 )
 
-// bufSize is the read buffer: records that fit are returned without a copy.
-const bufSize = 1 << 20
-
-// maxRecord bounds the memory one record or block may make the reader
-// allocate, whatever a damaged length field says.
-const maxRecord = 64 << 20
+// bufSize is the read buffer: records that fit are returned from it
+// without a copy. It holds a record of libpcap's usual maximum size
+// (262144 bytes) with room to spare.
+const bufSize = 512 << 10
 
 // Open opens the capture file at path ("-" reads standard input) and reads
 // its header. The compression (gzip, zstd, lz4, xz or none) and the format
@@ -82,45 +85,50 @@ func newReader(r io.Reader, name string, c io.Closer) (*Reader, error) {
 	if c != nil {
 		rd.closer = append(rd.closer, c)
 	}
-	raw := bufio.NewReaderSize(r, 64<<10)
-	magic, err := raw.Peek(6)
-	if err != nil && len(magic) == 0 {
-		return nil, rd.formatErr(0, fmt.Errorf("empty file: %w", ErrTruncated))
+	var magic [6]byte
+	n, err := io.ReadFull(r, magic[:])
+	if n == 0 {
+		if err == io.EOF {
+			err = fmt.Errorf("empty file: %w", ErrTruncated)
+		}
+		return nil, rd.formatErr(0, err)
 	}
-	var dec io.Reader = raw
-	switch {
-	case bytes.HasPrefix(magic, []byte{0x1f, 0x8b}):
+	src := io.MultiReader(bytes.NewReader(magic[:n]), r)
+	var dec io.Reader
+	switch m := magic[:n]; {
+	case bytes.HasPrefix(m, []byte{0x1f, 0x8b}):
 		rd.comp = CompressGzip
-		z, err := gzip.NewReader(raw)
+		z, err := gzip.NewReader(src)
 		if err != nil {
-			return nil, rd.formatErr(0, fmt.Errorf("gzip: %w", err))
+			return nil, rd.formatErr(0, fmt.Errorf("gzip: %w", streamErr(err)))
 		}
 		rd.closer = append(rd.closer, z)
 		dec = z
-	case bytes.HasPrefix(magic, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+	case bytes.HasPrefix(m, []byte{0x28, 0xb5, 0x2f, 0xfd}):
 		rd.comp = CompressZstd
-		z, err := zstd.NewReader(raw, zstd.WithDecoderConcurrency(2), zstd.WithDecoderMaxMemory(1<<30))
+		// One goroutine and a bounded window: a capture is read as a
+		// stream, and a merge may hold many readers open at once.
+		z, err := zstd.NewReader(src, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxMemory(1<<30))
 		if err != nil {
 			return nil, rd.formatErr(0, fmt.Errorf("zstd: %w", err))
 		}
 		rd.closer = append(rd.closer, closerFunc(func() error { z.Close(); return nil }))
 		dec = z
-	case bytes.HasPrefix(magic, []byte{0x04, 0x22, 0x4d, 0x18}):
+	case bytes.HasPrefix(m, []byte{0x04, 0x22, 0x4d, 0x18}):
 		rd.comp = CompressLZ4
-		dec = lz4.NewReader(raw)
-	case bytes.Equal(magic, []byte{0xfd, '7', 'z', 'X', 'Z', 0}):
+		dec = lz4.NewReader(src)
+	case bytes.Equal(m, []byte{0xfd, '7', 'z', 'X', 'Z', 0}):
 		rd.comp = CompressXZ
-		z, err := xz.NewReader(raw)
+		z, err := xz.NewReader(src)
 		if err != nil {
-			return nil, rd.formatErr(0, fmt.Errorf("xz: %w", err))
+			return nil, rd.formatErr(0, fmt.Errorf("xz: %w", streamErr(err)))
 		}
 		dec = z
+	default:
+		dec = src
 	}
-	if rd.comp == CompressNone {
-		rd.br = bufio.NewReaderSize(raw, bufSize)
-	} else {
-		rd.br = bufio.NewReaderSize(dec, bufSize)
-	}
+	rd.src = dec
+	rd.buf = make([]byte, bufSize)
 	if err := rd.readFileHeader(); err != nil {
 		rd.Close()
 		return nil, err
@@ -134,21 +142,34 @@ func (f closerFunc) Close() error { return f() }
 
 // readFileHeader recognises the format and reads its first header.
 func (r *Reader) readFileHeader() error {
-	m, err := r.br.Peek(4)
-	if len(m) < 4 {
-		if err == nil || err == io.EOF {
-			err = ErrTruncated
+	m, have, _, err := r.peekHeader(4)
+	if err != nil {
+		if err == ErrTruncated && !r.magicPrefix(have) {
+			err = ErrBadMagic
 		}
-		return r.formatErr(0, fmt.Errorf("file header: %w", r.decompErr(err)))
+		return r.formatErr(0, fmt.Errorf("file header (%d of 4 bytes): %w", have, err))
 	}
-	switch {
-	case bytes.Equal(m, []byte{0x0a, 0x0d, 0x0d, 0x0a}):
+	if binary.LittleEndian.Uint32(m) == blockSHB {
 		r.format = FormatPcapNG
 		return r.ngStart()
-	default:
-		r.format = FormatPcap
-		return r.pcapStart()
 	}
+	r.format = FormatPcap
+	return r.pcapStart()
+}
+
+// magicPrefix reports whether the first n buffered bytes could be the start
+// of a pcap or pcapng magic number.
+func (r *Reader) magicPrefix(n int) bool {
+	b := r.buf[r.head:min(r.tail, r.head+n)]
+	for _, m := range []uint32{blockSHB, magicMicro, magicNano, magicModified} {
+		var le, be [4]byte
+		binary.LittleEndian.PutUint32(le[:], m)
+		binary.BigEndian.PutUint32(be[:], m)
+		if bytes.HasPrefix(le[:], b) || bytes.HasPrefix(be[:], b) {
+			return true
+		}
+	}
+	return false
 }
 
 // Format reports whether the file is pcap or pcapng.
@@ -229,50 +250,122 @@ func (r *Reader) formatErr(off int64, err error) error {
 	return &FormatError{File: r.name, Offset: off, Packet: r.packets, Err: err}
 }
 
-// decompErr keeps a decompressor's error visible: a short read caused by a
-// corrupt compressed stream is reported as that, not as truncation.
-func (r *Reader) decompErr(err error) error {
-	if err == io.ErrUnexpectedEOF || err == io.EOF {
+// streamErr turns what a read of the decompressed stream returned when it
+// ended early into the cause a FormatError carries: a plain end of input is
+// ErrTruncated, and so is a compressed stream cut short (io.ErrUnexpectedEOF
+// from the decompressor); a corrupt compressed stream keeps its own error.
+func streamErr(err error) error {
+	switch err {
+	case nil, io.EOF, io.ErrUnexpectedEOF:
 		return ErrTruncated
 	}
 	return err
 }
 
-// peekRecord returns the next n bytes, zero-copy when they fit the buffer.
-// It returns ErrTruncated when the stream ends first; have says how many
-// bytes were available.
-func (r *Reader) peekRecord(n int) ([]byte, int, error) {
-	if n <= r.br.Size() {
-		b, err := r.br.Peek(n)
-		if len(b) < n {
-			if err == nil || err == io.EOF || err == bufio.ErrBufferFull {
-				err = ErrTruncated
-			}
-			return nil, len(b), r.decompErr(err)
+// fill reads from src until n bytes (n <= len(buf)) are buffered or src
+// fails; it moves the unread bytes to the front of the buffer first when
+// there is no room for n after them.
+func (r *Reader) fill(n int) error {
+	if len(r.buf)-r.head < n {
+		r.tail = copy(r.buf, r.buf[r.head:r.tail])
+		r.head = 0
+	}
+	for empty := 0; r.tail-r.head < n; {
+		if r.srcErr != nil {
+			return r.srcErr
 		}
-		return b, n, nil
+		m, err := r.src.Read(r.buf[r.tail:])
+		r.tail += m
+		if err != nil {
+			r.srcErr = err
+		} else if m == 0 {
+			if empty++; empty == 100 {
+				r.srcErr = io.ErrNoProgress
+			}
+		}
 	}
-	if cap(r.scratch) < n {
-		r.scratch = make([]byte, n)
+	return nil
+}
+
+// peekHeader returns the next n bytes (n <= len(buf)) without consuming
+// them. have says how many were there when the stream ended first; clean
+// reports an end of input exactly here (nothing left at all, and no
+// decompressor complaining).
+func (r *Reader) peekHeader(n int) (b []byte, have int, clean bool, err error) {
+	if r.tail-r.head < n {
+		if err := r.fill(n); err != nil {
+			have = r.tail - r.head
+			if have == 0 && err == io.EOF {
+				return nil, 0, true, nil
+			}
+			return nil, have, false, streamErr(err)
+		}
 	}
-	b := r.scratch[:n]
-	got, err := io.ReadFull(r.br, b)
+	return r.buf[r.head : r.head+n], n, false, nil
+}
+
+// readRecord returns the next n bytes and consumes n+discard. When they fit
+// the buffer the bytes come from it without a copy; otherwise they are read
+// into a scratch buffer that grows no faster than data arrives, so a damaged
+// length field in a short file cannot make the reader allocate much more
+// than the file holds. have counts the bytes that were there if the stream
+// ended first.
+func (r *Reader) readRecord(n, discard int) (b []byte, have int, err error) {
+	total := n + discard
+	if r.tail-r.head >= total {
+		b = r.buf[r.head : r.head+n]
+		r.head += total
+		r.off += int64(total)
+		return b, total, nil
+	}
+	if total <= len(r.buf) {
+		if err := r.fill(total); err != nil {
+			return nil, r.tail - r.head, streamErr(err)
+		}
+		b = r.buf[r.head : r.head+n]
+		r.head += total
+		r.off += int64(total)
+		return b, total, nil
+	}
+	b = r.scratch[:0]
+	for len(b) < n {
+		if len(b) == cap(b) {
+			b = slices.Grow(b, min(n-len(b), max(len(b), 64<<10)))
+		}
+		m, err := r.readSome(b[len(b):min(n, cap(b))])
+		b = b[:len(b)+m]
+		if err != nil {
+			r.scratch = b[:0]
+			return nil, len(b), streamErr(err)
+		}
+	}
+	r.scratch = b[:0]
+	for left := discard; left > 0; {
+		m, err := r.readSome(r.buf[:min(left, len(r.buf))])
+		left -= m
+		if err != nil {
+			return nil, total - left, streamErr(err)
+		}
+	}
+	r.off += int64(total)
+	return b, total, nil
+}
+
+// readSome fills p from the buffer and then from src, returning an error
+// only when p could not be filled.
+func (r *Reader) readSome(p []byte) (int, error) {
+	n := copy(p, r.buf[r.head:r.tail])
+	r.head += n
+	if n == len(p) {
+		return n, nil
+	}
+	r.head, r.tail = 0, 0
+	if r.srcErr != nil {
+		return n, r.srcErr
+	}
+	m, err := io.ReadFull(r.src, p[n:])
 	if err != nil {
-		return nil, got, r.decompErr(err)
+		r.srcErr = err
 	}
-	r.big = true
-	return b, n, nil
+	return n + m, err
 }
-
-// consume advances past a record returned by peekRecord.
-func (r *Reader) consume(n int) {
-	if r.big {
-		r.big = false
-	} else {
-		r.br.Discard(n)
-	}
-	r.off += int64(n)
-}
-
-// errEOF is the clean end of a capture.
-var errEOF = io.EOF

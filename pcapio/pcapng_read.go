@@ -3,6 +3,7 @@ package pcapio
 import (
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math/bits"
 	"time"
 
@@ -20,34 +21,74 @@ const (
 	bomMagic = 0x1a2b3c4d
 )
 
+// Limits on block sizes, as libpcap's sf-pcapng.c has them: the first
+// Section Header Block may not exceed 1 MiB, and no block may exceed 16 MiB,
+// or an Enhanced Packet Block holding the largest packet of a link type seen
+// in an Interface Description Block plus 128 KiB of options when that is
+// more (only D-Bus, with 128 MiB packets, raises it).
+const (
+	maxFirstSHB   = 1 << 20
+	initMaxBlock  = 16 << 20
+	blockOverhead = 8 + 20 + 131072 + 4
+)
+
 // ngIface is what the reader needs of one interface to decode timestamps.
 type ngIface struct {
 	global int    // index in Reader.ifaces
 	pow10  bool   // resolution is 10^-exp, else 2^-exp
 	exp    uint8  // if_tsresol exponent
 	offset int64  // if_tsoffset, seconds
-	snap   uint32 // snaplen from the IDB (0: none)
+	snap   uint32 // snaplen from the IDB, adjusted as libpcap does (0 means the maximum)
+	// maxSnap is libpcap's maximum packet size for the link type. A
+	// packet longer than snap but not than maxSnap is read whole, as
+	// Wireshark reads it; libpcap 1.10 stops with an error there.
+	maxSnap uint32
 }
 
 type ngState struct {
-	order   binary.ByteOrder
-	section int
-	ifs     []ngIface // interfaces of the current section
+	order    binary.ByteOrder
+	section  int
+	ifs      []ngIface // interfaces of the current section
+	maxBlock uint32
+	sections []Section
 }
+
+// Section describes one section of a pcapng file: the options of its
+// Section Header Block, and where its interfaces are in Interfaces().
+type Section struct {
+	// Hardware, OS and Application are the shb_hardware, shb_os and
+	// shb_userappl options, empty when absent.
+	Hardware    string
+	OS          string
+	Application string
+	// Comments are the section's opt_comment options.
+	Comments []string
+	// FirstInterface is the index in Interfaces() of the section's first
+	// interface (the section's interface 0), and Interfaces how many it
+	// has declared so far.
+	FirstInterface int
+	Interfaces     int
+}
+
+// Sections returns the pcapng sections read so far (the first is read by
+// Open and NewReader); nil for a pcap file. The slice is owned by the
+// Reader and must not be modified.
+func (r *Reader) Sections() []Section { return r.ng.sections }
 
 // ngStart reads the first Section Header Block, then the blocks up to the
 // first Interface Description Block, so that LinkType is known after Open.
 func (r *Reader) ngStart() error {
 	r.ng.section = -1
+	r.ng.maxBlock = initMaxBlock
 	if _, _, _, err := r.ngStep(); err != nil {
-		if err == errEOF {
+		if err == io.EOF {
 			return r.formatErr(0, ErrTruncated)
 		}
 		return err
 	}
 	for len(r.ifaces) == 0 {
-		h, err := r.br.Peek(4)
-		if err != nil || len(h) < 4 {
+		h, _, clean, err := r.peekHeader(4)
+		if clean || err != nil {
 			return nil // the end, or damage that the first read will report
 		}
 		switch r.ng.order.Uint32(h) {
@@ -55,7 +96,7 @@ func (r *Reader) ngStart() error {
 			return nil
 		}
 		if _, _, _, err := r.ngStep(); err != nil {
-			if err == errEOF {
+			if err == io.EOF {
 				return nil
 			}
 			return err
@@ -74,16 +115,19 @@ func (r *Reader) ngNext() ([]byte, gopacket.CaptureInfo, error) {
 	}
 }
 
-// ngStep reads one block; ok reports whether it was a packet.
+// ngStep reads one block; ok reports whether it was a packet. The checks
+// are libpcap's read_block: a total length of at least 12, a multiple of 4,
+// within the size limit, and repeated in the trailer.
 func (r *Reader) ngStep() (data []byte, ci gopacket.CaptureInfo, ok bool, err error) {
 	start := r.off
-	h, have, err := r.peekRecord(12)
+	h, have, clean, err := r.peekHeader(12)
+	if clean {
+		return nil, ci, false, io.EOF
+	}
 	if err != nil {
-		if have == 0 && err == ErrTruncated {
-			return nil, ci, false, errEOF
-		}
 		return nil, ci, false, r.formatErr(start, fmt.Errorf("block header (%d of 12 bytes): %w", have, err))
 	}
+	first := r.ng.order == nil
 	order := r.ng.order
 	typ := binary.LittleEndian.Uint32(h)
 	if typ == blockSHB {
@@ -92,29 +136,36 @@ func (r *Reader) ngStep() (data []byte, ci gopacket.CaptureInfo, ok bool, err er
 			order = binary.LittleEndian
 		case binary.BigEndian.Uint32(h[8:]) == bomMagic:
 			order = binary.BigEndian
+		case first:
+			return nil, ci, false, r.formatErr(start, fmt.Errorf("pcapng byte-order magic %x: %w", h[8:12], ErrBadMagic))
 		default:
 			return nil, ci, false, r.formatErr(start+8, fmt.Errorf("section header byte-order magic %x: %w", h[8:12], ErrBadRecord))
 		}
-	} else if order == nil {
+	} else if first {
 		return nil, ci, false, r.formatErr(start, fmt.Errorf("block type %#x before any section header: %w", typ, ErrBadRecord))
 	} else {
 		typ = order.Uint32(h)
 	}
 	total := order.Uint32(h[4:])
-	if total < 12 || total%4 != 0 || total > maxRecord {
-		return nil, ci, false, r.formatErr(start+4, fmt.Errorf("block type %#x: total length %d (must be a multiple of 4 between 12 and %d): %w", typ, total, maxRecord, ErrBadRecord))
+	limit := r.ng.maxBlock
+	if first {
+		limit = maxFirstSHB
 	}
-	b, have, err := r.peekRecord(int(total))
+	if total < 12 || total%4 != 0 || total > limit {
+		return nil, ci, false, r.formatErr(start+4, fmt.Errorf("block type %#x: total length %d (must be a multiple of 4 between 12 and %d): %w", typ, total, limit, ErrBadRecord))
+	}
+	b, have, err := r.readRecord(int(total), 0)
 	if err != nil {
 		return nil, ci, false, r.formatErr(start, fmt.Errorf("block type %#x (%d of %d bytes): %w", typ, have, total, err))
 	}
 	if trail := order.Uint32(b[total-4:]); trail != total {
+		r.off = start
 		return nil, ci, false, r.formatErr(start+int64(total)-4, fmt.Errorf("block type %#x: trailing length %d differs from leading length %d: %w", typ, trail, total, ErrBadRecord))
 	}
 	body := b[8 : total-4]
 	switch typ {
 	case blockSHB:
-		err = r.ngSection(order, body)
+		err = r.ngSection(order, body, first)
 	case blockIDB:
 		err = r.ngInterface(body)
 	case blockEPB:
@@ -128,27 +179,49 @@ func (r *Reader) ngStep() (data []byte, ci gopacket.CaptureInfo, ok bool, err er
 		ok = err == nil
 	}
 	if err != nil {
+		r.off = start
 		return nil, ci, false, r.formatErr(start, fmt.Errorf("block type %#x: %w", typ, err))
 	}
-	r.consume(int(total))
 	return data, ci, ok, nil
 }
 
-// ngSection starts a new section: new byte order, no interfaces yet.
-func (r *Reader) ngSection(order binary.ByteOrder, body []byte) error {
+// ngSection starts a new section: its own byte order, no interfaces yet.
+// As libpcap, the first section must be version 1.0 or 1.2 and later ones
+// of major version 1. (libpcap also refuses sections whose byte order
+// differs from the first; the format allows it and so does this reader.)
+func (r *Reader) ngSection(order binary.ByteOrder, body []byte, first bool) error {
 	if len(body) < 16 {
 		return fmt.Errorf("section header of %d bytes: %w", len(body), ErrBadRecord)
 	}
-	if major := order.Uint16(body[4:]); major != 1 {
-		return fmt.Errorf("pcapng version %d.%d: %w", major, order.Uint16(body[6:]), ErrUnsupported)
+	major, minor := order.Uint16(body[4:]), order.Uint16(body[6:])
+	if major != 1 || first && minor != 0 && minor != 2 {
+		return fmt.Errorf("pcapng version %d.%d: %w", major, minor, ErrUnsupported)
 	}
+	sec := Section{FirstInterface: len(r.ifaces)}
+	// libpcap does not look at these options, so a malformed one only
+	// ends the list here.
+	walkOptions(order, body[16:], func(code uint16, v []byte) error {
+		switch code {
+		case 1:
+			sec.Comments = append(sec.Comments, string(v))
+		case 2:
+			sec.Hardware = string(v)
+		case 3:
+			sec.OS = string(v)
+		case 4:
+			sec.Application = string(v)
+		}
+		return nil
+	})
 	r.ng.order = order
 	r.ng.section++
 	r.ng.ifs = r.ng.ifs[:0]
+	r.ng.sections = append(r.ng.sections, sec)
 	return nil
 }
 
-// ngInterface reads an Interface Description Block.
+// ngInterface reads an Interface Description Block, with the option checks
+// of libpcap's process_idb_options.
 func (r *Reader) ngInterface(body []byte) error {
 	order := r.ng.order
 	if len(body) < 8 {
@@ -160,7 +233,14 @@ func (r *Reader) ngInterface(body []byte) error {
 		Resolution: time.Microsecond,
 		Section:    r.ng.section,
 	}
-	ni := ngIface{pow10: true, exp: 6, snap: ifc.SnapLen, global: len(r.ifaces)}
+	ni := ngIface{
+		pow10:   true,
+		exp:     6,
+		snap:    adjustSnap(ifc.LinkType, ifc.SnapLen),
+		maxSnap: maxSnapFor(ifc.LinkType),
+		global:  len(r.ifaces),
+	}
+	var sawRes, sawOff bool
 	err := walkOptions(order, body[8:], func(code uint16, v []byte) error {
 		switch code {
 		case 2:
@@ -168,18 +248,20 @@ func (r *Reader) ngInterface(body []byte) error {
 		case 3:
 			ifc.Description = string(v)
 		case 9:
-			if len(v) < 1 {
-				return fmt.Errorf("if_tsresol option is empty: %w", ErrBadRecord)
+			if len(v) != 1 || sawRes {
+				return fmt.Errorf("if_tsresol option of %d bytes, or repeated: %w", len(v), ErrBadRecord)
 			}
+			sawRes = true
 			ni.pow10 = v[0]&0x80 == 0
 			ni.exp = v[0] & 0x7f
 			if (ni.pow10 && ni.exp > 19) || (!ni.pow10 && ni.exp > 63) {
 				return fmt.Errorf("if_tsresol %#x out of range: %w", v[0], ErrBadRecord)
 			}
 		case 14:
-			if len(v) < 8 {
-				return fmt.Errorf("if_tsoffset option of %d bytes: %w", len(v), ErrBadRecord)
+			if len(v) != 8 || sawOff {
+				return fmt.Errorf("if_tsoffset option of %d bytes, or repeated: %w", len(v), ErrBadRecord)
 			}
+			sawOff = true
 			ni.offset = int64(order.Uint64(v))
 		}
 		return nil
@@ -188,8 +270,12 @@ func (r *Reader) ngInterface(body []byte) error {
 		return err
 	}
 	ifc.Resolution = resolution(ni)
+	if m := maxSnapFor(ifc.LinkType) + blockOverhead; m > r.ng.maxBlock {
+		r.ng.maxBlock = m
+	}
 	r.ifaces = append(r.ifaces, ifc)
 	r.ng.ifs = append(r.ng.ifs, ni)
+	r.ng.sections[len(r.ng.sections)-1].Interfaces++
 	return nil
 }
 
@@ -212,21 +298,30 @@ func resolution(ni ngIface) time.Duration {
 	return d
 }
 
-// walkOptions calls fn for each option until opt_endofopt or the end.
+// walkOptions calls fn for each option until opt_endofopt or the end. As
+// libpcap's option cursor, an option header or (padded) value running past
+// the block, or an opt_endofopt with a length, is an error.
 func walkOptions(order binary.ByteOrder, b []byte, fn func(code uint16, v []byte) error) error {
-	for len(b) >= 4 {
+	for len(b) > 0 {
+		if len(b) < 4 {
+			return fmt.Errorf("%d bytes after the last option: %w", len(b), ErrBadRecord)
+		}
 		code := order.Uint16(b)
 		n := int(order.Uint16(b[2:]))
 		if code == 0 {
+			if n != 0 {
+				return fmt.Errorf("opt_endofopt with length %d: %w", n, ErrBadRecord)
+			}
 			return nil
 		}
-		if 4+n > len(b) {
+		padded := 4 + (n+3)&^3
+		if padded > len(b) {
 			return fmt.Errorf("option %d of %d bytes overruns its block: %w", code, n, ErrBadRecord)
 		}
 		if err := fn(code, b[4:4+n]); err != nil {
 			return err
 		}
-		b = b[min(len(b), 4+(n+3)&^3):]
+		b = b[padded:]
 	}
 	return nil
 }
@@ -269,6 +364,9 @@ func (r *Reader) ngPacket(body []byte, iface uint32) ([]byte, gopacket.CaptureIn
 	if uint64(capLen) > uint64(len(body)-20) {
 		return nil, ci, fmt.Errorf("captured length %d exceeds the block (%d bytes of data): %w", capLen, len(body)-20, ErrBadRecord)
 	}
+	if capLen > ni.maxSnap {
+		return nil, ci, fmt.Errorf("captured length %d is bigger than the maximum of %d: %w", capLen, ni.maxSnap, ErrBadRecord)
+	}
 	ci = gopacket.CaptureInfo{
 		Timestamp:      ngTime(ni, ts),
 		CaptureLength:  int(capLen),
@@ -291,10 +389,7 @@ func (r *Reader) ngSPB(body []byte) ([]byte, gopacket.CaptureInfo, error) {
 		return nil, ci, err
 	}
 	wire := order.Uint32(body)
-	capLen := uint64(wire)
-	if ni.snap != 0 && uint64(ni.snap) < capLen {
-		capLen = uint64(ni.snap)
-	}
+	capLen := min(uint64(wire), uint64(ni.snap))
 	if room := uint64(len(body) - 4); room < capLen {
 		capLen = room
 	}
