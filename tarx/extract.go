@@ -187,6 +187,9 @@ func Extract(ctx context.Context, r io.Reader, outDir string, opts *Options) (Su
 			}
 			return x.sum, nil
 		}
+		if err != nil && x.sum.Members == 0 {
+			return x.sum, fmt.Errorf("tar offset %d: not a tarball, or damaged at its start: %w", cr.n, err)
+		}
 		if err != nil {
 			return x.sum, fmt.Errorf("tar offset %d: after member %d: %w", cr.n, x.sum.Members, err)
 		}

@@ -19,7 +19,7 @@ var (
 	// not know.
 	ErrSpecial = errors.New("not a regular file")
 	// ErrExists: the output file exists and Options.Overwrite is not set.
-	ErrExists = errors.New("output file exists (use overwrite to replace it)")
+	ErrExists = errors.New("output file exists")
 	// ErrTruncated: the tar stream ended without its end-of-archive marker
 	// (two zero blocks): it was cut short, or it is not a tarball.
 	ErrTruncated = errors.New("no end-of-archive marker: the tarball is truncated or is not a tarball")
