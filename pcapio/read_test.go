@@ -404,3 +404,149 @@ func TestZeroCopyNoAllocs(t *testing.T) {
 }
 
 var _ gopacket.ZeroCopyPacketDataSource = (*pcapio.Reader)(nil)
+
+// TestReadPcapLibpcapRules: header and record rules checked against
+// tcpdump 4.99.3 / libpcap 1.10.3 on the same bytes.
+func TestReadPcapLibpcapRules(t *testing.T) {
+	rec := func(f []byte, i int, capLen, wire uint32) []byte { // edit record i's length fields (16-byte headers)
+		off := 24
+		for range i {
+			off += 16 + int(binary.LittleEndian.Uint32(f[off+8:]))
+		}
+		binary.LittleEndian.PutUint32(f[off+8:], capLen)
+		binary.LittleEndian.PutUint32(f[off+12:], wire)
+		return f
+	}
+	version := func(f []byte, major, minor uint16) []byte {
+		binary.LittleEndian.PutUint16(f[4:], major)
+		binary.LittleEndian.PutUint16(f[6:], minor)
+		return f
+	}
+	base := func() []byte {
+		return pcapFile(binary.LittleEndian, 0xa1b2c3d4, 16, 65535, 1, []pkt{{t0, string(make([]byte, 60)), 60, 0}, {t0, string(make([]byte, 50)), 60, 0}})
+	}
+	tests := []struct {
+		name    string
+		file    []byte
+		lens    [][2]int // captured, wire per packet read
+		wantErr error
+	}{
+		{"2.4", base(), [][2]int{{60, 60}, {50, 60}}, nil},
+		{"2.2 lengths swapped", rec(rec(version(base(), 2, 2), 1, 60, 50), 0, 100, 60), [][2]int{{60, 100}, {50, 60}}, nil},
+		{"2.3 swapped only when caplen > len", rec(version(base(), 2, 3), 0, 100, 60), [][2]int{{60, 100}, {50, 60}}, nil},
+		{"543.0 DG/UX", rec(rec(version(base(), 543, 0), 1, 60, 50), 0, 100, 60), [][2]int{{60, 100}, {50, 60}}, nil},
+		{"2.5 unsupported", version(base(), 2, 5), nil, pcapio.ErrUnsupported},
+		{"1.0 archaic", version(base(), 1, 0), nil, pcapio.ErrUnsupported},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := pcapio.NewReader(bytes.NewReader(tc.file), "t")
+			if tc.wantErr != nil {
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("err %v, want %v", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, l := range tc.lens {
+				d, ci, err := r.ReadPacketData()
+				if err != nil || len(d) != l[0] || ci.CaptureLength != l[0] || ci.Length != l[1] {
+					t.Fatalf("packet %d: %d bytes, ci %d/%d, err %v; want %v", i, len(d), ci.CaptureLength, ci.Length, err, l)
+				}
+			}
+			if _, _, err := r.ReadPacketData(); err != io.EOF {
+				t.Fatalf("end: %v", err)
+			}
+		})
+	}
+
+	// Kuznetzov's format on Ethernet: snaplen + 14, as libpcap.
+	kuz := pcapFile(binary.LittleEndian, 0xa1b2cd34, 24, 64, 1, []pkt{{t0, string(make([]byte, 79)), 100, 0}})
+	got, _, err := readPackets(t, kuz)
+	if err != nil || len(got) != 1 || len(got[0].data) != 78 {
+		t.Fatalf("modified format: %d packets, err %v", len(got), err)
+	}
+	// The FCS length in the link type field's top bits.
+	r, err := pcapio.NewReader(bytes.NewReader(pcapFile(binary.LittleEndian, 0xa1b2c3d4, 16, 65535, 1|0x24000000, nil)), "t")
+	if err != nil || r.LinkType() != layers.LinkTypeEthernet || r.FCSLength() != 4 {
+		t.Fatalf("FCS: %v link type %v FCS %d", err, r.LinkType(), r.FCSLength())
+	}
+}
+
+// TestReadPcapNGLibpcapRules: block size limit, first-section version,
+// IDB option checks, and section options.
+func TestReadPcapNGLibpcapRules(t *testing.T) {
+	mk := func(edit func(n *ngBuilder)) []byte {
+		n := &ngBuilder{order: binary.LittleEndian}
+		edit(n)
+		return n.b.Bytes()
+	}
+	std := func(n *ngBuilder) { n.shb(binary.LittleEndian); n.idb(1, 0) }
+	tests := []struct {
+		name string
+		file []byte
+		want error // at Open or at the first read
+	}{
+		{"block over 16 MiB", mk(func(n *ngBuilder) { std(n); n.block(0x40000BAD, make([]byte, 17<<20)) }), pcapio.ErrBadRecord},
+		{"if_tsresol of 2 bytes", mk(func(n *ngBuilder) {
+			n.shb(binary.LittleEndian)
+			n.idb(1, 0, n.opt(9, []byte{6, 0}), n.opt(0, nil))
+		}), pcapio.ErrBadRecord},
+		{"two if_tsoffset", mk(func(n *ngBuilder) {
+			n.shb(binary.LittleEndian)
+			n.idb(1, 0, n.opt(14, make([]byte, 8)), n.opt(14, make([]byte, 8)))
+		}), pcapio.ErrBadRecord},
+		{"caplen over the link type maximum", mk(func(n *ngBuilder) { std(n); n.epb(0, 1, string(make([]byte, 262145)), 262145) }), pcapio.ErrBadRecord},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := readPackets(t, tc.file)
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("err %v, want %v", err, tc.want)
+			}
+		})
+	}
+	v11 := mk(std)
+	binary.LittleEndian.PutUint16(v11[14:], 1)
+	if _, err := pcapio.NewReader(bytes.NewReader(v11), "t"); !errors.Is(err, pcapio.ErrUnsupported) {
+		t.Errorf("pcapng 1.1: %v", err)
+	}
+
+	// A packet longer than its interface's snaplen is read whole.
+	over := mk(func(n *ngBuilder) {
+		n.shb(binary.LittleEndian)
+		n.idb(1, 64)
+		n.epb(0, 1, string(make([]byte, 100)), 100)
+	})
+	if got, _, err := readPackets(t, over); err != nil || len(got) != 1 || len(got[0].data) != 100 {
+		t.Errorf("caplen over snaplen: %d packets, err %v", len(got), err)
+	}
+
+	// Section options.
+	n := &ngBuilder{order: binary.LittleEndian}
+	body := make([]byte, 16)
+	binary.LittleEndian.PutUint32(body, 0x1a2b3c4d)
+	binary.LittleEndian.PutUint16(body[4:], 1)
+	body = append(body, n.opt(1, []byte("hello"))...)
+	body = append(body, n.opt(2, []byte("hw"))...)
+	body = append(body, n.opt(3, []byte("Linux"))...)
+	body = append(body, n.opt(4, []byte("wirekit"))...)
+	n.block(0x0a0d0d0a, body)
+	n.idb(1, 0)
+	n.epb(0, 1, "x", 1)
+	n.shb(binary.BigEndian)
+	n.idb(101, 0)
+	n.idb(1, 0)
+	n.epb(1, 1, "y", 1)
+	got, r, err := readPackets(t, n.b.Bytes())
+	if err != nil || len(got) != 2 || got[1].iface != 2 {
+		t.Fatalf("%v %+v", err, got)
+	}
+	s := r.Sections()
+	if len(s) != 2 || s[0].Hardware != "hw" || s[0].OS != "Linux" || s[0].Application != "wirekit" || len(s[0].Comments) != 1 || s[0].Comments[0] != "hello" ||
+		s[0].Interfaces != 1 || s[1].FirstInterface != 1 || s[1].Interfaces != 2 {
+		t.Errorf("sections %+v", s)
+	}
+}
