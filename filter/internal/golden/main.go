@@ -1,6 +1,8 @@
 // Command golden regenerates filter/testdata/golden.tsv: libpcap's verdict
 // (through tcpdump) for every expression in filter/testdata/exprs.txt on
 // every packet of the test captures. Run it with scripts/filter-golden.sh.
+// With -random N it instead compares wirekit with tcpdump on N random
+// expressions and random packets (scripts/filter-random.sh).
 package main
 
 import (
@@ -66,7 +68,17 @@ func main() {
 	out := flag.String("out", "filter/testdata/golden.tsv", "golden output")
 	dout := flag.String("unoptimized", "filter/testdata/unoptimized.txt", "tcpdump -O -d output")
 	corpus := flag.String("corpus", "../shared/corpus/libpcap-filter", "libpcap filter test captures")
+	random := flag.Int("random", 0, "instead of the golden files: compare verdicts on this many random expressions")
+	npkts := flag.Int("packets", 200, "with -random: number of random packets")
+	seed := flag.Uint64("seed", 1, "with -random: random seed")
+	failures := flag.String("failures", "", "with -random: write disagreements to this file")
 	flag.Parse()
+	if *random > 0 {
+		if err := runRandom(*random, *npkts, *seed, *failures); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 
 	synth := "filter/testdata/synth.pcap"
 	if err := writeEthernet(synth, synthPackets()); err != nil {
