@@ -238,3 +238,26 @@ func TestCopyAllocs(t *testing.T) {
 		t.Errorf("copy allocates %.1f times per member, want 0", allocs)
 	}
 }
+
+// BenchmarkExtract extracts a tarball of 64 members of 64 KiB; allocations
+// are per member (headers, names, files), none per chunk of contents.
+func BenchmarkExtract(b *testing.B) {
+	entries := make([]entry, 64)
+	body := strings.Repeat("0123456789abcdef", 4096)
+	for i := range entries {
+		entries[i] = entry{name: "set/f" + strings.Repeat("x", i%7) + string(rune('a'+i%26)) + ".pcap", body: body}
+	}
+	for _, c := range []Compression{None, Gzip} {
+		tarball := buildTar(b, c, entries...)
+		b.Run("in="+c.String(), func(b *testing.B) {
+			out := b.TempDir()
+			b.SetBytes(int64(len(entries) * len(body)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Extract(context.Background(), bytes.NewReader(tarball), out, &Options{Overwrite: true}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
