@@ -25,13 +25,7 @@ func (g *gen) httpRequest(f *flow) []byte {
 func (g *gen) httpResponse(total int) []byte {
 	const head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: "
 	const tail = "\r\n\r\n"
-	body := total - len(head) - len(tail)
-	for d := 1; ; d++ {
-		if digits(body-d) == d {
-			body -= d
-			break
-		}
-	}
+	body := httpBody(total)
 	b := g.scratch[:0]
 	b = append(b, head...)
 	b = strconv.AppendInt(b, int64(body), 10)
@@ -246,6 +240,20 @@ func (g *gen) stepARP(f *flow) int {
 }
 
 // digits is the number of decimal digits of n >= 0.
+// httpBody returns the Content-Length that makes a response header plus
+// body exactly total bytes, or -1 when no length does: a body of 10^k+k
+// bytes cannot be written, since k digits are too few and k+1 too many.
+func httpBody(total int) int {
+	const fixed = len("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: ") + len("\r\n\r\n")
+	room := total - fixed
+	for d := 1; d <= 19 && d <= room; d++ {
+		if digits(room-d) == d {
+			return room - d
+		}
+	}
+	return -1
+}
+
 func digits(n int) int {
 	d := 1
 	for n >= 10 {

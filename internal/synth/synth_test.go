@@ -393,3 +393,34 @@ func TestShares(t *testing.T) {
 		})
 	}
 }
+
+// TestHTTPBodySizes: every response size gets a header whose
+// Content-Length makes it exact, or is reported impossible; seed 5 once
+// hung on a 1,000,006-byte body (10^6+6) at about 41 MB.
+func TestHTTPBodySizes(t *testing.T) {
+	const fixed = 77 // header text without the Content-Length digits
+	for total := 100; total < 3000000; total++ {
+		body := httpBody(total)
+		if body < 0 {
+			continue
+		}
+		if fixed+digits(body)+body != total {
+			t.Fatalf("total %d: body %d does not add up", total, body)
+		}
+	}
+	if got := httpBody(fixed + 1000006); got != -1 {
+		t.Errorf("httpBody(%d) = %d, want -1: 10^6+6 bytes after the fixed text cannot be split", fixed+1000006, got)
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- Generate(Config{Seed: 5, Bytes: 64e6}, func(gopacket.CaptureInfo, []byte) error { return nil })
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("seed 5 did not finish 64 MB in 60 s")
+	}
+}

@@ -124,6 +124,9 @@ func (g *gen) stepTCP(f *flow) int {
 		}
 		if f.left == 0 {
 			f.msgLen = g.responseSize()
+			for f.http && httpBody(f.msgLen) < 0 {
+				f.msgLen++ // no Content-Length gives this exact size
+			}
 			f.left = f.msgLen
 		}
 		n := g.tcpData(f, false)
