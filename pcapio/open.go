@@ -182,6 +182,16 @@ func (r *Reader) Compression() Compression { return r.comp }
 // consumed: after an error, where the damaged header or record starts.
 func (r *Reader) Offset() int64 { return r.off }
 
+// ByteOrder returns the byte order the file was written in: the pcap
+// header's, or the current pcapng section's. Link types whose headers are
+// in host order (NULL's address family) need it to be read right.
+func (r *Reader) ByteOrder() binary.ByteOrder {
+	if r.format == FormatPcapNG {
+		return r.ng.order
+	}
+	return r.pcap.order
+}
+
 // Name returns the file name given to Open or NewReader.
 func (r *Reader) Name() string { return r.name }
 

@@ -350,3 +350,19 @@ func TestWriteKeepsNanoseconds(t *testing.T) {
 		}
 	}
 }
+
+// TestReadFilterNullByteOrder: NULL captures carry the address family in
+// the writer's byte order; "ip" must select the same packets in a
+// little-endian and a big-endian file (tcpdump: 26 of 33 in both).
+func TestReadFilterNullByteOrder(t *testing.T) {
+	root := testutil.RepoRoot(t)
+	for _, name := range []string{"synth-null.pcap", "synth-null-be.pcap"} {
+		code, stdout, stderr := run(t, nil, "read", "-r", filepath.Join(root, "filter", "testdata", name), "ip")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, code, stderr)
+		}
+		if n := strings.Count(stdout, "\n"); n != 26 {
+			t.Errorf("%s: 'ip' selected %d packets, tcpdump selects 26", name, n)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -141,6 +142,11 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	var flt *packetFilter
 	if expr != "" {
 		flt = &packetFilter{expr: expr, progs: map[layers.LinkType]*filter.Program{}}
+		// NULL headers are in the writer's byte order; a merge of several
+		// files is taken as little-endian.
+		if bo, ok := src.(interface{ ByteOrder() binary.ByteOrder }); ok && bo.ByteOrder() == binary.BigEndian {
+			flt.opts = &filter.Options{NullBigEndian: true}
+		}
 		// Compile for the first interface now, so a bad expression is
 		// reported before anything is written.
 		if _, err := flt.program(src.LinkType(), snapOf(src)); err != nil {
@@ -385,6 +391,7 @@ func printerOptions(f *readFlags) *decode.Options {
 // (a pcapng file or a merge may hold several).
 type packetFilter struct {
 	expr  string
+	opts  *filter.Options
 	progs map[layers.LinkType]*filter.Program
 	last  *filter.Program
 }
@@ -397,7 +404,7 @@ func (f *packetFilter) program(lt layers.LinkType, snap int) (*filter.Program, e
 	p, ok := f.progs[lt]
 	if !ok {
 		var err error
-		p, err = filter.Compile(f.expr, lt, snap)
+		p, err = filter.CompileWith(f.expr, lt, snap, f.opts)
 		if err != nil {
 			var se *filter.SyntaxError
 			if errors.As(err, &se) {
