@@ -22,15 +22,7 @@ import (
 // both in the kernel and after it.
 func TestCaptureFilter(t *testing.T) {
 	n := testutil.NewVethNS(t)
-	prog, err := filter.Compile("udp dst port 9999", layers.LinkTypeEthernet, 262144)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := Open(n.Host, &Config{Filter: prog, ReadTimeout: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := openFiltered(t, n.Host, "udp dst port 9999")
 	n.SendUDP(t, 9998, 5)
 	n.SendUDP(t, 9999, 7)
 	n.SendUDP(t, 9998, 5)
@@ -259,20 +251,8 @@ func openInNS(ns, iface string, cfg *Config) (*Handle, error) {
 // while the interface did receive the traffic.
 func TestKernelFilterDrops(t *testing.T) {
 	n := testutil.NewVethNS(t)
-	prog, err := filter.Compile("udp port 1", layers.LinkTypeEthernet, 262144)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := Open(n.Host, &Config{Filter: prog, ReadTimeout: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	host, err := net.InterfaceByName(n.Host)
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := rxCount(t, host.Name)
+	h := openFiltered(t, n.Host, "udp port 1")
+	before := rxCount(t, n.Host)
 	n.SendUDP(t, 9999, 10)
 	for range 10 {
 		if _, _, err := h.ZeroCopyReadPacketData(); !errors.Is(err, ErrTimeout) {
@@ -283,12 +263,28 @@ func TestKernelFilterDrops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := rxCount(t, host.Name) - before; got < 10 {
+	if got := rxCount(t, n.Host) - before; got < 10 {
 		t.Fatalf("the interface received %d packets, want at least 10", got)
 	}
 	if st.Received != 0 || st.Dropped != 0 {
 		t.Errorf("kernel stats %+v: want 0 passed the filter and 0 dropped", st)
 	}
+}
+
+// openFiltered opens a capture on iface with expr compiled for Ethernet;
+// it is closed when the test ends.
+func openFiltered(t *testing.T, iface, expr string) *Handle {
+	t.Helper()
+	prog, err := filter.Compile(expr, layers.LinkTypeEthernet, 262144)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := Open(iface, &Config{Filter: prog, ReadTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	return h
 }
 
 func rxCount(t *testing.T, iface string) int {
