@@ -91,10 +91,11 @@ func Open(name string, cfg *Config) (*Handle, error) {
 // kernelProgram is what the socket runs: the filter, or "accept snaplen
 // bytes" without one. A filter that tests VLAN tags stays in user space
 // only: the kernel hands socket filters packets whose tag the NIC or the
-// stack already removed, so the offsets would be wrong there.
+// stack already removed, so the offsets would be wrong there. So does a
+// program the kernel would refuse (protochain's loop jumps backward).
 func kernelProgram(c Config) []bpf.RawInstruction {
 	prog := []bpf.RawInstruction{{Op: 0x06, K: uint32(c.SnapLen)}}
-	if c.Filter != nil && !strings.Contains(c.Filter.String(), "vlan") {
+	if c.Filter != nil && !strings.Contains(c.Filter.String(), "vlan") && filter.Validate(c.Filter.Raw()) == nil {
 		prog = c.Filter.Raw()
 	}
 	// The direction test comes first: load the packet type the kernel

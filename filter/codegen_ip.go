@@ -8,19 +8,23 @@ import (
 
 // IP protocol numbers.
 const (
-	ipprotoICMP   = 1
-	ipprotoIGMP   = 2
-	ipprotoTCP    = 6
-	ipprotoUDP    = 17
-	ipprotoIGRP   = 9
-	ipprotoFrag   = 44
-	ipprotoESP    = 50
-	ipprotoAH     = 51
-	ipprotoICMPv6 = 58
-	ipprotoPIM    = 103
-	ipprotoVRRP   = 112
-	ipprotoSCTP   = 132
-	protoUndef    = -1
+	ipprotoICMP    = 1
+	ipprotoIGMP    = 2
+	ipprotoTCP     = 6
+	ipprotoUDP     = 17
+	ipprotoIGRP    = 9
+	ipprotoFrag    = 44
+	ipprotoHopOpts = 0
+	ipprotoRouting = 43
+	ipprotoNone    = 59
+	ipprotoDstOpts = 60
+	ipprotoESP     = 50
+	ipprotoAH      = 51
+	ipprotoICMPv6  = 58
+	ipprotoPIM     = 103
+	ipprotoVRRP    = 112
+	ipprotoSCTP    = 132
+	protoUndef     = -1
 )
 
 func typestr(a qaddr) string {
@@ -371,7 +375,7 @@ func (g *gen) ncode(s string, v uint32, q qual) frag {
 	case aProto:
 		return g.proto(v, q.proto, q.dir)
 	case aProtochain:
-		g.unsupported("protochain")
+		return g.protochain(v, q.proto)
 	}
 	g.fail("syntax error in filter expression")
 	return nil
@@ -443,4 +447,91 @@ func (g *gen) mcode6(s string, masklen uint32, q qual) frag {
 	}
 	g.fail("invalid qualifier against IPv6 address")
 	return nil
+}
+
+// protochain compiles "[ip|ip6] protochain N" (gen_protochain): follow the
+// chain of IPv6 extension headers (hop-by-hop, destination options,
+// routing, fragment) and AH headers from the network header until N, "no
+// next header" (59), another protocol, or the end of the captured data.
+// The walk is a loop, with a backward jump, as in libpcap: such programs
+// run in Executor but are refused by kernels (capture keeps them in user
+// space). libpcap's AH step sets X to the AH length alone rather than
+// adding it to the offset so far; that is reproduced, since verdicts must
+// agree with libpcap's.
+func (g *gen) protochain(v uint32, p qproto) frag {
+	// libpcap takes the scratch register first, and keeps it taken when it
+	// recurses for both versions; register numbers then match tcpdump -d.
+	reg := uint32(g.allocReg())
+	switch p {
+	case pIP, pIPV6:
+	case pDefault:
+		return or(g.protochain(v, pIP), g.protochain(v, pIPV6))
+	default:
+		g.fail("bad protocol applied for 'protochain'")
+	}
+	defer g.freeReg(int(reg))
+	nl := uint32(g.abs(orLinkPl, 0))
+	var f frag
+	emit := func(in ins) int { f = append(f, in); return len(f) - 1 }
+	var ll uint32
+	if p == pIP {
+		ll = ethIP
+		emit(ins{op: opLdB, k: nl + 9})
+		emit(ins{op: opLdxMSH, k: nl})
+	} else {
+		ll = ethIPv6
+		emit(ins{op: opLdB, k: nl + 6})
+		emit(ins{op: opLdxImm, k: 40})
+	}
+	const end = 1 << 20 // placeholder for the final test, patched below
+	again := emit(ins{op: opJeqK, k: v, jt: end, jf: len(f) + 1})
+	emit(ins{op: opJeqK, k: ipprotoNone, jt: end, jf: len(f) + 1})
+	var extFix []int
+	if p == pIPV6 {
+		for _, h := range []uint32{ipprotoHopOpts, ipprotoDstOpts, ipprotoRouting} {
+			extFix = append(extFix, emit(ins{op: opJeqK, k: h, jf: len(f) + 1}))
+		}
+		last := emit(ins{op: opJeqK, k: ipprotoFrag})
+		extFix = append(extFix, last)
+		ext := len(f)
+		for _, i := range extFix {
+			f[i].jt = ext
+		}
+		emit(ins{op: opLdIB, k: nl})     // next header
+		emit(ins{op: opSt, k: reg})      //
+		emit(ins{op: opLdIB, k: nl + 1}) // length in 8-octet units, less one
+		emit(ins{op: opAluK | aluAdd, k: 1})
+		emit(ins{op: opAluK | aluMul, k: 8})
+		emit(ins{op: opAluX | aluAdd})
+		emit(ins{op: opTax})
+		emit(ins{op: opLdMem, k: reg})
+		emit(ins{op: opJa, jt: again})
+		f[last].jf = len(f)
+	} else {
+		emit(ins{op: opAluK | aluAdd, k: 0}) // libpcap's placeholder
+	}
+	emit(ins{op: opJeqK, k: ipprotoAH, jt: len(f) + 1, jf: end})
+	emit(ins{op: opTxa})
+	emit(ins{op: opLdIB, k: nl}) // next header
+	emit(ins{op: opSt, k: reg})
+	emit(ins{op: opTxa})
+	emit(ins{op: opAluK | aluAdd, k: 1})
+	emit(ins{op: opTax})
+	emit(ins{op: opLdIB, k: nl}) // length in 4-octet units, less two
+	emit(ins{op: opAluK | aluAdd, k: 2})
+	emit(ins{op: opAluK | aluMul, k: 4})
+	emit(ins{op: opTax})
+	emit(ins{op: opLdMem, k: reg})
+	emit(ins{op: opJa, jt: again})
+	final := emit(ins{op: opAluK | aluAdd, k: 0})
+	emit(ins{op: opJeqK, k: v, jt: tgtTrue, jf: tgtFalse})
+	for i := range f {
+		if f[i].jt == end {
+			f[i].jt = final
+		}
+		if f[i].jf == end {
+			f[i].jf = final
+		}
+	}
+	return and(g.linktype(ll), f)
 }

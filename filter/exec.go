@@ -16,7 +16,8 @@ import (
 // is the accept length. An Executor is immutable and safe for concurrent
 // use; Run does not allocate.
 type Executor struct {
-	code []xins
+	code  []xins
+	loops bool // the program has backward jumps (protochain)
 }
 
 // xins is one step of an Executor: an operation, absolute jump targets and
@@ -54,6 +55,7 @@ const (
 	xAluK // ALU with constant: sub-op in m
 	xAluX // ALU with X: sub-op in m
 	xJa
+	xJaBack // a backward ja; only in programs the compiler makes (protochain)
 	xJeqK
 	xJgtK
 	xJgeK
@@ -92,7 +94,12 @@ var (
 // filter: 1 to 4096 instructions, known opcodes, jumps forward and inside
 // the program, scratch indexes below 16, no division by a constant zero,
 // and a return as the last instruction. Errors name the instruction.
-func Validate(raw []bpf.RawInstruction) error {
+func Validate(raw []bpf.RawInstruction) error { return validate(raw, false) }
+
+// validate is Validate; with loops, an unconditional jump may also go
+// backward (libpcap's protochain code loops that way; its interpreter
+// allows it, kernels do not).
+func validate(raw []bpf.RawInstruction, loops bool) error {
 	if len(raw) == 0 {
 		return ErrEmptyProgram
 	}
@@ -109,7 +116,8 @@ func Validate(raw []bpf.RawInstruction) error {
 				return bad(ErrBadScratch)
 			}
 		case 0x05:
-			if uint64(in.K) >= rest {
+			back := loops && int32(in.K) < 0 && -int64(int32(in.K)) <= int64(i+1)
+			if uint64(in.K) >= rest && !back {
 				return bad(ErrBadJump)
 			}
 		default:
@@ -158,6 +166,23 @@ func NewExecutor(raw []bpf.RawInstruction) (*Executor, error) {
 	return &Executor{code: lower(raw)}, nil
 }
 
+// newLoopExecutor is NewExecutor for compiled programs, which may loop
+// backward (see validate).
+func newLoopExecutor(raw []bpf.RawInstruction) (*Executor, error) {
+	if err := validate(raw, true); err != nil {
+		return nil, err
+	}
+	e := &Executor{code: lower(raw)}
+	for _, s := range e.code {
+		e.loops = e.loops || s.op == xJaBack
+	}
+	return e, nil
+}
+
+// jaTarget is the index an unconditional jump at i lands on; k is taken
+// as signed, so backward jumps (which only validate with loops) resolve.
+func jaTarget(i int, k uint32) int { return i + 1 + int(int32(k)) }
+
 // lower turns a validated program into executor steps, fusing pairs and
 // triples whose later instructions no jump lands on.
 func lower(raw []bpf.RawInstruction) []xins {
@@ -166,7 +191,7 @@ func lower(raw []bpf.RawInstruction) []xins {
 	for i, in := range raw {
 		switch {
 		case in.Op == 0x05:
-			target[i+1+int(in.K)] = true
+			target[jaTarget(i, in.K)] = true
 		case in.Op&0x07 == 0x05:
 			target[i+1+int(in.Jt)] = true
 			target[i+1+int(in.Jf)] = true
@@ -229,7 +254,11 @@ func lower(raw []bpf.RawInstruction) []xins {
 		code = append(code, single(in))
 		switch {
 		case in.Op == 0x05:
-			fixes = append(fixes, fix{len(code) - 1, i + 1 + int(in.K), 0})
+			t := jaTarget(i, in.K)
+			if t <= i {
+				code[len(code)-1].op = xJaBack
+			}
+			fixes = append(fixes, fix{len(code) - 1, t, 0})
 		case in.Op&0x07 == 0x05:
 			fixes = append(fixes, fix{len(code) - 1, i + 1 + int(in.Jt), i + 1 + int(in.Jf)})
 		}

@@ -8,6 +8,12 @@ func (e *Executor) Run(pkt []byte, wire uint32) uint32 {
 	var mem [16]uint32
 	n := uint32(len(pkt))
 	pc := uint32(0)
+	// Backward jumps (only protochain's loop) are counted. That loop goes
+	// round only while A holds one of five next-header values and X an
+	// offset below n (its loads fail otherwise); if such a state repeats,
+	// the loop never ends, in libpcap either. A run that ends visits each
+	// state once, so this budget only cuts endless loops, which reject.
+	budget := 8*uint64(n) + 256
 	for {
 		in := &code[pc]
 		pc++
@@ -221,6 +227,12 @@ func (e *Executor) Run(pkt []byte, wire uint32) uint32 {
 				}
 			}
 		case xJa:
+			pc = in.jt
+		case xJaBack:
+			if budget == 0 {
+				return 0
+			}
+			budget--
 			pc = in.jt
 		case xJeqK:
 			pc = in.jf

@@ -68,34 +68,6 @@ func TestUnsupportedLinkType(t *testing.T) {
 	}
 }
 
-// validate checks what the kernel checks: jumps forward and in range, the
-// last instruction a return, scratch indexes below 16.
-func validate(raw []bpf.RawInstruction) error {
-	if len(raw) == 0 || len(raw) > maxInsns {
-		return fmt.Errorf("length %d", len(raw))
-	}
-	for i, in := range raw {
-		switch {
-		case in.Op == opJa:
-			if uint64(i)+1+uint64(in.K) >= uint64(len(raw)) {
-				return fmt.Errorf("instruction %d: ja out of range", i)
-			}
-		case isCondJump(in.Op):
-			if i+1+int(in.Jt) >= len(raw) || i+1+int(in.Jf) >= len(raw) {
-				return fmt.Errorf("instruction %d: jump out of range", i)
-			}
-		case in.Op == opLdMem || in.Op == opLdxMem || in.Op == opSt || in.Op == opStx:
-			if in.K >= 16 {
-				return fmt.Errorf("instruction %d: scratch index %d", i, in.K)
-			}
-		}
-	}
-	if last := raw[len(raw)-1].Op; last != opRetK && last != opRetA {
-		return fmt.Errorf("last instruction is not a return")
-	}
-	return nil
-}
-
 func ipv4Packet(src, dst [4]byte) []byte {
 	p := make([]byte, 34)
 	p[12], p[13] = 0x08, 0x00
@@ -120,7 +92,7 @@ func TestLongJumps(t *testing.T) {
 	if len(p.raw) < 300 {
 		t.Fatalf("program has %d instructions; the test needs > 255", len(p.raw))
 	}
-	if err := validate(p.raw); err != nil {
+	if err := Validate(p.raw); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -263,7 +235,7 @@ func FuzzCompile(f *testing.F) {
 			}
 			return
 		}
-		if err := validate(p.raw); err != nil {
+		if err := validate(p.raw, true); err != nil {
 			t.Fatalf("Compile(%q): invalid program: %v", expr, err)
 		}
 		p.Run(make([]byte, 64), 64)
@@ -280,5 +252,48 @@ func BenchmarkCompile(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestProtochainLoop checks the backward jump of protochain: the program
+// follows a chain, it is refused by kernel validation, tcpdump -d prints
+// the jump's target, and a chain that points at itself (which libpcap
+// would follow forever) ends with a reject.
+func TestProtochainLoop(t *testing.T) {
+	p, err := Compile("ip protochain 6", layers.LinkTypeEthernet, 65535)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := Validate(p.raw); !errors.Is(err, ErrBadJump) {
+		t.Errorf("Validate = %v, want ErrBadJump (kernels refuse backward jumps)", err)
+	}
+	if d, _ := Format(p, "d"); !strings.Contains(d, "ja       4\n") {
+		t.Errorf("tcpdump -d form lacks the backward \"ja 4\":\n%s", d)
+	}
+	ah := func(next, length byte) []byte { return []byte{next, length, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0} }
+	ip := func(proto byte, rest ...byte) []byte {
+		pkt := ipv4Packet([4]byte{10, 0, 0, 1}, [4]byte{10, 0, 0, 2})
+		pkt[23] = proto
+		return append(pkt, rest...)
+	}
+	tcpHdr := make([]byte, 20)
+	for _, c := range []struct {
+		name string
+		pkt  []byte
+		want bool
+	}{
+		{"tcp directly", ip(6, tcpHdr...), true},
+		{"ah then tcp", ip(51, append(ah(6, 1), tcpHdr...)...), true},
+		{"ah then udp", ip(51, append(ah(17, 1), tcpHdr...)...), false},
+		{"ah pointing at itself", ip(51, ah(51, 3)...), false},
+		{"ah truncated", ip(51, 51), false},
+		{"ah then ah: libpcap's AH step leaves X at the AH length alone", ip(51, append(ah(51, 2), ah(6, 1)...)...), false},
+	} {
+		if got := p.Run(c.pkt, len(c.pkt)) != 0; got != c.want {
+			t.Errorf("%s: executor says %v, want %v", c.name, got, c.want)
+		}
+		if got := run(p.raw, c.pkt, uint32(len(c.pkt))) != 0; got != c.want {
+			t.Errorf("%s: interpreter says %v, want %v", c.name, got, c.want)
+		}
 	}
 }

@@ -81,7 +81,7 @@ func image(in bpf.RawInstruction, n int) string {
 	case opStx:
 		op, arg = "stx", fmt.Sprintf("M[%d]", k)
 	case opJa:
-		op, arg = "ja", fmt.Sprintf("%d", n+1+int(k))
+		op, arg = "ja", fmt.Sprintf("%d", uint32(n+1)+k) // wraps backward, as bpf_image
 	case opNeg:
 		op = "neg"
 	case opTax:

@@ -530,7 +530,7 @@ func (p *parser) scode(name string, q qual) frag {
 			g.fail("unknown protocol: %s", name)
 		}
 		if q.addr == aProtochain {
-			g.unsupported("protochain")
+			return g.protochain(v, q.proto)
 		}
 		return g.proto(v, q.proto, q.dir)
 	}

@@ -79,7 +79,7 @@ func CompileWith(expr string, lt layers.LinkType, snaplen int, opts *Options) (p
 	if aerr != nil {
 		return nil, &SyntaxError{Pos: 0, Msg: aerr.Error()}
 	}
-	exec, verr := NewExecutor(raw)
+	exec, verr := newLoopExecutor(raw)
 	if verr != nil {
 		return nil, fmt.Errorf("internal error: compiled program does not validate: %w", verr)
 	}

@@ -10,6 +10,7 @@ func run(prog []bpf.RawInstruction, pkt []byte, wire uint32) uint32 {
 	var a, x uint32
 	var mem [16]uint32
 	n := uint32(len(pkt))
+	budget := 8*uint64(n) + 256 // backward jumps allowed, as in Executor.Run
 	for pc := 0; pc < len(prog); pc++ {
 		in := &prog[pc]
 		k := in.K
@@ -80,7 +81,13 @@ func run(prog []bpf.RawInstruction, pkt []byte, wire uint32) uint32 {
 		case 0x84:
 			a = -a
 		case 0x05:
-			pc += int(k)
+			if int32(k) < 0 {
+				if budget == 0 {
+					return 0
+				}
+				budget--
+			}
+			pc += int(int32(k))
 		default:
 			cls := in.Op & 0x07
 			src := k
