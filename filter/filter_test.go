@@ -36,7 +36,7 @@ func TestCompileErrors(t *testing.T) {
 		{"(tcp", "syntax error", 5, false},
 		{"tcp @", "syntax error", 5, false},
 		{"inbound", "'inbound'", 1, true},
-		{"ip and protochain 6", "protochain", 19, true},
+		{"tcp protochain 6", "bad protocol applied for 'protochain'", 16, false},
 		{"llc foo", "unknown LLC type name \"foo\"", 1, false},
 		{"ip and iso proto \\foo", "unknown osi proto 'foo'", 18, false},
 		{"clnp proto 1", "'clnp proto' is not supported", 12, false},
