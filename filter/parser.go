@@ -297,7 +297,17 @@ func (p *parser) parseOther() frag {
 		case tGT:
 			return g.cmpGT(orLinkHdr, int(idx.num), 1, val.num)
 		case tAMP, tPIPE:
-			g.unsupported("'byte N & M' and 'byte N | M' (libpcap 1.10 compiles them without loading the byte)")
+			// "byte N & M" is true when the byte ANDed (ORed) with M is
+			// not zero. libpcap 1.10 forgets to load the byte and tests
+			// 0 & M (0 | M): it rejects every packet for "&" and accepts
+			// every packet for "|". wirekit loads the byte (a deliberate
+			// difference, listed in the README).
+			alu := uint32(aluAnd)
+			if op.kind == tPIPE {
+				alu = aluOr
+			}
+			code := append(g.load(orLinkHdr, int(idx.num), 1), ins{op: opAluK | uint16(alu), k: val.num})
+			return not(test(code, opJeqK, 0))
 		}
 		p.i--
 		p.syntax()
