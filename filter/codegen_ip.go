@@ -56,7 +56,7 @@ func (g *gen) host(addr, mask uint32, p qproto, d qdir, a qaddr) frag {
 	case pATALK:
 		g.fail("AppleTalk host filtering not implemented")
 	case pDECNET:
-		g.unsupported("decnet host")
+		return g.dnhost(addr, d)
 	case pLAT:
 		g.fail("LAT host filtering not implemented")
 	case pSCA:
@@ -332,7 +332,12 @@ func (g *gen) ncode(s string, v uint32, q qual) frag {
 	vlen := 32
 	if s != "" {
 		if q.proto == pDECNET {
-			g.unsupported("decnet address")
+			a, ok := atodn(s)
+			if !ok {
+				g.fail("malformed decnet address '%s'", s)
+			}
+			v = a
+			return g.ncodeDECnet(v, q)
 		}
 		var n int
 		v, n = atoin(s)
@@ -344,7 +349,7 @@ func (g *gen) ncode(s string, v uint32, q qual) frag {
 	switch q.addr {
 	case aDefault, aHost, aNet:
 		if q.proto == pDECNET {
-			g.unsupported("decnet address")
+			return g.dnhost(v, q.dir)
 		}
 		if q.proto == pLink {
 			g.fail("illegal link layer address")
@@ -534,4 +539,57 @@ func (g *gen) protochain(v uint32, p qproto) frag {
 		}
 	}
 	return and(g.linktype(ll), f)
+}
+
+// ncodeDECnet is ncode for a DECnet "area.node" address.
+func (g *gen) ncodeDECnet(v uint32, q qual) frag {
+	q.proto = pDECNET
+	switch q.addr {
+	case aDefault, aHost, aNet:
+		return g.dnhost(v, q.dir)
+	}
+	return g.ncode("", v, q)
+}
+
+// atodn parses a DECnet address "area.node" as libpcap does: the area
+// keeps its low 6 bits, the node its low 10, and anything after the node
+// number is ignored.
+func atodn(s string) (uint32, bool) {
+	num := func(s string) (uint32, string, bool) {
+		i, v := 0, uint64(0)
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			v = min(v*10+uint64(s[i]-'0'), 1<<32)
+			i++
+		}
+		return uint32(v), s[i:], i > 0
+	}
+	area, rest, ok := num(s)
+	if !ok || len(rest) == 0 || rest[0] != '.' {
+		return 0, false
+	}
+	node, _, ok := num(rest[1:])
+	if !ok {
+		return 0, false
+	}
+	return (area<<10)&0xfc00 | node&0x3ff, true
+}
+
+// dnhost compiles a DECnet host test (gen_dnhostop). DECnet addresses are
+// little-endian 16-bit numbers; the routing header before them is short
+// or long, with or without a pad byte, and each of the four layouts is
+// tried in libpcap's order (a load past the captured data rejects, so the
+// order matters on short packets).
+func (g *gen) dnhost(addr uint32, d qdir) frag {
+	want := uint32(uint16(addr)>>8 | uint16(addr)<<8)
+	return g.srcdst(d, "addresses other than 802.11 MAC addresses", func(src bool) frag {
+		short, long := 1, 7 // after the flags; flags, area, subarea, HIORD
+		if src {
+			short, long = 3, 15
+		}
+		b := and(g.mcmp(orLinkPl, 2, 1, 0x02, 0x07), g.cmp(orLinkPl, 2+short, 2, want))
+		b = or(b, and(g.mcmp(orLinkPl, 2, 2, 0x8102, 0xff07), g.cmp(orLinkPl, 2+1+short, 2, want)))
+		b = or(b, and(g.mcmp(orLinkPl, 2, 1, 0x06, 0x07), g.cmp(orLinkPl, 2+long, 2, want)))
+		b = or(b, and(g.mcmp(orLinkPl, 2, 2, 0x8106, 0xff07), g.cmp(orLinkPl, 2+1+long, 2, want)))
+		return and(g.linktype(ethDN), b)
+	})
 }

@@ -73,6 +73,9 @@ func TestFormatMatchesLibpcap(t *testing.T) {
 		if err != nil {
 			continue // covered by TestGolden
 		}
+		if _, ok := deliberate[expr]; ok {
+			continue // wirekit departs from libpcap on purpose
+		}
 		got, err := Format(p, "d")
 		if err != nil {
 			t.Fatal(err)
