@@ -156,6 +156,13 @@ type linkInfo struct {
 	offNlNosnap int
 	vlanDepth   int
 	labelDepth  int
+	// varHdr, varType and varPl are one more than the scratch register
+	// holding the variable part of the link-header, link-type and
+	// link-payload offsets (the offLink* fields are then the constant
+	// parts), or 0 while the offset is constant; geneve makes them
+	// variable, as libpcap's off_* with is_variable.
+	varHdr, varType, varPl int
+	geneve                 bool // after "geneve": libpcap's is_geneve
 }
 
 // Link types with libpcap's DLT numbers that gopacket lacks.
@@ -192,6 +199,7 @@ func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
 // gen is the code generator state for one compilation.
 type gen struct {
 	link    linkInfo
+	link0   linkInfo // the layout of the outermost link layer
 	nullLE  bool // DLT_NULL headers are little-endian
 	pos     int  // position of the token being reduced, for errors
 	regUsed [16]bool
@@ -206,26 +214,27 @@ func (g *gen) unsupported(what string) {
 	panic(compileError{&SyntaxError{Pos: g.pos, Msg: what + ": " + ErrUnsupported.Error(), err: ErrUnsupported}})
 }
 
-// abs returns the absolute offset for a constant offset relative to rel.
-func (g *gen) abs(rel offrel, off int) int {
+// base returns where offsets relative to rel start: the scratch register
+// holding the variable part (-1 when there is none) and the constant part.
+func (g *gen) base(rel offrel) (reg, k int) {
 	l := &g.link
 	switch rel {
 	case orLinkHdr:
-		return l.offLinkHdr + off
+		return l.varHdr - 1, l.offLinkHdr
 	case orLinkType:
-		return l.offLinkType + off
+		return l.varType - 1, l.offLinkType
 	case orLinkPl:
-		return l.offLinkPl + l.offNl + off
+		return l.varPl - 1, l.offLinkPl + l.offNl
 	case orTranIPv6:
-		return l.offLinkPl + l.offNl + 40 + off
+		return l.varPl - 1, l.offLinkPl + l.offNl + 40
 	case orPrevMPLS:
-		return l.offLinkPl + l.offNl - 4 + off
+		return l.varPl - 1, l.offLinkPl + l.offNl - 4
 	case orLLC:
-		return l.offLinkPl + off
+		return l.varPl - 1, l.offLinkPl
 	case orLinkPlNosnap:
-		return l.offLinkPl + l.offNlNosnap + off
+		return l.varPl - 1, l.offLinkPl + l.offNlNosnap
 	}
-	return off
+	return -1, 0
 }
 
 func ldOp(size int) uint16 {
@@ -239,14 +248,46 @@ func ldOp(size int) uint16 {
 }
 
 // load returns code that loads size bytes at off (relative to rel) into A.
+// A variable offset goes through X (and leaves it changed).
 func (g *gen) load(rel offrel, off, size int) []ins {
+	ldi := ldOp(size) + (opLdIW - opLdW)
 	if rel == orTranIPv4 {
-		return []ins{
-			{op: opLdxMSH, k: uint32(g.abs(orLinkPl, 0))},
-			{op: ldOp(size) + (opLdIW - opLdW), k: uint32(g.abs(orLinkPl, off))},
-		}
+		_, k := g.base(orLinkPl)
+		return append(g.loadxIPHdrLen(), ins{op: ldi, k: uint32(k + off)})
 	}
-	return []ins{{op: ldOp(size), k: uint32(g.abs(rel, off))}}
+	reg, k := g.base(rel)
+	if reg < 0 {
+		return []ins{{op: ldOp(size), k: uint32(k + off)}}
+	}
+	return []ins{{op: opLdxMem, k: uint32(reg)}, {op: ldi, k: uint32(k + off)}}
+}
+
+// loadxIPHdrLen returns code that puts the length of the IPv4 header in X,
+// plus the variable part of the link-payload offset if there is one
+// (gen_loadx_iphdrlen).
+func (g *gen) loadxIPHdrLen() []ins {
+	reg, k := g.base(orLinkPl)
+	if reg < 0 {
+		return []ins{{op: opLdxMSH, k: uint32(k)}}
+	}
+	return []ins{
+		{op: opLdxMem, k: uint32(reg)},
+		{op: opLdIB, k: uint32(k)},
+		{op: opAluK | aluAnd, k: 0xf},
+		{op: opAluK | aluLsh, k: 2},
+		{op: opAluX | aluAdd},
+		{op: opTax},
+	}
+}
+
+// loadIndexedAt returns code that loads size bytes at the offset held in
+// scratch register inst, relative to rel, into A.
+func (g *gen) loadIndexedAt(rel offrel, inst int, ldi uint16) []ins {
+	reg, k := g.base(rel)
+	if reg < 0 {
+		return []ins{{op: opLdxMem, k: uint32(inst)}, {op: ldi, k: uint32(k)}}
+	}
+	return []ins{{op: opLdxMem, k: uint32(reg)}, {op: opLdMem, k: uint32(inst)}, {op: opAluX | aluAdd}, {op: opTax}, {op: ldi, k: uint32(k)}}
 }
 
 func (g *gen) cmp(rel offrel, off, size int, v uint32) frag {

@@ -52,21 +52,22 @@ func (g *gen) loadIndexed(p qproto, inst *arth, size uint32) *arth {
 	case pRADIO:
 		g.unsupported("radio[]")
 	case pLink:
-		code = append(code, ins{op: opLdxMem, k: uint32(inst.reg)}, ins{op: ldi, k: uint32(g.link.offLinkHdr)})
+		code = append(code, g.loadIndexedAt(orLinkHdr, inst.reg, ldi)...)
 	case pIP, pARP, pRARP, pATALK, pDECNET, pSCA, pLAT, pMOPRC, pMOPDL, pIPV6:
-		code = append(code, ins{op: opLdxMem, k: uint32(inst.reg)}, ins{op: ldi, k: uint32(g.abs(orLinkPl, 0))})
+		code = append(code, g.loadIndexedAt(orLinkPl, inst.reg, ldi)...)
 		b := g.protoAbbrev(p)
 		if inst.guard != nil {
 			b = and(inst.guard, b)
 		}
 		inst.guard = b
 	case pSCTP, pTCP, pUDP, pICMP, pIGMP, pIGRP, pPIM, pVRRP, pCARP:
+		_, k := g.base(orLinkPl)
+		code = append(code, g.loadxIPHdrLen()...)
 		code = append(code,
-			ins{op: opLdxMSH, k: uint32(g.abs(orLinkPl, 0))},
 			ins{op: opLdMem, k: uint32(inst.reg)},
 			ins{op: opAluX | aluAdd},
 			ins{op: opTax},
-			ins{op: ldi, k: uint32(g.abs(orLinkPl, 0))})
+			ins{op: ldi, k: uint32(k)})
 		b := and(g.protoAbbrev(p), g.ipfrag())
 		if inst.guard != nil {
 			b = and(inst.guard, b)
@@ -78,7 +79,7 @@ func (g *gen) loadIndexed(p qproto, inst *arth, size uint32) *arth {
 			b = and(inst.guard, b)
 		}
 		inst.guard = and(b, g.cmp(orLinkPl, 6, 1, ipprotoICMPv6))
-		code = append(code, ins{op: opLdxMem, k: uint32(inst.reg)}, ins{op: ldi, k: uint32(g.abs(orLinkPl, 40))})
+		code = append(code, g.loadIndexedAt(orTranIPv6, inst.reg, ldi)...)
 	default:
 		g.fail("unsupported index operation")
 	}

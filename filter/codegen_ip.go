@@ -475,7 +475,11 @@ func (g *gen) protochain(v uint32, p qproto) frag {
 		g.fail("bad protocol applied for 'protochain'")
 	}
 	defer g.freeReg(int(reg))
-	nl := uint32(g.abs(orLinkPl, 0))
+	if g.link.varPl != 0 {
+		g.fail("'protochain' not supported with variable length headers")
+	}
+	_, nlk := g.base(orLinkPl)
+	nl := uint32(nlk)
 	var f frag
 	emit := func(in ins) int { f = append(f, in); return len(f) - 1 }
 	var ll uint32

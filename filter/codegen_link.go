@@ -32,7 +32,7 @@ func (g *gen) ecode(s string, q qual) frag {
 		case dAddr1, dAddr2, dAddr3, dAddr4, dRA, dTA:
 			g.dirError(q.dir, "addresses other than 802.11 MAC addresses")
 		}
-		return g.ehostop(mac, q.dir)
+		return g.prevLinkHdrCheck(g.ehostop(mac, q.dir))
 	}
 	g.fail("ethernet address used in non-ether expression")
 	return nil
@@ -68,7 +68,7 @@ func (g *gen) broadcast(p qproto) frag {
 		if !g.isEthernet() {
 			g.fail("not a broadcast link")
 		}
-		return g.ehostop([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, dDst)
+		return g.prevLinkHdrCheck(g.ehostop([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, dDst))
 	case pIP:
 		// tcpdump compiles with netmask 0 when it has none: the host part
 		// is all 32 bits.
@@ -85,7 +85,7 @@ func (g *gen) multicast(p qproto) frag {
 		if !g.isEthernet() {
 			g.fail("link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel")
 		}
-		return test(g.load(orLinkHdr, 0, 1), opJsetK, 1)
+		return g.prevLinkHdrCheck(test(g.load(orLinkHdr, 0, 1), opJsetK, 1))
 	case pIP:
 		return and(g.linktype(ethIP), g.cmpGE(orLinkPl, 16, 1, 224))
 	case pIPV6:
@@ -154,6 +154,7 @@ func (g *gen) pppoes(sess uint32, has bool) frag {
 	g.link.offLinkHdr = hdr
 	g.link.offLinkType = hdr
 	g.link.offLinkPl = hdr + 2
+	g.link.varHdr, g.link.varType = g.link.varPl, g.link.varPl
 	g.link.offNl = 0
 	g.link.offNlNosnap = 0
 	return b
@@ -185,4 +186,88 @@ func dltDescription(lt layers.LinkType) string {
 		return "PPPoE"
 	}
 	return "DLT " + strconv.Itoa(int(lt))
+}
+
+// prevLinkHdrCheck guards a test of Ethernet addresses after "geneve":
+// the encapsulated frame must have an Ethernet header, that is the link
+// header must not start where the payload does (gen_prevlinkhdr_check).
+func (g *gen) prevLinkHdrCheck(b frag) frag {
+	if !g.link.geneve {
+		return b
+	}
+	chk := not(test([]ins{{op: opLdMem, k: uint32(g.link.varHdr - 1)}, {op: opLdxMem, k: uint32(g.link.varPl - 1)}}, opJeqX, 0))
+	return and(chk, b)
+}
+
+// genevePort is Geneve's UDP port.
+const genevePort = 6081
+
+// geneve compiles "geneve [vni]" (gen_geneve): UDP to port 6081 over IPv4
+// or IPv6, Geneve version 0, the VNI if given; then every later test
+// applies to the encapsulated packet, whose offsets depend on the outer IP
+// header and the Geneve options and so are computed into scratch
+// registers. The inner packet is Ethernet when the protocol type is
+// 0x6558 (transparent Ethernet bridging), otherwise the protocol type
+// stands for an Ethernet type and the payload is the network layer.
+func (g *gen) geneve(vni uint32, has bool) frag {
+	if has && vni > 0xffffff {
+		g.fail("Geneve VNI %d greater than maximum %d", vni, 0xffffff)
+	}
+	check := func(rel offrel, v6 bool) frag {
+		ll := uint32(ethIP)
+		if v6 {
+			ll = ethIPv6
+		}
+		b := and(g.linktype(ll), g.portop(genevePort, genevePort, ipprotoUDP, dDst, v6))
+		b = and(b, g.mcmp(rel, 8, 1, 0, 0xc0)) // version 0
+		if has {
+			b = and(b, g.mcmp(rel, 12, 4, vni<<8, 0xffffff00))
+		}
+		return b
+	}
+	// Each branch ends with the length of the outer IP header in A.
+	v4 := and(check(orTranIPv4, false), test(append(g.loadxIPHdrLen(), ins{op: opTxa}), opJeqX, 0))
+	hdr6 := []ins{{op: opLdImm, k: 40}, {op: opTax}}
+	if reg, _ := g.base(orLinkPl); reg >= 0 {
+		hdr6 = []ins{{op: opLdxMem, k: uint32(reg)}, {op: opLdImm, k: 40}, {op: opAluX | aluAdd}, {op: opTax}}
+	}
+	v6 := and(check(orTranIPv6, true), test(hdr6, opJeqX, 0))
+	_, k := g.base(orLinkPl)
+	rType := g.allocReg()
+	rHdr := g.allocReg()
+	rPl := g.allocReg()
+	off := frag{
+		{op: opAluK | aluAdd, k: uint32(k + 8)}, // the Geneve header
+		{op: opTax},
+		{op: opAluK | aluAdd, k: 2}, // its protocol type
+		{op: opSt, k: uint32(rType)},
+		{op: opLdIB, k: 0}, // option length, in 4-byte words
+		{op: opAluK | aluAnd, k: 0x3f},
+		{op: opAluK | aluMul, k: 4},
+		{op: opAluK | aluAdd, k: 8},
+		{op: opAluX | aluAdd},
+		{op: opSt, k: uint32(rHdr)}, // the payload
+		{op: opLdIH, k: 2},
+		{op: opLdxMem, k: uint32(rHdr)},
+		{op: opJeqK, k: 0x6558, jt: 13, jf: 18}, // an Ethernet frame inside
+		{op: opTxa},
+		{op: opAluK | aluAdd, k: 12},
+		{op: opSt, k: uint32(rType)},
+		{op: opAluK | aluAdd, k: 2},
+		{op: opTax},
+		{op: opStx, k: uint32(rPl)},
+		{op: opLdImm, k: 0},
+		{op: opJeqK, k: 0, jt: tgtTrue, jf: tgtFalse},
+	}
+	b := and(or(v4, v6), off)
+	l := &g.link
+	l.dlt = layers.LinkTypeEthernet
+	l.offLinkHdr, l.offLinkType, l.offLinkPl = 0, 0, 0
+	l.varHdr, l.varType, l.varPl = rHdr+1, rType+1, rPl+1
+	// As in libpcap, the inner network layer has no offset of its own and
+	// the offset after an 802.2 header without SNAP is the outermost link
+	// type's (3 for Ethernet, 0 for the others).
+	l.offNl, l.offNlNosnap = 0, g.link0.offNlNosnap
+	l.geneve = true
+	return b
 }

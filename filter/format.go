@@ -61,11 +61,11 @@ func image(in bpf.RawInstruction, n int) string {
 	case opLdLen:
 		op, arg = "ld", "#pktlen"
 	case opLdIW:
-		op, arg = "ld", fmt.Sprintf("[x + %d]", k)
+		op, arg = "ld", fmt.Sprintf("[x + %d]", int32(k))
 	case opLdIH:
-		op, arg = "ldh", fmt.Sprintf("[x + %d]", k)
+		op, arg = "ldh", fmt.Sprintf("[x + %d]", int32(k))
 	case opLdIB:
-		op, arg = "ldb", fmt.Sprintf("[x + %d]", k)
+		op, arg = "ldb", fmt.Sprintf("[x + %d]", int32(k))
 	case opLdImm:
 		op, arg = "ld", fmt.Sprintf("#0x%x", k)
 	case opLdxImm:

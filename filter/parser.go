@@ -331,7 +331,7 @@ func (p *parser) parseOther() frag {
 		case "pppoes":
 			return g.pppoes(n, has)
 		}
-		g.unsupported("'geneve'")
+		return g.geneve(n, has)
 	case "pppoed":
 		return g.linktype(ethPPPoED)
 	case "ifname", "rset", "reason", "action":

@@ -54,7 +54,7 @@ func CompileWith(expr string, lt layers.LinkType, snaplen int, opts *Options) (p
 		return nil, &SyntaxError{Pos: 0, Msg: lerr.Error(), err: ErrUnsupported}
 	}
 	toks := lex(expr)
-	p := &parser{toks: toks, g: &gen{link: link, nullLE: !opts.NullBigEndian}}
+	p := &parser{toks: toks, g: &gen{link: link, link0: link, nullLE: !opts.NullBigEndian}}
 	defer func() {
 		r := recover()
 		if r == nil {
