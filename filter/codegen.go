@@ -200,8 +200,8 @@ func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
 type gen struct {
 	link    linkInfo
 	link0   linkInfo // the layout of the outermost link layer
-	nullLE  bool // DLT_NULL headers are little-endian
-	pos     int  // position of the token being reduced, for errors
+	nullLE  bool     // DLT_NULL headers are little-endian
+	pos     int      // position of the token being reduced, for errors
 	regUsed [16]bool
 	curReg  int
 }
