@@ -165,6 +165,9 @@ type linkInfo struct {
 	geneve                 bool // after "geneve": libpcap's is_geneve
 }
 
+// varLazy marks a variable offset whose register is taken on first use.
+const varLazy = -1
+
 // Link types with libpcap's DLT numbers that gopacket lacks.
 const (
 	ltRawDLT    layers.LinkType = 12  // DLT_RAW on most platforms
@@ -192,6 +195,11 @@ func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
 		return linkInfo{dlt: lt, offLinkType: 2, offLinkPl: 4}, nil
 	case ltPPPEther:
 		return linkInfo{dlt: lt, offLinkType: 6, offLinkPl: 8}, nil
+	case layers.LinkTypePFLog:
+		// The pflog header's length is in its first byte: the payload
+		// offset is variable, computed at the start of the program when
+		// it is used.
+		return linkInfo{dlt: lt, offLinkType: -1, varPl: varLazy}, nil
 	}
 	return linkInfo{}, fmt.Errorf("link type %d (%v): %w", int(lt), lt, ErrUnsupported)
 }
@@ -214,10 +222,30 @@ func (g *gen) unsupported(what string) {
 	panic(compileError{&SyntaxError{Pos: g.pos, Msg: what + ": " + ErrUnsupported.Error(), err: ErrUnsupported}})
 }
 
+// prologue returns the code that must run first to fill the register of
+// a variable payload offset the link type needs (insert_compute_vloffsets).
+// As in libpcap, it fills the register the payload offset has at the end
+// of compilation, which after "geneve" is Geneve's.
+func (g *gen) prologue() []ins {
+	if g.link0.dlt != layers.LinkTypePFLog || g.link.varPl <= 0 {
+		return nil
+	}
+	return []ins{
+		{op: opLdB, k: 0}, // the header length, rounded up to 4 bytes
+		{op: opAluK | aluAdd, k: 3},
+		{op: opAluK | aluAnd, k: 0xfffffffc},
+		{op: opSt, k: uint32(g.link.varPl - 1)},
+		{op: opTax},
+	}
+}
+
 // base returns where offsets relative to rel start: the scratch register
 // holding the variable part (-1 when there is none) and the constant part.
 func (g *gen) base(rel offrel) (reg, k int) {
 	l := &g.link
+	if l.varPl == varLazy && rel != orLinkHdr && rel != orLinkType && rel != orPacket {
+		l.varPl = g.allocReg() + 1
+	}
 	switch rel {
 	case orLinkHdr:
 		return l.varHdr - 1, l.offLinkHdr
@@ -370,6 +398,17 @@ func (g *gen) linktype(ll uint32) frag {
 	case ltIPv6:
 		if ll == ethIPv6 {
 			return fTrue()
+		}
+		return fFalse()
+	case layers.LinkTypePFLog:
+		// The address family, as the capturing host numbers it; libpcap
+		// compares the Linux values (AF_INET6 is 10), even for files
+		// from OpenBSD, where it is 24.
+		switch ll {
+		case ethIP:
+			return g.cmp(orLinkHdr, 1, 1, 2)
+		case ethIPv6:
+			return g.cmp(orLinkHdr, 1, 1, 10)
 		}
 		return fFalse()
 	case layers.LinkTypeLoop, layers.LinkTypeNull:

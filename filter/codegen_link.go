@@ -149,6 +149,7 @@ func (g *gen) pppoes(sess uint32, has bool) frag {
 		}
 		b = and(b, g.mcmp(orLinkPl, 0, 4, sess, 0xffff))
 	}
+	g.base(orLinkPl) // a lazy payload offset gets its register now
 	hdr := g.link.offLinkPl + g.link.offNl + 6
 	g.link.dlt = layers.LinkTypePPP
 	g.link.offLinkHdr = hdr
@@ -184,6 +185,8 @@ func dltDescription(lt layers.LinkType) string {
 		return "BSD loopback"
 	case ltPPPEther:
 		return "PPPoE"
+	case layers.LinkTypePFLog:
+		return "OpenBSD pflog file"
 	}
 	return "DLT " + strconv.Itoa(int(lt))
 }
@@ -269,5 +272,110 @@ func (g *gen) geneve(vni uint32, has bool) frag {
 	// type's (3 for Ethernet, 0 for the others).
 	l.offNl, l.offNlNosnap = 0, g.link0.offNlNosnap
 	l.geneve = true
+	return b
+}
+
+// inbound compiles "inbound" and "outbound" (gen_inbound) for link types
+// whose header records the direction. Others carry it only in the Linux
+// kernel's packet metadata, which a live capture filter can test but a
+// file does not keep; as libpcap does for files, they are refused (for
+// live captures, capture.Config.Direction does that job).
+func (g *gen) inbound(out bool) frag {
+	const outgoing = 4 // PACKET_OUTGOING
+	var b frag
+	switch g.link.dlt {
+	case layers.LinkTypeLinuxSLL:
+		b = g.cmp(orLinkHdr, 0, 2, outgoing)
+	case ltLinuxSLL2:
+		b = g.cmp(orLinkHdr, 10, 1, outgoing)
+	case layers.LinkTypePFLog:
+		dir := uint32(1) // PF_IN
+		if out {
+			dir = 2
+		}
+		return g.cmp(orLinkHdr, pflogDir, 1, dir)
+	default:
+		g.fail("inbound/outbound not supported on %s when reading savefiles", dltDescription(g.link.dlt))
+	}
+	if !out {
+		b = not(b)
+	}
+	return b
+}
+
+// Offsets of the pflog header's fields (OpenBSD's struct pfloghdr).
+const (
+	pflogAction  = 2
+	pflogReason  = 3
+	pflogIfname  = 4
+	pflogRuleset = 20
+	pflogRulenr  = 36
+	pflogSubrule = 40
+	pflogDir     = 60
+	pflogNameLen = 16 // IFNAMSIZ, and PFLOG_RULESET_NAME_SIZE
+)
+
+// pfReasons and pfActions are OpenBSD pf's names for the reason and
+// action codes, as libpcap knows them.
+var (
+	pfReasons = []string{"match", "bad-offset", "fragment", "short", "normalize", "memory",
+		"bad-timestamp", "congestion", "ip-option", "proto-cksum", "state-mismatch",
+		"state-insert", "state-limit", "src-limit", "synproxy"}
+	pfActions = map[string]uint32{"pass": 0, "accept": 0, "drop": 1, "block": 1, "scrub": 2,
+		"noscrub": 3, "nat": 4, "nonat": 5, "binat": 6, "nobinat": 7, "rdr": 8, "nordr": 9}
+)
+
+// pflogField compiles the pflog primitives: "ifname"/"on", "ruleset",
+// "rnr", "srnr", "reason" and "action" (gen_pf_*). what is the keyword as
+// libpcap names it in errors.
+func (g *gen) pflogField(what string, off int, size int, v uint32) frag {
+	if g.link.dlt != layers.LinkTypePFLog {
+		g.fail("%s supported only on PF linktype", what)
+	}
+	return g.cmp(orLinkHdr, off, size, v)
+}
+
+// pflogName compiles "ifname NAME" and "ruleset NAME": the bytes of the
+// name, without its terminating NUL (as libpcap, "em0" also matches
+// "em01").
+func (g *gen) pflogName(what string, off int, name string) frag {
+	if g.link.dlt != layers.LinkTypePFLog {
+		g.fail("%s supported only on PF linktype", what)
+	}
+	if len(name) >= pflogNameLen {
+		if what == "ifname" {
+			g.fail("ifname interface names can only be %d characters", pflogNameLen-1)
+		}
+		g.fail("ruleset names can only be %d characters", pflogNameLen-1)
+	}
+	return g.bcmp(orLinkHdr, off, []byte(name))
+}
+
+// bcmp compares the bytes at off with v: words from the end, then a
+// half-word, then the first byte, as libpcap's gen_bcmp.
+func (g *gen) bcmp(rel offrel, off int, v []byte) frag {
+	var b frag
+	add := func(t frag) {
+		if b == nil {
+			b = t
+		} else {
+			b = and(b, t)
+		}
+	}
+	n := len(v)
+	for n >= 4 {
+		add(g.cmp(rel, off+n-4, 4, be32(v[n-4:])))
+		n -= 4
+	}
+	for n >= 2 {
+		add(g.cmp(rel, off+n-2, 2, uint32(v[n-2])<<8|uint32(v[n-1])))
+		n -= 2
+	}
+	if n > 0 {
+		add(g.cmp(rel, off, 1, uint32(v[0])))
+	}
+	if b == nil {
+		return fTrue()
+	}
 	return b
 }

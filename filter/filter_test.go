@@ -35,7 +35,7 @@ func TestCompileErrors(t *testing.T) {
 		{"mpls and vlan", "no VLAN match after MPLS", 10, false},
 		{"(tcp", "syntax error", 5, false},
 		{"tcp @", "syntax error", 5, false},
-		{"inbound", "'inbound'", 1, true},
+		{"inbound", "inbound/outbound not supported on Ethernet when reading savefiles", 1, false},
 		{"tcp protochain 6", "bad protocol applied for 'protochain'", 16, false},
 		{"llc foo", "unknown LLC type name \"foo\"", 1, false},
 		{"ip and iso proto \\foo", "unknown osi proto 'foo'", 18, false},

@@ -132,7 +132,7 @@ var (
 	reHID   = regexp.MustCompilePOSIX(`^(0[xX][0-9A-Fa-f]+|[0-9]+)(\.(0[xX][0-9A-Fa-f]+|[0-9]+)){1,3}`)
 	reMAC   = regexp.MustCompilePOSIX(`^([0-9A-Fa-f][0-9A-Fa-f]?:[0-9A-Fa-f][0-9A-Fa-f]?:[0-9A-Fa-f][0-9A-Fa-f]?:[0-9A-Fa-f][0-9A-Fa-f]?:[0-9A-Fa-f][0-9A-Fa-f]?:[0-9A-Fa-f][0-9A-Fa-f]?|[0-9A-Fa-f][0-9A-Fa-f]?-[0-9A-Fa-f][0-9A-Fa-f]?-[0-9A-Fa-f][0-9A-Fa-f]?-[0-9A-Fa-f][0-9A-Fa-f]?-[0-9A-Fa-f][0-9A-Fa-f]?-[0-9A-Fa-f][0-9A-Fa-f]?|[0-9A-Fa-f][0-9A-Fa-f]?\.[0-9A-Fa-f][0-9A-Fa-f]?\.[0-9A-Fa-f][0-9A-Fa-f]?\.[0-9A-Fa-f][0-9A-Fa-f]?\.[0-9A-Fa-f][0-9A-Fa-f]?\.[0-9A-Fa-f][0-9A-Fa-f]?|[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}\.[0-9A-Fa-f]{4}|[0-9A-Fa-f]{12})`)
 	reBogus = regexp.MustCompilePOSIX(`^[0-9A-Fa-f][0-9A-Fa-f]?:+([0-9A-Fa-f][0-9A-Fa-f]?:+)+`)
-	reV6    = regexp.MustCompilePOSIX(`^[0-9A-Fa-f:]*:[0-9A-Fa-f:]*(:[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+)?`)
+	reV6    = regexp.MustCompilePOSIX(`^[0-9A-Fa-f:]*:[0-9A-Fa-f:]*(:[0-9A-Fa-fxX]+\.[0-9A-Fa-fxX]+\.[0-9A-Fa-fxX]+\.[0-9A-Fa-fxX]+)?`)
 	reAID   = regexp.MustCompilePOSIX(`^\$[0-9A-Fa-f][0-9A-Fa-f]?`)
 )
 
@@ -236,6 +236,7 @@ func lexOne(s string) (token, int) {
 	if n := v6Len(s); n > best.n {
 		best = cand{n, tHID6}
 	}
+	v6n := best.n
 	try(reBogus, -1)
 	if idLen > 0 {
 		if _, ok := namedNums[s[:idLen]]; ok && idLen > best.n {
@@ -275,23 +276,95 @@ func lexOne(s string) (token, int) {
 		}
 		return token{kind: tNUM, text: text, num: v}, best.n
 	}
+	if best.kind == tHID6 && best.n == v6n {
+		if a, err := netip.ParseAddr(text); err != nil || !a.Is6() || a.Zone() != "" {
+			return token{kind: tEOF, err: "bogus IPv6 address " + text}, best.n
+		}
+	}
 	return token{kind: best.kind, text: text}, best.n
 }
 
-// v6Len returns the length of the longest prefix of s that is an IPv6
-// address in one of the textual forms libpcap's scanner accepts, or 0.
+// v6Len returns the length of the longest prefix of s that has the shape
+// of an IPv6 address as libpcap's scanner patterns describe it: groups of
+// 1 to 4 hex digits, eight of them or fewer around one "::", the last two
+// possibly written as four dotted numbers. Whether it is a valid address
+// is checked after (libpcap says "bogus IPv6 address" when it is not).
 func v6Len(s string) int {
 	loc := reV6.FindStringIndex(s)
 	if loc == nil {
 		return 0
 	}
-	t := s[:min(loc[1], 64)]
+	t := s[:min(loc[1], 80)]
 	for n := len(t); n >= 2; n-- {
-		if a, err := netip.ParseAddr(t[:n]); err == nil && a.Is6() && a.Zone() == "" {
+		if v6Shape(t[:n]) {
 			return n
 		}
 	}
 	return 0
+}
+
+// v6Shape reports whether s has the shape v6Len looks for.
+func v6Shape(s string) bool {
+	hex := func(g string) bool {
+		if len(g) < 1 || len(g) > 4 {
+			return false
+		}
+		for _, c := range g {
+			if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+				return false
+			}
+		}
+		return true
+	}
+	num := func(n string) bool { // libpcap's N: decimal, or 0x hex
+		if len(n) > 2 && n[0] == '0' && (n[1] == 'x' || n[1] == 'X') {
+			n = n[2:]
+			for _, c := range n {
+				if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+					return false
+				}
+			}
+			return true
+		}
+		for _, c := range n {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+		return n != ""
+	}
+	// groups counts the groups of one side of "::"; last says whether the
+	// side ends the address (and so may end in a dotted quad).
+	groups := func(side string, last bool) int {
+		if side == "" {
+			return 0
+		}
+		gs := strings.Split(side, ":")
+		n := 0
+		for i, g := range gs {
+			if last && i == len(gs)-1 && strings.Contains(g, ".") {
+				q := strings.Split(g, ".")
+				if len(q) != 4 || !num(q[0]) || !num(q[1]) || !num(q[2]) || !num(q[3]) {
+					return -1
+				}
+				n += 2
+				continue
+			}
+			if !hex(g) {
+				return -1
+			}
+			n++
+		}
+		return n
+	}
+	if l, r, ok := strings.Cut(s, "::"); ok {
+		if strings.Contains(r, "::") {
+			return false
+		}
+		a, b := groups(l, false), groups(r, true)
+		return a >= 0 && b >= 0 && a+b <= 7
+	}
+	return groups(s, true) == 8
 }
 
 // parseNum converts a NUM token as libpcap's stou does: 0x hex, leading 0

@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -312,7 +313,8 @@ func (p *parser) parseOther() frag {
 		p.i--
 		p.syntax()
 	case "inbound", "outbound":
-		g.unsupported("'" + t.text + "'")
+		p.at(t)
+		return g.inbound(t.text == "outbound")
 	case "ifindex":
 		p.expect(tNUM)
 		g.unsupported("'ifindex'")
@@ -334,12 +336,48 @@ func (p *parser) parseOther() frag {
 		return g.geneve(n, has)
 	case "pppoed":
 		return g.linktype(ethPPPoED)
-	case "ifname", "rset", "reason", "action":
-		p.expect(tID)
-		g.unsupported("pflog '" + t.text + "'")
+	case "ifname", "rset":
+		name := p.expect(tID)
+		p.at(t)
+		if t.text == "ifname" {
+			return g.pflogName("ifname", pflogIfname, name.text)
+		}
+		return g.pflogName("ruleset", pflogRuleset, name.text)
+	case "reason":
+		n := p.next()
+		var v uint32
+		switch n.kind {
+		case tNUM:
+			v = n.num
+		case tID:
+			i := slices.Index(pfReasons, asciiLower(n.text))
+			if i < 0 {
+				p.at(n)
+				g.fail("unknown PF reason \"%s\"", n.text)
+			}
+			v = uint32(i)
+		default:
+			p.i--
+			p.syntax()
+		}
+		p.at(t)
+		return g.pflogField("reason", pflogReason, 1, v)
+	case "action":
+		n := p.expect(tID)
+		v, ok := pfActions[asciiLower(n.text)]
+		if !ok {
+			p.at(n)
+			g.fail("unknown PF action \"%s\"", n.text)
+		}
+		p.at(t)
+		return g.pflogField("action", pflogAction, 1, v)
 	case "rnr", "srnr":
-		p.expect(tNUM)
-		g.unsupported("pflog '" + t.text + "'")
+		n := p.expect(tNUM)
+		p.at(t)
+		if t.text == "rnr" {
+			return g.pflogField("rnr", pflogRulenr, 4, n.num)
+		}
+		return g.pflogField("srnr", pflogSubrule, 4, n.num)
 	case "llc":
 		if n := p.peek(); n.kind == tID || p.isKw(n, "rnr") {
 			p.next()
@@ -480,10 +518,10 @@ func (p *parser) scode(name string, q qual) frag {
 		case pDECNET:
 			g.fail("decnet name support not included, '%s' cannot be translated\n", name)
 		}
-		if q.proto == pDefault {
-			g.fail("unknown host '%s'", name)
-		}
-		g.fail("unknown host '%s' for specified address family", name)
+		// Names are not resolved, so a name is unknown whatever the
+		// family asked for (libpcap adds "for specified address family"
+		// only for a name that resolves, but not to that family).
+		g.fail("unknown host '%s'", name)
 	case aPort:
 		if q.proto != pDefault && q.proto != pUDP && q.proto != pTCP && q.proto != pSCTP {
 			g.fail("illegal qualifier of 'port'")

@@ -75,6 +75,9 @@ func CompileWith(expr string, lt layers.LinkType, snaplen int, opts *Options) (p
 		}
 	}()
 	f := p.parseProg()
+	if pro := p.g.prologue(); pro != nil {
+		f = retarget(append(frag(nil), pro...), f, len(pro), tgtTrue, tgtFalse)
+	}
 	raw, aerr := assemble(f, uint32(snaplen))
 	if aerr != nil {
 		return nil, &SyntaxError{Pos: 0, Msg: aerr.Error()}

@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gopacket/gopacket/layers"
 	"github.com/wirekit/wirekit/internal/testutil"
+	"golang.org/x/net/bpf"
 )
 
 // testrunDiffers names the libpcap TESTrun apply tests whose expectation
@@ -80,4 +82,87 @@ func TestLibpcapApply(t *testing.T) {
 		}
 	}
 	t.Logf("libpcap apply tests (EN10MB): %d/%d pass, %d unsupported", pass, total, unsupported)
+}
+
+// dltByName maps the link-type names of tcpdump's -y to link types.
+var dltByName = map[string]layers.LinkType{
+	"EN10MB": layers.LinkTypeEthernet, "RAW": ltRawDLT, "IPV4": ltIPv4, "IPV6": ltIPv6,
+	"LINUX_SLL": layers.LinkTypeLinuxSLL, "LINUX_SLL2": ltLinuxSLL2, "NULL": layers.LinkTypeNull,
+	"LOOP": layers.LinkTypeLoop, "PPP": layers.LinkTypePPP, "PFLOG": layers.LinkTypePFLog,
+	"IEEE802_11": layers.LinkTypeIEEE802_11, "IEEE802_11_RADIO": layers.LinkTypeIEEE80211Radio,
+}
+
+// TestLibpcapReject runs the reject tests of libpcap's own test suite
+// (testdata/libpcap-reject.tsv, made by scripts/filter-reject.sh) for the
+// link types wirekit compiles for: where libpcap 1.10 refuses, wirekit
+// must refuse with the same message; where it accepts, so must wirekit.
+func TestLibpcapReject(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "libpcap-reject.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var agree, total, otherLink, unsupported int
+	for _, l := range strings.Split(string(b), "\n") {
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		f := strings.Split(l, "\t")
+		if len(f) != 4 {
+			t.Fatalf("bad line %q", l)
+		}
+		name, dlt, expr, want := f[0], f[1], f[2], f[3]
+		lt, ok := dltByName[dlt]
+		if !ok {
+			otherLink++
+			continue
+		}
+		total++
+		prog, err := Compile(expr, lt, 262144)
+		var se *SyntaxError
+		switch {
+		case errors.Is(err, ErrUnsupported):
+			unsupported++
+		case want == "error: "+rejectsAll && err == nil && acceptsNothing(prog.raw):
+			// libpcap's optimizer refuses a program that cannot accept;
+			// ours must compile to one with no path to an accepting return.
+			agree++
+		case want == "accepted" && err == nil:
+			agree++
+		case want == "accepted":
+			t.Errorf("%s: %s %q: libpcap 1.10 accepts, we say %v", name, dlt, expr, err)
+		case err == nil:
+			t.Errorf("%s: %s %q: libpcap 1.10 says %s, we accept", name, dlt, expr, want)
+		case errors.As(err, &se) && "error: "+se.LibpcapMessage() == want:
+			agree++
+		default:
+			t.Errorf("%s: %s %q: libpcap 1.10 says %s, we say %v", name, dlt, expr, want, err)
+		}
+	}
+	t.Logf("libpcap reject tests: %d/%d agree with libpcap 1.10 (%d unsupported); %d on link types wirekit does not compile for", agree, total, unsupported, otherLink)
+}
+
+// acceptsNothing reports whether no path of a program (jumps followed both
+// ways, whatever the packet) reaches a return of a non-zero constant or of A.
+func acceptsNothing(raw []bpf.RawInstruction) bool {
+	seen := make([]bool, len(raw))
+	var walk func(i int) bool
+	walk = func(i int) bool {
+		if i < 0 || i >= len(raw) || seen[i] {
+			return false
+		}
+		seen[i] = true
+		in := raw[i]
+		switch {
+		case in.Op == opRetK:
+			return in.K != 0
+		case in.Op == opRetA:
+			return true
+		case in.Op == opJa:
+			return walk(jaTarget(i, in.K))
+		case isCondJump(in.Op):
+			return walk(i+1+int(in.Jt)) || walk(i+1+int(in.Jf))
+		}
+		return walk(i + 1)
+	}
+	return !walk(0)
 }

@@ -92,7 +92,8 @@ func main() {
 	}{{"synth-raw.pcap", layers.LinkTypeRaw}, {"synth-ipv4.pcap", 228}, {"synth-loop.pcap", layers.LinkTypeLoop},
 		{"synth-sll.pcap", layers.LinkTypeLinuxSLL}, {"synth-sll2.pcap", 276},
 		{"synth-null.pcap", layers.LinkTypeNull}, {"synth-null-be.pcap", linkNullBE},
-		{"synth-ppp.pcap", layers.LinkTypePPP}, {"synth-ppp-ether.pcap", 51}} {
+		{"synth-ppp.pcap", layers.LinkTypePPP}, {"synth-ppp-ether.pcap", 51},
+		{"synth-pflog.pcap", layers.LinkTypePFLog}} {
 		p := filepath.Join("filter/testdata", o.name)
 		if err := writeLink(p, o.lt, relink(synthPackets(), o.lt)); err != nil {
 			log.Fatal(err)

@@ -260,7 +260,9 @@ func relink(frames [][]byte, lt layers.LinkType) [][]byte {
 			}
 		case layers.LinkTypeLinuxSLL:
 			p := sllProto(et, body)
-			h := []byte{0, 0, 0, 1, 0, 6, f[6], f[7], f[8], f[9], f[10], f[11], 0, 0, byte(p >> 8), byte(p)}
+			// The packet type cycles through to-us, broadcast,
+			// multicast, other host and outgoing.
+			h := []byte{0, byte(len(out) % 5), 0, 1, 0, 6, f[6], f[7], f[8], f[9], f[10], f[11], 0, 0, byte(p >> 8), byte(p)}
 			out = append(out, append(h, body...))
 		case layers.LinkTypeNull, linkNullBE:
 			// IPv4, then IPv6 under the BSD, FreeBSD, Darwin and Linux
@@ -286,13 +288,42 @@ func relink(frames [][]byte, lt layers.LinkType) [][]byte {
 			n := len(body) + 2
 			h := []byte{0x11, 0, 0x12, 0x34, byte(n >> 8), byte(n), byte(p >> 8), byte(p)}
 			out = append(out, append(h, body...))
+		case layers.LinkTypePFLog:
+			out = append(out, append(pflogHeader(len(out), et), body...))
 		case 276: // LINUX_SLL2
 			p := sllProto(et, body)
-			h := []byte{byte(p >> 8), byte(p), 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, f[6], f[7], f[8], f[9], f[10], f[11], 0, 0}
+			h := []byte{byte(p >> 8), byte(p), 0, 0, 0, 0, 0, 2, 0, 1, byte(len(out) % 5), 6, f[6], f[7], f[8], f[9], f[10], f[11], 0, 0}
 			out = append(out, append(h, body...))
 		}
 	}
 	return out
+}
+
+// pflogHeader builds an OpenBSD pflog header for the n-th packet: the
+// address family (IPv4 2; IPv6 24 as OpenBSD writes it or 10 as Linux
+// numbers it), action, reason, interface, ruleset, rule numbers and
+// direction vary from packet to packet, and so does the header length
+// byte (61, as OpenBSD writes it, or 64), which the payload offset is
+// rounded up from.
+func pflogHeader(n int, et uint16) []byte {
+	h := make([]byte, 64)
+	h[0] = []byte{61, 64}[n%2]
+	switch et {
+	case 0x0800:
+		h[1] = 2
+	case 0x86dd:
+		h[1] = []byte{24, 10}[n/2%2]
+	default:
+		h[1] = byte(n % 3 * 7) // neither
+	}
+	h[2] = byte(n % 10)
+	h[3] = byte(n % 15)
+	copy(h[4:20], []string{"em0", "em1", "pflog0", "em01"}[n%4])
+	copy(h[20:36], []string{"", "foo", "anchor/rules"}[n%3])
+	h[39] = byte(n % 5)
+	h[43] = byte(n % 3)
+	h[60] = byte(n % 3) // 0 unknown, 1 in, 2 out
+	return h
 }
 
 // linkNullBE stands for NULL in a big-endian file (writeLink).
