@@ -165,8 +165,12 @@ type linkInfo struct {
 	geneve                 bool // after "geneve": libpcap's is_geneve
 }
 
-// varLazy marks a variable offset whose register is taken on first use.
-const varLazy = -1
+// varLazy marks a variable offset whose register is taken on first use;
+// varSharePl one that uses the payload offset's register.
+const (
+	varLazy    = -1
+	varSharePl = -2
+)
 
 // Link types with libpcap's DLT numbers that gopacket lacks.
 const (
@@ -195,6 +199,14 @@ func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
 		return linkInfo{dlt: lt, offLinkType: 2, offLinkPl: 4}, nil
 	case ltPPPEther:
 		return linkInfo{dlt: lt, offLinkType: 6, offLinkPl: 8}, nil
+	case layers.LinkTypeIEEE802_11:
+		// The MAC header's length depends on the frame: the payload
+		// offset (and the Ethernet type's, in a SNAP header) is computed
+		// at the start of the program when it is used.
+		return linkInfo{dlt: lt, offLinkType: 6, varType: varSharePl, varPl: varLazy, offNl: 8, offNlNosnap: 3}, nil
+	case layers.LinkTypeIEEE80211Radio:
+		// And so is the radiotap header's before it.
+		return linkInfo{dlt: lt, varHdr: varLazy, offLinkType: 6, varType: varSharePl, varPl: varLazy, offNl: 8, offNlNosnap: 3}, nil
 	case layers.LinkTypePFLog:
 		// The pflog header's length is in its first byte: the payload
 		// offset is variable, computed at the start of the program when
@@ -227,6 +239,12 @@ func (g *gen) unsupported(what string) {
 // As in libpcap, it fills the register the payload offset has at the end
 // of compilation, which after "geneve" is Geneve's.
 func (g *gen) prologue() []ins {
+	switch g.link0.dlt {
+	case layers.LinkTypeIEEE802_11, layers.LinkTypeIEEE80211Radio:
+		// As libpcap's, the padding test depends on the link type the
+		// compilation ended with (pppoes and geneve change it).
+		return wlanPrologue(g.link0.dlt == layers.LinkTypeIEEE80211Radio, g.link.dlt == layers.LinkTypeIEEE80211Radio, g.link.varHdr-1, g.link.varPl-1)
+	}
 	if g.link0.dlt != layers.LinkTypePFLog || g.link.varPl <= 0 {
 		return nil
 	}
@@ -243,8 +261,16 @@ func (g *gen) prologue() []ins {
 // holding the variable part (-1 when there is none) and the constant part.
 func (g *gen) base(rel offrel) (reg, k int) {
 	l := &g.link
-	if l.varPl == varLazy && rel != orLinkHdr && rel != orLinkType && rel != orPacket {
+	if l.varHdr == varLazy && (rel == orLinkHdr || l.dlt == layers.LinkTypeIEEE80211Radio && rel != orPacket) {
+		// Radiotap: the MAC header's length is found after the
+		// radiotap header's, so the payload offset needs it too.
+		l.varHdr = g.allocReg() + 1
+	}
+	if l.varPl == varLazy && rel != orLinkHdr && rel != orPacket {
 		l.varPl = g.allocReg() + 1
+	}
+	if l.varType == varSharePl && l.varPl > 0 {
+		l.varType = l.varPl
 	}
 	switch rel {
 	case orLinkHdr:
@@ -400,6 +426,8 @@ func (g *gen) linktype(ll uint32) frag {
 			return fTrue()
 		}
 		return fFalse()
+	case layers.LinkTypeIEEE802_11, layers.LinkTypeIEEE80211Radio:
+		return and(g.dataFrame(), g.llcLinktype(ll))
 	case layers.LinkTypePFLog:
 		// The address family, as the capturing host numbers it; libpcap
 		// compares the Linux values (AF_INET6 is 10), even for files

@@ -1,5 +1,7 @@
 package filter
 
+import "github.com/gopacket/gopacket/layers"
+
 // arth is an arithmetic value under construction: code that leaves it in
 // scratch register reg, and a guard that must hold for the value to mean
 // anything (for tcp[...] that the packet is TCP), as libpcap's struct arth.
@@ -50,7 +52,11 @@ func (g *gen) loadIndexed(p qproto, inst *arth, size uint32) *arth {
 	code := inst.code // inst is consumed
 	switch p {
 	case pRADIO:
-		g.unsupported("radio[]")
+		// Relative to the start of the packet, where the radio header is.
+		if g.link.dlt != layers.LinkTypeIEEE80211Radio {
+			g.fail("radio information not present in capture")
+		}
+		code = append(code, ins{op: opLdxMem, k: uint32(inst.reg)}, ins{op: ldi, k: 0})
 	case pLink:
 		code = append(code, g.loadIndexedAt(orLinkHdr, inst.reg, ldi)...)
 	case pIP, pARP, pRARP, pATALK, pDECNET, pSCA, pLAT, pMOPRC, pMOPDL, pIPV6:

@@ -25,12 +25,20 @@ func (g *gen) ehostop(mac []byte, d qdir) frag {
 func (g *gen) ecode(s string, q qual) frag {
 	if (q.addr == aHost || q.addr == aDefault) && q.proto == pLink {
 		mac := etherAton(s)
+		if g.is80211() {
+			return g.wlanHost(g.wlanAddr(mac), q.dir)
+		}
 		if !g.isEthernet() {
 			g.fail("ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel")
 		}
 		switch q.dir {
-		case dAddr1, dAddr2, dAddr3, dAddr4, dRA, dTA:
-			g.dirError(q.dir, "addresses other than 802.11 MAC addresses")
+		case dAddr1, dAddr2, dAddr3, dAddr4:
+			n := int(q.dir-dAddr1) + 1
+			g.fail("'addr%d' and 'address%d' are only supported on 802.11 with 802.11 headers", n, n)
+		case dRA:
+			g.fail("'ra' is only supported on 802.11 with 802.11 headers")
+		case dTA:
+			g.fail("'ta' is only supported on 802.11 with 802.11 headers")
 		}
 		return g.prevLinkHdrCheck(g.ehostop(mac, q.dir))
 	}
@@ -65,6 +73,9 @@ func etherAton(s string) []byte {
 func (g *gen) broadcast(p qproto) frag {
 	switch p {
 	case pDefault, pLink:
+		if g.is80211() {
+			return g.wlanHost(g.wlanAddr([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}), dDst)
+		}
 		if !g.isEthernet() {
 			g.fail("not a broadcast link")
 		}
@@ -82,6 +93,9 @@ func (g *gen) broadcast(p qproto) frag {
 func (g *gen) multicast(p qproto) frag {
 	switch p {
 	case pDefault, pLink:
+		if g.is80211() {
+			return g.wlanHost(func(off int) frag { return test(g.load(orLinkHdr, off, 1), opJsetK, 1) }, dDst)
+		}
 		if !g.isEthernet() {
 			g.fail("link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel")
 		}
@@ -99,13 +113,13 @@ func (g *gen) vlan(id uint32, has bool) frag {
 	if g.link.labelDepth > 0 {
 		g.fail("no VLAN match after MPLS")
 	}
-	if !g.isEthernet() {
+	if !g.isEthernet() && !g.is80211() {
 		g.fail("no VLAN support for %s", dltDescription(g.link.dlt))
 	}
 	if has && id > 0x0fff {
 		g.fail("VLAN tag %d greater than maximum %d", id, 0x0fff)
 	}
-	b := or(or(g.cmp(orLinkType, 0, 2, ethVLAN), g.cmp(orLinkType, 0, 2, ethQinQ)), g.cmp(orLinkType, 0, 2, ethQinQ2))
+	b := or(or(g.linktype(ethVLAN), g.linktype(ethQinQ)), g.linktype(ethQinQ2))
 	if has {
 		b = and(b, g.mcmp(orLinkPl, 0, 2, id, 0x0fff))
 	}
@@ -187,6 +201,10 @@ func dltDescription(lt layers.LinkType) string {
 		return "PPPoE"
 	case layers.LinkTypePFLog:
 		return "OpenBSD pflog file"
+	case layers.LinkTypeIEEE802_11:
+		return "802.11"
+	case layers.LinkTypeIEEE80211Radio:
+		return "802.11 plus radiotap header"
 	}
 	return "DLT " + strconv.Itoa(int(lt))
 }

@@ -101,6 +101,9 @@ func (g *gen) sllLinktype(ll uint32) frag {
 
 // llc tests that the frame has an 802.2 header (gen_llc_internal).
 func (g *gen) llc() frag {
+	if g.is80211() {
+		return g.dataFrame()
+	}
 	if g.link.dlt != layers.LinkTypeEthernet {
 		g.fail("'llc' not supported for %s", dltDescription(g.link.dlt))
 	}

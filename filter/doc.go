@@ -84,11 +84,24 @@
 // libpcap 1.10 has no vxlan keyword: "vxlan" is a syntax error, as with
 // tcpdump 4.99.3.
 //
-// Not yet compiled (ErrUnsupported): protochain, gateway by name, geneve,
-// decnet host, ARCnet addresses, inbound/outbound,
-// ifindex, the pflog fields, 802.11 type/subtype/dir and wlan addresses,
-// the ATM and MTP2/MTP3 keywords, and "byte N & M" / "byte N | M" (which
-// libpcap 1.10 compiles without loading the byte).
+// Also compiled: protochain (libpcap's loop with a backward jump: such
+// programs run in this package's executor but not in a kernel, so capture
+// keeps them in user space); geneve [vni] with its variable offsets;
+// decnet host/src/dst; inbound/outbound on LINUX_SLL, LINUX_SLL2 and
+// PFLOG (refused on other link types, as libpcap does for files); the
+// pflog fields ifname/on, ruleset, rnr, srnr, reason, action; 802.11
+// (IEEE802_11 and IEEE802_11_RADIO): wlan host/src/dst/addr1-4/ra/ta,
+// type/subtype/dir with libpcap's names, radio[], LLC/SNAP types over the
+// variable MAC header (as libpcap 1.10, a fourth address and HT control
+// are not counted in the header length).
+//
+// Not compiled (ErrUnsupported): gateway by name, ARCnet addresses,
+// ifindex, the ATM and MTP2/MTP3 keywords, and link types other than the
+// ones above.
+//
+// Deliberate difference: "byte N & M" and "byte N | M" load the byte;
+// libpcap 1.10 forgets to and compares 0 & M (0 | M), rejecting (or
+// accepting) every packet.
 //
 // # Known differences from libpcap
 //

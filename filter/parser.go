@@ -259,8 +259,7 @@ func (p *parser) parseRterm(ctx qual) (frag, qual) {
 		p.at(t)
 		return p.g.multicast(pq), qerr
 	case "type", "subtype", "dir":
-		p.at(t)
-		p.g.unsupported("802.11 '" + kw + "'")
+		return p.parse80211(), qerr
 	}
 	if pq != pDefault {
 		p.syntax()

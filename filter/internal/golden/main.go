@@ -93,7 +93,8 @@ func main() {
 		{"synth-sll.pcap", layers.LinkTypeLinuxSLL}, {"synth-sll2.pcap", 276},
 		{"synth-null.pcap", layers.LinkTypeNull}, {"synth-null-be.pcap", linkNullBE},
 		{"synth-ppp.pcap", layers.LinkTypePPP}, {"synth-ppp-ether.pcap", 51},
-		{"synth-pflog.pcap", layers.LinkTypePFLog}} {
+		{"synth-pflog.pcap", layers.LinkTypePFLog}, {"synth-wlan.pcap", layers.LinkTypeIEEE802_11},
+		{"synth-radiotap.pcap", layers.LinkTypeIEEE80211Radio}} {
 		p := filepath.Join("filter/testdata", o.name)
 		if err := writeLink(p, o.lt, relink(synthPackets(), o.lt)); err != nil {
 			log.Fatal(err)
@@ -108,7 +109,7 @@ func main() {
 	for _, e := range ents {
 		p := filepath.Join(*corpus, e.Name())
 		_, lt, err := readAll(p)
-		if err != nil || lt != layers.LinkTypeEthernet {
+		if err != nil || lt != layers.LinkTypeEthernet && lt != layers.LinkTypeIEEE802_11 && lt != layers.LinkTypeIEEE80211Radio {
 			continue
 		}
 		files = append(files, p)

@@ -290,6 +290,10 @@ func relink(frames [][]byte, lt layers.LinkType) [][]byte {
 			out = append(out, append(h, body...))
 		case layers.LinkTypePFLog:
 			out = append(out, append(pflogHeader(len(out), et), body...))
+		case layers.LinkTypeIEEE802_11:
+			out = append(out, wlanFrame(len(out), f, false)...)
+		case layers.LinkTypeIEEE80211Radio:
+			out = append(out, wlanFrame(len(out), f, true)...)
 		case 276: // LINUX_SLL2
 			p := sllProto(et, body)
 			h := []byte{byte(p >> 8), byte(p), 0, 0, 0, 0, 0, 2, 0, 1, byte(len(out) % 5), 6, f[6], f[7], f[8], f[9], f[10], f[11], 0, 0}
@@ -324,6 +328,102 @@ func pflogHeader(n int, et uint16) []byte {
 	h[43] = byte(n % 3)
 	h[60] = byte(n % 3) // 0 unknown, 1 in, 2 out
 	return h
+}
+
+// wlanFrame turns the n-th Ethernet frame f into 802.11 frames: a data
+// frame carrying its payload in LLC/SNAP, with the To DS/From DS bits, QoS
+// and the fourth address varying, and every third time also a management
+// or control frame. With radio, each gets a radiotap header, with or
+// without the Flags and TSFT fields, the data-pad flag (and then the
+// padding after the MAC header), or an extended presence bitmap.
+func wlanFrame(n int, f []byte, radio bool) [][]byte {
+	dst, src := f[0:6], f[6:12]
+	et := f[12:14]
+	dir := byte(n % 4)
+	qos := n%3 == 1
+	fc0 := byte(0x08)
+	if qos {
+		fc0 = 0x88
+	}
+	h := []byte{fc0, dir, 0, 0}
+	bssid := []byte{0x02, 0, 0, 0, 0, byte(n)}
+	switch dir {
+	case 0: // addr1 DA, addr2 SA, addr3 BSSID
+		h = append(append(append(h, dst...), src...), bssid...)
+	case 1: // to DS: BSSID, SA, DA
+		h = append(append(append(h, bssid...), src...), dst...)
+	case 2: // from DS: DA, BSSID, SA
+		h = append(append(append(h, dst...), bssid...), src...)
+	case 3: // WDS: RA, TA, DA, and SA in addr4
+		h = append(append(append(h, bssid...), bssid...), dst...)
+	}
+	h = append(h, 0x10, 0) // sequence control
+	if dir == 3 {
+		h = append(h, src...)
+	}
+	if qos {
+		h = append(h, 0, 0)
+	}
+	// An Ethernet type goes into a SNAP header; an 802.3 frame's LLC
+	// header is kept as it is.
+	llc := append([]byte{0xaa, 0xaa, 0x03, 0, 0, 0}, et...)
+	if int(et[0])<<8|int(et[1]) <= 1500 {
+		llc = nil
+	}
+	out := [][]byte{}
+	pad := radio && n%5 == 2 // data-pad flag set
+	{
+		b := append([]byte{}, h...)
+		if pad {
+			for len(b)%4 != 0 {
+				b = append(b, 0)
+			}
+		}
+		b = append(append(b, llc...), f[14:]...)
+		out = append(out, b)
+	}
+	if n%3 == 0 {
+		var m []byte
+		switch n % 4 {
+		case 0: // beacon
+			m = append(append(append([]byte{0x80, 0, 0, 0}, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), src...), src...)
+			m = append(m, make([]byte, 14)...)
+		case 1: // ack: addr1 only
+			m = append([]byte{0xd4, 0, 0, 0}, dst...)
+		case 2: // rts: addr1, addr2
+			m = append(append([]byte{0xb4, 0, 0, 0}, dst...), src...)
+		case 3: // null data to DS
+			m = append(append(append([]byte{0x48, 1, 0, 0}, bssid...), src...), dst...)
+			m = append(m, 0, 0)
+		}
+		out = append(out, m)
+	}
+	if !radio {
+		return out
+	}
+	for i, b := range out {
+		var rt []byte
+		switch (n + i) % 5 {
+		case 0: // no fields
+			rt = []byte{0, 0, 8, 0, 0, 0, 0, 0}
+		case 1, 2: // Flags
+			fl := byte(0)
+			if pad && i == 0 {
+				fl = 0x20
+			}
+			rt = []byte{0, 0, 9, 0, 0x02, 0, 0, 0, fl}
+		case 3: // TSFT and Flags
+			fl := byte(0)
+			if pad && i == 0 {
+				fl = 0x20
+			}
+			rt = append([]byte{0, 0, 17, 0, 0x03, 0, 0, 0}, 1, 2, 3, 4, 5, 6, 7, 8, fl)
+		case 4: // extended presence bitmap, then Flags
+			rt = []byte{0, 0, 13, 0, 0x02, 0, 0, 0x80, 0, 0, 0, 0, 0x20}
+		}
+		out[i] = append(rt, b...)
+	}
+	return out
 }
 
 // linkNullBE stands for NULL in a big-endian file (writeLink).
