@@ -220,25 +220,29 @@ func TestOtherLinkTypes(t *testing.T) {
 func FuzzCompile(f *testing.F) {
 	for _, s := range []string{"tcp dst port 21", "host 10.0.0.1 or 10.0.0.2", "ip[2:2] % 3 ^ 1 > len",
 		"vlan 100 and mpls and ip6 net 2001:db8::/32", "not (arp or ether src 00:11:22:33:44:55)",
-		"tcp[tcpflags] & (tcp-syn|tcp-ack) != 0", "((1))", "pppoes 3 and udp portrange 1-1024"} {
+		"tcp[tcpflags] & (tcp-syn|tcp-ack) != 0", "((1))", "pppoes 3 and udp portrange 1-1024",
+		"geneve 10 and ether host 1:2:3:4:5:6", "ip6 protochain 6", "wlan ta 1:2:3:4:5:6 and type data subtype qos-data",
+		"radio[2:2] = 8 and ifname em0", "decnet src 1.2 or byte 1 & 2"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, expr string) {
-		p, err := Compile(expr, layers.LinkTypeEthernet, 65535)
-		if (p == nil) == (err == nil) {
-			t.Fatalf("Compile(%q): program %v, error %v: want exactly one", expr, p != nil, err)
-		}
-		if err != nil {
-			var se *SyntaxError
-			if !errors.As(err, &se) || se.Pos < 0 || se.Pos > len(expr) {
-				t.Fatalf("Compile(%q): error %v is not a *SyntaxError with a position in the expression", expr, err)
+		for _, lt := range []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeIEEE80211Radio, layers.LinkTypePFLog, layers.LinkTypeLinuxSLL} {
+			p, err := Compile(expr, lt, 65535)
+			if (p == nil) == (err == nil) {
+				t.Fatalf("Compile(%q, %v): program %v, error %v: want exactly one", expr, lt, p != nil, err)
 			}
-			return
+			if err != nil {
+				var se *SyntaxError
+				if !errors.As(err, &se) || se.Pos < 0 || se.Pos > len(expr) {
+					t.Fatalf("Compile(%q, %v): error %v is not a *SyntaxError with a position in the expression", expr, lt, err)
+				}
+				continue
+			}
+			if err := validate(p.raw, true); err != nil {
+				t.Fatalf("Compile(%q, %v): invalid program: %v", expr, lt, err)
+			}
+			p.Run(make([]byte, 64), 64)
 		}
-		if err := validate(p.raw, true); err != nil {
-			t.Fatalf("Compile(%q): invalid program: %v", expr, err)
-		}
-		p.Run(make([]byte, 64), 64)
 	})
 }
 
