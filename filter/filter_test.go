@@ -301,3 +301,30 @@ func TestProtochainLoop(t *testing.T) {
 		}
 	}
 }
+
+// TestReadsUnsetScratch checks the analysis on programs whose scratch
+// reads are or are not preceded by a store on every path.
+func TestReadsUnsetScratch(t *testing.T) {
+	for _, c := range []struct {
+		expr string
+		lt   layers.LinkType
+		want bool
+	}{
+		{"tcp port 80", layers.LinkTypeEthernet, false},
+		{"len + 1 > 10", layers.LinkTypeEthernet, false},
+		{"ip protochain 6", layers.LinkTypeEthernet, false},
+		{"geneve and ip", layers.LinkTypeEthernet, false},
+		{"geneve or ip", layers.LinkTypeEthernet, true}, // ip reads Geneve's offsets when geneve failed
+		{"tcp port 80", layers.LinkTypePFLog, false},
+		{"not geneve", layers.LinkTypePFLog, true},
+		{"wlan src 1:2:3:4:5:6 and ip", layers.LinkTypeIEEE80211Radio, false},
+	} {
+		p, err := Compile(c.expr, c.lt, 65535)
+		if err != nil {
+			t.Fatalf("%q: %v", c.expr, err)
+		}
+		if got := p.ReadsUnsetScratch(); got != c.want {
+			t.Errorf("%q on %v: ReadsUnsetScratch = %v, want %v", c.expr, c.lt, got, c.want)
+		}
+	}
+}

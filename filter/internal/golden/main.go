@@ -71,10 +71,11 @@ func main() {
 	random := flag.Int("random", 0, "instead of the golden files: compare verdicts on this many random expressions")
 	npkts := flag.Int("packets", 200, "with -random: number of random packets")
 	seed := flag.Uint64("seed", 1, "with -random: random seed")
+	unopt := flag.Bool("O", false, "with -random: compare with libpcap's unoptimized programs (tcpdump -O)")
 	failures := flag.String("failures", "", "with -random: write disagreements to this file")
 	flag.Parse()
 	if *random > 0 {
-		if err := runRandom(*random, *npkts, *seed, *failures); err != nil {
+		if err := runRandom(*random, *npkts, *seed, *failures, *unopt); err != nil {
 			log.Fatal(err)
 		}
 		return
