@@ -397,3 +397,60 @@ func (g *gen) bcmp(rel offrel, off int, v []byte) frag {
 	}
 	return b
 }
+
+// vxlanPort is VXLAN's UDP port.
+const vxlanPort = 4789
+
+// vxlan compiles "vxlan [vni]". libpcap 1.10 has no such keyword; this
+// follows libpcap's development branch (gen_vxlan): UDP to port 4789 over
+// IPv4 or IPv6, the flags byte exactly 0x08 (a VNI is present), the VNI
+// if given; later tests apply to the encapsulated Ethernet frame, 8 bytes
+// after the UDP header, at offsets computed into scratch registers.
+func (g *gen) vxlan(vni uint32, has bool) frag {
+	if has && vni > 0xffffff {
+		g.fail("VXLAN VNI %d greater than maximum %d", vni, 0xffffff)
+	}
+	check := func(rel offrel, v6 bool) frag {
+		ll := uint32(ethIP)
+		if v6 {
+			ll = ethIPv6
+		}
+		b := and(g.linktype(ll), g.portop(vxlanPort, vxlanPort, ipprotoUDP, dDst, v6))
+		b = and(b, g.cmp(rel, 8, 1, 0x08))
+		if has {
+			b = and(b, g.mcmp(rel, 12, 4, vni<<8, 0xffffff00))
+		}
+		return b
+	}
+	// Each branch ends with the length of the outer IP header in A.
+	v4 := and(check(orTranIPv4, false), test(append(g.loadxIPHdrLen(), ins{op: opTxa}), opJeqX, 0))
+	hdr6 := []ins{{op: opLdImm, k: 40}, {op: opTax}}
+	if reg, _ := g.base(orLinkPl); reg >= 0 {
+		hdr6 = []ins{{op: opLdxMem, k: uint32(reg)}, {op: opLdImm, k: 40}, {op: opAluX | aluAdd}, {op: opTax}}
+	}
+	v6 := and(check(orTranIPv6, true), test(hdr6, opJeqX, 0))
+	_, k := g.base(orLinkPl)
+	rHdr := g.allocReg()
+	rType := g.allocReg()
+	rPl := g.allocReg()
+	off := frag{
+		{op: opAluK | aluAdd, k: uint32(k + 8)}, // the VXLAN header
+		{op: opAluK | aluAdd, k: 8},             // the Ethernet frame
+		{op: opSt, k: uint32(rHdr)},
+		{op: opAluK | aluAdd, k: 12},
+		{op: opSt, k: uint32(rType)},
+		{op: opAluK | aluAdd, k: 2},
+		{op: opTax},
+		{op: opStx, k: uint32(rPl)},
+		{op: opLdImm, k: 0},
+		{op: opJeqK, k: 0, jt: tgtTrue, jf: tgtFalse},
+	}
+	b := and(or(v4, v6), off)
+	l := &g.link
+	l.dlt = layers.LinkTypeEthernet
+	l.offLinkHdr, l.offLinkType, l.offLinkPl = 0, 0, 0
+	l.varHdr, l.varType, l.varPl = rHdr+1, rType+1, rPl+1
+	l.offNl, l.offNlNosnap = 0, g.link0.offNlNosnap
+	l.geneve = false // the frame inside always has an Ethernet header
+	return b
+}

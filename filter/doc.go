@@ -81,8 +81,8 @@
 // protocol names ("proto \tcp", "ether proto \ip") come from small fixed
 // tables.
 //
-// libpcap 1.10 has no vxlan keyword: "vxlan" is a syntax error, as with
-// tcpdump 4.99.3.
+// vxlan [vni] is compiled as libpcap's development branch does (libpcap
+// 1.10 has no such keyword).
 //
 // Also compiled: protochain (libpcap's loop with a backward jump: such
 // programs run in this package's executor but not in a kernel, so capture

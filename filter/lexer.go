@@ -81,7 +81,7 @@ var keywords = map[string]string{
 	"and": "and", "or": "or", "not": "not", "len": "len", "length": "len",
 	"inbound": "inbound", "outbound": "outbound", "ifindex": "ifindex",
 	"vlan": "vlan", "mpls": "mpls", "pppoed": "pppoed", "pppoes": "pppoes",
-	"geneve": "geneve", "lane": "lane", "llc": "llc", "metac": "metac",
+	"geneve": "geneve", "vxlan": "vxlan", "lane": "lane", "llc": "llc", "metac": "metac",
 	"bcc": "bcc", "oam": "oam", "oamf4": "oamf4", "oamf4ec": "oamf4ec",
 	"oamf4sc": "oamf4sc", "sc": "sc", "ilmic": "ilmic", "vpi": "vpi",
 	"vci": "vci", "connectmsg": "connectmsg", "metaconnect": "metaconnect",

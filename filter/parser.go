@@ -317,7 +317,7 @@ func (p *parser) parseOther() frag {
 	case "ifindex":
 		p.expect(tNUM)
 		g.unsupported("'ifindex'")
-	case "vlan", "mpls", "pppoes", "geneve":
+	case "vlan", "mpls", "pppoes", "geneve", "vxlan":
 		var n uint32
 		has := false
 		if k := p.peek().kind; k == tNUM || k == tLPAREN {
@@ -331,6 +331,8 @@ func (p *parser) parseOther() frag {
 			return g.mpls(n, has)
 		case "pppoes":
 			return g.pppoes(n, has)
+		case "vxlan":
+			return g.vxlan(n, has)
 		}
 		return g.geneve(n, has)
 	case "pppoed":
