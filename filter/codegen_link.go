@@ -340,7 +340,8 @@ var (
 		"bad-timestamp", "congestion", "ip-option", "proto-cksum", "state-mismatch",
 		"state-insert", "state-limit", "src-limit", "synproxy"}
 	pfActions = map[string]uint32{"pass": 0, "accept": 0, "drop": 1, "block": 1, "scrub": 2,
-		"noscrub": 3, "nat": 4, "nonat": 5, "binat": 6, "nobinat": 7, "rdr": 8, "nordr": 9}
+		"noscrub": 3, "nat": 4, "nonat": 5, "binat": 6, "nobinat": 7, "rdr": 8, "nordr": 9,
+		"synproxy-drop": 10}
 )
 
 // pflogField compiles the pflog primitives: "ifname"/"on", "ruleset",
@@ -453,4 +454,15 @@ func (g *gen) vxlan(vni uint32, has bool) frag {
 	l.offNl, l.offNlNosnap = 0, g.link0.offNlNosnap
 	l.geneve = false // the frame inside always has an Ethernet header
 	return b
+}
+
+// ifindex compiles "ifindex N" (gen_ifindex): the interface index that
+// LINUX_SLL2 headers record. Other link types carry it only in the Linux
+// kernel's packet metadata, which a file does not keep; as libpcap does
+// for files, they are refused.
+func (g *gen) ifindex(n uint32) frag {
+	if g.link.dlt != ltLinuxSLL2 {
+		g.fail("ifindex not supported on %s when reading savefiles", dltDescription(g.link.dlt))
+	}
+	return g.cmp(orLinkHdr, 4, 4, n)
 }

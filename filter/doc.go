@@ -87,7 +87,7 @@
 // Also compiled: protochain (libpcap's loop with a backward jump: such
 // programs run in this package's executor but not in a kernel, so capture
 // keeps them in user space); geneve [vni] with its variable offsets;
-// decnet host/src/dst; inbound/outbound on LINUX_SLL, LINUX_SLL2 and
+// decnet host/src/dst; ifindex on LINUX_SLL2; inbound/outbound on LINUX_SLL, LINUX_SLL2 and
 // PFLOG (refused on other link types, as libpcap does for files); the
 // pflog fields ifname/on, ruleset, rnr, srnr, reason, action; 802.11
 // (IEEE802_11 and IEEE802_11_RADIO): wlan host/src/dst/addr1-4/ra/ta,
@@ -96,7 +96,7 @@
 // are not counted in the header length).
 //
 // Not compiled (ErrUnsupported): gateway by name, ARCnet addresses,
-// ifindex, the ATM and MTP2/MTP3 keywords, and link types other than the
+// the ATM and MTP2/MTP3 keywords, and link types other than the
 // ones above.
 //
 // Deliberate difference: "byte N & M" and "byte N | M" load the byte;

@@ -315,8 +315,9 @@ func (p *parser) parseOther() frag {
 		p.at(t)
 		return g.inbound(t.text == "outbound")
 	case "ifindex":
-		p.expect(tNUM)
-		g.unsupported("'ifindex'")
+		n := p.expect(tNUM)
+		p.at(t)
+		return g.ifindex(n.num)
 	case "vlan", "mpls", "pppoes", "geneve", "vxlan":
 		var n uint32
 		has := false

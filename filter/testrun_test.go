@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -203,4 +204,88 @@ func pcapLinkType(path string) (layers.LinkType, bool) {
 		return layers.LinkType(binary.BigEndian.Uint16(h[22:])), true
 	}
 	return 0, false
+}
+
+// normCode is Format's -d text as libpcap-accept.tsv writes code: one
+// instruction per " | ", whitespace collapsed.
+func normCode(d string) string {
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(d), "\n") {
+		lines = append(lines, strings.Join(strings.Fields(l), " "))
+	}
+	return strings.Join(lines, " | ")
+}
+
+// TestLibpcapAccept runs the accept tests of libpcap's own test suite
+// (testdata/libpcap-accept.tsv, made by scripts/filter-accept.sh) for the
+// link types wirekit compiles for: what libpcap 1.10 compiles, wirekit
+// must compile; what it refuses, wirekit must refuse with its message
+// unless wirekit follows libpcap's development branch there (vxlan). It
+// reports how many programs are instruction for instruction libpcap 1.10's
+// or the development branch's unoptimized code.
+func TestLibpcapAccept(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "libpcap-accept.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var total, compiled, same110, sameMaster, withMaster, refused, refusedAgree, masterOnly, otherLink int
+	for _, l := range strings.Split(string(b), "\n") {
+		if l == "" || strings.HasPrefix(l, "#") {
+			continue
+		}
+		f := strings.Split(l, "\t")
+		if len(f) != 6 {
+			t.Fatalf("bad line %q", l)
+		}
+		name, dlt, expr, v110, master := f[0], f[1], f[3], f[4], f[5]
+		lt, ok := dltByName[dlt]
+		if !ok {
+			otherLink++
+			continue
+		}
+		snaplen, err := strconv.Atoi(f[2])
+		if err != nil {
+			t.Fatal(err)
+		}
+		total++
+		prog, err := Compile(expr, lt, snaplen)
+		msg, refusedBy110 := strings.CutPrefix(v110, "error: ")
+		switch {
+		case refusedBy110 && err == nil:
+			if strings.Contains(expr, "vxlan") {
+				masterOnly++
+				continue
+			}
+			t.Errorf("%s: %s %q: libpcap 1.10 says %s, we compile it", name, dlt, expr, msg)
+			continue
+		case refusedBy110:
+			refused++
+			var se *SyntaxError
+			if errors.As(err, &se) && se.LibpcapMessage() == msg {
+				refusedAgree++
+			} else {
+				t.Errorf("%s: %s %q: libpcap 1.10 says %s, we say %v", name, dlt, expr, msg, err)
+			}
+			continue
+		case err != nil:
+			t.Errorf("%s: %s %q: libpcap 1.10 compiles it, we say %v", name, dlt, expr, err)
+			continue
+		}
+		compiled++
+		d, _ := Format(prog, "d")
+		got := normCode(d)
+		if got == v110 {
+			same110++
+		}
+		if master != "-" {
+			withMaster++
+			if got == master {
+				sameMaster++
+			}
+		}
+	}
+	t.Logf("libpcap accept tests on supported link types: %d expressions; %d compiled as libpcap 1.10 does "+
+		"(%d instruction for instruction its unoptimized code, %d of %d the development branch's); "+
+		"%d refused by libpcap 1.10 (%d with its message); %d vxlan ones compiled as the development branch does; %d on other link types",
+		total, compiled, same110, sameMaster, withMaster, refused, refusedAgree, masterOnly, otherLink)
 }
