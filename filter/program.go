@@ -39,6 +39,10 @@ type Options struct {
 	// little-endian, as files written on x86 and ARM hosts are. Other
 	// link types ignore it.
 	NullBigEndian bool
+
+	// NoOptimize turns the optimizer off (see Optimize): the program is
+	// then libpcap's unoptimized code, as "tcpdump -O" prints it.
+	NoOptimize bool
 }
 
 // CompileWith is Compile with options; opts may be nil.
@@ -78,6 +82,11 @@ func CompileWith(expr string, lt layers.LinkType, snaplen int, opts *Options) (p
 	raw, aerr := assemble(f, uint32(snaplen))
 	if aerr != nil {
 		return nil, &SyntaxError{Pos: 0, Msg: aerr.Error()}
+	}
+	if !opts.NoOptimize {
+		if raw, aerr = Optimize(raw); aerr != nil {
+			return nil, fmt.Errorf("internal error: %w", aerr)
+		}
 	}
 	exec, verr := NewExecutor(raw)
 	if verr != nil {

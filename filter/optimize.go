@@ -1,0 +1,1099 @@
+package filter
+
+import (
+	"fmt"
+	"slices"
+
+	"golang.org/x/net/bpf"
+)
+
+// Optimize returns a smaller program equivalent to raw: the same accept
+// length on every packet under libpcap's semantics. raw must pass
+// Validate; the error says why it does not. The result is validated too.
+//
+// The passes work on basic blocks and a forward dataflow of symbolic
+// values (what A, X and the scratch cells hold, which values were
+// loaded, which comparisons were decided on every path): loads and
+// stores of values already in place are removed, arithmetic on constants
+// is folded, a jump whose outcome is known on an edge is threaded past,
+// instructions whose results are never used are removed when they cannot
+// fault, unreachable and duplicate blocks are dropped, and jumps with
+// equal targets become unconditional. A load is removed only when the
+// bytes it reads are proven inside the packet on every path, so a
+// packet too short for the original program is still rejected.
+func Optimize(raw []bpf.RawInstruction) ([]bpf.RawInstruction, error) {
+	if err := Validate(raw); err != nil {
+		return nil, err
+	}
+	o := newOptimizer(raw)
+	o.run()
+	out := o.emit()
+	if len(out) >= len(raw) {
+		return append([]bpf.RawInstruction(nil), raw...), nil
+	}
+	if err := Validate(out); err != nil {
+		return nil, fmt.Errorf("internal error: optimized program does not validate: %w", err)
+	}
+	return out, nil
+}
+
+// oblock is a basic block: straight-line code and a terminator. Blocks
+// are kept in program order and every edge goes to a later block.
+type oblock struct {
+	body []bpf.RawInstruction // no jumps or returns
+	op   uint16               // opRetK, opRetA, opJa (goto t) or a conditional jump
+	k    uint32
+	t, f int // successors (a goto uses t)
+	dead bool
+}
+
+func (b *oblock) isCond() bool { return b.op != opRetK && b.op != opRetA && b.op != opJa }
+
+// Value numbers. Every value the program computes gets a number; equal
+// numbers mean equal values on the same packet.
+type vkind uint8
+
+const (
+	vConst vkind = iota
+	vLen
+	vLdAbs // a: size, k: offset
+	vLdInd // a: size, b: value of X, k: offset
+	vMsh   // k: offset
+	vAlu   // k: ALU op, a, b: operands
+	vNeg   // a
+	vPhi   // a: block, b: register: a merge of different values
+)
+
+type vkey struct {
+	kind vkind
+	a, b int32
+	k    uint32
+}
+
+type vtab struct {
+	m    map[vkey]int32
+	keys []vkey
+}
+
+func (t *vtab) num(k vkey) int32 {
+	if n, ok := t.m[k]; ok {
+		return n
+	}
+	n := int32(len(t.keys))
+	t.m[k] = n
+	t.keys = append(t.keys, k)
+	return n
+}
+
+func (t *vtab) konst(c uint32) int32 { return t.num(vkey{kind: vConst, k: c}) }
+
+// constOf returns the constant value of n, if it is one.
+func (t *vtab) constOf(n int32) (uint32, bool) {
+	k := t.keys[n]
+	return k.k, k.kind == vConst
+}
+
+// maxOf bounds the values n can take.
+func (t *vtab) maxOf(n int32) uint32 {
+	k := t.keys[n]
+	switch k.kind {
+	case vConst:
+		return k.k
+	case vLdAbs, vLdInd:
+		switch k.a {
+		case 1:
+			return 0xff
+		case 2:
+			return 0xffff
+		}
+	case vMsh:
+		return 60
+	case vAlu:
+		if k.k == aluAnd {
+			return min(t.maxOf(k.a), t.maxOf(k.b))
+		}
+		if c, ok := t.constOf(k.b); ok && k.k == aluRsh && c < 32 {
+			return t.maxOf(k.a) >> c
+		}
+	}
+	return 0xffffffff
+}
+
+// alu numbers the result of an ALU operation, folding constants and
+// identities. ok is false for a division by a constant zero.
+func (t *vtab) alu(op uint32, a, b int32) int32 {
+	ca, aConst := t.constOf(a)
+	cb, bConst := t.constOf(b)
+	if bConst {
+		switch {
+		case cb == 0 && (op == aluAdd || op == aluSub || op == aluOr || op == aluXor || op == aluLsh || op == aluRsh):
+			return a
+		case cb == 1 && (op == aluMul || op == aluDiv):
+			return a
+		case cb == 0xffffffff && op == aluAnd:
+			return a
+		case cb == 0 && (op == aluMul || op == aluAnd):
+			return t.konst(0)
+		}
+	}
+	if aConst && bConst {
+		if v, ok := aluFold(op, ca, cb); ok {
+			return t.konst(v)
+		}
+	}
+	return t.num(vkey{kind: vAlu, k: op, a: a, b: b})
+}
+
+// aluFold computes a constant ALU operation as the executor does; ok is
+// false where folding would be unsafe (division by zero, shifts of 32 or
+// more, on which interpreters differ).
+func aluFold(op, a, b uint32) (uint32, bool) {
+	switch op {
+	case aluAdd:
+		return a + b, true
+	case aluSub:
+		return a - b, true
+	case aluMul:
+		return a * b, true
+	case aluDiv:
+		if b == 0 {
+			return 0, false
+		}
+		return a / b, true
+	case aluMod:
+		if b == 0 {
+			return 0, false
+		}
+		return a % b, true
+	case aluOr:
+		return a | b, true
+	case aluAnd:
+		return a & b, true
+	case aluXor:
+		return a ^ b, true
+	case aluLsh:
+		if b >= 32 {
+			return 0, false
+		}
+		return a << b, true
+	case aluRsh:
+		if b >= 32 {
+			return 0, false
+		}
+		return a >> b, true
+	}
+	return 0, false
+}
+
+// fact is the outcome of a comparison decided on every path to a point.
+type fact struct {
+	a, b int32 // compared values
+	op   uint16
+	out  bool
+}
+
+// indBound says that [X+0, X+end) is inside the packet when X holds x.
+type indBound struct {
+	x   int32
+	end uint32
+}
+
+// vstate is what is known at a point of the program.
+type vstate struct {
+	a, x   int32
+	mem    [16]int32
+	absEnd uint32 // bytes [0, absEnd) are inside the packet
+	ind    []indBound
+	facts  []fact
+	valid  bool // false: no path reaches here (yet)
+}
+
+func (s *vstate) clone() vstate {
+	c := *s
+	c.ind = slices.Clone(s.ind)
+	c.facts = slices.Clone(s.facts)
+	return c
+}
+
+// Register bits for liveness: scratch cells 0-15, then A and X.
+const (
+	liveA = 1 << 16
+	liveX = 1 << 17
+)
+
+type optimizer struct {
+	blocks  []oblock
+	vt      vtab
+	in      []vstate    // state at each block's entry
+	out     [][2]vstate // state on each block's edges
+	live    []uint32    // registers live at each block's entry
+	preds   [][]int     // predecessors
+	reach   []bool      // reachable from the entry
+	scratch []bpf.RawInstruction
+}
+
+func newOptimizer(raw []bpf.RawInstruction) *optimizer {
+	n := len(raw)
+	leader := make([]bool, n+1)
+	leader[0] = true
+	for i, in := range raw {
+		switch {
+		case in.Op == opJa:
+			leader[i+1] = true
+			leader[i+1+int(in.K)] = true
+		case in.Op&0x07 == 0x05:
+			leader[i+1] = true
+			leader[i+1+int(in.Jt)] = true
+			leader[i+1+int(in.Jf)] = true
+		case in.Op == opRetK || in.Op == opRetA:
+			leader[i+1] = true
+		}
+	}
+	blockOf := make([]int, n+1)
+	nb := 0
+	for i := 0; i < n; i++ {
+		if leader[i] {
+			nb++
+		}
+		blockOf[i] = nb - 1
+	}
+	o := &optimizer{blocks: make([]oblock, nb), vt: vtab{m: map[vkey]int32{}}}
+	for i := 0; i < n; i++ {
+		b := &o.blocks[blockOf[i]]
+		in := raw[i]
+		switch {
+		case in.Op == opRetK || in.Op == opRetA:
+			b.op, b.k = uint16(in.Op), in.K
+		case in.Op == opJa:
+			b.op, b.t = opJa, blockOf[i+1+int(in.K)]
+		case in.Op&0x07 == 0x05:
+			b.op, b.k = uint16(in.Op), in.K
+			b.t, b.f = blockOf[i+1+int(in.Jt)], blockOf[i+1+int(in.Jf)]
+		default:
+			b.body = append(b.body, in)
+			if leader[i+1] {
+				// Falls into the next block.
+				b.op, b.t = opJa, blockOf[i+1]
+			}
+		}
+	}
+	return o
+}
+
+// succs returns the successors of block i.
+func (o *optimizer) succs(i int) []int {
+	b := &o.blocks[i]
+	switch {
+	case b.op == opJa:
+		return []int{b.t}
+	case b.isCond():
+		if b.t == b.f {
+			return []int{b.t}
+		}
+		return []int{b.t, b.f}
+	}
+	return nil
+}
+
+// run applies the passes until nothing changes.
+func (o *optimizer) run() {
+	for round := 0; round < 32; round++ {
+		changed := false
+		o.analyze()
+		changed = o.simplify() || changed
+		o.analyze()
+		changed = o.removeDead() || changed
+		o.analyze()
+		changed = o.thread() || changed
+		o.analyze()
+		changed = o.mergeBlocks() || changed
+		if !changed {
+			return
+		}
+	}
+}
+
+// graph recomputes reachability and predecessors.
+func (o *optimizer) graph() {
+	nb := len(o.blocks)
+	o.reach = make([]bool, nb)
+	o.preds = make([][]int, nb)
+	o.reach[0] = true
+	for i := range o.blocks {
+		b := &o.blocks[i]
+		if !o.reach[i] {
+			b.dead = true
+			continue
+		}
+		b.dead = false
+		if b.isCond() && b.t == b.f {
+			b.op = opJa
+		}
+		for _, s := range o.succs(i) {
+			o.reach[s] = true
+			o.preds[s] = append(o.preds[s], i)
+		}
+	}
+}
+
+// analyze computes reachability, states and liveness.
+func (o *optimizer) analyze() {
+	o.graph()
+	nb := len(o.blocks)
+	o.in = make([]vstate, nb)
+	o.out = make([][2]vstate, nb)
+	for i := range o.blocks {
+		if o.blocks[i].dead {
+			continue
+		}
+		o.in[i] = o.entryState(i)
+		o.out[i] = o.edgeStates(i, o.in[i])
+	}
+	o.liveness()
+}
+
+// entryState merges the states of the edges into block i.
+func (o *optimizer) entryState(i int) vstate {
+	if i == 0 {
+		z := o.vt.konst(0)
+		s := vstate{a: z, x: z, valid: true}
+		for j := range s.mem {
+			s.mem[j] = z
+		}
+		return s
+	}
+	var s vstate
+	for _, p := range o.preds[i] {
+		pb := &o.blocks[p]
+		if pb.t == i && (pb.op == opJa || pb.isCond()) {
+			s = o.meet(i, s, &o.out[p][0])
+		}
+		if pb.isCond() && pb.f == i {
+			s = o.meet(i, s, &o.out[p][1])
+		}
+	}
+	return s
+}
+
+// meet returns what is known on both s (accumulated) and e.
+func (o *optimizer) meet(blk int, s vstate, e *vstate) vstate {
+	if !e.valid {
+		return s
+	}
+	if !s.valid {
+		return e.clone()
+	}
+	phi := func(reg int32, x, y int32) int32 {
+		if x == y {
+			return x
+		}
+		return o.vt.num(vkey{kind: vPhi, a: int32(blk), b: reg})
+	}
+	s.a = phi(16, s.a, e.a)
+	s.x = phi(17, s.x, e.x)
+	for j := range s.mem {
+		s.mem[j] = phi(int32(j), s.mem[j], e.mem[j])
+	}
+	s.absEnd = min(s.absEnd, e.absEnd)
+	ind := s.ind[:0]
+	for _, b := range s.ind {
+		for _, c := range e.ind {
+			if c.x == b.x {
+				ind = append(ind, indBound{b.x, min(b.end, c.end)})
+				break
+			}
+		}
+	}
+	s.ind = ind
+	facts := s.facts[:0]
+	for _, f := range s.facts {
+		if slices.Contains(e.facts, f) {
+			facts = append(facts, f)
+		}
+	}
+	s.facts = facts
+	return s
+}
+
+// edgeStates runs block i's body on s and returns the states on its true
+// (or only) and false edges.
+func (o *optimizer) edgeStates(i int, s vstate) [2]vstate {
+	b := &o.blocks[i]
+	s = s.clone()
+	for _, in := range b.body {
+		if o.step(&s, in) == stepFaults {
+			s.valid = false
+			return [2]vstate{s, s}
+		}
+	}
+	if !b.isCond() {
+		return [2]vstate{s, {}}
+	}
+	t, f := s, s.clone()
+	a, bv := s.a, o.operand(&s, b.op, b.k)
+	if out, ok := o.decide(&s, b.op, a, bv); ok {
+		// Only one edge is taken.
+		if out {
+			f.valid = false
+		} else {
+			t.valid = false
+		}
+		return [2]vstate{t, f}
+	}
+	cop := b.op &^ 0x08
+	t.facts = append(t.facts, fact{a: a, b: bv, op: cop, out: true})
+	f.facts = append(f.facts, fact{a: a, b: bv, op: cop, out: false})
+	return [2]vstate{t, f}
+}
+
+// operand returns the value a conditional jump compares A with.
+func (o *optimizer) operand(s *vstate, op uint16, k uint32) int32 {
+	if op&0x08 != 0 {
+		return s.x
+	}
+	return o.vt.konst(k)
+}
+
+// decide tells whether the comparison op (K form) of a with b is known.
+func (o *optimizer) decide(s *vstate, op uint16, a, b int32) (out, ok bool) {
+	op &^= 0x08
+	cb, bConst := o.vt.constOf(b)
+	ca, aConst := o.vt.constOf(a)
+	if aConst && bConst {
+		return cmpOp(op, ca, cb), true
+	}
+	if a == b && op != opJsetK {
+		return op != opJgtK, true
+	}
+	for _, f := range s.facts {
+		if f.a != a {
+			continue
+		}
+		if f.b == b && f.op == op {
+			return f.out, true
+		}
+		if f.op == opJeqK && f.out && bConst {
+			if v, ok := o.vt.constOf(f.b); ok {
+				return cmpOp(op, v, cb), true
+			}
+		}
+	}
+	if bConst {
+		m := o.vt.maxOf(a)
+		switch op {
+		case opJeqK:
+			if cb > m {
+				return false, true
+			}
+		case opJgtK:
+			if cb >= m {
+				return false, true
+			}
+		case opJgeK:
+			if cb == 0 {
+				return true, true
+			}
+			if cb > m {
+				return false, true
+			}
+		case opJsetK:
+			if cb == 0 {
+				return false, true
+			}
+		}
+	}
+	return false, false
+}
+
+func cmpOp(op uint16, a, b uint32) bool {
+	switch op {
+	case opJeqK:
+		return a == b
+	case opJgtK:
+		return a > b
+	case opJgeK:
+		return a >= b
+	}
+	return a&b != 0
+}
+
+type stepResult uint8
+
+const (
+	stepOK       stepResult = iota
+	stepNoop                // the instruction changes nothing
+	stepMayFault            // it may reject the packet
+	stepFaults              // it always rejects the packet
+)
+
+// step applies one non-jump instruction to s and says whether it changed
+// anything and whether it may fault (a load beyond what is proven inside
+// the packet, a division by an X that may be 0).
+func (o *optimizer) step(s *vstate, in bpf.RawInstruction) stepResult {
+	setA := func(v int32) stepResult {
+		if s.a == v {
+			return stepNoop
+		}
+		s.a = v
+		return stepOK
+	}
+	setX := func(v int32) stepResult {
+		if s.x == v {
+			return stepNoop
+		}
+		s.x = v
+		return stepOK
+	}
+	load := func(end uint32) stepResult {
+		if end <= s.absEnd {
+			return stepOK
+		}
+		s.absEnd = end
+		return stepMayFault
+	}
+	k := in.K
+	switch in.Op {
+	case opLdW, opLdH, opLdB:
+		size := loadSize(in.Op)
+		end := uint64(k) + uint64(size)
+		if end > 0xffffffff {
+			return stepFaults
+		}
+		r := load(uint32(end))
+		if setA(o.vt.num(vkey{kind: vLdAbs, a: int32(size), k: k})) == stepNoop && r == stepOK {
+			return stepNoop
+		}
+		return r
+	case opLdIW, opLdIH, opLdIB:
+		size := loadSize(in.Op)
+		end := uint64(k) + uint64(size)
+		if end > 0xffffffff {
+			return stepFaults
+		}
+		r := stepMayFault
+		found := false
+		for j := range s.ind {
+			if s.ind[j].x == s.x {
+				found = true
+				if uint32(end) <= s.ind[j].end {
+					r = stepOK
+				} else {
+					s.ind[j].end = uint32(end)
+				}
+			}
+		}
+		if !found {
+			s.ind = append(s.ind, indBound{s.x, uint32(end)})
+		}
+		if xc, ok := o.vt.constOf(s.x); ok && uint64(xc)+end <= uint64(s.absEnd) {
+			r = stepOK
+		}
+		v := o.vt.num(vkey{kind: vLdInd, a: int32(size), b: s.x, k: k})
+		if setA(v) == stepNoop && r == stepOK {
+			return stepNoop
+		}
+		return r
+	case opLdxMSH:
+		if k == 0xffffffff {
+			return stepFaults
+		}
+		r := load(k + 1)
+		if setX(o.vt.num(vkey{kind: vMsh, k: k})) == stepNoop && r == stepOK {
+			return stepNoop
+		}
+		return r
+	case opLdImm:
+		return setA(o.vt.konst(k))
+	case opLdxImm:
+		return setX(o.vt.konst(k))
+	case opLdLen:
+		return setA(o.vt.num(vkey{kind: vLen}))
+	case 0x81: // ldx len
+		return setX(o.vt.num(vkey{kind: vLen}))
+	case opLdMem:
+		return setA(s.mem[k&15])
+	case opLdxMem:
+		return setX(s.mem[k&15])
+	case opSt:
+		if s.mem[k&15] == s.a {
+			return stepNoop
+		}
+		s.mem[k&15] = s.a
+		return stepOK
+	case opStx:
+		if s.mem[k&15] == s.x {
+			return stepNoop
+		}
+		s.mem[k&15] = s.x
+		return stepOK
+	case opTax:
+		return setX(s.a)
+	case opTxa:
+		return setA(s.x)
+	case opNeg:
+		if c, ok := o.vt.constOf(s.a); ok {
+			return setA(o.vt.konst(-c))
+		}
+		return setA(o.vt.num(vkey{kind: vNeg, a: s.a}))
+	}
+	// ALU.
+	op := uint32(in.Op & 0xf0)
+	b := o.vt.konst(k)
+	if in.Op&0x08 != 0 {
+		b = s.x
+	}
+	r := stepOK
+	if op == aluDiv || op == aluMod {
+		c, ok := o.vt.constOf(b)
+		switch {
+		case ok && c == 0:
+			return stepFaults
+		case !ok && o.nonZero(s, b):
+		case !ok:
+			r = stepMayFault
+		}
+	}
+	if setA(o.vt.alu(op, s.a, b)) == stepNoop && r == stepOK {
+		return stepNoop
+	}
+	return r
+}
+
+// loadSize returns the width of a packet load.
+func loadSize(op uint16) uint32 {
+	switch op & 0x18 {
+	case 0x00:
+		return 4
+	case 0x08:
+		return 2
+	}
+	return 1
+}
+
+// nonZero tells whether v is known to be non-zero.
+func (o *optimizer) nonZero(s *vstate, v int32) bool {
+	out, ok := o.decide(s, opJeqK, v, o.vt.konst(0))
+	return ok && !out
+}
+
+// liveness computes the registers live at each block's entry.
+func (o *optimizer) liveness() {
+	o.live = make([]uint32, len(o.blocks))
+	for i := len(o.blocks) - 1; i >= 0; i-- {
+		b := &o.blocks[i]
+		if b.dead {
+			continue
+		}
+		o.live[i] = o.liveBefore(i, len(b.body))
+	}
+}
+
+// liveOut returns the registers live at the end of block i's body.
+func (o *optimizer) liveOut(i int) uint32 {
+	b := &o.blocks[i]
+	var l uint32
+	switch {
+	case b.op == opRetA:
+		l = liveA
+	case b.op == opRetK:
+	case b.op == opJa:
+		l = o.live[b.t]
+	default:
+		l = o.live[b.t] | o.live[b.f] | liveA
+		if b.op&0x08 != 0 {
+			l |= liveX
+		}
+	}
+	return l
+}
+
+// liveBefore returns the registers live before instruction j of block i
+// (j == len(body): before the terminator).
+func (o *optimizer) liveBefore(i, j int) uint32 {
+	b := &o.blocks[i]
+	l := o.liveOut(i)
+	for n := len(b.body) - 1; n >= j; n-- {
+		def, use := defUse(b.body[n])
+		l = l&^def | use
+	}
+	return l
+}
+
+// defUse returns the registers an instruction writes and reads.
+func defUse(in bpf.RawInstruction) (def, use uint32) {
+	k := in.K & 15
+	switch in.Op {
+	case opLdW, opLdH, opLdB, opLdImm, opLdLen:
+		return liveA, 0
+	case opLdIW, opLdIH, opLdIB:
+		return liveA, liveX
+	case opLdxImm, 0x81, opLdxMSH:
+		return liveX, 0
+	case opLdMem:
+		return liveA, 1 << k
+	case opLdxMem:
+		return liveX, 1 << k
+	case opSt:
+		return 1 << k, liveA
+	case opStx:
+		return 1 << k, liveX
+	case opTax:
+		return liveX, liveA
+	case opTxa:
+		return liveA, liveX
+	case opNeg:
+		return liveA, liveA
+	}
+	if in.Op&0x08 != 0 {
+		return liveA, liveA | liveX
+	}
+	return liveA, liveA
+}
+
+// simplify rewrites each block for its entry state: instructions that
+// change nothing are dropped, constants are folded, and a jump whose
+// outcome is known becomes a goto.
+func (o *optimizer) simplify() bool {
+	changed := false
+	for i := range o.blocks {
+		b := &o.blocks[i]
+		if b.dead || !o.in[i].valid {
+			continue
+		}
+		s := o.in[i].clone()
+		body := b.body[:0]
+		faults := false
+		for _, in := range b.body {
+			before := s.a
+			r := o.step(&s, in)
+			if r == stepNoop {
+				changed = true
+				continue
+			}
+			if r == stepFaults {
+				// The instruction always rejects the packet.
+				faults = true
+				break
+			}
+			// A constant result from arithmetic or scratch memory
+			// becomes an immediate load.
+			if c, ok := o.vt.constOf(s.a); ok && s.a != before && in.Op != opLdImm && r == stepOK && defA(in) {
+				in = bpf.RawInstruction{Op: opLdImm, K: c}
+				changed = true
+			}
+			body = append(body, in)
+		}
+		b.body = body
+		if faults {
+			b.op, b.k = opRetK, 0
+			changed = true
+			continue
+		}
+		switch {
+		case b.op == opRetA:
+			if c, ok := o.vt.constOf(s.a); ok {
+				b.op, b.k = opRetK, c
+				changed = true
+			}
+		case b.isCond():
+			if b.op&0x08 != 0 {
+				if c, ok := o.vt.constOf(s.x); ok {
+					b.op, b.k = b.op&^0x08, c
+					changed = true
+				}
+			}
+			if out, ok := o.decide(&s, b.op, s.a, o.operand(&s, b.op, b.k)); ok {
+				if !out {
+					b.t = b.f
+				}
+				b.op = opJa
+				changed = true
+			}
+		}
+	}
+	return changed
+}
+
+// defA tells whether in writes only A and never faults as a load would.
+func defA(in bpf.RawInstruction) bool {
+	switch in.Op {
+	case opLdMem, opNeg, opTxa:
+		return true
+	}
+	return in.Op&0x07 == 0x04
+}
+
+// removeDead drops instructions whose results are never used and which
+// cannot fault.
+func (o *optimizer) removeDead() bool {
+	changed := false
+	for i := range o.blocks {
+		b := &o.blocks[i]
+		if b.dead || !o.in[i].valid {
+			continue
+		}
+		// Which instructions may fault, from the entry state.
+		s := o.in[i].clone()
+		safe := make([]bool, len(b.body))
+		for j, in := range b.body {
+			r := o.step(&s, in)
+			safe[j] = r == stepOK || r == stepNoop
+		}
+		l := o.liveOut(i)
+		keep := make([]bool, len(b.body))
+		for j := len(b.body) - 1; j >= 0; j-- {
+			def, use := defUse(b.body[j])
+			if def&l == 0 && safe[j] {
+				changed = true
+				continue
+			}
+			keep[j] = true
+			l = l&^def | use
+		}
+		body := b.body[:0]
+		for j, in := range b.body {
+			if keep[j] {
+				body = append(body, in)
+			}
+		}
+		b.body = body
+	}
+	return changed
+}
+
+// thread retargets each edge that leads into a block whose work is
+// already done on that edge: its loads are proven in bounds, its jump's
+// outcome is known, and the registers it changes are not used after.
+// States are recomputed in program order as edges move, so each decision
+// sees the graph as it is.
+func (o *optimizer) thread() bool {
+	changed := false
+	o.graph()
+	for i := range o.blocks {
+		if !o.reach[i] {
+			continue
+		}
+		o.in[i] = o.entryState(i)
+		o.out[i] = o.edgeStates(i, o.in[i])
+		b := &o.blocks[i]
+		for e := 0; e < 2; e++ {
+			if e == 1 && !b.isCond() || b.op == opRetK || b.op == opRetA {
+				break
+			}
+			tgt := &b.t
+			if e == 1 {
+				tgt = &b.f
+			}
+			es := &o.out[i][e]
+			if !es.valid {
+				continue
+			}
+			for hops := 0; hops < len(o.blocks); hops++ {
+				next, ok := o.skip(*tgt, es)
+				if !ok {
+					break
+				}
+				*tgt = next
+				changed = true
+			}
+		}
+		if b.isCond() && b.t == b.f {
+			b.op = opJa
+		}
+		// Successors' predecessor lists: rebuilt lazily.
+		for _, s := range o.succs(i) {
+			if !slices.Contains(o.preds[s], i) {
+				o.preds[s] = append(o.preds[s], i)
+			}
+			o.reach[s] = true
+		}
+	}
+	return changed
+}
+
+// skip tells where an edge with state es into block t can go instead: the
+// successor t would jump to, when t cannot fault on es, its jump is
+// decided, and what it changes is dead there.
+func (o *optimizer) skip(t int, es *vstate) (int, bool) {
+	b := &o.blocks[t]
+	if b.op == opRetK || b.op == opRetA {
+		return 0, false
+	}
+	s := es.clone()
+	for _, in := range b.body {
+		r := o.step(&s, in)
+		if r == stepMayFault || r == stepFaults {
+			return 0, false
+		}
+	}
+	next := b.t
+	if b.isCond() && b.t != b.f {
+		out, ok := o.decide(&s, b.op, s.a, o.operand(&s, b.op, b.k))
+		if !ok {
+			return 0, false
+		}
+		if !out {
+			next = b.f
+		}
+	}
+	l := o.live[next]
+	if l&liveA != 0 && s.a != es.a || l&liveX != 0 && s.x != es.x {
+		return 0, false
+	}
+	for j := range s.mem {
+		if l&(1<<j) != 0 && s.mem[j] != es.mem[j] {
+			return 0, false
+		}
+	}
+	return next, true
+}
+
+// mergeBlocks makes edges into a block go to a later identical block
+// (same code, same terminator, same successors) instead.
+func (o *optimizer) mergeBlocks() bool {
+	changed := false
+	type sig struct {
+		body string
+		op   uint16
+		k    uint32
+		t, f int
+	}
+	seen := map[sig]int{}
+	repl := make([]int, len(o.blocks))
+	for i := len(o.blocks) - 1; i >= 0; i-- {
+		repl[i] = i
+		b := &o.blocks[i]
+		if b.dead {
+			continue
+		}
+		// Successors are later, so already replaced.
+		b.t = repl[b.t]
+		if b.isCond() {
+			b.f = repl[b.f]
+			if b.t == b.f {
+				b.op = opJa
+			}
+		}
+		sg := sig{body: bodyKey(b.body), op: b.op, k: b.k, t: b.t}
+		if b.isCond() {
+			sg.f = b.f
+		}
+		if b.op == opRetK || b.op == opRetA {
+			sg.t = 0
+		}
+		if j, ok := seen[sg]; ok && i != 0 {
+			repl[i] = j
+			changed = true
+			continue
+		}
+		seen[sg] = i
+	}
+	if changed {
+		for i := range o.blocks {
+			b := &o.blocks[i]
+			b.t = repl[b.t]
+			b.f = repl[b.f]
+		}
+	}
+	return changed
+}
+
+func bodyKey(body []bpf.RawInstruction) string {
+	buf := make([]byte, 0, len(body)*6)
+	for _, in := range body {
+		buf = append(buf, byte(in.Op), byte(in.Op>>8), byte(in.K), byte(in.K>>8), byte(in.K>>16), byte(in.K>>24))
+	}
+	return string(buf)
+}
+
+// emit lays the reachable blocks out in order. A goto to the next block
+// costs nothing; a conditional jump farther than 255 instructions goes
+// through a "ja" placed right after it.
+func (o *optimizer) emit() []bpf.RawInstruction {
+	o.graph()
+	var order []int
+	for i := range o.blocks {
+		if o.reach[i] {
+			order = append(order, i)
+		}
+	}
+	nextOf := make([]int, len(o.blocks))
+	for n, i := range order {
+		nextOf[i] = -1
+		if n+1 < len(order) {
+			nextOf[i] = order[n+1]
+		}
+	}
+	farT := make([]bool, len(o.blocks))
+	farF := make([]bool, len(o.blocks))
+	pos := make([]int, len(o.blocks))
+	for {
+		p := 0
+		for _, i := range order {
+			b := &o.blocks[i]
+			pos[i] = p
+			p += len(b.body)
+			switch {
+			case b.op == opJa:
+				if b.t != nextOf[i] {
+					p++
+				}
+			case b.isCond():
+				p++
+				if farT[i] {
+					p++
+				}
+				if farF[i] {
+					p++
+				}
+			default:
+				p++
+			}
+		}
+		grew := false
+		for _, i := range order {
+			b := &o.blocks[i]
+			if !b.isCond() {
+				continue
+			}
+			at := pos[i] + len(b.body) // the jump
+			if !farT[i] && pos[b.t]-at-1 > 255 {
+				farT[i], grew = true, true
+			}
+			if !farF[i] && pos[b.f]-at-1 > 255 {
+				farF[i], grew = true, true
+			}
+		}
+		if !grew {
+			break
+		}
+	}
+	var out []bpf.RawInstruction
+	for _, i := range order {
+		b := &o.blocks[i]
+		out = append(out, b.body...)
+		at := len(out)
+		switch {
+		case b.op == opJa:
+			if b.t != nextOf[i] {
+				out = append(out, bpf.RawInstruction{Op: opJa, K: uint32(pos[b.t] - at - 1)})
+			}
+		case b.isCond():
+			jt, jf := pos[b.t]-at-1, pos[b.f]-at-1
+			var tramp []bpf.RawInstruction
+			if farT[i] {
+				tramp = append(tramp, bpf.RawInstruction{Op: opJa, K: uint32(pos[b.t] - (at + 1 + len(tramp)) - 1)})
+				jt = 0
+			}
+			if farF[i] {
+				tramp = append(tramp, bpf.RawInstruction{Op: opJa, K: uint32(pos[b.f] - (at + 1 + len(tramp)) - 1)})
+				jf = len(tramp) - 1
+			}
+			out = append(out, bpf.RawInstruction{Op: b.op, K: b.k, Jt: uint8(jt), Jf: uint8(jf)})
+			out = append(out, tramp...)
+		default:
+			out = append(out, bpf.RawInstruction{Op: b.op, K: b.k})
+		}
+	}
+	return out
+}
