@@ -301,6 +301,7 @@ func (o *optimizer) run() {
 		changed := false
 		o.analyze()
 		changed = o.simplify() || changed
+		changed = o.rejectAll() || changed
 		o.analyze()
 		changed = o.removeDead() || changed
 		o.analyze()
@@ -570,6 +571,9 @@ func (o *optimizer) step(s *vstate, in bpf.RawInstruction) stepResult {
 		if end > 0xffffffff {
 			return stepFaults
 		}
+		if abs, ok := o.absolute(s, in); ok {
+			return o.step(s, abs)
+		}
 		r := stepMayFault
 		found := false
 		for j := range s.ind {
@@ -659,6 +663,56 @@ func (o *optimizer) step(s *vstate, in bpf.RawInstruction) stepResult {
 	return r
 }
 
+// absolute returns the absolute load an indirect one is when X holds a
+// known constant. ok is false otherwise, or when the offset does not fit
+// 32 bits (then the load always faults).
+func (o *optimizer) absolute(s *vstate, in bpf.RawInstruction) (bpf.RawInstruction, bool) {
+	xc, ok := o.vt.constOf(s.x)
+	if !ok {
+		return in, false
+	}
+	off := uint64(xc) + uint64(in.K)
+	if off+uint64(loadSize(in.Op)) > 0xffffffff {
+		return in, false
+	}
+	return bpf.RawInstruction{Op: in.Op&^0x60 | 0x20, K: uint32(off)}, true
+}
+
+// rewrite returns a cheaper or more canonical form of in for state s:
+// constants from X and scratch memory become immediates, indirect loads
+// with a constant X become absolute ones.
+func (o *optimizer) rewrite(s *vstate, in bpf.RawInstruction) bpf.RawInstruction {
+	switch in.Op {
+	case opLdIW, opLdIH, opLdIB:
+		if abs, ok := o.absolute(s, in); ok {
+			return abs
+		}
+	case opLdxMem:
+		if c, ok := o.vt.constOf(s.mem[in.K&15]); ok {
+			return bpf.RawInstruction{Op: opLdxImm, K: c}
+		}
+	case opTax:
+		if c, ok := o.vt.constOf(s.a); ok {
+			return bpf.RawInstruction{Op: opLdxImm, K: c}
+		}
+	case opLdMem:
+		if c, ok := o.vt.constOf(s.mem[in.K&15]); ok {
+			return bpf.RawInstruction{Op: opLdImm, K: c}
+		}
+	case opTxa:
+		if c, ok := o.vt.constOf(s.x); ok {
+			return bpf.RawInstruction{Op: opLdImm, K: c}
+		}
+	default:
+		if in.Op&0x07 == 0x04 && in.Op&0x08 != 0 {
+			if c, ok := o.vt.constOf(s.x); ok && (c != 0 || in.Op&0xf0 != aluDiv && in.Op&0xf0 != aluMod) {
+				return bpf.RawInstruction{Op: in.Op &^ 0x08, K: c}
+			}
+		}
+	}
+	return in
+}
+
 // loadSize returns the width of a packet load.
 func loadSize(op uint16) uint32 {
 	switch op & 0x18 {
@@ -684,7 +738,7 @@ func (o *optimizer) liveness() {
 		if b.dead {
 			continue
 		}
-		o.live[i] = o.liveBefore(i, len(b.body))
+		o.live[i] = o.liveBefore(i, 0)
 	}
 }
 
@@ -765,6 +819,9 @@ func (o *optimizer) simplify() bool {
 		faults := false
 		for _, in := range b.body {
 			before := s.a
+			if w := o.rewrite(&s, in); w != in {
+				in, changed = w, true
+			}
 			r := o.step(&s, in)
 			if r == stepNoop {
 				changed = true
@@ -789,6 +846,13 @@ func (o *optimizer) simplify() bool {
 			changed = true
 			continue
 		}
+		if b.isCond() && len(body) > 0 && (o.live[b.t]|o.live[b.f])&liveA == 0 && o.fuseTest(b) {
+			changed = true
+			s = o.in[i].clone()
+			for _, in := range b.body {
+				o.step(&s, in)
+			}
+		}
 		switch {
 		case b.op == opRetA:
 			if c, ok := o.vt.constOf(s.a); ok {
@@ -809,6 +873,67 @@ func (o *optimizer) simplify() bool {
 				b.op = opJa
 				changed = true
 			}
+		}
+	}
+	return changed
+}
+
+// fuseTest folds the last ALU instruction of a block into its jump when A
+// is not used after: "sub #c; jeq #0" is "jeq #c", "and #m; jeq #0" is
+// "jset #m" with the targets swapped, "and #m; jgt #0" is "jset #m".
+func (o *optimizer) fuseTest(b *oblock) bool {
+	last := b.body[len(b.body)-1]
+	if last.Op&0x07 != 0x04 || b.op&0x08 != 0 {
+		return false
+	}
+	x := last.Op&0x08 != 0
+	switch {
+	case last.Op&0xf0 == aluSub && b.op == opJeqK && b.k == 0:
+		b.op, b.k = opJeqK, last.K
+	case last.Op&0xf0 == aluAnd && b.op == opJeqK && b.k == 0:
+		b.op, b.k, b.t, b.f = opJsetK, last.K, b.f, b.t
+	case last.Op&0xf0 == aluAnd && b.op == opJgtK && b.k == 0:
+		b.op, b.k = opJsetK, last.K
+	case last.Op&0xf0 == aluAnd && b.op == opJsetK && !x:
+		b.k &= last.K
+		if b.k == 0 {
+			b.op = opJa
+			b.t = b.f
+		}
+		x = false
+	default:
+		return false
+	}
+	if x {
+		b.op |= 0x08
+		b.k = 0
+	}
+	b.body = b.body[:len(b.body)-1]
+	return true
+}
+
+// rejectAll turns into "ret #0" every block from which all paths reject
+// the packet: a fault rejects too, so its code does not matter.
+func (o *optimizer) rejectAll() bool {
+	changed := false
+	rej := make([]bool, len(o.blocks))
+	for i := len(o.blocks) - 1; i >= 0; i-- {
+		b := &o.blocks[i]
+		if b.dead {
+			continue
+		}
+		switch {
+		case b.op == opRetK:
+			rej[i] = b.k == 0
+		case b.op == opRetA:
+		case b.op == opJa:
+			rej[i] = rej[b.t]
+		default:
+			rej[i] = rej[b.t] && rej[b.f]
+		}
+		if rej[i] && (b.op != opRetK || len(b.body) > 0) {
+			b.body, b.op, b.k = nil, opRetK, 0
+			changed = true
 		}
 	}
 	return changed

@@ -199,3 +199,151 @@ func mustFormat(p *Program) string {
 	}
 	return s
 }
+
+// progOps are the opcodes random programs are made of, with the loads
+// and jumps filters use most listed more than once.
+var progOps = []uint16{
+	opLdW, opLdH, opLdB, opLdH, opLdB, opLdIW, opLdIH, opLdIB, opLdIH,
+	opLdImm, opLdLen, opLdMem, opLdxImm, opLdxMem, opLdxMSH, opLdxMSH, 0x81,
+	opSt, opStx, opTax, opTxa, opNeg,
+	opAluK | aluAdd, opAluK | aluSub, opAluK | aluMul, opAluK | aluDiv, opAluK | aluMod,
+	opAluK | aluAnd, opAluK | aluOr, opAluK | aluXor, opAluK | aluLsh, opAluK | aluRsh,
+	opAluX | aluAdd, opAluX | aluSub, opAluX | aluDiv, opAluX | aluMod, opAluX | aluAnd, opAluX | aluLsh,
+	opJeqK, opJeqK, opJeqK, opJgtK, opJgeK, opJsetK, opJeqX, opJgtX, opJgeX, 0x4d, opJa,
+	opRetK, opRetA,
+}
+
+// programFrom builds a valid program from bytes, 4 per instruction: an
+// opcode, two jump offsets and a small constant. Constants are small so
+// that loads hit the packet and comparisons sometimes succeed.
+func programFrom(data []byte) []bpf.RawInstruction {
+	var prog []bpf.RawInstruction
+	for i := 0; i+4 <= len(data) && len(prog) < 60; i += 4 {
+		op := progOps[int(data[i])%len(progOps)]
+		k := uint32(data[i+3])
+		switch {
+		case op == opLdW || op == opLdH || op == opLdB || op == opLdxMSH:
+			k %= 48
+		case op&0x07 == 0x04 && (op&0xf0 == aluDiv || op&0xf0 == aluMod):
+			if op&0x08 == 0 && k == 0 {
+				k = 3
+			}
+		case op&0x07 == 0x04 && (op&0xf0 == aluLsh || op&0xf0 == aluRsh):
+			k %= 34
+		case op == opLdMem || op == opLdxMem || op == opSt || op == opStx:
+			k %= 16
+		case op == opLdImm || op == opLdxImm:
+			k %= 20
+		case op == opJeqK || op == opJgtK || op == opJgeK || op == opJsetK:
+			k %= 8
+		}
+		prog = append(prog, bpf.RawInstruction{Op: op, Jt: data[i+1] % 8, Jf: data[i+2] % 8, K: k})
+	}
+	prog = append(prog, bpf.RawInstruction{Op: opRetK, K: 1})
+	// Jumps must land inside the program.
+	for i := range prog {
+		rest := len(prog) - i - 1
+		in := &prog[i]
+		switch {
+		case in.Op == opJa:
+			if rest == 0 {
+				in.Op, in.K = opRetK, 2
+			} else {
+				in.K = uint32(in.Jt) % uint32(rest)
+				in.Jt, in.Jf = 0, 0
+			}
+		case in.Op&0x07 == 0x05:
+			if rest == 0 {
+				in.Op, in.K = opRetA, 0
+			} else {
+				in.Jt %= uint8(rest)
+				in.Jf %= uint8(rest)
+			}
+		default:
+			in.Jt, in.Jf = 0, 0
+		}
+	}
+	return prog
+}
+
+// testPackets returns packets of every length up to 64 whose bytes are
+// small numbers, seeded by seed.
+func testPackets(seed uint64) [][]byte {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	var out [][]byte
+	for n := 0; n <= 64; n += 1 + rng.IntN(3) {
+		p := make([]byte, n)
+		for i := range p {
+			p[i] = byte(rng.IntN(8))
+			if rng.IntN(8) == 0 {
+				p[i] = byte(rng.Uint32())
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// checkOptimized compares raw and its optimized form on pkts.
+func checkOptimized(t *testing.T, raw []bpf.RawInstruction, pkts [][]byte) {
+	t.Helper()
+	opt, err := Optimize(raw)
+	if err != nil {
+		t.Fatalf("Optimize: %v\n%v", err, raw)
+	}
+	if len(opt) > len(raw) {
+		t.Fatalf("optimized program is longer (%d > %d)", len(opt), len(raw))
+	}
+	x, err := NewExecutor(opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pkts {
+		for _, wire := range []uint32{uint32(len(p)), uint32(len(p)) + 100} {
+			want := run(raw, p, wire)
+			got := run(opt, p, wire)
+			if got != want || x.Run(p, wire) != want {
+				t.Fatalf("packet %x (wire %d): original returns %d, optimized %d (executor %d)\noriginal:  %v\noptimized: %v",
+					p, wire, want, got, x.Run(p, wire), raw, opt)
+			}
+		}
+	}
+}
+
+// TestOptimizeRandomPrograms optimizes random valid programs and compares
+// them with the originals on packets of every length.
+func TestOptimizeRandomPrograms(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	n := 20000
+	if testing.Short() {
+		n = 2000
+	}
+	var before, after int
+	for i := range n {
+		data := make([]byte, 4*(1+rng.IntN(40)))
+		for j := range data {
+			data[j] = byte(rng.Uint32())
+		}
+		raw := programFrom(data)
+		opt, _ := Optimize(raw)
+		before += len(raw)
+		after += len(opt)
+		checkOptimized(t, raw, testPackets(uint64(i)))
+	}
+	t.Logf("%d random programs agree after optimization (%d instructions before, %d after)", n, before, after)
+}
+
+// FuzzOptimize checks that an optimized program returns what the original
+// returns on every packet, for programs built from the fuzzer's bytes.
+func FuzzOptimize(f *testing.F) {
+	f.Add([]byte{0, 0, 0, 12, 38, 1, 0, 0, 50, 0, 0, 1})
+	f.Add([]byte("\x02\x00\x00\x0c\x26\x01\x03\x00\x0e\x00\x00\x10\x0b\x00\x00\x01\x07\x00\x00\x0e"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		raw := programFrom(data)
+		var seed uint64
+		for _, b := range data {
+			seed = seed*31 + uint64(b)
+		}
+		checkOptimized(t, raw, testPackets(seed))
+	})
+}
