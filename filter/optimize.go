@@ -308,6 +308,7 @@ func (o *optimizer) run() {
 		changed = o.thread() || changed
 		o.analyze()
 		changed = o.mergeBlocks() || changed
+		changed = o.coalesce() || changed
 		if !changed {
 			return
 		}
@@ -814,6 +815,9 @@ func (o *optimizer) simplify() bool {
 		if b.dead || !o.in[i].valid {
 			continue
 		}
+		if o.foldIndex(i) {
+			changed = true
+		}
 		s := o.in[i].clone()
 		body := b.body[:0]
 		faults := false
@@ -876,6 +880,30 @@ func (o *optimizer) simplify() bool {
 		}
 	}
 	return changed
+}
+
+// foldIndex turns "add x; tax; ld [x+k]", with the constant c in A, into
+// "ld [x+k+c]" when X is not used after: the way filters compute a
+// transport field's offset from the IP header length.
+func (o *optimizer) foldIndex(i int) bool {
+	b := &o.blocks[i]
+	s := o.in[i].clone()
+	for j := 0; j+2 < len(b.body); j++ {
+		in := b.body[j]
+		if in.Op == opAluX|aluAdd && b.body[j+1].Op == opTax {
+			ld := b.body[j+2]
+			c, ok := o.vt.constOf(s.a)
+			if ok && (ld.Op == opLdIW || ld.Op == opLdIH || ld.Op == opLdIB) &&
+				uint64(o.vt.maxOf(s.x))+uint64(c) <= 0xffffffff && uint64(ld.K)+uint64(c) <= 0xffffffff &&
+				o.liveBefore(i, j+3)&liveX == 0 {
+				ld.K += c
+				b.body = slices.Replace(b.body, j, j+3, ld)
+				return true
+			}
+		}
+		o.step(&s, in)
+	}
+	return false
 }
 
 // fuseTest folds the last ALU instruction of a block into its jump when A
@@ -968,7 +996,7 @@ func (o *optimizer) removeDead() bool {
 		keep := make([]bool, len(b.body))
 		for j := len(b.body) - 1; j >= 0; j-- {
 			def, use := defUse(b.body[j])
-			if def&l == 0 && safe[j] {
+			if def&l == 0 && (safe[j] || o.subsumed(b.body, keep, j)) {
 				changed = true
 				continue
 			}
@@ -984,6 +1012,33 @@ func (o *optimizer) removeDead() bool {
 		b.body = body
 	}
 	return changed
+}
+
+// subsumed tells whether the absolute load body[j] is followed in the
+// block by a kept absolute load reaching at least as far: if body[j]
+// would fault, that one faults too, and nothing between them is seen.
+func (o *optimizer) subsumed(body []bpf.RawInstruction, keep []bool, j int) bool {
+	end, ok := absEnd(body[j])
+	if !ok {
+		return false
+	}
+	for n := j + 1; n < len(body); n++ {
+		if e, ok := absEnd(body[n]); ok && keep[n] && e >= end {
+			return true
+		}
+	}
+	return false
+}
+
+// absEnd returns the end of the bytes an absolute load reads.
+func absEnd(in bpf.RawInstruction) (uint64, bool) {
+	switch in.Op {
+	case opLdW, opLdH, opLdB:
+		return uint64(in.K) + uint64(loadSize(in.Op)), true
+	case opLdxMSH:
+		return uint64(in.K) + 1, true
+	}
+	return 0, false
 }
 
 // thread retargets each edge that leads into a block whose work is
@@ -1013,11 +1068,7 @@ func (o *optimizer) thread() bool {
 			if !es.valid {
 				continue
 			}
-			for hops := 0; hops < len(o.blocks); hops++ {
-				next, ok := o.skip(*tgt, es)
-				if !ok {
-					break
-				}
+			if next, ok := o.skip(*tgt, es); ok {
 				*tgt = next
 				changed = true
 			}
@@ -1036,41 +1087,53 @@ func (o *optimizer) thread() bool {
 	return changed
 }
 
-// skip tells where an edge with state es into block t can go instead: the
-// successor t would jump to, when t cannot fault on es, its jump is
-// decided, and what it changes is dead there.
+// skip tells where an edge with state es into block t can go instead. It
+// follows the path the program would take from t while every block on it
+// cannot fault on the way and its jump is decided; the answer is the
+// farthest block on that path where the registers live on entry hold
+// what they hold on the edge.
 func (o *optimizer) skip(t int, es *vstate) (int, bool) {
-	b := &o.blocks[t]
-	if b.op == opRetK || b.op == opRetA {
-		return 0, false
-	}
 	s := es.clone()
-	for _, in := range b.body {
-		r := o.step(&s, in)
-		if r == stepMayFault || r == stepFaults {
-			return 0, false
+	best, found := 0, false
+	for cur := t; ; {
+		b := &o.blocks[cur]
+		if b.op == opRetK || b.op == opRetA {
+			return best, found
 		}
+		for _, in := range b.body {
+			r := o.step(&s, in)
+			if r == stepMayFault || r == stepFaults {
+				return best, found
+			}
+		}
+		next := b.t
+		if b.isCond() && b.t != b.f {
+			out, ok := o.decide(&s, b.op, s.a, o.operand(&s, b.op, b.k))
+			if !ok {
+				return best, found
+			}
+			if !out {
+				next = b.f
+			}
+		}
+		if o.sameLive(o.live[next], &s, es) {
+			best, found = next, true
+		}
+		cur = next
 	}
-	next := b.t
-	if b.isCond() && b.t != b.f {
-		out, ok := o.decide(&s, b.op, s.a, o.operand(&s, b.op, b.k))
-		if !ok {
-			return 0, false
-		}
-		if !out {
-			next = b.f
-		}
-	}
-	l := o.live[next]
-	if l&liveA != 0 && s.a != es.a || l&liveX != 0 && s.x != es.x {
-		return 0, false
+}
+
+// sameLive tells whether s and e agree on the registers in l.
+func (o *optimizer) sameLive(l uint32, s, e *vstate) bool {
+	if l&liveA != 0 && s.a != e.a || l&liveX != 0 && s.x != e.x {
+		return false
 	}
 	for j := range s.mem {
-		if l&(1<<j) != 0 && s.mem[j] != es.mem[j] {
-			return 0, false
+		if l&(1<<j) != 0 && s.mem[j] != e.mem[j] {
+			return false
 		}
 	}
-	return next, true
+	return true
 }
 
 // mergeBlocks makes edges into a block go to a later identical block
@@ -1119,6 +1182,30 @@ func (o *optimizer) mergeBlocks() bool {
 			b.t = repl[b.t]
 			b.f = repl[b.f]
 		}
+	}
+	return changed
+}
+
+// coalesce appends to a block ending in a goto the block it goes to, when
+// that block has no other predecessor.
+func (o *optimizer) coalesce() bool {
+	o.graph()
+	changed := false
+	for i := range o.blocks {
+		b := &o.blocks[i]
+		if b.dead {
+			continue
+		}
+		for b.op == opJa && len(o.preds[b.t]) == 1 {
+			t := &o.blocks[b.t]
+			b.body = append(b.body[:len(b.body):len(b.body)], t.body...)
+			b.op, b.k, b.t, b.f = t.op, t.k, t.t, t.f
+			t.dead, t.body = true, nil
+			changed = true
+		}
+	}
+	if changed {
+		o.graph()
 	}
 	return changed
 }
@@ -1200,7 +1287,9 @@ func (o *optimizer) emit() []bpf.RawInstruction {
 		at := len(out)
 		switch {
 		case b.op == opJa:
-			if b.t != nextOf[i] {
+			if t := &o.blocks[b.t]; b.t != nextOf[i] && len(t.body) == 0 && (t.op == opRetK || t.op == opRetA) {
+				out = append(out, bpf.RawInstruction{Op: t.op, K: t.k})
+			} else if b.t != nextOf[i] {
 				out = append(out, bpf.RawInstruction{Op: opJa, K: uint32(pos[b.t] - at - 1)})
 			}
 		case b.isCond():
