@@ -1229,12 +1229,41 @@ func (o *optimizer) emit() []bpf.RawInstruction {
 			order = append(order, i)
 		}
 	}
+	// A goto to a block that is only a return becomes that return; the
+	// block is then laid out only if a jump or a fall-through needs it.
+	isRet := func(i int) bool {
+		b := &o.blocks[i]
+		return len(b.body) == 0 && (b.op == opRetK || b.op == opRetA)
+	}
 	nextOf := make([]int, len(o.blocks))
-	for n, i := range order {
-		nextOf[i] = -1
-		if n+1 < len(order) {
-			nextOf[i] = order[n+1]
+	for {
+		for n, i := range order {
+			nextOf[i] = -1
+			if n+1 < len(order) {
+				nextOf[i] = order[n+1]
+			}
 		}
+		needed := make([]bool, len(o.blocks))
+		needed[0] = true
+		for _, i := range order {
+			b := &o.blocks[i]
+			switch {
+			case b.isCond():
+				needed[b.t], needed[b.f] = true, true
+			case b.op == opJa && (!isRet(b.t) || b.t == nextOf[i]):
+				needed[b.t] = true
+			}
+		}
+		kept := order[:0:0]
+		for _, i := range order {
+			if needed[i] || !isRet(i) {
+				kept = append(kept, i)
+			}
+		}
+		if len(kept) == len(order) {
+			break
+		}
+		order = kept
 	}
 	farT := make([]bool, len(o.blocks))
 	farF := make([]bool, len(o.blocks))
@@ -1287,7 +1316,7 @@ func (o *optimizer) emit() []bpf.RawInstruction {
 		at := len(out)
 		switch {
 		case b.op == opJa:
-			if t := &o.blocks[b.t]; b.t != nextOf[i] && len(t.body) == 0 && (t.op == opRetK || t.op == opRetA) {
+			if t := &o.blocks[b.t]; b.t != nextOf[i] && isRet(b.t) {
 				out = append(out, bpf.RawInstruction{Op: t.op, K: t.k})
 			} else if b.t != nextOf[i] {
 				out = append(out, bpf.RawInstruction{Op: opJa, K: uint32(pos[b.t] - at - 1)})
