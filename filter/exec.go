@@ -16,7 +16,9 @@ import (
 // is the accept length. An Executor is immutable and safe for concurrent
 // use; Run does not allocate.
 type Executor struct {
-	code []xins
+	code    []xins
+	rets    []uint32 // jump targets len(code)+i return rets[i]
+	usesMem bool     // the program has scratch memory instructions
 }
 
 // xins is one step of an Executor: an operation, absolute jump targets and
@@ -155,7 +157,15 @@ func NewExecutor(raw []bpf.RawInstruction) (*Executor, error) {
 	if err := Validate(raw); err != nil {
 		return nil, err
 	}
-	return &Executor{code: lower(raw)}, nil
+	e := &Executor{code: lower(raw)}
+	e.rets = foldReturns(e.code)
+	for _, in := range raw {
+		switch in.Op {
+		case opLdMem, opLdxMem, opSt, opStx:
+			e.usesMem = true
+		}
+	}
+	return e, nil
 }
 
 // lower turns a validated program into executor steps, fusing pairs and
@@ -276,6 +286,38 @@ func thread(code []xins) {
 			s.jf = t.jf
 		}
 	}
+}
+
+// foldReturns makes jumps to a "ret #k" step end the run at once: such a
+// target becomes len(code)+i, where the returned table's entry i is k.
+// Run tests for it where it checks the step index anyway.
+func foldReturns(code []xins) []uint32 {
+	var rets []uint32
+	index := map[uint32]uint32{}
+	fold := func(t *uint32) {
+		if *t >= uint32(len(code)) || code[*t].op != xRetK {
+			return
+		}
+		k := code[*t].k
+		i, ok := index[k]
+		if !ok {
+			i = uint32(len(rets))
+			index[k] = i
+			rets = append(rets, k)
+		}
+		*t = uint32(len(code)) + i
+	}
+	for i := range code {
+		s := &code[i]
+		switch {
+		case s.op == xJa:
+			fold(&s.jt)
+		case s.op >= xJeqK:
+			fold(&s.jt)
+			fold(&s.jf)
+		}
+	}
+	return rets
 }
 
 // single lowers one instruction.

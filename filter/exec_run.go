@@ -3,12 +3,30 @@ package filter
 // Run executes the program on pkt with the given wire length ("len") and
 // returns the accept length: 0 rejects. It does not allocate.
 func (e *Executor) Run(pkt []byte, wire uint32) uint32 {
-	code := e.code
-	var a, x uint32
+	if e.usesMem {
+		return runWithMem(e.code, e.rets, pkt, wire)
+	}
+	// Programs without scratch memory do not pay for zeroing it.
+	return execute(e.code, e.rets, pkt, wire, nil)
+}
+
+// runWithMem runs code with zeroed scratch memory.
+func runWithMem(code []xins, rets []uint32, pkt []byte, wire uint32) uint32 {
 	var mem [16]uint32
+	return execute(code, rets, pkt, wire, &mem)
+}
+
+// execute runs code; mem may be nil when code has no scratch memory
+// instructions. A step index past the code returns from rets (see
+// foldReturns).
+func execute(code []xins, rets []uint32, pkt []byte, wire uint32, mem *[16]uint32) uint32 {
+	var a, x uint32
 	n := uint32(len(pkt))
 	pc := uint32(0)
 	for {
+		if pc >= uint32(len(code)) {
+			return rets[pc-uint32(len(code))]
+		}
 		in := &code[pc]
 		pc++
 		switch in.op {
