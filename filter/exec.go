@@ -19,6 +19,7 @@ type Executor struct {
 	code    []xins
 	rets    []uint32 // jump targets len(code)+i return rets[i]
 	usesMem bool     // the program has scratch memory instructions
+	entry   func(e *Executor, pkt []byte, wire uint32) uint32
 }
 
 // xins is one step of an Executor: an operation, absolute jump targets and
@@ -28,6 +29,7 @@ type xins struct {
 	jt, jf uint32
 	k      uint32
 	v, m   uint32 // compare value and mask of fused steps
+	v2, t2 uint32 // second compare value and its target (xJeq2K, xLdHJeq2)
 }
 
 type xop uint8
@@ -77,6 +79,9 @@ const (
 	xLdHJge     // ldh [k]; jge #v
 	xLdBAndJeq  // ldb [k]; and #m; jeq #v
 	xLdBXAndJeq // ldb [x+k]; and #m; jeq #v
+	xJeq2K      // jeq #v, else jeq #v2 (to t2)
+	xLdHJeq2    // ldh [k]; jeq #v, else jeq #v2 (to t2)
+	xMshLdHXJeq // ldxb 4*([m]&0xf); ldh [x+k]; jeq #v
 )
 
 // Errors of Validate, for errors.Is.
@@ -165,6 +170,10 @@ func NewExecutor(raw []bpf.RawInstruction) (*Executor, error) {
 			e.usesMem = true
 		}
 	}
+	e.entry = execute[noScratch]
+	if e.usesMem {
+		e.entry = execute[scratchMem]
+	}
 	return e, nil
 }
 
@@ -192,6 +201,14 @@ func lower(raw []bpf.RawInstruction) []xins {
 		index[i] = uint32(len(code))
 		in := raw[i]
 		fusable := func(j int) bool { return j < n && !target[j] }
+		// ldxb 4*([m]&0xf); ldh [x+k]; jeq #v
+		if in.Op == 0xb1 && fusable(i+1) && fusable(i+2) && raw[i+1].Op == 0x48 && raw[i+2].Op == 0x15 {
+			j := raw[i+2]
+			code = append(code, xins{op: xMshLdHXJeq, m: in.K, k: raw[i+1].K, v: j.K})
+			fixes = append(fixes, fix{len(code) - 1, i + 3 + int(j.Jt), i + 3 + int(j.Jf)})
+			i += 3
+			continue
+		}
 		// ldb [k]; and #m; jeq #v
 		if (in.Op == 0x30 || in.Op == 0x50) && fusable(i+1) && fusable(i+2) && raw[i+1].Op == 0x54 && raw[i+2].Op == 0x15 {
 			op := xLdBAndJeq
@@ -250,7 +267,30 @@ func lower(raw []bpf.RawInstruction) []xins {
 		code[f.step].jf = index[f.jf]
 	}
 	thread(code)
+	chain(code)
 	return code
+}
+
+// chain merges into a test on A the plain "jeq" its false branch goes to,
+// so that "is it 0x800, else is it 0x86dd" takes one step. The second
+// test stays in place for its other predecessors.
+func chain(code []xins) {
+	for i := range code {
+		s := &code[i]
+		if s.op != xJeqK && s.op != xLdHJeq {
+			continue
+		}
+		t := code[s.jf]
+		if t.op != xJeqK {
+			continue
+		}
+		if s.op == xJeqK {
+			s.op, s.v = xJeq2K, s.k
+		} else {
+			s.op = xLdHJeq2
+		}
+		s.v2, s.t2, s.jf = t.k, t.jt, t.jf
+	}
 }
 
 // thread skips tests whose outcome is already known. Packet bytes do not
@@ -315,6 +355,9 @@ func foldReturns(code []xins) []uint32 {
 		case s.op >= xJeqK:
 			fold(&s.jt)
 			fold(&s.jf)
+			if s.op == xJeq2K || s.op == xLdHJeq2 {
+				fold(&s.t2)
+			}
 		}
 	}
 	return rets
