@@ -23,7 +23,7 @@ func (m *scratchMem) set(k, v uint32)     { m[k&15] = v }
 
 type noScratch struct{}
 
-func (*noScratch) get(uint32) uint32 { return 0 }
+func (*noScratch) get(uint32) uint32  { return 0 }
 func (*noScratch) set(uint32, uint32) {}
 
 // execute runs e's steps. A step index past the code returns from e.rets
