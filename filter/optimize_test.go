@@ -353,3 +353,22 @@ func FuzzOptimize(f *testing.F) {
 		checkOptimized(t, raw, testPackets(seed))
 	})
 }
+
+// BenchmarkOptimize measures the optimizer on unoptimized programs of a
+// few typical expressions.
+func BenchmarkOptimize(b *testing.B) {
+	for _, expr := range []string{"tcp dst port 21", "host 10.0.0.1 or host 10.0.0.2", "tcp port 80 or tcp port 443 or udp port 53", "ip[2:2] * 2 - 40 > 20"} {
+		p, err := CompileWith(expr, layers.LinkTypeEthernet, 262144, &Options{NoOptimize: true})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(expr, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Optimize(p.raw); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
