@@ -372,3 +372,30 @@ func BenchmarkOptimize(b *testing.B) {
 		})
 	}
 }
+
+// Optimize works on raw programs from elsewhere too, here "ether proto
+// 0x800 or ether proto 0x800" as a naive compiler writes it: the second
+// load and test are already decided.
+func ExampleOptimize() {
+	raw := []bpf.RawInstruction{
+		{Op: 0x28, K: 12},                  // ldh [12]
+		{Op: 0x15, Jt: 2, Jf: 0, K: 0x800}, // jeq #0x800, true: accept
+		{Op: 0x28, K: 12},                  // ldh [12]
+		{Op: 0x15, Jt: 0, Jf: 1, K: 0x800}, // jeq #0x800
+		{Op: 0x06, K: 65535},               // ret #65535
+		{Op: 0x06, K: 0},                   // ret #0
+	}
+	opt, err := Optimize(raw)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, in := range opt {
+		fmt.Printf("%#02x %d %d %#x\n", in.Op, in.Jt, in.Jf, in.K)
+	}
+	// Output:
+	// 0x28 0 0 0xc
+	// 0x15 1 0 0x800
+	// 0x06 0 0 0x0
+	// 0x06 0 0 0xffff
+}
