@@ -134,6 +134,8 @@ func (o *optimizer) run() {
 		changed = o.simplify() || changed
 		changed = o.rejectAll() || changed
 		o.analyze()
+		changed = o.peephole() || changed
+		o.analyze()
 		changed = o.removeDead() || changed
 		o.analyze()
 		changed = o.thread() || changed
@@ -253,9 +255,6 @@ func (o *optimizer) simplify() bool {
 		if b.dead || !o.in[i].valid {
 			continue
 		}
-		if o.foldIndex(i) {
-			changed = true
-		}
 		s := o.in[i].clone()
 		body := b.body[:0]
 		faults := false
@@ -288,13 +287,6 @@ func (o *optimizer) simplify() bool {
 			changed = true
 			continue
 		}
-		if b.isCond() && len(body) > 0 && (o.live[b.t]|o.live[b.f])&liveA == 0 && o.fuseTest(b) {
-			changed = true
-			s = o.in[i].clone()
-			for _, in := range b.body {
-				o.step(&s, in)
-			}
-		}
 		switch {
 		case b.op == opRetA:
 			if c, ok := o.vt.constOf(s.a); ok {
@@ -315,6 +307,27 @@ func (o *optimizer) simplify() bool {
 				b.op = opJa
 				changed = true
 			}
+		}
+	}
+	return changed
+}
+
+// peephole applies foldIndex and fuseTest. They change the value left in
+// a register that is dead after, so they run in a phase of their own:
+// simplify, run in the same phase, could have removed a later
+// instruction because that register already held its value.
+func (o *optimizer) peephole() bool {
+	changed := false
+	for i := range o.blocks {
+		b := &o.blocks[i]
+		if b.dead || !o.in[i].valid {
+			continue
+		}
+		if o.foldIndex(i) {
+			changed = true
+		}
+		if b.isCond() && len(b.body) > 0 && (o.live[b.t]|o.live[b.f])&liveA == 0 && o.fuseTest(b) {
+			changed = true
 		}
 	}
 	return changed

@@ -399,3 +399,47 @@ func ExampleOptimize() {
 	// 0x06 0 0 0x0
 	// 0x06 0 0 0xffff
 }
+
+// TestOptimizeRegressions keeps programs that exposed optimizer bugs.
+func TestOptimizeRegressions(t *testing.T) {
+	tests := []struct {
+		name string
+		prog []bpf.RawInstruction
+	}{
+		{
+			// foldIndex changed X in the first block while simplify,
+			// in the same pass, dropped the second block's "ldx M[0]"
+			// because X held that value before the fold.
+			name: "index fold and redundant ldx in one pass",
+			prog: []bpf.RawInstruction{
+				{Op: opLdImm, K: 13},
+				{Op: opLdxMSH, K: 14},
+				{Op: opAluX | aluAdd},
+				{Op: opSt, K: 0},
+				{Op: opLdImm, K: 13},
+				{Op: opAluX | aluAdd},
+				{Op: opTax},
+				{Op: opLdIH, K: 14},
+				{Op: opJeqK, Jt: 0, Jf: 1, K: 1},
+				{Op: opJa, K: 0},
+				{Op: opLdxMem, K: 0},
+				{Op: opTxa},
+				{Op: opRetA},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := Validate(tt.prog); err != nil {
+				t.Fatal(err)
+			}
+			pkts := testPackets(1)
+			for _, p := range pkts {
+				if len(p) > 14 {
+					p[14] = 0x45
+				}
+			}
+			checkOptimized(t, tt.prog, pkts)
+		})
+	}
+}
