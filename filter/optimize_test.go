@@ -225,7 +225,33 @@ var progOps = []uint16{
 func programFrom(data []byte) []bpf.RawInstruction {
 	var prog []bpf.RawInstruction
 	for i := 0; i+4 <= len(data) && len(prog) < 60; i += 4 {
-		op := progOps[int(data[i])%len(progOps)]
+		// Some opcode bytes stand for the idioms the optimizer's
+		// peepholes look for.
+		c, k8 := uint32(data[i+1]%8), uint32(data[i+3])
+		switch int(data[i]) % (len(progOps) + 5) {
+		case len(progOps): // a transport offset from the header length
+			prog = append(prog, bpf.RawInstruction{Op: opLdImm, K: c}, bpf.RawInstruction{Op: opLdxMSH, K: k8 % 24},
+				bpf.RawInstruction{Op: opAluX | aluAdd}, bpf.RawInstruction{Op: opTax}, bpf.RawInstruction{Op: opLdIH, K: k8 % 20})
+			continue
+		case len(progOps) + 1: // A - c == 0
+			prog = append(prog, bpf.RawInstruction{Op: opLdB, K: k8 % 40}, bpf.RawInstruction{Op: opAluK | aluSub, K: c},
+				bpf.RawInstruction{Op: opJeqK, Jt: data[i+2] % 4, Jf: data[i+2] / 64})
+			continue
+		case len(progOps) + 2: // A & m == 0, A & m > 0
+			prog = append(prog, bpf.RawInstruction{Op: opLdH, K: k8 % 40}, bpf.RawInstruction{Op: opAluK | aluAnd, K: c},
+				bpf.RawInstruction{Op: opJeqK + uint16(data[i+2]%2)*0x10, Jt: data[i+2] % 4, Jf: data[i+2] / 64})
+			continue
+		case len(progOps) + 3: // a value through scratch memory
+			prog = append(prog, bpf.RawInstruction{Op: opSt, K: c}, bpf.RawInstruction{Op: opLdxMem, K: c},
+				bpf.RawInstruction{Op: opLdMem, K: k8 % 16})
+			continue
+		case len(progOps) + 4: // a test repeated
+			ld := bpf.RawInstruction{Op: opLdH, K: k8 % 16}
+			j := bpf.RawInstruction{Op: opJeqK, Jt: data[i+2] % 3, Jf: 0, K: c}
+			prog = append(prog, ld, j, ld, j)
+			continue
+		}
+		op := progOps[int(data[i])%(len(progOps)+5)]
 		k := uint32(data[i+3])
 		switch {
 		case op == opLdW || op == opLdH || op == opLdB || op == opLdxMSH:
