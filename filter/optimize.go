@@ -525,7 +525,10 @@ func (o *optimizer) thread() bool {
 			}
 		}
 		if b.isCond() && b.t == b.f {
+			// Both outcomes now flow along one edge: its state must
+			// not claim either outcome.
 			b.op = opJa
+			o.out[i] = o.edgeStates(i, o.in[i])
 		}
 		// Successors' predecessor lists: rebuilt lazily.
 		for _, s := range o.succs(i) {

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"bufio"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -424,6 +425,40 @@ func ExampleOptimize() {
 	// 0x15 1 0 0x800
 	// 0x06 0 0 0x0
 	// 0x06 0 0 0xffff
+}
+
+// TestOptimizeRegressionExprs keeps expressions and packets on which an
+// optimized program once disagreed with the unoptimized one.
+func TestOptimizeRegressionExprs(t *testing.T) {
+	tests := []struct {
+		name, expr, packet string
+	}{
+		{
+			// Both edges of "ldb [23]; jeq #6" were threaded to one
+			// block, and the goto left behind still claimed "[23] == 6";
+			// a later "ldb [23]; jeq #0x70" was then decided false and
+			// the out-of-bounds load of vrrp[31:4] skipped.
+			name:   "jump turned goto keeps the facts of neither edge",
+			expr:   "not (ip6 proto 112) and tcp and ip6 and tcp port 443 || (!((src and dst net 10) or ((vrrp[31:4] % 10) = 277)))",
+			packet: "01005e00000500112233445508004500002000000000dd7090530a000009e00000122101647e000100000a000001000000004c000000000000000000",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			pkt, err := hex.DecodeString(tt.packet)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := MustCompile(tt.expr, layers.LinkTypeEthernet, 65535)
+			u, err := CompileWith(tt.expr, layers.LinkTypeEthernet, 65535, &Options{NoOptimize: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := o.Run(pkt, len(pkt)), u.Run(pkt, len(pkt)); got != want {
+				t.Errorf("optimized returns %d, unoptimized %d\n%s", got, want, mustFormat(o))
+			}
+		})
+	}
 }
 
 // TestOptimizeRegressions keeps programs that exposed optimizer bugs.
