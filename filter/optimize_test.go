@@ -504,3 +504,50 @@ func TestOptimizeRegressions(t *testing.T) {
 		})
 	}
 }
+
+// TestOptimizeLongJumps checks programs whose jumps need "ja" trampolines
+// (more than 255 instructions away) before and after optimization.
+func TestOptimizeLongJumps(t *testing.T) {
+	var hosts []string
+	for i := range 80 {
+		hosts = append(hosts, fmt.Sprintf("host 10.0.%d.%d", i/10, i%10))
+	}
+	expr := "(" + strings.Join(hosts, " or ") + ") and tcp"
+	o := MustCompile(expr, layers.LinkTypeEthernet, 65535)
+	u, err := CompileWith(expr, layers.LinkTypeEthernet, 65535, &Options{NoOptimize: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	far := false
+	for _, in := range o.raw {
+		far = far || in.Op == opJa
+	}
+	if !far {
+		t.Fatalf("want a program with trampolines, got %d instructions and no ja", len(o.raw))
+	}
+	// IPv4 TCP packets from and to each address, and some others.
+	base, _ := hex.DecodeString("001122334455665544332211080045000028000000004006000000000000000000000000d4310050000000000000000050020000000000000000")
+	rng := rand.New(rand.NewPCG(5, 6))
+	accepted := 0
+	for i := range 400 {
+		p := append([]byte(nil), base...)
+		p[26+4*(i%2)], p[27+4*(i%2)], p[28+4*(i%2)], p[29+4*(i%2)] = 10, 0, byte(rng.IntN(10)), byte(rng.IntN(12))
+		if i%7 == 0 {
+			p[23] = 17
+		}
+		if i%11 == 0 {
+			p = p[:rng.IntN(len(p))]
+		}
+		got, want := o.Run(p, len(p)), u.Run(p, len(p))
+		if got != want {
+			t.Fatalf("packet %x: optimized %d, unoptimized %d", p, got, want)
+		}
+		if got != 0 {
+			accepted++
+		}
+	}
+	if accepted == 0 {
+		t.Fatal("no packet accepted: the test packets miss the addresses")
+	}
+	t.Logf("%d instructions (unoptimized %d); %d of 400 packets accepted by both", len(o.raw), len(u.raw), accepted)
+}
