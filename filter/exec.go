@@ -16,8 +16,10 @@ import (
 // is the accept length. An Executor is immutable and safe for concurrent
 // use; Run does not allocate.
 type Executor struct {
-	code  []xins
-	loops bool // the program has backward jumps (protochain)
+	code    []xins
+	rets    []uint32 // jump targets len(code)+i return rets[i]
+	usesMem bool     // the program has scratch memory instructions
+	entry   func(e *Executor, pkt []byte, wire uint32) uint32
 }
 
 // xins is one step of an Executor: an operation, absolute jump targets and
@@ -27,6 +29,7 @@ type xins struct {
 	jt, jf uint32
 	k      uint32
 	v, m   uint32 // compare value and mask of fused steps
+	v2, t2 uint32 // second compare value and its target (xJeq2K, xLdHJeq2)
 }
 
 type xop uint8
@@ -77,6 +80,9 @@ const (
 	xLdHJge     // ldh [k]; jge #v
 	xLdBAndJeq  // ldb [k]; and #m; jeq #v
 	xLdBXAndJeq // ldb [x+k]; and #m; jeq #v
+	xJeq2K      // jeq #v, else jeq #v2 (to t2)
+	xLdHJeq2    // ldh [k]; jeq #v, else jeq #v2 (to t2)
+	xMshLdHXJeq // ldxb 4*([m]&0xf); ldh [x+k]; jeq #v
 )
 
 // Errors of Validate, for errors.Is.
@@ -163,7 +169,24 @@ func NewExecutor(raw []bpf.RawInstruction) (*Executor, error) {
 	if err := Validate(raw); err != nil {
 		return nil, err
 	}
-	return &Executor{code: lower(raw)}, nil
+	return prepare(raw), nil
+}
+
+// prepare lowers a validated program into an Executor.
+func prepare(raw []bpf.RawInstruction) *Executor {
+	e := &Executor{code: lower(raw)}
+	e.rets = foldReturns(e.code)
+	for _, in := range raw {
+		switch in.Op {
+		case opLdMem, opLdxMem, opSt, opStx:
+			e.usesMem = true
+		}
+	}
+	e.entry = execute[noScratch]
+	if e.usesMem {
+		e.entry = execute[scratchMem]
+	}
+	return e
 }
 
 // newLoopExecutor is NewExecutor for compiled programs, which may loop
@@ -172,11 +195,7 @@ func newLoopExecutor(raw []bpf.RawInstruction) (*Executor, error) {
 	if err := validate(raw, true); err != nil {
 		return nil, err
 	}
-	e := &Executor{code: lower(raw)}
-	for _, s := range e.code {
-		e.loops = e.loops || s.op == xJaBack
-	}
-	return e, nil
+	return prepare(raw), nil
 }
 
 // jaTarget is the index an unconditional jump at i lands on; k is taken
@@ -207,6 +226,14 @@ func lower(raw []bpf.RawInstruction) []xins {
 		index[i] = uint32(len(code))
 		in := raw[i]
 		fusable := func(j int) bool { return j < n && !target[j] }
+		// ldxb 4*([m]&0xf); ldh [x+k]; jeq #v
+		if in.Op == 0xb1 && fusable(i+1) && fusable(i+2) && raw[i+1].Op == 0x48 && raw[i+2].Op == 0x15 {
+			j := raw[i+2]
+			code = append(code, xins{op: xMshLdHXJeq, m: in.K, k: raw[i+1].K, v: j.K})
+			fixes = append(fixes, fix{len(code) - 1, i + 3 + int(j.Jt), i + 3 + int(j.Jf)})
+			i += 3
+			continue
+		}
 		// ldb [k]; and #m; jeq #v
 		if (in.Op == 0x30 || in.Op == 0x50) && fusable(i+1) && fusable(i+2) && raw[i+1].Op == 0x54 && raw[i+2].Op == 0x15 {
 			op := xLdBAndJeq
@@ -269,7 +296,30 @@ func lower(raw []bpf.RawInstruction) []xins {
 		code[f.step].jf = index[f.jf]
 	}
 	thread(code)
+	chain(code)
 	return code
+}
+
+// chain merges into a test on A the plain "jeq" its false branch goes to,
+// so that "is it 0x800, else is it 0x86dd" takes one step. The second
+// test stays in place for its other predecessors.
+func chain(code []xins) {
+	for i := range code {
+		s := &code[i]
+		if s.op != xJeqK && s.op != xLdHJeq {
+			continue
+		}
+		t := code[s.jf]
+		if t.op != xJeqK {
+			continue
+		}
+		if s.op == xJeqK {
+			s.op, s.v = xJeq2K, s.k
+		} else {
+			s.op = xLdHJeq2
+		}
+		s.v2, s.t2, s.jf = t.k, t.jt, t.jf
+	}
 }
 
 // thread skips tests whose outcome is already known. Packet bytes do not
@@ -305,6 +355,41 @@ func thread(code []xins) {
 			s.jf = t.jf
 		}
 	}
+}
+
+// foldReturns makes jumps to a "ret #k" step end the run at once: such a
+// target becomes len(code)+i, where the returned table's entry i is k.
+// Run tests for it where it checks the step index anyway.
+func foldReturns(code []xins) []uint32 {
+	var rets []uint32
+	index := map[uint32]uint32{}
+	fold := func(t *uint32) {
+		if *t >= uint32(len(code)) || code[*t].op != xRetK {
+			return
+		}
+		k := code[*t].k
+		i, ok := index[k]
+		if !ok {
+			i = uint32(len(rets))
+			index[k] = i
+			rets = append(rets, k)
+		}
+		*t = uint32(len(code)) + i
+	}
+	for i := range code {
+		s := &code[i]
+		switch {
+		case s.op == xJa:
+			fold(&s.jt)
+		case s.op >= xJeqK:
+			fold(&s.jt)
+			fold(&s.jf)
+			if s.op == xJeq2K || s.op == xLdHJeq2 {
+				fold(&s.t2)
+			}
+		}
+	}
+	return rets
 }
 
 // single lowers one instruction.

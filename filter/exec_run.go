@@ -3,9 +3,38 @@ package filter
 // Run executes the program on pkt with the given wire length ("len") and
 // returns the accept length: 0 rejects. It does not allocate.
 func (e *Executor) Run(pkt []byte, wire uint32) uint32 {
-	code := e.code
+	// A single call keeps Run small enough to be inlined, so a packet
+	// costs one call: to execute instantiated with or without scratch
+	// memory (zeroing it is a measurable part of a short program's cost).
+	return e.entry(e, pkt, wire)
+}
+
+// scratch is the executor's scratch memory: scratchMem for programs that
+// use it, noScratch (no storage, nothing to zero) for the others.
+type scratch interface {
+	get(k uint32) uint32
+	set(k, v uint32)
+}
+
+type scratchMem [16]uint32
+
+func (m *scratchMem) get(k uint32) uint32 { return m[k&15] }
+func (m *scratchMem) set(k, v uint32)     { m[k&15] = v }
+
+type noScratch struct{}
+
+func (*noScratch) get(uint32) uint32  { return 0 }
+func (*noScratch) set(uint32, uint32) {}
+
+// execute runs e's steps. A step index past the code returns from e.rets
+// (see foldReturns).
+func execute[M any, PM interface {
+	*M
+	scratch
+}](e *Executor, pkt []byte, wire uint32) uint32 {
+	var mem M
+	code, rets := e.code, e.rets
 	var a, x uint32
-	var mem [16]uint32
 	n := uint32(len(pkt))
 	pc := uint32(0)
 	// Backward jumps (only protochain's loop) are counted. That loop goes
@@ -15,6 +44,9 @@ func (e *Executor) Run(pkt []byte, wire uint32) uint32 {
 	// state once, so this budget only cuts endless loops, which reject.
 	budget := 8*uint64(n) + 256
 	for {
+		if pc >= uint32(len(code)) {
+			return rets[pc-uint32(len(code))]
+		}
 		in := &code[pc]
 		pc++
 		switch in.op {
@@ -72,33 +104,92 @@ func (e *Executor) Run(pkt []byte, wire uint32) uint32 {
 			if a&in.v != 0 {
 				pc = in.jt
 			}
-		case xLdHJgt, xLdHJge:
+		case xLdHJgt:
 			k := in.k
 			if k >= n || n-k < 2 {
 				return 0
 			}
 			a = uint32(pkt[k])<<8 | uint32(pkt[k+1])
 			pc = in.jf
-			if a > in.v || (in.op == xLdHJge && a == in.v) {
+			if a > in.v {
 				pc = in.jt
 			}
-		case xLdHXJeq, xLdHXJgt, xLdHXJge:
+		case xLdHJge:
+			k := in.k
+			if k >= n || n-k < 2 {
+				return 0
+			}
+			a = uint32(pkt[k])<<8 | uint32(pkt[k+1])
+			pc = in.jf
+			if a >= in.v {
+				pc = in.jt
+			}
+		case xLdHJeq2:
+			k := in.k
+			if k >= n || n-k < 2 {
+				return 0
+			}
+			a = uint32(pkt[k])<<8 | uint32(pkt[k+1])
+			switch a {
+			case in.v:
+				pc = in.jt
+			case in.v2:
+				pc = in.t2
+			default:
+				pc = in.jf
+			}
+		case xJeq2K:
+			switch a {
+			case in.v:
+				pc = in.jt
+			case in.v2:
+				pc = in.t2
+			default:
+				pc = in.jf
+			}
+		case xLdHXJeq:
 			off := uint64(x) + uint64(in.k)
 			if off+2 > uint64(n) {
 				return 0
 			}
 			a = uint32(pkt[off])<<8 | uint32(pkt[off+1])
-			var c bool
-			switch in.op {
-			case xLdHXJeq:
-				c = a == in.v
-			case xLdHXJgt:
-				c = a > in.v
-			default:
-				c = a >= in.v
-			}
 			pc = in.jf
-			if c {
+			if a == in.v {
+				pc = in.jt
+			}
+		case xMshLdHXJeq:
+			m := in.m
+			if m >= n {
+				return 0
+			}
+			x = uint32(pkt[m]&0xf) << 2
+			off := uint64(x) + uint64(in.k)
+			if off+2 > uint64(n) {
+				return 0
+			}
+			a = uint32(pkt[off])<<8 | uint32(pkt[off+1])
+			pc = in.jf
+			if a == in.v {
+				pc = in.jt
+			}
+		case xLdHXJgt:
+			off := uint64(x) + uint64(in.k)
+			if off+2 > uint64(n) {
+				return 0
+			}
+			a = uint32(pkt[off])<<8 | uint32(pkt[off+1])
+			pc = in.jf
+			if a > in.v {
+				pc = in.jt
+			}
+		case xLdHXJge:
+			off := uint64(x) + uint64(in.k)
+			if off+2 > uint64(n) {
+				return 0
+			}
+			a = uint32(pkt[off])<<8 | uint32(pkt[off+1])
+			pc = in.jf
+			if a >= in.v {
 				pc = in.jt
 			}
 		case xLdBAndJeq:
@@ -166,9 +257,9 @@ func (e *Executor) Run(pkt []byte, wire uint32) uint32 {
 		case xLdxLen:
 			x = wire
 		case xLdMem:
-			a = mem[in.k&15]
+			a = PM(&mem).get(in.k)
 		case xLdxMem:
-			x = mem[in.k&15]
+			x = PM(&mem).get(in.k)
 		case xLdxMsh:
 			k := in.k
 			if k >= n {
@@ -176,9 +267,9 @@ func (e *Executor) Run(pkt []byte, wire uint32) uint32 {
 			}
 			x = uint32(pkt[k]&0xf) << 2
 		case xSt:
-			mem[in.k&15] = a
+			PM(&mem).set(in.k, a)
 		case xStx:
-			mem[in.k&15] = x
+			PM(&mem).set(in.k, x)
 		case xTax:
 			x = a
 		case xTxa:

@@ -69,7 +69,7 @@ func TestFormatMatchesLibpcap(t *testing.T) {
 	same := 0
 	var differ []string
 	for _, expr := range order {
-		p, err := Compile(expr, layers.LinkTypeEthernet, 262144)
+		p, err := CompileWith(expr, layers.LinkTypeEthernet, 262144, &Options{NoOptimize: true})
 		if err != nil {
 			continue // covered by TestGolden
 		}

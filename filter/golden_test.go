@@ -194,8 +194,8 @@ func TestGolden(t *testing.T) {
 		prog, err := CompileWith(r.expr, c.lt, c.snaplen, c.opts())
 		if r.isErr && r.errMsg == rejectsAll {
 			// libpcap's optimizer refuses a program that can never
-			// accept; ours is not optimized yet, so it must compile and
-			// reject every packet.
+			// accept; ours compiles it, and it must reject every
+			// packet.
 			rejectsAllRows++
 			if err != nil {
 				if errors.Is(err, ErrUnsupported) {

@@ -16,6 +16,9 @@ type Program struct {
 	snaplen  int
 	raw      []bpf.RawInstruction
 	exec     *Executor
+	// unsetScratch: the unoptimized program reads scratch memory it
+	// has not set on some path (see ReadsUnsetScratch).
+	unsetScratch bool
 }
 
 // maxInsns is the kernel's and libpcap's limit on program length.
@@ -39,6 +42,10 @@ type Options struct {
 	// little-endian, as files written on x86 and ARM hosts are. Other
 	// link types ignore it.
 	NullBigEndian bool
+
+	// NoOptimize turns the optimizer off (see Optimize): the program is
+	// then libpcap's unoptimized code, as "tcpdump -O" prints it.
+	NoOptimize bool
 }
 
 // CompileWith is Compile with options; opts may be nil.
@@ -82,11 +89,20 @@ func CompileWith(expr string, lt layers.LinkType, snaplen int, opts *Options) (p
 	if aerr != nil {
 		return nil, &SyntaxError{Pos: 0, Msg: aerr.Error()}
 	}
+	unset := readsUnsetScratch(raw)
+	// A program that loops (protochain) is not optimized: the optimizer
+	// works on acyclic programs, and libpcap does not optimize these
+	// either.
+	if !opts.NoOptimize && Validate(raw) == nil {
+		if raw, aerr = Optimize(raw); aerr != nil {
+			return nil, fmt.Errorf("internal error: %w", aerr)
+		}
+	}
 	exec, verr := newLoopExecutor(raw)
 	if verr != nil {
 		return nil, fmt.Errorf("internal error: compiled program does not validate: %w", verr)
 	}
-	return &Program{expr: expr, linkType: lt, snaplen: snaplen, raw: raw, exec: exec}, nil
+	return &Program{expr: expr, linkType: lt, snaplen: snaplen, raw: raw, exec: exec, unsetScratch: unset}, nil
 }
 
 // NewBPF compiles expr like gopacket/pcap's NewBPF, without libpcap.

@@ -10,7 +10,10 @@ import "golang.org/x/net/bpf"
 // does not clear scratch memory: their verdicts can differ. libpcap's own code does this after
 // geneve when Geneve's offsets were not computed on the path, and with
 // PFLOG and 802.11 offsets that geneve displaced.
-func (p *Program) ReadsUnsetScratch() bool { return readsUnsetScratch(p.raw) }
+//
+// The answer is about the expression's unoptimized program, libpcap's
+// code: the optimizer may fold such a read into the zero it gives.
+func (p *Program) ReadsUnsetScratch() bool { return p.unsetScratch }
 
 // readsUnsetScratch is ReadsUnsetScratch on a validated program (jumps
 // may go backward, as protochain's do).

@@ -32,17 +32,19 @@ func newFilterCompileCmd(e *env) *cobra.Command {
 		snap   int
 		format string
 		file   string
+		noOpt  bool
 	)
 	c := &cobra.Command{
-		Use:   "compile [-y DLT] [-s SNAPLEN] [--format d|dd|ddd|go] [-F FILE | EXPR...]",
+		Use:   "compile [-O] [-y DLT] [-s SNAPLEN] [--format d|dd|ddd|go] [-F FILE | EXPR...]",
 		Short: "Print the classic BPF program of a filter expression (tcpdump -d)",
 		Long: `compile prints the program for EXPR, as tcpdump -d (--format d, the
 default), -dd (C array) or -ddd (decimal, as the kernel and "tc" take it),
 or "go" for a []bpf.RawInstruction literal. The words of EXPR may come as
 separate arguments, as with tcpdump; -F reads it from a file.
 
-The program is libpcap's unoptimized code (tcpdump -O -d): the same
-verdict on every packet, not yet the optimized instruction count.`,
+The program is optimized, as tcpdump's is (see the filter package's
+Optimize); -O prints libpcap's unoptimized code instead, as tcpdump -O -d
+does. Both give the same verdict on every packet.`,
 		Example: `  wirekit filter compile tcp dst port 21
   wirekit filter compile -y LINUX_SLL2 --format ddd 'host 10.0.0.1 and udp'
   wirekit filter compile --format go -F rules.txt`,
@@ -62,7 +64,7 @@ verdict on every packet, not yet the optimized instruction count.`,
 			if err != nil {
 				return &usageError{fmt.Errorf("filter compile: -y %s: %w", dlt, err)}
 			}
-			prog, err := filter.Compile(expr, lt, snap)
+			prog, err := filter.CompileWith(expr, lt, snap, &filter.Options{NoOptimize: noOpt})
 			if err != nil {
 				return &usageError{fmt.Errorf("filter compile: %q: %w", expr, err)}
 			}
@@ -91,6 +93,7 @@ verdict on every packet, not yet the optimized instruction count.`,
 	c.Flags().IntVarP(&snap, "snaplen", "s", 262144, "snapshot length: the value an accepting program returns")
 	c.Flags().StringVar(&format, "format", "d", "output: d (tcpdump -d), dd (-dd), ddd (-ddd) or go")
 	c.Flags().StringVarP(&file, "file", "F", "", "read the expression from this file (# starts a comment)")
+	c.Flags().BoolVarP(&noOpt, "no-optimize", "O", false, "do not optimize: print libpcap's unoptimized code (tcpdump -O)")
 	return c
 }
 

@@ -25,6 +25,8 @@ func TestFilterCompile(t *testing.T) {
 		{"snaplen", []string{"filter", "compile", "-s", "96", "--format", "ddd", "ip"}, 0, "6 0 0 96\n", ""},
 		{"linktype", []string{"filter", "compile", "-y", "LINUX_SLL2", "ip"}, 0, "ldh      [0]", ""},
 		{"file", []string{"filter", "compile", "-F", rules, "--format", "dd"}, 0, "{ 0x15, 0, ", ""},
+		{"optimized", []string{"filter", "compile", "--format", "ddd", "host", "10.0.0.1"}, 0, "14\n40 0 0 12\n21 0 4 2048\n32 0 0 26\n21 8 0 167772161\n", ""},
+		{"unoptimized", []string{"filter", "compile", "-O", "--format", "ddd", "host", "10.0.0.1"}, 0, "26\n40 0 0 12\n21 0 2 2048\n32 0 0 26\n21 20 0 167772161\n", ""},
 		{"syntax error", []string{"filter", "compile", "tcp", "port"}, 2, "", "syntax error"},
 		{"bad linktype", []string{"filter", "compile", "-y", "NOPE", "ip"}, 2, "", "-y NOPE"},
 		{"bad format", []string{"filter", "compile", "--format", "x", "ip"}, 2, "", "--format"},
