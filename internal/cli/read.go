@@ -139,19 +139,9 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	defer src.Close()
 	printReadingFrom(e.stderr, f.files, src)
 
-	var flt *packetFilter
-	if expr != "" {
-		flt = &packetFilter{expr: expr, progs: map[layers.LinkType]*filter.Program{}}
-		// NULL headers are in the writer's byte order; a merge of several
-		// files is taken as little-endian.
-		if bo, ok := src.(interface{ ByteOrder() binary.ByteOrder }); ok && bo.ByteOrder() == binary.BigEndian {
-			flt.opts = &filter.Options{NullBigEndian: true}
-		}
-		// Compile for the first interface now, so a bad expression is
-		// reported before anything is written.
-		if _, err := flt.program(src.LinkType(), snapOf(src)); err != nil {
-			return err
-		}
+	flt, err := newPacketFilter(expr, src)
+	if err != nil {
+		return err
 	}
 
 	ctx := cmd.Context()
@@ -394,6 +384,25 @@ type packetFilter struct {
 	opts  *filter.Options
 	progs map[layers.LinkType]*filter.Program
 	last  *filter.Program
+}
+
+// newPacketFilter returns the filter for expr on src (nil for an empty
+// expression), compiled now for the first interface so that a bad
+// expression is reported before anything is written.
+func newPacketFilter(expr string, src pcapio.Source) (*packetFilter, error) {
+	if expr == "" {
+		return nil, nil
+	}
+	flt := &packetFilter{expr: expr, progs: map[layers.LinkType]*filter.Program{}}
+	// NULL headers are in the writer's byte order; a merge of several
+	// files is taken as little-endian.
+	if bo, ok := src.(interface{ ByteOrder() binary.ByteOrder }); ok && bo.ByteOrder() == binary.BigEndian {
+		flt.opts = &filter.Options{NullBigEndian: true}
+	}
+	if _, err := flt.program(src.LinkType(), snapOf(src)); err != nil {
+		return nil, err
+	}
+	return flt, nil
 }
 
 // program compiles the expression for a link type, or returns it cached.

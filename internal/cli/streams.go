@@ -1,0 +1,390 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/spf13/cobra"
+
+	"github.com/wirekit/wirekit/pcapio"
+	"github.com/wirekit/wirekit/stream"
+)
+
+type streamsFlags struct {
+	files     []string
+	follow    string
+	outDir    string
+	json      bool
+	maxFollow int
+}
+
+func newStreamsCmd(e *env) *cobra.Command {
+	f := &streamsFlags{}
+	c := &cobra.Command{
+		Use:   "streams -r FILE [-r FILE...] [--follow ascii|hex|raw] [--out-dir DIR] [--json] [EXPR]",
+		Short: "List TCP connections, follow their reassembled bytes",
+		Long: `streams reassembles the TCP connections of capture files and prints one line
+per connection as it ends: its number, client and server, first packet
+time, duration, then for each direction (client>server / server>client)
+packets, payload bytes delivered in order, retransmitted segments,
+segments that came out of order, bytes missing (never captured), and how
+the connection ended (fin, rst, timeout: idle 2 minutes of capture time,
+eof: still open at the end of input).
+
+--follow prints each connection's bytes after its line, as
+'tshark -z follow,tcp' does: ascii (client bytes as they are, server
+bytes too, each run headed by its direction), hex (a hex dump, server
+runs indented by a tab) or raw (hex bytes per run, server runs indented
+by a tab, as tshark's raw mode). Gaps are shown as
+'[N bytes missing]' lines. --follow keeps at most --follow-max bytes of
+each connection in memory (default 16 MiB); the rest is counted, not shown.
+
+--out-dir writes each direction of each connection to its own file,
+NNNNNN-CLIENT-SERVER.c2s and .s2c (IPv6 colons become dots), complete
+files only appearing under their name when the connection ends. Missing
+bytes are not filled in.
+
+Several -r files are merged in timestamp order, as for 'wirekit read'. A
+filter expression selects the packets given to reassembly.`,
+		Example: `  wirekit streams -r capture.pcap
+  wirekit streams -r capture.pcap --json 'port 80'
+  wirekit streams -r capture.pcap --follow ascii 'host 10.0.0.1 and port 8080'
+  wirekit streams -r capture.pcap --out-dir flows`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runStreams(cmd.Context(), e, f, args)
+		},
+	}
+	fl := c.Flags()
+	fl.SetInterspersed(true)
+	fl.StringArrayVarP(&f.files, "read", "r", nil, "capture file to read (repeat to merge several; - for stdin)")
+	fl.StringVar(&f.follow, "follow", "", "print each connection's bytes: ascii, hex or raw")
+	fl.StringVar(&f.outDir, "out-dir", "", "write each direction's bytes to a file in this directory")
+	fl.BoolVar(&f.json, "json", false, "print one JSON object per connection")
+	fl.IntVar(&f.maxFollow, "follow-max", 16<<20, "with --follow: bytes kept per connection")
+	return c
+}
+
+func runStreams(ctx context.Context, e *env, f *streamsFlags, args []string) error {
+	if len(f.files) == 0 {
+		return usagef("streams: no input: give a capture file with -r FILE (see 'wirekit streams --help')")
+	}
+	switch f.follow {
+	case "", "ascii", "hex", "raw":
+	default:
+		return usagef("streams: --follow %q: want ascii, hex or raw", f.follow)
+	}
+	if f.follow != "" && f.json {
+		return usagef("streams: --follow and --json cannot be combined")
+	}
+	if f.outDir != "" {
+		if err := os.MkdirAll(f.outDir, 0o755); err != nil {
+			return fmt.Errorf("streams: --out-dir: %w", err)
+		}
+	}
+	bw := bufio.NewWriterSize(e.stdout, 256<<10)
+	p := &streamPrinter{w: bw, f: f}
+	asm := stream.New(nil, p, p.closed)
+	n, err := feedPackets(ctx, e, "streams", f.files, args, asm.Packet)
+	if err != nil && n < 0 {
+		return err
+	}
+	asm.Flush()
+	st := asm.Stats()
+	if ferr := bw.Flush(); ferr != nil && err == nil {
+		err = fmt.Errorf("streams: %w", ferr)
+	}
+	if p.err != nil && err == nil {
+		err = fmt.Errorf("streams: %w", p.err)
+	}
+	fmt.Fprintf(e.stderr, "%d packets, %d TCP segments, %d connections", st.Packets, st.TCP, st.Conns)
+	if st.Fragments > 0 || st.Malformed > 0 || st.Overflow > 0 {
+		fmt.Fprintf(e.stderr, " (%d IP fragments ignored, %d malformed, %d bytes skipped at buffer caps)", st.Fragments, st.Malformed, st.Overflow)
+	}
+	fmt.Fprintln(e.stderr)
+	return err
+}
+
+// feedPackets opens files (merged by time when several), compiles the
+// filter expression in args for their link type as 'read' does, and calls
+// fn with every matching packet. It returns the number of packets given to
+// fn; on a read error after some packets, the count and the error (the
+// caller keeps what those packets made); on an error before any packet
+// (bad files, bad filter), -1 and the error.
+func feedPackets(ctx context.Context, e *env, name string, files []string, args []string, fn func(ci gopacket.CaptureInfo, data []byte, lt layers.LinkType)) (int64, error) {
+	expr := strings.TrimSpace(strings.Join(args, " "))
+	src, err := openSources(e, files)
+	if err != nil {
+		return -1, fmt.Errorf("%s: %w", name, err)
+	}
+	defer src.Close()
+	flt, err := newPacketFilter(expr, src)
+	if err != nil {
+		return -1, err
+	}
+	var n int64
+	for {
+		if ctx.Err() != nil {
+			return n, nil
+		}
+		data, ci, err := src.ZeroCopyReadPacketData()
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, fmt.Errorf("%s: %w (the %d packets before it were processed)", name, err, n)
+		}
+		if flt != nil {
+			ok, err := flt.match(src, ci, data)
+			if err != nil {
+				return n, err
+			}
+			if !ok {
+				continue
+			}
+		}
+		fn(ci, data, linkTypeOf(src, ci))
+		n++
+	}
+}
+
+var _ pcapio.Source // the sources feedPackets reads
+
+// streamPrinter prints each connection as it ends.
+type streamPrinter struct {
+	w   *bufio.Writer
+	f   *streamsFlags
+	err error
+}
+
+// connBuf collects one connection's bytes for --follow and --out-dir.
+type connBuf struct {
+	p       *streamPrinter
+	runs    []followRun
+	kept    int
+	dropped int64
+	files   [2]*os.File
+	bufs    [2]*bufio.Writer
+}
+
+type followRun struct {
+	dir  stream.Dir
+	lost int
+	data []byte
+}
+
+func (p *streamPrinter) Open(c *stream.Conn) stream.ConnHandler {
+	if p.f.follow == "" && p.f.outDir == "" {
+		return nil
+	}
+	return &connBuf{p: p}
+}
+
+func (b *connBuf) Data(c *stream.Conn, ch stream.Chunk) {
+	if b.p.f.outDir != "" && len(ch.Data) > 0 {
+		b.write(c, ch)
+	}
+	if b.p.f.follow == "" {
+		return
+	}
+	room := b.p.f.maxFollow - b.kept
+	data := ch.Data
+	if len(data) > room {
+		b.dropped += int64(len(data) - room)
+		data = data[:max(room, 0)]
+	}
+	if len(data) == 0 && ch.Lost == 0 {
+		return
+	}
+	b.kept += len(data)
+	if n := len(b.runs); n > 0 && b.runs[n-1].dir == ch.Dir && ch.Lost == 0 {
+		b.runs[n-1].data = append(b.runs[n-1].data, data...)
+		return
+	}
+	b.runs = append(b.runs, followRun{dir: ch.Dir, lost: ch.Lost, data: append([]byte(nil), data...)})
+}
+
+// write appends to the direction's temporary file in --out-dir.
+func (b *connBuf) write(c *stream.Conn, ch stream.Chunk) {
+	d := ch.Dir
+	if b.files[d] == nil {
+		if b.p.err != nil {
+			return
+		}
+		fh, err := os.CreateTemp(b.p.f.outDir, ".wirekit-stream-*")
+		if err != nil {
+			b.p.err = err
+			return
+		}
+		b.files[d] = fh
+		b.bufs[d] = bufio.NewWriterSize(fh, 32<<10)
+	}
+	if _, err := b.bufs[d].Write(ch.Data); err != nil && b.p.err == nil {
+		b.p.err = err
+	}
+}
+
+func (b *connBuf) Close(c *stream.Conn) {
+	for d, fh := range b.files {
+		if fh == nil {
+			continue
+		}
+		err := b.bufs[d].Flush()
+		if cerr := fh.Close(); err == nil {
+			err = cerr
+		}
+		name := filepath.Join(b.p.f.outDir, streamFileName(c, stream.Dir(d)))
+		if err == nil {
+			err = os.Rename(fh.Name(), name)
+		}
+		if err != nil {
+			os.Remove(fh.Name())
+			if b.p.err == nil {
+				b.p.err = err
+			}
+		}
+	}
+	if b.p.f.follow != "" {
+		b.p.follow(c, b)
+	}
+}
+
+// streamFileName names the --out-dir file of one direction.
+func streamFileName(c *stream.Conn, d stream.Dir) string {
+	ext := ".c2s"
+	if d == stream.ServerToClient {
+		ext = ".s2c"
+	}
+	ep := func(s string) string { return strings.NewReplacer(":", ".", "[", "", "]", "").Replace(s) }
+	return fmt.Sprintf("%06d-%s-%s%s", c.ID, ep(c.Client.String()), ep(c.Server.String()), ext)
+}
+
+// closed prints a connection's line (or JSON object).
+func (p *streamPrinter) closed(c *stream.Conn) {
+	if p.f.follow != "" {
+		return // printed with its bytes by connBuf.Close
+	}
+	p.line(c)
+}
+
+func (p *streamPrinter) line(c *stream.Conn) {
+	if p.f.json {
+		b, err := json.Marshal(connJSON(c))
+		if err != nil {
+			p.err = errors.Join(p.err, err)
+			return
+		}
+		p.w.Write(b)
+		p.w.WriteByte('\n')
+		return
+	}
+	cs, sc := &c.Half[stream.ClientToServer], &c.Half[stream.ServerToClient]
+	fmt.Fprintf(p.w, "%d %s > %s %s %.6fs c>s %d pkts %d B, s>c %d pkts %d B, retrans %d/%d, ooo %d/%d, missing %d/%d, %s\n",
+		c.ID, c.Client, c.Server, c.First.UTC().Format("2006-01-02T15:04:05.000000Z"), c.Duration().Seconds(),
+		cs.Packets, cs.Bytes, sc.Packets, sc.Bytes, cs.Retransmissions, sc.Retransmissions,
+		cs.OutOfOrder, sc.OutOfOrder, cs.Missing, sc.Missing, c.End)
+}
+
+// halfJSON and connRecord are the --json form of a connection.
+type halfJSON struct {
+	Packets         int64 `json:"packets"`
+	Bytes           int64 `json:"bytes"`
+	Retransmissions int64 `json:"retransmissions"`
+	OutOfOrder      int64 `json:"out_of_order"`
+	Missing         int64 `json:"missing_bytes"`
+	Overflow        int64 `json:"overflow_bytes"`
+	FIN             bool  `json:"fin"`
+	RST             bool  `json:"rst"`
+}
+
+type connRecord struct {
+	ID        uint64   `json:"id"`
+	Client    string   `json:"client"`
+	Server    string   `json:"server"`
+	Handshake bool     `json:"handshake"`
+	Start     string   `json:"start"`
+	Duration  float64  `json:"duration"`
+	C2S       halfJSON `json:"client_to_server"`
+	S2C       halfJSON `json:"server_to_client"`
+	End       string   `json:"end"`
+}
+
+func connJSON(c *stream.Conn) connRecord {
+	h := func(x *stream.Half) halfJSON {
+		return halfJSON{x.Packets, x.Bytes, x.Retransmissions, x.OutOfOrder, x.Missing, x.Overflow, x.FIN, x.RST}
+	}
+	return connRecord{
+		ID: c.ID, Client: c.Client.String(), Server: c.Server.String(), Handshake: c.Handshake,
+		Start: c.First.UTC().Format(time.RFC3339Nano), Duration: c.Duration().Seconds(),
+		C2S: h(&c.Half[0]), S2C: h(&c.Half[1]), End: c.End.String(),
+	}
+}
+
+// follow prints a connection's line and its bytes, framed as tshark's
+// follow output.
+func (p *streamPrinter) follow(c *stream.Conn, b *connBuf) {
+	w := p.w
+	const rule = "===================================================================\n"
+	w.WriteString(rule)
+	fmt.Fprintf(w, "Follow: tcp,%s\n", p.f.follow)
+	w.WriteString("Connection: ")
+	p.line(c)
+	fmt.Fprintf(w, "Node 0: %s\nNode 1: %s\n", c.Client, c.Server)
+	for _, r := range b.runs {
+		indent := ""
+		if r.dir == stream.ServerToClient {
+			indent = "\t"
+		}
+		if r.lost > 0 {
+			fmt.Fprintf(w, "%s[%d bytes missing]\n", indent, r.lost)
+		}
+		if len(r.data) == 0 {
+			continue
+		}
+		switch p.f.follow {
+		case "raw":
+			w.WriteString(indent)
+			w.WriteString(hex.EncodeToString(r.data))
+			w.WriteByte('\n')
+		case "hex":
+			for _, line := range strings.SplitAfter(hex.Dump(r.data), "\n") {
+				if line != "" {
+					w.WriteString(indent)
+					w.WriteString(line)
+				}
+			}
+		default:
+			fmt.Fprintf(w, "%s[%s %d bytes]\n", indent, r.dir, len(r.data))
+			w.Write(printable(r.data))
+			w.WriteByte('\n')
+		}
+	}
+	if b.dropped > 0 {
+		fmt.Fprintf(w, "[%d more bytes not shown: --follow-max %d]\n", b.dropped, p.f.maxFollow)
+	}
+	w.WriteString(rule)
+}
+
+// printable replaces bytes that are not printable ASCII, newline or tab
+// with '.', as tshark's ascii mode does.
+func printable(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\t' || c == '\r' {
+			out[i] = c
+		} else {
+			out[i] = '.'
+		}
+	}
+	return out
+}

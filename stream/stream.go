@@ -1,0 +1,422 @@
+package stream
+
+import (
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/reassembly"
+)
+
+// Config tunes an Assembler. A nil *Config or a zero field means the
+// default given on each field.
+type Config struct {
+	// MaxBufferedPerConn caps the out-of-order bytes buffered for one
+	// connection (default 1 MiB).
+	MaxBufferedPerConn int
+	// MaxBufferedTotal caps the out-of-order bytes buffered for all
+	// connections together (default 64 MiB).
+	MaxBufferedTotal int
+	// GapTimeout is how long, in capture time, a missing segment is waited
+	// for before the bytes after it are delivered with a gap (default 5s).
+	GapTimeout time.Duration
+	// IdleTimeout closes a connection that saw no packet for this long, in
+	// capture time (default 2 minutes).
+	IdleTimeout time.Duration
+}
+
+// Defaults for Config fields left zero.
+const (
+	DefaultMaxBufferedPerConn = 1 << 20
+	DefaultMaxBufferedTotal   = 64 << 20
+	DefaultGapTimeout         = 5 * time.Second
+	DefaultIdleTimeout        = 2 * time.Minute
+)
+
+// pageBytes is gopacket reassembly's buffer page size, used to turn byte
+// caps into page caps.
+const pageBytes = 1900
+
+// Handler is told about each new connection. Open returns the
+// ConnHandler that receives the connection's data, or nil to keep only the
+// connection's counters (Close is then not called either; use Assembler's
+// OnClose).
+type Handler interface {
+	Open(c *Conn) ConnHandler
+}
+
+// ConnHandler receives one connection's reassembled bytes.
+type ConnHandler interface {
+	// Data is called with the next contiguous bytes of one direction.
+	// ch.Data is valid only until Data returns.
+	Data(c *Conn, ch Chunk)
+	// Close is called once when the connection ends; c holds its final
+	// counters. No Data call follows.
+	Close(c *Conn)
+}
+
+// Dir is a direction within a connection.
+type Dir uint8
+
+// Directions.
+const (
+	ClientToServer Dir = 0
+	ServerToClient Dir = 1
+)
+
+func (d Dir) String() string {
+	if d == ClientToServer {
+		return "client>server"
+	}
+	return "server>client"
+}
+
+// EndReason says how a connection ended.
+type EndReason uint8
+
+// End reasons. A connection that saw an RST ended by RST, else one that saw
+// a FIN (in either direction) by FIN; others were closed by the idle
+// timeout or at the end of input.
+const (
+	EndNone EndReason = iota // still open
+	EndFIN
+	EndRST
+	EndTimeout
+	EndEOF
+)
+
+func (e EndReason) String() string {
+	switch e {
+	case EndFIN:
+		return "fin"
+	case EndRST:
+		return "rst"
+	case EndTimeout:
+		return "timeout"
+	case EndEOF:
+		return "eof"
+	}
+	return "open"
+}
+
+// Chunk is a run of contiguous bytes of one direction.
+type Chunk struct {
+	Dir  Dir
+	Data []byte
+	// Lost is the number of bytes missing between the previous chunk of
+	// this direction and Data (0: none).
+	Lost int
+	// Time is the capture time of the packet that made Data available in
+	// order (for bytes that arrived in order, their own packet).
+	Time time.Time
+	// End is set on the last chunk of a direction closed by FIN or RST.
+	End bool
+}
+
+// Half holds one direction's counters.
+type Half struct {
+	Packets int64 // packets sent this way (including pure ACKs)
+	Bytes   int64 // payload bytes delivered in order
+	// Retransmissions counts segments carrying bytes already received.
+	Retransmissions int64
+	// OutOfOrder counts segments that arrived ahead of a missing byte
+	// range and were buffered.
+	OutOfOrder int64
+	// Missing is the number of bytes skipped over as never received.
+	Missing int64
+	// Overflow is the part of Missing skipped early because a buffer cap
+	// was reached rather than after GapTimeout.
+	Overflow int64
+	// FIN and RST say whether this side sent them.
+	FIN, RST bool
+}
+
+// Conn is one TCP connection. Its fields are updated as packets come;
+// they are final when ConnHandler.Close is called.
+type Conn struct {
+	// ID numbers connections from 0 in the order their first packet was
+	// seen.
+	ID             uint64
+	Client, Server netip.AddrPort
+	// Handshake is set when the client's SYN was seen.
+	Handshake bool
+	First     time.Time // first packet
+	Last      time.Time // last packet
+	Half      [2]Half   // indexed by Dir
+	End       EndReason
+}
+
+// Duration is the time from the first packet to the last.
+func (c *Conn) Duration() time.Duration { return c.Last.Sub(c.First) }
+
+// Stats counts what an Assembler saw.
+type Stats struct {
+	Packets   int64 // packets given to Packet
+	TCP       int64 // TCP segments reassembled
+	Fragments int64 // IP fragments (not reassembled; ignored)
+	Malformed int64 // IP or TCP headers that did not decode
+	Truncated int64 // TCP segments cut short by the snap length
+	Conns     int64 // connections opened
+	Open      int64 // connections open now
+	Overflow  int64 // bytes skipped because a buffer cap was reached
+}
+
+// Assembler turns packets into connections and their byte streams. It is
+// not safe for concurrent use.
+type Assembler struct {
+	cfg       Config
+	h         Handler
+	onClose   func(c *Conn)
+	pool      *reassembly.StreamPool
+	asm       *reassembly.Assembler
+	ctx       pktCtx
+	tcp       layers.TCP
+	lastFlush time.Time
+	flushing  EndReason
+	stats     Stats
+}
+
+// New returns an Assembler that calls h for each connection. h may be nil
+// to keep counters only; onClose, if not nil, is called with every
+// connection as it ends (after its ConnHandler's Close).
+func New(cfg *Config, h Handler, onClose func(c *Conn)) *Assembler {
+	a := &Assembler{h: h, onClose: onClose}
+	if cfg != nil {
+		a.cfg = *cfg
+	}
+	if a.cfg.MaxBufferedPerConn <= 0 {
+		a.cfg.MaxBufferedPerConn = DefaultMaxBufferedPerConn
+	}
+	if a.cfg.MaxBufferedTotal <= 0 {
+		a.cfg.MaxBufferedTotal = DefaultMaxBufferedTotal
+	}
+	if a.cfg.GapTimeout <= 0 {
+		a.cfg.GapTimeout = DefaultGapTimeout
+	}
+	if a.cfg.IdleTimeout <= 0 {
+		a.cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	a.pool = reassembly.NewStreamPool(factory{a})
+	a.asm = reassembly.NewAssembler(a.pool)
+	a.asm.MaxBufferedPagesPerConnection = max(1, a.cfg.MaxBufferedPerConn/pageBytes)
+	a.asm.MaxBufferedPagesTotal = max(1, a.cfg.MaxBufferedTotal/pageBytes)
+	return a
+}
+
+// Stats returns the counters so far.
+func (a *Assembler) Stats() Stats { return a.stats }
+
+// Packet feeds one captured packet of link type lt. Packets that are not
+// TCP over IPv4 or IPv6 are ignored; malformed ones are counted in Stats.
+// data is not kept after Packet returns. Packets should come in capture
+// order: idle and gap timeouts follow their timestamps.
+func (a *Assembler) Packet(ci gopacket.CaptureInfo, data []byte, lt layers.LinkType) {
+	a.stats.Packets++
+	a.tick(ci.Timestamp)
+	off := ipStart(lt, data)
+	if off < 0 {
+		return
+	}
+	src, dst, seg, frag, ok := tcpSegment(data[off:])
+	if !ok {
+		if frag {
+			a.stats.Fragments++
+		}
+		return
+	}
+	a.IP(ci, src, dst, seg)
+}
+
+// IP feeds one TCP segment (seg, from its TCP header on) sent from the IP
+// address src to dst (4 or 16 bytes each). Packet calls it after removing
+// the link and IP headers; call it directly for sources without them.
+func (a *Assembler) IP(ci gopacket.CaptureInfo, src, dst, seg []byte) {
+	if err := a.tcp.DecodeFromBytes(seg, gopacket.NilDecodeFeedback); err != nil {
+		a.stats.Malformed++
+		return
+	}
+	// A segment the snap length cut: the IP length says more bytes were
+	// sent than the capture holds. What is held is delivered; the rest
+	// becomes a gap.
+	if ci.Length > ci.CaptureLength {
+		a.stats.Truncated++
+	}
+	et := layers.EndpointIPv4
+	if len(src) == 16 {
+		et = layers.EndpointIPv6
+	}
+	a.stats.TCP++
+	a.ctx.ci = ci
+	a.asm.AssembleWithContext(gopacket.NewFlow(et, src, dst), &a.tcp, &a.ctx)
+}
+
+// tick closes idle connections and gives up on old gaps, at most once per
+// second of capture time.
+func (a *Assembler) tick(now time.Time) {
+	if a.lastFlush.IsZero() {
+		a.lastFlush = now
+		return
+	}
+	if now.Sub(a.lastFlush) < time.Second {
+		return
+	}
+	a.lastFlush = now
+	a.flushing = EndTimeout
+	a.asm.FlushWithOptions(reassembly.FlushOptions{
+		T:  now.Add(-a.cfg.GapTimeout),
+		TC: now.Add(-a.cfg.IdleTimeout),
+	})
+	a.flushing = EndNone
+}
+
+// Flush ends input: every open connection delivers what it holds and is
+// closed (EndEOF unless it saw FIN or RST).
+func (a *Assembler) Flush() {
+	a.flushing = EndEOF
+	a.asm.FlushAll()
+	a.flushing = EndNone
+}
+
+// pktCtx carries the current packet's CaptureInfo into gopacket's
+// reassembly. One is reused for every packet, so buffered bytes report the
+// time of the packet that released them.
+type pktCtx struct{ ci gopacket.CaptureInfo }
+
+func (p *pktCtx) GetCaptureInfo() gopacket.CaptureInfo { return p.ci }
+
+type factory struct{ a *Assembler }
+
+func (f factory) New(netFlow, tcpFlow gopacket.Flow, t *layers.TCP, ac reassembly.AssemblerContext) reassembly.Stream {
+	a := f.a
+	s := &tcpStream{a: a}
+	src := addrPort(netFlow.Src().Raw(), uint16(t.SrcPort))
+	dst := addrPort(netFlow.Dst().Raw(), uint16(t.DstPort))
+	switch {
+	case t.SYN && !t.ACK:
+	case t.SYN && t.ACK:
+		s.swap = true
+	case t.SrcPort < t.DstPort:
+		s.swap = true
+	}
+	s.c.Client, s.c.Server = src, dst
+	if s.swap {
+		s.c.Client, s.c.Server = dst, src
+	}
+	s.c.ID = uint64(a.stats.Conns)
+	ts := ac.GetCaptureInfo().Timestamp
+	s.c.First, s.c.Last = ts, ts
+	a.stats.Conns++
+	a.stats.Open++
+	if a.h != nil {
+		s.h = a.h.Open(&s.c)
+	}
+	return s
+}
+
+func addrPort(ip []byte, port uint16) netip.AddrPort {
+	addr, _ := netip.AddrFromSlice(ip)
+	return netip.AddrPortFrom(addr, port)
+}
+
+// tcpStream is one connection as gopacket's reassembly sees it.
+type tcpStream struct {
+	a    *Assembler
+	c    Conn
+	h    ConnHandler
+	swap bool // gopacket's client (first sender) is our server
+	done bool
+}
+
+func (s *tcpStream) dir(d reassembly.TCPFlowDirection) Dir {
+	if (d == reassembly.TCPDirClientToServer) != s.swap {
+		return ClientToServer
+	}
+	return ServerToClient
+}
+
+func (s *tcpStream) Accept(t *layers.TCP, ci gopacket.CaptureInfo, dir reassembly.TCPFlowDirection, nextSeq reassembly.Sequence, start *bool, ac reassembly.AssemblerContext) bool {
+	d := s.dir(dir)
+	h := &s.c.Half[d]
+	h.Packets++
+	if ci.Timestamp.After(s.c.Last) {
+		s.c.Last = ci.Timestamp
+	}
+	if t.SYN && !t.ACK && d == ClientToServer {
+		s.c.Handshake = true
+	}
+	h.FIN = h.FIN || t.FIN
+	h.RST = h.RST || t.RST
+	if nextSeq == -1 {
+		// No SYN seen this way: start at the first segment.
+		*start = true
+		return true
+	}
+	if n := len(t.Payload); n > 0 {
+		diff := nextSeq.Difference(reassembly.Sequence(t.Seq))
+		switch {
+		case diff > 0:
+			h.OutOfOrder++
+		case diff < 0:
+			h.Retransmissions++
+		}
+	}
+	return true
+}
+
+func (s *tcpStream) ReassembledSG(sg reassembly.ScatterGather, ac reassembly.AssemblerContext) {
+	dir, _, end, skip := sg.Info()
+	d := s.dir(dir)
+	h := &s.c.Half[d]
+	n, _ := sg.Lengths()
+	if skip > 0 {
+		h.Missing += int64(skip)
+		if s.a.flushing == EndNone {
+			h.Overflow += int64(skip)
+			s.a.stats.Overflow += int64(skip)
+		}
+	}
+	if n == 0 && skip <= 0 && !end {
+		return
+	}
+	var data []byte
+	if n > 0 {
+		data = sg.Fetch(n)
+	}
+	h.Bytes += int64(n)
+	if s.h != nil {
+		s.h.Data(&s.c, Chunk{Dir: d, Data: data, Lost: max(skip, 0), Time: s.a.ctx.ci.Timestamp, End: end})
+	}
+}
+
+func (s *tcpStream) ReassemblyComplete(ac reassembly.AssemblerContext) bool {
+	if s.done {
+		return true
+	}
+	s.done = true
+	c := &s.c
+	switch {
+	case c.Half[0].RST || c.Half[1].RST:
+		c.End = EndRST
+	case c.Half[0].FIN || c.Half[1].FIN:
+		c.End = EndFIN
+	case s.a.flushing != EndNone:
+		c.End = s.a.flushing
+	default:
+		c.End = EndEOF
+	}
+	s.a.stats.Open--
+	if s.h != nil {
+		s.h.Close(c)
+	}
+	if s.a.onClose != nil {
+		s.a.onClose(c)
+	}
+	return true
+}
+
+// String gives a one-line summary of the connection.
+func (c *Conn) String() string {
+	return fmt.Sprintf("%d %s <> %s %s", c.ID, c.Client, c.Server, c.End)
+}
