@@ -174,8 +174,12 @@ type Assembler struct {
 	ctx       pktCtx
 	tcp       layers.TCP
 	lastFlush time.Time
+	now       time.Time
 	flushing  EndReason
 	stats     Stats
+	// pending holds connections whose both directions ended, reported a
+	// second (of capture time) later so that the last ACK is counted.
+	pending []*tcpStream
 }
 
 // New returns an Assembler that calls h for each connection. h may be nil
@@ -214,6 +218,9 @@ func (a *Assembler) Stats() Stats { return a.stats }
 // order: idle and gap timeouts follow their timestamps.
 func (a *Assembler) Packet(ci gopacket.CaptureInfo, data []byte, lt layers.LinkType) {
 	a.stats.Packets++
+	if ci.Timestamp.After(a.now) {
+		a.now = ci.Timestamp
+	}
 	a.tick(ci.Timestamp)
 	off := ipStart(lt, data)
 	if off < 0 {
@@ -269,6 +276,22 @@ func (a *Assembler) tick(now time.Time) {
 		TC: now.Add(-a.cfg.IdleTimeout),
 	})
 	a.flushing = EndNone
+	a.report(now.Add(-time.Second))
+}
+
+// report ends the pending connections closed before t (all when t is
+// zero).
+func (a *Assembler) report(t time.Time) {
+	keep := a.pending[:0]
+	for _, s := range a.pending {
+		if t.IsZero() || s.closedAt.Before(t) {
+			s.end()
+		} else {
+			keep = append(keep, s)
+		}
+	}
+	clear(a.pending[len(keep):])
+	a.pending = keep
 }
 
 // Flush ends input: every open connection delivers what it holds and is
@@ -277,6 +300,7 @@ func (a *Assembler) Flush() {
 	a.flushing = EndEOF
 	a.asm.FlushAll()
 	a.flushing = EndNone
+	a.report(time.Time{})
 }
 
 // pktCtx carries the current packet's CaptureInfo into gopacket's
@@ -322,11 +346,14 @@ func addrPort(ip []byte, port uint16) netip.AddrPort {
 
 // tcpStream is one connection as gopacket's reassembly sees it.
 type tcpStream struct {
-	a    *Assembler
-	c    Conn
-	h    ConnHandler
-	swap bool // gopacket's client (first sender) is our server
-	done bool
+	a        *Assembler
+	c        Conn
+	h        ConnHandler
+	swap     bool // gopacket's client (first sender) is our server
+	done     bool // both directions ended; waiting in Assembler.pending
+	reported bool
+	closedAt time.Time
+	reason   EndReason // flush that closed it, if any
 }
 
 func (s *tcpStream) dir(d reassembly.TCPFlowDirection) Dir {
@@ -337,11 +364,20 @@ func (s *tcpStream) dir(d reassembly.TCPFlowDirection) Dir {
 }
 
 func (s *tcpStream) Accept(t *layers.TCP, ci gopacket.CaptureInfo, dir reassembly.TCPFlowDirection, nextSeq reassembly.Sequence, start *bool, ac reassembly.AssemblerContext) bool {
+	if s.reported {
+		return false
+	}
 	d := s.dir(dir)
 	h := &s.c.Half[d]
 	h.Packets++
 	if ci.Timestamp.After(s.c.Last) {
 		s.c.Last = ci.Timestamp
+	}
+	if s.done {
+		// The last ACK of a closed connection, or a late segment: count
+		// it, but the stream is over.
+		h.RST = h.RST || t.RST
+		return false
 	}
 	if t.SYN && !t.ACK && d == ClientToServer {
 		s.c.Handshake = true
@@ -390,19 +426,37 @@ func (s *tcpStream) ReassembledSG(sg reassembly.ScatterGather, ac reassembly.Ass
 	}
 }
 
+// ReassemblyComplete keeps the connection in gopacket's pool (false), so
+// that its last packets are not taken for a new connection; it leaves the
+// pool at the idle timeout, or when a SYN reuses its ports.
 func (s *tcpStream) ReassemblyComplete(ac reassembly.AssemblerContext) bool {
-	if s.done {
-		return true
+	if !s.done {
+		s.done = true
+		s.closedAt = s.a.now
+		s.reason = s.a.flushing
+		if s.reason != EndNone {
+			s.end() // the idle timeout or the end of input: nothing follows
+		} else {
+			s.a.pending = append(s.a.pending, s)
+		}
 	}
-	s.done = true
+	return false
+}
+
+// end reports the connection to the handlers.
+func (s *tcpStream) end() {
+	if s.reported {
+		return
+	}
+	s.reported = true
 	c := &s.c
 	switch {
 	case c.Half[0].RST || c.Half[1].RST:
 		c.End = EndRST
 	case c.Half[0].FIN || c.Half[1].FIN:
 		c.End = EndFIN
-	case s.a.flushing != EndNone:
-		c.End = s.a.flushing
+	case s.reason != EndNone:
+		c.End = s.reason
 	default:
 		c.End = EndEOF
 	}
@@ -413,7 +467,6 @@ func (s *tcpStream) ReassemblyComplete(ac reassembly.AssemblerContext) bool {
 	if s.a.onClose != nil {
 		s.a.onClose(c)
 	}
-	return true
 }
 
 // String gives a one-line summary of the connection.
