@@ -1,0 +1,275 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wirekit/wirekit/stream"
+	whttp "github.com/wirekit/wirekit/stream/http"
+)
+
+type httpFlags struct {
+	files   []string
+	har     string
+	jsonl   bool
+	bodies  string
+	maxBody int
+}
+
+func newHTTPCmd(e *env) *cobra.Command {
+	f := &httpFlags{}
+	c := &cobra.Command{
+		Use:   "http -r FILE [-r FILE...] [--har OUT] [--jsonl] [--bodies DIR] [EXPR]",
+		Short: "Extract HTTP/1.x transactions: summary lines, JSON Lines, HAR, bodies",
+		Long: `http reassembles the TCP connections of capture files, reads the HTTP/1.0 and
+HTTP/1.1 requests and responses in them, pairs each request with its
+response (pipelined and keep-alive requests included) and prints one line
+per transaction: connection and transaction number, client and server,
+method, host, URL, status, body sizes, time from request to last response
+byte, and notes (no response, no request: the capture started
+mid-connection, incomplete: bytes missing or the connection ended early).
+
+--jsonl prints one JSON object per transaction instead: method, url, host,
+status, timings (start, first_byte, end) and, per message, headers and
+sizes. --har OUT writes an HTTP Archive 1.2 file that browser devtools and
+HAR viewers open ("-" writes it to standard output instead of the lines).
+--bodies DIR saves every non-empty body, with chunked transfer coding
+removed and gzip/deflate/zstd content coding undone (br is not decoded), as
+DIR/CONN-INDEX-request|response-NAME, NAME taken from the URL's last
+segment. With --har, response bodies are also put in the archive (text, or
+base64 for binary content). Kept bodies are cut at --max-body bytes.
+
+Any port is parsed: a direction is taken as HTTP when its first bytes are a
+request line or a status line. EXPR selects the packets given to
+reassembly, as for 'wirekit read'; several -r files are merged in
+timestamp order.`,
+		Example: `  wirekit http -r capture.pcap
+  wirekit http -r capture.pcap --jsonl 'tcp port 8080' | jq .url
+  wirekit http -r capture.pcap --har capture.har
+  wirekit http -r capture.pcap --bodies objects`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runHTTP(cmd.Context(), e, f, args)
+		},
+	}
+	fl := c.Flags()
+	fl.SetInterspersed(true)
+	fl.StringArrayVarP(&f.files, "read", "r", nil, "capture file to read (repeat to merge several; - for stdin)")
+	fl.StringVar(&f.har, "har", "", "write an HTTP Archive (HAR 1.2) to this file (- for stdout)")
+	fl.BoolVar(&f.jsonl, "jsonl", false, "print one JSON object per transaction")
+	fl.StringVar(&f.bodies, "bodies", "", "save decoded bodies in this directory")
+	fl.IntVar(&f.maxBody, "max-body", whttp.DefaultMaxBodyBytes, "bytes of each body kept for --bodies and --har")
+	return c
+}
+
+func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
+	if len(f.files) == 0 {
+		return usagef("http: no input: give a capture file with -r FILE (see 'wirekit http --help')")
+	}
+	if f.har == "-" && f.jsonl {
+		return usagef("http: --har - and --jsonl both want standard output; give --har a file name")
+	}
+	if f.maxBody <= 0 {
+		return usagef("http: --max-body %d: must be more than 0", f.maxBody)
+	}
+	if f.bodies != "" {
+		if err := os.MkdirAll(f.bodies, 0o755); err != nil {
+			return fmt.Errorf("http: --bodies: %w", err)
+		}
+	}
+	out := &httpOutput{f: f, bw: bufio.NewWriterSize(e.stdout, 256<<10)}
+	if f.jsonl {
+		out.jsonl = whttp.NewJSONLWriter(out.bw)
+	}
+	var harFile *os.File
+	if f.har != "" {
+		var hw io.Writer = out.bw
+		if f.har != "-" {
+			var err error
+			harFile, err = os.CreateTemp(filepath.Dir(f.har), ".wirekit-har-*")
+			if err != nil {
+				return fmt.Errorf("http: --har: %w", err)
+			}
+			defer os.Remove(harFile.Name()) // after a rename, a no-op
+			hw = harFile
+		}
+		out.har = whttp.NewHARWriter(hw, buildVersion())
+	}
+	cfg := &whttp.Config{KeepBodies: f.bodies != "" || f.har != "", MaxBodyBytes: f.maxBody}
+	parser := whttp.NewParser(cfg, out.tx)
+	asm := stream.New(nil, parser, nil)
+	n, err := feedPackets(ctx, e, "http", f.files, args, asm.Packet)
+	if err != nil && n < 0 {
+		if harFile != nil {
+			harFile.Close()
+		}
+		return err
+	}
+	asm.Flush()
+	if out.har != nil {
+		if herr := out.har.Close(); herr != nil && out.err == nil {
+			out.err = herr
+		}
+	}
+	if harFile != nil {
+		cerr := harFile.Close()
+		if cerr == nil && out.err == nil {
+			cerr = os.Rename(harFile.Name(), f.har)
+		}
+		if cerr != nil && out.err == nil {
+			out.err = fmt.Errorf("--har %s: %w", f.har, cerr)
+		}
+	}
+	if out.jsonl != nil {
+		if jerr := out.jsonl.Flush(); jerr != nil && out.err == nil {
+			out.err = jerr
+		}
+	}
+	if berr := out.bw.Flush(); berr != nil && out.err == nil {
+		out.err = berr
+	}
+	ps, ss := parser.Stats(), asm.Stats()
+	fmt.Fprintf(e.stderr, "%d packets, %d connections, %d transactions (%d requests, %d responses; %d without response, %d without request)",
+		ss.Packets, ss.Conns, out.n, ps.Requests, ps.Responses, ps.Unanswered, ps.Unrequested)
+	if ps.Resyncs > 0 || ss.Overflow > 0 {
+		fmt.Fprintf(e.stderr, "; %d resyncs, %d bytes skipped", ps.Resyncs, ps.SkippedBytes)
+	}
+	fmt.Fprintln(e.stderr)
+	if err == nil && out.err != nil {
+		err = fmt.Errorf("http: %w", out.err)
+	}
+	return err
+}
+
+// buildVersion is the module version wirekit was built as, or "devel".
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// httpOutput writes transactions as they complete.
+type httpOutput struct {
+	f     *httpFlags
+	bw    *bufio.Writer
+	jsonl *whttp.JSONLWriter
+	har   *whttp.HARWriter
+	n     int64
+	err   error
+}
+
+func (o *httpOutput) tx(tx *whttp.Transaction) {
+	o.n++
+	if o.f.bodies != "" {
+		o.saveBody(tx, "request", tx.Request)
+		o.saveBody(tx, "response", tx.Response)
+	}
+	if o.har != nil {
+		if err := o.har.Write(tx); err != nil && o.err == nil {
+			o.err = err
+		}
+	}
+	switch {
+	case o.jsonl != nil:
+		if err := o.jsonl.Write(tx); err != nil && o.err == nil {
+			o.err = err
+		}
+	case o.f.har == "-":
+	default:
+		o.line(tx)
+	}
+}
+
+// line prints the one-line summary of a transaction.
+func (o *httpOutput) line(tx *whttp.Transaction) {
+	w := o.bw
+	fmt.Fprintf(w, "%d.%d %s > %s ", tx.Conn, tx.Index, tx.Client, tx.Server)
+	var notes []string
+	if q := tx.Request; q != nil {
+		host := q.Get("Host")
+		if host == "" {
+			host = "-"
+		}
+		fmt.Fprintf(w, "%s %s %s", q.Method, host, q.URL)
+		if !q.Complete {
+			notes = append(notes, "request incomplete")
+		}
+	} else {
+		w.WriteString("- - -")
+		notes = append(notes, "no request")
+	}
+	if s := tx.Response; s != nil {
+		fmt.Fprintf(w, " -> %d", s.Status)
+		if !s.Complete {
+			notes = append(notes, "response incomplete")
+		}
+	} else {
+		w.WriteString(" -> -")
+		notes = append(notes, "no response")
+	}
+	var qb, sb int64
+	if tx.Request != nil {
+		qb = tx.Request.ContentBytes
+	}
+	if tx.Response != nil {
+		sb = tx.Response.ContentBytes
+	}
+	start, end := tx.Span()
+	fmt.Fprintf(w, " %d/%d B %.3f ms", qb, sb, float64(end.Sub(start).Microseconds())/1000)
+	if len(notes) > 0 {
+		fmt.Fprintf(w, " (%s)", strings.Join(notes, ", "))
+	}
+	w.WriteByte('\n')
+}
+
+// saveBody writes one decoded body to --bodies, through a temporary file.
+func (o *httpOutput) saveBody(tx *whttp.Transaction, kind string, m *whttp.Message) {
+	if m == nil || len(m.Body) == 0 || o.err != nil {
+		return
+	}
+	name := "body"
+	if tx.Request != nil {
+		p := tx.Request.URL
+		if i := strings.IndexAny(p, "?#"); i >= 0 {
+			p = p[:i]
+		}
+		if b := path.Base(p); b != "/" && b != "." && b != "" {
+			name = b
+		}
+	}
+	name = strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r < 0x20 || r == 0x7f {
+			return '_'
+		}
+		return r
+	}, name)
+	if len(name) > 100 {
+		name = name[:100]
+	}
+	final := filepath.Join(o.f.bodies, fmt.Sprintf("%06d-%03d-%s-%s", tx.Conn, tx.Index, kind, name))
+	fh, err := os.CreateTemp(o.f.bodies, ".wirekit-body-*")
+	if err == nil {
+		_, err = fh.Write(m.Body)
+		if cerr := fh.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Rename(fh.Name(), final)
+		}
+		if err != nil {
+			os.Remove(fh.Name())
+		}
+	}
+	if err != nil {
+		o.err = fmt.Errorf("--bodies: %w", err)
+	}
+}

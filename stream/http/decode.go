@@ -1,0 +1,82 @@
+package http
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/klauspost/compress/flate"
+	"github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zlib"
+	"github.com/klauspost/compress/zstd"
+)
+
+// decodeBody undoes m's content codings on body (already without transfer
+// coding) and stores the result in m. cut says body is not the whole
+// content.
+func decodeBody(m *Message, body []byte, cut bool, limit int) {
+	m.Body, m.BodyTruncated = body, cut
+	var codings []string
+	for _, c := range strings.Split(m.Get("Content-Encoding"), ",") {
+		c = strings.ToLower(strings.TrimSpace(c))
+		if c != "" && c != "identity" {
+			codings = append(codings, c)
+		}
+	}
+	for i := len(codings) - 1; i >= 0 && len(m.Body) > 0; i-- {
+		out, truncated, err := decompress(codings[i], m.Body, limit)
+		if err != nil {
+			m.DecodeError = err.Error()
+			if len(out) > 0 { // a cut body decodes as far as it goes
+				m.Body, m.BodyTruncated = out, true
+			}
+			break
+		}
+		m.Body = out
+		m.BodyTruncated = m.BodyTruncated || truncated
+	}
+	if !m.BodyTruncated && m.DecodeError == "" {
+		m.DecodedBytes = int64(len(m.Body))
+	}
+}
+
+// decompress undoes one content coding, keeping at most limit bytes. A
+// body cut short decodes as far as it goes, with an error.
+func decompress(coding string, b []byte, limit int) ([]byte, bool, error) {
+	var r io.Reader
+	switch coding {
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			return nil, false, fmt.Errorf("gzip: %w", err)
+		}
+		zr.Multistream(true)
+		r = zr
+	case "deflate":
+		// RFC 9110 deflate is zlib-wrapped; some servers send raw deflate.
+		if zr, err := zlib.NewReader(bytes.NewReader(b)); err == nil {
+			r = zr
+		} else {
+			r = flate.NewReader(bytes.NewReader(b))
+		}
+	case "zstd":
+		zr, err := zstd.NewReader(bytes.NewReader(b), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(limit)+1<<20))
+		if err != nil {
+			return nil, false, fmt.Errorf("zstd: %w", err)
+		}
+		defer zr.Close()
+		r = zr
+	default:
+		return nil, false, fmt.Errorf("content coding %q not decoded", coding)
+	}
+	out, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	truncated := len(out) > limit
+	if truncated {
+		out = out[:limit]
+	}
+	if err != nil {
+		return out, truncated, fmt.Errorf("%s: %w", coding, err)
+	}
+	return out, truncated, nil
+}

@@ -1,0 +1,33 @@
+// Package http reads HTTP/1.0 and HTTP/1.1 transactions out of reassembled
+// TCP connections (package stream) and writes them as HAR 1.2 or JSON
+// Lines.
+//
+// A Parser is a stream.Handler: give it to stream.New and it calls its emit
+// function with each Transaction, a request paired with its response, as
+// soon as both are complete. Requests and responses are paired in order on
+// each connection, so pipelined and keep-alive requests pair correctly. A
+// response whose request was not captured (the capture started
+// mid-connection) is emitted with a nil Request, and a request still
+// unanswered when its connection ends with a nil Response.
+//
+// Message bodies are framed by Content-Length, chunked transfer coding, or
+// the end of the connection (responses only), as RFC 9112 section 6 says;
+// responses to HEAD, and 1xx, 204 and 304 responses, have none. 1xx
+// interim responses (100 Continue) are skipped; a 101 Switching Protocols
+// response or a successful CONNECT ends HTTP parsing on that connection.
+// With Config.KeepBodies, bodies are kept (up to Config.MaxBodyBytes) with
+// their transfer coding removed and gzip, x-gzip or deflate content coding
+// undone; br is not decoded (no pure-Go brotli module is available to this
+// project), which the message's DecodeError says.
+//
+// Capture gaps: bytes lost inside a body of known length are counted in
+// Message.Missing and the body stays in step; a gap anywhere else (headers,
+// chunk framing) ends the current message as incomplete, and parsing
+// resumes at the next line that starts a request (a known method) or a
+// response ("HTTP/1."). Nothing is invented: a kept body with a gap is
+// marked incomplete, never filled.
+//
+// Memory is bounded: headers larger than Config.MaxHeaderBytes end parsing
+// of that direction, at most Config.MaxPending requests wait for responses
+// on a connection, and bodies are kept only up to Config.MaxBodyBytes.
+package http

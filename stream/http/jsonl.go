@@ -1,0 +1,132 @@
+package http
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+)
+
+// JSONLWriter writes one JSON object per transaction (JSON Lines).
+type JSONLWriter struct {
+	w   *bufio.Writer
+	enc *json.Encoder
+}
+
+// NewJSONLWriter returns a writer to w. Call Flush at the end.
+func NewJSONLWriter(w io.Writer) *JSONLWriter {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	return &JSONLWriter{w: bw, enc: enc}
+}
+
+// Write writes one transaction as a line. Errors come from the underlying
+// writer.
+func (j *JSONLWriter) Write(tx *Transaction) error {
+	if err := j.enc.Encode(Record(tx)); err != nil {
+		return fmt.Errorf("jsonl: %w", err)
+	}
+	return nil
+}
+
+// Flush writes out buffered lines.
+func (j *JSONLWriter) Flush() error { return j.w.Flush() }
+
+// TxRecord is the JSON form of a Transaction used by JSONLWriter: the
+// fields people filter on at the top, each message below.
+type TxRecord struct {
+	Conn      uint64     `json:"conn"`
+	Index     int        `json:"index"`
+	Client    string     `json:"client"`
+	Server    string     `json:"server"`
+	Method    string     `json:"method,omitempty"`
+	URL       string     `json:"url,omitempty"`
+	Host      string     `json:"host,omitempty"`
+	Status    int        `json:"status,omitempty"`
+	Start     string     `json:"start"`
+	FirstByte string     `json:"first_byte,omitempty"`
+	End       string     `json:"end"`
+	Duration  float64    `json:"duration_ms"`
+	Note      string     `json:"note,omitempty"`
+	Request   *MsgRecord `json:"request,omitempty"`
+	Response  *MsgRecord `json:"response,omitempty"`
+}
+
+// MsgRecord is the JSON form of a Message.
+type MsgRecord struct {
+	Proto        string      `json:"proto"`
+	Reason       string      `json:"reason,omitempty"`
+	Headers      [][2]string `json:"headers"`
+	HeaderBytes  int         `json:"header_bytes"`
+	BodyBytes    int64       `json:"body_bytes"`
+	ContentBytes int64       `json:"content_bytes"`
+	DecodedBytes *int64      `json:"decoded_bytes,omitempty"`
+	Chunked      bool        `json:"chunked,omitempty"`
+	Encoding     string      `json:"content_encoding,omitempty"`
+	ContentType  string      `json:"content_type,omitempty"`
+	DecodeError  string      `json:"decode_error,omitempty"`
+	Missing      int64       `json:"missing_bytes,omitempty"`
+	Complete     bool        `json:"complete"`
+	Start        string      `json:"start"`
+	End          string      `json:"end"`
+}
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func msgRecord(m *Message) *MsgRecord {
+	if m == nil {
+		return nil
+	}
+	r := &MsgRecord{Proto: m.Proto, Reason: m.Reason, Headers: make([][2]string, len(m.Header)),
+		HeaderBytes: m.HeaderBytes, BodyBytes: m.BodyBytes, ContentBytes: m.ContentBytes,
+		Chunked: m.Chunked, Encoding: m.Get("Content-Encoding"), ContentType: m.Get("Content-Type"),
+		DecodeError: m.DecodeError, Missing: m.Missing, Complete: m.Complete,
+		Start: stamp(m.Start), End: stamp(m.End)}
+	for i, f := range m.Header {
+		r.Headers[i] = [2]string{f.Name, f.Value}
+	}
+	if m.DecodedBytes >= 0 {
+		n := m.DecodedBytes
+		r.DecodedBytes = &n
+	}
+	return r
+}
+
+// Record returns the JSON form of tx.
+func Record(tx *Transaction) *TxRecord {
+	r := &TxRecord{Conn: tx.Conn, Index: tx.Index, Client: tx.Client.String(), Server: tx.Server.String(),
+		Request: msgRecord(tx.Request), Response: msgRecord(tx.Response)}
+	start, end := tx.Span()
+	r.Start, r.End = stamp(start), stamp(end)
+	r.Duration = float64(end.Sub(start)) / float64(time.Millisecond)
+	if q := tx.Request; q != nil {
+		r.Method, r.URL, r.Host = q.Method, q.URL, q.Get("Host")
+	} else {
+		r.Note = "no request"
+	}
+	if s := tx.Response; s != nil {
+		r.Status = s.Status
+		r.FirstByte = stamp(s.Start)
+	} else {
+		r.Note = "no response"
+	}
+	return r
+}
+
+// Span returns the time of the transaction's first byte and of its last.
+func (tx *Transaction) Span() (start, end time.Time) {
+	for _, m := range []*Message{tx.Request, tx.Response} {
+		if m == nil {
+			continue
+		}
+		if start.IsZero() || m.Start.Before(start) {
+			start = m.Start
+		}
+		if m.End.After(end) {
+			end = m.End
+		}
+	}
+	return start, end
+}

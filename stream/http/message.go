@@ -1,0 +1,93 @@
+package http
+
+import (
+	"net/netip"
+	"strings"
+	"time"
+)
+
+// Field is one header field, as sent.
+type Field struct {
+	Name, Value string
+}
+
+// Message is one HTTP request or response.
+type Message struct {
+	// Request line (requests only).
+	Method, URL string
+	// Status line (responses only).
+	Status int
+	Reason string
+	// Proto is the version, such as "HTTP/1.1".
+	Proto string
+	// Header holds the fields in the order sent; obsolete line folding is
+	// joined with a space.
+	Header []Field
+	// HeaderBytes counts the start line, the fields and the empty line.
+	HeaderBytes int
+	// BodyBytes counts the body as sent (chunk framing included).
+	BodyBytes int64
+	// ContentBytes counts the body with its transfer coding removed.
+	ContentBytes int64
+	// Chunked is set when the body used chunked transfer coding.
+	Chunked bool
+	// Body is the content with its content coding undone, kept only with
+	// Config.KeepBodies; BodyTruncated says it holds less than the content
+	// (a cap was reached, or bytes were missing).
+	Body          []byte
+	BodyTruncated bool
+	// DecodedBytes is len(Body) when the whole body was kept and decoded,
+	// else -1.
+	DecodedBytes int64
+	// DecodeError says why a content coding was not undone.
+	DecodeError string
+	// Missing counts bytes of this message lost in capture gaps.
+	Missing int64
+	// Complete is set when the message ended where its framing says, not
+	// cut by a gap or the end of the connection.
+	Complete bool
+	// Start is the capture time of the message's first byte, End of its
+	// last.
+	Start, End time.Time
+}
+
+// Get returns the value of the first field named name (case-insensitive),
+// or "".
+func (m *Message) Get(name string) string {
+	for _, f := range m.Header {
+		if strings.EqualFold(f.Name, name) {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+// Transaction is a request and its response. Either may be nil: a response
+// whose request was not captured, or a request that got no response before
+// its connection ended.
+type Transaction struct {
+	// Conn is the connection's stream.Conn ID; Index numbers the
+	// transactions of a connection from 0 in request order.
+	Conn           uint64
+	Index          int
+	Client, Server netip.AddrPort
+	Request        *Message
+	Response       *Message
+
+	reqDone, respDone bool
+}
+
+// Stats counts what a Parser saw.
+type Stats struct {
+	Requests      int64 // requests parsed (complete or not)
+	Responses     int64 // responses parsed, 1xx excluded
+	Interim       int64 // 1xx responses skipped
+	Unanswered    int64 // requests emitted without a response
+	Unrequested   int64 // responses emitted without a request
+	Resyncs       int64 // times parsing lost its place and searched for the next message
+	SkippedBytes  int64 // bytes passed over while searching, or after parsing stopped
+	HeaderTooBig  int64 // header sections over MaxHeaderBytes
+	Upgraded      int64 // connections that left HTTP (101, CONNECT)
+	NotHTTP       int64 // directions whose first bytes were not HTTP
+	PendingCapHit int64 // requests emitted unanswered because MaxPending was reached
+}

@@ -1,0 +1,705 @@
+package http
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wirekit/wirekit/stream"
+)
+
+// Config tunes a Parser. A nil *Config or a zero field means the default.
+type Config struct {
+	// MaxHeaderBytes caps a message's start line and header fields
+	// (default 64 KiB).
+	MaxHeaderBytes int
+	// KeepBodies keeps decoded bodies in Message.Body.
+	KeepBodies bool
+	// MaxBodyBytes caps a kept body, before and after content decoding
+	// (default 16 MiB).
+	MaxBodyBytes int
+	// MaxPending caps the requests waiting for a response on one
+	// connection (default 1024); past it the oldest is emitted unanswered.
+	MaxPending int
+}
+
+// Defaults for Config fields left zero.
+const (
+	DefaultMaxHeaderBytes = 64 << 10
+	DefaultMaxBodyBytes   = 16 << 20
+	DefaultMaxPending     = 1024
+)
+
+// Parser reads HTTP transactions from reassembled connections. It
+// implements stream.Handler. It is not safe for concurrent use (nor is the
+// stream.Assembler that calls it).
+type Parser struct {
+	cfg   Config
+	emit  func(*Transaction)
+	stats Stats
+}
+
+// NewParser returns a Parser that calls emit with each transaction once
+// both its messages are complete (or its connection ended). emit owns the
+// Transaction.
+func NewParser(cfg *Config, emit func(*Transaction)) *Parser {
+	p := &Parser{emit: emit}
+	if cfg != nil {
+		p.cfg = *cfg
+	}
+	if p.cfg.MaxHeaderBytes <= 0 {
+		p.cfg.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	if p.cfg.MaxBodyBytes <= 0 {
+		p.cfg.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if p.cfg.MaxPending <= 0 {
+		p.cfg.MaxPending = DefaultMaxPending
+	}
+	return p
+}
+
+// Stats returns the counters so far.
+func (p *Parser) Stats() Stats { return p.stats }
+
+// Open starts parsing a connection (stream.Handler).
+func (p *Parser) Open(c *stream.Conn) stream.ConnHandler {
+	cp := &connParser{p: p}
+	cp.half[stream.ClientToServer] = halfParser{cp: cp, requests: true}
+	cp.half[stream.ServerToClient] = halfParser{cp: cp}
+	return cp
+}
+
+// connParser pairs one connection's requests and responses.
+type connParser struct {
+	p       *Parser
+	c       *stream.Conn
+	half    [2]halfParser
+	pending []*Transaction // requests without a response yet, oldest first
+	next    int            // Index of the next transaction
+	dead    bool           // left HTTP (upgrade, CONNECT)
+	headReq []bool         // for each pending request: was it HEAD or CONNECT (response has no body / tunnel)
+}
+
+func (cp *connParser) Data(c *stream.Conn, ch stream.Chunk) {
+	cp.c = c
+	h := &cp.half[ch.Dir]
+	if ch.Lost > 0 {
+		h.gap(ch.Lost, ch.Time)
+	}
+	if len(ch.Data) > 0 {
+		h.feed(ch.Data, ch.Time)
+	}
+	if ch.End {
+		h.eof(ch.Time)
+	}
+}
+
+func (cp *connParser) Close(c *stream.Conn) {
+	cp.c = c
+	for d := range cp.half {
+		cp.half[d].eof(c.Last)
+	}
+	for _, tx := range cp.pending {
+		cp.p.stats.Unanswered++
+		cp.done(tx)
+	}
+	cp.pending = nil
+}
+
+// newTx starts a transaction for a request.
+func (cp *connParser) newTx() *Transaction {
+	tx := &Transaction{Index: cp.next}
+	cp.next++
+	if cp.c != nil {
+		tx.Conn, tx.Client, tx.Server = cp.c.ID, cp.c.Client, cp.c.Server
+	}
+	return tx
+}
+
+// done emits a transaction.
+func (cp *connParser) done(tx *Transaction) {
+	if cp.p.emit != nil {
+		cp.p.emit(tx)
+	}
+}
+
+// parser states of one direction.
+type state uint8
+
+const (
+	stHeader    state = iota // waiting for a start line and header fields
+	stBody                   // Content-Length body: remain bytes left
+	stChunkSize              // chunk-size line
+	stChunkData              // chunk data: remain bytes left
+	stChunkEnd               // CRLF after chunk data
+	stTrailer                // trailer fields after the last chunk
+	stUntilEOF               // response body delimited by the end of the connection
+	stResync                 // lost: looking for the next start line
+	stDead                   // not HTTP any more; skip everything
+)
+
+// halfParser parses one direction: requests (client to server) or
+// responses.
+type halfParser struct {
+	cp       *connParser
+	requests bool
+	sniffed  bool
+	st       state
+	buf      []byte // partial header section or chunk line
+	cur      *Message
+	tx       *Transaction
+	remain   int64
+	body     []byte // transfer-decoded body kept so far
+	bodyCut  bool
+	bodyGap  bool
+	lineCut  bool      // resync: the previous feed ended mid-line
+	hStart   time.Time // time of the first byte of a buffered header
+}
+
+// feed parses data.
+func (h *halfParser) feed(data []byte, t time.Time) {
+	if !h.sniffed {
+		h.sniffed = true
+		h.sniff(data)
+	}
+	for len(data) > 0 {
+		var n int
+		switch h.st {
+		case stHeader:
+			n = h.header(data, t)
+		case stBody:
+			n = int(min(int64(len(data)), h.remain))
+			h.keep(data[:n])
+			h.cur.BodyBytes += int64(n)
+			h.cur.ContentBytes += int64(n)
+			h.remain -= int64(n)
+			if h.remain == 0 {
+				h.finish(t, true)
+			}
+		case stChunkSize, stChunkEnd, stTrailer:
+			n = h.chunkLine(data, t)
+		case stChunkData:
+			n = int(min(int64(len(data)), h.remain))
+			h.keep(data[:n])
+			h.cur.BodyBytes += int64(n)
+			h.cur.ContentBytes += int64(n)
+			h.remain -= int64(n)
+			if h.remain == 0 {
+				h.st = stChunkEnd
+			}
+		case stUntilEOF:
+			n = len(data)
+			h.keep(data)
+			h.cur.BodyBytes += int64(n)
+			h.cur.ContentBytes += int64(n)
+		case stResync:
+			n = h.resync(data)
+		default:
+			h.cp.p.stats.SkippedBytes += int64(len(data))
+			n = len(data)
+		}
+		if h.cur != nil && n > 0 {
+			h.cur.End = t
+		}
+		data = data[n:]
+	}
+}
+
+// sniff fixes the role of a direction from its first bytes when the
+// connection's orientation was guessed wrong (no handshake captured). Too
+// few bytes to tell keep the default role.
+func (h *halfParser) sniff(data []byte) {
+	resp := prefixEither(data, "HTTP/1.")
+	req := false
+	for _, m := range methods {
+		if prefixEither(data, m) {
+			req = true
+			break
+		}
+	}
+	switch {
+	case resp && !req:
+		h.requests = false
+	case req && !resp:
+		h.requests = true
+	case !req && !resp:
+		h.cp.p.stats.NotHTTP++
+		h.st = stResync
+		h.lineCut = true
+	}
+}
+
+// prefixEither reports whether one of b and p is a prefix of the other.
+func prefixEither(b []byte, p string) bool {
+	n := min(len(b), len(p))
+	return string(b[:n]) == p[:n]
+}
+
+// gap handles n bytes missing before the next data.
+func (h *halfParser) gap(n int, t time.Time) {
+	switch h.st {
+	case stBody, stChunkData:
+		if h.cur != nil {
+			take := min(int64(n), h.remain)
+			h.cur.Missing += take
+			h.cur.BodyBytes += take
+			h.cur.ContentBytes += take
+			h.bodyGap = true
+			h.remain -= take
+			if int64(n) == take {
+				if h.remain == 0 {
+					if h.st == stBody {
+						h.finish(t, false)
+					} else {
+						h.st = stChunkEnd
+					}
+				}
+				return
+			}
+			n -= int(take)
+		}
+	case stUntilEOF:
+		h.cur.Missing += int64(n)
+		h.cur.BodyBytes += int64(n)
+		h.bodyGap = true
+		return
+	case stDead:
+		return
+	case stResync:
+		h.lineCut = true
+		return
+	}
+	if h.cur != nil {
+		h.cur.Missing += int64(n)
+	}
+	h.lost(t)
+}
+
+// eof ends the direction: a body delimited by the connection's end is
+// complete; any other message in progress is not.
+func (h *halfParser) eof(t time.Time) {
+	if h.cur != nil {
+		h.finish(t, h.st == stUntilEOF && !h.bodyGap)
+	}
+	h.st = stDead
+	h.buf = nil
+}
+
+// header collects the header section and parses it. It returns how many
+// bytes of data it used.
+func (h *halfParser) header(data []byte, t time.Time) int {
+	limit := h.cp.p.cfg.MaxHeaderBytes
+	if len(h.buf) == 0 {
+		// Empty lines before a message are ignored (RFC 9112 2.2).
+		skip := 0
+		for skip < len(data) && (data[skip] == '\r' || data[skip] == '\n') {
+			skip++
+		}
+		if skip > 0 {
+			return skip
+		}
+		if end := headerEnd(data, 0); end > 0 && end <= limit {
+			h.parseHeader(data[:end], t)
+			return end
+		}
+	}
+	if len(h.buf) == 0 {
+		h.hStart = t
+	}
+	from := max(0, len(h.buf)-3)
+	room := limit - len(h.buf)
+	take := min(len(data), room)
+	h.buf = append(h.buf, data[:take]...)
+	if end := headerEnd(h.buf, from); end > 0 {
+		used := end - (len(h.buf) - take)
+		h.parseHeader(h.buf[:end], h.hStart)
+		h.buf = h.buf[:0]
+		return used
+	}
+	if len(h.buf) >= limit {
+		h.cp.p.stats.HeaderTooBig++
+		h.buf = nil
+		h.st = stResync
+		h.lineCut = true
+		h.cp.p.stats.Resyncs++
+	}
+	return take
+}
+
+// headerEnd returns the index just past the empty line ending a header
+// section in b (CRLF CRLF, or bare LFs), searching from from, or -1.
+func headerEnd(b []byte, from int) int {
+	for i := from; i < len(b); i++ {
+		j := bytes.IndexByte(b[i:], '\n')
+		if j < 0 {
+			return -1
+		}
+		i += j
+		if i+1 < len(b) && b[i+1] == '\n' {
+			return i + 2
+		}
+		if i+2 < len(b) && b[i+1] == '\r' && b[i+2] == '\n' {
+			return i + 3
+		}
+	}
+	return -1
+}
+
+var methods = [...]string{"GET ", "POST ", "PUT ", "HEAD ", "DELETE ", "OPTIONS ", "PATCH ", "TRACE ", "CONNECT ",
+	"PROPFIND ", "PROPPATCH ", "MKCOL ", "COPY ", "MOVE ", "LOCK ", "UNLOCK ", "SEARCH ", "REPORT "}
+
+// isMethodStart reports whether b starts with a known method and a space.
+func isMethodStart(b []byte) bool {
+	for _, m := range methods {
+		if bytes.HasPrefix(b, []byte(m)) {
+			return true
+		}
+	}
+	return false
+}
+
+// startsMessage reports whether b starts a message of this direction.
+func (h *halfParser) startsMessage(b []byte) bool {
+	if h.requests {
+		return isMethodStart(b)
+	}
+	return bytes.HasPrefix(b, []byte("HTTP/1."))
+}
+
+// resync skips to the next line that starts a message.
+func (h *halfParser) resync(data []byte) int {
+	if !h.lineCut && h.startsMessage(data) {
+		h.st = stHeader
+		return 0
+	}
+	for i := 0; i < len(data); {
+		j := bytes.IndexByte(data[i:], '\n')
+		if j < 0 {
+			break
+		}
+		i += j + 1
+		if h.startsMessage(data[i:]) {
+			h.cp.p.stats.SkippedBytes += int64(i)
+			h.st = stHeader
+			h.lineCut = false
+			return i
+		}
+	}
+	h.cp.p.stats.SkippedBytes += int64(len(data))
+	h.lineCut = data[len(data)-1] != '\n'
+	return len(data)
+}
+
+// lost gives up on the current message and searches for the next one.
+func (h *halfParser) lost(t time.Time) {
+	if h.cur != nil {
+		h.finish(t, false)
+	}
+	h.buf = h.buf[:0]
+	h.st = stResync
+	h.lineCut = true
+	h.cp.p.stats.Resyncs++
+}
+
+// parseHeader reads a start line and header fields, and sets up the body.
+func (h *halfParser) parseHeader(hdr []byte, t time.Time) {
+	text := string(hdr)
+	lines := strings.Split(strings.TrimRight(text, "\r\n"), "\n")
+	m := &Message{HeaderBytes: len(hdr), Start: t, End: t, DecodedBytes: -1}
+	first := strings.TrimSuffix(lines[0], "\r")
+	ok := false
+	if h.requests {
+		ok = parseRequestLine(first, m)
+	} else {
+		ok = parseStatusLine(first, m)
+	}
+	if !ok {
+		h.cp.p.stats.SkippedBytes += int64(len(hdr))
+		h.lost(t)
+		return
+	}
+	for _, l := range lines[1:] {
+		l = strings.TrimSuffix(l, "\r")
+		if l == "" {
+			continue
+		}
+		if (l[0] == ' ' || l[0] == '\t') && len(m.Header) > 0 {
+			f := &m.Header[len(m.Header)-1]
+			f.Value += " " + strings.TrimSpace(l)
+			continue
+		}
+		name, value, found := strings.Cut(l, ":")
+		if !found || name == "" || strings.ContainsAny(name, " \t") {
+			continue // not a field; ignored as lenient parsers do
+		}
+		m.Header = append(m.Header, Field{Name: name, Value: strings.TrimSpace(value)})
+	}
+	if h.requests {
+		h.startRequest(m, t)
+	} else {
+		h.startResponse(m, t)
+	}
+}
+
+// parseRequestLine reads "METHOD SP target SP HTTP/1.x".
+func parseRequestLine(l string, m *Message) bool {
+	method, rest, ok := strings.Cut(l, " ")
+	if !ok || method == "" {
+		return false
+	}
+	target, proto, ok := strings.Cut(rest, " ")
+	if !ok || target == "" || !strings.HasPrefix(proto, "HTTP/1.") {
+		return false
+	}
+	for _, c := range method {
+		if c < '!' || c > '~' {
+			return false
+		}
+	}
+	m.Method, m.URL, m.Proto = method, target, strings.TrimSpace(proto)
+	return true
+}
+
+// parseStatusLine reads "HTTP/1.x SP 3DIGIT [SP reason]".
+func parseStatusLine(l string, m *Message) bool {
+	proto, rest, ok := strings.Cut(l, " ")
+	if !ok || !strings.HasPrefix(proto, "HTTP/1.") || len(rest) < 3 {
+		return false
+	}
+	code, reason, _ := strings.Cut(rest, " ")
+	if len(code) != 3 {
+		return false
+	}
+	n, err := strconv.Atoi(code)
+	if err != nil || n < 100 {
+		return false
+	}
+	m.Proto, m.Status, m.Reason = proto, n, reason
+	return true
+}
+
+// framing returns how a message's body is delimited: chunked, or a
+// Content-Length (-1 when there is none; -2 when it is invalid).
+func framing(m *Message) (chunked bool, length int64) {
+	if te := m.Get("Transfer-Encoding"); te != "" {
+		codings := strings.Split(te, ",")
+		if strings.EqualFold(strings.TrimSpace(codings[len(codings)-1]), "chunked") {
+			return true, -1
+		}
+	}
+	cl := m.Get("Content-Length")
+	if cl == "" {
+		return false, -1
+	}
+	v, _, _ := strings.Cut(cl, ",") // repeated identical values
+	n, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+	if err != nil || n < 0 {
+		return false, -2
+	}
+	return false, n
+}
+
+func (h *halfParser) startRequest(m *Message, t time.Time) {
+	cp := h.cp
+	cp.p.stats.Requests++
+	tx := cp.newTx()
+	tx.Request = m
+	if len(cp.pending) >= cp.p.cfg.MaxPending {
+		old := cp.pending[0]
+		cp.pending = cp.pending[1:]
+		cp.p.stats.PendingCapHit++
+		cp.p.stats.Unanswered++
+		old.reqDone = true
+		cp.done(old)
+	}
+	cp.pending = append(cp.pending, tx)
+	h.cur, h.tx = m, tx
+	chunked, n := framing(m)
+	switch {
+	case chunked:
+		m.Chunked = true
+		h.st = stChunkSize
+	case n == -2:
+		h.lost(t) // RFC 9112 6.3: an invalid length is unrecoverable
+	case n > 0:
+		h.st, h.remain = stBody, n
+	default:
+		h.finish(t, true)
+	}
+}
+
+func (h *halfParser) startResponse(m *Message, t time.Time) {
+	cp := h.cp
+	if m.Status < 200 && m.Status != 101 {
+		cp.p.stats.Interim++
+		return // 100 Continue and friends: the final response follows
+	}
+	cp.p.stats.Responses++
+	var tx *Transaction
+	if len(cp.pending) > 0 {
+		tx = cp.pending[0]
+		cp.pending[0] = nil
+		cp.pending = cp.pending[1:]
+	} else {
+		tx = cp.newTx()
+		tx.reqDone = true
+	}
+	tx.Response = m
+	h.cur, h.tx = m, tx
+	method := ""
+	if tx.Request != nil {
+		method = tx.Request.Method
+	}
+	if m.Status == 101 || (method == "CONNECT" && m.Status < 300) {
+		// The connection leaves HTTP.
+		cp.p.stats.Upgraded++
+		h.finish(t, true)
+		for d := range cp.half {
+			cp.half[d].st = stDead
+		}
+		return
+	}
+	chunked, n := framing(m)
+	switch {
+	case method == "HEAD" || m.Status == 204 || m.Status == 304:
+		h.finish(t, true)
+	case chunked:
+		m.Chunked = true
+		h.st = stChunkSize
+	case n == -2:
+		h.lost(t)
+	case n > 0:
+		h.st, h.remain = stBody, n
+	case n == 0:
+		h.finish(t, true)
+	default:
+		h.st = stUntilEOF
+	}
+}
+
+// chunkLine reads a chunk-size line, the CRLF after chunk data, or a
+// trailer line.
+func (h *halfParser) chunkLine(data []byte, t time.Time) int {
+	i := bytes.IndexByte(data, '\n')
+	if i < 0 {
+		if len(h.buf)+len(data) > 4096 {
+			h.lost(t)
+			return len(data)
+		}
+		h.buf = append(h.buf, data...)
+		h.cur.BodyBytes += int64(len(data))
+		return len(data)
+	}
+	line := data[:i]
+	if len(h.buf) > 0 {
+		h.buf = append(h.buf, line...)
+		line = h.buf
+	}
+	h.cur.BodyBytes += int64(i + 1)
+	line = bytes.TrimSuffix(line, []byte("\r"))
+	switch h.st {
+	case stChunkSize:
+		size, ok := parseChunkSize(line)
+		switch {
+		case !ok:
+			h.buf = h.buf[:0]
+			h.lost(t)
+			return i + 1
+		case size == 0:
+			h.st = stTrailer
+		default:
+			h.st, h.remain = stChunkData, size
+		}
+	case stChunkEnd:
+		if len(line) != 0 {
+			h.buf = h.buf[:0]
+			h.lost(t)
+			return i + 1
+		}
+		h.st = stChunkSize
+	case stTrailer:
+		if len(line) == 0 {
+			h.buf = h.buf[:0]
+			h.finish(t, true)
+			return i + 1
+		}
+	}
+	h.buf = h.buf[:0]
+	return i + 1
+}
+
+// parseChunkSize reads the hex size before any chunk extension.
+func parseChunkSize(l []byte) (int64, bool) {
+	if j := bytes.IndexAny(l, "; \t"); j >= 0 {
+		l = l[:j]
+	}
+	if len(l) == 0 || len(l) > 15 {
+		return 0, false
+	}
+	var n int64
+	for _, c := range l {
+		var d byte
+		switch {
+		case c >= '0' && c <= '9':
+			d = c - '0'
+		case c >= 'a' && c <= 'f':
+			d = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		n = n<<4 | int64(d)
+	}
+	return n, true
+}
+
+// keep stores body bytes when bodies are kept.
+func (h *halfParser) keep(b []byte) {
+	if !h.cp.p.cfg.KeepBodies || h.bodyCut {
+		return
+	}
+	room := h.cp.p.cfg.MaxBodyBytes - len(h.body)
+	if len(b) > room {
+		b = b[:room]
+		h.bodyCut = true
+	}
+	h.body = append(h.body, b...)
+}
+
+// finish ends the current message and emits its transaction when both
+// sides are done.
+func (h *halfParser) finish(t time.Time, complete bool) {
+	m, tx := h.cur, h.tx
+	h.cur, h.tx = nil, nil
+	if h.st != stDead {
+		h.st = stHeader
+	}
+	if m == nil {
+		return
+	}
+	m.Complete = complete && m.Missing == 0
+	if !t.IsZero() && t.After(m.End) {
+		m.End = t
+	}
+	if h.cp.p.cfg.KeepBodies {
+		decodeBody(m, h.body, h.bodyCut || h.bodyGap || !complete, h.cp.p.cfg.MaxBodyBytes)
+	}
+	h.body, h.bodyCut, h.bodyGap = nil, false, false
+	if tx == nil {
+		return
+	}
+	if h.requests {
+		tx.reqDone = true
+	} else {
+		tx.respDone = true
+		if tx.Request == nil {
+			h.cp.p.stats.Unrequested++
+		}
+	}
+	if tx.reqDone && tx.respDone {
+		h.cp.done(tx)
+	}
+}
