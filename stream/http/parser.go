@@ -156,6 +156,9 @@ type halfParser struct {
 	bodyGap  bool
 	lineCut  bool      // resync: the previous feed ended mid-line
 	hStart   time.Time // time of the first byte of a buffered header
+	// settled is set once a start line parsed: the role is fixed.
+	settled        bool
+	partialMissing int64 // bytes lost after a header being salvaged
 }
 
 // feed parses data.
@@ -271,6 +274,19 @@ func (h *halfParser) gap(n int, t time.Time) {
 		h.lineCut = true
 		return
 	}
+	if h.st == stHeader && len(h.buf) > 0 {
+		// A message was cut in its header: keep what its complete lines
+		// say, so that a lost response still uses up its request.
+		if i := bytes.LastIndexByte(h.buf, '\n'); i >= 0 {
+			h.partialMissing = int64(n)
+			h.parseHeader(append(h.buf[:i+1:i+1], '\r', '\n'), h.hStart)
+			h.partialMissing = 0
+			if h.st != stResync {
+				h.lost(t)
+			}
+			return
+		}
+	}
 	if h.cur != nil {
 		h.cur.Missing += int64(n)
 	}
@@ -368,9 +384,29 @@ func (h *halfParser) startsMessage(b []byte) bool {
 	return bytes.HasPrefix(b, []byte("HTTP/1."))
 }
 
+// couldStart reports whether b starts a message of this direction, or is
+// too short to tell and could (the header parser then decides).
+func (h *halfParser) couldStart(b []byte) bool {
+	if h.startsMessage(b) {
+		return true
+	}
+	if len(b) >= 12 {
+		return false
+	}
+	if !h.requests {
+		return prefixEither(b, "HTTP/1.")
+	}
+	for _, m := range methods {
+		if prefixEither(b, m) {
+			return true
+		}
+	}
+	return false
+}
+
 // resync skips to the next line that starts a message.
 func (h *halfParser) resync(data []byte) int {
-	if !h.lineCut && h.startsMessage(data) {
+	if !h.lineCut && h.couldStart(data) {
 		h.st = stHeader
 		return 0
 	}
@@ -380,15 +416,17 @@ func (h *halfParser) resync(data []byte) int {
 			break
 		}
 		i += j + 1
-		if h.startsMessage(data[i:]) {
+		if i == len(data) || h.couldStart(data[i:]) {
 			h.cp.p.stats.SkippedBytes += int64(i)
-			h.st = stHeader
 			h.lineCut = false
+			if i < len(data) {
+				h.st = stHeader
+			}
 			return i
 		}
 	}
 	h.cp.p.stats.SkippedBytes += int64(len(data))
-	h.lineCut = data[len(data)-1] != '\n'
+	h.lineCut = true
 	return len(data)
 }
 
@@ -407,13 +445,22 @@ func (h *halfParser) lost(t time.Time) {
 func (h *halfParser) parseHeader(hdr []byte, t time.Time) {
 	text := string(hdr)
 	lines := strings.Split(strings.TrimRight(text, "\r\n"), "\n")
-	m := &Message{HeaderBytes: len(hdr), Start: t, End: t, DecodedBytes: -1}
+	m := &Message{HeaderBytes: len(hdr), Start: t, End: t, DecodedBytes: -1, Missing: h.partialMissing}
+	if h.partialMissing > 0 {
+		m.HeaderBytes -= 2 // the CRLF added to end the salvaged lines
+	}
 	first := strings.TrimSuffix(lines[0], "\r")
-	ok := false
-	if h.requests {
-		ok = parseRequestLine(first, m)
-	} else {
-		ok = parseStatusLine(first, m)
+	ok := h.startLine(first, m)
+	if !ok && !h.settled {
+		// The first message decides the role when the connection's
+		// orientation was guessed wrong.
+		h.requests = !h.requests
+		if ok = h.startLine(first, m); !ok {
+			h.requests = !h.requests
+		}
+	}
+	if ok {
+		h.settled = true
 	}
 	if !ok {
 		h.cp.p.stats.SkippedBytes += int64(len(hdr))
@@ -441,6 +488,14 @@ func (h *halfParser) parseHeader(hdr []byte, t time.Time) {
 	} else {
 		h.startResponse(m, t)
 	}
+}
+
+// startLine parses a request or status line, as the role says.
+func (h *halfParser) startLine(l string, m *Message) bool {
+	if h.requests {
+		return parseRequestLine(l, m)
+	}
+	return parseStatusLine(l, m)
 }
 
 // parseRequestLine reads "METHOD SP target SP HTTP/1.x".
