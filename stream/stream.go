@@ -113,6 +113,11 @@ type Chunk struct {
 	Time time.Time
 	// End is set on the last chunk of a direction closed by FIN or RST.
 	End bool
+	// PeerAhead is how many bytes of the other direction, not yet
+	// delivered, the packet that released Data acknowledges: bytes the
+	// capture holds later (reordered between directions) or lost. A
+	// response whose request is still to come has PeerAhead > 0.
+	PeerAhead int
 }
 
 // Half holds one direction's counters.
@@ -349,7 +354,11 @@ type tcpStream struct {
 	a        *Assembler
 	c        Conn
 	h        ConnHandler
-	swap     bool // gopacket's client (first sender) is our server
+	swap     bool      // gopacket's client (first sender) is our server
+	isn      [2]uint32 // first sequence number of each direction's data
+	known    [2]bool   // isn is set
+	ack      [2]uint32 // last acknowledgement sent in each direction
+	acked    [2]bool
 	done     bool // both directions ended; waiting in Assembler.pending
 	reported bool
 	closedAt time.Time
@@ -384,9 +393,16 @@ func (s *tcpStream) Accept(t *layers.TCP, ci gopacket.CaptureInfo, dir reassembl
 	}
 	h.FIN = h.FIN || t.FIN
 	h.RST = h.RST || t.RST
+	if t.ACK {
+		s.ack[d], s.acked[d] = t.Ack, true
+	}
 	if nextSeq == -1 {
 		// No SYN seen this way: start at the first segment.
 		*start = true
+		s.isn[d], s.known[d] = t.Seq, true
+		if t.SYN {
+			s.isn[d]++
+		}
 		return true
 	}
 	if n := len(t.Payload); n > 0 {
@@ -399,6 +415,22 @@ func (s *tcpStream) Accept(t *layers.TCP, ci gopacket.CaptureInfo, dir reassembl
 		}
 	}
 	return true
+}
+
+// peerAhead returns how far direction d's last acknowledgement is ahead
+// of what the other direction has delivered.
+func (s *tcpStream) peerAhead(d Dir) int {
+	o := 1 - d
+	if !s.acked[d] || !s.known[o] {
+		return 0
+	}
+	h := &s.c.Half[o]
+	next := s.isn[o] + uint32(h.Bytes+h.Missing)
+	ahead := int32(s.ack[d] - next)
+	if h.FIN && ahead > 0 {
+		ahead-- // the FIN's sequence number
+	}
+	return int(max(ahead, 0))
 }
 
 func (s *tcpStream) ReassembledSG(sg reassembly.ScatterGather, ac reassembly.AssemblerContext) {
@@ -422,7 +454,7 @@ func (s *tcpStream) ReassembledSG(sg reassembly.ScatterGather, ac reassembly.Ass
 	}
 	h.Bytes += int64(n)
 	if s.h != nil {
-		s.h.Data(&s.c, Chunk{Dir: d, Data: data, Lost: max(skip, 0), Time: s.a.ctx.ci.Timestamp, End: end})
+		s.h.Data(&s.c, Chunk{Dir: d, Data: data, Lost: max(skip, 0), Time: s.a.ctx.ci.Timestamp, End: end, PeerAhead: s.peerAhead(d)})
 	}
 }
 

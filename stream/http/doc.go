@@ -8,7 +8,11 @@
 // each connection, so pipelined and keep-alive requests pair correctly. A
 // response whose request was not captured (the capture started
 // mid-connection) is emitted with a nil Request, and a request still
-// unanswered when its connection ends with a nil Response.
+// unanswered when its connection ends with a nil Response. A response
+// captured before its request (the two directions reordered in the
+// capture: its packet acknowledges request bytes not yet seen, see
+// stream.Chunk.PeerAhead) waits for that request rather than being reported
+// without one.
 //
 // Message bodies are framed by Content-Length, chunked transfer coding, or
 // the end of the connection (responses only), as RFC 9112 section 6 says;

@@ -78,12 +78,16 @@ type connParser struct {
 	half    [2]halfParser
 	pending []*Transaction // requests without a response yet, oldest first
 	next    int            // Index of the next transaction
-	dead    bool           // left HTTP (upgrade, CONNECT)
-	headReq []bool         // for each pending request: was it HEAD or CONNECT (response has no body / tunnel)
+	// early holds responses that came before their request: the packet
+	// that carried them acknowledged request bytes not yet seen (the
+	// capture has the two directions out of order).
+	early     []*Transaction
+	peerAhead int // Chunk.PeerAhead of the data being parsed
 }
 
 func (cp *connParser) Data(c *stream.Conn, ch stream.Chunk) {
 	cp.c = c
+	cp.peerAhead = ch.PeerAhead
 	h := &cp.half[ch.Dir]
 	if ch.Lost > 0 {
 		h.gap(ch.Lost, ch.Time)
@@ -102,10 +106,12 @@ func (cp *connParser) Close(c *stream.Conn) {
 		cp.half[d].eof(c.Last)
 	}
 	for _, tx := range cp.pending {
-		cp.p.stats.Unanswered++
 		cp.done(tx)
 	}
-	cp.pending = nil
+	for _, tx := range cp.early {
+		cp.done(tx)
+	}
+	cp.pending, cp.early = nil, nil
 }
 
 // newTx starts a transaction for a request.
@@ -120,6 +126,12 @@ func (cp *connParser) newTx() *Transaction {
 
 // done emits a transaction.
 func (cp *connParser) done(tx *Transaction) {
+	if tx.Request == nil {
+		cp.p.stats.Unrequested++
+	}
+	if tx.Response == nil {
+		cp.p.stats.Unanswered++
+	}
 	if cp.p.emit != nil {
 		cp.p.emit(tx)
 	}
@@ -559,17 +571,24 @@ func framing(m *Message) (chunked bool, length int64) {
 func (h *halfParser) startRequest(m *Message, t time.Time) {
 	cp := h.cp
 	cp.p.stats.Requests++
-	tx := cp.newTx()
-	tx.Request = m
-	if len(cp.pending) >= cp.p.cfg.MaxPending {
-		old := cp.pending[0]
-		cp.pending = cp.pending[1:]
-		cp.p.stats.PendingCapHit++
-		cp.p.stats.Unanswered++
-		old.reqDone = true
-		cp.done(old)
+	var tx *Transaction
+	if len(cp.early) > 0 {
+		// The response came first: this is its request.
+		tx = cp.early[0]
+		cp.early[0] = nil
+		cp.early = cp.early[1:]
+	} else {
+		tx = cp.newTx()
+		if len(cp.pending) >= cp.p.cfg.MaxPending {
+			old := cp.pending[0]
+			cp.pending = cp.pending[1:]
+			cp.p.stats.PendingCapHit++
+			old.reqDone = true
+			cp.done(old)
+		}
+		cp.pending = append(cp.pending, tx)
 	}
-	cp.pending = append(cp.pending, tx)
+	tx.Request = m
 	h.cur, h.tx = m, tx
 	chunked, n := framing(m)
 	switch {
@@ -599,7 +618,11 @@ func (h *halfParser) startResponse(m *Message, t time.Time) {
 		cp.pending = cp.pending[1:]
 	} else {
 		tx = cp.newTx()
-		tx.reqDone = true
+		if cp.peerAhead > 0 && len(cp.early) < cp.p.cfg.MaxPending {
+			cp.early = append(cp.early, tx) // its request is still to come
+		} else {
+			tx.reqDone = true
+		}
 	}
 	tx.Response = m
 	h.cur, h.tx = m, tx
@@ -750,9 +773,6 @@ func (h *halfParser) finish(t time.Time, complete bool) {
 		tx.reqDone = true
 	} else {
 		tx.respDone = true
-		if tx.Request == nil {
-			h.cp.p.stats.Unrequested++
-		}
 	}
 	if tx.reqDone && tx.respDone {
 		h.cp.done(tx)

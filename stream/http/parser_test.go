@@ -230,3 +230,30 @@ func TestTimings(t *testing.T) {
 		t.Errorf("header bytes %d %d", q.HeaderBytes, s.HeaderBytes)
 	}
 }
+
+// TestEarlyResponse: a response captured before its request (its packet
+// acknowledges request bytes not yet seen) waits for that request instead
+// of being reported without one.
+func TestEarlyResponse(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		peerAhead int
+		want      []string
+	}{
+		{"acknowledges unseen request bytes", len(get), []string{"#0 GET /a 0 => 200 2"}},
+		{"acknowledges nothing new", 0, []string{"#0 - => 200 2", "#1 GET /a 0 => -"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			p := whttp.NewParser(nil, func(tx *whttp.Transaction) { got = append(got, summary(tx)) })
+			c := &stream.Conn{}
+			h := p.Open(c)
+			h.Data(c, stream.Chunk{Dir: s2c, Data: []byte(resp("ok")), Time: t0, PeerAhead: tc.peerAhead})
+			h.Data(c, stream.Chunk{Dir: c2s, Data: []byte(get), Time: t0})
+			h.Close(c)
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
