@@ -139,7 +139,7 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	defer src.Close()
 	printReadingFrom(e.stderr, f.files, src)
 
-	flt, err := newPacketFilter(expr, src)
+	flt, err := newPacketFilter("read", expr, src)
 	if err != nil {
 		return err
 	}
@@ -380,6 +380,7 @@ func printerOptions(f *readFlags) *decode.Options {
 // packetFilter applies a filter expression, compiled once per link type
 // (a pcapng file or a merge may hold several).
 type packetFilter struct {
+	cmd   string // the command, for error messages
 	expr  string
 	opts  *filter.Options
 	progs map[layers.LinkType]*filter.Program
@@ -389,11 +390,11 @@ type packetFilter struct {
 // newPacketFilter returns the filter for expr on src (nil for an empty
 // expression), compiled now for the first interface so that a bad
 // expression is reported before anything is written.
-func newPacketFilter(expr string, src pcapio.Source) (*packetFilter, error) {
+func newPacketFilter(cmd, expr string, src pcapio.Source) (*packetFilter, error) {
 	if expr == "" {
 		return nil, nil
 	}
-	flt := &packetFilter{expr: expr, progs: map[layers.LinkType]*filter.Program{}}
+	flt := &packetFilter{cmd: cmd, expr: expr, progs: map[layers.LinkType]*filter.Program{}}
 	// NULL headers are in the writer's byte order; a merge of several
 	// files is taken as little-endian.
 	if bo, ok := src.(interface{ ByteOrder() binary.ByteOrder }); ok && bo.ByteOrder() == binary.BigEndian {
@@ -417,9 +418,9 @@ func (f *packetFilter) program(lt layers.LinkType, snap int) (*filter.Program, e
 		if err != nil {
 			var se *filter.SyntaxError
 			if errors.As(err, &se) {
-				return nil, &usageError{fmt.Errorf("read: filter %q: %w", f.expr, err)}
+				return nil, &usageError{fmt.Errorf("%s: filter %q: %w", f.cmd, f.expr, err)}
 			}
-			return nil, fmt.Errorf("read: filter %q on link type %s: %w", f.expr, linkTypeName(lt), err)
+			return nil, fmt.Errorf("%s: filter %q on link type %s: %w", f.cmd, f.expr, linkTypeName(lt), err)
 		}
 		f.progs[lt] = p
 	}

@@ -17,7 +17,6 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/spf13/cobra"
 
-	"github.com/wirekit/wirekit/pcapio"
 	"github.com/wirekit/wirekit/stream"
 )
 
@@ -128,7 +127,7 @@ func feedPackets(ctx context.Context, e *env, name string, files []string, args 
 		return -1, fmt.Errorf("%s: %w", name, err)
 	}
 	defer src.Close()
-	flt, err := newPacketFilter(expr, src)
+	flt, err := newPacketFilter(name, expr, src)
 	if err != nil {
 		return -1, err
 	}
@@ -157,8 +156,6 @@ func feedPackets(ctx context.Context, e *env, name string, files []string, args 
 		n++
 	}
 }
-
-var _ pcapio.Source // the sources feedPackets reads
 
 // streamPrinter prints each connection as it ends.
 type streamPrinter struct {
