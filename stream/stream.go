@@ -264,6 +264,16 @@ func (a *Assembler) IP(ci gopacket.CaptureInfo, src, dst, seg []byte) {
 	a.asm.AssembleWithContext(gopacket.NewFlow(et, src, dst), &a.tcp, &a.ctx)
 }
 
+// Advance tells the Assembler that capture time has reached now without a
+// packet (a live capture that is quiet), so that idle connections close and
+// old gaps are given up on as if a packet had come.
+func (a *Assembler) Advance(now time.Time) {
+	if now.After(a.now) {
+		a.now = now
+	}
+	a.tick(now)
+}
+
 // tick closes idle connections and gives up on old gaps, at most once per
 // second of capture time.
 func (a *Assembler) tick(now time.Time) {

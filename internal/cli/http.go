@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,7 +19,7 @@ import (
 )
 
 type httpFlags struct {
-	files   []string
+	in      packetInput
 	har     string
 	jsonl   bool
 	bodies  string
@@ -28,7 +29,7 @@ type httpFlags struct {
 func newHTTPCmd(e *env) *cobra.Command {
 	f := &httpFlags{}
 	c := &cobra.Command{
-		Use:   "http -r FILE [-r FILE...] [--har OUT] [--jsonl] [--bodies DIR] [EXPR]",
+		Use:   "http (-r FILE [-r FILE...] | -i IFACE) [--har OUT] [--jsonl] [--bodies DIR] [EXPR]",
 		Short: "Extract HTTP/1.x transactions: summary lines, JSON Lines, HAR, bodies",
 		Long: `http reassembles the TCP connections of capture files, reads the HTTP/1.0 and
 HTTP/1.1 requests and responses in them, pairs each request with its
@@ -51,7 +52,9 @@ base64 for binary content). Kept bodies are cut at --max-body bytes.
 Any port is parsed: a direction is taken as HTTP when its first bytes are a
 request line or a status line. EXPR selects the packets given to
 reassembly, as for 'wirekit read'; several -r files are merged in
-timestamp order.`,
+timestamp order. -i captures live on a Linux interface (root or
+CAP_NET_RAW) until interrupted; transactions print as they complete, and
+the HAR file is written when the capture stops.`,
 		Example: `  wirekit http -r capture.pcap
   wirekit http -r capture.pcap --jsonl 'tcp port 8080' | jq .url
   wirekit http -r capture.pcap --har capture.har
@@ -62,7 +65,7 @@ timestamp order.`,
 	}
 	fl := c.Flags()
 	fl.SetInterspersed(true)
-	fl.StringArrayVarP(&f.files, "read", "r", nil, "capture file to read (repeat to merge several; - for stdin)")
+	addInputFlags(fl, &f.in)
 	fl.StringVar(&f.har, "har", "", "write an HTTP Archive (HAR 1.2) to this file (- for stdout)")
 	fl.BoolVar(&f.jsonl, "jsonl", false, "print one JSON object per transaction")
 	fl.StringVar(&f.bodies, "bodies", "", "save decoded bodies in this directory")
@@ -71,8 +74,8 @@ timestamp order.`,
 }
 
 func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
-	if len(f.files) == 0 {
-		return usagef("http: no input: give a capture file with -r FILE (see 'wirekit http --help')")
+	if err := f.in.check("http"); err != nil {
+		return err
 	}
 	if f.har == "-" && f.jsonl {
 		return usagef("http: --har - and --jsonl both want standard output; give --har a file name")
@@ -106,7 +109,13 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	cfg := &whttp.Config{KeepBodies: f.bodies != "" || f.har != "", MaxBodyBytes: f.maxBody}
 	parser := whttp.NewParser(cfg, out.tx)
 	asm := stream.New(nil, parser, nil)
-	n, err := feedPackets(ctx, e, "http", f.files, args, asm.Packet)
+	n, err := feedPackets(ctx, e, "http", &f.in, args, asm.Packet, func(now time.Time) {
+		asm.Advance(now)
+		if out.jsonl != nil {
+			out.jsonl.Flush()
+		}
+		out.bw.Flush()
+	})
 	if err != nil && n < 0 {
 		if harFile != nil {
 			harFile.Close()

@@ -16,12 +16,16 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
+	"github.com/wirekit/wirekit/capture"
+	"github.com/wirekit/wirekit/filter"
+	"github.com/wirekit/wirekit/pcapio"
 	"github.com/wirekit/wirekit/stream"
 )
 
 type streamsFlags struct {
-	files     []string
+	in        packetInput
 	follow    string
 	outDir    string
 	json      bool
@@ -31,7 +35,7 @@ type streamsFlags struct {
 func newStreamsCmd(e *env) *cobra.Command {
 	f := &streamsFlags{}
 	c := &cobra.Command{
-		Use:   "streams -r FILE [-r FILE...] [--follow ascii|hex|raw] [--out-dir DIR] [--json] [EXPR]",
+		Use:   "streams (-r FILE [-r FILE...] | -i IFACE) [--follow ascii|hex|raw] [--out-dir DIR] [--json] [EXPR]",
 		Short: "List TCP connections, follow their reassembled bytes",
 		Long: `streams reassembles the TCP connections of capture files and prints one line
 per connection as it ends: its number, client and server, first packet
@@ -54,8 +58,10 @@ NNNNNN-CLIENT-SERVER.c2s and .s2c (IPv6 colons become dots), complete
 files only appearing under their name when the connection ends. Missing
 bytes are not filled in.
 
-Several -r files are merged in timestamp order, as for 'wirekit read'. A
-filter expression selects the packets given to reassembly.`,
+Several -r files are merged in timestamp order, as for 'wirekit read'. -i
+captures live on a Linux interface (root or CAP_NET_RAW) until interrupted,
+printing connections as they end. A filter expression selects the packets
+given to reassembly.`,
 		Example: `  wirekit streams -r capture.pcap
   wirekit streams -r capture.pcap --json 'port 80'
   wirekit streams -r capture.pcap --follow ascii 'host 10.0.0.1 and port 8080'
@@ -66,7 +72,7 @@ filter expression selects the packets given to reassembly.`,
 	}
 	fl := c.Flags()
 	fl.SetInterspersed(true)
-	fl.StringArrayVarP(&f.files, "read", "r", nil, "capture file to read (repeat to merge several; - for stdin)")
+	addInputFlags(fl, &f.in)
 	fl.StringVar(&f.follow, "follow", "", "print each connection's bytes: ascii, hex or raw")
 	fl.StringVar(&f.outDir, "out-dir", "", "write each direction's bytes to a file in this directory")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object per connection")
@@ -75,8 +81,8 @@ filter expression selects the packets given to reassembly.`,
 }
 
 func runStreams(ctx context.Context, e *env, f *streamsFlags, args []string) error {
-	if len(f.files) == 0 {
-		return usagef("streams: no input: give a capture file with -r FILE (see 'wirekit streams --help')")
+	if err := f.in.check("streams"); err != nil {
+		return err
 	}
 	switch f.follow {
 	case "", "ascii", "hex", "raw":
@@ -94,7 +100,10 @@ func runStreams(ctx context.Context, e *env, f *streamsFlags, args []string) err
 	bw := bufio.NewWriterSize(e.stdout, 256<<10)
 	p := &streamPrinter{w: bw, f: f}
 	asm := stream.New(nil, p, p.closed)
-	n, err := feedPackets(ctx, e, "streams", f.files, args, asm.Packet)
+	n, err := feedPackets(ctx, e, "streams", &f.in, args, asm.Packet, func(now time.Time) {
+		asm.Advance(now)
+		bw.Flush()
+	})
 	if err != nil && n < 0 {
 		return err
 	}
@@ -114,23 +123,61 @@ func runStreams(ctx context.Context, e *env, f *streamsFlags, args []string) err
 	return err
 }
 
-// feedPackets opens files (merged by time when several), compiles the
-// filter expression in args for their link type as 'read' does, and calls
-// fn with every matching packet. It returns the number of packets given to
-// fn; on a read error after some packets, the count and the error (the
-// caller keeps what those packets made); on an error before any packet
-// (bad files, bad filter), -1 and the error.
-func feedPackets(ctx context.Context, e *env, name string, files []string, args []string, fn func(ci gopacket.CaptureInfo, data []byte, lt layers.LinkType)) (int64, error) {
+// packetInput names where packets come from: capture files, or a live
+// interface.
+type packetInput struct {
+	files []string
+	iface string
+}
+
+// addInputFlags adds -r and -i.
+func addInputFlags(fl *pflag.FlagSet, in *packetInput) {
+	fl.StringArrayVarP(&in.files, "read", "r", nil, "capture file to read (repeat to merge several; - for stdin)")
+	fl.StringVarP(&in.iface, "interface", "i", "", "capture live on this interface until interrupted (Linux, root)")
+}
+
+// check reports a missing or doubled input.
+func (in *packetInput) check(name string) error {
+	switch {
+	case len(in.files) == 0 && in.iface == "":
+		return usagef("%s: no input: give a capture file with -r FILE or an interface with -i IFACE (see 'wirekit %s --help')", name, name)
+	case len(in.files) > 0 && in.iface != "":
+		return usagef("%s: give -r FILE or -i IFACE, not both", name)
+	}
+	return nil
+}
+
+// feedPackets reads the input (files merged by time when several, or a
+// live interface), compiles the filter expression in args for its link
+// type as 'read' and 'capture' do, and calls fn with every matching packet.
+// idle, if not nil, is called with the time when a live capture is quiet.
+// It returns the number of packets given to fn; on a read error after some
+// packets, the count and the error (the caller keeps what those packets
+// made); on an error before any packet (bad files, bad filter), -1 and the
+// error.
+func feedPackets(ctx context.Context, e *env, name string, in *packetInput, args []string, fn func(ci gopacket.CaptureInfo, data []byte, lt layers.LinkType), idle func(time.Time)) (int64, error) {
 	expr := strings.TrimSpace(strings.Join(args, " "))
-	src, err := openSources(e, files)
-	if err != nil {
-		return -1, fmt.Errorf("%s: %w", name, err)
+	var src pcapio.Source
+	var flt *packetFilter
+	if in.iface != "" {
+		h, err := openLive(e, name, in.iface, expr)
+		if err != nil {
+			return -1, err
+		}
+		src = h
+	} else {
+		var err error
+		src, err = openSources(e, in.files)
+		if err != nil {
+			return -1, fmt.Errorf("%s: %w", name, err)
+		}
+		flt, err = newPacketFilter(name, expr, src)
+		if err != nil {
+			src.Close()
+			return -1, err
+		}
 	}
 	defer src.Close()
-	flt, err := newPacketFilter(name, expr, src)
-	if err != nil {
-		return -1, err
-	}
 	var n int64
 	for {
 		if ctx.Err() != nil {
@@ -139,6 +186,12 @@ func feedPackets(ctx context.Context, e *env, name string, files []string, args 
 		data, ci, err := src.ZeroCopyReadPacketData()
 		if err == io.EOF {
 			return n, nil
+		}
+		if errors.Is(err, capture.ErrTimeout) {
+			if idle != nil {
+				idle(time.Now())
+			}
+			continue
 		}
 		if err != nil {
 			return n, fmt.Errorf("%s: %w (the %d packets before it were processed)", name, err, n)
@@ -155,6 +208,28 @@ func feedPackets(ctx context.Context, e *env, name string, files []string, args 
 		fn(ci, data, linkTypeOf(src, ci))
 		n++
 	}
+}
+
+// openLive starts a live capture with the filter attached in the kernel.
+func openLive(e *env, name, iface, expr string) (*capture.Handle, error) {
+	cfg := &capture.Config{}
+	if expr != "" {
+		lt, err := capture.LinkTypeOf(iface)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		prog, err := filter.Compile(expr, lt, 262144)
+		if err != nil {
+			return nil, &usageError{fmt.Errorf("%s: filter %q: %w", name, expr, err)}
+		}
+		cfg.Filter = prog
+	}
+	h, err := capture.Open(iface, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	fmt.Fprintf(e.stderr, "listening on %s, link-type %s\n", iface, linkTypeName(h.LinkType()))
+	return h, nil
 }
 
 // streamPrinter prints each connection as it ends.
