@@ -42,6 +42,13 @@
 // capture time, so the connection table does not grow without bound on long
 // captures.
 //
+// Ending: a connection is reported (ConnHandler.Close, then the onClose
+// function) about a second of capture time after both directions ended
+// with FIN, so that the last ACK is counted in it rather than starting a
+// new connection; GapTimeout after an RST; and at once when the idle
+// timeout or Flush closes it. An ended connection stays in gopacket's
+// table until the idle timeout, or until a SYN reuses its ports.
+//
 // Time is capture time: timeouts advance with packet timestamps, so a file
 // gives the same result however fast it is read.
 package stream

@@ -463,8 +463,17 @@ func (s *tcpStream) ReassembledSG(sg reassembly.ScatterGather, ac reassembly.Ass
 		data = sg.Fetch(n)
 	}
 	h.Bytes += int64(n)
-	if s.h != nil {
+	if s.h != nil && !s.reported {
 		s.h.Data(&s.c, Chunk{Dir: d, Data: data, Lost: max(skip, 0), Time: s.a.ctx.ci.Timestamp, End: end, PeerAhead: s.peerAhead(d)})
+	}
+	if end && h.RST && !s.done {
+		// A reset ends both directions: report the connection soon rather
+		// than when the other direction times out, but after the other
+		// direction's bytes still waiting behind a gap have been given up
+		// on (GapTimeout).
+		s.done = true
+		s.closedAt = s.a.now.Add(s.a.cfg.GapTimeout)
+		s.a.pending = append(s.a.pending, s)
 	}
 }
 

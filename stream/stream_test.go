@@ -523,3 +523,28 @@ func BenchmarkAssemble(b *testing.B) {
 		a.Flush()
 	}
 }
+
+// TestRSTEndsConnection: a reset reports the connection GapTimeout (plus at
+// most two seconds) of capture time later, not after the idle timeout.
+func TestRSTEndsConnection(t *testing.T) {
+	cli := netip.MustParseAddrPort("10.0.0.1:40000")
+	srv := netip.MustParseAddrPort("10.0.0.2:80")
+	other := netip.MustParseAddrPort("10.0.0.3:40001")
+	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	var ended []stream.Conn
+	a := stream.New(nil, nil, func(c *stream.Conn) { ended = append(ended, *c) })
+	at := func(ms int) gopacket.CaptureInfo { return gopacket.CaptureInfo{Timestamp: t0.Add(time.Duration(ms) * time.Millisecond)} }
+	a.Packet(at(0), buildTCP(t, cli, srv, 100, "S", nil), layers.LinkTypeEthernet)
+	a.Packet(at(1), buildTCP(t, srv, cli, 500, "SA", nil), layers.LinkTypeEthernet)
+	a.Packet(at(2), buildTCP(t, cli, srv, 101, "A", []byte("hi")), layers.LinkTypeEthernet)
+	a.Packet(at(3), buildTCP(t, srv, cli, 501, "RA", nil), layers.LinkTypeEthernet)
+	for ms := 500; ms <= 8000; ms += 500 {
+		a.Packet(at(ms), buildTCP(t, other, srv, 1, "A", nil), layers.LinkTypeEthernet)
+		if ms < 5000 && len(ended) > 0 {
+			t.Fatalf("reported %d ms after the reset, before GapTimeout", ms)
+		}
+	}
+	if len(ended) != 1 || ended[0].End != stream.EndRST || ended[0].Half[0].Bytes != 2 {
+		t.Fatalf("8 s after the reset: ended %+v", ended)
+	}
+}
