@@ -533,7 +533,9 @@ func TestRSTEndsConnection(t *testing.T) {
 	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	var ended []stream.Conn
 	a := stream.New(nil, nil, func(c *stream.Conn) { ended = append(ended, *c) })
-	at := func(ms int) gopacket.CaptureInfo { return gopacket.CaptureInfo{Timestamp: t0.Add(time.Duration(ms) * time.Millisecond)} }
+	at := func(ms int) gopacket.CaptureInfo {
+		return gopacket.CaptureInfo{Timestamp: t0.Add(time.Duration(ms) * time.Millisecond)}
+	}
 	a.Packet(at(0), buildTCP(t, cli, srv, 100, "S", nil), layers.LinkTypeEthernet)
 	a.Packet(at(1), buildTCP(t, srv, cli, 500, "SA", nil), layers.LinkTypeEthernet)
 	a.Packet(at(2), buildTCP(t, cli, srv, 101, "A", []byte("hi")), layers.LinkTypeEthernet)
