@@ -274,6 +274,12 @@ func (h *halfParser) gap(n int, t time.Time) {
 				return
 			}
 			n -= int(take)
+			if h.st == stBody {
+				// The body ended inside the gap; what follows it is lost.
+				h.finish(t, false)
+				h.lost(t)
+				return
+			}
 		}
 	case stUntilEOF:
 		h.cur.Missing += int64(n)

@@ -169,6 +169,8 @@ func TestParser(t *testing.T) {
 			}},
 		{"gap inside a body", keep, []chunk{{c2s, get + get, 0, false}, {s2c, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", 0, false}, {s2c, "hij" + resp("next"), 4, false}},
 			[]string{`#0 GET /a 0 => 200 10 missing 4 partial body "abchij"`, `#1 GET /a 0 => 200 4 body "next"`}, nil},
+		{"gap past the end of a body", nil, []chunk{{c2s, get + get, 0, false}, {s2c, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", 0, false}, {s2c, "x\r\n" + resp("next"), 20, false}},
+			[]string{"#0 GET /a 0 => 200 10 missing 7 partial", "#1 GET /a 0 => 200 4"}, nil},
 		{"gap in headers resyncs", nil, []chunk{{c2s, get + get, 0, false}, {s2c, "HTTP/1.1 200 OK\r\nContent-", 0, false}, {s2c, "gth: 3\r\n\r\nabcHTTP/1.1 200 OK\r\nX: y\r\n\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", 5, false}},
 			[]string{"#0 GET /a 0 => 200 0 missing 5 partial", "#1 GET /a 0 => 200 2"}, func(t *testing.T, _ []*whttp.Transaction, st whttp.Stats) {
 				if st.Resyncs == 0 {
