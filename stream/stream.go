@@ -66,6 +66,7 @@ const (
 	ServerToClient Dir = 1
 )
 
+// String names the direction: "client>server" or "server>client".
 func (d Dir) String() string {
 	if d == ClientToServer {
 		return "client>server"
@@ -87,6 +88,8 @@ const (
 	EndEOF
 )
 
+// String is the reason as printed by wirekit streams: fin, rst, timeout,
+// eof, or open.
 func (e EndReason) String() string {
 	switch e {
 	case EndFIN:
@@ -323,10 +326,13 @@ func (a *Assembler) Flush() {
 // time of the packet that released them.
 type pktCtx struct{ ci gopacket.CaptureInfo }
 
+// GetCaptureInfo implements reassembly.AssemblerContext.
 func (p *pktCtx) GetCaptureInfo() gopacket.CaptureInfo { return p.ci }
 
 type factory struct{ a *Assembler }
 
+// New implements reassembly.StreamFactory: it orients and numbers a new
+// connection and opens its handler.
 func (f factory) New(netFlow, tcpFlow gopacket.Flow, t *layers.TCP, ac reassembly.AssemblerContext) reassembly.Stream {
 	a := f.a
 	s := &tcpStream{a: a}
@@ -382,6 +388,8 @@ func (s *tcpStream) dir(d reassembly.TCPFlowDirection) Dir {
 	return ServerToClient
 }
 
+// Accept implements reassembly.Stream: it counts every packet and starts
+// directions whose SYN was not captured.
 func (s *tcpStream) Accept(t *layers.TCP, ci gopacket.CaptureInfo, dir reassembly.TCPFlowDirection, nextSeq reassembly.Sequence, start *bool, ac reassembly.AssemblerContext) bool {
 	if s.reported {
 		return false
@@ -443,6 +451,8 @@ func (s *tcpStream) peerAhead(d Dir) int {
 	return int(max(ahead, 0))
 }
 
+// ReassembledSG implements reassembly.Stream: it hands in-order bytes and
+// gaps to the handler.
 func (s *tcpStream) ReassembledSG(sg reassembly.ScatterGather, ac reassembly.AssemblerContext) {
 	dir, _, end, skip := sg.Info()
 	d := s.dir(dir)

@@ -85,6 +85,7 @@ type connParser struct {
 	peerAhead int // Chunk.PeerAhead of the data being parsed
 }
 
+// Data parses a chunk of one direction (stream.ConnHandler).
 func (cp *connParser) Data(c *stream.Conn, ch stream.Chunk) {
 	cp.c = c
 	cp.peerAhead = ch.PeerAhead
@@ -100,6 +101,8 @@ func (cp *connParser) Data(c *stream.Conn, ch stream.Chunk) {
 	}
 }
 
+// Close ends the connection: messages in progress end incomplete, and
+// requests still waiting are emitted without a response (stream.ConnHandler).
 func (cp *connParser) Close(c *stream.Conn) {
 	cp.c = c
 	for d := range cp.half {
