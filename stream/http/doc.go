@@ -33,5 +33,6 @@
 //
 // Memory is bounded: headers larger than Config.MaxHeaderBytes end parsing
 // of that direction, at most Config.MaxPending requests wait for responses
-// on a connection, and bodies are kept only up to Config.MaxBodyBytes.
+// on a connection, and bodies are kept only up to Config.MaxBodyBytes each
+// and Config.MaxBodiesTotal for all messages in progress together.
 package http

@@ -22,6 +22,10 @@ type Config struct {
 	// MaxPending caps the requests waiting for a response on one
 	// connection (default 1024); past it the oldest is emitted unanswered.
 	MaxPending int
+	// MaxBodiesTotal caps the body bytes held at once for messages still
+	// in progress on all connections (default 256 MiB); past it, bodies
+	// are cut (Message.BodyTruncated).
+	MaxBodiesTotal int
 }
 
 // Defaults for Config fields left zero.
@@ -29,6 +33,7 @@ const (
 	DefaultMaxHeaderBytes = 64 << 10
 	DefaultMaxBodyBytes   = 16 << 20
 	DefaultMaxPending     = 1024
+	DefaultMaxBodiesTotal = 256 << 20
 )
 
 // Parser reads HTTP transactions from reassembled connections. It
@@ -38,6 +43,7 @@ type Parser struct {
 	cfg   Config
 	emit  func(*Transaction)
 	stats Stats
+	held  int // body bytes held by messages in progress
 }
 
 // NewParser returns a Parser that calls emit with each transaction once
@@ -56,6 +62,9 @@ func NewParser(cfg *Config, emit func(*Transaction)) *Parser {
 	}
 	if p.cfg.MaxPending <= 0 {
 		p.cfg.MaxPending = DefaultMaxPending
+	}
+	if p.cfg.MaxBodiesTotal <= 0 {
+		p.cfg.MaxBodiesTotal = DefaultMaxBodiesTotal
 	}
 	return p
 }
@@ -748,11 +757,13 @@ func (h *halfParser) keep(b []byte) {
 	if !h.cp.p.cfg.KeepBodies || h.bodyCut {
 		return
 	}
-	room := h.cp.p.cfg.MaxBodyBytes - len(h.body)
+	p := h.cp.p
+	room := min(p.cfg.MaxBodyBytes-len(h.body), p.cfg.MaxBodiesTotal-p.held)
 	if len(b) > room {
-		b = b[:room]
+		b = b[:max(room, 0)]
 		h.bodyCut = true
 	}
+	p.held += len(b)
 	h.body = append(h.body, b...)
 }
 
@@ -774,6 +785,7 @@ func (h *halfParser) finish(t time.Time, complete bool) {
 	if h.cp.p.cfg.KeepBodies {
 		decodeBody(m, h.body, h.bodyCut || h.bodyGap || !complete, h.cp.p.cfg.MaxBodyBytes)
 	}
+	h.cp.p.held -= len(h.body)
 	h.body, h.bodyCut, h.bodyGap = nil, false, false
 	if tx == nil {
 		return

@@ -259,3 +259,21 @@ func TestEarlyResponse(t *testing.T) {
 		})
 	}
 }
+
+// TestBodiesTotalCap: bodies held at once across connections are capped,
+// and the budget is given back when a message ends.
+func TestBodiesTotalCap(t *testing.T) {
+	var got []string
+	p := whttp.NewParser(&whttp.Config{KeepBodies: true, MaxBodiesTotal: 10}, func(tx *whttp.Transaction) { got = append(got, summary(tx)) })
+	c1, c2 := &stream.Conn{ID: 1}, &stream.Conn{ID: 2}
+	h1, h2 := p.Open(c1), p.Open(c2)
+	h1.Data(c1, stream.Chunk{Dir: c2s, Data: []byte(get)})
+	h2.Data(c2, stream.Chunk{Dir: c2s, Data: []byte(get)})
+	h1.Data(c1, stream.Chunk{Dir: s2c, Data: []byte("HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\n1234567")})
+	h2.Data(c2, stream.Chunk{Dir: s2c, Data: []byte("HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nabcdefgh")})
+	h1.Data(c1, stream.Chunk{Dir: s2c, Data: []byte("8" + resp("0123456789"))})
+	want := []string{`#0 GET /a 0 => 200 8 body "abc"`, `#0 GET /a 0 => 200 8 body "12345678"`, `#1 - => 200 10 body "0123456789"`}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
