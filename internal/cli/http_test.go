@@ -84,6 +84,10 @@ func TestStreamsCmd(t *testing.T) {
 	if code != 0 || !strings.Contains(fol, "Node 0: ") || !strings.Contains(fol, "GET /") {
 		t.Errorf("--follow ascii: exit %d", code)
 	}
+	code, cut, _ := run(t, nil, "streams", "-r", capf, "--follow", "raw", "--follow-max", "3", "tcp port 80")
+	if code != 0 || !strings.Contains(cut, "more bytes not shown") || strings.Contains(cut, "474554202f") {
+		t.Errorf("--follow-max 3: exit %d, no truncation note or more than 3 bytes shown", code)
+	}
 	code, raw, _ := run(t, nil, "streams", "-r", capf, "--follow", "raw", "tcp port 80")
 	if code != 0 || !strings.Contains(raw, "474554202f") { // "GET /"
 		t.Errorf("--follow raw: exit %d", code)

@@ -51,7 +51,8 @@ bytes too, each run headed by its direction), hex (a hex dump, server
 runs indented by a tab) or raw (hex bytes per run, server runs indented
 by a tab, as tshark's raw mode). Gaps are shown as
 '[N bytes missing]' lines. --follow keeps at most --follow-max bytes of
-each connection in memory (default 16 MiB); the rest is counted, not shown.
+each connection in memory (default 16 MiB) and 256 MiB for all open
+connections; the rest is counted, not shown.
 
 --out-dir writes each direction of each connection to its own file,
 NNNNNN-CLIENT-SERVER.c2s and .s2c (IPv6 colons become dots), complete
@@ -234,10 +235,14 @@ func openLive(e *env, name, iface, expr string) (*capture.Handle, error) {
 
 // streamPrinter prints each connection as it ends.
 type streamPrinter struct {
-	w   *bufio.Writer
-	f   *streamsFlags
-	err error
+	w    *bufio.Writer
+	f    *streamsFlags
+	err  error
+	held int // --follow bytes held for open connections
 }
+
+// followTotal caps the --follow bytes held for all open connections.
+const followTotal = 256 << 20
 
 // connBuf collects one connection's bytes for --follow and --out-dir.
 type connBuf struct {
@@ -269,7 +274,7 @@ func (b *connBuf) Data(c *stream.Conn, ch stream.Chunk) {
 	if b.p.f.follow == "" {
 		return
 	}
-	room := b.p.f.maxFollow - b.kept
+	room := min(b.p.f.maxFollow-b.kept, followTotal-b.p.held)
 	data := ch.Data
 	if len(data) > room {
 		b.dropped += int64(len(data) - room)
@@ -279,6 +284,7 @@ func (b *connBuf) Data(c *stream.Conn, ch stream.Chunk) {
 		return
 	}
 	b.kept += len(data)
+	b.p.held += len(data)
 	if n := len(b.runs); n > 0 && b.runs[n-1].dir == ch.Dir && ch.Lost == 0 {
 		b.runs[n-1].data = append(b.runs[n-1].data, data...)
 		return
@@ -328,6 +334,8 @@ func (b *connBuf) Close(c *stream.Conn) {
 	}
 	if b.p.f.follow != "" {
 		b.p.follow(c, b)
+		b.p.held -= b.kept
+		b.runs = nil
 	}
 }
 
@@ -442,7 +450,7 @@ func (p *streamPrinter) follow(c *stream.Conn, b *connBuf) {
 		}
 	}
 	if b.dropped > 0 {
-		fmt.Fprintf(w, "[%d more bytes not shown: --follow-max %d]\n", b.dropped, p.f.maxFollow)
+		fmt.Fprintf(w, "[%d more bytes not shown: --follow-max %d per connection, %d MiB for all open connections]\n", b.dropped, p.f.maxFollow, followTotal>>20)
 	}
 	w.WriteString(rule)
 }
