@@ -54,6 +54,8 @@ func decodeTCP(p pkt) (segInfo, bool) {
 	return segInfo{key: src.String() + ">" + dst.String(), seq: tl.Seq, payload: tl.Payload, syn: tl.SYN}, true
 }
 
+func mustAP(s string) netip.AddrPort { return netip.MustParseAddrPort(s) }
+
 func mustAddr(b []byte) netip.Addr {
 	a, _ := netip.AddrFromSlice(b)
 	return a
