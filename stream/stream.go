@@ -129,8 +129,10 @@ type Half struct {
 	Bytes   int64 // payload bytes delivered in order
 	// Retransmissions counts segments carrying bytes already received.
 	Retransmissions int64
-	// OutOfOrder counts segments that arrived ahead of a missing byte
-	// range and were buffered.
+	// OutOfOrder counts segments that arrived after bytes that follow
+	// them (they filled a hole: reordering, or a lost segment sent
+	// again). Segments after a hole that is never filled are not counted;
+	// the hole is in Missing.
 	OutOfOrder int64
 	// Missing is the number of bytes skipped over as never received.
 	Missing int64
@@ -375,6 +377,8 @@ type tcpStream struct {
 	known    [2]bool   // isn is set
 	ack      [2]uint32 // last acknowledgement sent in each direction
 	acked    [2]bool
+	hi       [2]reassembly.Sequence // end of the highest segment seen each way
+	hiKnown  [2]bool
 	done     bool // both directions ended; waiting in Assembler.pending
 	reported bool
 	closedAt time.Time
@@ -421,18 +425,31 @@ func (s *tcpStream) Accept(t *layers.TCP, ci gopacket.CaptureInfo, dir reassembl
 		if t.SYN {
 			s.isn[d]++
 		}
+		s.seen(d, t)
 		return true
 	}
 	if n := len(t.Payload); n > 0 {
-		diff := nextSeq.Difference(reassembly.Sequence(t.Seq))
+		seq := reassembly.Sequence(t.Seq)
 		switch {
-		case diff > 0:
-			h.OutOfOrder++
-		case diff < 0:
-			h.Retransmissions++
+		case nextSeq.Difference(seq) < 0:
+			h.Retransmissions++ // bytes already delivered
+		case s.hiKnown[d] && seq.Difference(s.hi[d]) > 0:
+			h.OutOfOrder++ // later bytes came first
 		}
 	}
+	s.seen(d, t)
 	return true
+}
+
+// seen raises the highest sequence seen in direction d.
+func (s *tcpStream) seen(d Dir, t *layers.TCP) {
+	if len(t.Payload) == 0 {
+		return
+	}
+	end := reassembly.Sequence(t.Seq).Add(len(t.Payload))
+	if !s.hiKnown[d] || s.hi[d].Difference(end) > 0 {
+		s.hi[d], s.hiKnown[d] = end, true
+	}
 }
 
 // peerAhead returns how far direction d's last acknowledgement is ahead

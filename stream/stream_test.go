@@ -219,8 +219,8 @@ func TestLossAndReordering(t *testing.T) {
 			wantBytes: without(full, base, idx, 3),
 			wantLost:  len(seg(3).payload),
 			check: func(t *testing.T, h stream.Half) {
-				if h.Missing != int64(len(seg(3).payload)) {
-					t.Errorf("missing %d, want %d", h.Missing, len(seg(3).payload))
+				if h.Missing != int64(len(seg(3).payload)) || h.OutOfOrder != 0 {
+					t.Errorf("missing %d, want %d; out of order %d, want 0", h.Missing, len(seg(3).payload), h.OutOfOrder)
 				}
 			},
 		},
@@ -252,8 +252,8 @@ func TestLossAndReordering(t *testing.T) {
 			},
 			wantBytes: full,
 			check: func(t *testing.T, h stream.Half) {
-				if h.OutOfOrder < 4 || h.Missing != 0 {
-					t.Errorf("out of order %d (want >= 4), missing %d", h.OutOfOrder, h.Missing)
+				if h.OutOfOrder != 1 || h.Missing != 0 {
+					t.Errorf("out of order %d (want 1: the late segment), missing %d", h.OutOfOrder, h.Missing)
 				}
 			},
 		},
