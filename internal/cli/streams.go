@@ -40,8 +40,9 @@ func newStreamsCmd(e *env) *cobra.Command {
 		Long: `streams reassembles the TCP connections of capture files and prints one line
 per connection as it ends: its number, client and server, first packet
 time, duration, then for each direction (client>server / server>client)
-packets, payload bytes delivered in order, retransmitted segments,
-segments that came out of order, bytes missing (never captured), and how
+packets, payload bytes delivered in order, retransmitted segments (bytes
+already delivered), out-of-order segments (they came after bytes that
+follow them), bytes missing (never captured), and how
 the connection ended (fin, rst, timeout: idle 2 minutes of capture time,
 eof: still open at the end of input).
 
