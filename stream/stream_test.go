@@ -12,6 +12,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/wirekit/wirekit/internal/synth"
+	"github.com/wirekit/wirekit/pcapio"
 	"github.com/wirekit/wirekit/stream"
 )
 
@@ -550,5 +551,28 @@ func TestRSTEndsConnection(t *testing.T) {
 	}
 	if len(ended) != 1 || ended[0].End != stream.EndRST || ended[0].Half[0].Bytes != 2 {
 		t.Fatalf("8 s after the reset: ended %+v", ended)
+	}
+}
+
+func TestReadFrom(t *testing.T) {
+	pkts := gen(t, 2, 3000)
+	var buf bytes.Buffer
+	w, err := pcapio.NewPcapWriter(&buf, layers.LinkTypeEthernet, 262144, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pkts {
+		w.WritePacket(p.ci, p.data)
+	}
+	w.Close()
+	src, err := pcapio.NewReader(bytes.NewReader(buf.Bytes()), "mem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := stream.New(nil, nil, nil)
+	n, err := a.ReadFrom(src)
+	_, direct := run(pkts, nil)
+	if err != nil || n != int64(len(pkts)) || a.Stats() != direct {
+		t.Errorf("ReadFrom: %d packets, %v; stats %+v, want %+v", n, err, a.Stats(), direct)
 	}
 }

@@ -1,0 +1,42 @@
+package http
+
+import (
+	"io"
+	"iter"
+
+	"github.com/wirekit/wirekit/pcapio"
+	"github.com/wirekit/wirekit/stream"
+)
+
+// Transactions reassembles src and yields its HTTP transactions as they
+// complete, then those still open when src ends. A read error is yielded
+// last, after the transactions the packets before it made. Stopping the
+// loop early stops reading.
+func Transactions(src pcapio.Source, cfg *Config) iter.Seq2[*Transaction, error] {
+	return func(yield func(*Transaction, error) bool) {
+		stop := false
+		p := NewParser(cfg, func(tx *Transaction) {
+			if !stop && !yield(tx, nil) {
+				stop = true
+			}
+		})
+		a := stream.New(nil, p, nil)
+		for !stop {
+			data, ci, err := src.ZeroCopyReadPacketData()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				a.Flush()
+				if !stop {
+					yield(nil, err)
+				}
+				return
+			}
+			a.Packet(ci, data, stream.LinkTypeOf(src, ci))
+		}
+		if !stop {
+			a.Flush()
+		}
+	}
+}
