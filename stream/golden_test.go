@@ -336,3 +336,41 @@ func TestGoldenHTTP(t *testing.T) {
 		})
 	}
 }
+
+// TestGoldenBodies compares the bodies of complete responses with what
+// 'tshark --export-objects http' writes (SHA-256 and size).
+func TestGoldenBodies(t *testing.T) {
+	inputs := goldenInputs(t)
+	for _, name := range sortedKeys(inputs) {
+		t.Run(name, func(t *testing.T) {
+			want := map[string]int{}
+			nw := 0
+			for _, r := range readTSV(t, filepath.Join("testdata", "golden", name+".bodies.tsv")) {
+				want[r[0]+" "+r[1]]++
+				nw++
+			}
+			got := map[string]int{}
+			ng := 0
+			p := whttp.NewParser(&whttp.Config{KeepBodies: true}, func(tx *whttp.Transaction) {
+				if s := tx.Response; s != nil && s.Complete && len(s.Body) > 0 && !s.BodyTruncated {
+					sum := sha256.Sum256(s.Body)
+					got[hex.EncodeToString(sum[:])+" "+strconv.Itoa(len(s.Body))]++
+					ng++
+				}
+			})
+			a := stream.New(nil, p, nil)
+			for _, pk := range inputs[name] {
+				a.Packet(pk.ci, pk.data, pk.lt)
+			}
+			a.Flush()
+			agree := 0
+			for k, n := range want {
+				agree += min(n, got[k])
+			}
+			t.Logf("%s: %d bodies agree (tshark %d, wirekit %d)", name, agree, nw, ng)
+			if agree != nw || (agree != ng && goldenHTTPExtra[name] == "") {
+				t.Errorf("bodies differ: %d agree, tshark %d, wirekit %d", agree, nw, ng)
+			}
+		})
+	}
+}

@@ -46,7 +46,8 @@ HAR viewers open ("-" writes it to standard output instead of the lines).
 --bodies DIR saves every non-empty body, with chunked transfer coding
 removed and gzip/deflate/zstd content coding undone (br is not decoded), as
 DIR/CONN-INDEX-request|response-NAME, NAME taken from the URL's last
-segment. With --har, response bodies are also put in the archive (text, or
+segment, with ".partial" added when the body is incomplete (bytes missing
+from the capture, the connection ended early, or cut at --max-body). With --har, response bodies are also put in the archive (text, or
 base64 for binary content). Kept bodies are cut at --max-body bytes.
 
 Any port is parsed: a direction is taken as HTTP when its first bytes are a
@@ -263,6 +264,9 @@ func (o *httpOutput) saveBody(tx *whttp.Transaction, kind string, m *whttp.Messa
 	}, name)
 	if len(name) > 100 {
 		name = name[:100]
+	}
+	if !m.Complete || m.BodyTruncated {
+		name += ".partial" // bytes missing, cut by --max-body, or not decoded to its end
 	}
 	final := filepath.Join(o.f.bodies, fmt.Sprintf("%06d-%03d-%s-%s", tx.Conn, tx.Index, kind, name))
 	fh, err := os.CreateTemp(o.f.bodies, ".wirekit-body-*")
