@@ -64,6 +64,7 @@ func generatedCaptures(t testing.TB) map[string][]pkt {
 		"gen-s4":         gen(t, 4, 20000),
 		"gen-s1-loss":    lossy(s1),
 		"gen-s1-reorder": reordered(s1),
+		"encodings":      encodingsCapture(t),
 	}
 }
 
@@ -260,8 +261,21 @@ func sortedKeys[V any](m map[string]V) []string {
 // goldenHTTPExtra names the captures where wirekit may report messages
 // tshark does not (every tshark message must still be found), and why.
 var goldenHTTPExtra = map[string]string{
-	"gen-s1-loss": "a response that follows a gap inside an earlier Content-Length body: " +
-		"wirekit counts the lost bytes and stays in step, tshark's HTTP reassembly does not resume after the gap",
+	"encodings": "the connection captured from its middle: after 900 bytes of an unknown body, wirekit finds " +
+		"the response that follows; tshark takes it as more of the unknown body",
+	"gen-s1-loss": "a request and a response that follow gaps: wirekit counts the bytes lost inside a " +
+		"Content-Length body and stays in step, or resumes at the next segment that starts a message; " +
+		"tshark's HTTP reassembly does not resume there",
+}
+
+// goldenTsharkOnlyBodies counts objects tshark exports that wirekit does
+// not, and why.
+var goldenTsharkOnlyBodies = map[string]int{
+	// The connection captured from its middle starts with 900 bytes of a
+	// body whose headers were not captured, then a response: tshark
+	// exports both as one 981-byte object; wirekit skips the 900 bytes and
+	// reads the response (its 16-byte body, an extra on wirekit's side).
+	"encodings": 1,
 }
 
 // TestGoldenHTTP compares requests and complete responses with tshark's
@@ -276,9 +290,13 @@ func TestGoldenHTTP(t *testing.T) {
 				for len(r) < 6 {
 					r = append(r, "")
 				}
-				if r[0] == "req" {
+				switch {
+				case r[0] == "req":
 					want["req "+strings.Join(r[1:6], " ")]++
-				} else {
+				case strings.HasPrefix(r[3], "1"):
+					// tshark lists 1xx interim responses; wirekit skips
+					// them (Stats.Interim) and pairs the final one.
+				default:
 					want["resp "+strings.Join(r[1:5], " ")]++
 				}
 			}
@@ -352,10 +370,13 @@ func TestGoldenBodies(t *testing.T) {
 			got := map[string]int{}
 			ng := 0
 			p := whttp.NewParser(&whttp.Config{KeepBodies: true}, func(tx *whttp.Transaction) {
-				if s := tx.Response; s != nil && s.Complete && len(s.Body) > 0 && !s.BodyTruncated {
-					sum := sha256.Sum256(s.Body)
-					got[hex.EncodeToString(sum[:])+" "+strconv.Itoa(len(s.Body))]++
-					ng++
+				// tshark exports request bodies (POST) as well.
+				for _, m := range []*whttp.Message{tx.Request, tx.Response} {
+					if m != nil && m.Complete && len(m.Body) > 0 && !m.BodyTruncated {
+						sum := sha256.Sum256(m.Body)
+						got[hex.EncodeToString(sum[:])+" "+strconv.Itoa(len(m.Body))]++
+						ng++
+					}
 				}
 			})
 			a := stream.New(nil, p, nil)
@@ -368,7 +389,7 @@ func TestGoldenBodies(t *testing.T) {
 				agree += min(n, got[k])
 			}
 			t.Logf("%s: %d bodies agree (tshark %d, wirekit %d)", name, agree, nw, ng)
-			if agree != nw || (agree != ng && goldenHTTPExtra[name] == "") {
+			if agree != nw-goldenTsharkOnlyBodies[name] || (agree != ng && goldenHTTPExtra[name] == "") {
 				t.Errorf("bodies differ: %d agree, tshark %d, wirekit %d", agree, nw, ng)
 			}
 		})

@@ -116,11 +116,16 @@ type Chunk struct {
 	Time time.Time
 	// End is set on the last chunk of a direction closed by FIN or RST.
 	End bool
-	// PeerAhead is how many bytes of the other direction, not yet
-	// delivered, the packet that released Data acknowledges: bytes the
-	// capture holds later (reordered between directions) or lost. A
-	// response whose request is still to come has PeerAhead > 0.
-	PeerAhead int
+	// PeerAcked is the offset in the other direction's byte stream (the
+	// bytes delivered and lost so far in that direction count from 0) up
+	// to which the packet that released Data acknowledges, when
+	// PeerAckKnown (the packet had an ACK and the other direction has been
+	// seen). Above the
+	// other direction's current offset, it acknowledges bytes the capture
+	// holds later (reordered between directions) or lost: a response whose
+	// request is still to come.
+	PeerAcked    int64
+	PeerAckKnown bool
 }
 
 // Half holds one direction's counters.
@@ -367,6 +372,15 @@ func addrPort(ip []byte, port uint16) netip.AddrPort {
 	return netip.AddrPortFrom(addr, port)
 }
 
+// segAck records the acknowledgement a buffered segment carried.
+type segAck struct {
+	seq, end, ack uint32
+	acked         bool
+}
+
+// maxQueuedAcks bounds the segAck record of one direction.
+const maxQueuedAcks = 256
+
 // tcpStream is one connection as gopacket's reassembly sees it.
 type tcpStream struct {
 	a        *Assembler
@@ -379,7 +393,8 @@ type tcpStream struct {
 	acked    [2]bool
 	hi       [2]reassembly.Sequence // end of the highest segment seen each way
 	hiKnown  [2]bool
-	done     bool // both directions ended; waiting in Assembler.pending
+	queued   [2][]segAck // acknowledgements of segments buffered out of order
+	done     bool        // both directions ended; waiting in Assembler.pending
 	reported bool
 	closedAt time.Time
 	reason   EndReason // flush that closed it, if any
@@ -436,6 +451,11 @@ func (s *tcpStream) Accept(t *layers.TCP, ci gopacket.CaptureInfo, dir reassembl
 		case s.hiKnown[d] && seq.Difference(s.hi[d]) > 0:
 			h.OutOfOrder++ // later bytes came first
 		}
+		if nextSeq.Difference(seq) > 0 && len(s.queued[d]) < maxQueuedAcks {
+			// Buffered: remember what it acknowledged for when it is
+			// delivered.
+			s.queued[d] = append(s.queued[d], segAck{t.Seq, t.Seq + uint32(n), t.Ack, t.ACK})
+		}
 	}
 	s.seen(d, t)
 	return true
@@ -452,20 +472,55 @@ func (s *tcpStream) seen(d Dir, t *layers.TCP) {
 	}
 }
 
-// peerAhead returns how far direction d's last acknowledgement is ahead
-// of what the other direction has delivered.
-func (s *tcpStream) peerAhead(d Dir) int {
+// carrierAck returns the acknowledgement number of the packet that carried
+// the byte of direction d at sequence start: the current packet when it
+// was delivered in order, or the one recorded when it was buffered out of
+// order. ok is false when it is not known (bytes released by a flush, or
+// out of the record).
+func (s *tcpStream) carrierAck(d Dir, start uint32, n int) (ack uint32, ok bool) {
+	q := s.queued[d]
+	for _, e := range q {
+		if int32(start-e.seq) >= 0 && int32(e.end-start) > 0 {
+			ack, ok = e.ack, e.acked
+			break
+		}
+	}
+	// Forget what this delivery used up.
+	keep := q[:0]
+	for _, e := range q {
+		if int32(e.end-(start+uint32(n))) > 0 {
+			keep = append(keep, e)
+		}
+	}
+	s.queued[d] = keep
+	if ok {
+		return ack, true
+	}
+	if s.a.flushing == EndNone && s.acked[d] {
+		return s.ack[d], true
+	}
+	return 0, false
+}
+
+// peerAcked returns the offset in the other direction's stream that the
+// acknowledgement number ack (sent in direction d) reaches, and whether it
+// is one.
+func (s *tcpStream) peerAcked(d Dir, ack uint32) (int64, bool) {
 	o := 1 - d
-	if !s.acked[d] || !s.known[o] {
-		return 0
+	if !s.known[o] {
+		return 0, false
 	}
 	h := &s.c.Half[o]
-	next := s.isn[o] + uint32(h.Bytes+h.Missing)
-	ahead := int32(s.ack[d] - next)
+	done := h.Bytes + h.Missing
+	ahead := int32(ack - (s.isn[o] + uint32(done)))
 	if h.FIN && ahead > 0 {
 		ahead-- // the FIN's sequence number
 	}
-	return int(max(ahead, 0))
+	acked := done + int64(ahead)
+	if acked < 0 || ahead > 1<<30 {
+		return 0, false // not an acknowledgement of this stream
+	}
+	return acked, true
 }
 
 // ReassembledSG implements reassembly.Stream: it hands in-order bytes and
@@ -491,7 +546,13 @@ func (s *tcpStream) ReassembledSG(sg reassembly.ScatterGather, ac reassembly.Ass
 	}
 	h.Bytes += int64(n)
 	if s.h != nil && !s.reported {
-		s.h.Data(&s.c, Chunk{Dir: d, Data: data, Lost: max(skip, 0), Time: s.a.ctx.ci.Timestamp, End: end, PeerAhead: s.peerAhead(d)})
+		var acked int64
+		ack, known := s.carrierAck(d, s.isn[d]+uint32(h.Bytes-int64(n)+h.Missing), n)
+		if known {
+			acked, known = s.peerAcked(d, ack)
+		}
+		s.h.Data(&s.c, Chunk{Dir: d, Data: data, Lost: max(skip, 0), Time: s.a.ctx.ci.Timestamp, End: end,
+			PeerAcked: acked, PeerAckKnown: known})
 	}
 	if end && h.RST && !s.done {
 		// A reset ends both directions: report the connection soon rather

@@ -411,9 +411,15 @@ func TestWrapAround(t *testing.T) {
 }
 
 func buildTCP(t testing.TB, from, to netip.AddrPort, seq uint32, flags string, payload []byte) []byte {
+	return buildSeg(t, from, to, seq, 0, flags, payload)
+}
+
+// buildSeg builds an Ethernet/IPv4/TCP packet; flags are letters of S, A,
+// F, R, P.
+func buildSeg(t testing.TB, from, to netip.AddrPort, seq, ack uint32, flags string, payload []byte) []byte {
 	eth := &layers.Ethernet{SrcMAC: []byte{2, 0, 0, 0, 0, 1}, DstMAC: []byte{2, 0, 0, 0, 0, 2}, EthernetType: layers.EthernetTypeIPv4}
 	ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolTCP, SrcIP: from.Addr().AsSlice(), DstIP: to.Addr().AsSlice()}
-	tcp := &layers.TCP{SrcPort: layers.TCPPort(from.Port()), DstPort: layers.TCPPort(to.Port()), Seq: seq, Window: 1000}
+	tcp := &layers.TCP{SrcPort: layers.TCPPort(from.Port()), DstPort: layers.TCPPort(to.Port()), Seq: seq, Ack: ack, Window: 1000}
 	for _, f := range flags {
 		switch f {
 		case 'S':
@@ -424,6 +430,8 @@ func buildTCP(t testing.TB, from, to netip.AddrPort, seq uint32, flags string, p
 			tcp.FIN = true
 		case 'R':
 			tcp.RST = true
+		case 'P':
+			tcp.PSH = true
 		}
 	}
 	tcp.SetNetworkLayerForChecksum(ip)

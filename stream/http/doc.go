@@ -11,8 +11,12 @@
 // unanswered when its connection ends with a nil Response. A response
 // captured before its request (the two directions reordered in the
 // capture: its packet acknowledges request bytes not yet seen, see
-// stream.Chunk.PeerAhead) waits for that request rather than being reported
-// without one.
+// stream.Chunk.PeerAcked) waits for that request rather than being reported
+// without one. After a gap that made the parser lose its place in the
+// responses, a response is paired with the newest request that began before
+// the bytes its packet acknowledges, and the requests before that are
+// reported without a response, rather than shifting every later pair by
+// one.
 //
 // Message bodies are framed by Content-Length, chunked transfer coding, or
 // the end of the connection (responses only), as RFC 9112 section 6 says;

@@ -75,6 +75,8 @@ type Transaction struct {
 	Response       *Message
 
 	reqDone, respDone bool
+	reqStart          int64 // offset of the request in the client's stream
+	respAck           int64 // client offset the early response acknowledged
 }
 
 // Stats counts what a Parser saw.

@@ -75,8 +75,8 @@ func (p *Parser) Stats() Stats { return p.stats }
 // Open starts parsing a connection (stream.Handler).
 func (p *Parser) Open(c *stream.Conn) stream.ConnHandler {
 	cp := &connParser{p: p}
-	cp.half[stream.ClientToServer] = halfParser{cp: cp, requests: true}
-	cp.half[stream.ServerToClient] = halfParser{cp: cp}
+	cp.half[stream.ClientToServer] = halfParser{cp: cp, dir: stream.ClientToServer, requests: true}
+	cp.half[stream.ServerToClient] = halfParser{cp: cp, dir: stream.ServerToClient}
 	return cp
 }
 
@@ -91,13 +91,16 @@ type connParser struct {
 	// that carried them acknowledged request bytes not yet seen (the
 	// capture has the two directions out of order).
 	early     []*Transaction
-	peerAhead int // Chunk.PeerAhead of the data being parsed
+	peerAcked int64 // Chunk.PeerAcked of the data being parsed, -1 if unknown
 }
 
 // Data parses a chunk of one direction (stream.ConnHandler).
 func (cp *connParser) Data(c *stream.Conn, ch stream.Chunk) {
 	cp.c = c
-	cp.peerAhead = ch.PeerAhead
+	cp.peerAcked = -1
+	if ch.PeerAckKnown {
+		cp.peerAcked = ch.PeerAcked
+	}
 	h := &cp.half[ch.Dir]
 	if ch.Lost > 0 {
 		h.gap(ch.Lost, ch.Time)
@@ -168,7 +171,12 @@ const (
 // responses.
 type halfParser struct {
 	cp       *connParser
+	dir      stream.Dir
 	requests bool
+	off      int64 // offset in this direction's stream of the data being parsed
+	msgStart int64 // offset where the message being parsed began
+	msgAck   int64 // the other direction's offset acknowledged when it began (-1: unknown)
+	resynced bool  // the parser lost its place since the last message
 	sniffed  bool
 	st       state
 	buf      []byte // partial header section or chunk line
@@ -179,6 +187,7 @@ type halfParser struct {
 	bodyCut  bool
 	bodyGap  bool
 	lineCut  bool      // resync: the previous feed ended mid-line
+	atChunk  bool      // resync: data starts a chunk (a new segment)
 	hStart   time.Time // time of the first byte of a buffered header
 	// settled is set once a start line parsed: the role is fixed.
 	settled        bool
@@ -191,6 +200,7 @@ func (h *halfParser) feed(data []byte, t time.Time) {
 		h.sniffed = true
 		h.sniff(data)
 	}
+	h.atChunk = true
 	for len(data) > 0 {
 		var n int
 		switch h.st {
@@ -230,6 +240,10 @@ func (h *halfParser) feed(data []byte, t time.Time) {
 		if h.cur != nil && n > 0 {
 			h.cur.End = t
 		}
+		if n > 0 {
+			h.atChunk = false
+		}
+		h.off += int64(n)
 		data = data[n:]
 	}
 }
@@ -266,6 +280,11 @@ func prefixEither(b []byte, p string) bool {
 
 // gap handles n bytes missing before the next data.
 func (h *halfParser) gap(n int, t time.Time) {
+	h.skipGap(n, t)
+	h.off += int64(n)
+}
+
+func (h *halfParser) skipGap(n int, t time.Time) {
 	switch h.st {
 	case stBody, stChunkData:
 		if h.cur != nil {
@@ -346,6 +365,7 @@ func (h *halfParser) header(data []byte, t time.Time) int {
 		if skip > 0 {
 			return skip
 		}
+		h.markStart()
 		if end := headerEnd(data, 0); end > 0 && end <= limit {
 			h.parseHeader(data[:end], t)
 			return end
@@ -372,6 +392,15 @@ func (h *halfParser) header(data []byte, t time.Time) int {
 		h.cp.p.stats.Resyncs++
 	}
 	return take
+}
+
+// markStart records where a message begins, and how far its packet
+// acknowledged the other direction.
+func (h *halfParser) markStart() {
+	h.msgStart, h.msgAck = h.off, -1
+	if a := h.cp.peerAcked; a >= 0 {
+		h.msgAck = a
+	}
 }
 
 // headerEnd returns the index just past the empty line ending a header
@@ -434,9 +463,11 @@ func (h *halfParser) couldStart(b []byte) bool {
 	return false
 }
 
-// resync skips to the next line that starts a message.
+// resync skips to the next line that starts a message, or to a segment
+// that starts with one (senders often write a message's head in a new
+// segment, and a body rarely ends with a newline).
 func (h *halfParser) resync(data []byte) int {
-	if !h.lineCut && h.couldStart(data) {
+	if (!h.lineCut && h.couldStart(data)) || (h.atChunk && h.startsMessage(data)) {
 		h.st = stHeader
 		return 0
 	}
@@ -468,6 +499,7 @@ func (h *halfParser) lost(t time.Time) {
 	h.buf = h.buf[:0]
 	h.st = stResync
 	h.lineCut = true
+	h.resynced = true
 	h.cp.p.stats.Resyncs++
 }
 
@@ -589,6 +621,17 @@ func framing(m *Message) (chunked bool, length int64) {
 func (h *halfParser) startRequest(m *Message, t time.Time) {
 	cp := h.cp
 	cp.p.stats.Requests++
+	// A response that came first acknowledged bytes up to respAck: a
+	// request starting there or later is not its request, which was lost.
+	for len(cp.early) > 0 && cp.early[0].respAck <= h.msgStart {
+		old := cp.early[0]
+		cp.early[0] = nil
+		cp.early = cp.early[1:]
+		old.reqDone = true
+		if old.respDone {
+			cp.done(old)
+		}
+	}
 	var tx *Transaction
 	if len(cp.early) > 0 {
 		// The response came first: this is its request.
@@ -607,6 +650,7 @@ func (h *halfParser) startRequest(m *Message, t time.Time) {
 		cp.pending = append(cp.pending, tx)
 	}
 	tx.Request = m
+	tx.reqStart = h.msgStart
 	h.cur, h.tx = m, tx
 	chunked, n := framing(m)
 	switch {
@@ -629,19 +673,26 @@ func (h *halfParser) startResponse(m *Message, t time.Time) {
 		return // 100 Continue and friends: the final response follows
 	}
 	cp.p.stats.Responses++
+	reqOff := cp.half[1-h.dir].off // how far the requests have been read
 	var tx *Transaction
-	if len(cp.pending) > 0 {
-		tx = cp.pending[0]
-		cp.pending[0] = nil
-		cp.pending = cp.pending[1:]
+	if i := h.pick(); i >= 0 {
+		for _, old := range cp.pending[:i] {
+			old.reqDone = true // its response was lost in a gap
+			cp.done(old)
+		}
+		tx = cp.pending[i]
+		clear(cp.pending[:i+1])
+		cp.pending = cp.pending[i+1:]
 	} else {
 		tx = cp.newTx()
-		if cp.peerAhead > 0 && len(cp.early) < cp.p.cfg.MaxPending {
+		if h.msgAck > reqOff && len(cp.early) < cp.p.cfg.MaxPending {
+			tx.respAck = h.msgAck
 			cp.early = append(cp.early, tx) // its request is still to come
 		} else {
 			tx.reqDone = true
 		}
 	}
+	h.resynced = false
 	tx.Response = m
 	h.cur, h.tx = m, tx
 	method := ""
@@ -673,6 +724,35 @@ func (h *halfParser) startResponse(m *Message, t time.Time) {
 	default:
 		h.st = stUntilEOF
 	}
+}
+
+// pick chooses the pending request a response starting now answers, or
+// -1 for none. In step, the oldest; but a request that began at or after
+// the offset the response's packet acknowledges was not yet received by
+// the server, so it cannot be the one. After the parser lost its place in
+// the responses, the newest request that began before that offset: the
+// responses of the ones before it were lost.
+func (h *halfParser) pick() int {
+	cp := h.cp
+	if len(cp.pending) == 0 {
+		return -1
+	}
+	if h.msgAck < 0 {
+		return 0
+	}
+	if cp.pending[0].reqStart >= h.msgAck {
+		return -1
+	}
+	if !h.resynced {
+		return 0
+	}
+	i := 0
+	for j := range cp.pending {
+		if cp.pending[j].reqStart < h.msgAck {
+			i = j
+		}
+	}
+	return i
 }
 
 // chunkLine reads a chunk-size line, the CRLF after chunk data, or a

@@ -239,10 +239,10 @@ func TestTimings(t *testing.T) {
 func TestEarlyResponse(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
-		peerAhead int
+		peerAcked int64
 		want      []string
 	}{
-		{"acknowledges unseen request bytes", len(get), []string{"#0 GET /a 0 => 200 2"}},
+		{"acknowledges unseen request bytes", int64(len(get)), []string{"#0 GET /a 0 => 200 2"}},
 		{"acknowledges nothing new", 0, []string{"#0 - => 200 2", "#1 GET /a 0 => -"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -250,7 +250,7 @@ func TestEarlyResponse(t *testing.T) {
 			p := whttp.NewParser(nil, func(tx *whttp.Transaction) { got = append(got, summary(tx)) })
 			c := &stream.Conn{}
 			h := p.Open(c)
-			h.Data(c, stream.Chunk{Dir: s2c, Data: []byte(resp("ok")), Time: t0, PeerAhead: tc.peerAhead})
+			h.Data(c, stream.Chunk{Dir: s2c, Data: []byte(resp("ok")), Time: t0, PeerAcked: tc.peerAcked, PeerAckKnown: true})
 			h.Data(c, stream.Chunk{Dir: c2s, Data: []byte(get), Time: t0})
 			h.Close(c)
 			if !reflect.DeepEqual(got, tc.want) {
