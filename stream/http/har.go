@@ -38,7 +38,7 @@ func (h *HARWriter) Write(tx *Transaction) error {
 	if h.err != nil {
 		return h.err
 	}
-	b, err := json.Marshal(Entry(tx))
+	b, err := json.Marshal(entry(tx))
 	if err != nil {
 		h.err = fmt.Errorf("har: %w", err)
 		return h.err
@@ -156,9 +156,8 @@ func harCookies(m *Message, field string) []harNV {
 	return out
 }
 
-// Entry returns the HAR entry of a transaction (exported through
-// HARWriter; this is its object before encoding).
-func Entry(tx *Transaction) any {
+// entry returns the HAR entry of a transaction, before encoding.
+func entry(tx *Transaction) harEntry {
 	e := harEntry{Connection: fmt.Sprint(tx.Conn)}
 	if tx.Server.IsValid() {
 		e.ServerIPAddress = tx.Server.Addr().String()
