@@ -17,11 +17,15 @@ import (
 // content.
 func decodeBody(m *Message, body []byte, cut bool, limit int) {
 	m.Body, m.BodyTruncated = body, cut
+	// Content codings were applied first, then transfer codings (chunked,
+	// already removed, is the last of those); undo them from the end.
 	var codings []string
-	for _, c := range strings.Split(m.Get("Content-Encoding"), ",") {
-		c = strings.ToLower(strings.TrimSpace(c))
-		if c != "" && c != "identity" {
-			codings = append(codings, c)
+	for _, list := range []string{m.Get("Content-Encoding"), m.Get("Transfer-Encoding")} {
+		for _, c := range strings.Split(list, ",") {
+			c = strings.ToLower(strings.TrimSpace(c))
+			if c != "" && c != "identity" && c != "chunked" {
+				codings = append(codings, c)
+			}
 		}
 	}
 	for i := len(codings) - 1; i >= 0 && len(m.Body) > 0; i-- {

@@ -153,6 +153,8 @@ func TestParser(t *testing.T) {
 			[]string{fmt.Sprintf("#0 GET /a 0 => 200 %d body %q", len(gz("compressed text")), "compressed text")}, nil},
 		{"deflate zlib", keep, []chunk{{c2s, get, 0, false}, {s2c, "HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\nContent-Length: " + fmt.Sprint(len(zl("zz"))) + "\r\n\r\n" + zl("zz"), 0, false}},
 			[]string{fmt.Sprintf("#0 GET /a 0 => 200 %d body %q", len(zl("zz")), "zz")}, nil},
+		{"gzip transfer coding", keep, []chunk{{c2s, get, 0, false}, {s2c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n" + fmt.Sprintf("%x\r\n%s\r\n0\r\n\r\n", len(gz("tc")), gz("tc")), 0, false}},
+			[]string{fmt.Sprintf("#0 GET /a 0 => 200 %d body %q", len(gz("tc")), "tc")}, nil},
 		{"br is not decoded", keep, []chunk{{c2s, get, 0, false}, {s2c, "HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: 3\r\n\r\nabc", 0, false}},
 			[]string{`#0 GET /a 0 => 200 3 body "abc" decode-error`}, nil},
 		{"response without request", nil, []chunk{{s2c, resp("x"), 0, false}, {c2s, get, 0, false}, {s2c, resp("yy"), 0, false}},
