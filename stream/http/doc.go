@@ -25,7 +25,8 @@
 // response or a successful CONNECT ends HTTP parsing on that connection.
 // With Config.KeepBodies, bodies are kept (up to Config.MaxBodyBytes) with
 // their transfer codings removed (chunked, and gzip, x-gzip, deflate or
-// zstd before it) and gzip, x-gzip, deflate or zstd content coding undone; br is not decoded (no pure-Go brotli module is available to this
+// zstd before it) and gzip, x-gzip, deflate or zstd content coding undone;
+// br is not decoded (no pure-Go brotli module is available to this
 // project), which the message's DecodeError says.
 //
 // Capture gaps: bytes lost inside a body of known length are counted in
