@@ -3,6 +3,7 @@ module github.com/wirekit/wirekit
 go 1.26.8
 
 require (
+	github.com/andybalholm/brotli v1.2.8
 	github.com/gopacket/gopacket v1.7.7
 	github.com/klauspost/compress v1.20.3
 	github.com/klauspost/pgzip v1.3.0

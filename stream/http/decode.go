@@ -9,6 +9,7 @@ import (
 	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zlib"
+	"github.com/andybalholm/brotli"
 	"github.com/klauspost/compress/zstd"
 )
 
@@ -71,6 +72,8 @@ func decompress(coding string, b []byte, limit int) ([]byte, bool, error) {
 		}
 		defer zr.Close()
 		r = zr
+	case "br":
+		r = brotli.NewReader(bytes.NewReader(b))
 	default:
 		return nil, false, fmt.Errorf("content coding %q not decoded", coding)
 	}

@@ -24,10 +24,10 @@
 // interim responses (100 Continue) are skipped; a 101 Switching Protocols
 // response or a successful CONNECT ends HTTP parsing on that connection.
 // With Config.KeepBodies, bodies are kept (up to Config.MaxBodyBytes) with
-// their transfer codings removed (chunked, and gzip, x-gzip, deflate or
-// zstd before it) and gzip, x-gzip, deflate or zstd content coding undone;
-// br is not decoded (no pure-Go brotli module is available to this
-// project), which the message's DecodeError says.
+// their transfer codings removed (chunked, and gzip, x-gzip, deflate,
+// zstd or br before it) and gzip, x-gzip, deflate, zstd or br content
+// coding undone; another coding is left as it is, which the message's
+// DecodeError says.
 //
 // Capture gaps: bytes lost inside a body of known length are counted in
 // Message.Missing and the body stays in step; a gap anywhere else (headers,

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"compress/zlib"
 	"fmt"
+	"github.com/andybalholm/brotli"
 	"net/netip"
 	"reflect"
 	"strings"
@@ -102,6 +103,14 @@ func gz(s string) string {
 	return b.String()
 }
 
+func br(s string) string {
+	var b bytes.Buffer
+	w := brotli.NewWriter(&b)
+	w.Write([]byte(s))
+	w.Close()
+	return b.String()
+}
+
 func zl(s string) string {
 	var b bytes.Buffer
 	w := zlib.NewWriter(&b)
@@ -155,7 +164,9 @@ func TestParser(t *testing.T) {
 			[]string{fmt.Sprintf("#0 GET /a 0 => 200 %d body %q", len(zl("zz")), "zz")}, nil},
 		{"gzip transfer coding", keep, []chunk{{c2s, get, 0, false}, {s2c, "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n" + fmt.Sprintf("%x\r\n%s\r\n0\r\n\r\n", len(gz("tc")), gz("tc")), 0, false}},
 			[]string{fmt.Sprintf("#0 GET /a 0 => 200 %d body %q", len(gz("tc")), "tc")}, nil},
-		{"br is not decoded", keep, []chunk{{c2s, get, 0, false}, {s2c, "HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: 3\r\n\r\nabc", 0, false}},
+		{"br", keep, []chunk{{c2s, get, 0, false}, {s2c, "HTTP/1.1 200 OK\r\nContent-Encoding: br\r\nContent-Length: " + fmt.Sprint(len(br("brotli text"))) + "\r\n\r\n" + br("brotli text"), 0, false}},
+			[]string{fmt.Sprintf("#0 GET /a 0 => 200 %d body %q", len(br("brotli text")), "brotli text")}, nil},
+		{"unknown coding is not decoded", keep, []chunk{{c2s, get, 0, false}, {s2c, "HTTP/1.1 200 OK\r\nContent-Encoding: compress\r\nContent-Length: 3\r\n\r\nabc", 0, false}},
 			[]string{`#0 GET /a 0 => 200 3 body "abc" decode-error`}, nil},
 		{"response without request", nil, []chunk{{s2c, resp("x"), 0, false}, {c2s, get, 0, false}, {s2c, resp("yy"), 0, false}},
 			[]string{"#0 - => 200 1", "#1 GET /a 0 => 200 2"}, func(t *testing.T, _ []*whttp.Transaction, st whttp.Stats) {
