@@ -6,10 +6,10 @@ import (
 	"io"
 	"strings"
 
+	"github.com/andybalholm/brotli"
 	"github.com/klauspost/compress/flate"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zlib"
-	"github.com/andybalholm/brotli"
 	"github.com/klauspost/compress/zstd"
 )
 
