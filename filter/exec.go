@@ -19,7 +19,7 @@ type Executor struct {
 	code    []xins
 	rets    []uint32 // jump targets len(code)+i return rets[i]
 	usesMem bool     // the program has scratch memory instructions
-	entry   func(e *Executor, pkt []byte, wire uint32) uint32
+	entry   func(e *Executor, pkt []byte, wire uint32, mem *[16]uint32) uint32
 }
 
 // xins is one step of an Executor: an operation, absolute jump targets and
@@ -182,9 +182,9 @@ func prepare(raw []bpf.RawInstruction) *Executor {
 			e.usesMem = true
 		}
 	}
-	e.entry = execute[noScratch]
+	e.entry = execute
 	if e.usesMem {
-		e.entry = execute[scratchMem]
+		e.entry = executeMem
 	}
 	return e
 }

@@ -3,36 +3,23 @@ package filter
 // Run executes the program on pkt with the given wire length ("len") and
 // returns the accept length: 0 rejects. It does not allocate.
 func (e *Executor) Run(pkt []byte, wire uint32) uint32 {
-	// A single call keeps Run small enough to be inlined, so a packet
-	// costs one call: to execute instantiated with or without scratch
-	// memory (zeroing it is a measurable part of a short program's cost).
-	return e.entry(e, pkt, wire)
+	// A single call keeps Run small enough to be inlined: a program
+	// without scratch memory costs one call, to execute, and does not
+	// pay for zeroing the memory (a measurable part of a short
+	// program's cost); the others go through executeMem.
+	return e.entry(e, pkt, wire, nil)
 }
 
-// scratch is the executor's scratch memory: scratchMem for programs that
-// use it, noScratch (no storage, nothing to zero) for the others.
-type scratch interface {
-	get(k uint32) uint32
-	set(k, v uint32)
+// executeMem runs e with zeroed scratch memory.
+func executeMem(e *Executor, pkt []byte, wire uint32, _ *[16]uint32) uint32 {
+	var mem [16]uint32
+	return execute(e, pkt, wire, &mem)
 }
 
-type scratchMem [16]uint32
-
-func (m *scratchMem) get(k uint32) uint32 { return m[k&15] }
-func (m *scratchMem) set(k, v uint32)     { m[k&15] = v }
-
-type noScratch struct{}
-
-func (*noScratch) get(uint32) uint32  { return 0 }
-func (*noScratch) set(uint32, uint32) {}
-
-// execute runs e's steps. A step index past the code returns from e.rets
-// (see foldReturns).
-func execute[M any, PM interface {
-	*M
-	scratch
-}](e *Executor, pkt []byte, wire uint32) uint32 {
-	var mem M
+// execute runs e's steps with scratch memory mem, which may be nil when
+// the program has no scratch memory instructions. A step index past the
+// code returns from e.rets (see foldReturns).
+func execute(e *Executor, pkt []byte, wire uint32, mem *[16]uint32) uint32 {
 	code, rets := e.code, e.rets
 	var a, x uint32
 	n := uint32(len(pkt))
@@ -257,9 +244,9 @@ func execute[M any, PM interface {
 		case xLdxLen:
 			x = wire
 		case xLdMem:
-			a = PM(&mem).get(in.k)
+			a = mem[in.k&15]
 		case xLdxMem:
-			x = PM(&mem).get(in.k)
+			x = mem[in.k&15]
 		case xLdxMsh:
 			k := in.k
 			if k >= n {
@@ -267,9 +254,9 @@ func execute[M any, PM interface {
 			}
 			x = uint32(pkt[k]&0xf) << 2
 		case xSt:
-			PM(&mem).set(in.k, a)
+			mem[in.k&15] = a
 		case xStx:
-			PM(&mem).set(in.k, x)
+			mem[in.k&15] = x
 		case xTax:
 			x = a
 		case xTxa:

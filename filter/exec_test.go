@@ -154,3 +154,29 @@ func FuzzExecutor(f *testing.F) {
 		}
 	})
 }
+
+// TestExecutorRunDoesNotAllocate checks Run with and without scratch
+// memory: the memory lives on the stack.
+func TestExecutorRunDoesNotAllocate(t *testing.T) {
+	pkt := make([]byte, 64)
+	pkt[12], pkt[13], pkt[14] = 0x08, 0x00, 0x45
+	for _, tt := range []struct {
+		expr string
+		opts *Options
+		mem  bool
+	}{
+		{"tcp port 80", nil, false},
+		{"ip[2:2] * 2 - 40 > 20", &Options{NoOptimize: true}, true},
+	} {
+		p, err := CompileWith(tt.expr, layers.LinkTypeEthernet, 65535, tt.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.exec.usesMem != tt.mem {
+			t.Fatalf("%q: usesMem %v, want %v", tt.expr, p.exec.usesMem, tt.mem)
+		}
+		if n := testing.AllocsPerRun(100, func() { p.Run(pkt, len(pkt)) }); n != 0 {
+			t.Errorf("%q: %v allocations per Run", tt.expr, n)
+		}
+	}
+}
