@@ -22,17 +22,16 @@ func executeMem(e *Executor, pkt []byte, wire uint32, _ *[16]uint32) uint32 {
 func execute(e *Executor, pkt []byte, wire uint32, mem *[16]uint32) uint32 {
 	code, rets := e.code, e.rets
 	var a, x uint32
-	n := uint32(len(pkt))
 	pc := uint32(0)
 	// Backward jumps (only protochain's loop) are counted. That loop goes
 	// round only while A holds one of five next-header values and X an
-	// offset below n (its loads fail otherwise); if such a state repeats,
+	// offset below len(pkt) (its loads fail otherwise); if such a state repeats,
 	// the loop never ends, in libpcap either. A run that ends visits each
 	// state once, so this budget only cuts endless loops, which reject.
-	budget := 8*uint64(n) + 256
+	budget := 8*uint64(len(pkt)) + 256
 	for {
-		if pc >= uint32(len(code)) {
-			return rets[pc-uint32(len(code))]
+		if uint(pc) >= uint(len(code)) {
+			return rets[uint(pc)-uint(len(code))]
 		}
 		in := &code[pc]
 		pc++
@@ -42,81 +41,81 @@ func execute(e *Executor, pkt []byte, wire uint32, mem *[16]uint32) uint32 {
 		case xRetA:
 			return a
 		case xLdHJeq:
-			k := in.k
-			if k >= n || n-k < 2 {
+			v, ok := ld16(pkt, uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[k])<<8 | uint32(pkt[k+1])
+			a = v
 			pc = in.jf
 			if a == in.v {
 				pc = in.jt
 			}
 		case xLdBJeq:
-			k := in.k
-			if k >= n {
+			v, ok := ld8(pkt, uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[k])
+			a = v
 			pc = in.jf
 			if a == in.v {
 				pc = in.jt
 			}
 		case xLdWJeq:
-			k := in.k
-			if k >= n || n-k < 4 {
+			v, ok := ld32(pkt, uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[k])<<24 | uint32(pkt[k+1])<<16 | uint32(pkt[k+2])<<8 | uint32(pkt[k+3])
+			a = v
 			pc = in.jf
 			if a == in.v {
 				pc = in.jt
 			}
 		case xLdHJset:
-			k := in.k
-			if k >= n || n-k < 2 {
+			v, ok := ld16(pkt, uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[k])<<8 | uint32(pkt[k+1])
+			a = v
 			pc = in.jf
 			if a&in.v != 0 {
 				pc = in.jt
 			}
 		case xLdBJset:
-			k := in.k
-			if k >= n {
+			v, ok := ld8(pkt, uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[k])
+			a = v
 			pc = in.jf
 			if a&in.v != 0 {
 				pc = in.jt
 			}
 		case xLdHJgt:
-			k := in.k
-			if k >= n || n-k < 2 {
+			v, ok := ld16(pkt, uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[k])<<8 | uint32(pkt[k+1])
+			a = v
 			pc = in.jf
 			if a > in.v {
 				pc = in.jt
 			}
 		case xLdHJge:
-			k := in.k
-			if k >= n || n-k < 2 {
+			v, ok := ld16(pkt, uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[k])<<8 | uint32(pkt[k+1])
+			a = v
 			pc = in.jf
 			if a >= in.v {
 				pc = in.jt
 			}
 		case xLdHJeq2:
-			k := in.k
-			if k >= n || n-k < 2 {
+			v, ok := ld16(pkt, uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[k])<<8 | uint32(pkt[k+1])
+			a = v
 			switch a {
 			case in.v:
 				pc = in.jt
@@ -135,106 +134,106 @@ func execute(e *Executor, pkt []byte, wire uint32, mem *[16]uint32) uint32 {
 				pc = in.jf
 			}
 		case xLdHXJeq:
-			off := uint64(x) + uint64(in.k)
-			if off+2 > uint64(n) {
+			v, ok := ld16(pkt, uint64(x)+uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[off])<<8 | uint32(pkt[off+1])
+			a = v
 			pc = in.jf
 			if a == in.v {
 				pc = in.jt
 			}
 		case xMshLdHXJeq:
-			m := in.m
-			if m >= n {
+			h, ok := ld8(pkt, uint64(in.m))
+			if !ok {
 				return 0
 			}
-			x = uint32(pkt[m]&0xf) << 2
-			off := uint64(x) + uint64(in.k)
-			if off+2 > uint64(n) {
+			x = (h & 0xf) << 2
+			v, ok := ld16(pkt, uint64(x)+uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[off])<<8 | uint32(pkt[off+1])
+			a = v
 			pc = in.jf
 			if a == in.v {
 				pc = in.jt
 			}
 		case xLdHXJgt:
-			off := uint64(x) + uint64(in.k)
-			if off+2 > uint64(n) {
+			v, ok := ld16(pkt, uint64(x)+uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[off])<<8 | uint32(pkt[off+1])
+			a = v
 			pc = in.jf
 			if a > in.v {
 				pc = in.jt
 			}
 		case xLdHXJge:
-			off := uint64(x) + uint64(in.k)
-			if off+2 > uint64(n) {
+			v, ok := ld16(pkt, uint64(x)+uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[off])<<8 | uint32(pkt[off+1])
+			a = v
 			pc = in.jf
 			if a >= in.v {
 				pc = in.jt
 			}
 		case xLdBAndJeq:
-			k := in.k
-			if k >= n {
+			v, ok := ld8(pkt, uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[k]) & in.m
+			a = v & in.m
 			pc = in.jf
 			if a == in.v {
 				pc = in.jt
 			}
 		case xLdBXAndJeq:
-			off := uint64(x) + uint64(in.k)
-			if off >= uint64(n) {
+			v, ok := ld8(pkt, uint64(x)+uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[off]) & in.m
+			a = v & in.m
 			pc = in.jf
 			if a == in.v {
 				pc = in.jt
 			}
 		case xLdW:
-			k := in.k
-			if k >= n || n-k < 4 {
+			v, ok := ld32(pkt, uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[k])<<24 | uint32(pkt[k+1])<<16 | uint32(pkt[k+2])<<8 | uint32(pkt[k+3])
+			a = v
 		case xLdH:
-			k := in.k
-			if k >= n || n-k < 2 {
+			v, ok := ld16(pkt, uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[k])<<8 | uint32(pkt[k+1])
+			a = v
 		case xLdB:
-			k := in.k
-			if k >= n {
+			v, ok := ld8(pkt, uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[k])
+			a = v
 		case xLdWX:
-			off := uint64(x) + uint64(in.k)
-			if off+4 > uint64(n) {
+			v, ok := ld32(pkt, uint64(x)+uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[off])<<24 | uint32(pkt[off+1])<<16 | uint32(pkt[off+2])<<8 | uint32(pkt[off+3])
+			a = v
 		case xLdHX:
-			off := uint64(x) + uint64(in.k)
-			if off+2 > uint64(n) {
+			v, ok := ld16(pkt, uint64(x)+uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[off])<<8 | uint32(pkt[off+1])
+			a = v
 		case xLdBX:
-			off := uint64(x) + uint64(in.k)
-			if off >= uint64(n) {
+			v, ok := ld8(pkt, uint64(x)+uint64(in.k))
+			if !ok {
 				return 0
 			}
-			a = uint32(pkt[off])
+			a = v
 		case xLdImm:
 			a = in.k
 		case xLdxImm:
@@ -248,11 +247,11 @@ func execute(e *Executor, pkt []byte, wire uint32, mem *[16]uint32) uint32 {
 		case xLdxMem:
 			x = mem[in.k&15]
 		case xLdxMsh:
-			k := in.k
-			if k >= n {
+			h, ok := ld8(pkt, uint64(in.k))
+			if !ok {
 				return 0
 			}
-			x = uint32(pkt[k]&0xf) << 2
+			x = (h & 0xf) << 2
 		case xSt:
 			mem[in.k&15] = a
 		case xStx:
@@ -356,4 +355,36 @@ func execute(e *Executor, pkt []byte, wire uint32, mem *[16]uint32) uint32 {
 			return 0
 		}
 	}
+}
+
+// ld32, ld16 and ld8 read big-endian values at off; ok is false when the
+// bytes are not all inside pkt. They are written so that the compiler
+// needs no bounds checks of its own.
+func ld32(pkt []byte, off uint64) (uint32, bool) {
+	if off >= uint64(len(pkt)) {
+		return 0, false
+	}
+	b := pkt[off:]
+	if len(b) < 4 {
+		return 0, false
+	}
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3]), true
+}
+
+func ld16(pkt []byte, off uint64) (uint32, bool) {
+	if off >= uint64(len(pkt)) {
+		return 0, false
+	}
+	b := pkt[off:]
+	if len(b) < 2 {
+		return 0, false
+	}
+	return uint32(b[0])<<8 | uint32(b[1]), true
+}
+
+func ld8(pkt []byte, off uint64) (uint32, bool) {
+	if off >= uint64(len(pkt)) {
+		return 0, false
+	}
+	return uint32(pkt[off]), true
 }
