@@ -128,20 +128,35 @@ func (o *optimizer) succs(i int) []int {
 
 // run applies the passes until nothing changes.
 func (o *optimizer) run() {
+	// A pass works on the analysis of the program as it stands; after a
+	// pass that changed nothing, the analysis is still that, and is not
+	// redone (most of the optimizer's time is analysis).
+	fresh := false
+	analyze := func() {
+		if !fresh {
+			o.analyze()
+			fresh = true
+		}
+	}
 	for round := 0; round < 32; round++ {
 		changed := false
-		o.analyze()
-		changed = o.simplify() || changed
-		changed = o.rejectAll() || changed
-		o.analyze()
-		changed = o.peephole() || changed
-		o.analyze()
-		changed = o.removeDead() || changed
-		o.analyze()
-		changed = o.thread() || changed
-		o.analyze()
-		changed = o.mergeBlocks() || changed
-		changed = o.coalesce() || changed
+		note := func(c bool) {
+			if c {
+				changed, fresh = true, false
+			}
+		}
+		analyze()
+		c := o.simplify()
+		note(o.rejectAll() || c)
+		analyze()
+		note(o.peephole())
+		analyze()
+		note(o.removeDead())
+		analyze()
+		note(o.thread())
+		analyze()
+		c = o.mergeBlocks()
+		note(o.coalesce() || c)
 		if !changed {
 			return
 		}
