@@ -20,7 +20,7 @@ import (
 
 // benchCapture is a synthetic capture of n packets in pcap or pcapng,
 // written by gopacket's pcapgo so that neither side reads its own output.
-func benchCapture(b *testing.B, n int, ng bool) []byte {
+func benchCapture(b testing.TB, n int, ng bool) []byte {
 	b.Helper()
 	var buf bytes.Buffer
 	var w interface {

@@ -38,6 +38,11 @@ type Reader struct {
 	ifaces  []Interface
 	scratch []byte // holds records that do not fit the buffer
 
+	in       *countingReader // the file's own bytes, under any decompressor
+	file     *os.File        // the file, when uncompressed and seekable
+	fileSize int64           // its size, for seeks past the end
+	seekMin  int64           // NextHeader seeks over skips this long
+
 	pcap pcapState
 	ng   ngState
 }
@@ -81,19 +86,19 @@ func NewReader(r io.Reader, name string) (*Reader, error) {
 }
 
 func newReader(r io.Reader, name string, c io.Closer) (*Reader, error) {
-	rd := &Reader{name: name}
+	rd := &Reader{name: name, in: &countingReader{r: r}, seekMin: DefaultSeekThreshold}
 	if c != nil {
 		rd.closer = append(rd.closer, c)
 	}
 	var magic [6]byte
-	n, err := io.ReadFull(r, magic[:])
+	n, err := io.ReadFull(rd.in, magic[:])
 	if n == 0 {
 		if err == io.EOF {
 			err = fmt.Errorf("empty file: %w", ErrTruncated)
 		}
 		return nil, rd.formatErr(0, err)
 	}
-	src := io.MultiReader(bytes.NewReader(magic[:n]), r)
+	src := io.MultiReader(bytes.NewReader(magic[:n]), rd.in)
 	var dec io.Reader
 	switch m := magic[:n]; {
 	case bytes.HasPrefix(m, []byte{0x1f, 0x8b}):
@@ -126,6 +131,9 @@ func newReader(r io.Reader, name string, c io.Closer) (*Reader, error) {
 		dec = z
 	default:
 		dec = src
+		if f, ok := c.(*os.File); ok {
+			rd.file, rd.fileSize = plainFile(f)
+		}
 	}
 	rd.src = dec
 	rd.buf = make([]byte, bufSize)
