@@ -1,27 +1,37 @@
 #!/usr/bin/env bash
-# bench/map.sh: 'wirekit map' against capinfos, cat and gzip -dc on the same
-# generated set (FILES files, each FILESIZE of captured bytes; a quarter
-# gzip, a quarter zstd, the rest plain pcap), in one run, printing ratios of
-# median times (wirekit / peer; below 1 means wirekit is faster). Files are
-# in the page cache (warm-up runs), so the figures are CPU cost, not disk.
+# bench/map.sh: 'wirekit map' against capinfos, cat, gzip -dc and zstd -dc on
+# the same generated set (FILES files of FILESIZE captured bytes each: a
+# quarter .pcap.gz, a quarter .pcapng.zst, the rest plain .pcap), in one
+# run, printing ratios of median times (wirekit / peer; below 1 means
+# wirekit is faster). The set lives in /dev/shm when it has room (else
+# bench/.data/map) and every command gets a warm-up run, so the figures are
+# CPU cost with the files in memory, not disk speed. Max RSS is measured
+# with /usr/bin/time on one small and one BIG file, one worker each.
 # Run by hand, not by CI:
 #
-#   bench/map.sh                          # FILES=40 FILESIZE=100MB (4 GB)
-#   FILES=8 FILESIZE=50MB RUNS=3 bench/map.sh
+#   bench/map.sh                          # FILES=40 FILESIZE=100MB (4 GB captured)
+#   FILES=8 FILESIZE=50MB RUNS=5 bench/map.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FILES=${FILES:-40}
 FILESIZE=${FILESIZE:-100MB}
-RUNS=${RUNS:-5}
-for t in capinfos hyperfine gzip zstd jq; do
+BIG=${BIG:-1GB}
+RUNS=${RUNS:-3}
+for t in capinfos hyperfine gzip zstd jq /usr/bin/time; do
 	command -v "$t" >/dev/null || { echo "bench/map.sh needs $t" >&2; exit 1; }
 done
-BENCH_DIR=${BENCH_DIR:-bench/.data/map}
+if [ -z "${BENCH_DIR:-}" ]; then
+	BENCH_DIR=bench/.data/map
+	# 6 GB free in /dev/shm: the set (2.6 GB stored for 4 GB captured), the BIG file and slack.
+	if [ "$(df --output=avail -B1G /dev/shm 2>/dev/null | tail -1)" -ge 6 ] 2>/dev/null; then
+		BENCH_DIR=/dev/shm/wirekit-bench-map
+	fi
+fi
 mkdir -p "$BENCH_DIR/set" bench/.bin
 bin=bench/.bin/wirekit
 CGO_ENABLED=0 go build -o "$bin" ./cmd/wirekit
 
-plain=() gz=()
+plain=() gz=() zst=()
 for i in $(seq 0 $((FILES - 1))); do
 	case $((i % 4)) in
 	0) f=$BENCH_DIR/set/w$i.pcap.gz ;;
@@ -31,10 +41,11 @@ for i in $(seq 0 $((FILES - 1))); do
 	[ -f "$f" ] || "$bin" gen -w "$f" --size "$FILESIZE" --seed "$i"
 	case $f in
 	*.gz) gz+=("$f") ;;
-	*.pcap) plain+=("$f") ;;
+	*.zst) zst+=("$f") ;;
+	*) plain+=("$f") ;;
 	esac
 done
-all=("$BENCH_DIR"/set/*)
+all=("${plain[@]}" "${gz[@]}" "${zst[@]}")
 out=$BENCH_DIR/out
 mkdir -p "$out"
 
@@ -45,18 +56,49 @@ median() {
 	jq '.results[0].median' "$out/$1.json"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+row() { # row LABEL WIREKIT-TIME PEER PEER-TIME GOAL
+	printf '%-34s wirekit %7.3f s  %-22s %7.3f s  ratio %s  (goal %s)\n' "$1" "$2" "$3" "$4" "$(ratio "$2" "$4")" "$5"
+}
 
-echo "set: ${#all[@]} files, $(du -shL "$BENCH_DIR/set" | cut -f1) on disk ($FILESIZE captured each); $(nproc) CPUs; $RUNS runs, medians"
-w_all=$(median wk-all "$bin map --file-workers $(nproc) --dump-json $out/all.json ${all[*]}")
-c_all=$(median capinfos "capinfos -c -s -d -a -e -o ${all[*]}")
-echo "all files:    wirekit map $w_all s, capinfos $c_all s: ratio $(ratio "$w_all" "$c_all") (goal <= 0.1)"
-w_pl=$(median wk-plain "$bin map --file-workers 1 --dump-json $out/plain.json ${plain[*]}")
-cat_pl=$(median cat "bash -c 'cat ${plain[*]} >/dev/null'")
-echo "plain pcap:   wirekit map (1 worker) $w_pl s, cat $cat_pl s: ratio $(ratio "$w_pl" "$cat_pl") (goal <= 1.5)"
-w_gz=$(median wk-gz "$bin map --file-workers 1 --dump-json $out/gz.json ${gz[*]}")
-g_gz=$(median gzip "bash -c 'gzip -dc ${gz[*]} >/dev/null'")
-echo "gzip pcap:    wirekit map (1 worker) $w_gz s, gzip -dc $g_gz s: ratio $(ratio "$w_gz" "$g_gz") (goal <= 1)"
-for n in 1 4; do
-	/usr/bin/time -f "%M" -o "$out/rss$n" "$bin" map --file-workers "$n" --dump-json "$out/rss.json" "${all[@]}" >/dev/null
-	echo "max RSS with $n worker(s): $(cat "$out/rss$n") KB"
+echo "set: ${#all[@]} files (${#plain[@]} pcap, ${#gz[@]} pcap.gz, ${#zst[@]} pcapng.zst), $FILESIZE captured each, $(du -shL "$BENCH_DIR/set" | cut -f1) stored, in $BENCH_DIR"
+echo "$(nproc) CPUs; median of $RUNS runs after a warm-up; ratio = wirekit / peer (below 1: wirekit faster)"
+n=$(nproc)
+w=$(median wk-all "$bin map --file-workers $n --dump-json $out/all.json ${all[*]}")
+c=$(median ci-all "capinfos -c -s -d -a -e -o ${all[*]}")
+row "all files ($n workers)" "$w" "capinfos" "$c" "<= 0.1"
+w=$(median wk-all1 "$bin map --file-workers 1 --dump-json $out/all1.json ${all[*]}")
+row "all files (1 worker)" "$w" "capinfos" "$c" "-"
+w=$(median wk-plain "$bin map --file-workers 1 --dump-json $out/plain.json ${plain[*]}")
+c=$(median ci-plain "capinfos -c -s -d -a -e -o ${plain[*]}")
+k=$(median cat "bash -c 'cat ${plain[*]} >/dev/null'")
+row "plain pcap (1 worker)" "$w" "capinfos" "$c" "<= 0.1"
+row "plain pcap (1 worker)" "$w" "cat > /dev/null" "$k" "<= 1.5"
+w=$(median wk-gz "$bin map --file-workers 1 --dump-json $out/gz.json ${gz[*]}")
+c=$(median ci-gz "capinfos -c -s -d -a -e -o ${gz[*]}")
+g=$(median gzip "bash -c 'gzip -dc ${gz[*]} >/dev/null'")
+row "pcap.gz (1 worker)" "$w" "capinfos" "$c" "<= 0.1"
+row "pcap.gz (1 worker)" "$w" "gzip -dc > /dev/null" "$g" "<= 1"
+w=$(median wk-zst "$bin map --file-workers 1 --dump-json $out/zst.json ${zst[*]}")
+c=$(median ci-zst "capinfos -c -s -d -a -e -o ${zst[*]}")
+z=$(median zstd "bash -c 'zstd -qdc ${zst[*]} >/dev/null'")
+row "pcapng.zst (1 worker)" "$w" "capinfos" "$c" "<= 0.1"
+row "pcapng.zst (1 worker)" "$w" "zstd -dc > /dev/null" "$z" "<= 1"
+
+# The maps must agree with capinfos on packet counts.
+want=$(capinfos -T -r -c "${all[@]}" | awk -F'\t' '{ s += $2 } END { print s }')
+got=$(jq '.packets' "$out/all.json")
+[ "$got" = "$want" ] || { echo "packet counts differ: wirekit $got, capinfos $want" >&2; exit 1; }
+echo "packets: wirekit $got, capinfos $want (equal)"
+
+# Memory per worker: one small file, one set file, one BIG file.
+small=$BENCH_DIR/small.pcap big=$BENCH_DIR/big.pcap
+[ -f "$small" ] || "$bin" gen -w "$small" --packets 100
+[ -f "$big" ] || "$bin" gen -w "$big" --size "$BIG" --seed 99
+for f in "$small" "${plain[0]}" "${gz[0]}" "${zst[0]}" "$big"; do
+	/usr/bin/time -f "%M" -o "$out/rss" "$bin" map --file-workers 1 --dump-json "$out/rss.json" "$f" >/dev/null
+	printf 'max RSS, 1 worker, %-40s %6s KB\n' "$(basename "$f") ($(du -hL "$f" | cut -f1)):" "$(cat "$out/rss")"
+done
+for w in 1 "$n"; do
+	/usr/bin/time -f "%M" -o "$out/rss" "$bin" map --file-workers "$w" --dump-json "$out/rss.json" "${all[@]}" >/dev/null
+	printf 'max RSS, %d worker(s), whole set: %s KB\n' "$w" "$(cat "$out/rss")"
 done

@@ -64,16 +64,29 @@ type File struct {
 // ctxCheckEvery is how many packets ScanFile reads between looks at ctx.
 const ctxCheckEvery = 1 << 14
 
-// ScanFile maps the capture file at path, reading record headers only (the
-// packet bytes are never decoded or copied). It always returns a File: on a
-// damaged or unreadable file, the File holds what was read before the damage
-// and Error says what went wrong (the same error is returned, wrapping a
-// *pcapio.FormatError or the I/O error). A cancelled ctx stops the scan with
-// ctx.Err().
+// ScanFile maps the capture file at path, reading record headers only
+// (pcapio's NextHeader: the packet bytes are skipped, sought over on plain
+// files, never decoded or copied). It always returns a File: on a damaged
+// or unreadable file, the File holds what was read before the damage and
+// Error says what went wrong (the same error is returned, wrapping a
+// *pcapio.FormatError or the I/O error). A cancelled ctx stops the scan
+// with ctx.Err().
 func ScanFile(ctx context.Context, path string) (File, error) {
+	return scanFile(ctx, path, nil)
+}
+
+// scanFile is ScanFile calling progress, when not nil, with how many more
+// bytes of the file (as stored, compressed or not) were read since the
+// last call: every ctxCheckEvery packets, and once at the end with the
+// rest of FileSize, so that the calls add up to FileSize.
+func scanFile(ctx context.Context, path string, progress func(int64)) (File, error) {
 	f := File{Path: path, LinkTypes: []string{}}
 	if st, err := os.Stat(path); err == nil {
 		f.FileSize = st.Size()
+	}
+	var reported int64
+	if progress != nil {
+		defer func() { progress(f.FileSize - reported) }()
 	}
 	r, err := pcapio.Open(path)
 	if err != nil {
@@ -93,8 +106,14 @@ func ScanFile(ctx context.Context, path string) (File, error) {
 				scanErr = err
 				break
 			}
+			if progress != nil {
+				if in := min(r.InputOffset(), f.FileSize); in > reported {
+					progress(in - reported)
+					reported = in
+				}
+			}
 		}
-		_, ci, err := r.ZeroCopyReadPacketData()
+		ci, err := r.NextHeader()
 		if err != nil {
 			if !errors.Is(err, io.EOF) {
 				scanErr = err

@@ -392,3 +392,43 @@ func TestScanFileAllocsConstant(t *testing.T) {
 		t.Errorf("%v allocations for 200 packets, %v for 2000: ScanFile allocates per packet", a, b)
 	}
 }
+
+// TestScanProgressBytes: with one worker, progress comes during each file
+// (not only after it), BytesDone never goes back, and the last call has
+// every byte and every file done.
+func TestScanProgressBytes(t *testing.T) {
+	dir := t.TempDir()
+	var paths []string
+	for i, name := range []string{"a.pcap", "b.pcap.gz", "c.pcapng.zst"} {
+		p := filepath.Join(dir, name)
+		writeSynth(t, p, genCase{seed: int64(i + 1), packets: 40000})
+		paths = append(paths, p)
+	}
+	var calls []dataset.Progress
+	set, err := dataset.Scan(context.Background(), paths, &dataset.Config{Workers: 1, Progress: func(p dataset.Progress) {
+		calls = append(calls, p)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	within := 0
+	for i, c := range calls {
+		if i > 0 && c.BytesDone < calls[i-1].BytesDone {
+			t.Errorf("call %d: BytesDone went back from %d to %d", i, calls[i-1].BytesDone, c.BytesDone)
+		}
+		if c.BytesDone > c.Bytes {
+			t.Errorf("call %d: BytesDone %d above Bytes %d", i, c.BytesDone, c.Bytes)
+		}
+		if c.FilesDone < c.Files && c.BytesDone > 0 && c.BytesDone < c.Bytes {
+			within++
+		}
+	}
+	last := calls[len(calls)-1]
+	if last.FilesDone != 3 || last.BytesDone != set.FileSize || last.Bytes != set.FileSize {
+		t.Errorf("last call %+v, want 3 files and %d bytes done", last, set.FileSize)
+	}
+	// 40,000 packets a file, a report every 16,384: at least 2 inside each.
+	if within < 6 {
+		t.Errorf("%d progress calls with a file partly read, want at least 6: %+v", within, calls)
+	}
+}

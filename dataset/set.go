@@ -37,16 +37,18 @@ type Config struct {
 	// Workers is how many files are read at once; less than 1 means all
 	// of them at once (GopherCap's --file-workers semantics).
 	Workers int
-	// Progress, when set, is called after each file is mapped, from the
-	// goroutine that mapped it; calls may be concurrent.
+	// Progress, when set, is called as bytes are read (every few thousand
+	// packets) and after each file is mapped, from the goroutine reading
+	// it; calls may be concurrent.
 	Progress func(Progress)
 }
 
 // Progress reports how far a Scan has come.
 type Progress struct {
 	Files, FilesDone int
-	// Bytes is the total on-disk size of the files; BytesDone the size of
-	// the files mapped so far.
+	// Bytes is the total on-disk size of the files; BytesDone how much of
+	// it has been read (the whole size of each file mapped, and the part
+	// read so far of those being mapped).
 	Bytes, BytesDone int64
 }
 
@@ -78,11 +80,17 @@ func Scan(ctx context.Context, paths []string, cfg *Config) (*Set, error) {
 				if i >= len(paths) || ctx.Err() != nil {
 					return
 				}
-				files[i], _ = ScanFile(ctx, paths[i])
-				d := done.Add(1)
-				b := bytesDone.Add(files[i].FileSize)
+				var onBytes func(int64)
 				if cfg.Progress != nil {
-					cfg.Progress(Progress{Files: len(paths), FilesDone: int(d), Bytes: total, BytesDone: b})
+					onBytes = func(n int64) {
+						b := bytesDone.Add(n)
+						cfg.Progress(Progress{Files: len(paths), FilesDone: int(done.Load()), Bytes: total, BytesDone: b})
+					}
+				}
+				files[i], _ = scanFile(ctx, paths[i], onBytes)
+				d := done.Add(1)
+				if cfg.Progress != nil {
+					cfg.Progress(Progress{Files: len(paths), FilesDone: int(d), Bytes: total, BytesDone: bytesDone.Load()})
 				}
 			}
 		})

@@ -161,13 +161,17 @@ func stamp(t time.Time) string {
 	return t.UTC().Format("2006-01-02 15:04:05.000000000 UTC")
 }
 
-// progress draws a one-line progress report on a terminal.
+// progress draws a one-line progress report on a terminal: files and
+// bytes done, rate and ETA, redrawn at most every drawEvery.
 type progress struct {
 	mu    sync.Mutex
 	w     io.Writer
 	start time.Time
+	last  time.Time
 	drawn bool
 }
+
+const drawEvery = 100 * time.Millisecond
 
 // newProgress returns nil unless w is a terminal.
 func newProgress(w io.Writer) *progress {
@@ -185,7 +189,12 @@ func newProgress(w io.Writer) *progress {
 func (p *progress) update(pr dataset.Progress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	el := time.Since(p.start).Seconds()
+	now := time.Now()
+	if now.Sub(p.last) < drawEvery && pr.FilesDone < pr.Files {
+		return
+	}
+	p.last = now
+	el := now.Sub(p.start).Seconds()
 	rate := float64(pr.BytesDone) / max(el, 1e-9)
 	eta := "?"
 	if rate > 0 {

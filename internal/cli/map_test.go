@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wirekit/wirekit/dataset"
 )
@@ -104,5 +105,32 @@ func TestInfo(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestMapProgressLine: the line shows files, bytes, rate and ETA; updates
+// closer than drawEvery are skipped except the last one; nothing is drawn
+// when stderr is not a terminal.
+func TestMapProgressLine(t *testing.T) {
+	if newProgress(&strings.Builder{}) != nil {
+		t.Error("progress drawn on a non-terminal writer")
+	}
+	var b strings.Builder
+	p := &progress{w: &b, start: time.Now().Add(-2 * time.Second)}
+	p.update(dataset.Progress{Files: 4, FilesDone: 1, Bytes: 400e6, BytesDone: 100e6})
+	p.update(dataset.Progress{Files: 4, FilesDone: 1, Bytes: 400e6, BytesDone: 150e6}) // too soon: skipped
+	p.update(dataset.Progress{Files: 4, FilesDone: 4, Bytes: 400e6, BytesDone: 400e6}) // the end: drawn
+	p.finish()
+	lines := strings.Split(strings.TrimPrefix(b.String(), "\r"), "\r")
+	if len(lines) != 2 {
+		t.Fatalf("%d lines drawn, want 2: %q", len(lines), b.String())
+	}
+	for _, want := range []string{"1/4 files", "100.0 of 400.0 MB", "MB/s", "ETA "} {
+		if !strings.Contains(lines[0], want) {
+			t.Errorf("first line %q lacks %q", lines[0], want)
+		}
+	}
+	if !strings.Contains(lines[1], "4/4 files, 400.0 of 400.0 MB") || !strings.HasSuffix(lines[1], "\n") {
+		t.Errorf("last line %q", lines[1])
 	}
 }
