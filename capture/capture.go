@@ -7,6 +7,11 @@ import (
 	"github.com/wirekit/wirekit/filter"
 )
 
+// Any is the pseudo-interface that captures on every interface at once,
+// as libpcap's "any": packets get a LINUX_SLL header in place of their own
+// link header.
+const Any = "any"
+
 // ErrNotSupported is returned on systems without AF_PACKET.
 var ErrNotSupported = errors.New("live capture needs Linux AF_PACKET: not supported on this system")
 

@@ -28,6 +28,10 @@ type Handle struct {
 	snap   int
 	prog   *filter.Program
 	ifaces []pcapio.Interface
+	// cooked is set on "any": packets come without their link header
+	// and get a LINUX_SLL header built in buf.
+	cooked bool
+	buf    []byte
 }
 
 var _ pcapio.Source = (*Handle)(nil)
@@ -37,8 +41,8 @@ var _ pcapio.Source = (*Handle)(nil)
 // CAP_NET_RAW, and an interface that is down says so.
 func Open(name string, cfg *Config) (*Handle, error) {
 	c := cfg.withDefaults()
-	if name == "any" {
-		return nil, fmt.Errorf("capture: the \"any\" pseudo-interface is not supported yet: name one interface (see 'wirekit devices')")
+	if name == Any {
+		return openAny(c)
 	}
 	ifc, err := net.InterfaceByName(name)
 	if err != nil {
@@ -95,11 +99,19 @@ func Open(name string, cfg *Config) (*Handle, error) {
 // program the kernel would refuse (protochain's loop jumps backward).
 func kernelProgram(c Config) []bpf.RawInstruction {
 	prog := []bpf.RawInstruction{{Op: 0x06, K: uint32(c.SnapLen)}}
-	if c.Filter != nil && !strings.Contains(c.Filter.String(), "vlan") && filter.Validate(c.Filter.Raw()) == nil {
+	if c.Filter != nil && !containsVLAN(c.Filter.String()) && filter.Validate(c.Filter.Raw()) == nil {
 		prog = c.Filter.Raw()
 	}
-	// The direction test comes first: load the packet type the kernel
-	// keeps beside the packet (SKF_AD_PKTTYPE) and reject the other way.
+	return withDirection(c, prog)
+}
+
+// containsVLAN reports whether a filter expression tests VLAN tags.
+func containsVLAN(expr string) bool { return strings.Contains(expr, "vlan") }
+
+// withDirection puts the direction test in front of prog: load the packet
+// type the kernel keeps beside the packet (SKF_AD_PKTTYPE) and reject the
+// other way.
+func withDirection(c Config, prog []bpf.RawInstruction) []bpf.RawInstruction {
 	const loadPktType, outgoing = 0xfffff000 + 4, 4 // SKF_AD_OFF + SKF_AD_PKTTYPE, PACKET_OUTGOING
 	switch c.Direction {
 	case In: // outgoing: reject
@@ -119,8 +131,11 @@ func linkTypeOf(ifc *net.Interface) (layers.LinkType, error) {
 }
 
 // LinkTypeOf returns the link type of packets captured on the named
-// interface, to compile a filter for it.
+// interface, to compile a filter for it: LINUX_SLL for "any".
 func LinkTypeOf(name string) (layers.LinkType, error) {
+	if name == Any {
+		return layers.LinkTypeLinuxSLL, nil
+	}
 	ifc, err := net.InterfaceByName(name)
 	if err != nil {
 		return 0, fmt.Errorf("capture: no interface %q (interfaces here: %s)", name, interfaceNames())
@@ -151,6 +166,11 @@ func (h *Handle) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 				return nil, ci, ErrTimeout
 			}
 			return nil, ci, fmt.Errorf("capture: %s: %w", h.name, err)
+		}
+		if h.cooked {
+			if data, err = h.cook(data, &ci); err != nil {
+				return nil, ci, err
+			}
 		}
 		ci.InterfaceIndex = 0
 		ci.AncillaryData = nil
@@ -193,6 +213,9 @@ func (h *Handle) Stats() (Stats, error) {
 // frame longer than the MTU plus the link header is refused with a clear
 // error rather than the kernel's "message too long".
 func (h *Handle) Inject(data []byte) error {
+	if h.cooked {
+		return fmt.Errorf("capture: cannot inject on %q: name one interface", Any)
+	}
 	max := h.mtu + 14
 	if len(data) >= 16 && data[12] == 0x81 && data[13] == 0x00 {
 		max += 4

@@ -1,0 +1,190 @@
+package capture
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"slices"
+	"syscall"
+	"unsafe"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/afpacket"
+	"github.com/gopacket/gopacket/layers"
+	"golang.org/x/net/bpf"
+
+	"github.com/wirekit/wirekit/filter"
+	"github.com/wirekit/wirekit/pcapio"
+)
+
+// sllLen is the length of a LINUX_SLL header.
+const sllLen = 16
+
+// openAny captures on every interface as libpcap's "any" does: a
+// SOCK_DGRAM packet socket bound to no interface (the kernel strips each
+// interface's own link header), each packet given a LINUX_SLL header built
+// from the address the kernel reports with it. Promiscuous mode is not
+// set, as with tcpdump -i any.
+func openAny(c Config) (*Handle, error) {
+	lt := layers.LinkTypeLinuxSLL
+	if c.Filter != nil && c.Filter.LinkType() != lt {
+		return nil, fmt.Errorf("capture: the filter was compiled for link type %v, but %q has %v", c.Filter.LinkType(), Any, lt)
+	}
+	tp, err := afpacket.NewTPacket(
+		afpacket.OptInterface(""),
+		afpacket.SocketDgram,
+		afpacket.OptFrameSize(1<<16),
+		afpacket.OptBlockSize(1<<20),
+		afpacket.OptNumBlocks(c.RingMB),
+		afpacket.OptPollTimeout(c.ReadTimeout),
+		afpacket.OptAddVLANHeader(false), // it would go at the Ethernet offset; cook puts it in the SLL header
+		afpacket.TPacketVersion3,
+	)
+	if err != nil {
+		if errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EPERM) {
+			return nil, fmt.Errorf("capture: opening a packet socket on %q needs root or the CAP_NET_RAW capability: %w", Any, err)
+		}
+		return nil, fmt.Errorf("capture: %s: %w", Any, err)
+	}
+	h := &Handle{tp: tp, name: Any, snap: c.SnapLen, prog: c.Filter, cooked: true, buf: make([]byte, sllLen+4+c.SnapLen)}
+	h.ifaces = []pcapio.Interface{{LinkType: lt, SnapLen: uint32(c.SnapLen), Name: Any, Resolution: 1}}
+	if err := tp.SetBPF(cookedKernelProgram(c)); err != nil {
+		tp.Close()
+		return nil, fmt.Errorf("capture: %s: attaching the filter: %w", Any, err)
+	}
+	if err := tp.InitSocketStats(); err != nil {
+		tp.Close()
+		return nil, fmt.Errorf("capture: %s: %w", Any, err)
+	}
+	return h, nil
+}
+
+// cookedKernelProgram is kernelProgram for a SOCK_DGRAM socket, whose
+// filter sees packets from the network header on: the filter, compiled
+// for LINUX_SLL, has its loads moved 16 bytes back, and its loads of the
+// SLL packet type and protocol turned into the kernel's ancillary loads
+// of the same values (as libpcap does). A filter loading anything else of
+// the SLL header, or one the kernel would refuse, stays in user space
+// only, the kernel keeping snaplen bytes of everything.
+func cookedKernelProgram(c Config) []bpf.RawInstruction {
+	if c.Filter != nil && !containsVLAN(c.Filter.String()) && filter.Validate(c.Filter.Raw()) == nil {
+		if prog, ok := shiftCooked(c.Filter.Raw()); ok {
+			return withDirection(c, prog)
+		}
+	}
+	return withDirection(c, []bpf.RawInstruction{{Op: 0x06, K: uint32(max(c.SnapLen-sllLen, 1))}})
+}
+
+// Classic BPF opcode parts and ancillary load offsets.
+const (
+	bpfClassMask = 0x07
+	bpfLD        = 0x00
+	bpfLDX       = 0x01
+	bpfRET       = 0x06
+	bpfModeMask  = 0xe0
+	bpfABS       = 0x20
+	bpfIND       = 0x40
+	bpfMSH       = 0xa0
+	bpfSizeMask  = 0x18
+	bpfH         = 0x08
+	bpfRetSrcA   = 0x10
+	skfAdOff     = 0xfffff000
+	skfAdProto   = 0
+	skfAdPktType = 4
+)
+
+// shiftCooked rewrites a program for LINUX_SLL to run on the packet without
+// its SLL header; ok is false when it loads a part of the header the kernel
+// has no ancillary value for.
+func shiftCooked(prog []bpf.RawInstruction) ([]bpf.RawInstruction, bool) {
+	out := slices.Clone(prog)
+	for i := range out {
+		ins := &out[i]
+		class, mode := ins.Op&bpfClassMask, ins.Op&bpfModeMask
+		switch {
+		case class == bpfLD && (mode == bpfABS || mode == bpfIND), class == bpfLDX && mode == bpfMSH:
+			switch {
+			case ins.K >= 0x80000000:
+				return nil, false // already special: leave the program alone
+			case ins.K >= sllLen:
+				ins.K -= sllLen
+			case class == bpfLD && mode == bpfABS && ins.Op&bpfSizeMask == bpfH && ins.K == 0:
+				ins.K = skfAdOff + skfAdPktType
+			case class == bpfLD && mode == bpfABS && ins.Op&bpfSizeMask == bpfH && ins.K == 14:
+				ins.K = skfAdOff + skfAdProto
+			default:
+				return nil, false
+			}
+		case class == bpfRET && ins.Op&bpfRetSrcA == 0 && ins.K > sllLen:
+			ins.K -= sllLen // the kernel counts from the network header
+		}
+	}
+	return out, true
+}
+
+// sockaddrLL is the kernel's struct sockaddr_ll, which a TPACKET_V3 ring
+// holds after each packet's struct tpacket3_hdr.
+type sockaddrLL struct {
+	Family   uint16
+	Protocol uint16 // network byte order
+	Ifindex  int32
+	Hatype   uint16
+	Pkttype  uint8
+	Halen    uint8
+	Addr     [8]byte
+}
+
+// sllBeforeData is how far before a SOCK_DGRAM packet's data its
+// sockaddr_ll lies in a TPACKET_V3 ring: the header is at
+// TPACKET_ALIGN(sizeof(struct tpacket3_hdr)) = 48 bytes from the frame
+// start, and the data at TPACKET_ALIGN(TPACKET3_HDRLEN) + 16 = 96 (the
+// kernel's tpacket_rcv for SOCK_DGRAM, with no reserve).
+const sllBeforeData = 96 - 48
+
+// cook puts a LINUX_SLL header in front of a packet read on "any", from the
+// sockaddr_ll the kernel stored beside it in the ring, and re-inserts a VLAN
+// tag the kernel took off (as libpcap does, after the SLL header with
+// protocol 0x8100). The result is in h.buf; ci's lengths are adjusted.
+func (h *Handle) cook(data []byte, ci *gopacket.CaptureInfo) ([]byte, error) {
+	var sll sockaddrLL
+	if cap(data) > 0 {
+		// gopacket's afpacket hands out the ring bytes themselves; the
+		// address is in the same frame, sllBeforeData bytes earlier.
+		p := (*sockaddrLL)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(data)), -sllBeforeData))
+		sll = *p
+		if sll.Family != syscall.AF_PACKET || int(sll.Ifindex) != ci.InterfaceIndex {
+			return nil, fmt.Errorf("capture: %s: the packet ring's layout is not the one expected (address family %d, interface %d for a packet of interface %d)", Any, sll.Family, sll.Ifindex, ci.InterfaceIndex)
+		}
+	}
+	b := h.buf[:sllLen]
+	binary.BigEndian.PutUint16(b[0:], uint16(sll.Pkttype))
+	binary.BigEndian.PutUint16(b[2:], sll.Hatype)
+	binary.BigEndian.PutUint16(b[4:], uint16(sll.Halen))
+	b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13] = sll.Addr[0], sll.Addr[1], sll.Addr[2], sll.Addr[3], sll.Addr[4], sll.Addr[5], sll.Addr[6], sll.Addr[7]
+	if sll.Halen < 8 {
+		clear(b[6+sll.Halen : 14])
+	}
+	// sll_protocol is in network byte order in memory.
+	proto := (*[2]byte)(unsafe.Pointer(&sll.Protocol))
+	b[14], b[15] = proto[0], proto[1]
+	extra := sllLen
+	for _, a := range ci.AncillaryData {
+		if v, ok := a.(afpacket.AncillaryVLAN); ok {
+			// TPID in the protocol field, then the tag (gopacket
+			// keeps only the VLAN id of the TCI), then the packet's
+			// own protocol.
+			b = h.buf[:sllLen+4]
+			binary.BigEndian.PutUint16(b[14:], 0x8100)
+			binary.BigEndian.PutUint16(b[16:], uint16(v.VLAN))
+			b[18], b[19] = proto[0], proto[1]
+			extra += 4
+			break
+		}
+	}
+	n := copy(h.buf[len(b):], data)
+	out := h.buf[:len(b)+n]
+	ci.CaptureLength = len(out)
+	ci.Length += extra
+	return out, nil
+}

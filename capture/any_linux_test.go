@@ -1,0 +1,128 @@
+package capture
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket/layers"
+	"golang.org/x/net/bpf"
+
+	"github.com/wirekit/wirekit/filter"
+	"github.com/wirekit/wirekit/internal/testutil"
+)
+
+// TestAnyCooked captures on "any" inside a namespace while it sends
+// datagrams to two ports out of its veth end: only the filtered port comes,
+// each packet with a LINUX_SLL header (outgoing, Ethernet, the veth's MAC,
+// IPv4) followed by the IP packet, and the kernel counts only the matching
+// packets as passing its filter (the shifted program runs there).
+func TestAnyCooked(t *testing.T) {
+	n := testutil.NewVethNS(t)
+	prog, err := filter.Compile("udp dst port 9999", layers.LinkTypeLinuxSLL, 262144)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := openInNS(n.NS, Any, &Config{Filter: prog, ReadTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if h.LinkType() != layers.LinkTypeLinuxSLL {
+		t.Fatalf("link type %v, want LINUX_SLL", h.LinkType())
+	}
+	out, err := exec.Command("ip", "netns", "exec", n.NS, "cat", "/sys/class/net/"+n.Peer+"/address").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	mac := strings.TrimSpace(string(out))
+	n.SendUDP(t, 9998, 5)
+	n.SendUDP(t, 9999, 7)
+	n.SendUDP(t, 9998, 5)
+	got := 0
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+		data, ci, err := h.ZeroCopyReadPacketData()
+		if errors.Is(err, ErrTimeout) {
+			if got >= 7 {
+				break
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(data) < 16+28 {
+			t.Fatalf("packet of %d bytes: % x", len(data), data)
+		}
+		be := binary.BigEndian
+		addr := net.HardwareAddr(data[6:12]).String()
+		switch {
+		case be.Uint16(data) != 4:
+			t.Errorf("packet type %d, want 4 (outgoing)", be.Uint16(data))
+		case be.Uint16(data[2:]) != 1 || be.Uint16(data[4:]) != 6:
+			t.Errorf("hardware type %d, address length %d; want 1 (Ethernet), 6", be.Uint16(data[2:]), be.Uint16(data[4:]))
+		case addr != mac || be.Uint16(data[12:]) != 0:
+			t.Errorf("address % x, want %s and two zero bytes", data[6:14], mac)
+		case be.Uint16(data[14:]) != 0x0800 || data[16] != 0x45 || be.Uint16(data[16+22:]) != 9999:
+			t.Errorf("not the IPv4 datagram to port 9999 after the header: % x", data)
+		}
+		if ci.CaptureLength != len(data) || ci.Length != len(data) {
+			t.Errorf("capture info %+v for %d bytes", ci, len(data))
+		}
+		got++
+	}
+	if got != 7 {
+		t.Fatalf("captured %d packets to port 9999, want 7", got)
+	}
+	st, err := h.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Received < 7 || st.Received > 9 {
+		t.Errorf("kernel says %d packets passed its filter, want 7 (the 10 to port 9998 rejected there)", st.Received)
+	}
+}
+
+// TestShiftCooked: loads move 16 bytes back, the SLL packet type and
+// protocol become ancillary loads, other SLL header loads keep the filter
+// out of the kernel, and returned lengths shrink by the header.
+func TestShiftCooked(t *testing.T) {
+	ld := func(op uint16, k uint32) bpf.RawInstruction { return bpf.RawInstruction{Op: op, K: k} }
+	tests := []struct {
+		name string
+		in   []bpf.RawInstruction
+		want []bpf.RawInstruction // nil: not shiftable
+	}{
+		{"protocol and payload", []bpf.RawInstruction{ld(0x28, 14), ld(0x30, 25), ld(0xb1, 16), ld(0x48, 18), ld(0x06, 262144), ld(0x06, 0)},
+			[]bpf.RawInstruction{ld(0x28, skfAdOff+skfAdProto), ld(0x30, 9), ld(0xb1, 0), ld(0x48, 2), ld(0x06, 262128), ld(0x06, 0)}},
+		{"packet type", []bpf.RawInstruction{ld(0x28, 0), ld(0x16, 0)}, []bpf.RawInstruction{ld(0x28, skfAdOff+skfAdPktType), ld(0x16, 0)}},
+		{"address bytes", []bpf.RawInstruction{ld(0x20, 6), ld(0x06, 1)}, nil},
+		{"indexed into the header", []bpf.RawInstruction{ld(0x50, 2), ld(0x06, 1)}, nil},
+		{"protocol as a word", []bpf.RawInstruction{ld(0x20, 14), ld(0x06, 1)}, nil},
+	}
+	for _, tc := range tests {
+		got, ok := shiftCooked(tc.in)
+		if ok != (tc.want != nil) || fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("%s: got %v (ok %v), want %v", tc.name, got, ok, tc.want)
+		}
+	}
+	// A real program: no load of the first 16 bytes is left.
+	prog, err := filter.Compile("tcp dst port 80 or icmp", layers.LinkTypeLinuxSLL, 262144)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, ok := shiftCooked(prog.Raw())
+	if !ok {
+		t.Fatal("not shiftable")
+	}
+	for i, ins := range got {
+		if (ins.Op&0x07 == 0 && ins.Op&0xe0 == 0x20) && ins.K < 0x80000000 && ins.K+16 != prog.Raw()[i].K {
+			t.Errorf("instruction %d: %v from %v", i, ins, prog.Raw()[i])
+		}
+	}
+}
