@@ -118,8 +118,13 @@ func TestOpenErrors(t *testing.T) {
 	if _, err := Open("nonexistent0", nil); err == nil || !strings.Contains(err.Error(), "interfaces here") {
 		t.Errorf("unknown interface: %v", err)
 	}
-	if _, err := Open("any", nil); err == nil {
-		t.Errorf("any: no error")
+	h, err := Open(Any, nil)
+	if err != nil {
+		t.Fatalf("any: %v", err)
+	}
+	defer h.Close()
+	if err := h.Inject(make([]byte, 60)); err == nil || !strings.Contains(err.Error(), "name one interface") {
+		t.Errorf("inject on any: %v", err)
 	}
 }
 
