@@ -42,3 +42,6 @@ func (h *Handle) Inject(data []byte) error { return ErrNotSupported }
 
 // Close does nothing.
 func (h *Handle) Close() error { return nil }
+
+// DropPrivileges returns ErrNotSupported on this system.
+func DropPrivileges(name string) error { return ErrNotSupported }

@@ -20,6 +20,7 @@ func newCaptureCmd(e *env) *cobra.Command {
 		ringKiB  int
 		buffered bool
 		dir      string
+		user     string
 	)
 	c := &cobra.Command{
 		Use:   "capture -i IFACE [-w OUT] [-c N] [-s SNAPLEN] [-p] [flags] [EXPR]",
@@ -32,10 +33,13 @@ user space for packets queued before the attach.
 
 On SIGINT or SIGTERM, or after -c packets, the output is flushed and
 closed, and tcpdump's closing counts go to stderr. Needs root or the
-CAP_NET_RAW capability. -C and -W rotate output files as tcpdump does. Not
-yet: the "any" interface, -G, -Z.`,
+CAP_NET_RAW capability; -Z USER switches to USER once the socket is open,
+before any output file is made. -C, -G and -W rotate output files as
+tcpdump does (-G names go through strftime, in local time). "-i any"
+captures on every interface, each packet with a LINUX_SLL header.`,
 		Example: `  wirekit capture -i eth0 -c 10
   wirekit capture -i eth0 -w out.pcapng 'tcp port 443'
+  wirekit capture -i any -w 'trace-%Y%m%d-%H%M%S.pcap' -G 3600 -Z nobody
   wirekit capture -i lo -n -e -v icmp`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if iface == "" {
@@ -73,6 +77,11 @@ yet: the "any" interface, -G, -Z.`,
 				return err
 			}
 			defer h.Close()
+			if user != "" {
+				if err := capture.DropPrivileges(user); err != nil {
+					return err
+				}
+			}
 			fmt.Fprintf(e.stderr, "listening on %s, link-type %s, snapshot length %d bytes\n", iface, linkTypeName(h.LinkType()), h.Interfaces()[0].SnapLen)
 
 			sink, err := newSink(e, f, h)
@@ -95,7 +104,9 @@ yet: the "any" interface, -G, -Z.`,
 					break
 				}
 				if err := sink.packet(h, ci, data); err != nil {
-					runErr = err
+					if !errors.Is(err, errRotationDone) {
+						runErr = err
+					}
 					break
 				}
 				n++
@@ -126,6 +137,7 @@ yet: the "any" interface, -G, -Z.`,
 	fl.IntVarP(&ringKiB, "buffer-size", "B", 32768, "receive ring size in KiB")
 	fl.BoolVarP(&buffered, "packet-buffered", "U", false, "write each packet out as soon as it is captured")
 	fl.StringVarP(&dir, "direction", "Q", "inout", "keep packets received (in), sent (out) or both (inout)")
+	fl.StringVarP(&user, "relinquish-privileges", "Z", "", "switch to this user (and its groups) once the capture socket is open")
 	fl.StringVarP(&f.out, "write", "w", "", "write packets to this capture file instead of printing (- for stdout)")
 	fl.IntVarP(&f.count, "count", "c", 0, "stop after this many packets (0: until interrupted)")
 	addPrintFlags(fl, f)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"testing"
@@ -237,6 +238,9 @@ func TestDevices(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "Loopback") {
 		t.Errorf("no loopback interface listed:\n%s", stdout)
+	}
+	if runtime.GOOS == "linux" && !strings.Contains(stdout, ".any (Pseudo-device that captures on all interfaces) [Up, Running]") {
+		t.Errorf("no any pseudo-device listed:\n%s", stdout)
 	}
 }
 

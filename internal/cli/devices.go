@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/wirekit/wirekit/capture"
 )
 
 func newDevicesCmd(e *env) *cobra.Command {
@@ -14,55 +16,44 @@ func newDevicesCmd(e *env) *cobra.Command {
 		Short: "List network interfaces with index, flags and addresses (like tcpdump -D)",
 		Long: `devices lists the interfaces of this host that capture and replay can use:
 the interface index, its name, its flags (Up, Running, Loopback, ...) and its
-addresses.`,
+addresses; on Linux, last, the "any" pseudo-device (every interface at once).`,
 		Example: `  wirekit devices`,
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ifs, err := net.Interfaces()
+			devs, err := capture.Devices()
 			if err != nil {
 				return fmt.Errorf("devices: %w", err)
 			}
-			for _, ifc := range ifs {
-				fmt.Fprintln(e.stdout, formatDevice(ifc, addrsOf(ifc)))
+			for _, d := range devs {
+				fmt.Fprintln(e.stdout, formatDevice(d))
 			}
 			return nil
 		},
 	}
 }
 
-// addrsOf returns an interface's addresses, or none when they can't be read.
-func addrsOf(ifc net.Interface) []net.Addr {
-	a, err := ifc.Addrs()
-	if err != nil {
-		return nil
-	}
-	return a
-}
-
-// formatDevice renders one line: "1.lo [Up, Running, Loopback] 127.0.0.1/8 ::1/128".
-func formatDevice(ifc net.Interface, addrs []net.Addr) string {
+// formatDevice renders one line: "1.lo [Up, Running, Loopback] 127.0.0.1/8 ::1/128",
+// "9.any (Pseudo-device that captures on all interfaces) [Up, Running]".
+func formatDevice(d capture.Device) string {
 	var flags []string
-	if ifc.Flags&net.FlagUp != 0 {
-		flags = append(flags, "Up")
-	}
-	if ifc.Flags&net.FlagRunning != 0 {
-		flags = append(flags, "Running")
-	}
-	if ifc.Flags&net.FlagLoopback != 0 {
-		flags = append(flags, "Loopback")
-	}
-	if ifc.Flags&net.FlagPointToPoint != 0 {
-		flags = append(flags, "PointToPoint")
-	}
-	if ifc.Flags&net.FlagMulticast != 0 {
-		flags = append(flags, "Multicast")
+	for _, f := range []struct {
+		bit  net.Flags
+		name string
+	}{{net.FlagUp, "Up"}, {net.FlagRunning, "Running"}, {net.FlagLoopback, "Loopback"}, {net.FlagPointToPoint, "PointToPoint"}, {net.FlagMulticast, "Multicast"}} {
+		if d.Flags&f.bit != 0 {
+			flags = append(flags, f.name)
+		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d.%s [%s]", ifc.Index, ifc.Name, strings.Join(flags, ", "))
-	if len(ifc.HardwareAddr) > 0 {
-		fmt.Fprintf(&b, " %s", ifc.HardwareAddr)
+	fmt.Fprintf(&b, "%d.%s", d.Index, d.Name)
+	if d.Description != "" {
+		fmt.Fprintf(&b, " (%s)", d.Description)
 	}
-	for _, a := range addrs {
+	fmt.Fprintf(&b, " [%s]", strings.Join(flags, ", "))
+	if len(d.HardwareAddr) > 0 {
+		fmt.Fprintf(&b, " %s", d.HardwareAddr)
+	}
+	for _, a := range d.Addrs {
 		fmt.Fprintf(&b, " %s", a)
 	}
 	return b.String()

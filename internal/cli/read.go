@@ -35,6 +35,7 @@ type readFlags struct {
 	nano     bool
 	rotateMB int
 	ringN    int
+	rotateS  int
 }
 
 func newReadCmd(e *env) *cobra.Command {
@@ -91,21 +92,24 @@ func addPrintFlags(fl *pflag.FlagSet, f *readFlags) {
 	fl.BoolVar(&f.nano, "nano", false, "print timestamps with nanosecond precision")
 }
 
-// addRotateFlags adds tcpdump's -C and -W.
+// addRotateFlags adds tcpdump's -C, -G and -W.
 func addRotateFlags(fl *pflag.FlagSet, f *readFlags) {
 	fl.IntVarP(&f.rotateMB, "file-size", "C", 0, "with -w: start a new file when one passes this many million bytes (OUT, OUT1, OUT2...)")
-	fl.IntVarP(&f.ringN, "file-count", "W", 0, "with -C: keep this many files, OUT0..OUT(N-1), reused in a ring")
+	fl.IntVarP(&f.ringN, "file-count", "W", 0, "with -C: keep this many files, OUT0..OUT(N-1), reused in a ring; with -G alone: stop after N files")
+	fl.IntVarP(&f.rotateS, "rotate-seconds", "G", 0, "with -w: start a new file every this many seconds (wall clock); OUT goes through strftime (trace-%Y%m%d-%H%M%S.pcap)")
 }
 
 // checkOutputFlags reports misuse of -w, -C and -W before any work.
 func checkOutputFlags(f *readFlags) error {
 	switch {
-	case f.ringN < 0 || f.rotateMB < 0:
-		return usagef("-C and -W take positive numbers")
-	case f.ringN > 0 && f.rotateMB == 0:
-		return usagef("-W needs -C (the size at which to start the next file)")
+	case f.ringN < 0 || f.rotateMB < 0 || f.rotateS < 0:
+		return usagef("-C, -G and -W take positive numbers")
+	case f.ringN > 0 && f.rotateMB == 0 && f.rotateS == 0:
+		return usagef("-W needs -C (the size at which to start the next file) or -G")
 	case f.rotateMB > 0 && f.out == "":
 		return usagef("-C needs -w OUT")
+	case f.rotateS > 0 && f.out == "":
+		return usagef("-G needs -w OUT")
 	}
 	return nil
 }
@@ -113,8 +117,8 @@ func checkOutputFlags(f *readFlags) error {
 // newSink makes the output: files (rotating with -C), or printing.
 func newSink(e *env, f *readFlags, src pcapio.Source) (packetSink, error) {
 	switch {
-	case f.rotateMB > 0:
-		return newRotator(e, f.out, f.rotateMB, f.ringN)
+	case f.rotateMB > 0 || f.rotateS > 0:
+		return newRotator(e, f.out, f.rotateMB, f.ringN, f.rotateS)
 	case f.out != "":
 		return newFileSink(e, f.out, src)
 	}

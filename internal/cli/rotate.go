@@ -1,49 +1,79 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gopacket/gopacket"
 
 	"github.com/wirekit/wirekit/pcapio"
 )
 
-// rotator writes packets to a series of files as tcpdump -C and -W do:
-// when a file has grown past limit bytes, the next packet starts a new
+// rotator writes packets to a series of files as tcpdump -C, -G and -W do.
+//
+// -C: when a file has grown past limit bytes, the next packet starts a new
 // one. Without -W the files are OUT, OUT1, OUT2...; with -W N they are
-// OUT0..OUT(N-1), zero-padded to the width of N-1, reused in a ring. The
-// number goes at the end of the name, as tcpdump puts it, except before a
-// .pcapng, .gz or .zst ending, which chooses the format.
+// OUT0..OUT(N-1), zero-padded to the width of N-1, reused in a ring.
+//
+// -G: when a packet comes seconds or more (wall clock, whole seconds)
+// after the current period began, a new period and file start; OUT is
+// passed through strftime with the period's start time (local time), so
+// "trace-%H%M%S.pcap" names each file. With -C as well, the size counter
+// starts again at 0 in each period (the first file of a period is
+// numbered 0 when -W is given, unnumbered otherwise, as tcpdump). With -W
+// and without -C, capture stops when -W periods have been written
+// (errRotationDone, after "Maximum file limit reached").
+//
+// The number goes at the end of the name, as tcpdump puts it, except
+// before a .pcapng, .gz or .zst ending, which chooses the format.
 type rotator struct {
-	e     *env
-	base  string
-	limit int64
-	files int
-	n     int // files opened so far
-	cur   *fileSink
-	size  int64
+	e       *env
+	base    string
+	limit   int64 // -C in bytes, 0 without
+	files   int   // -W, 0 without
+	seconds int64 // -G, 0 without
+	now     func() time.Time
+	loc     *time.Location // for strftime: local time, as tcpdump
+
+	period time.Time // start of the current -G period (whole seconds)
+	nG     int       // -G periods ended
+	nC     int       // -C counter in this period
+	cur    *fileSink
+	size   int64
 }
 
-func newRotator(e *env, base string, limitMB, files int) (*rotator, error) {
+// errRotationDone ends a capture when -G with -W has written its files.
+var errRotationDone = errors.New("maximum file limit reached")
+
+func newRotator(e *env, base string, limitMB, files, seconds int) (*rotator, error) {
 	if base == "-" {
-		return nil, usagef("-C cannot rotate standard output: give a file name with -w")
+		return nil, usagef("-C and -G cannot rotate standard output: give a file name with -w")
 	}
-	return &rotator{e: e, base: base, limit: int64(limitMB) * 1000000, files: files}, nil
+	r := &rotator{e: e, base: base, limit: int64(limitMB) * 1000000, files: files, seconds: int64(seconds), now: time.Now, loc: time.Local}
+	r.period = time.Unix(r.now().Unix(), 0)
+	return r, nil
 }
 
-// name returns the i-th file name.
+// name returns the file name for counter i in the current period.
 func (r *rotator) name(i int) string {
+	base := r.base
+	if r.seconds > 0 {
+		base = strftime(base, r.period.In(r.loc))
+	}
 	var num string
 	switch {
+	case r.limit == 0 && r.seconds > 0:
+		// -G without -C: no number.
 	case r.files > 0:
 		width := len(strconv.Itoa(r.files - 1))
 		num = fmt.Sprintf("%0*d", width, i%r.files)
 	case i > 0:
 		num = strconv.Itoa(i)
 	}
-	base, ext := r.base, ""
+	ext := ""
 	for _, suf := range []string{".pcapng.gz", ".pcapng.zst", ".pcap.gz", ".pcap.zst", ".pcapng", ".gz", ".zst"} {
 		if strings.HasSuffix(strings.ToLower(base), suf) {
 			base, ext = base[:len(base)-len(suf)], base[len(base)-len(suf):]
@@ -54,19 +84,32 @@ func (r *rotator) name(i int) string {
 }
 
 func (r *rotator) packet(src pcapio.Source, ci gopacket.CaptureInfo, data []byte) error {
-	if r.cur != nil && r.size > r.limit {
-		if err := r.cur.close(); err != nil {
+	if r.seconds > 0 {
+		if t := r.now().Unix(); t-r.period.Unix() >= r.seconds {
+			r.period = time.Unix(t, 0)
+			r.nG++
+			if err := r.close(); err != nil {
+				return err
+			}
+			if r.limit == 0 && r.files > 0 && r.nG >= r.files {
+				fmt.Fprintf(r.e.stderr, "Maximum file limit reached: %d\n", r.files)
+				return errRotationDone
+			}
+			r.nC = 0
+		}
+	}
+	if r.cur != nil && r.limit > 0 && r.size > r.limit {
+		if err := r.close(); err != nil {
 			return err
 		}
-		r.cur = nil
+		r.nC++
 	}
 	if r.cur == nil {
-		s, err := newFileSink(r.e, r.name(r.n), src)
+		s, err := newFileSink(r.e, r.name(r.nC), src)
 		if err != nil {
 			return err
 		}
 		r.cur, r.size = s, 24 // the pcap file header
-		r.n++
 	}
 	r.size += 16 + int64(len(data))
 	return r.cur.packet(src, ci, data)
@@ -76,11 +119,94 @@ func (r *rotator) close() error {
 	if r.cur == nil {
 		return nil
 	}
-	return r.cur.close()
+	err := r.cur.close()
+	r.cur = nil
+	return err
 }
 
 func (r *rotator) abort() {
 	if r.cur != nil {
 		r.cur.abort()
 	}
+}
+
+// strftime formats t as C's strftime does for the conversions tcpdump
+// users put in -G file names (POSIX's, in the C locale); an unknown
+// conversion is kept as written.
+func strftime(format string, t time.Time) string {
+	var b strings.Builder
+	for i := 0; i < len(format); i++ {
+		c := format[i]
+		if c != '%' || i+1 == len(format) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch format[i] {
+		case 'Y':
+			b.WriteString(strconv.Itoa(t.Year()))
+		case 'C':
+			fmt.Fprintf(&b, "%02d", t.Year()/100)
+		case 'y':
+			fmt.Fprintf(&b, "%02d", t.Year()%100)
+		case 'm':
+			fmt.Fprintf(&b, "%02d", int(t.Month()))
+		case 'd':
+			fmt.Fprintf(&b, "%02d", t.Day())
+		case 'e':
+			fmt.Fprintf(&b, "%2d", t.Day())
+		case 'H':
+			fmt.Fprintf(&b, "%02d", t.Hour())
+		case 'I':
+			fmt.Fprintf(&b, "%02d", (t.Hour()+11)%12+1)
+		case 'M':
+			fmt.Fprintf(&b, "%02d", t.Minute())
+		case 'S':
+			fmt.Fprintf(&b, "%02d", t.Second())
+		case 'j':
+			fmt.Fprintf(&b, "%03d", t.YearDay())
+		case 'p':
+			if t.Hour() < 12 {
+				b.WriteString("AM")
+			} else {
+				b.WriteString("PM")
+			}
+		case 'a':
+			b.WriteString(t.Format("Mon"))
+		case 'A':
+			b.WriteString(t.Format("Monday"))
+		case 'b', 'h':
+			b.WriteString(t.Format("Jan"))
+		case 'B':
+			b.WriteString(t.Format("January"))
+		case 'u':
+			b.WriteString(strconv.Itoa((int(t.Weekday())+6)%7 + 1))
+		case 'w':
+			b.WriteString(strconv.Itoa(int(t.Weekday())))
+		case 's':
+			b.WriteString(strconv.FormatInt(t.Unix(), 10))
+		case 'z':
+			b.WriteString(t.Format("-0700"))
+		case 'Z':
+			b.WriteString(t.Format("MST"))
+		case 'F':
+			b.WriteString(t.Format("2006-01-02"))
+		case 'T':
+			b.WriteString(t.Format("15:04:05"))
+		case 'R':
+			b.WriteString(t.Format("15:04"))
+		case 'D':
+			b.WriteString(t.Format("01/02/06"))
+		case 'n':
+			b.WriteByte('\n')
+		case 't':
+			b.WriteByte('\t')
+		case '%':
+			b.WriteByte('%')
+		default:
+			b.WriteByte('%')
+			b.WriteByte(format[i])
+		}
+	}
+	return b.String()
 }

@@ -1,0 +1,137 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/wirekit/wirekit/internal/testutil"
+	"github.com/wirekit/wirekit/pcapio"
+)
+
+// TestCaptureZHelper runs 'wirekit capture' in a child process for
+// TestCaptureDropPrivileges (a process cannot get root back after -Z).
+func TestCaptureZHelper(t *testing.T) {
+	args := os.Getenv("WIREKIT_TEST_CAPTURE_ARGS")
+	if args == "" {
+		t.Skip("run by TestCaptureDropPrivileges")
+	}
+	code := Run(context.Background(), strings.Split(args, "\n"), nil, os.Stdout, os.Stderr)
+	fmt.Printf("euid=%d egid=%d\n", os.Geteuid(), os.Getegid())
+	os.Exit(code)
+}
+
+// TestCaptureDropPrivileges: with -Z nobody the capture still receives
+// packets (the socket was opened as root), the process ends as nobody,
+// and the output file is made by nobody.
+func TestCaptureDropPrivileges(t *testing.T) {
+	n := testutil.NewVethNS(t)
+	nobody, err := user.Lookup("nobody")
+	if err != nil {
+		t.Skip("no user nobody here")
+	}
+	dir, err := os.MkdirTemp("", "wirekit-Z")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "z.pcap")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCaptureZHelper$")
+	cmd.Env = append(os.Environ(), "WIREKIT_TEST_CAPTURE_ARGS="+strings.Join([]string{"capture", "-i", n.Host, "-Z", "nobody", "-c", "3", "-w", out, "udp", "dst", "port", "9999"}, "\n"))
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var werr error
+wait:
+	for deadline := time.After(15 * time.Second); ; {
+		select {
+		case werr = <-done:
+			break wait
+		case <-deadline:
+			cmd.Process.Kill()
+			t.Fatalf("capture did not end: %s %s", stdout.String(), stderr.String())
+		case <-time.After(300 * time.Millisecond):
+			n.SendUDP(t, 9999, 1)
+		}
+	}
+	if werr != nil {
+		t.Fatalf("child: %v\n%s\n%s", werr, stdout.String(), stderr.String())
+	}
+	if want := fmt.Sprintf("euid=%s egid=%s", nobody.Uid, nobody.Gid); !strings.Contains(stdout.String(), want) {
+		t.Errorf("child ended with %q, want %q", stdout.String(), want)
+	}
+	st, err := os.Stat(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if uid := st.Sys().(*syscall.Stat_t).Uid; strconv.Itoa(int(uid)) != nobody.Uid {
+		t.Errorf("output owned by uid %d, want nobody (%s)", uid, nobody.Uid)
+	}
+	r, err := pcapio.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	got := 0
+	for {
+		if _, err := r.NextHeader(); err != nil {
+			break
+		}
+		got++
+	}
+	if got != 3 {
+		t.Errorf("%d packets in the output, want 3", got)
+	}
+}
+
+// TestCaptureAny: 'capture -i any' prints packets of a veth with a cooked
+// header ('-e' shows the direction as tcpdump does for LINUX_SLL).
+func TestCaptureAny(t *testing.T) {
+	n := testutil.NewVethNS(t)
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	expr := []string{"udp", "dst", "port", "9999", "and", "src", "host", n.NSIP}
+	go func() {
+		done <- Run(context.Background(), append([]string{"capture", "-i", "any", "-c", "3", "-e"}, expr...), nil, &out, &errb)
+	}()
+	for deadline := time.After(15 * time.Second); ; {
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errb.String())
+			}
+			if !strings.Contains(errb.String(), "listening on any, link-type LINUX_SLL") {
+				t.Errorf("stderr: %s", errb.String())
+			}
+			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+			if len(lines) != 3 {
+				t.Fatalf("%d lines, want 3:\n%s", len(lines), out.String())
+			}
+			for _, l := range lines {
+				if !strings.Contains(l, n.NSIP) || !strings.Contains(l, n.HostIP+".9999: UDP") {
+					t.Errorf("line: %s", l)
+				}
+			}
+			return
+		case <-deadline:
+			t.Fatalf("no end: %s %s", out.String(), errb.String())
+		case <-time.After(300 * time.Millisecond):
+			n.SendUDP(t, 9999, 1)
+		}
+	}
+}
