@@ -35,8 +35,8 @@ func openAny(c Config) (*Handle, error) {
 		afpacket.OptInterface(""),
 		afpacket.SocketDgram,
 		afpacket.OptFrameSize(1<<16),
-		afpacket.OptBlockSize(1<<20),
-		afpacket.OptNumBlocks(c.RingMB),
+		afpacket.OptBlockSize(ringBlock),
+		afpacket.OptNumBlocks(c.RingMB*(1<<20)/ringBlock),
 		afpacket.OptPollTimeout(c.ReadTimeout),
 		afpacket.OptAddVLANHeader(false), // it would go at the Ethernet offset; cook puts it in the SLL header
 		afpacket.TPacketVersion3,

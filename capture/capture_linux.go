@@ -61,8 +61,8 @@ func Open(name string, cfg *Config) (*Handle, error) {
 	tp, err := afpacket.NewTPacket(
 		afpacket.OptInterface(name),
 		afpacket.OptFrameSize(1<<16),
-		afpacket.OptBlockSize(1<<20),
-		afpacket.OptNumBlocks(c.RingMB),
+		afpacket.OptBlockSize(ringBlock),
+		afpacket.OptNumBlocks(c.RingMB*(1<<20)/ringBlock),
 		afpacket.OptPollTimeout(c.ReadTimeout),
 		afpacket.OptAddVLANHeader(true),
 		afpacket.TPacketVersion3,
@@ -234,3 +234,8 @@ func (h *Handle) Close() error {
 	h.tp.Close()
 	return nil
 }
+
+// ringBlock is the size of a TPACKET_V3 ring block. The kernel hands user
+// space whole blocks: with 256 KiB ones a ring of a few MiB has enough of
+// them that a reader catching up rarely finds every block full.
+const ringBlock = 256 << 10
