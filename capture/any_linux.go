@@ -36,9 +36,9 @@ func openAny(c Config) (*Handle, error) {
 		afpacket.SocketDgram,
 		afpacket.OptFrameSize(1<<16),
 		afpacket.OptBlockSize(ringBlock),
-		afpacket.OptNumBlocks(c.RingMB*(1<<20)/ringBlock),
+		afpacket.OptNumBlocks(ringBlocks(c)),
 		afpacket.OptPollTimeout(c.ReadTimeout),
-		afpacket.OptAddVLANHeader(false), // it would go at the Ethernet offset; cook puts it in the SLL header
+		afpacket.OptAddVLANHeader(false), // it would go at the Ethernet offset; cook puts it after the SLL header
 		afpacket.TPacketVersion3,
 	)
 	if err != nil {
@@ -123,8 +123,23 @@ func shiftCooked(prog []bpf.RawInstruction) ([]bpf.RawInstruction, bool) {
 	return out, true
 }
 
-// sockaddrLL is the kernel's struct sockaddr_ll, which a TPACKET_V3 ring
-// holds after each packet's struct tpacket3_hdr.
+// ringFrame is the start of a TPACKET_V3 ring frame: struct tpacket3_hdr
+// (48 bytes with its padding), then struct sockaddr_ll.
+type ringFrame struct {
+	NextOffset uint32
+	Sec, Nsec  uint32
+	Snaplen    uint32
+	Len        uint32
+	Status     uint32
+	Mac, Net   uint16
+	RxHash     uint32
+	VLANTCI    uint32
+	VLANTPID   uint16
+	_          [2 + 8]byte
+	Addr       sockaddrLL
+}
+
+// sockaddrLL is the kernel's struct sockaddr_ll.
 type sockaddrLL struct {
 	Family   uint16
 	Protocol uint16 // network byte order
@@ -135,56 +150,58 @@ type sockaddrLL struct {
 	Addr     [8]byte
 }
 
-// sllBeforeData is how far before a SOCK_DGRAM packet's data its
-// sockaddr_ll lies in a TPACKET_V3 ring: the header is at
-// TPACKET_ALIGN(sizeof(struct tpacket3_hdr)) = 48 bytes from the frame
-// start, and the data at TPACKET_ALIGN(TPACKET3_HDRLEN) + 16 = 96 (the
-// kernel's tpacket_rcv for SOCK_DGRAM, with no reserve).
-const sllBeforeData = 96 - 48
+// dgramMac is where a SOCK_DGRAM packet's data starts in its TPACKET_V3
+// frame: TPACKET_ALIGN(TPACKET3_HDRLEN) + 16 (the kernel's tpacket_rcv,
+// with no reserve). cook checks the frame's own tp_mac against it.
+const dgramMac = 96
+
+// Ring frame status bits (linux/if_packet.h).
+const (
+	tpStatusVLANValid     = 0x10
+	tpStatusVLANTPIDValid = 0x40
+)
 
 // cook puts a LINUX_SLL header in front of a packet read on "any", from the
-// sockaddr_ll the kernel stored beside it in the ring, and re-inserts a VLAN
-// tag the kernel took off (as libpcap does, after the SLL header with
-// protocol 0x8100). The result is in h.buf; ci's lengths are adjusted.
+// sockaddr_ll the kernel stored in the packet's ring frame, and re-inserts
+// a VLAN tag the kernel took off (as libpcap does: after the SLL header,
+// whose protocol field becomes the tag's TPID). The result is in h.buf;
+// ci's lengths are adjusted.
 func (h *Handle) cook(data []byte, ci *gopacket.CaptureInfo) ([]byte, error) {
-	var sll sockaddrLL
-	if cap(data) > 0 {
-		// gopacket's afpacket hands out the ring bytes themselves; the
-		// address is in the same frame, sllBeforeData bytes earlier.
-		p := (*sockaddrLL)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(data)), -sllBeforeData))
-		sll = *p
-		if sll.Family != syscall.AF_PACKET || int(sll.Ifindex) != ci.InterfaceIndex {
-			return nil, fmt.Errorf("capture: %s: the packet ring's layout is not the one expected (address family %d, interface %d for a packet of interface %d)", Any, sll.Family, sll.Ifindex, ci.InterfaceIndex)
-		}
+	if cap(data) == 0 {
+		return nil, fmt.Errorf("capture: %s: a packet without data", Any)
+	}
+	// gopacket's afpacket hands out the ring bytes themselves: the frame
+	// header is dgramMac bytes before them.
+	fr := (*ringFrame)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(data)), -dgramMac))
+	sll := fr.Addr
+	if fr.Mac != dgramMac || int(fr.Snaplen) != len(data) || sll.Family != syscall.AF_PACKET || int(sll.Ifindex) != ci.InterfaceIndex {
+		return nil, fmt.Errorf("capture: %s: the packet ring's layout is not the one expected (data at %d, %d bytes, address family %d, interface %d for a packet of %d bytes on interface %d)",
+			Any, fr.Mac, fr.Snaplen, sll.Family, sll.Ifindex, len(data), ci.InterfaceIndex)
 	}
 	b := h.buf[:sllLen]
 	binary.BigEndian.PutUint16(b[0:], uint16(sll.Pkttype))
 	binary.BigEndian.PutUint16(b[2:], sll.Hatype)
 	binary.BigEndian.PutUint16(b[4:], uint16(sll.Halen))
-	b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13] = sll.Addr[0], sll.Addr[1], sll.Addr[2], sll.Addr[3], sll.Addr[4], sll.Addr[5], sll.Addr[6], sll.Addr[7]
+	copy(b[6:14], sll.Addr[:])
 	if sll.Halen < 8 {
 		clear(b[6+sll.Halen : 14])
 	}
 	// sll_protocol is in network byte order in memory.
-	proto := (*[2]byte)(unsafe.Pointer(&sll.Protocol))
+	proto := *(*[2]byte)(unsafe.Pointer(&sll.Protocol))
 	b[14], b[15] = proto[0], proto[1]
-	extra := sllLen
-	for _, a := range ci.AncillaryData {
-		if v, ok := a.(afpacket.AncillaryVLAN); ok {
-			// TPID in the protocol field, then the tag (gopacket
-			// keeps only the VLAN id of the TCI), then the packet's
-			// own protocol.
-			b = h.buf[:sllLen+4]
-			binary.BigEndian.PutUint16(b[14:], 0x8100)
-			binary.BigEndian.PutUint16(b[16:], uint16(v.VLAN))
-			b[18], b[19] = proto[0], proto[1]
-			extra += 4
-			break
+	if fr.Status&tpStatusVLANValid != 0 {
+		tpid := uint16(0x8100)
+		if fr.Status&tpStatusVLANTPIDValid != 0 {
+			tpid = fr.VLANTPID
 		}
+		b = h.buf[:sllLen+4]
+		binary.BigEndian.PutUint16(b[14:], tpid)
+		binary.BigEndian.PutUint16(b[16:], uint16(fr.VLANTCI))
+		b[18], b[19] = proto[0], proto[1]
 	}
 	n := copy(h.buf[len(b):], data)
 	out := h.buf[:len(b)+n]
+	ci.Length += len(b)
 	ci.CaptureLength = len(out)
-	ci.Length += extra
 	return out, nil
 }

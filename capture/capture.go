@@ -31,6 +31,9 @@ type Config struct {
 	Filter *filter.Program
 	// RingMB is the size of the receive ring in MiB (default 32).
 	RingMB int
+	// RingKiB, when above 0, is the size of the receive ring in KiB
+	// instead (tcpdump -B), rounded up to whole 256 KiB ring blocks.
+	RingKiB int
 	// ReadTimeout bounds how long a read waits for a packet (default
 	// 100ms); a read that times out returns ErrTimeout.
 	ReadTimeout time.Duration
@@ -67,6 +70,9 @@ func (c *Config) withDefaults() Config {
 	}
 	if out.RingMB <= 0 {
 		out.RingMB = 32
+	}
+	if out.RingKiB <= 0 {
+		out.RingKiB = out.RingMB << 10
 	}
 	if out.ReadTimeout <= 0 {
 		out.ReadTimeout = 100 * time.Millisecond

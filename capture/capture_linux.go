@@ -62,7 +62,7 @@ func Open(name string, cfg *Config) (*Handle, error) {
 		afpacket.OptInterface(name),
 		afpacket.OptFrameSize(1<<16),
 		afpacket.OptBlockSize(ringBlock),
-		afpacket.OptNumBlocks(c.RingMB*(1<<20)/ringBlock),
+		afpacket.OptNumBlocks(ringBlocks(c)),
 		afpacket.OptPollTimeout(c.ReadTimeout),
 		afpacket.OptAddVLANHeader(true),
 		afpacket.TPacketVersion3,
@@ -239,3 +239,6 @@ func (h *Handle) Close() error {
 // space whole blocks: with 256 KiB ones a ring of a few MiB has enough of
 // them that a reader catching up rarely finds every block full.
 const ringBlock = 256 << 10
+
+// ringBlocks is how many ring blocks make the ring size asked for.
+func ringBlocks(c Config) int { return max(1, (c.RingKiB<<10+ringBlock-1)/ringBlock) }

@@ -51,7 +51,7 @@ captures on every interface, each packet with a LINUX_SLL header.`,
 			if err := checkOutputFlags(f); err != nil {
 				return err
 			}
-			cfg := &capture.Config{SnapLen: snap, NoPromiscuous: noPromis, RingMB: (ringKiB + 1023) / 1024}
+			cfg := &capture.Config{SnapLen: snap, NoPromiscuous: noPromis, RingKiB: ringKiB}
 			switch dir {
 			case "in":
 				cfg.Direction = capture.In
