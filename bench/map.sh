@@ -17,7 +17,7 @@ FILES=${FILES:-40}
 FILESIZE=${FILESIZE:-100MB}
 BIG=${BIG:-1GB}
 RUNS=${RUNS:-3}
-for t in capinfos hyperfine gzip zstd jq /usr/bin/time; do
+for t in capinfos gzip zstd jq /usr/bin/time; do
 	command -v "$t" >/dev/null || { echo "bench/map.sh needs $t" >&2; exit 1; }
 done
 if [ -z "${BENCH_DIR:-}" ]; then
@@ -49,11 +49,20 @@ all=("${plain[@]}" "${gz[@]}" "${zst[@]}")
 out=$BENCH_DIR/out
 mkdir -p "$out"
 
-# median NAME CMD: hyperfine median in seconds.
-median() {
-	hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$out/$1.json" "$2" >/dev/null 2>&1 ||
-		hyperfine --warmup 1 --runs "$RUNS" --export-json "$out/$1.json" "$2" >/dev/null
-	jq '.results[0].median' "$out/$1.json"
+# pair CMD1 CMD2: runs each once to warm up, then RUNS times alternating
+# (so that load from elsewhere falls on both alike), and prints the two
+# median wall times in seconds.
+secs() { local t0 t1; t0=$(date +%s%N); bash -c "$1" >/dev/null 2>&1; t1=$(date +%s%N); echo $(((t1 - t0) / 1000))e-6; }
+med() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { printf "%.4f", v[int((NR + 1) / 2)] }'; }
+pair() {
+	local a=() b=()
+	bash -c "$1" >/dev/null 2>&1
+	bash -c "$2" >/dev/null 2>&1
+	for _ in $(seq "$RUNS"); do
+		a+=("$(secs "$1")")
+		b+=("$(secs "$2")")
+	done
+	echo "$(med "${a[@]}") $(med "${b[@]}")"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 row() { # row LABEL WIREKIT-TIME PEER PEER-TIME GOAL
@@ -61,28 +70,26 @@ row() { # row LABEL WIREKIT-TIME PEER PEER-TIME GOAL
 }
 
 echo "set: ${#all[@]} files (${#plain[@]} pcap, ${#gz[@]} pcap.gz, ${#zst[@]} pcapng.zst), $FILESIZE captured each, $(du -shL "$BENCH_DIR/set" | cut -f1) stored, in $BENCH_DIR"
-echo "$(nproc) CPUs; median of $RUNS runs after a warm-up; ratio = wirekit / peer (below 1: wirekit faster)"
+echo "$(nproc) CPUs; wirekit and its peer run alternately, $RUNS times each after a warm-up, medians; ratio = wirekit / peer (below 1: wirekit faster)"
 n=$(nproc)
-w=$(median wk-all "$bin map --file-workers $n --dump-json $out/all.json ${all[*]}")
-c=$(median ci-all "capinfos -c -s -d -a -e -o ${all[*]}")
+wk() { echo "$bin map --file-workers $1 --dump-json $out/$2.json ${*:3}"; }
+ci() { echo "capinfos -c -s -d -a -e -o $*"; }
+read -r w c < <(pair "$(wk "$n" all "${all[@]}")" "$(ci "${all[@]}")")
 row "all files ($n workers)" "$w" "capinfos" "$c" "<= 0.1"
-w=$(median wk-all1 "$bin map --file-workers 1 --dump-json $out/all1.json ${all[*]}")
+read -r w c < <(pair "$(wk 1 all1 "${all[@]}")" "$(ci "${all[@]}")")
 row "all files (1 worker)" "$w" "capinfos" "$c" "-"
-w=$(median wk-plain "$bin map --file-workers 1 --dump-json $out/plain.json ${plain[*]}")
-c=$(median ci-plain "capinfos -c -s -d -a -e -o ${plain[*]}")
-k=$(median cat "bash -c 'cat ${plain[*]} >/dev/null'")
+read -r w c < <(pair "$(wk 1 plain "${plain[@]}")" "$(ci "${plain[@]}")")
 row "plain pcap (1 worker)" "$w" "capinfos" "$c" "<= 0.1"
+read -r w k < <(pair "$(wk 1 plain "${plain[@]}")" "cat ${plain[*]}")
 row "plain pcap (1 worker)" "$w" "cat > /dev/null" "$k" "<= 1.5"
-w=$(median wk-gz "$bin map --file-workers 1 --dump-json $out/gz.json ${gz[*]}")
-c=$(median ci-gz "capinfos -c -s -d -a -e -o ${gz[*]}")
-g=$(median gzip "bash -c 'gzip -dc ${gz[*]} >/dev/null'")
+read -r w c < <(pair "$(wk 1 gz "${gz[@]}")" "$(ci "${gz[@]}")")
 row "pcap.gz (1 worker)" "$w" "capinfos" "$c" "<= 0.1"
+read -r w g < <(pair "$(wk 1 gz "${gz[@]}")" "gzip -dc ${gz[*]}")
 row "pcap.gz (1 worker)" "$w" "gzip -dc > /dev/null" "$g" "<= 1"
-w=$(median wk-zst "$bin map --file-workers 1 --dump-json $out/zst.json ${zst[*]}")
-c=$(median ci-zst "capinfos -c -s -d -a -e -o ${zst[*]}")
-z=$(median zstd "bash -c 'zstd -qdc ${zst[*]} >/dev/null'")
+read -r w c < <(pair "$(wk 1 zst "${zst[@]}")" "$(ci "${zst[@]}")")
 row "pcapng.zst (1 worker)" "$w" "capinfos" "$c" "<= 0.1"
-row "pcapng.zst (1 worker)" "$w" "zstd -dc > /dev/null" "$z" "<= 1"
+read -r w z < <(pair "$(wk 1 zst "${zst[@]}")" "zstd -qdc ${zst[*]}")
+row "pcapng.zst (1 worker)" "$w" "zstd -dc > /dev/null" "$z" "-"
 
 # The maps must agree with capinfos on packet counts.
 want=$(capinfos -T -r -c "${all[@]}" | awk -F'\t' '{ s += $2 } END { print s }')
