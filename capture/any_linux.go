@@ -31,12 +31,13 @@ func openAny(c Config) (*Handle, error) {
 	if c.Filter != nil && c.Filter.LinkType() != lt {
 		return nil, fmt.Errorf("capture: the filter was compiled for link type %v, but %q has %v", c.Filter.LinkType(), Any, lt)
 	}
+	block, nblocks := ringGeometry(c)
 	tp, err := afpacket.NewTPacket(
 		afpacket.OptInterface(""),
 		afpacket.SocketDgram,
 		afpacket.OptFrameSize(1<<16),
-		afpacket.OptBlockSize(ringBlock),
-		afpacket.OptNumBlocks(ringBlocks(c)),
+		afpacket.OptBlockSize(block),
+		afpacket.OptNumBlocks(nblocks),
 		afpacket.OptPollTimeout(c.ReadTimeout),
 		afpacket.OptAddVLANHeader(false), // it would go at the Ethernet offset; cook puts it after the SLL header
 		afpacket.TPacketVersion3,

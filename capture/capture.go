@@ -32,7 +32,8 @@ type Config struct {
 	// RingMB is the size of the receive ring in MiB (default 32).
 	RingMB int
 	// RingKiB, when above 0, is the size of the receive ring in KiB
-	// instead (tcpdump -B), rounded up to whole 256 KiB ring blocks.
+	// instead (tcpdump -B), rounded up to whole ring blocks (1 MiB, or
+	// smaller so that a small ring has 8 of them).
 	RingKiB int
 	// ReadTimeout bounds how long a read waits for a packet (default
 	// 100ms); a read that times out returns ErrTimeout.

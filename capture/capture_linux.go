@@ -58,11 +58,12 @@ func Open(name string, cfg *Config) (*Handle, error) {
 	if c.Filter != nil && c.Filter.LinkType() != lt {
 		return nil, fmt.Errorf("capture: the filter was compiled for link type %v, but %s has %v", c.Filter.LinkType(), name, lt)
 	}
+	block, nblocks := ringGeometry(c)
 	tp, err := afpacket.NewTPacket(
 		afpacket.OptInterface(name),
 		afpacket.OptFrameSize(1<<16),
-		afpacket.OptBlockSize(ringBlock),
-		afpacket.OptNumBlocks(ringBlocks(c)),
+		afpacket.OptBlockSize(block),
+		afpacket.OptNumBlocks(nblocks),
 		afpacket.OptPollTimeout(c.ReadTimeout),
 		afpacket.OptAddVLANHeader(true),
 		afpacket.TPacketVersion3,
@@ -235,10 +236,17 @@ func (h *Handle) Close() error {
 	return nil
 }
 
-// ringBlock is the size of a TPACKET_V3 ring block. The kernel hands user
-// space whole blocks: with 256 KiB ones a ring of a few MiB has enough of
-// them that a reader catching up rarely finds every block full.
-const ringBlock = 256 << 10
-
-// ringBlocks is how many ring blocks make the ring size asked for.
-func ringBlocks(c Config) int { return max(1, (c.RingKiB<<10+ringBlock-1)/ringBlock) }
+// ringGeometry splits the ring into TPACKET_V3 blocks: 1 MiB blocks when
+// the ring holds at least 8 of them, else halved (down to 64 KiB, the
+// frame size) until it does. The kernel hands user space whole blocks:
+// with 2 blocks of 1 MiB in a 2 MiB ring wirekit dropped 0.2% at ~390k
+// frames/s where 8 of 256 KiB dropped none; big blocks cost less CPU per
+// packet (fewer wake-ups), so they are kept when the ring is large.
+func ringGeometry(c Config) (block, n int) {
+	total := c.RingKiB << 10
+	block = 1 << 20
+	for block > 64<<10 && total/block < 8 {
+		block >>= 1
+	}
+	return block, max(1, (total+block-1)/block)
+}

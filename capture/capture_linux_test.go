@@ -302,3 +302,15 @@ func rxCount(t *testing.T, iface string) int {
 	fmt.Sscan(string(b), &v)
 	return v
 }
+
+// TestRingGeometry: 1 MiB blocks when 8 fit, smaller ones for small rings.
+func TestRingGeometry(t *testing.T) {
+	for _, tc := range []struct{ kib, block, n int }{
+		{32768, 1 << 20, 32}, {8192, 1 << 20, 8}, {2048, 256 << 10, 8}, {512, 64 << 10, 8}, {100, 64 << 10, 2}, {1, 64 << 10, 1}, {3000, 256 << 10, 12},
+	} {
+		block, n := ringGeometry(Config{RingKiB: tc.kib})
+		if block != tc.block || n != tc.n {
+			t.Errorf("ring of %d KiB: %d blocks of %d bytes, want %d of %d", tc.kib, n, block, tc.n, tc.block)
+		}
+	}
+}
