@@ -7,5 +7,10 @@
 // reach the ring; it is also applied again in user space, so that packets
 // queued before the attach never leak out. A Handle is a pcapio.Source.
 //
-// On other systems Open returns ErrNotSupported.
+// Open(Any, ...) captures on every interface at once, as libpcap's "any":
+// each packet gets a LINUX_SLL header, and a filter compiled for
+// LINUX_SLL is rewritten for the kernel. Devices lists what can be opened;
+// DropPrivileges switches user once the socket is open (tcpdump -Z).
+//
+// On other systems Open and DropPrivileges return ErrNotSupported.
 package capture

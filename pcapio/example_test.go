@@ -62,3 +62,33 @@ func Example() {
 	// Jan  1 12:00:00.001 61
 	// Jan  1 12:00:00.002 62
 }
+
+// Walk a capture for its record headers only: NextHeader skips the packet
+// bytes (a seek over big ones on a plain file), which is all a count, a
+// time span or a size total needs.
+func ExampleReader_NextHeader() {
+	r, err := pcapio.Open(filepath.Join("..", "testdata", "demo.pcap"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer r.Close()
+	var packets, bytes int
+	var first, last time.Time
+	for {
+		ci, err := r.NextHeader()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			log.Fatal(err) // a *FormatError naming the offset of the damage
+		}
+		if packets == 0 {
+			first = ci.Timestamp
+		}
+		last = ci.Timestamp
+		packets++
+		bytes += ci.CaptureLength
+	}
+	fmt.Printf("%d packets, %d bytes captured, over %v\n", packets, bytes, last.Sub(first))
+	// Output: 300 packets, 60551 bytes captured, over 142.571ms
+}

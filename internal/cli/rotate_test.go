@@ -212,3 +212,17 @@ func TestRotateSeconds(t *testing.T) {
 		})
 	}
 }
+
+// FuzzStrftime: any -G file name formats without a panic, and text
+// without '%' comes out unchanged.
+func FuzzStrftime(f *testing.F) {
+	for _, s := range []string{"trace-%Y%m%d-%H%M%S.pcap", "%", "%%%", "a%Qb", "%e%I%p%j%s%z%Z"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, format string) {
+		got := strftime(format, time.Unix(1700000000, 0).UTC())
+		if !strings.Contains(format, "%") && got != format {
+			t.Fatalf("strftime(%q) = %q", format, got)
+		}
+	})
+}
