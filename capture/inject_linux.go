@@ -1,0 +1,167 @@
+package capture
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"runtime"
+	"time"
+	"unsafe"
+
+	"github.com/gopacket/gopacket/layers"
+	"golang.org/x/sys/unix"
+)
+
+// Writer injects frames, link header included, out of one interface in
+// batches: Write copies each frame into a slot of a preallocated buffer,
+// and when Batch frames are queued (or on Flush) one sendmmsg(2) call on an
+// AF_PACKET socket sends them all. The socket is bound to the interface
+// with protocol 0, so it receives nothing. Steady-state writes do not
+// allocate. A Writer is not safe for concurrent use.
+type Writer struct {
+	fd    int
+	name  string
+	mtu   int
+	lt    layers.LinkType
+	slot  int // bytes per frame slot
+	buf   []byte
+	iov   []unix.Iovec
+	hdrs  []mmsghdr
+	n     int // frames queued
+	stats WriterStats
+}
+
+// mmsghdr is struct mmsghdr of <sys/socket.h>; Go pads it to the
+// alignment of Msghdr as C does.
+type mmsghdr struct {
+	hdr unix.Msghdr
+	len uint32
+}
+
+// NewWriter opens an injection socket on the named interface. It fails
+// with the same advice as Open: an unknown name lists the interfaces, a
+// down interface says how to bring it up, a permission error names
+// CAP_NET_RAW.
+func NewWriter(name string, cfg *WriterConfig) (*Writer, error) {
+	c := cfg.withDefaults()
+	ifc, err := net.InterfaceByName(name)
+	if err != nil {
+		return nil, fmt.Errorf("capture: no interface %q (interfaces here: %s)", name, interfaceNames())
+	}
+	if ifc.Flags&net.FlagUp == 0 {
+		return nil, fmt.Errorf("capture: interface %s is down (bring it up with 'ip link set %s up')", name, name)
+	}
+	lt, err := linkTypeOf(ifc)
+	if err != nil {
+		return nil, err
+	}
+	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		if errors.Is(err, os.ErrPermission) || errors.Is(err, unix.EPERM) {
+			return nil, fmt.Errorf("capture: injecting on %s needs root or the CAP_NET_RAW capability: %w", name, err)
+		}
+		return nil, fmt.Errorf("capture: %s: packet socket: %w", name, err)
+	}
+	if err := unix.Bind(fd, &unix.SockaddrLinklayer{Ifindex: ifc.Index}); err != nil {
+		unix.Close(fd)
+		return nil, fmt.Errorf("capture: %s: bind: %w", name, err)
+	}
+	if c.QdiscBypass {
+		if err := unix.SetsockoptInt(fd, unix.SOL_PACKET, unix.PACKET_QDISC_BYPASS, 1); err != nil {
+			unix.Close(fd)
+			return nil, fmt.Errorf("capture: %s: qdisc bypass: %w", name, err)
+		}
+	}
+	w := &Writer{fd: fd, name: name, mtu: ifc.MTU, lt: lt, slot: ifc.MTU + 14 + 8}
+	w.buf = make([]byte, c.Batch*w.slot)
+	w.iov = make([]unix.Iovec, c.Batch)
+	w.hdrs = make([]mmsghdr, c.Batch)
+	for i := range w.hdrs {
+		w.iov[i].Base = &w.buf[i*w.slot]
+		w.hdrs[i].hdr.Iov = &w.iov[i]
+		w.hdrs[i].hdr.SetIovlen(1)
+	}
+	return w, nil
+}
+
+// Write queues a copy of frame and sends the batch once it is full; the
+// caller may reuse frame at once. A frame longer than the MTU plus its
+// link header (14 bytes, and 4 per VLAN tag) is refused with an error
+// wrapping ErrFrameTooLong that names both; nothing is queued then. A
+// failed send returns the kernel's error; the frames of that batch not yet
+// accepted are dropped.
+func (w *Writer) Write(frame []byte) error {
+	if w.fd < 0 {
+		return fmt.Errorf("capture: %s: write after Close", w.name)
+	}
+	if max := w.MaxFrame(frame); len(frame) > max {
+		return fmt.Errorf("capture: %s: frame of %d bytes exceeds the interface MTU %d plus its %d-byte link header: %w", w.name, len(frame), w.mtu, max-w.mtu, ErrFrameTooLong)
+	}
+	i := w.n
+	copy(w.buf[i*w.slot:], frame)
+	w.iov[i].SetLen(len(frame))
+	w.n++
+	if w.n == len(w.hdrs) {
+		return w.Flush()
+	}
+	return nil
+}
+
+// MaxFrame is the longest frame Write accepts with the link header frame
+// starts with: the MTU plus 14 bytes plus 4 per VLAN tag.
+func (w *Writer) MaxFrame(frame []byte) int { return w.mtu + linkHeaderLen(frame) }
+
+// Flush sends the queued frames, retrying those the kernel refuses
+// because the device queue is full.
+func (w *Writer) Flush() error {
+	off, busy := 0, 0
+	for off < w.n {
+		r, _, errno := unix.Syscall6(unix.SYS_SENDMMSG, uintptr(w.fd), uintptr(unsafe.Pointer(&w.hdrs[off])), uintptr(w.n-off), 0, 0, 0)
+		if errno != 0 {
+			switch errno {
+			case unix.ENOBUFS, unix.EAGAIN, unix.EINTR:
+				w.stats.Retries++
+				busy++
+				if busy > 8 {
+					time.Sleep(20 * time.Microsecond)
+				} else {
+					runtime.Gosched()
+				}
+				continue
+			}
+			w.n = 0
+			return fmt.Errorf("capture: %s: inject: %w", w.name, errno)
+		}
+		busy = 0
+		for i := off; i < off+int(r); i++ {
+			w.stats.Bytes += uint64(w.iov[i].Len)
+		}
+		w.stats.Frames += uint64(r)
+		w.stats.Calls++
+		off += int(r)
+	}
+	w.n = 0
+	return nil
+}
+
+// MTU returns the interface's MTU when the Writer was made.
+func (w *Writer) MTU() int { return w.mtu }
+
+// LinkType is the link type of the frames the interface carries.
+func (w *Writer) LinkType() layers.LinkType { return w.lt }
+
+// Stats returns the counts so far.
+func (w *Writer) Stats() WriterStats { return w.stats }
+
+// Close sends what is queued and closes the socket; it returns the
+// send's error, if any. Calling Close again does nothing.
+func (w *Writer) Close() error {
+	if w.fd < 0 {
+		return nil
+	}
+	err := w.Flush()
+	unix.Close(w.fd)
+	w.fd = -1
+	return err
+}
