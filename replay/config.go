@@ -65,9 +65,9 @@ type Config struct {
 	Clock Clock
 	// SpinMargin tunes the RealClock (see DefaultSpinMargin).
 	SpinMargin time.Duration
-	// Start is the wall time matching clock time 0, used for the
-	// timestamps written when KeepTimestamps is off; zero means time.Now()
-	// when Run starts.
+	// Start is the wall time of the first packet, from which the
+	// timestamps written when KeepTimestamps is off count; zero means
+	// time.Now() when the first packet is ready.
 	Start time.Time
 }
 

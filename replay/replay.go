@@ -73,7 +73,7 @@ type Stats struct {
 	Late int64
 	// Loops counts loops started.
 	Loops int
-	// Elapsed is the clock time from the start to the last packet.
+	// Elapsed is the clock time from the first packet to the last.
 	Elapsed time.Duration
 	// Lag is how far behind their deadlines packets went out (empty at
 	// top speed, which has no deadlines).
@@ -118,6 +118,7 @@ type runner struct {
 	mtu      int
 
 	base     int64 // first packet's timestamp (ns), loop 0
+	origin   time.Duration // clock time of the first packet
 	haveBase bool
 	shift    int64 // added to timestamps in the current loop
 	lastRel  int64 // last packet's timestamp - base, in the current loop
@@ -190,9 +191,6 @@ func (r *runner) prepare() error {
 		r.mtu = r.sink.MTU()
 	}
 	r.started = c.Start
-	if r.started.IsZero() {
-		r.started = time.Now()
-	}
 	return nil
 }
 
@@ -214,7 +212,6 @@ func (r *runner) open() (*pcapio.Merged, error) {
 
 func (r *runner) run(ctx context.Context) error {
 	c := &r.cfg
-	r.nextOut = c.StatsEvery
 	for loop := 0; c.Loops <= 0 || loop < c.Loops; loop++ {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -267,7 +264,14 @@ func (r *runner) loop(ctx context.Context, m *pcapio.Merged) error {
 		}
 		ns := ci.Timestamp.UnixNano()
 		if !r.haveBase {
+			// The schedule starts when the first packet is ready, not
+			// when Run was called: opening the inputs takes time.
 			r.base, r.haveBase = ns, true
+			r.origin = r.clock.Now()
+			r.nextOut = r.origin + c.StatsEvery
+			if r.started.IsZero() {
+				r.started = time.Now()
+			}
 		}
 		rel := ns - r.base
 		if rel > r.lastRel || r.loopN == 0 {
@@ -318,7 +322,7 @@ func (r *runner) loop(ctx context.Context, m *pcapio.Merged) error {
 		if c.KeepTimestamps {
 			ci.Timestamp = time.Unix(0, ns+r.shift).UTC()
 		} else {
-			ci.Timestamp = r.started.Add(now)
+			ci.Timestamp = r.started.Add(now - r.origin)
 		}
 		if err := sink.WritePacket(ci, data); err != nil {
 			return err
@@ -327,7 +331,7 @@ func (r *runner) loop(ctx context.Context, m *pcapio.Merged) error {
 		r.bits += float64(len(data)) * 8
 		r.st.Sent++
 		r.st.Bytes += int64(len(data))
-		r.st.Elapsed = now
+		r.st.Elapsed = now - r.origin
 		if c.StatsEvery > 0 && now >= r.nextOut {
 			r.report(now)
 		}
@@ -340,11 +344,11 @@ func (r *runner) deadline(rel int64, size int) time.Duration {
 	c := &r.cfg
 	switch {
 	case c.PPS > 0:
-		return time.Duration(float64(r.k) * 1e9 / c.PPS)
+		return r.origin + time.Duration(float64(r.k)*1e9/c.PPS)
 	case c.Mbps > 0:
-		return time.Duration(r.bits * 1e3 / c.Mbps)
+		return r.origin + time.Duration(r.bits*1e3/c.Mbps)
 	}
-	return time.Duration(math.Round(float64(rel+r.shift) / r.modifier))
+	return r.origin + time.Duration(math.Round(float64(rel+r.shift)/r.modifier))
 }
 
 // wait blocks until due, waking for stats reports and to look at ctx at
@@ -379,7 +383,7 @@ func (r *runner) report(now time.Duration) {
 	}
 	if r.cfg.OnStats != nil {
 		st := r.stats()
-		st.Elapsed = now
+		st.Elapsed = now - r.origin
 		r.cfg.OnStats(st)
 	}
 }

@@ -86,7 +86,7 @@ plain or compressed) with no cgo and no libpcap, in one static binary.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &usageError{fmt.Errorf("%s: %w (see 'wirekit %s --help')", c.Name(), err, c.Name())}
 	})
-	root.AddCommand(newReadCmd(e), newCaptureCmd(e), newFilterCmd(e), newDevicesCmd(e), newGenCmd(e), newMapCmd(e), newInfoCmd(e), newTarExtractCmd(e), newStreamsCmd(e), newHTTPCmd(e))
+	root.AddCommand(newReadCmd(e), newCaptureCmd(e), newFilterCmd(e), newDevicesCmd(e), newGenCmd(e), newMapCmd(e), newInfoCmd(e), newTarExtractCmd(e), newStreamsCmd(e), newHTTPCmd(e), newReplayCmd(e))
 	return root
 }
 

@@ -1,0 +1,295 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/wirekit/wirekit/capture"
+	"github.com/wirekit/wirekit/dataset"
+	"github.com/wirekit/wirekit/pcapio"
+	"github.com/wirekit/wirekit/replay"
+)
+
+func newReplayCmd(e *env) *cobra.Command {
+	var (
+		dumpJSON     string
+		reText       string
+		outIface     string
+		outFile      string
+		null         bool
+		loopCount    int
+		loopForever  bool
+		outBPF       string
+		fromText     string
+		toText       string
+		modifier     float64
+		scaleOn      bool
+		scaleDur     time.Duration
+		waitDisable  bool
+		topSpeed     bool
+		pps, mbps    float64
+		mtuTrunc     bool
+		skipOversize bool
+		mtu          int
+		statsSec     float64
+		keepTS       bool
+		nano         bool
+		batch        int
+	)
+	c := &cobra.Command{
+		Use:   "replay (--dump-json MAP | FILE|DIR...) (--out-interface IFACE | -w OUT | --null) [flags]",
+		Short: "Replay a mapped set of captures with its original timing, in global timestamp order",
+		Long: `replay sends every packet of a set of capture files onto an interface (-i is
+--out-interface), into a capture file (-w) or nowhere (--null, to measure),
+in exact global timestamp order across all files (one k-way merge, not a
+goroutine per file), with the timing of the original: each packet's send
+time is computed from the start of the replay,
+
+    send = start + (timestamp - first timestamp) / time modifier
+
+so errors never add up. The pacer sleeps through long gaps and spins for
+the last stretch; when the sink cannot keep up, packets go out at once and
+the lag behind the schedule is reported (--stats, and the summary), not
+hidden.
+
+The set is a map written by 'wirekit map --dump-json' (--dump-json MAP
+here), or capture files and directories given as arguments, mapped in
+memory first. Flag names follow GopherCap where it has them.
+
+--out-bpf EXPR: packets MATCHING the expression are NOT sent (they are
+counted as filtered), as GopherCap documents the flag.
+
+--time-from/--time-to (RFC 3339) skip packets outside the window without
+waiting for them. --wait-disable starts every file at once instead of at
+its delay from the start of the set. Each loop of --loop-count or
+--loop-infinite is shifted in time so timestamps keep increasing.
+
+A frame larger than the interface MTU allows (MTU plus link header) stops
+the replay with an error naming the packet, unless --mtu-trunc cuts it or
+--skip-oversize counts and skips it. SIGINT stops cleanly: queued frames
+are sent, the output file is closed, and the summary is printed.`,
+		Example: `  wirekit map --dir-src /data/pcap --dump-json set.json
+  wirekit replay --dump-json set.json --out-interface veth0
+  wirekit replay --dump-json set.json --out-interface veth0 --time-modifier 2.5 --stats 5
+  wirekit replay --dump-json set.json -w merged.pcapng --keep-timestamps --topspeed
+  wirekit replay /data/pcap --out-interface veth0 --out-bpf 'not tcp' --loop-count 3
+  wirekit replay a.pcap b.pcap --null --time-scale-enabled --time-scale-duration 10s`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			sinks := 0
+			for _, on := range []bool{outIface != "", outFile != "", null} {
+				if on {
+					sinks++
+				}
+			}
+			if sinks != 1 {
+				return usagef("replay: choose one output: --out-interface IFACE, -w OUT or --null")
+			}
+			if (dumpJSON == "") == (len(args) == 0) {
+				return usagef("replay: give the set either as a map (--dump-json MAP) or as files and directories, not both or neither")
+			}
+			cfg := &replay.Config{Modifier: modifier, Exclude: outBPF, MTU: mtu, KeepTimestamps: keepTS, NoWait: waitDisable, TopSpeed: topSpeed, PPS: pps, Mbps: mbps}
+			if !(modifier > 0) || math.IsInf(modifier, 0) {
+				return usagef("replay: --time-modifier %v: want a positive number (2 replays twice as fast, 0.5 half as fast)", modifier)
+			}
+			if pps < 0 || mbps < 0 || mtu < 0 || batch < 0 {
+				return usagef("replay: --pps, --mbps, --mtu and --batch take positive numbers")
+			}
+			if scaleOn {
+				if scaleDur <= 0 {
+					return usagef("replay: --time-scale-enabled needs a positive --time-scale-duration")
+				}
+				cfg.ScaleTo = scaleDur
+			} else if cmd.Flags().Changed("time-scale-duration") {
+				return usagef("replay: --time-scale-duration needs --time-scale-enabled")
+			}
+			modes := 0
+			for _, on := range []bool{topSpeed, pps > 0, mbps > 0, scaleOn, cmd.Flags().Changed("time-modifier")} {
+				if on {
+					modes++
+				}
+			}
+			if modes > 1 {
+				return usagef("replay: --topspeed, --pps, --mbps, --time-scale-enabled and --time-modifier exclude each other")
+			}
+			if mtuTrunc && skipOversize {
+				return usagef("replay: --mtu-trunc and --skip-oversize exclude each other")
+			}
+			if mtuTrunc {
+				cfg.Oversize = replay.OversizeTruncate
+			} else if skipOversize {
+				cfg.Oversize = replay.OversizeSkip
+			}
+			switch {
+			case loopForever && cmd.Flags().Changed("loop-count"):
+				return usagef("replay: --loop-count and --loop-infinite exclude each other")
+			case loopForever:
+				cfg.Loops = -1
+			case loopCount < 1:
+				return usagef("replay: --loop-count %d: want 1 or more", loopCount)
+			default:
+				cfg.Loops = loopCount
+			}
+			var err error
+			if cfg.From, err = parseStamp("time-from", fromText); err != nil {
+				return err
+			}
+			if cfg.To, err = parseStamp("time-to", toText); err != nil {
+				return err
+			}
+			if !cfg.From.IsZero() && !cfg.To.IsZero() && cfg.To.Before(cfg.From) {
+				return usagef("replay: --time-to %s is before --time-from %s", toText, fromText)
+			}
+			var re *regexp.Regexp
+			if reText != "" {
+				if re, err = regexp.Compile(reText); err != nil {
+					return usagef("replay: --file-regexp %q: %v", reText, err)
+				}
+			}
+			if statsSec < 0 {
+				return usagef("replay: --stats %v: want seconds, 0 for none", statsSec)
+			}
+			files, err := replaySet(cmd.Context(), dumpJSON, args, re)
+			if err != nil {
+				return fmt.Errorf("replay: %w", err)
+			}
+			var sink replay.Sink
+			var ifSink *replay.InterfaceSink
+			switch {
+			case outIface != "":
+				ifSink, err = replay.NewInterfaceSink(outIface, &capture.WriterConfig{Batch: batch})
+				if err != nil {
+					return fmt.Errorf("replay: %w", err)
+				}
+				sink = ifSink
+			case outFile != "":
+				sink = replay.NewFileSink(outFile, &pcapio.WriteOptions{Nanosecond: nano})
+			default:
+				sink = &replay.NullSink{}
+			}
+			if statsSec > 0 {
+				cfg.StatsEvery = time.Duration(statsSec * float64(time.Second))
+				cfg.OnStats = func(s replay.Stats) { fmt.Fprintln(e.stderr, "wirekit: replay: "+statsLine(s)) }
+			}
+			st, err := replay.Run(cmd.Context(), files, sink, cfg)
+			interrupted := err != nil && cmd.Context().Err() != nil && errors.Is(err, cmd.Context().Err())
+			if err != nil && !interrupted {
+				writeReplaySummary(e.stderr, st, cfg, ifSink, "stopped after an error")
+				if errors.Is(err, replay.ErrOversize) {
+					return fmt.Errorf("%w (use --mtu-trunc to cut such frames or --skip-oversize to skip them)", err)
+				}
+				return err
+			}
+			state := "done"
+			if interrupted {
+				state = "interrupted"
+			}
+			writeReplaySummary(e.stdout, st, cfg, ifSink, state)
+			return nil
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&dumpJSON, "dump-json", "", "the map of the set, as written by 'wirekit map --dump-json'")
+	f.StringVar(&reText, "file-regexp", "", "replay only files whose path matches this regular expression (Go syntax)")
+	f.StringVarP(&outIface, "out-interface", "i", "", "inject the packets into this interface (Linux, root or CAP_NET_RAW)")
+	f.StringVarP(&outFile, "write", "w", "", "write the packets to this capture file (.pcap, .pcapng, optionally .gz or .zst), renamed into place when done")
+	f.BoolVar(&null, "null", false, "send the packets nowhere: measures the scheduler alone")
+	f.IntVar(&loopCount, "loop-count", 1, "replay the set this many times, each loop shifted in time")
+	f.BoolVar(&loopForever, "loop-infinite", false, "replay the set until interrupted")
+	f.StringVar(&outBPF, "out-bpf", "", "pcap-filter expression: packets MATCHING it are NOT sent (counted as filtered)")
+	f.StringVar(&fromText, "time-from", "", "skip packets before this time (RFC 3339, e.g. 2024-03-01T10:00:00Z)")
+	f.StringVar(&toText, "time-to", "", "skip packets after this time (RFC 3339)")
+	f.Float64Var(&modifier, "time-modifier", 1, "divide every gap by this positive factor: 2 is twice as fast, 0.5 half as fast")
+	f.BoolVar(&scaleOn, "time-scale-enabled", false, "replay the whole set (one loop) in --time-scale-duration")
+	f.DurationVar(&scaleDur, "time-scale-duration", 0, "duration of the whole replay with --time-scale-enabled (e.g. 90s, 2h)")
+	f.BoolVar(&waitDisable, "wait-disable", false, "start every file at once instead of at its delay from the start of the set")
+	f.BoolVar(&topSpeed, "topspeed", false, "no pacing: send as fast as the output takes packets")
+	f.Float64Var(&pps, "pps", 0, "send at this fixed packet rate instead of the original timing")
+	f.Float64Var(&mbps, "mbps", 0, "send at this fixed rate in megabits per second instead of the original timing")
+	f.BoolVar(&mtuTrunc, "mtu-trunc", false, "cut frames larger than the MTU allows to that size (as tcpreplay --mtu-trunc)")
+	f.BoolVar(&skipOversize, "skip-oversize", false, "count and skip frames larger than the MTU allows")
+	f.IntVar(&mtu, "mtu", 0, "MTU for the oversize check (default: the interface's; none for files)")
+	f.Float64Var(&statsSec, "stats", 0, "print a line with sent packets, rate, lag and skipped packets every this many seconds")
+	f.BoolVar(&keepTS, "keep-timestamps", false, "with -w: write the original timestamps (shifted per loop) instead of the send times")
+	f.BoolVar(&nano, "nano", false, "with -w: write nanosecond timestamps")
+	f.IntVar(&batch, "batch", 64, "with --out-interface: frames sent per sendmmsg(2) call at top speed")
+	return c
+}
+
+// replaySet loads the map or maps the given files and directories, and
+// keeps the files re selects.
+func replaySet(ctx context.Context, dumpJSON string, roots []string, re *regexp.Regexp) ([]dataset.File, error) {
+	var set *dataset.Set
+	var err error
+	if dumpJSON != "" {
+		if set, err = dataset.Load(dumpJSON); err != nil {
+			return nil, err
+		}
+	} else {
+		paths, err := dataset.Discover(roots, nil)
+		if err != nil {
+			return nil, err
+		}
+		if set, err = dataset.Scan(ctx, paths, nil); err != nil {
+			return nil, err
+		}
+	}
+	var files []dataset.File
+	for _, f := range set.Files {
+		if re != nil && !re.MatchString(f.Path) {
+			continue
+		}
+		files = append(files, f)
+	}
+	if len(files) == 0 {
+		if re != nil {
+			return nil, fmt.Errorf("none of the %d files of the set match --file-regexp %q: %w", len(set.Files), re.String(), dataset.ErrNoFiles)
+		}
+		return nil, fmt.Errorf("the set has no files: %w", dataset.ErrNoFiles)
+	}
+	// Delays must be relative to the replayed files.
+	return dataset.NewSet(files).Files, nil
+}
+
+func parseStamp(flag, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, usagef("replay: --%s %q: want an RFC 3339 time such as 2024-03-01T10:00:00Z or 2024-03-01T12:00:00.5+02:00", flag, s)
+	}
+	return t, nil
+}
+
+// statsLine is the live report: sent, rate, lag, skipped.
+func statsLine(s replay.Stats) string {
+	secs := max(s.Elapsed.Seconds(), 1e-9)
+	return fmt.Sprintf("%s: sent %d (%.0f pps, %.2f Mbps), lag now %s, p99 %s, max %s; skipped %d, filtered %d, oversize %d",
+		s.Elapsed.Round(time.Millisecond), s.Sent, float64(s.Sent)/secs, float64(s.Bytes)*8/secs/1e6,
+		s.Behind.Round(time.Microsecond), s.Lag.P99.Round(time.Microsecond), s.Lag.Max.Round(time.Microsecond), s.Skipped, s.Filtered, s.Oversize)
+}
+
+func writeReplaySummary(w io.Writer, s replay.Stats, cfg *replay.Config, ifs *replay.InterfaceSink, state string) {
+	secs := max(s.Elapsed.Seconds(), 1e-9)
+	how := map[replay.Oversize]string{replay.OversizeStop: "stop", replay.OversizeSkip: "skipped", replay.OversizeTruncate: "truncated"}[cfg.Oversize]
+	fmt.Fprintf(w, "replay %s: sent %d packets (%d bytes) in %s (%.0f pps, %.2f Mbps), %d loops; skipped %d outside the time window, filtered %d by --out-bpf, oversize %d (%s)\n",
+		state, s.Sent, s.Bytes, s.Elapsed.Round(time.Microsecond), float64(s.Sent)/secs, float64(s.Bytes)*8/secs/1e6, s.Loops, s.Skipped, s.Filtered, s.Oversize, how)
+	if s.Lag.Count > 0 {
+		fmt.Fprintf(w, "lag behind schedule: p50 %s, p99 %s, max %s; %d of %d packets more than 1 ms late\n",
+			s.Lag.P50, s.Lag.P99, s.Lag.Max, s.Lag.Over1ms, s.Lag.Count)
+	}
+	if s.Late > 0 {
+		fmt.Fprintf(w, "warning: %d packets were out of order in their file beyond the merge window and were sent as read\n", s.Late)
+	}
+	if ifs != nil {
+		ws := ifs.WriterStats()
+		fmt.Fprintf(w, "interface: %d frames in %d sendmmsg calls, %d retries on a full device queue\n", ws.Frames, ws.Calls, ws.Retries)
+	}
+}
