@@ -117,7 +117,7 @@ type runner struct {
 	modifier float64
 	mtu      int
 
-	base     int64 // first packet's timestamp (ns), loop 0
+	base     int64         // first packet's timestamp (ns), loop 0
 	origin   time.Duration // clock time of the first packet
 	haveBase bool
 	shift    int64 // added to timestamps in the current loop

@@ -1,0 +1,138 @@
+package replay
+
+import (
+	"context"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket"
+
+	"github.com/wirekit/wirekit/dataset"
+	"github.com/wirekit/wirekit/pcapio"
+)
+
+// manyPackets writes files of n packets, 1 µs apart, interleaved across
+// three files, with every fourth packet UDP and sizes from 60 to 60+spread-1
+// bytes.
+func manyPackets(t testing.TB, n, spread int) []dataset.File {
+	dir := t.TempDir()
+	var per [3][]pkt
+	for i := range n {
+		per[i%3] = append(per[i%3], pkt{at: time.Duration(i) * time.Microsecond, id: uint16(i), udp: i%4 == 0, size: 60 + i%spread})
+	}
+	return mapFiles(t,
+		writeFile(t, dir, "a.pcap", per[0]),
+		writeFile(t, dir, "b.pcap", per[1]),
+		writeFile(t, dir, "c.pcap", per[2]))
+}
+
+// TestRunDoesNotAllocatePerPacket: replaying 9,000 more packets costs no
+// more allocations than the fixed ones of opening the inputs. Both sizes
+// go past the merge's window of 1,024 packets per input, whose slots are
+// allocated as they first fill; their buffers also grow until each has
+// held the largest packet of its input (with sizes from 60 to 1059 bytes
+// that took about 0.04 allocations per packet between 24,000 and 48,000
+// packets), so the sizes here stay in one allocation size class.
+func TestRunDoesNotAllocatePerPacket(t *testing.T) {
+	small, big := manyPackets(t, 6000, 4), manyPackets(t, 15000, 4)
+	for _, cfg := range []Config{{}, {Exclude: "udp"}, {TopSpeed: true}, {Modifier: 3.7, MTU: 500, Oversize: OversizeTruncate}} {
+		allocs := func(files []dataset.File) float64 {
+			return testing.AllocsPerRun(5, func() {
+				c := cfg
+				clk := &fakeClock{}
+				c.Clock = clk
+				if _, err := Run(context.Background(), files, &NullSink{}, &c); err != nil {
+					t.Fatal(err)
+				}
+			})
+		}
+		a, b := allocs(small), allocs(big)
+		if b-a > 10 {
+			t.Errorf("%+v: %v allocations for 6,000 packets, %v for 15,000", cfg, a, b)
+		}
+	}
+}
+
+// BenchmarkRunTopSpeed measures the scheduler alone: merge of three files,
+// exclusion filter and the null sink, with the real clock.
+func BenchmarkRunTopSpeed(b *testing.B) {
+	files := manyPackets(b, 30000, 1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		st, err := Run(context.Background(), files, &NullSink{}, &Config{TopSpeed: true, Exclude: "udp port 53"})
+		if err != nil || st.Sent != 30000 {
+			b.Fatal(st, err)
+		}
+	}
+	b.ReportMetric(float64(b.N)*30000/b.Elapsed().Seconds(), "pkts/s")
+}
+
+// timeSink records when each packet reached it, on the real clock.
+type timeSink struct {
+	NullSink
+	at []time.Time
+}
+
+func (s *timeSink) WritePacket(ci gopacket.CaptureInfo, data []byte) error {
+	s.at = append(s.at, time.Now())
+	return nil
+}
+func (s *timeSink) Start([]pcapio.Interface) error { return nil }
+
+// TestRealClockAccuracy replays 2,000 packets 100 µs apart with the real
+// clock into a sink that notes the time of each write, and checks each
+// packet's offset from the first against its schedule. The bounds are
+// loose because the machine running the tests may be busy; the figures
+// are logged (go test -v -run RealClock ./replay).
+func TestRealClockAccuracy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes 0.2 s of spinning")
+	}
+	var pkts []pkt
+	for i := range 2000 {
+		pkts = append(pkts, pkt{at: time.Duration(i) * 100 * time.Microsecond})
+	}
+	files := mapFiles(t, writeFile(t, t.TempDir(), "a.pcap", pkts))
+	sink := &timeSink{}
+	st, err := Run(context.Background(), files, sink, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	offErr := make([]time.Duration, len(sink.at))
+	gapErr := make([]time.Duration, 0, len(sink.at))
+	for i, at := range sink.at {
+		offErr[i] = at.Sub(sink.at[0]) - time.Duration(i)*100*time.Microsecond
+		if i > 0 {
+			gapErr = append(gapErr, (at.Sub(sink.at[i-1]) - 100*time.Microsecond).Abs())
+		}
+	}
+	last := offErr[len(offErr)-1]
+	abs := func(v []time.Duration) []time.Duration {
+		out := make([]time.Duration, len(v))
+		for i, d := range v {
+			out[i] = d.Abs()
+		}
+		slices.Sort(out)
+		return out
+	}
+	o, g := abs(offErr), abs(gapErr)
+	q := func(v []time.Duration, p float64) time.Duration { return v[int(p*float64(len(v)-1))] }
+	t.Logf("offset error p50 %v p99 %v max %v; gap error p50 %v p99 %v max %v; last packet %v off; lag p50 %v p99 %v max %v",
+		q(o, .5), q(o, .99), o[len(o)-1], q(g, .5), q(g, .99), g[len(g)-1], last, st.Lag.P50, st.Lag.P99, st.Lag.Max)
+	if os.Getenv("WIREKIT_STRICT_TIMING") != "" {
+		// The goals, for a quiet machine.
+		if q(g, .5) > 10*time.Microsecond || q(g, .99) > 100*time.Microsecond || last.Abs() > time.Millisecond {
+			t.Errorf("timing goals missed (median gap error < 10µs, p99 < 100µs, last packet within 1 ms)")
+		}
+	}
+	if q(o, .5) > 500*time.Microsecond || last.Abs() > 20*time.Millisecond {
+		t.Errorf("offset error median %v, last packet %v off: the schedule drifts", q(o, .5), last)
+	}
+	for i, e := range offErr {
+		if e < -5*time.Microsecond {
+			t.Fatalf("packet %d sent %v early", i, -e)
+		}
+	}
+}
