@@ -39,16 +39,13 @@ func (c *WriterConfig) withDefaults() WriterConfig {
 	return out
 }
 
-// linkHeaderLen is the length of an Ethernet frame's header: 14 bytes plus
-// 4 for each 802.1Q/802.1ad tag.
+// linkHeaderLen is the link header allowance the Linux kernel gives a frame
+// sent on an Ethernet packet socket: 14 bytes, plus 4 when the outer
+// ethertype is 802.1Q (one tag; a QinQ frame gets no more, the kernel
+// refuses it with EMSGSIZE).
 func linkHeaderLen(frame []byte) int {
-	n := 14
-	for off := 12; off+4 <= len(frame); off += 4 {
-		et := uint16(frame[off])<<8 | uint16(frame[off+1])
-		if et != 0x8100 && et != 0x88a8 && et != 0x9100 {
-			break
-		}
-		n += 4
+	if len(frame) >= 14 && frame[12] == 0x81 && frame[13] == 0x00 {
+		return 18
 	}
-	return n
+	return 14
 }

@@ -87,7 +87,8 @@ func NewWriter(name string, cfg *WriterConfig) (*Writer, error) {
 
 // Write queues a copy of frame and sends the batch once it is full; the
 // caller may reuse frame at once. A frame longer than the MTU plus its
-// link header (14 bytes, and 4 per VLAN tag) is refused with an error
+// link header (14 bytes, 18 for an 802.1Q-tagged frame, as the kernel
+// allows) is refused with an error
 // wrapping ErrFrameTooLong that names both; nothing is queued then. A
 // failed send returns the kernel's error; the frames of that batch not yet
 // accepted are dropped.
@@ -109,7 +110,8 @@ func (w *Writer) Write(frame []byte) error {
 }
 
 // MaxFrame is the longest frame Write accepts with the link header frame
-// starts with: the MTU plus 14 bytes plus 4 per VLAN tag.
+// starts with: the MTU plus 14 bytes, plus 4 when the outer ethertype is
+// 802.1Q (the kernel allows no more, even for QinQ).
 func (w *Writer) MaxFrame(frame []byte) int { return w.mtu + linkHeaderLen(frame) }
 
 // Flush sends the queued frames, retrying those the kernel refuses

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,9 +97,13 @@ func TestWriterErrors(t *testing.T) {
 		{"one byte over", 1515, false, false},
 		{"tagged MTU-sized", 1518, true, true},
 		{"tagged over", 1519, true, false},
+		{"QinQ, 4 bytes over", 1522, false, false},
 	} {
 		f := make([]byte, tc.size)
 		copy(f[12:], []byte{0x88, 0xb5})
+		if strings.HasPrefix(tc.name, "QinQ") {
+			copy(f[12:], []byte{0x88, 0xa8, 0, 1, 0x81, 0, 0, 2, 0x88, 0xb5})
+		}
 		if tc.vlan {
 			copy(f[12:], []byte{0x81, 0, 0, 1, 0x88, 0xb5})
 		}

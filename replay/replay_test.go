@@ -329,9 +329,20 @@ func TestOversize(t *testing.T) {
 			}
 		})
 	}
-	// The configured MTU overrides the sink's; a VLAN tag adds 4 bytes.
-	if got := linkHeader(1, []byte{0: 0, 12: 0x81, 13: 0, 16: 0x08, 17: 0}); got != 18 {
-		t.Errorf("VLAN link header %d, want 18", got)
+	// The configured MTU overrides the sink's; an 802.1Q tag adds 4
+	// bytes, a QinQ pair no more (as Linux allows).
+	for _, tc := range []struct {
+		name  string
+		frame []byte
+		want  int
+	}{
+		{"plain", []byte{12: 0x08, 13: 0}, 14},
+		{"802.1Q", []byte{12: 0x81, 13: 0, 16: 0x08, 17: 0}, 18},
+		{"QinQ", []byte{12: 0x88, 13: 0xa8, 16: 0x81, 17: 0, 20: 0x08, 21: 0}, 14},
+	} {
+		if got := linkHeader(1, tc.frame); got != tc.want {
+			t.Errorf("%s: link header %d, want %d", tc.name, got, tc.want)
+		}
 	}
 	clk := &fakeClock{}
 	if _, err := Run(context.Background(), files, &recordSink{clock: clk}, &Config{MTU: 886, Clock: clk}); !errors.Is(err, ErrOversize) {

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# bench/replay.sh: 'wirekit replay' against tcpreplay, in one run, on a
+# generated set of three captures whose packets interleave in time (and
+# their merge, for tcpreplay, which takes one file):
+#
+#  1. top speed: median time (hyperfine) of replaying the set onto a veth
+#     pair, wirekit / tcpreplay --topspeed (below 1: wirekit is faster);
+#     wirekit into its null sink and into a file (vs mergecap) for scale;
+#  2. pacing at the original timing: each tool replays the merged set onto
+#     the veth while 'wirekit capture' records it on the peer inside a
+#     network namespace; bench/replaycmp compares the capture with the
+#     original: error of each packet's offset from the first and of each
+#     gap (median/p99/max, µs) and of the last packet, median over RUNS.
+#
+# Needs root, iproute2, tcpreplay, mergecap, hyperfine, jq. The veth peer
+# lives in a namespace of its own, so replayed packets go nowhere else.
+# Run by hand, not by CI:
+#
+#   sudo bench/replay.sh                        # PACKETS=20000 per file, RUNS=3
+#   PACKETS=100000 RUNS=5 sudo bench/replay.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PACKETS=${PACKETS:-20000}
+RUNS=${RUNS:-3}
+for t in ip tcpreplay mergecap hyperfine jq; do
+	command -v "$t" >/dev/null || { echo "bench/replay.sh needs $t" >&2; exit 1; }
+done
+[ "$(id -u)" = 0 ] || { echo "bench/replay.sh needs root (veth, namespace, AF_PACKET)" >&2; exit 1; }
+
+BENCH_DIR=${BENCH_DIR:-/dev/shm/wirekit-bench-replay}
+mkdir -p "$BENCH_DIR/set" bench/.bin
+bin=bench/.bin/wirekit cmp=bench/.bin/replaycmp
+CGO_ENABLED=0 go build -o "$bin" ./cmd/wirekit
+CGO_ENABLED=0 go build -o "$cmp" ./bench/replaycmp
+
+files=()
+for i in 1 2 3; do
+	f=$BENCH_DIR/set/w$i-$PACKETS.pcap
+	[ -f "$f" ] || "$bin" gen -w "$f" --packets "$PACKETS" --seed "$i" >/dev/null
+	files+=("$f")
+done
+merged=$BENCH_DIR/merged-$PACKETS.pcap
+[ -f "$merged" ] || "$bin" read -r "${files[0]}" -r "${files[1]}" -r "${files[2]}" -w "$merged"
+total=$((3 * PACKETS))
+
+ns=wkbench$$ host=wkbh$$ peer=wkbp$$
+cleanup() {
+	ip link del "$host" 2>/dev/null || true
+	ip netns del "$ns" 2>/dev/null || true
+}
+trap cleanup EXIT
+ip netns add "$ns"
+ip link add "$host" type veth peer name "$peer"
+ip link set "$peer" netns "$ns"
+ip link set "$host" up
+ip -n "$ns" link set "$peer" up
+# No IPv6 on the host side: no router or neighbour solicitations in the way.
+sysctl -qw "net.ipv6.conf.$host.disable_ipv6=1" || true
+
+out=$BENCH_DIR/out
+mkdir -p "$out"
+median() {
+	hyperfine -N --warmup 1 --runs "$RUNS" --export-json "$out/$1.json" "$2" >/dev/null 2>&1 ||
+		hyperfine --warmup 1 --runs "$RUNS" --export-json "$out/$1.json" "$2" >/dev/null
+	jq '.results[0].median' "$out/$1.json"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+secs() { awk -v a="$1" 'BEGIN { printf "%.4f", a }'; }
+pps() { awk -v n="$total" -v t="$1" 'BEGIN { printf "%.0f", n / t }'; }
+
+echo "set: 3 files x $PACKETS packets ($(du -shL "$merged" | cut -f1) merged), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg); $(tcpreplay -V 2>&1 | head -1); $RUNS runs, medians"
+echo
+echo "== top speed ($total packets)"
+t_tr=$(median tcpreplay "tcpreplay -q --topspeed -i $host $merged")
+t_wk=$(median wk-veth "$bin replay --topspeed --skip-oversize --out-interface $host ${files[*]}")
+t_wm=$(median wk-veth-merged "$bin replay --topspeed --skip-oversize --out-interface $host $merged")
+t_null=$(median wk-null "$bin replay --topspeed --null ${files[*]}")
+t_file=$(median wk-file "$bin replay --topspeed --keep-timestamps -w $BENCH_DIR/replayed.pcap ${files[*]}")
+t_mc=$(median mergecap "mergecap -w $BENCH_DIR/mergecap.pcap ${files[*]}")
+printf "%-44s %9s s %10s pps\n" "tcpreplay --topspeed, veth (merged file)" "$(secs "$t_tr")" "$(pps "$t_tr")"
+printf "%-44s %9s s %10s pps   ratio %s (goal <= 1)\n" "wirekit --topspeed, veth (3 files)" "$(secs "$t_wk")" "$(pps "$t_wk")" "$(ratio "$t_wk" "$t_tr")"
+printf "%-44s %9s s %10s pps   ratio %s\n" "wirekit --topspeed, veth (merged file)" "$(secs "$t_wm")" "$(pps "$t_wm")" "$(ratio "$t_wm" "$t_tr")"
+printf "%-44s %9s s %10s pps   ratio %s (vs tcpreplay on veth)\n" "wirekit --topspeed --null (3 files)" "$(secs "$t_null")" "$(pps "$t_null")" "$(ratio "$t_null" "$t_tr")"
+printf "%-44s %9s s %10s pps   ratio %s (vs mergecap %s s)\n" "wirekit --topspeed -w file (3 files)" "$(secs "$t_file")" "$(pps "$t_file")" "$(ratio "$t_file" "$t_mc")" "$(secs "$t_mc")"
+
+# Frames over the MTU (the generator's QinQ frames at 1522 bytes): tcpreplay
+# counts them as failed, wirekit (--skip-oversize) as oversize.
+echo "tcpreplay: $(tcpreplay --topspeed -i "$host" "$merged" 2>&1 | grep -o 'Failed packets: *[0-9]*')"
+echo "wirekit:   $("$bin" replay --topspeed --skip-oversize --out-interface "$host" "${files[@]}" | grep -o 'oversize [0-9]* (skipped)')"
+echo
+echo "== pacing at the original timing (errors in µs, medians of $RUNS runs)"
+# paced NAME CMD...: capture on the peer while CMD replays; compare.
+paced() {
+	local name=$1
+	shift
+	: >"$out/$name.txt"
+	for r in $(seq "$RUNS"); do
+		local capf=$BENCH_DIR/cap-$name.pcap
+		rm -f "$capf"
+		ip netns exec "$ns" "$bin" capture -i "$peer" -p -w "$capf" 2>/dev/null &
+		local cpid=$!
+		sleep 0.5
+		"$@" >/dev/null 2>&1
+		sleep 0.3
+		kill -INT "$cpid"
+		wait "$cpid" || true
+		"$cmp" "$merged" "$capf" >>"$out/$name.txt"
+	done
+}
+paced tcpreplay tcpreplay -q -i "$host" "$merged"
+paced wirekit "$bin" replay --skip-oversize --out-interface "$host" "${files[@]}"
+field() { grep -o "\(^\| \)$2=[^ ]*" "$out/$1.txt" | cut -d= -f2 | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+printf "%-10s %9s %9s %9s %9s %9s %9s %9s %9s %s\n" tool off_p50 off_p99 off_max gap_p50 gap_p99 gap_max last matched span_s
+for t in tcpreplay wirekit; do
+	printf "%-10s %9s %9s %9s %9s %9s %9s %9s %9s %s\n" "$t" "$(field $t off_p50)" "$(field $t off_p99)" "$(field $t off_max)" \
+		"$(field $t gap_p50)" "$(field $t gap_p99)" "$(field $t gap_max)" "$(field $t last)" "$(field $t matched)/$total" "$(field $t span_s)"
+done
+for m in off_p50 off_p99 gap_p50 gap_p99; do
+	printf "%s ratio wirekit/tcpreplay: %s\n" "$m" "$(ratio "$(field wirekit $m)" "$(field tcpreplay $m)")"
+done
+echo "(goals from the issue: gap error median < 10 µs, p99 < 100 µs; last packet within 1000 µs)"
