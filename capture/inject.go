@@ -15,6 +15,10 @@ type WriterConfig struct {
 	// QdiscBypass sends frames straight to the driver's queue
 	// (PACKET_QDISC_BYPASS), skipping the interface's traffic control.
 	QdiscBypass bool
+	// TxRing writes frames into a memory-mapped PACKET_TX_RING
+	// (TPACKET_V2) instead of a buffer handed to sendmmsg(2); every Batch
+	// frames, one send(2) with no data makes the kernel send them.
+	TxRing bool
 }
 
 // WriterStats count what a Writer did.

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -30,7 +31,20 @@ type Writer struct {
 	hdrs  []mmsghdr
 	n     int // frames queued
 	stats WriterStats
+
+	// TX ring (WriterConfig.TxRing): frames are written into the mapped
+	// ring and a send(2) with no data tells the kernel to send them.
+	ring      []byte
+	frameSize int
+	frames    int
+	cur       int
+	batch     int
 }
+
+// tpacket2_hdr: tp_status at 0, tp_len at 4; the frame's data starts at
+// TPACKET_ALIGN(sizeof(struct tpacket2_hdr)) = 32 (the kernel's
+// tp_hdrlen minus sizeof(struct sockaddr_ll)).
+const ringDataOff = 32
 
 // mmsghdr is struct mmsghdr of <sys/socket.h>; Go pads it to the
 // alignment of Msghdr as C does.
@@ -73,7 +87,14 @@ func NewWriter(name string, cfg *WriterConfig) (*Writer, error) {
 			return nil, fmt.Errorf("capture: %s: qdisc bypass: %w", name, err)
 		}
 	}
-	w := &Writer{fd: fd, name: name, mtu: ifc.MTU, lt: lt, slot: ifc.MTU + 14 + 8}
+	w := &Writer{fd: fd, name: name, mtu: ifc.MTU, lt: lt, slot: ifc.MTU + 14 + 8, batch: c.Batch}
+	if c.TxRing {
+		if err := w.setupRing(c); err != nil {
+			unix.Close(fd)
+			return nil, fmt.Errorf("capture: %s: TX ring: %w", name, err)
+		}
+		return w, nil
+	}
 	w.buf = make([]byte, c.Batch*w.slot)
 	w.iov = make([]unix.Iovec, c.Batch)
 	w.hdrs = make([]mmsghdr, c.Batch)
@@ -99,6 +120,9 @@ func (w *Writer) Write(frame []byte) error {
 	if max := w.MaxFrame(frame); len(frame) > max {
 		return fmt.Errorf("capture: %s: frame of %d bytes exceeds the interface MTU %d plus its %d-byte link header: %w", w.name, len(frame), w.mtu, max-w.mtu, ErrFrameTooLong)
 	}
+	if w.ring != nil {
+		return w.writeRing(frame)
+	}
 	i := w.n
 	copy(w.buf[i*w.slot:], frame)
 	w.iov[i].SetLen(len(frame))
@@ -117,6 +141,9 @@ func (w *Writer) MaxFrame(frame []byte) int { return w.mtu + linkHeaderLen(frame
 // Flush sends the queued frames, retrying those the kernel refuses
 // because the device queue is full.
 func (w *Writer) Flush() error {
+	if w.ring != nil {
+		return w.kick()
+	}
 	off, busy := 0, 0
 	for off < w.n {
 		r, _, errno := unix.Syscall6(unix.SYS_SENDMMSG, uintptr(w.fd), uintptr(unsafe.Pointer(&w.hdrs[off])), uintptr(w.n-off), 0, 0, 0)
@@ -163,7 +190,114 @@ func (w *Writer) Close() error {
 		return nil
 	}
 	err := w.Flush()
+	if w.ring != nil {
+		// Let the kernel finish the frames in flight (at most a second)
+		// before the ring goes away.
+		deadline := time.Now().Add(time.Second)
+		for i := 0; i < w.frames && time.Now().Before(deadline); {
+			if s := atomic.LoadUint32(w.status(i)); s == unix.TP_STATUS_SEND_REQUEST || s == unix.TP_STATUS_SENDING {
+				time.Sleep(50 * time.Microsecond)
+				continue
+			}
+			i++
+		}
+		unix.Munmap(w.ring)
+		w.ring = nil
+	}
 	unix.Close(w.fd)
 	w.fd = -1
 	return err
+}
+
+// setupRing maps a TPACKET_V2 TX ring of at least 256 frames, each big
+// enough for the MTU plus a tagged Ethernet header.
+func (w *Writer) setupRing(c WriterConfig) error {
+	if err := unix.SetsockoptInt(w.fd, unix.SOL_PACKET, unix.PACKET_VERSION, unix.TPACKET_V2); err != nil {
+		return err
+	}
+	fs := 1 << 11
+	for fs < ringDataOff+w.slot {
+		fs <<= 1
+	}
+	block := max(fs, 1<<16)
+	nframes := max(256, 4*c.Batch)
+	blocks := (nframes*fs + block - 1) / block
+	req := unix.TpacketReq{Block_size: uint32(block), Block_nr: uint32(blocks), Frame_size: uint32(fs), Frame_nr: uint32(blocks * block / fs)}
+	if err := unix.SetsockoptTpacketReq(w.fd, unix.SOL_PACKET, unix.PACKET_TX_RING, &req); err != nil {
+		return err
+	}
+	ring, err := unix.Mmap(w.fd, 0, block*blocks, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		return err
+	}
+	w.ring, w.frameSize, w.frames = ring, fs, int(req.Frame_nr)
+	return nil
+}
+
+func (w *Writer) status(i int) *uint32 {
+	return (*uint32)(unsafe.Pointer(&w.ring[i*w.frameSize]))
+}
+
+// writeRing puts frame in the next ring slot, waiting for the kernel to
+// free it when the ring is full.
+func (w *Writer) writeRing(frame []byte) error {
+	st := w.status(w.cur)
+	for spins := 0; ; spins++ {
+		s := atomic.LoadUint32(st)
+		if s == unix.TP_STATUS_AVAILABLE {
+			break
+		}
+		if s == unix.TP_STATUS_WRONG_FORMAT {
+			return fmt.Errorf("capture: %s: inject: the kernel refused a frame as malformed", w.name)
+		}
+		if s == unix.TP_STATUS_SEND_REQUEST {
+			if err := w.kick(); err != nil {
+				return err
+			}
+			continue
+		}
+		if spins > 8 {
+			time.Sleep(20 * time.Microsecond)
+		} else {
+			runtime.Gosched()
+		}
+	}
+	off := w.cur * w.frameSize
+	copy(w.ring[off+ringDataOff:], frame)
+	*(*uint32)(unsafe.Pointer(&w.ring[off+4])) = uint32(len(frame))
+	atomic.StoreUint32(st, unix.TP_STATUS_SEND_REQUEST)
+	w.cur = (w.cur + 1) % w.frames
+	w.n++
+	w.stats.Frames++
+	w.stats.Bytes += uint64(len(frame))
+	if w.n >= w.batch {
+		return w.kick()
+	}
+	return nil
+}
+
+// kick asks the kernel to send the frames marked in the ring.
+func (w *Writer) kick() error {
+	if w.n == 0 {
+		return nil
+	}
+	for busy := 0; ; busy++ {
+		_, _, errno := unix.Syscall6(unix.SYS_SENDTO, uintptr(w.fd), 0, 0, unix.MSG_DONTWAIT, 0, 0)
+		switch errno {
+		case 0:
+			w.n = 0
+			w.stats.Calls++
+			return nil
+		case unix.ENOBUFS, unix.EAGAIN, unix.EINTR:
+			w.stats.Retries++
+			if busy > 8 {
+				time.Sleep(20 * time.Microsecond)
+			} else {
+				runtime.Gosched()
+			}
+		default:
+			w.n = 0
+			return fmt.Errorf("capture: %s: inject: %w", w.name, errno)
+		}
+	}
 }

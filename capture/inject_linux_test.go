@@ -28,14 +28,15 @@ func seqFrame(b []byte, size int, seq uint32) []byte {
 // namespace; the writer's counts agree.
 func TestWriterDeliversInOrder(t *testing.T) {
 	n := testutil.NewVethNS(t)
-	for _, batch := range []int{1, 7, 64} {
-		t.Run(fmt.Sprintf("batch %d", batch), func(t *testing.T) {
+	for _, wc := range []WriterConfig{{Batch: 1}, {Batch: 7}, {Batch: 64}, {Batch: 64, TxRing: true}, {Batch: 1, TxRing: true}} {
+		batch := wc.Batch
+		t.Run(fmt.Sprintf("batch %d ring %v", batch, wc.TxRing), func(t *testing.T) {
 			h, err := openInNS(n.NS, n.Peer, &Config{ReadTimeout: 50 * time.Millisecond, RingMB: 64})
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer h.Close()
-			w, err := NewWriter(n.Host, &WriterConfig{Batch: batch})
+			w, err := NewWriter(n.Host, &wc)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -148,8 +149,8 @@ func BenchmarkWriter(b *testing.B) {
 		}
 	}
 	b.Cleanup(func() { exec.Command("ip", "link", "del", host).Run() })
-	for _, cfg := range []WriterConfig{{Batch: 1}, {Batch: 64}, {Batch: 64, QdiscBypass: true}} {
-		b.Run(fmt.Sprintf("batch=%d,bypass=%v", cfg.Batch, cfg.QdiscBypass), func(b *testing.B) {
+	for _, cfg := range []WriterConfig{{Batch: 1}, {Batch: 64}, {Batch: 64, QdiscBypass: true}, {Batch: 64, TxRing: true}, {Batch: 256, TxRing: true}} {
+		b.Run(fmt.Sprintf("batch=%d,bypass=%v,ring=%v", cfg.Batch, cfg.QdiscBypass, cfg.TxRing), func(b *testing.B) {
 			w, err := NewWriter(host, &cfg)
 			if err != nil {
 				b.Fatal(err)
