@@ -10,14 +10,18 @@
 #     the veth while 'wirekit capture' records it on the peer inside a
 #     network namespace; bench/replaycmp compares the capture with the
 #     original: error of each packet's offset from the first and of each
-#     gap (median/p99/max, µs) and of the last packet, median over RUNS.
+#     gap (median/p99/max, µs), of the last packet, and of the whole span
+#     (%), median over RUNS;
+#  3. the same at time modifiers 0.5, 2 and 3.7 (tcpreplay -x);
+#  4. the same on a bursty set (replaycmp -bursty: gaps from 1 µs to 1 s)
+#     of BURSTY_SECONDS (default 60; 0 skips it; it takes 2 x RUNS x that).
 #
 # Needs root, iproute2, tcpreplay, mergecap, hyperfine, jq. The veth peer
 # lives in a namespace of its own, so replayed packets go nowhere else.
 # Run by hand, not by CI:
 #
 #   sudo bench/replay.sh                        # PACKETS=20000 per file, RUNS=3
-#   PACKETS=100000 RUNS=5 sudo bench/replay.sh
+#   PACKETS=5000 BURSTY_SECONDS=0 sudo bench/replay.sh   # quick
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PACKETS=${PACKETS:-20000}
@@ -88,11 +92,12 @@ printf "%-44s %9s s %10s pps   ratio %s (vs mergecap %s s)\n" "wirekit --topspee
 echo "tcpreplay: $(tcpreplay --topspeed -i "$host" "$merged" 2>&1 | grep -o 'Failed packets: *[0-9]*')"
 echo "wirekit:   $("$bin" replay --topspeed --skip-oversize --out-interface "$host" "${files[@]}" | grep -o 'oversize [0-9]* (skipped)')"
 echo
-echo "== pacing at the original timing (errors in µs, medians of $RUNS runs)"
-# paced NAME CMD...: capture on the peer while CMD replays; compare.
+echo "== pacing at the original timing, generated set (errors in µs, medians of $RUNS runs)"
+# paced NAME ORIGINAL MODIFIER CMD...: capture on the peer while CMD
+# replays; compare with ORIGINAL at MODIFIER.
 paced() {
-	local name=$1
-	shift
+	local name=$1 orig=$2 mod=$3
+	shift 3
 	: >"$out/$name.txt"
 	for r in $(seq "$RUNS"); do
 		local capf=$BENCH_DIR/cap-$name.pcap
@@ -104,18 +109,45 @@ paced() {
 		sleep 0.3
 		kill -INT "$cpid"
 		wait "$cpid" || true
-		"$cmp" "$merged" "$capf" >>"$out/$name.txt"
+		"$cmp" -modifier "$mod" "$orig" "$capf" >>"$out/$name.txt"
 	done
 }
-paced tcpreplay tcpreplay -q -i "$host" "$merged"
-paced wirekit "$bin" replay --skip-oversize --out-interface "$host" "${files[@]}"
 field() { grep -o "\(^\| \)$2=[^ ]*" "$out/$1.txt" | cut -d= -f2 | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-printf "%-10s %9s %9s %9s %9s %9s %9s %9s %9s %s\n" tool off_p50 off_p99 off_max gap_p50 gap_p99 gap_max last matched span_s
-for t in tcpreplay wirekit; do
-	printf "%-10s %9s %9s %9s %9s %9s %9s %9s %9s %s\n" "$t" "$(field $t off_p50)" "$(field $t off_p99)" "$(field $t off_max)" \
-		"$(field $t gap_p50)" "$(field $t gap_p99)" "$(field $t gap_max)" "$(field $t last)" "$(field $t matched)/$total" "$(field $t span_s)"
-done
+header() { printf "%-16s %9s %9s %9s %9s %9s %9s %9s %9s %13s %s\n" tool off_p50 off_p99 off_max gap_p50 gap_p99 gap_max last span_err% matched span_s; }
+row() {
+	printf "%-16s %9s %9s %9s %9s %9s %9s %9s %9s %13s %s\n" "$1" "$(field "$1" off_p50)" "$(field "$1" off_p99)" "$(field "$1" off_max)" \
+		"$(field "$1" gap_p50)" "$(field "$1" gap_p99)" "$(field "$1" gap_max)" "$(field "$1" last)" "$(field "$1" span_err_pct)" \
+		"$(field "$1" matched)/$(field "$1" total)" "$(field "$1" span_s)"
+}
+paced tcpreplay "$merged" 1 tcpreplay -q -i "$host" "$merged"
+paced wirekit "$merged" 1 "$bin" replay --skip-oversize --out-interface "$host" "${files[@]}"
+header
+row tcpreplay
+row wirekit
 for m in off_p50 off_p99 gap_p50 gap_p99; do
 	printf "%s ratio wirekit/tcpreplay: %s\n" "$m" "$(ratio "$(field wirekit $m)" "$(field tcpreplay $m)")"
 done
-echo "(goals from the issue: gap error median < 10 µs, p99 < 100 µs; last packet within 1000 µs)"
+
+echo
+echo "== time modifiers on the generated set (wirekit --time-modifier X vs tcpreplay -x X; medians of $RUNS runs)"
+header
+for x in 0.5 2 3.7; do
+	paced "tcpreplay-x$x" "$merged" "$x" tcpreplay -q -x "$x" -i "$host" "$merged"
+	paced "wirekit-x$x" "$merged" "$x" "$bin" replay --time-modifier "$x" --skip-oversize --out-interface "$host" "${files[@]}"
+	row "tcpreplay-x$x"
+	row "wirekit-x$x"
+done
+
+if [ "${BURSTY_SECONDS:-60}" != 0 ]; then
+	echo
+	echo "== bursty set: gaps log-uniform from 1 µs to 1 s over ${BURSTY_SECONDS:-60} s, 3 interleaved files (medians of $RUNS runs)"
+	b=$BENCH_DIR/bursty-${BURSTY_SECONDS:-60}
+	[ -f "$b.0.pcap" ] || "$cmp" -bursty "$b" -seconds "${BURSTY_SECONDS:-60}"
+	[ -f "$b.merged.pcap" ] || "$bin" read -r "$b.0.pcap" -r "$b.1.pcap" -r "$b.2.pcap" -w "$b.merged.pcap" 2>/dev/null
+	paced tcpreplay-bursty "$b.merged.pcap" 1 tcpreplay -q -i "$host" "$b.merged.pcap"
+	paced wirekit-bursty "$b.merged.pcap" 1 "$bin" replay --out-interface "$host" "$b.0.pcap" "$b.1.pcap" "$b.2.pcap"
+	header
+	row tcpreplay-bursty
+	row wirekit-bursty
+fi
+echo "(goals from the issue: gap error median < 10 µs, p99 < 100 µs; last packet within 1000 µs; span within 0.5 %)"
