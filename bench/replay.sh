@@ -14,7 +14,8 @@
 #     (%), median over RUNS;
 #  3. the same at time modifiers 0.5, 2 and 3.7 (tcpreplay -x);
 #  4. the same on a bursty set (replaycmp -bursty: gaps from 1 µs to 1 s)
-#     of BURSTY_SECONDS (default 60; 0 skips it; it takes 2 x RUNS x that).
+#     of BURSTY_SECONDS (default 60; 0 skips it; it takes 3 x RUNS x that).
+# wirekit is run twice in 2-4: as is, and with --realtime (SCHED_FIFO).
 #
 # Needs root, iproute2, tcpreplay, mergecap, hyperfine, jq. The veth peer
 # lives in a namespace of its own, so replayed packets go nowhere else.
@@ -72,6 +73,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 secs() { awk -v a="$1" 'BEGIN { printf "%.4f", a }'; }
 pps() { awk -v n="$total" -v t="$1" 'BEGIN { printf "%.0f", n / t }'; }
 
+echo "bench/replay.sh $(git rev-parse --short HEAD 2>/dev/null), $(date -u +%FT%TZ)"
 echo "set: 3 files x $PACKETS packets ($(du -shL "$merged" | cut -f1) merged), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg); $(tcpreplay -V 2>&1 | head -1); $RUNS runs, medians"
 echo
 echo "== top speed ($total packets)"
@@ -121,9 +123,11 @@ row() {
 }
 paced tcpreplay "$merged" 1 tcpreplay -q -i "$host" "$merged"
 paced wirekit "$merged" 1 "$bin" replay --skip-oversize --out-interface "$host" "${files[@]}"
+paced wirekit-rt "$merged" 1 "$bin" replay --realtime --skip-oversize --out-interface "$host" "${files[@]}"
 header
 row tcpreplay
 row wirekit
+row wirekit-rt
 for m in off_p50 off_p99 gap_p50 gap_p99; do
 	printf "%s ratio wirekit/tcpreplay: %s\n" "$m" "$(ratio "$(field wirekit $m)" "$(field tcpreplay $m)")"
 done
@@ -134,8 +138,10 @@ header
 for x in 0.5 2 3.7; do
 	paced "tcpreplay-x$x" "$merged" "$x" tcpreplay -q -x "$x" -i "$host" "$merged"
 	paced "wirekit-x$x" "$merged" "$x" "$bin" replay --time-modifier "$x" --skip-oversize --out-interface "$host" "${files[@]}"
+	paced "wirekit-rt-x$x" "$merged" "$x" "$bin" replay --realtime --time-modifier "$x" --skip-oversize --out-interface "$host" "${files[@]}"
 	row "tcpreplay-x$x"
 	row "wirekit-x$x"
+	row "wirekit-rt-x$x"
 done
 
 if [ "${BURSTY_SECONDS:-60}" != 0 ]; then
@@ -146,8 +152,10 @@ if [ "${BURSTY_SECONDS:-60}" != 0 ]; then
 	[ -f "$b.merged.pcap" ] || "$bin" read -r "$b.0.pcap" -r "$b.1.pcap" -r "$b.2.pcap" -w "$b.merged.pcap" 2>/dev/null
 	paced tcpreplay-bursty "$b.merged.pcap" 1 tcpreplay -q -i "$host" "$b.merged.pcap"
 	paced wirekit-bursty "$b.merged.pcap" 1 "$bin" replay --out-interface "$host" "$b.0.pcap" "$b.1.pcap" "$b.2.pcap"
+	paced wirekit-rt-bursty "$b.merged.pcap" 1 "$bin" replay --realtime --out-interface "$host" "$b.0.pcap" "$b.1.pcap" "$b.2.pcap"
 	header
 	row tcpreplay-bursty
 	row wirekit-bursty
+	row wirekit-rt-bursty
 fi
 echo "(goals from the issue: gap error median < 10 µs, p99 < 100 µs; last packet within 1000 µs; span within 0.5 %)"

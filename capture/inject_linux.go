@@ -110,12 +110,16 @@ func NewWriter(name string, cfg *WriterConfig) (*Writer, error) {
 // caller may reuse frame at once. A frame longer than the MTU plus its
 // link header (14 bytes, 18 for an 802.1Q-tagged frame, as the kernel
 // allows) is refused with an error
-// wrapping ErrFrameTooLong that names both; nothing is queued then. A
+// wrapping ErrFrameTooLong that names both, and one shorter than an
+// Ethernet header with an error; nothing is queued then. A
 // failed send returns the kernel's error; the frames of that batch not yet
 // accepted are dropped.
 func (w *Writer) Write(frame []byte) error {
 	if w.fd < 0 {
 		return fmt.Errorf("capture: %s: write after Close", w.name)
+	}
+	if len(frame) < 14 {
+		return fmt.Errorf("capture: %s: frame of %d bytes is shorter than an Ethernet header", w.name, len(frame))
 	}
 	if max := w.MaxFrame(frame); len(frame) > max {
 		return fmt.Errorf("capture: %s: frame of %d bytes exceeds the interface MTU %d plus its %d-byte link header: %w", w.name, len(frame), w.mtu, max-w.mtu, ErrFrameTooLong)

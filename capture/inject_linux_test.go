@@ -113,6 +113,9 @@ func TestWriterErrors(t *testing.T) {
 			t.Errorf("%s: %v", tc.name, err)
 		}
 	}
+	if err := w.Write(make([]byte, 13)); err == nil {
+		t.Error("a 13-byte frame was accepted")
+	}
 	if _, err := NewWriter("nonexistent0", nil); err == nil {
 		t.Error("unknown interface accepted")
 	}

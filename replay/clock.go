@@ -48,3 +48,7 @@ func (c *RealClock) WaitUntil(t time.Duration) {
 	for c.Now() < t {
 	}
 }
+
+// realtimePriority is the SCHED_FIFO priority of Config.RealTime: low
+// among real-time priorities (1-99), above every normal thread.
+const realtimePriority = 10

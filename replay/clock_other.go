@@ -3,6 +3,7 @@
 package replay
 
 import (
+	"errors"
 	"runtime"
 	"time"
 )
@@ -11,8 +12,11 @@ import (
 func sleep(d time.Duration) { time.Sleep(d) }
 
 // lockThread pins the goroutine to its thread; the timer slack is left as
-// it is.
-func lockThread() func() {
+// it is, and real-time scheduling is not supported.
+func lockThread(realtime bool) (func(), error) {
+	if realtime {
+		return nil, errors.New("replay: real-time scheduling is only supported on Linux")
+	}
 	runtime.LockOSThread()
-	return runtime.UnlockOSThread
+	return runtime.UnlockOSThread, nil
 }

@@ -63,6 +63,11 @@ type Config struct {
 	// Clock, when nil, is a RealClock and Run locks its goroutine to an
 	// OS thread for the replay.
 	Clock Clock
+	// RealTime runs the replay thread with the SCHED_FIFO policy (Linux,
+	// root or CAP_SYS_NICE), so that other processes do not delay it on
+	// a busy machine; it is ignored with a Clock of your own. The kernel's
+	// real-time throttling still leaves other threads 5 % of the CPU.
+	RealTime bool
 	// SpinMargin tunes the RealClock (see DefaultSpinMargin).
 	SpinMargin time.Duration
 	// Start is the wall time of the first packet, from which the

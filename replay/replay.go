@@ -43,7 +43,10 @@ func Run(ctx context.Context, files []dataset.File, sink Sink, cfg *Config) (st 
 		return Stats{}, err
 	}
 	if c.Clock == nil {
-		unlock := lockThread()
+		unlock, err := lockThread(c.RealTime)
+		if err != nil {
+			return Stats{}, err
+		}
 		defer unlock()
 		r.clock = NewRealClock(c.SpinMargin)
 	} else {
