@@ -116,6 +116,9 @@ type runner struct {
 	clock Clock
 	files []dataset.File
 	keep  []fileIn // files inside the window
+	// skipWhole counts the packets of files wholly outside the window,
+	// skipped in every loop without being read.
+	skipWhole int64
 
 	lt       []layers.LinkType // per global interface
 	excl     []*filter.Program // per global interface
@@ -156,7 +159,7 @@ func (r *runner) prepare() error {
 	var lo, hi time.Time // span of the replayed window, shifted
 	for _, f := range r.files {
 		if !f.Beginning.IsZero() && ((!c.From.IsZero() && f.End.Before(c.From)) || (!c.To.IsZero() && f.Beginning.After(c.To))) {
-			r.st.Skipped += f.Packets
+			r.skipWhole += f.Packets
 			continue
 		}
 		in := fileIn{path: f.Path}
@@ -224,6 +227,7 @@ func (r *runner) run(ctx context.Context) error {
 			return ctx.Err()
 		}
 		r.st.Loops++
+		r.st.Skipped += r.skipWhole
 		m, err := r.open()
 		if err != nil {
 			return err

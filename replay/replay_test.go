@@ -223,12 +223,12 @@ func TestWindowLeavesOutWholeFiles(t *testing.T) {
 	files[0].Path = filepath.Join(dir, "gone.pcap") // never opened
 	clk := &fakeClock{}
 	sink := &recordSink{clock: clk}
-	st, err := Run(context.Background(), files, sink, &Config{From: t0.Add(time.Minute), Clock: clk})
+	st, err := Run(context.Background(), files, sink, &Config{From: t0.Add(time.Minute), Clock: clk, Loops: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Sent != 2 || st.Skipped != 2 || sink.got[1].at != time.Second {
-		t.Errorf("sent %d skipped %d, second at %v", st.Sent, st.Skipped, sink.got[1].at)
+	if st.Sent != 4 || st.Skipped != 4 || sink.got[1].at != time.Second {
+		t.Errorf("two loops: sent %d skipped %d, second at %v; want 4, 4, 1s", st.Sent, st.Skipped, sink.got[1].at)
 	}
 }
 

@@ -192,7 +192,11 @@ are sent, the output file is closed, and the summary is printed.`,
 			if interrupted {
 				state = "interrupted"
 			}
-			writeReplaySummary(e.stdout, st, cfg, ifSink, state)
+			out := e.stdout
+			if outFile == "-" {
+				out = e.stderr // stdout carries the capture
+			}
+			writeReplaySummary(out, st, cfg, ifSink, state)
 			return nil
 		},
 	}
