@@ -224,7 +224,7 @@ are sent, the output file is closed, and the summary is printed.`,
 	f.Float64Var(&statsSec, "stats", 0, "print a line with sent packets, rate, lag and skipped packets every this many seconds")
 	f.BoolVar(&keepTS, "keep-timestamps", false, "with -w: write the original timestamps (shifted per loop) instead of the send times")
 	f.BoolVar(&nano, "nano", false, "with -w: write nanosecond timestamps")
-	f.IntVar(&batch, "batch", 64, "with --out-interface: frames sent per sendmmsg(2) call at top speed")
+	f.IntVar(&batch, "batch", 64, "with --out-interface: frames sent per sendmmsg(2) call at top speed or while behind schedule")
 	f.BoolVar(&realtime, "realtime", false, "run the pacing thread with real-time priority (SCHED_FIFO; root or CAP_SYS_NICE): fewer late packets on a busy machine")
 	f.BoolVar(&txRing, "tx-ring", false, "with --out-interface: send through a PACKET_TX_RING instead of sendmmsg(2) (not faster on veth in our measurements)")
 	return c
