@@ -335,14 +335,26 @@ func (r *runner) loop(ctx context.Context, m *pcapio.Merged) error {
 		} else {
 			ci.Timestamp = r.started.Add(now - r.origin)
 		}
+		first := r.st.Sent == 0
 		if err := sink.WritePacket(ci, data); err != nil {
 			return err
 		}
 		// A paced packet on time leaves at once; while the replay is
 		// behind, a batching sink keeps batching to catch up faster.
-		if !c.TopSpeed && r.st.Behind <= batchWhenBehind {
+		if !c.TopSpeed && (first || r.st.Behind <= batchWhenBehind) {
 			if err := sink.Flush(); err != nil {
 				return err
+			}
+		}
+		if first && !c.TopSpeed {
+			// The schedule is anchored on the first packet's departure:
+			// the first send on a socket is slower (tens of µs on veth),
+			// and counting it would make every later packet early
+			// relative to the first.
+			if d := r.clock.Now() - now; d > 0 {
+				r.origin += d
+				r.nextOut += d
+				now += d
 			}
 		}
 		r.k++

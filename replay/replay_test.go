@@ -390,23 +390,29 @@ func TestLagIsReported(t *testing.T) {
 	}
 	files := mapFiles(t, writeFile(t, dir, "a.pcap", pkts))
 	clk := &fakeClock{}
-	// The sink needs 1.5 ms per packet for 1 ms gaps: packet i goes out
-	// at 1.5*i ms, 0.5*i ms late; the schedule does not slip.
+	// The sink needs 1.5 ms per packet for 1 ms gaps. The schedule is
+	// anchored when the first packet has left (at 1.5 ms), so packet i
+	// is due at (1.5 + i) ms; from packet 1 on it goes out at
+	// (1.5*i + 1) ms, 0.5*(i-1) ms late, and the schedule does not slip.
 	sink := &recordSink{clock: clk, cost: 1500 * time.Microsecond}
 	st, err := Run(context.Background(), files, sink, &Config{Clock: clk})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, g := range sink.got {
-		if want := time.Duration(i) * 1500 * time.Microsecond; g.at != want {
+		want := time.Duration(1500*i+1000) * time.Microsecond
+		if i == 0 {
+			want = 0
+		}
+		if g.at != want {
 			t.Fatalf("packet %d at %v, want %v", i, g.at, want)
 		}
 	}
-	if st.Lag.Max != 99*500*time.Microsecond || st.Behind != st.Lag.Max || st.Lag.Over1ms != 97 {
-		t.Errorf("lag %+v behind %v, want max and last 49.5ms, 97 over 1 ms", st.Lag, st.Behind)
+	if st.Lag.Max != 49*time.Millisecond || st.Behind != st.Lag.Max || st.Lag.Over1ms != 96 {
+		t.Errorf("lag %+v behind %v, want max and last 49 ms, 96 over 1 ms", st.Lag, st.Behind)
 	}
-	if p50 := st.Lag.P50; p50 < 24*time.Millisecond || p50 > 26*time.Millisecond {
-		t.Errorf("p50 lag %v, want about 24.5 ms", p50)
+	if p50 := st.Lag.P50; p50 < 23*time.Millisecond || p50 > 25*time.Millisecond {
+		t.Errorf("p50 lag %v, want about 24 ms", p50)
 	}
 }
 
