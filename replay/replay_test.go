@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -493,7 +494,7 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
-func TestDamagedInputKeepsPackets(t *testing.T) {
+func TestMissingFileIsReported(t *testing.T) {
 	paths, _ := interleaved(t)
 	files := mapFiles(t, paths...)
 	files = append(files, files[0])
@@ -501,5 +502,41 @@ func TestDamagedInputKeepsPackets(t *testing.T) {
 	clk := &fakeClock{}
 	if _, err := Run(context.Background(), files, &recordSink{clock: clk}, &Config{Clock: clk}); err == nil {
 		t.Error("a missing file was not reported")
+	}
+}
+
+// TestDamagedInputKeepsPackets: a file cut in the middle of a record
+// stops nothing early: every readable packet of every file is replayed,
+// in order, then the damage is returned, naming the file.
+func TestDamagedInputKeepsPackets(t *testing.T) {
+	paths, rel := interleaved(t)
+	data, err := os.ReadFile(paths[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// File 1 holds packets 1, 4, 7, ...: keep its header, 3 whole records
+	// and part of the fourth.
+	const rec = 16 + 60
+	if err := os.WriteFile(paths[1], data[:24+3*rec+30], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	files := mapFiles(t, paths[0], paths[2])
+	files = append(files, files[0])
+	files[2].Path = paths[1]
+	clk := &fakeClock{}
+	sink := &recordSink{clock: clk}
+	st, err := Run(context.Background(), files, sink, &Config{Clock: clk})
+	var fe *pcapio.FormatError
+	if !errors.As(err, &fe) || fe.File != paths[1] {
+		t.Fatalf("err %v, want a FormatError naming %s", err, paths[1])
+	}
+	want := len(rel) - (10 - 3)
+	if st.Sent != int64(want) || len(sink.got) != want {
+		t.Fatalf("sent %d, want %d (all but the 7 lost records)", st.Sent, want)
+	}
+	for i := 1; i < len(sink.got); i++ {
+		if ipID(sink.got[i].data) <= ipID(sink.got[i-1].data) {
+			t.Fatalf("packet %d out of order", i)
+		}
 	}
 }
