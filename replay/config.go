@@ -44,6 +44,15 @@ type Config struct {
 	// type met.
 	Exclude string
 
+	// MergeWindow is how many packets of each file the merge holds to put
+	// a file's own out-of-order packets back in order (see
+	// pcapio.MergeOptions.Window). 0 chooses from the map: 16 when no
+	// file has out-of-order packets, pcapio.DefaultWindow (1024) when one
+	// has; memory grows with the window times the number of files.
+	// Packets out of order beyond the window are sent as read and
+	// counted in Stats.Late.
+	MergeWindow int
+
 	// MTU overrides the sink's MTU for the oversize check; 0 takes the
 	// sink's (none for files and the null sink).
 	MTU int

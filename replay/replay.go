@@ -85,6 +85,10 @@ type Stats struct {
 	Behind time.Duration
 }
 
+// inOrderWindow is the merge window per file when the map shows no file
+// with packets out of order.
+const inOrderWindow = 16
+
 // batchWhenBehind is the lag past which a paced replay stops flushing the
 // sink after every packet and lets it batch until the schedule is met again.
 const batchWhenBehind = 50 * time.Microsecond
@@ -111,11 +115,12 @@ func (e *OversizeError) Error() string {
 func (e *OversizeError) Unwrap() error { return ErrOversize }
 
 type runner struct {
-	cfg   Config
-	sink  Sink
-	clock Clock
-	files []dataset.File
-	keep  []fileIn // files inside the window
+	cfg    Config
+	sink   Sink
+	clock  Clock
+	files  []dataset.File
+	keep   []fileIn // files inside the window
+	window int      // merge window per input
 	// skipWhole counts the packets of files wholly outside the window,
 	// skipped in every loop without being read.
 	skipWhole int64
@@ -157,12 +162,14 @@ func (r *runner) prepare() error {
 		}
 	}
 	var lo, hi time.Time // span of the replayed window, shifted
+	var outOfOrder int64
 	for _, f := range r.files {
 		if !f.Beginning.IsZero() && ((!c.From.IsZero() && f.End.Before(c.From)) || (!c.To.IsZero() && f.Beginning.After(c.To))) {
 			r.skipWhole += f.Packets
 			continue
 		}
 		in := fileIn{path: f.Path}
+		outOfOrder += f.OutOfOrder
 		if c.NoWait && !f.Beginning.IsZero() {
 			in.offset = f.Beginning.Sub(setBegin).Nanoseconds()
 		}
@@ -187,6 +194,16 @@ func (r *runner) prepare() error {
 	}
 	if len(r.keep) == 0 {
 		return fmt.Errorf("replay: no file has packets inside the time window")
+	}
+	// The merge holds window packets of every file: with thousands of
+	// files the default (1024) would cost gigabytes, and files the map
+	// shows in order need none of it.
+	r.window = c.MergeWindow
+	if r.window <= 0 {
+		r.window = pcapio.DefaultWindow
+		if outOfOrder == 0 {
+			r.window = inOrderWindow
+		}
 	}
 	r.modifier = c.Modifier
 	if c.ScaleTo > 0 {
@@ -217,7 +234,7 @@ func (r *runner) open() (*pcapio.Merged, error) {
 		}
 		srcs = append(srcs, newWindow(src, &r.cfg, in.offset, &r.st.Skipped))
 	}
-	return pcapio.MergeSources(nil, srcs...), nil
+	return pcapio.MergeSources(&pcapio.MergeOptions{Window: r.window}, srcs...), nil
 }
 
 func (r *runner) run(ctx context.Context) error {

@@ -540,3 +540,69 @@ func TestDamagedInputKeepsPackets(t *testing.T) {
 		}
 	}
 }
+
+// TestOutOfOrderFile: a file whose packets go back in time is put in
+// order by the merge window, and with a window too small for it the
+// packets go as read and are counted late.
+func TestOutOfOrderFile(t *testing.T) {
+	us := time.Microsecond
+	path := writeFile(t, t.TempDir(), "a.pcap", []pkt{{at: 0, id: 0}, {at: 300 * us, id: 3}, {at: 100 * us, id: 1}, {at: 200 * us, id: 2}, {at: 400 * us, id: 4}})
+	files := mapFiles(t, path)
+	if files[0].OutOfOrder == 0 {
+		t.Fatal("the map did not see the file out of order")
+	}
+	for _, tc := range []struct {
+		name   string
+		window int
+		ids    []uint16
+		late   int64
+	}{
+		{"window from the map", 0, []uint16{0, 1, 2, 3, 4}, 0},
+		{"window 1", 1, []uint16{0, 3, 1, 2, 4}, 2},
+	} {
+		clk := &fakeClock{}
+		sink := &recordSink{clock: clk}
+		st, err := Run(context.Background(), files, sink, &Config{Clock: clk, MergeWindow: tc.window})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []uint16
+		for _, g := range sink.got {
+			ids = append(ids, ipID(g.data))
+		}
+		if !slices.Equal(ids, tc.ids) || st.Late != tc.late {
+			t.Errorf("%s: order %v, late %d; want %v and %d", tc.name, ids, st.Late, tc.ids, tc.late)
+		}
+	}
+}
+
+// TestMergeWindowFromMap: when the map says no file is out of order, the
+// merge holds only a few packets per file, so a packet 20 places early is
+// sent as read (counted late) instead of being held for.
+func TestMergeWindowFromMap(t *testing.T) {
+	var pkts []pkt
+	for i := range 30 {
+		pkts = append(pkts, pkt{at: time.Duration(i+1) * time.Millisecond, id: uint16(i + 1)})
+	}
+	pkts = append(pkts[:20], append([]pkt{{at: 0, id: 0}}, pkts[20:]...)...) // id 0 at place 20
+	files := mapFiles(t, writeFile(t, t.TempDir(), "a.pcap", pkts))
+	for _, tc := range []struct {
+		name       string
+		outOfOrder int64
+		late       int64
+	}{
+		{"map shows disorder", files[0].OutOfOrder, 0},
+		{"map shows none", 0, 1},
+	} {
+		f := slices.Clone(files)
+		f[0].OutOfOrder = tc.outOfOrder
+		clk := &fakeClock{}
+		st, err := Run(context.Background(), f, &recordSink{clock: clk}, &Config{Clock: clk})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Late != tc.late || st.Sent != 31 {
+			t.Errorf("%s: late %d sent %d, want %d and 31", tc.name, st.Late, st.Sent, tc.late)
+		}
+	}
+}
