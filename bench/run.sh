@@ -48,6 +48,14 @@ run_pair() { # name, tcpdump command, wirekit command
 run_pair "read -r in -w out" \
 	"tcpdump -r $in -w $BENCH_DIR/out-tcpdump.pcap 2>/dev/null" \
 	"$bin read -r $in -w $BENCH_DIR/out-wirekit.pcap 2>/dev/null"
+cmp -s "$BENCH_DIR/out-tcpdump.pcap" "$BENCH_DIR/out-wirekit.pcap" && echo "-w outputs: byte-identical" || echo "-w outputs: differ (see $BENCH_DIR)"
+# Filtering end to end, with expressions that keep part of the traffic.
+for expr in "tcp dst port 443" "udp and port 53" "host 10.0.0.1 or net 192.0.2.0/24" "tcp[tcpflags] & tcp-syn != 0"; do
+	run_pair "read -w '$expr'" \
+		"tcpdump -r $in -w $BENCH_DIR/out-tcpdump.pcap '$expr' 2>/dev/null" \
+		"$bin read -r $in -w $BENCH_DIR/out-wirekit.pcap '$expr' 2>/dev/null"
+	cmp -s "$BENCH_DIR/out-tcpdump.pcap" "$BENCH_DIR/out-wirekit.pcap" && echo "  outputs byte-identical ($(tcpdump -r $BENCH_DIR/out-wirekit.pcap 2>/dev/null | wc -l) packets)" || echo "  outputs differ (see $BENCH_DIR)"
+done
 run_pair "print summaries (-n -r)" \
 	"tcpdump -n -r $in >/dev/null 2>&1" \
 	"$bin read -r $in >/dev/null 2>&1"
