@@ -3,6 +3,7 @@ package stream
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"time"
 
 	"github.com/gopacket/gopacket"
@@ -25,6 +26,11 @@ type Config struct {
 	// IdleTimeout closes a connection that saw no packet for this long, in
 	// capture time (default 2 minutes).
 	IdleTimeout time.Duration
+	// MaxConns caps the connections being reassembled at once (default
+	// 262,144): past it, the least recently seen tenth are closed early
+	// (EndEvicted), delivering what they hold, so that a flood of new
+	// connections cannot grow memory without bound.
+	MaxConns int
 }
 
 // Defaults for Config fields left zero.
@@ -33,6 +39,7 @@ const (
 	DefaultMaxBufferedTotal   = 64 << 20
 	DefaultGapTimeout         = 5 * time.Second
 	DefaultIdleTimeout        = 2 * time.Minute
+	DefaultMaxConns           = 1 << 18
 )
 
 // pageBytes is gopacket reassembly's buffer page size, used to turn byte
@@ -86,6 +93,7 @@ const (
 	EndRST
 	EndTimeout
 	EndEOF
+	EndEvicted // closed early to keep under Config.MaxConns
 )
 
 // String is the reason as printed by wirekit streams: fin, rst, timeout,
@@ -100,6 +108,8 @@ func (e EndReason) String() string {
 		return "timeout"
 	case EndEOF:
 		return "eof"
+	case EndEvicted:
+		return "evicted"
 	}
 	return "open"
 }
@@ -176,6 +186,7 @@ type Stats struct {
 	Conns     int64 // connections opened
 	Open      int64 // connections open now
 	Overflow  int64 // bytes skipped because a buffer cap was reached
+	Evicted   int64 // connections closed early to keep under MaxConns
 }
 
 // Assembler turns packets into connections and their byte streams. It is
@@ -195,13 +206,15 @@ type Assembler struct {
 	// pending holds connections whose both directions ended, reported a
 	// second (of capture time) later so that the last ACK is counted.
 	pending []*tcpStream
+	// live holds the connections gopacket's pool still reassembles.
+	live map[*tcpStream]struct{}
 }
 
 // New returns an Assembler that calls h for each connection. h may be nil
 // to keep counters only; onClose, if not nil, is called with every
 // connection as it ends (after its ConnHandler's Close).
 func New(cfg *Config, h Handler, onClose func(c *Conn)) *Assembler {
-	a := &Assembler{h: h, onClose: onClose}
+	a := &Assembler{h: h, onClose: onClose, live: map[*tcpStream]struct{}{}}
 	if cfg != nil {
 		a.cfg = *cfg
 	}
@@ -216,6 +229,9 @@ func New(cfg *Config, h Handler, onClose func(c *Conn)) *Assembler {
 	}
 	if a.cfg.IdleTimeout <= 0 {
 		a.cfg.IdleTimeout = DefaultIdleTimeout
+	}
+	if a.cfg.MaxConns <= 0 {
+		a.cfg.MaxConns = DefaultMaxConns
 	}
 	a.pool = reassembly.NewStreamPool(factory{a})
 	a.asm = reassembly.NewAssembler(a.pool)
@@ -272,6 +288,27 @@ func (a *Assembler) IP(ci gopacket.CaptureInfo, src, dst, seg []byte) {
 	a.stats.TCP++
 	a.ctx.ci = ci
 	a.asm.AssembleWithContext(gopacket.NewFlow(et, src, dst), &a.tcp, &a.ctx)
+	if len(a.live) > a.cfg.MaxConns {
+		a.evict()
+	}
+}
+
+// evict closes the least recently seen connections, down to nine tenths
+// of MaxConns (so that it does not run again at the next packet). Ties at
+// the cut are closed too.
+func (a *Assembler) evict() {
+	keep := a.cfg.MaxConns - a.cfg.MaxConns/10
+	lasts := make([]time.Time, 0, len(a.live))
+	for s := range a.live {
+		lasts = append(lasts, s.c.Last)
+	}
+	slices.SortFunc(lasts, time.Time.Compare)
+	cut := lasts[len(lasts)-keep-1].Add(time.Nanosecond)
+	before := len(a.live)
+	a.flushing = EndEvicted
+	a.asm.FlushWithOptions(reassembly.FlushOptions{T: cut, TC: cut})
+	a.flushing = EndNone
+	a.stats.Evicted += int64(before - len(a.live))
 }
 
 // Advance tells the Assembler that capture time has reached now without a
@@ -361,6 +398,7 @@ func (f factory) New(netFlow, tcpFlow gopacket.Flow, t *layers.TCP, ac reassembl
 	s.c.First, s.c.Last = ts, ts
 	a.stats.Conns++
 	a.stats.Open++
+	a.live[s] = struct{}{}
 	if a.h != nil {
 		s.h = a.h.Open(&s.c)
 	}
@@ -571,6 +609,7 @@ func (s *tcpStream) ReassembledSG(sg reassembly.ScatterGather, ac reassembly.Ass
 func (s *tcpStream) ReassemblyComplete(ac reassembly.AssemblerContext) bool {
 	if !s.done {
 		s.done = true
+		delete(s.a.live, s)
 		s.closedAt = s.a.now
 		s.reason = s.a.flushing
 		if s.reason != EndNone {

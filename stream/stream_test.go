@@ -584,3 +584,47 @@ func TestReadFrom(t *testing.T) {
 		t.Errorf("ReadFrom: %d packets, %v; stats %+v, want %+v", n, err, a.Stats(), direct)
 	}
 }
+
+// TestMaxConns opens many connections that never end: past MaxConns the
+// least recently seen are closed early as evicted, delivering their bytes,
+// and at no time are more than MaxConns being reassembled.
+func TestMaxConns(t *testing.T) {
+	const max, n = 10, 100
+	var ended []*stream.Conn
+	a := stream.New(&stream.Config{MaxConns: max}, nil, func(c *stream.Conn) { ended = append(ended, c) })
+	server := netip.MustParseAddrPort("10.0.0.2:80")
+	t0 := time.Unix(1700000000, 0)
+	for i := range n {
+		client := netip.AddrPortFrom(netip.MustParseAddr("10.0.0.1"), uint16(10000+i))
+		ts := t0.Add(time.Duration(i) * time.Millisecond)
+		for j, p := range [][]byte{
+			buildSeg(t, client, server, 100, 0, "S", nil),
+			buildSeg(t, client, server, 101, 0, "AP", []byte("hello")),
+		} {
+			a.Packet(gopacket.CaptureInfo{Timestamp: ts.Add(time.Duration(j) * time.Microsecond), CaptureLength: len(p), Length: len(p)}, p, layers.LinkTypeEthernet)
+		}
+		if open := a.Stats().Open; open > max {
+			t.Fatalf("after connection %d: %d open, cap %d", i, open, max)
+		}
+	}
+	st := a.Stats()
+	a.Flush()
+	if len(ended) != n {
+		t.Fatalf("%d connections reported, want %d", len(ended), n)
+	}
+	var evicted int
+	for _, c := range ended {
+		if c.End == stream.EndEvicted {
+			evicted++
+		}
+	}
+	if int64(evicted) != st.Evicted || evicted < n-max || evicted > n {
+		t.Errorf("%d connections ended as evicted, Stats.Evicted %d; want at least %d", evicted, st.Evicted, n-max)
+	}
+	for _, c := range ended {
+		oldest, newest := c.Client.Port() == 10000, c.Client.Port() == 10000+n-1
+		if oldest && c.End != stream.EndEvicted || newest && c.End == stream.EndEvicted {
+			t.Errorf("%v: the oldest connection must be evicted, the newest not", c)
+		}
+	}
+}

@@ -121,6 +121,9 @@ func runStreams(ctx context.Context, e *env, f *streamsFlags, args []string) err
 	if st.Fragments > 0 || st.Malformed > 0 || st.Overflow > 0 {
 		fmt.Fprintf(e.stderr, " (%d IP fragments ignored, %d malformed, %d bytes skipped at buffer caps)", st.Fragments, st.Malformed, st.Overflow)
 	}
+	if st.Evicted > 0 {
+		fmt.Fprintf(e.stderr, " (%d closed early at the cap of %d connections)", st.Evicted, stream.DefaultMaxConns)
+	}
 	fmt.Fprintln(e.stderr)
 	return err
 }
