@@ -234,25 +234,13 @@ func (g *gen) geneve(vni uint32, has bool) frag {
 	if has && vni > 0xffffff {
 		g.fail("Geneve VNI %d greater than maximum %d", vni, 0xffffff)
 	}
-	check := func(rel offrel, v6 bool) frag {
-		ll := uint32(ethIP)
-		if v6 {
-			ll = ethIPv6
-		}
-		b := and(g.linktype(ll), g.portop(genevePort, genevePort, ipprotoUDP, dDst, v6))
-		b = and(b, g.mcmp(rel, 8, 1, 0, 0xc0)) // version 0
+	b := g.udpTunnel(genevePort, func(rel offrel) frag {
+		b := g.mcmp(rel, 8, 1, 0, 0xc0) // version 0
 		if has {
 			b = and(b, g.mcmp(rel, 12, 4, vni<<8, 0xffffff00))
 		}
 		return b
-	}
-	// Each branch ends with the length of the outer IP header in A.
-	v4 := and(check(orTranIPv4, false), test(append(g.loadxIPHdrLen(), ins{op: opTxa}), opJeqX, 0))
-	hdr6 := []ins{{op: opLdImm, k: 40}, {op: opTax}}
-	if reg, _ := g.base(orLinkPl); reg >= 0 {
-		hdr6 = []ins{{op: opLdxMem, k: uint32(reg)}, {op: opLdImm, k: 40}, {op: opAluX | aluAdd}, {op: opTax}}
-	}
-	v6 := and(check(orTranIPv6, true), test(hdr6, opJeqX, 0))
+	})
 	_, k := g.base(orLinkPl)
 	rType := g.allocReg()
 	rHdr := g.allocReg()
@@ -280,17 +268,46 @@ func (g *gen) geneve(vni uint32, has bool) frag {
 		{op: opLdImm, k: 0},
 		{op: opJeqK, k: 0, jt: tgtTrue, jf: tgtFalse},
 	}
-	b := and(or(v4, v6), off)
+	g.enterTunnel(rHdr, rType, rPl, true)
+	return and(b, off)
+}
+
+// udpTunnel is the outer part of geneve and vxlan: UDP to port over IPv4
+// (first) or IPv6, then the tunnel header tests header(rel) with rel
+// the transport header's offset. Each branch ends with the length of the
+// outer IP header in A (plus the variable part of the payload offset),
+// where the code computing the inner offsets starts.
+func (g *gen) udpTunnel(port uint32, header func(rel offrel) frag) frag {
+	branch := func(v6 bool) frag {
+		ll, rel := uint32(ethIP), orTranIPv4
+		if v6 {
+			ll, rel = ethIPv6, orTranIPv6
+		}
+		b := and(g.linktype(ll), g.portop(port, port, ipprotoUDP, dDst, v6))
+		return and(b, header(rel))
+	}
+	v4 := and(branch(false), test(append(g.loadxIPHdrLen(), ins{op: opTxa}), opJeqX, 0))
+	hdr6 := []ins{{op: opLdImm, k: 40}, {op: opTax}}
+	if reg, _ := g.base(orLinkPl); reg >= 0 {
+		hdr6 = []ins{{op: opLdxMem, k: uint32(reg)}, {op: opLdImm, k: 40}, {op: opAluX | aluAdd}, {op: opTax}}
+	}
+	v6 := and(branch(true), test(hdr6, opJeqX, 0))
+	return or(v4, v6)
+}
+
+// enterTunnel makes later tests apply to the frame inside a tunnel, whose
+// link header, link type and payload offsets are in the registers given.
+// As in libpcap, the inner network layer has no offset of its own and the
+// offset after an 802.2 header without SNAP is the outermost link type's
+// (3 for Ethernet, 0 for the others). geneve says whether Ethernet
+// address tests must check that there is an inner Ethernet header.
+func (g *gen) enterTunnel(rHdr, rType, rPl int, geneve bool) {
 	l := &g.link
 	l.dlt = layers.LinkTypeEthernet
 	l.offLinkHdr, l.offLinkType, l.offLinkPl = 0, 0, 0
 	l.varHdr, l.varType, l.varPl = rHdr+1, rType+1, rPl+1
-	// As in libpcap, the inner network layer has no offset of its own and
-	// the offset after an 802.2 header without SNAP is the outermost link
-	// type's (3 for Ethernet, 0 for the others).
 	l.offNl, l.offNlNosnap = 0, g.link0.offNlNosnap
-	l.geneve = true
-	return b
+	l.geneve = geneve
 }
 
 // inbound compiles "inbound" and "outbound" (gen_inbound) for link types
@@ -411,25 +428,13 @@ func (g *gen) vxlan(vni uint32, has bool) frag {
 	if has && vni > 0xffffff {
 		g.fail("VXLAN VNI %d greater than maximum %d", vni, 0xffffff)
 	}
-	check := func(rel offrel, v6 bool) frag {
-		ll := uint32(ethIP)
-		if v6 {
-			ll = ethIPv6
-		}
-		b := and(g.linktype(ll), g.portop(vxlanPort, vxlanPort, ipprotoUDP, dDst, v6))
-		b = and(b, g.cmp(rel, 8, 1, 0x08))
+	b := g.udpTunnel(vxlanPort, func(rel offrel) frag {
+		b := g.cmp(rel, 8, 1, 0x08) // flags: a VNI is present
 		if has {
 			b = and(b, g.mcmp(rel, 12, 4, vni<<8, 0xffffff00))
 		}
 		return b
-	}
-	// Each branch ends with the length of the outer IP header in A.
-	v4 := and(check(orTranIPv4, false), test(append(g.loadxIPHdrLen(), ins{op: opTxa}), opJeqX, 0))
-	hdr6 := []ins{{op: opLdImm, k: 40}, {op: opTax}}
-	if reg, _ := g.base(orLinkPl); reg >= 0 {
-		hdr6 = []ins{{op: opLdxMem, k: uint32(reg)}, {op: opLdImm, k: 40}, {op: opAluX | aluAdd}, {op: opTax}}
-	}
-	v6 := and(check(orTranIPv6, true), test(hdr6, opJeqX, 0))
+	})
 	_, k := g.base(orLinkPl)
 	rHdr := g.allocReg()
 	rType := g.allocReg()
@@ -446,14 +451,9 @@ func (g *gen) vxlan(vni uint32, has bool) frag {
 		{op: opLdImm, k: 0},
 		{op: opJeqK, k: 0, jt: tgtTrue, jf: tgtFalse},
 	}
-	b := and(or(v4, v6), off)
-	l := &g.link
-	l.dlt = layers.LinkTypeEthernet
-	l.offLinkHdr, l.offLinkType, l.offLinkPl = 0, 0, 0
-	l.varHdr, l.varType, l.varPl = rHdr+1, rType+1, rPl+1
-	l.offNl, l.offNlNosnap = 0, g.link0.offNlNosnap
-	l.geneve = false // the frame inside always has an Ethernet header
-	return b
+	// The frame inside always has an Ethernet header.
+	g.enterTunnel(rHdr, rType, rPl, false)
+	return and(b, off)
 }
 
 // ifindex compiles "ifindex N" (gen_ifindex): the interface index that
