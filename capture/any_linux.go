@@ -39,6 +39,7 @@ func openAny(c Config) (*Handle, error) {
 		afpacket.OptBlockSize(block),
 		afpacket.OptNumBlocks(nblocks),
 		afpacket.OptPollTimeout(c.ReadTimeout),
+		afpacket.OptBlockTimeout(blockTimeout(c)),
 		afpacket.OptAddVLANHeader(false), // it would go at the Ethernet offset; cook puts it after the SLL header
 		afpacket.TPacketVersion3,
 	)

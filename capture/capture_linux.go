@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/afpacket"
@@ -65,6 +66,7 @@ func Open(name string, cfg *Config) (*Handle, error) {
 		afpacket.OptBlockSize(block),
 		afpacket.OptNumBlocks(nblocks),
 		afpacket.OptPollTimeout(c.ReadTimeout),
+		afpacket.OptBlockTimeout(blockTimeout(c)),
 		afpacket.OptAddVLANHeader(true),
 		afpacket.TPacketVersion3,
 	)
@@ -249,4 +251,13 @@ func ringGeometry(c Config) (block, n int) {
 		block >>= 1
 	}
 	return block, max(1, (total+block-1)/block)
+}
+
+// blockTimeout is how long the kernel keeps a partly filled ring block
+// before handing it to user space: half the read timeout (at least 1 ms,
+// the kernel's unit), so that a read which times out has seen every packet
+// that arrived before the last retire. With the kernel's default of 64 ms
+// and a 50 ms read timeout, a read could time out with packets waiting.
+func blockTimeout(c Config) time.Duration {
+	return max(time.Millisecond, c.ReadTimeout/2)
 }
