@@ -4,12 +4,14 @@ import (
 	"errors"
 	"time"
 
+	"github.com/gopacket/gopacket/layers"
+
 	"github.com/wirekit/wirekit/filter"
 )
 
 // Any is the pseudo-interface that captures on every interface at once,
-// as libpcap's "any": packets get a LINUX_SLL header in place of their own
-// link header.
+// as libpcap's "any": packets get a LINUX_SLL2 header (or LINUX_SLL, see
+// Config.LinkType) in place of their own link header.
 const Any = "any"
 
 // ErrNotSupported is returned on systems without AF_PACKET.
@@ -41,6 +43,10 @@ type Config struct {
 	// Direction keeps only packets received (In) or sent (Out) by this
 	// host; the zero value keeps both. It is applied in the kernel.
 	Direction Direction
+	// LinkType, when not 0, is the link type asked for (tcpdump -y): on
+	// Any, LINUX_SLL2 (the default, as libpcap 1.10's) or LINUX_SLL; on
+	// an interface, only its own. Open refuses any other.
+	LinkType layers.LinkType
 }
 
 // Direction selects received or sent packets (tcpdump -Q).

@@ -56,6 +56,9 @@ func Open(name string, cfg *Config) (*Handle, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.LinkType != 0 && c.LinkType != lt {
+		return nil, fmt.Errorf("capture: %s has link type %s only, not %v", name, lt, c.LinkType)
+	}
 	if c.Filter != nil && c.Filter.LinkType() != lt {
 		return nil, fmt.Errorf("capture: the filter was compiled for link type %v, but %s has %v", c.Filter.LinkType(), name, lt)
 	}
@@ -134,10 +137,10 @@ func linkTypeOf(ifc *net.Interface) (layers.LinkType, error) {
 }
 
 // LinkTypeOf returns the link type of packets captured on the named
-// interface, to compile a filter for it: LINUX_SLL for "any".
+// interface by default, to compile a filter for it: LINUX_SLL2 for "any".
 func LinkTypeOf(name string) (layers.LinkType, error) {
 	if name == Any {
-		return layers.LinkTypeLinuxSLL, nil
+		return layers.LinkTypeLinuxSLL2, nil
 	}
 	ifc, err := net.InterfaceByName(name)
 	if err != nil {

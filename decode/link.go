@@ -158,10 +158,18 @@ func (p *Printer) sll2(b, d []byte, wire int) ([]byte, int) {
 		return appendTrunc(b, "sll2"), len(d)
 	}
 	et := be16(d[0:])
-	// tcpdump names the interface from the index on the machine that
-	// prints; a capture file's indexes mean nothing there, so print
-	// what tcpdump prints for an unknown index.
-	b = append(b, "?     "...)
+	// The interface's name, padded to 5 as tcpdump does; "?" for an
+	// index not known (always in a file: its indexes belong to the
+	// machine that captured it).
+	name := "?"
+	if p.opts.InterfaceName != nil {
+		if n := p.opts.InterfaceName(int(be32(d[4:]))); n != "" {
+			name = n
+		}
+	}
+	b = append(b, name...)
+	b = append(b, "     "[min(len(name), 5):]...)
+	b = append(b, ' ')
 	if t := d[10]; int(t) < len(sllTypes) {
 		n := strings.TrimSpace(sllTypes[t])
 		b = append(b, n...)

@@ -48,6 +48,10 @@ type Options struct {
 	AbsoluteSeq bool           // -S: absolute TCP sequence numbers
 	Hex         HexStyle       // packet dump after each line
 	Location    *time.Location // time zone of printed times; nil is time.Local
+	// InterfaceName, when set, names the interface of a LINUX_SLL2
+	// packet's index, as tcpdump does on a live capture ("" or nil:
+	// "?", as for a file, whose indexes belong to another machine).
+	InterfaceName func(index int) string
 }
 
 // DefaultMaxConns bounds the TCP relative-sequence table: when it is full,

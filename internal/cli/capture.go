@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -21,6 +22,7 @@ func newCaptureCmd(e *env) *cobra.Command {
 		buffered bool
 		dir      string
 		user     string
+		dlt      string
 	)
 	c := &cobra.Command{
 		Use:   "capture -i IFACE [-w OUT] [-c N] [-s SNAPLEN] [-p] [flags] [EXPR]",
@@ -36,7 +38,8 @@ closed, and tcpdump's closing counts go to stderr. Needs root or the
 CAP_NET_RAW capability; -Z USER switches to USER once the socket is open,
 before any output file is made. -C, -G and -W rotate output files as
 tcpdump does (-G names go through strftime, in local time). "-i any"
-captures on every interface, each packet with a LINUX_SLL header.`,
+captures on every interface, each packet with a LINUX_SLL2 header (or
+LINUX_SLL with -y LINUX_SLL), as tcpdump does.`,
 		Example: `  wirekit capture -i eth0 -c 10
   wirekit capture -i eth0 -w out.pcapng 'tcp port 443'
   wirekit capture -i any -w 'trace-%Y%m%d-%H%M%S.pcap' -G 3600 -Z nobody
@@ -61,11 +64,17 @@ captures on every interface, each packet with a LINUX_SLL header.`,
 			default:
 				return usagef("capture: --direction %q: want in, out or inout", dir)
 			}
-			if expr := strings.TrimSpace(strings.Join(args, " ")); expr != "" {
-				lt, err := capture.LinkTypeOf(iface)
-				if err != nil {
-					return err
+			lt, err := capture.LinkTypeOf(iface)
+			if err != nil {
+				return err
+			}
+			if dlt != "" {
+				if lt, err = parseDLT(dlt); err != nil {
+					return usagef("capture: -y %q: %v", dlt, err)
 				}
+				cfg.LinkType = lt
+			}
+			if expr := strings.TrimSpace(strings.Join(args, " ")); expr != "" {
 				prog, err := filter.Compile(expr, lt, cfg.SnapLen)
 				if err != nil {
 					return &usageError{fmt.Errorf("capture: filter %q: %w", expr, err)}
@@ -84,6 +93,7 @@ captures on every interface, each packet with a LINUX_SLL header.`,
 			}
 			fmt.Fprintf(e.stderr, "listening on %s, link-type %s, snapshot length %d bytes\n", iface, linkTypeName(h.LinkType()), h.Interfaces()[0].SnapLen)
 
+			f.ifName = interfaceNames()
 			sink, err := newSink(e, f, h)
 			if err != nil {
 				return fmt.Errorf("capture: %w", err)
@@ -137,10 +147,28 @@ captures on every interface, each packet with a LINUX_SLL header.`,
 	fl.IntVarP(&ringKiB, "buffer-size", "B", 32768, "receive ring size in KiB")
 	fl.BoolVarP(&buffered, "packet-buffered", "U", false, "write each packet out as soon as it is captured")
 	fl.StringVarP(&dir, "direction", "Q", "inout", "keep packets received (in), sent (out) or both (inout)")
+	fl.StringVarP(&dlt, "linktype", "y", "", "link type to capture with: LINUX_SLL2 (the default) or LINUX_SLL on 'any'")
 	fl.StringVarP(&user, "relinquish-privileges", "Z", "", "switch to this user (and its groups) once the capture socket is open")
 	fl.StringVarP(&f.out, "write", "w", "", "write packets to this capture file instead of printing (- for stdout)")
 	fl.IntVarP(&f.count, "count", "c", 0, "stop after this many packets (0: until interrupted)")
 	addPrintFlags(fl, f)
 	addRotateFlags(fl, f)
 	return c
+}
+
+// interfaceNames returns a lookup of this machine's interface names by
+// index, for printing LINUX_SLL2 packets as tcpdump does live; an index
+// is looked up once.
+func interfaceNames() func(int) string {
+	names := map[int]string{}
+	return func(i int) string {
+		n, ok := names[i]
+		if !ok {
+			if ifc, err := net.InterfaceByIndex(i); err == nil {
+				n = ifc.Name
+			}
+			names[i] = n
+		}
+		return n
+	}
 }

@@ -100,14 +100,31 @@ wait:
 }
 
 // TestCaptureAny: 'capture -i any' prints packets of a veth with a cooked
-// header ('-e' shows the direction as tcpdump does for LINUX_SLL).
+// header: LINUX_SLL2 by default, each line starting with the interface's
+// name and the direction as tcpdump prints them live, and LINUX_SLL with
+// -y (-e shows the direction there).
 func TestCaptureAny(t *testing.T) {
+	for _, tc := range []struct{ dlt, listening, linePart string }{
+		{"", "link-type LINUX_SLL2 (Linux cooked v2)", " In  ifindex "},
+		{"LINUX_SLL", "link-type LINUX_SLL (Linux cooked v1)", "  In "},
+	} {
+		t.Run(tc.listening, func(t *testing.T) { testCaptureAny(t, tc.dlt, tc.listening, tc.linePart) })
+	}
+}
+
+func testCaptureAny(t *testing.T, dlt, listening, linePart string) {
 	n := testutil.NewVethNS(t)
 	var out, errb syncBuffer
 	done := make(chan int, 1)
 	expr := []string{"udp", "dst", "port", "9999", "and", "src", "host", n.NSIP}
+	args := []string{"capture", "-i", "any", "-c", "3", "-e"}
+	if dlt != "" {
+		args = append(args, "-y", dlt)
+	} else {
+		linePart = n.Host + linePart
+	}
 	go func() {
-		done <- Run(context.Background(), append([]string{"capture", "-i", "any", "-c", "3", "-e"}, expr...), nil, &out, &errb)
+		done <- Run(context.Background(), append(args, expr...), nil, &out, &errb)
 	}()
 	for deadline := time.After(15 * time.Second); ; {
 		select {
@@ -115,7 +132,7 @@ func TestCaptureAny(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errb.String())
 			}
-			if !strings.Contains(errb.String(), "listening on any, link-type LINUX_SLL") {
+			if !strings.Contains(errb.String(), "listening on any, "+listening) {
 				t.Errorf("stderr: %s", errb.String())
 			}
 			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
@@ -123,8 +140,8 @@ func TestCaptureAny(t *testing.T) {
 				t.Fatalf("%d lines, want 3:\n%s", len(lines), out.String())
 			}
 			for _, l := range lines {
-				if !strings.Contains(l, n.NSIP) || !strings.Contains(l, n.HostIP+".9999: UDP") {
-					t.Errorf("line: %s", l)
+				if !strings.Contains(l, n.NSIP) || !strings.Contains(l, n.HostIP+".9999: UDP") || !strings.Contains(l, linePart) {
+					t.Errorf("line (want %q in it): %s", linePart, l)
 				}
 			}
 			return

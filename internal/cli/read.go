@@ -36,6 +36,8 @@ type readFlags struct {
 	rotateMB int
 	ringN    int
 	rotateS  int
+	// ifName names interfaces by index when printing a live capture.
+	ifName func(index int) string
 }
 
 func newReadCmd(e *env) *cobra.Command {
@@ -353,7 +355,7 @@ func (s *fileSink) abort() {
 
 // printerOptions maps tcpdump's flags to decode.Options.
 func printerOptions(f *readFlags) *decode.Options {
-	o := &decode.Options{Link: f.link, Verbose: f.verbose, Nano: f.nano, AbsoluteSeq: f.absSeq}
+	o := &decode.Options{Link: f.link, Verbose: f.verbose, Nano: f.nano, AbsoluteSeq: f.absSeq, InterfaceName: f.ifName}
 	switch {
 	case f.tstyle >= 5:
 		o.Time = decode.TimeSinceFirst
