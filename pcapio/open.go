@@ -15,6 +15,8 @@ import (
 	"github.com/klauspost/compress/zstd"
 	"github.com/pierrec/lz4/v4"
 	"github.com/ulikunitz/xz"
+
+	"github.com/wirekit/wirekit/internal/compress"
 )
 
 // Reader reads one capture file: classic pcap or pcapng, plain or
@@ -90,7 +92,7 @@ func newReader(r io.Reader, name string, c io.Closer) (*Reader, error) {
 	if c != nil {
 		rd.closer = append(rd.closer, c)
 	}
-	var magic [6]byte
+	var magic [compress.MagicLen]byte
 	n, err := io.ReadFull(rd.in, magic[:])
 	if n == 0 {
 		if err == io.EOF {
@@ -100,17 +102,16 @@ func newReader(r io.Reader, name string, c io.Closer) (*Reader, error) {
 	}
 	src := io.MultiReader(bytes.NewReader(magic[:n]), rd.in)
 	var dec io.Reader
-	switch m := magic[:n]; {
-	case bytes.HasPrefix(m, []byte{0x1f, 0x8b}):
-		rd.comp = CompressGzip
+	rd.comp = compress.Detect(magic[:n])
+	switch rd.comp {
+	case CompressGzip:
 		z, err := gzip.NewReader(src)
 		if err != nil {
 			return nil, rd.formatErr(0, fmt.Errorf("gzip: %w", streamErr(err)))
 		}
 		rd.closer = append(rd.closer, z)
 		dec = z
-	case bytes.HasPrefix(m, []byte{0x28, 0xb5, 0x2f, 0xfd}):
-		rd.comp = CompressZstd
+	case CompressZstd:
 		// One goroutine and a bounded window: a capture is read as a
 		// stream, and a merge may hold many readers open at once.
 		z, err := zstd.NewReader(src, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxMemory(1<<30))
@@ -119,11 +120,9 @@ func newReader(r io.Reader, name string, c io.Closer) (*Reader, error) {
 		}
 		rd.closer = append(rd.closer, closerFunc(func() error { z.Close(); return nil }))
 		dec = z
-	case bytes.HasPrefix(m, []byte{0x04, 0x22, 0x4d, 0x18}):
-		rd.comp = CompressLZ4
+	case CompressLZ4:
 		dec = lz4.NewReader(src)
-	case bytes.Equal(m, []byte{0xfd, '7', 'z', 'X', 'Z', 0}):
-		rd.comp = CompressXZ
+	case CompressXZ:
 		z, err := xz.NewReader(src)
 		if err != nil {
 			return nil, rd.formatErr(0, fmt.Errorf("xz: %w", streamErr(err)))

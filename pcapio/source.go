@@ -7,6 +7,8 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
+
+	"github.com/wirekit/wirekit/internal/compress"
 )
 
 // Source is a stream of captured packets: a capture file, a merge of many
@@ -70,33 +72,18 @@ func (f Format) String() string {
 	return fmt.Sprintf("Format(%d)", int(f))
 }
 
-// Compression names a stream compression wrapped around a capture file.
-type Compression int
+// Compression names a stream compression wrapped around a capture file;
+// its String is "none", "gzip", "zstd", "lz4" or "xz".
+type Compression = compress.Kind
 
 // Compressions recognised from their magic bytes.
 const (
-	CompressNone Compression = iota
-	CompressGzip
-	CompressZstd
-	CompressLZ4
-	CompressXZ
+	CompressNone = compress.None
+	CompressGzip = compress.Gzip
+	CompressZstd = compress.Zstd
+	CompressLZ4  = compress.LZ4
+	CompressXZ   = compress.XZ
 )
-
-func (c Compression) String() string {
-	switch c {
-	case CompressNone:
-		return "none"
-	case CompressGzip:
-		return "gzip"
-	case CompressZstd:
-		return "zstd"
-	case CompressLZ4:
-		return "lz4"
-	case CompressXZ:
-		return "xz"
-	}
-	return fmt.Sprintf("Compression(%d)", int(c))
-}
 
 // Errors a reader wraps in a *FormatError, for errors.Is.
 var (

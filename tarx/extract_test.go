@@ -214,7 +214,7 @@ func TestExtractOverwrite(t *testing.T) {
 
 func TestDetect(t *testing.T) {
 	for _, c := range []Compression{None, Gzip, Zstd, XZ, LZ4} {
-		if got := Detect(compress(t, c, []byte("some tar bytes"))); got != c {
+		if got := Detect(compressBytes(t, c, []byte("some tar bytes"))); got != c {
 			t.Errorf("Detect(%v data) = %v", c, got)
 		}
 	}

@@ -58,10 +58,10 @@ func buildTar(t testing.TB, c Compression, entries ...entry) []byte {
 	if err := tw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return compress(t, c, raw.Bytes())
+	return compressBytes(t, c, raw.Bytes())
 }
 
-func compress(t testing.TB, c Compression, data []byte) []byte {
+func compressBytes(t testing.TB, c Compression, data []byte) []byte {
 	t.Helper()
 	var out bytes.Buffer
 	var w io.WriteCloser
