@@ -218,12 +218,14 @@ func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
 
 // gen is the code generator state for one compilation.
 type gen struct {
-	link    linkInfo
-	link0   linkInfo // the layout of the outermost link layer
-	nullLE  bool     // DLT_NULL headers are little-endian
-	pos     int      // position of the token being reduced, for errors
-	regUsed [16]bool
-	curReg  int
+	link   linkInfo
+	link0  linkInfo // the layout of the outermost link layer
+	nullLE bool     // DLT_NULL headers are little-endian
+	// vlanUsed: a vlan primitive was compiled (Program.TestsVLAN).
+	vlanUsed bool
+	pos      int // position of the token being reduced, for errors
+	regUsed  [16]bool
+	curReg   int
 }
 
 func (g *gen) fail(format string, args ...any) {

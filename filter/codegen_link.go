@@ -126,6 +126,7 @@ func (g *gen) vlan(id uint32, has bool) frag {
 	g.link.offLinkType += 4
 	g.link.offLinkPl += 4
 	g.link.vlanDepth++
+	g.vlanUsed = true
 	return b
 }
 

@@ -328,3 +328,26 @@ func TestReadsUnsetScratch(t *testing.T) {
 		}
 	}
 }
+
+func TestTestsVLAN(t *testing.T) {
+	for _, tc := range []struct {
+		expr string
+		want bool
+	}{
+		{"tcp port 80", false},
+		{"vlan", true},
+		{"vlan 100 and tcp", true},
+		{"not vlan", true},
+		{"ether[12:2] = 0x8100", false},
+		{"mpls and ip", false},
+		{"geneve and vlan 5", true},
+	} {
+		p, err := Compile(tc.expr, layers.LinkTypeEthernet, 262144)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.expr, err)
+		}
+		if p.TestsVLAN() != tc.want {
+			t.Errorf("%q: TestsVLAN %v, want %v", tc.expr, p.TestsVLAN(), tc.want)
+		}
+	}
+}

@@ -19,6 +19,8 @@ type Program struct {
 	// unsetScratch: the unoptimized program reads scratch memory it
 	// has not set on some path (see ReadsUnsetScratch).
 	unsetScratch bool
+	// vlan: the expression has a vlan primitive (see TestsVLAN).
+	vlan bool
 }
 
 // maxInsns is the kernel's and libpcap's limit on program length.
@@ -102,7 +104,7 @@ func CompileWith(expr string, lt layers.LinkType, snaplen int, opts *Options) (p
 	if verr != nil {
 		return nil, fmt.Errorf("internal error: compiled program does not validate: %w", verr)
 	}
-	return &Program{expr: expr, linkType: lt, snaplen: snaplen, raw: raw, exec: exec, unsetScratch: unset}, nil
+	return &Program{expr: expr, linkType: lt, snaplen: snaplen, raw: raw, exec: exec, unsetScratch: unset, vlan: p.g.vlanUsed}, nil
 }
 
 // NewBPF compiles expr like gopacket/pcap's NewBPF, without libpcap.
@@ -119,6 +121,13 @@ func MustCompile(expr string, lt layers.LinkType, snaplen int) *Program {
 	}
 	return p
 }
+
+// TestsVLAN reports whether the expression has a vlan primitive. Such a
+// program looks for 802.1Q tags in the frame, where a Linux kernel, which
+// takes tags off before socket filters run, does not have them; package
+// capture therefore runs it in user space only, on frames whose tags it
+// has put back.
+func (p *Program) TestsVLAN() bool { return p.vlan }
 
 // String returns the expression the program was compiled from.
 func (p *Program) String() string { return p.expr }
