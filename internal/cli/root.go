@@ -76,7 +76,11 @@ func newRoot(e *env) *cobra.Command {
 		Use:   "wirekit",
 		Short: "A pure-Go packet toolkit: read, filter, decode, capture, map, replay",
 		Long: `wirekit reads, writes, merges and decodes network captures (pcap and pcapng,
-plain or compressed) with no cgo and no libpcap, in one static binary.`,
+plain or compressed), filters them with tcpdump's filter language (compiled
+to BPF by wirekit itself), captures and injects live traffic on Linux, maps
+and replays sets of capture files with their original timing, and
+reassembles TCP streams and HTTP transactions: with no cgo and no libpcap,
+in one static binary.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		CompletionOptions: cobra.CompletionOptions{
