@@ -178,7 +178,8 @@ const (
 	ltLinuxSLL2 layers.LinkType = 276 // LINKTYPE_LINUX_SLL2
 	ltIPv4      layers.LinkType = 228
 	ltIPv6      layers.LinkType = 229
-	ltPPPEther  layers.LinkType = 51 // PPPoE session data without the Ethernet header
+	ltPPPEther  layers.LinkType = 51  // PPPoE session data without the Ethernet header
+	ltCHDLC     layers.LinkType = 104 // Cisco HDLC
 )
 
 func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
@@ -199,6 +200,9 @@ func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
 		return linkInfo{dlt: lt, offLinkType: 2, offLinkPl: 4}, nil
 	case ltPPPEther:
 		return linkInfo{dlt: lt, offLinkType: 6, offLinkPl: 8}, nil
+	case ltCHDLC:
+		// Address, control, then an Ethernet type.
+		return linkInfo{dlt: lt, offLinkType: 2, offLinkPl: 4}, nil
 	case layers.LinkTypeIEEE802_11:
 		// The MAC header's length depends on the frame: the payload
 		// offset (and the Ethernet type's, in a SNAP header) is computed
@@ -458,6 +462,12 @@ func (g *gen) linktype(ll uint32) frag {
 			return or(or(af(24), af(28)), af(30))
 		}
 		return fFalse()
+	case ltCHDLC:
+		// An Ethernet type, as is, except that Cisco gives OSI 0xfefe.
+		if ll == sapISONS {
+			ll = sapISONS<<8 | sapISONS
+		}
+		return g.cmp(orLinkType, 0, 2, ll)
 	case layers.LinkTypePPP, ltPPPEther:
 		// libpcap's ethertype_to_ppptype; other values are compared as is.
 		switch ll {

@@ -46,6 +46,19 @@ func (g *gen) ecode(s string, q qual) frag {
 	return nil
 }
 
+// unknownLinkHost fails as libpcap does for a link-level host name, which
+// wirekit does not resolve: unknown on the link types with MAC addresses,
+// refused on the others.
+func (g *gen) unknownLinkHost(name string) {
+	switch {
+	case g.isEthernet():
+		g.fail("unknown ether host '%s'", name)
+	case g.is80211():
+		g.fail("unknown 802.11 host '%s'", name)
+	}
+	g.fail("only ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel supports link-level host name")
+}
+
 // etherAton parses the MAC forms the scanner accepts.
 func etherAton(s string) []byte {
 	if m, err := net.ParseMAC(s); err == nil && len(m) == 6 {
@@ -136,7 +149,7 @@ func (g *gen) mpls(label uint32, has bool) frag {
 		b = g.mcmp(orPrevMPLS, 2, 1, 0, 1)
 	} else {
 		switch g.link.dlt {
-		case layers.LinkTypeEthernet:
+		case layers.LinkTypeEthernet, ltCHDLC:
 			b = g.linktype(ethMPLS)
 		case layers.LinkTypePPP:
 			b = g.linktype(0x0281)
@@ -206,6 +219,8 @@ func dltDescription(lt layers.LinkType) string {
 		return "802.11"
 	case layers.LinkTypeIEEE80211Radio:
 		return "802.11 plus radiotap header"
+	case ltCHDLC:
+		return "Cisco HDLC"
 	}
 	return "DLT " + strconv.Itoa(int(lt))
 }

@@ -151,6 +151,11 @@ func asciiLower(s string) string {
 // isoProto compiles "iso proto N" (gen_proto for Q_ISO on the link types
 // this package knows).
 func (g *gen) isoProto(v uint32) frag {
+	if g.link.dlt == ltCHDLC {
+		// Cisco HDLC puts a padding byte before the NLPID (but IS-IS's
+		// PDU type is still looked for 4 bytes after the payload).
+		return and(g.linktype(sapISONS), g.cmp(orLinkPlNosnap, 1, 1, v))
+	}
 	return and(g.linktype(sapISONS), g.cmp(orLinkPlNosnap, 0, 1, v))
 }
 

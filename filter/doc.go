@@ -41,7 +41,9 @@
 // # What is supported
 //
 // Link types: EN10MB (Ethernet), RAW (LINKTYPE_RAW 101 and DLT_RAW 12/14),
-// IPV4, IPV6, LINUX_SLL, LINUX_SLL2, LOOP, NULL, PPP and PPP_ETHER. Any
+// IPV4, IPV6, LINUX_SLL, LINUX_SLL2, LOOP, NULL, PPP, PPP_ETHER, PFLOG,
+// IEEE802_11, IEEE802_11_RADIO and C_HDLC (Cisco HDLC: the Ethernet type
+// at byte 2, OSI as 0xfefe with a padding byte before the NLPID). Any
 // other link type is refused with ErrUnsupported.
 //
 // NULL (BSD loopback) starts with the address family in the byte order of

@@ -513,10 +513,7 @@ func (p *parser) scode(name string, q qual) frag {
 	case aDefault, aHost:
 		switch q.proto {
 		case pLink:
-			if !g.isEthernet() {
-				g.unsupported("link-level host names")
-			}
-			g.fail("unknown ether host '%s'", name)
+			g.unknownLinkHost(name)
 		case pDECNET:
 			g.fail("decnet name support not included, '%s' cannot be translated\n", name)
 		}

@@ -294,6 +294,20 @@ func relink(frames [][]byte, lt layers.LinkType) [][]byte {
 			out = append(out, wlanFrame(len(out), f, false)...)
 		case layers.LinkTypeIEEE80211Radio:
 			out = append(out, wlanFrame(len(out), f, true)...)
+		case 104: // C_HDLC: address (unicast 0x0f, broadcast 0x8f), control, type
+			addr := []byte{0x0f, 0x8f}[len(out)%2]
+			switch {
+			case et > 1500:
+				out = append(out, append([]byte{addr, 0, f[12], f[13]}, body...))
+			case len(body) > 3 && body[0] == 0xfe && body[1] == 0xfe:
+				// OSI: Cisco's type 0xfefe, then the LLC header from
+				// its control byte on.
+				out = append(out, append([]byte{addr, 0, 0xfe, 0xfe}, body[2:]...))
+			case len(body) > 0:
+				// Others with the DSAP as type, which libpcap's
+				// stp, ipx and netbeui look for there.
+				out = append(out, append([]byte{addr, 0, 0, body[0]}, body...))
+			}
 		case 276: // LINUX_SLL2
 			p := sllProto(et, body)
 			h := []byte{byte(p >> 8), byte(p), 0, 0, 0, 0, 0, 2, 0, 1, byte(len(out) % 5), 6, f[6], f[7], f[8], f[9], f[10], f[11], 0, 0}
