@@ -200,6 +200,10 @@ func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
 		return linkInfo{dlt: lt, offLinkType: 2, offLinkPl: 4}, nil
 	case ltPPPEther:
 		return linkInfo{dlt: lt, offLinkType: 6, offLinkPl: 8}, nil
+	case layers.LinkTypeSLIP:
+		// A 16-byte pseudo header: the direction, then the compressed
+		// TCP/IP header SLIP saw.
+		return linkInfo{dlt: lt, offLinkType: -1, offLinkPl: 16}, nil
 	case ltCHDLC:
 		// Address, control, then an Ethernet type.
 		return linkInfo{dlt: lt, offLinkType: 2, offLinkPl: 4}, nil
@@ -414,7 +418,10 @@ func (g *gen) linktype(ll uint32) frag {
 		// libpcap 1.10 has no SLL2 case: the type field is compared
 		// as is, LLC SAPs included.
 		return g.cmp(orLinkType, 0, 2, ll)
-	case layers.LinkTypeRaw:
+	case layers.LinkTypeRaw, layers.LinkTypeSLIP:
+		// The IP version. libpcap 1.10 looks for it at the start of the
+		// link header, which on SLIP is the direction byte of the
+		// pseudo header, not the packet's first byte; so does this.
 		switch ll {
 		case ethIP:
 			return g.mcmp(orLinkHdr, 0, 1, 0x40, 0xf0)

@@ -221,6 +221,8 @@ func dltDescription(lt layers.LinkType) string {
 		return "802.11 plus radiotap header"
 	case ltCHDLC:
 		return "Cisco HDLC"
+	case layers.LinkTypeSLIP:
+		return "SLIP"
 	}
 	return "DLT " + strconv.Itoa(int(lt))
 }
@@ -339,6 +341,9 @@ func (g *gen) inbound(out bool) frag {
 		b = g.cmp(orLinkHdr, 0, 2, outgoing)
 	case ltLinuxSLL2:
 		b = g.cmp(orLinkHdr, 10, 1, outgoing)
+	case layers.LinkTypeSLIP:
+		// The pseudo header's first byte: 0 received, 1 sent.
+		b = not(g.cmp(orLinkHdr, 0, 1, 0))
 	case layers.LinkTypePFLog:
 		dir := uint32(1) // PF_IN
 		if out {

@@ -42,9 +42,11 @@
 //
 // Link types: EN10MB (Ethernet), RAW (LINKTYPE_RAW 101 and DLT_RAW 12/14),
 // IPV4, IPV6, LINUX_SLL, LINUX_SLL2, LOOP, NULL, PPP, PPP_ETHER, PFLOG,
-// IEEE802_11, IEEE802_11_RADIO and C_HDLC (Cisco HDLC: the Ethernet type
-// at byte 2, OSI as 0xfefe with a padding byte before the NLPID). Any
-// other link type is refused with ErrUnsupported.
+// IEEE802_11, IEEE802_11_RADIO, C_HDLC (Cisco HDLC: the Ethernet type
+// at byte 2, OSI as 0xfefe with a padding byte before the NLPID) and SLIP
+// (a 16-byte pseudo header; as libpcap 1.10, ip and ip6 test the IP
+// version on the first byte of that header, the direction byte, rather
+// than the packet's). Any other link type is refused with ErrUnsupported.
 //
 // NULL (BSD loopback) starts with the address family in the byte order of
 // the host that captured, which is the byte order of the pcap file; as
@@ -99,8 +101,8 @@
 // Also compiled: protochain (libpcap's loop with a backward jump: such
 // programs run in this package's executor but not in a kernel, so capture
 // keeps them in user space); geneve [vni] with its variable offsets;
-// decnet host/src/dst; ifindex on LINUX_SLL2; inbound/outbound on LINUX_SLL, LINUX_SLL2 and
-// PFLOG (refused on other link types, as libpcap does for files); the
+// decnet host/src/dst; ifindex on LINUX_SLL2; inbound/outbound on LINUX_SLL, LINUX_SLL2,
+// PFLOG and SLIP (refused on other link types, as libpcap does for files); the
 // pflog fields ifname/on, ruleset, rnr, srnr, reason, action; 802.11
 // (IEEE802_11 and IEEE802_11_RADIO): wlan host/src/dst/addr1-4/ra/ta,
 // type/subtype/dir with libpcap's names, radio[], LLC/SNAP types over the

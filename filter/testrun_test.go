@@ -24,6 +24,7 @@ var testrunDiffers = map[string]string{
 	"ip_gateway_eth_ipv4_ipv6":   "libpcap 1.10 built with IPv6 refuses gateway",
 	"arp_gateway_eth_ipv4_ipv6":  "libpcap 1.10 built with IPv6 refuses gateway",
 	"rarp_gateway_eth_ipv4_ipv6": "libpcap 1.10 built with IPv6 refuses gateway",
+	"slip_outbound_on_invalid":   "libpcap 1.10's outbound is any SLIP direction byte but 0 (received), so it matches the invalid direction; the development branch wants 1 (sent)",
 	"csnp_C_HDLC":                "libpcap 1.10 looks for the IS-IS PDU type on Cisco HDLC one byte early, without the padding byte before the NLPID, and matches none",
 }
 
@@ -106,7 +107,7 @@ var dltByName = map[string]layers.LinkType{
 	"LINUX_SLL": layers.LinkTypeLinuxSLL, "LINUX_SLL2": ltLinuxSLL2, "NULL": layers.LinkTypeNull,
 	"LOOP": layers.LinkTypeLoop, "PPP": layers.LinkTypePPP, "PFLOG": layers.LinkTypePFLog,
 	"IEEE802_11": layers.LinkTypeIEEE802_11, "IEEE802_11_RADIO": layers.LinkTypeIEEE80211Radio,
-	"C_HDLC": ltCHDLC,
+	"C_HDLC": ltCHDLC, "SLIP": layers.LinkTypeSLIP,
 }
 
 // TestLibpcapReject runs the reject tests of libpcap's own test suite

@@ -20,6 +20,7 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
+	"github.com/wirekit/wirekit/pcapio"
 )
 
 type pkt struct {
@@ -57,9 +58,31 @@ func readAll(path string) ([]pkt, layers.LinkType, error) {
 			return out, lt, nil
 		}
 		if err != nil {
-			return out, lt, err
+			// gopacket refuses a record longer than the packet was;
+			// pcapio reads it, as libpcap does.
+			return readLenient(path, lt)
 		}
 		out = append(out, pkt{ci, d})
+	}
+}
+
+// readLenient reads every packet of a pcap file with pcapio.
+func readLenient(path string, lt layers.LinkType) ([]pkt, layers.LinkType, error) {
+	r, err := pcapio.Open(path)
+	if err != nil {
+		return nil, lt, err
+	}
+	defer r.Close()
+	var out []pkt
+	for {
+		d, ci, err := r.ReadPacketData()
+		if err == io.EOF {
+			return out, lt, nil
+		}
+		if err != nil {
+			return out, lt, err
+		}
+		out = append(out, pkt{ci, append([]byte(nil), d...)})
 	}
 }
 
@@ -96,7 +119,8 @@ func main() {
 		{"synth-null.pcap", layers.LinkTypeNull}, {"synth-null-be.pcap", linkNullBE},
 		{"synth-ppp.pcap", layers.LinkTypePPP}, {"synth-ppp-ether.pcap", 51},
 		{"synth-pflog.pcap", layers.LinkTypePFLog}, {"synth-wlan.pcap", layers.LinkTypeIEEE802_11},
-		{"synth-radiotap.pcap", layers.LinkTypeIEEE80211Radio}, {"synth-chdlc.pcap", 104}} {
+		{"synth-radiotap.pcap", layers.LinkTypeIEEE80211Radio}, {"synth-chdlc.pcap", 104},
+		{"synth-slip.pcap", layers.LinkTypeSLIP}} {
 		p := filepath.Join("filter/testdata", o.name)
 		if err := writeLink(p, o.lt, relink(synthPackets(), o.lt)); err != nil {
 			log.Fatal(err)
@@ -224,7 +248,8 @@ func main() {
 // corpusLink lists the link types of the corpus captures used.
 var corpusLink = map[layers.LinkType]bool{
 	layers.LinkTypeEthernet: true, layers.LinkTypeIEEE802_11: true, layers.LinkTypeIEEE80211Radio: true,
-	104: true, // C_HDLC
+	104:                 true, // C_HDLC
+	layers.LinkTypeSLIP: true,
 }
 
 // oldRows reads the rows of an existing golden file by capture name, in

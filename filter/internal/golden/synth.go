@@ -308,6 +308,16 @@ func relink(frames [][]byte, lt layers.LinkType) [][]byte {
 				// stp, ipx and netbeui look for there.
 				out = append(out, append([]byte{addr, 0, 0, body[0]}, body...))
 			}
+		case layers.LinkTypeSLIP:
+			// The pseudo header: the direction (0 in, 1 out, and
+			// bytes that look like an IP version, which libpcap 1.10
+			// tests there), SLIP's packet type, its compressed header.
+			if et == 0x0800 || et == 0x86dd {
+				h := make([]byte, 16)
+				h[0] = []byte{0, 1, 0x45, 0x60, 2}[len(out)%5]
+				h[1] = []byte{0x40, 0x70, 0x80}[len(out)%3]
+				out = append(out, append(h, body...))
+			}
 		case 276: // LINUX_SLL2
 			p := sllProto(et, body)
 			h := []byte{byte(p >> 8), byte(p), 0, 0, 0, 0, 0, 2, 0, 1, byte(len(out) % 5), 6, f[6], f[7], f[8], f[9], f[10], f[11], 0, 0}
