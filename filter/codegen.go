@@ -204,6 +204,18 @@ func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
 		// A 16-byte pseudo header: the direction, then the compressed
 		// TCP/IP header SLIP saw.
 		return linkInfo{dlt: lt, offLinkType: -1, offLinkPl: 16}, nil
+	case layers.LinkTypeFDDI:
+		// Frame control, destination, source; then 802.2 and, for an
+		// Ethernet type, SNAP (the type at 13+6).
+		return linkInfo{dlt: lt, offLinkType: 19, offLinkPl: 13, offNl: 8, offNlNosnap: 3}, nil
+	case layers.LinkTypeTokenRing:
+		// Access control, frame control, destination, source (libpcap
+		// assumes no source-routing field); then 802.2 and SNAP.
+		return linkInfo{dlt: lt, offLinkType: 20, offLinkPl: 14, offNl: 8, offNlNosnap: 3}, nil
+	case layers.LinkTypeIPOverFC:
+		// RFC 2625: the network header (destination at 2, source at
+		// 10), then 802.2 and SNAP.
+		return linkInfo{dlt: lt, offLinkType: 22, offLinkPl: 16, offNl: 8, offNlNosnap: 3}, nil
 	case ltCHDLC:
 		// Address, control, then an Ethernet type.
 		return linkInfo{dlt: lt, offLinkType: 2, offLinkPl: 4}, nil
@@ -441,6 +453,9 @@ func (g *gen) linktype(ll uint32) frag {
 		return fFalse()
 	case layers.LinkTypeIEEE802_11, layers.LinkTypeIEEE80211Radio:
 		return and(g.dataFrame(), g.llcLinktype(ll))
+	case layers.LinkTypeFDDI, layers.LinkTypeTokenRing, layers.LinkTypeIPOverFC:
+		// Always an 802.2 header: SAPs there, Ethernet types in SNAP.
+		return g.llcLinktype(ll)
 	case layers.LinkTypePFLog:
 		// The address family, as the capturing host numbers it; libpcap
 		// compares the Linux values (AF_INET6 is 10), even for files

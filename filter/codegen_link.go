@@ -10,12 +10,37 @@ import (
 
 func (g *gen) isEthernet() bool { return g.link.dlt == layers.LinkTypeEthernet }
 
-// ehostop compiles an Ethernet address test (gen_ehostop).
+// macOffsets returns where the destination and source MAC addresses are
+// in the link header of the LANs other than 802.11 (Ethernet, FDDI,
+// token ring, Fibre Channel); ok is false on other link types.
+func (g *gen) macOffsets() (dst, src int, ok bool) {
+	switch g.link.dlt {
+	case layers.LinkTypeEthernet:
+		return 0, 6, true
+	case layers.LinkTypeFDDI:
+		return 1, 7, true
+	case layers.LinkTypeTokenRing:
+		return 2, 8, true
+	case layers.LinkTypeIPOverFC:
+		return 2, 10, true
+	}
+	return 0, 0, false
+}
+
+// isMACLAN reports whether the link type has MAC addresses at macOffsets.
+func (g *gen) isMACLAN() bool {
+	_, _, ok := g.macOffsets()
+	return ok
+}
+
+// ehostop compiles a MAC address test (gen_ehostop, gen_fhostop,
+// gen_thostop, gen_ipfchostop).
 func (g *gen) ehostop(mac []byte, d qdir) frag {
+	dstOff, srcOff, _ := g.macOffsets()
 	return g.srcdst(d, "addresses other than 802.11 MAC addresses", func(src bool) frag {
-		off := 0
+		off := dstOff
 		if src {
-			off = 6
+			off = srcOff
 		}
 		return and(g.cmp(orLinkHdr, off+2, 4, be32(mac[2:])), g.cmp(orLinkHdr, off, 2, uint32(mac[0])<<8|uint32(mac[1])))
 	})
@@ -28,17 +53,22 @@ func (g *gen) ecode(s string, q qual) frag {
 		if g.is80211() {
 			return g.wlanHost(g.wlanAddr(mac), q.dir)
 		}
-		if !g.isEthernet() {
+		if !g.isMACLAN() {
 			g.fail("ethernet addresses supported only on ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel")
+		}
+		// libpcap words it differently for Ethernet and the other LANs.
+		suffix := ""
+		if g.isEthernet() {
+			suffix = " with 802.11 headers"
 		}
 		switch q.dir {
 		case dAddr1, dAddr2, dAddr3, dAddr4:
 			n := int(q.dir-dAddr1) + 1
-			g.fail("'addr%d' and 'address%d' are only supported on 802.11 with 802.11 headers", n, n)
+			g.fail("'addr%d' and 'address%d' are only supported on 802.11%s", n, n, suffix)
 		case dRA:
-			g.fail("'ra' is only supported on 802.11 with 802.11 headers")
+			g.fail("'ra' is only supported on 802.11%s", suffix)
 		case dTA:
-			g.fail("'ta' is only supported on 802.11 with 802.11 headers")
+			g.fail("'ta' is only supported on 802.11%s", suffix)
 		}
 		return g.prevLinkHdrCheck(g.ehostop(mac, q.dir))
 	}
@@ -55,6 +85,12 @@ func (g *gen) unknownLinkHost(name string) {
 		g.fail("unknown ether host '%s'", name)
 	case g.is80211():
 		g.fail("unknown 802.11 host '%s'", name)
+	case g.link.dlt == layers.LinkTypeFDDI:
+		g.fail("unknown FDDI host '%s'", name)
+	case g.link.dlt == layers.LinkTypeTokenRing:
+		g.fail("unknown token ring host '%s'", name)
+	case g.link.dlt == layers.LinkTypeIPOverFC:
+		g.fail("unknown Fibre Channel host '%s'", name)
 	}
 	g.fail("only ethernet/FDDI/token ring/802.11/ATM LANE/Fibre Channel supports link-level host name")
 }
@@ -89,7 +125,7 @@ func (g *gen) broadcast(p qproto) frag {
 		if g.is80211() {
 			return g.wlanHost(g.wlanAddr([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}), dDst)
 		}
-		if !g.isEthernet() {
+		if !g.isMACLAN() {
 			g.fail("not a broadcast link")
 		}
 		return g.prevLinkHdrCheck(g.ehostop([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, dDst))
@@ -109,10 +145,11 @@ func (g *gen) multicast(p qproto) frag {
 		if g.is80211() {
 			return g.wlanHost(func(off int) frag { return test(g.load(orLinkHdr, off, 1), opJsetK, 1) }, dDst)
 		}
-		if !g.isEthernet() {
+		dst, _, ok := g.macOffsets()
+		if !ok {
 			g.fail("link-layer multicast filters supported only on ethernet/FDDI/token ring/ARCNET/802.11/ATM LANE/Fibre Channel")
 		}
-		return g.prevLinkHdrCheck(test(g.load(orLinkHdr, 0, 1), opJsetK, 1))
+		return g.prevLinkHdrCheck(test(g.load(orLinkHdr, dst, 1), opJsetK, 1))
 	case pIP:
 		return and(g.linktype(ethIP), g.cmpGE(orLinkPl, 16, 1, 224))
 	case pIPV6:
@@ -223,6 +260,12 @@ func dltDescription(lt layers.LinkType) string {
 		return "Cisco HDLC"
 	case layers.LinkTypeSLIP:
 		return "SLIP"
+	case layers.LinkTypeFDDI:
+		return "FDDI"
+	case layers.LinkTypeTokenRing:
+		return "Token ring"
+	case layers.LinkTypeIPOverFC:
+		return "RFC 2625 IP-over-Fibre Channel"
 	}
 	return "DLT " + strconv.Itoa(int(lt))
 }

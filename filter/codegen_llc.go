@@ -104,6 +104,10 @@ func (g *gen) llc() frag {
 	if g.is80211() {
 		return g.dataFrame()
 	}
+	switch g.link.dlt {
+	case layers.LinkTypeFDDI, layers.LinkTypeTokenRing:
+		return fTrue() // every frame has one
+	}
 	if g.link.dlt != layers.LinkTypeEthernet {
 		g.fail("'llc' not supported for %s", dltDescription(g.link.dlt))
 	}

@@ -46,7 +46,13 @@
 // at byte 2, OSI as 0xfefe with a padding byte before the NLPID) and SLIP
 // (a 16-byte pseudo header; as libpcap 1.10, ip and ip6 test the IP
 // version on the first byte of that header, the direction byte, rather
-// than the packet's). Any other link type is refused with ErrUnsupported.
+// than the packet's), and the MAC-address LANs with 802.2 LLC headers as
+// libpcap lays them out: FDDI, IEEE802 (token ring, without a
+// source-routing field) and IP_OVER_FC (RFC 2625): ether host/src/dst,
+// broadcast and multicast on their addresses, SAPs in the 802.2 header
+// and Ethernet types in SNAP; llc is always true on FDDI and token ring
+// and refused on IP_OVER_FC, as libpcap does. Any other link type is
+// refused with ErrUnsupported.
 //
 // NULL (BSD loopback) starts with the address family in the byte order of
 // the host that captured, which is the byte order of the pcap file; as

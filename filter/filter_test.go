@@ -62,7 +62,7 @@ func TestCompileErrors(t *testing.T) {
 }
 
 func TestUnsupportedLinkType(t *testing.T) {
-	_, err := Compile("ip", layers.LinkTypeFDDI, 65535)
+	_, err := Compile("ip", layers.LinkTypeArcNet, 65535)
 	if !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("err = %v, want ErrUnsupported", err)
 	}

@@ -107,7 +107,8 @@ var dltByName = map[string]layers.LinkType{
 	"LINUX_SLL": layers.LinkTypeLinuxSLL, "LINUX_SLL2": ltLinuxSLL2, "NULL": layers.LinkTypeNull,
 	"LOOP": layers.LinkTypeLoop, "PPP": layers.LinkTypePPP, "PFLOG": layers.LinkTypePFLog,
 	"IEEE802_11": layers.LinkTypeIEEE802_11, "IEEE802_11_RADIO": layers.LinkTypeIEEE80211Radio,
-	"C_HDLC": ltCHDLC, "SLIP": layers.LinkTypeSLIP,
+	"C_HDLC": ltCHDLC, "SLIP": layers.LinkTypeSLIP, "FDDI": layers.LinkTypeFDDI, "IEEE802": layers.LinkTypeTokenRing,
+	"IP_OVER_FC": layers.LinkTypeIPOverFC,
 }
 
 // TestLibpcapReject runs the reject tests of libpcap's own test suite

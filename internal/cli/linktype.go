@@ -11,7 +11,7 @@ import (
 var dltNames = map[layers.LinkType][2]string{
 	0:   {"NULL", "BSD loopback"},
 	1:   {"EN10MB", "Ethernet"},
-	6:   {"IEEE802", "Token Ring"},
+	6:   {"IEEE802", "Token ring"},
 	8:   {"SLIP", "SLIP"},
 	9:   {"PPP", "PPP"},
 	10:  {"FDDI", "FDDI"},
@@ -25,6 +25,7 @@ var dltNames = map[layers.LinkType][2]string{
 	113: {"LINUX_SLL", "Linux cooked v1"},
 	117: {"PFLOG", "OpenBSD pflog file"},
 	119: {"PRISM_HEADER", "802.11 plus Prism header"},
+	122: {"IP_OVER_FC", "RFC 2625 IP-over-Fibre Channel"},
 	127: {"IEEE802_11_RADIO", "802.11 plus radiotap header"},
 	143: {"DOCSIS", "DOCSIS"},
 	192: {"PPI", "Per-Packet Information"},

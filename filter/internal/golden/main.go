@@ -120,7 +120,8 @@ func main() {
 		{"synth-ppp.pcap", layers.LinkTypePPP}, {"synth-ppp-ether.pcap", 51},
 		{"synth-pflog.pcap", layers.LinkTypePFLog}, {"synth-wlan.pcap", layers.LinkTypeIEEE802_11},
 		{"synth-radiotap.pcap", layers.LinkTypeIEEE80211Radio}, {"synth-chdlc.pcap", 104},
-		{"synth-slip.pcap", layers.LinkTypeSLIP}} {
+		{"synth-slip.pcap", layers.LinkTypeSLIP}, {"synth-fddi.pcap", layers.LinkTypeFDDI},
+		{"synth-tokenring.pcap", layers.LinkTypeTokenRing}, {"synth-ipfc.pcap", layers.LinkTypeIPOverFC}} {
 		p := filepath.Join("filter/testdata", o.name)
 		if err := writeLink(p, o.lt, relink(synthPackets(), o.lt)); err != nil {
 			log.Fatal(err)

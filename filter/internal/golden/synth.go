@@ -318,6 +318,23 @@ func relink(frames [][]byte, lt layers.LinkType) [][]byte {
 				h[1] = []byte{0x40, 0x70, 0x80}[len(out)%3]
 				out = append(out, append(h, body...))
 			}
+		case layers.LinkTypeFDDI, layers.LinkTypeTokenRing, layers.LinkTypeIPOverFC:
+			// The MAC header, then the 802.3 frame's LLC header as it
+			// is, or an Ethernet type in SNAP.
+			var h []byte
+			switch lt {
+			case layers.LinkTypeFDDI: // frame control: LLC, asynchronous
+				h = append(append([]byte{0x50}, f[0:6]...), f[6:12]...)
+			case layers.LinkTypeTokenRing: // access control, frame control
+				h = append(append([]byte{0x10, 0x40}, f[0:6]...), f[6:12]...)
+			default: // RFC 2625: NAA and 48-bit address, each way
+				h = append(append(append(append([]byte{0x10, 0}, f[0:6]...), 0x10, 0), f[6:12]...), 0, 0)
+				h = h[:16]
+			}
+			if et > 1500 {
+				h = append(h, 0xaa, 0xaa, 0x03, 0, 0, 0, f[12], f[13])
+			}
+			out = append(out, append(h, body...))
 		case 276: // LINUX_SLL2
 			p := sllProto(et, body)
 			h := []byte{byte(p >> 8), byte(p), 0, 0, 0, 0, 0, 2, 0, 1, byte(len(out) % 5), 6, f[6], f[7], f[8], f[9], f[10], f[11], 0, 0}
