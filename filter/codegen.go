@@ -180,6 +180,9 @@ const (
 	ltIPv6      layers.LinkType = 229
 	ltPPPEther  layers.LinkType = 51  // PPPoE session data without the Ethernet header
 	ltCHDLC     layers.LinkType = 104 // Cisco HDLC
+	ltPPPBSDOS  layers.LinkType = 16  // LINKTYPE_PPP_BSDOS (DLT 14 on BSD/OS, where it is not RAW)
+	ltFrelay    layers.LinkType = 107 // Frame Relay
+	ltArcLinux  layers.LinkType = 129 // ARCNET_LINUX
 )
 
 func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
@@ -200,6 +203,12 @@ func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
 		return linkInfo{dlt: lt, offLinkType: 2, offLinkPl: 4}, nil
 	case ltPPPEther:
 		return linkInfo{dlt: lt, offLinkType: 6, offLinkPl: 8}, nil
+	case layers.LinkTypePPP_HDLC:
+		// PPP_SERIAL: PPP in HDLC-like framing, laid out as PPP.
+		return linkInfo{dlt: lt, offLinkType: 2, offLinkPl: 4}, nil
+	case ltPPPBSDOS:
+		// BSD/OS's 24-byte header: the PPP protocol at 5.
+		return linkInfo{dlt: lt, offLinkType: 5, offLinkPl: 24}, nil
 	case layers.LinkTypeSLIP:
 		// A 16-byte pseudo header: the direction, then the compressed
 		// TCP/IP header SLIP saw.
@@ -216,6 +225,19 @@ func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
 		// RFC 2625: the network header (destination at 2, source at
 		// 10), then 802.2 and SNAP.
 		return linkInfo{dlt: lt, offLinkType: 22, offLinkPl: 16, offNl: 8, offNlNosnap: 3}, nil
+	case layers.LinkTypeArcNet:
+		// Source and destination (a byte each), the type, then the
+		// fragmentation header.
+		return linkInfo{dlt: lt, offLinkType: 2, offLinkPl: 6}, nil
+	case ltArcLinux:
+		// Source, destination, a 2-byte offset, the type, the
+		// fragmentation header.
+		return linkInfo{dlt: lt, offLinkType: 4, offLinkPl: 8}, nil
+	case ltFrelay:
+		// The Q.922 address, then the control byte and the NLPID,
+		// compared together. libpcap 1.10 takes the network layer to
+		// start at byte 0, on the address, and so does this.
+		return linkInfo{dlt: lt, offLinkType: -1}, nil
 	case ltCHDLC:
 		// Address, control, then an Ethernet type.
 		return linkInfo{dlt: lt, offLinkType: 2, offLinkPl: 4}, nil
@@ -490,28 +512,66 @@ func (g *gen) linktype(ll uint32) frag {
 			ll = sapISONS<<8 | sapISONS
 		}
 		return g.cmp(orLinkType, 0, 2, ll)
-	case layers.LinkTypePPP, ltPPPEther:
-		// libpcap's ethertype_to_ppptype; other values are compared as is.
+	case layers.LinkTypeArcNet, ltArcLinux:
+		// ARCnet's own type values, the old ones for IP and ARP too.
+		arc := func(v uint32) frag { return g.cmp(orLinkType, 0, 1, v) }
+		switch ll {
+		case ethIPv6:
+			return arc(0xc4)
+		case ethIP:
+			return or(arc(0xd4), arc(0xf0))
+		case ethARP:
+			return or(arc(0xd5), arc(0xf1))
+		case ethRARP:
+			return arc(0xd6)
+		case ethAtalk:
+			return arc(0xdd)
+		}
+		return fFalse()
+	case ltFrelay:
+		// The control byte (UI) and the NLPID.
 		switch ll {
 		case ethIP:
-			ll = 0x21
+			return g.cmp(orLinkHdr, 2, 2, 0x03cc)
 		case ethIPv6:
-			ll = 0x57
-		case ethDN:
-			ll = 0x27
-		case ethAtalk:
-			ll = 0x29
-		case 0x0600: // ETHERTYPE_NS
-			ll = 0x3f
-		case 0xfe: // LLCSAP_ISONS
-			ll = 0x23
-		case 0x42: // LLCSAP_8021D
-			ll = 0x31
-		case 0xe0: // LLCSAP_IPX
-			ll = 0x2b
+			return g.cmp(orLinkHdr, 2, 2, 0x038e)
+		case sapISONS:
+			return or(or(g.cmp(orLinkHdr, 2, 2, 0x0300|nlpidCLNP), g.cmp(orLinkHdr, 2, 2, 0x0300|nlpidESIS)), g.cmp(orLinkHdr, 2, 2, 0x0300|nlpidISIS))
 		}
-		return g.cmp(orLinkType, 0, 2, ll)
+		return fFalse()
+	case ltPPPBSDOS:
+		// IP also as Van Jacobson compressed and uncompressed TCP.
+		if ll == ethIP {
+			return or(or(g.cmp(orLinkType, 0, 2, 0x21), g.cmp(orLinkType, 0, 2, 0x2d)), g.cmp(orLinkType, 0, 2, 0x2f))
+		}
+		return g.cmp(orLinkType, 0, 2, pppType(ll))
+	case layers.LinkTypePPP, ltPPPEther, layers.LinkTypePPP_HDLC:
+		return g.cmp(orLinkType, 0, 2, pppType(ll))
 	}
 	g.unsupported("link type " + l.dlt.String())
 	return nil
+}
+
+// pppType is libpcap's ethertype_to_ppptype: the PPP protocol for an
+// Ethernet type or LLC SAP; other values are compared as they are.
+func pppType(ll uint32) uint32 {
+	switch ll {
+	case ethIP:
+		ll = 0x21
+	case ethIPv6:
+		ll = 0x57
+	case ethDN:
+		ll = 0x27
+	case ethAtalk:
+		ll = 0x29
+	case 0x0600: // ETHERTYPE_NS
+		ll = 0x3f
+	case 0xfe: // LLCSAP_ISONS
+		ll = 0x23
+	case 0x42: // LLCSAP_8021D
+		ll = 0x31
+	case 0xe0: // LLCSAP_IPX
+		ll = 0x2b
+	}
+	return ll
 }

@@ -76,6 +76,48 @@ func (g *gen) ecode(s string, q qual) frag {
 	return nil
 }
 
+func (g *gen) isArcnet() bool {
+	return g.link.dlt == layers.LinkTypeArcNet || g.link.dlt == ltArcLinux
+}
+
+// acode compiles an ARCnet address ("$xx") under qualifiers (gen_acode).
+// libpcap 1.10 reads it with its MAC address parser, which takes the "$"
+// for a digit: the byte compared is 0xd0 plus the first hex digit, the
+// second digit being ignored ("$8c" is 0xd8). This does the same.
+func (g *gen) acode(s string, q qual) frag {
+	if !g.isArcnet() {
+		g.fail("aid supported only on ARCnet")
+	}
+	if (q.addr != aHost && q.addr != aDefault) || q.proto != pLink {
+		g.fail("ARCnet address used in non-arc expression")
+	}
+	d := s[1]
+	switch {
+	case '0' <= d && d <= '9':
+		d -= '0'
+	case 'a' <= d && d <= 'f':
+		d -= 'a' - 10
+	default:
+		d -= 'A' - 10
+	}
+	v := uint32(0xd0 | d)
+	switch q.dir {
+	case dAddr1, dAddr2, dAddr3, dAddr4:
+		n := int(q.dir-dAddr1) + 1
+		g.fail("'addr%d' and 'address%d' are only supported on 802.11", n, n)
+	case dRA:
+		g.fail("'ra' is only supported on 802.11")
+	case dTA:
+		g.fail("'ta' is only supported on 802.11")
+	}
+	return g.srcdst(q.dir, "addresses other than 802.11 MAC addresses", func(src bool) frag {
+		if src {
+			return g.cmp(orLinkHdr, 0, 1, v)
+		}
+		return g.cmp(orLinkHdr, 1, 1, v)
+	})
+}
+
 // unknownLinkHost fails as libpcap does for a link-level host name, which
 // wirekit does not resolve: unknown on the link types with MAC addresses,
 // refused on the others.
@@ -125,6 +167,9 @@ func (g *gen) broadcast(p qproto) frag {
 		if g.is80211() {
 			return g.wlanHost(g.wlanAddr([]byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}), dDst)
 		}
+		if g.isArcnet() {
+			return g.cmp(orLinkHdr, 1, 1, 0) // destination 0
+		}
 		if !g.isMACLAN() {
 			g.fail("not a broadcast link")
 		}
@@ -144,6 +189,10 @@ func (g *gen) multicast(p qproto) frag {
 	case pDefault, pLink:
 		if g.is80211() {
 			return g.wlanHost(func(off int) frag { return test(g.load(orLinkHdr, off, 1), opJsetK, 1) }, dDst)
+		}
+		if g.isArcnet() {
+			// ARCnet has no multicast: libpcap takes broadcast.
+			return g.cmp(orLinkHdr, 1, 1, 0)
 		}
 		dst, _, ok := g.macOffsets()
 		if !ok {
@@ -260,6 +309,16 @@ func dltDescription(lt layers.LinkType) string {
 		return "Cisco HDLC"
 	case layers.LinkTypeSLIP:
 		return "SLIP"
+	case layers.LinkTypePPP_HDLC:
+		return "PPP over serial"
+	case ltFrelay:
+		return "Frame Relay"
+	case layers.LinkTypeArcNet:
+		return "BSD ARCNET"
+	case ltArcLinux:
+		return "Linux ARCNET"
+	case ltPPPBSDOS:
+		return "BSD/OS PPP"
 	case layers.LinkTypeFDDI:
 		return "FDDI"
 	case layers.LinkTypeTokenRing:

@@ -155,6 +155,10 @@ func asciiLower(s string) string {
 // isoProto compiles "iso proto N" (gen_proto for Q_ISO on the link types
 // this package knows).
 func (g *gen) isoProto(v uint32) frag {
+	if g.link.dlt == ltFrelay {
+		// The NLPID after the control byte is the protocol itself.
+		return g.cmp(orLinkHdr, 2, 2, 0x0300|v)
+	}
 	if g.link.dlt == ltCHDLC {
 		// Cisco HDLC puts a padding byte before the NLPID (but IS-IS's
 		// PDU type is still looked for 4 bytes after the payload).

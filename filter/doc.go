@@ -51,8 +51,14 @@
 // source-routing field) and IP_OVER_FC (RFC 2625): ether host/src/dst,
 // broadcast and multicast on their addresses, SAPs in the 802.2 header
 // and Ethernet types in SNAP; llc is always true on FDDI and token ring
-// and refused on IP_OVER_FC, as libpcap does. Any other link type is
-// refused with ErrUnsupported.
+// and refused on IP_OVER_FC, as libpcap does. Also PPP_SERIAL (laid out
+// as PPP), PPP_BSDOS (the PPP protocol at 5 of a 24-byte header; ip also
+// accepts Van Jacobson compressed TCP), FRELAY (the control byte and the
+// NLPID at 2; as libpcap 1.10, the network layer is taken to start at
+// byte 0) and ARCNET and ARCNET_LINUX (ARCnet's type values, $XY
+// addresses after "link" or "ether", read as libpcap 1.10 reads them:
+// 0xd0 plus the first digit). Any other link type is refused with
+// ErrUnsupported.
 //
 // NULL (BSD loopback) starts with the address family in the byte order of
 // the host that captured, which is the byte order of the pcap file; as
@@ -115,8 +121,7 @@
 // variable MAC header (as libpcap 1.10, a fourth address and HT control
 // are not counted in the header length).
 //
-// Not compiled (ErrUnsupported): gateway by name, ARCnet addresses,
-// the ATM and MTP2/MTP3 keywords, and link types other than the
+// Not compiled (ErrUnsupported): gateway by name, the ATM and MTP2/MTP3 keywords, and link types other than the
 // ones above.
 //
 // Deliberate difference: "byte N & M" and "byte N | M" load the byte;

@@ -62,7 +62,7 @@ func TestCompileErrors(t *testing.T) {
 }
 
 func TestUnsupportedLinkType(t *testing.T) {
-	_, err := Compile("ip", layers.LinkTypeArcNet, 65535)
+	_, err := Compile("ip", layers.LinkType(140), 65535) // MTP2
 	if !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("err = %v, want ErrUnsupported", err)
 	}
@@ -222,11 +222,14 @@ func FuzzCompile(f *testing.F) {
 		"vlan 100 and mpls and ip6 net 2001:db8::/32", "not (arp or ether src 00:11:22:33:44:55)",
 		"tcp[tcpflags] & (tcp-syn|tcp-ack) != 0", "((1))", "pppoes 3 and udp portrange 1-1024",
 		"geneve 10 and ether host 1:2:3:4:5:6", "ip6 protochain 6", "wlan ta 1:2:3:4:5:6 and type data subtype qos-data",
-		"radio[2:2] = 8 and ifname em0", "decnet src 1.2 or byte 1 & 2"} {
+		"radio[2:2] = 8 and ifname em0", "decnet src 1.2 or byte 1 & 2", "link host $c0 or iso proto 0x83",
+		"fddi src 1:2:3:4:5:6 and llc i", "tr multicast or clnp", "inbound and ip6 multicast"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, expr string) {
-		for _, lt := range []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeIEEE80211Radio, layers.LinkTypePFLog, layers.LinkTypeLinuxSLL} {
+		for _, lt := range []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeIEEE80211Radio, layers.LinkTypePFLog, layers.LinkTypeLinuxSLL,
+			ltCHDLC, layers.LinkTypeSLIP, layers.LinkTypeFDDI, layers.LinkTypeTokenRing, layers.LinkTypeIPOverFC,
+			ltPPPBSDOS, ltFrelay, layers.LinkTypeArcNet} {
 			p, err := Compile(expr, lt, 65535)
 			if (p == nil) == (err == nil) {
 				t.Fatalf("Compile(%q, %v): program %v, error %v: want exactly one", expr, lt, p != nil, err)

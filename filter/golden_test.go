@@ -174,6 +174,19 @@ func linkHeader(lt layers.LinkType, pkt []byte) []byte {
 	return pkt
 }
 
+// optimizerDrops lists the golden rows where libpcap's optimizer removed a
+// load the packet is too short for, so that libpcap's optimized program
+// accepts packets its unoptimized one rejects. wirekit's optimizer keeps
+// such loads (optimized and unoptimized programs agree), so these rows are
+// checked against libpcap's unoptimized verdicts, given here as the
+// packets "tcpdump -O -r CAPTURE -w OUT -- EXPR" keeps (tcpdump 4.99.3,
+// libpcap 1.10.3).
+var optimizerDrops = map[[2]string][]int{
+	// The two ARP packets (18 bytes after the 3-byte RFC 1051 header) end
+	// before the target address the unoptimized program loads.
+	{"net 0.0.0.0/0", "corpus:arcnet-rfc1051-arp-icmp-http.pcap"}: {2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14},
+}
+
 // rejectsAll is the error libpcap's optimizer gives for a program that can
 // never accept a packet.
 const rejectsAll = "expression rejects all packets"
@@ -206,7 +219,7 @@ func TestGolden(t *testing.T) {
 		caps[name] = &c
 		return &c
 	}
-	var rejectsAllRows int
+	var rejectsAllRows, droppedLoadRows int
 	var deliberatePairs, unsetRows, unsetPairs int
 	var pairs, pairsOK, rejects, rejectsOK, unsupported, unsupportedPairs int
 	unsupportedExprs := map[string]bool{}
@@ -233,6 +246,13 @@ func TestGolden(t *testing.T) {
 				continue
 			}
 			r.isErr, r.match = false, nil
+		}
+		if keep, ok := optimizerDrops[[2]string{r.expr, r.file}]; ok {
+			droppedLoadRows++
+			r.match = map[int]bool{}
+			for _, i := range keep {
+				r.match[i] = true
+			}
 		}
 		if r.isErr {
 			rejects++
@@ -292,6 +312,7 @@ func TestGolden(t *testing.T) {
 	sort.Strings(unsup)
 	t.Logf("verdicts: %d/%d (expression, packet) pairs agree (%d rows libpcap refuses as %q included); rejects: %d/%d messages agree; %d rows (%d pairs) unsupported: %q",
 		pairsOK, pairs, rejectsAllRows, rejectsAll, rejectsOK, rejects, unsupported, unsupportedPairs, unsup)
+	t.Logf("%d rows checked against libpcap's unoptimized verdicts, where its optimizer removed a load the packet is too short for", droppedLoadRows)
 	t.Logf("%d pairs in %d rows differ where the program reads scratch memory it has not set on some path (undefined in libpcap 1.10, zero in wirekit and kernels)", unsetPairs, unsetRows)
 	t.Logf("%d pairs of expressions where wirekit departs from libpcap on purpose (%d expressions) were checked against wirekit's reading", deliberatePairs, len(deliberate))
 	if skippedRows > 0 {

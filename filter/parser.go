@@ -465,7 +465,7 @@ func (p *parser) parseID(q qual) frag {
 	case tAID:
 		p.next()
 		p.at(t)
-		g.unsupported("ARCnet addresses")
+		return g.acode(t.text, q)
 	case tNUM:
 		p.next()
 		p.at(t)

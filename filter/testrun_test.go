@@ -25,6 +25,12 @@ var testrunDiffers = map[string]string{
 	"arp_gateway_eth_ipv4_ipv6":  "libpcap 1.10 built with IPv6 refuses gateway",
 	"rarp_gateway_eth_ipv4_ipv6": "libpcap 1.10 built with IPv6 refuses gateway",
 	"slip_outbound_on_invalid":   "libpcap 1.10's outbound is any SLIP direction byte but 0 (received), so it matches the invalid direction; the development branch wants 1 (sent)",
+	"link_host_c0_on_arcnet":     "libpcap 1.10 reads an ARCnet address $XY as 0xd0|X (its MAC parser takes the $ for a digit)",
+	"link_src_host_c0_on_arcnet": "libpcap 1.10 reads an ARCnet address $XY as 0xd0|X (its MAC parser takes the $ for a digit)",
+	"link_dst_host_c0_on_arcnet": "libpcap 1.10 reads an ARCnet address $XY as 0xd0|X (its MAC parser takes the $ for a digit)",
+	"link_host_not_c0_on_arcnet": "libpcap 1.10 reads an ARCnet address $XY as 0xd0|X (its MAC parser takes the $ for a digit)",
+	"rfc1051_ip":                 "libpcap 1.10's ip on ARCnet also accepts RFC 1051's old type 0xf0",
+	"rfc1051_arp":                "libpcap 1.10's arp on ARCnet also accepts RFC 1051's old type 0xf1",
 	"csnp_C_HDLC":                "libpcap 1.10 looks for the IS-IS PDU type on Cisco HDLC one byte early, without the padding byte before the NLPID, and matches none",
 }
 
@@ -108,7 +114,8 @@ var dltByName = map[string]layers.LinkType{
 	"LOOP": layers.LinkTypeLoop, "PPP": layers.LinkTypePPP, "PFLOG": layers.LinkTypePFLog,
 	"IEEE802_11": layers.LinkTypeIEEE802_11, "IEEE802_11_RADIO": layers.LinkTypeIEEE80211Radio,
 	"C_HDLC": ltCHDLC, "SLIP": layers.LinkTypeSLIP, "FDDI": layers.LinkTypeFDDI, "IEEE802": layers.LinkTypeTokenRing,
-	"IP_OVER_FC": layers.LinkTypeIPOverFC,
+	"IP_OVER_FC": layers.LinkTypeIPOverFC, "PPP_SERIAL": layers.LinkTypePPP_HDLC, "PPP_BSDOS": ltPPPBSDOS,
+	"FRELAY": ltFrelay, "ARCNET": layers.LinkTypeArcNet, "ARCNET_LINUX": ltArcLinux,
 }
 
 // TestLibpcapReject runs the reject tests of libpcap's own test suite

@@ -89,7 +89,7 @@ does. Both give the same verdict on every packet.`,
 			return nil
 		},
 	}
-	c.Flags().StringVarP(&dlt, "linktype", "y", "EN10MB", "link type, by tcpdump name (EN10MB, RAW, IPV4, IPV6, LINUX_SLL, LINUX_SLL2, NULL, LOOP, PPP, PPP_ETHER, PFLOG, IEEE802_11, IEEE802_11_RADIO, C_HDLC, SLIP, FDDI, IEEE802, IP_OVER_FC) or number")
+	c.Flags().StringVarP(&dlt, "linktype", "y", "EN10MB", "link type, by tcpdump name (EN10MB, RAW, IPV4, IPV6, LINUX_SLL, LINUX_SLL2, NULL, LOOP, PPP, PPP_ETHER, PFLOG, IEEE802_11, IEEE802_11_RADIO, C_HDLC, SLIP, FDDI, IEEE802, IP_OVER_FC, PPP_SERIAL, PPP_BSDOS, FRELAY, ARCNET, ARCNET_LINUX) or number")
 	c.Flags().IntVarP(&snap, "snaplen", "s", 262144, "snapshot length: the value an accepting program returns")
 	c.Flags().StringVar(&format, "format", "d", "output: d (tcpdump -d), dd (-dd), ddd (-ddd) or go")
 	c.Flags().StringVarP(&file, "file", "F", "", "read the expression from this file (# starts a comment)")
@@ -123,7 +123,7 @@ func parseDLT(s string) (layers.LinkType, error) {
 			return lt, nil
 		}
 	}
-	return 0, fmt.Errorf("unknown link type name (try EN10MB, RAW, LINUX_SLL, LINUX_SLL2, LOOP, IPV4, IPV6, C_HDLC, SLIP, FDDI, IEEE802, IP_OVER_FC or a number)")
+	return 0, fmt.Errorf("unknown link type name (try EN10MB, RAW, LINUX_SLL, LINUX_SLL2, LOOP, IPV4, IPV6, C_HDLC, SLIP, FDDI, IEEE802, IP_OVER_FC, PPP_SERIAL, PPP_BSDOS, FRELAY, ARCNET, ARCNET_LINUX or a number)")
 }
 
 // goLiteral renders the program as Go source for golang.org/x/net/bpf.

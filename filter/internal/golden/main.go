@@ -121,7 +121,9 @@ func main() {
 		{"synth-pflog.pcap", layers.LinkTypePFLog}, {"synth-wlan.pcap", layers.LinkTypeIEEE802_11},
 		{"synth-radiotap.pcap", layers.LinkTypeIEEE80211Radio}, {"synth-chdlc.pcap", 104},
 		{"synth-slip.pcap", layers.LinkTypeSLIP}, {"synth-fddi.pcap", layers.LinkTypeFDDI},
-		{"synth-tokenring.pcap", layers.LinkTypeTokenRing}, {"synth-ipfc.pcap", layers.LinkTypeIPOverFC}} {
+		{"synth-tokenring.pcap", layers.LinkTypeTokenRing}, {"synth-ipfc.pcap", layers.LinkTypeIPOverFC},
+		{"synth-ppp-serial.pcap", layers.LinkTypePPP_HDLC}, {"synth-ppp-bsdos.pcap", 16},
+		{"synth-frelay.pcap", 107}, {"synth-arcnet.pcap", layers.LinkTypeArcNet}, {"synth-arcnet-linux.pcap", 129}} {
 		p := filepath.Join("filter/testdata", o.name)
 		if err := writeLink(p, o.lt, relink(synthPackets(), o.lt)); err != nil {
 			log.Fatal(err)
@@ -249,8 +251,9 @@ func main() {
 // corpusLink lists the link types of the corpus captures used.
 var corpusLink = map[layers.LinkType]bool{
 	layers.LinkTypeEthernet: true, layers.LinkTypeIEEE802_11: true, layers.LinkTypeIEEE80211Radio: true,
-	104:                 true, // C_HDLC
-	layers.LinkTypeSLIP: true,
+	layers.LinkTypeSLIP: true, layers.LinkTypeArcNet: true,
+	104: true, // C_HDLC
+	129: true, // ARCNET_LINUX
 }
 
 // oldRows reads the rows of an existing golden file by capture name, in

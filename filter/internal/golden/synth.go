@@ -280,9 +280,64 @@ func relink(frames [][]byte, lt layers.LinkType) [][]byte {
 				h = []byte{byte(af >> 24), byte(af >> 16), byte(af >> 8), byte(af)}
 			}
 			out = append(out, append(h, body...))
-		case layers.LinkTypePPP:
+		case layers.LinkTypePPP, layers.LinkTypePPP_HDLC:
 			p := pppProto(et)
 			out = append(out, append([]byte{0xff, 0x03, byte(p >> 8), byte(p)}, body...))
+		case 107: // FRELAY: Q.922 address, UI control, NLPID (RFC 2427)
+			q := []byte{0x18, 0x41}
+			switch {
+			case et == 0x0800:
+				out = append(out, append(append(q, 0x03, 0xcc), body...))
+			case et == 0x86dd:
+				out = append(out, append(append(q, 0x03, 0x8e), body...))
+			case et <= 1500 && len(body) > 3 && body[0] == 0xfe && body[1] == 0xfe:
+				// OSI: the PDU's first byte is the NLPID.
+				out = append(out, append(q, body[2:]...))
+			case et > 1500:
+				// SNAP, with a padding byte.
+				out = append(out, append(append(q, 0x03, 0x00, 0x80, 0, 0, 0, f[12], f[13]), body...))
+			}
+		case layers.LinkTypeArcNet, 129: // ARCNET, ARCNET_LINUX
+			// One-byte addresses (the MAC's last byte, broadcast 0; and
+			// 0xd0-0xdf, which libpcap's $ addresses give), the type
+			// (RFC 1201's, or RFC 1051's for every other IP or ARP
+			// frame), the fragmentation header.
+			var t byte
+			switch et {
+			case 0x0800:
+				t = []byte{0xd4, 0xf0}[len(out)%2]
+			case 0x0806:
+				t = []byte{0xd5, 0xf1}[len(out)%2]
+			case 0x8035:
+				t = 0xd6
+			case 0x86dd:
+				t = 0xc4
+			case 0x809b:
+				t = 0xdd
+			default:
+				continue
+			}
+			src, dst := f[11], f[5]
+			if f[0] == 0xff {
+				dst = 0
+			}
+			if len(out)%3 == 1 {
+				src = 0xd0 | byte(len(out)%16)
+			}
+			h := []byte{src, dst, t, 0, 0, 0}
+			if lt == 129 {
+				h = []byte{src, dst, 0, 0, t, 0, 0, 0}
+			}
+			out = append(out, append(h, body...))
+		case 16: // PPP_BSDOS: a 24-byte header, the PPP protocol at 5
+			p := pppProto(et)
+			if p == 0x21 { // IP, also as VJ compressed and uncompressed TCP
+				p = []uint16{0x21, 0x2d, 0x2f}[len(out)%3]
+			}
+			h := make([]byte, 24)
+			h[0] = byte(len(out) % 2) // direction
+			h[5], h[6] = byte(p>>8), byte(p)
+			out = append(out, append(h, body...))
 		case 51: // PPP_ETHER: PPPoE session header, then the PPP protocol
 			p := pppProto(et)
 			n := len(body) + 2
