@@ -10,9 +10,9 @@ import (
 	"unsafe"
 
 	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/afpacket"
 	"github.com/gopacket/gopacket/layers"
 	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
 
 	"github.com/wirekit/wirekit/filter"
 	"github.com/wirekit/wirekit/pcapio"
@@ -32,32 +32,19 @@ func openAny(c Config) (*Handle, error) {
 		return nil, fmt.Errorf("capture: the filter was compiled for link type %v, but %q has %v", c.Filter.LinkType(), Any, lt)
 	}
 	block, nblocks := ringGeometry(c)
-	tp, err := afpacket.NewTPacket(
-		afpacket.OptInterface(""),
-		afpacket.SocketDgram,
-		afpacket.OptFrameSize(1<<16),
-		afpacket.OptBlockSize(block),
-		afpacket.OptNumBlocks(nblocks),
-		afpacket.OptPollTimeout(c.ReadTimeout),
-		afpacket.OptAddVLANHeader(false), // it would go at the Ethernet offset; cook puts it after the SLL header
-		afpacket.TPacketVersion3,
-	)
+	kprog, inKernel := cookedKernelProgram(c)
+	r, err := openRing(0, unix.SOCK_DGRAM, block, nblocks, c.ReadTimeout, kprog, false)
 	if err != nil {
 		if errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EPERM) {
 			return nil, fmt.Errorf("capture: opening a packet socket on %q needs root or the CAP_NET_RAW capability: %w", Any, err)
 		}
 		return nil, fmt.Errorf("capture: %s: %w", Any, err)
 	}
-	h := &Handle{tp: tp, name: Any, snap: c.SnapLen, prog: c.Filter, cooked: true, buf: make([]byte, sllLen+4+c.SnapLen)}
+	h := &Handle{r: r, name: Any, snap: c.SnapLen, cooked: true, buf: make([]byte, sllLen+4+c.SnapLen)}
+	if !inKernel {
+		h.prog = c.Filter
+	}
 	h.ifaces = []pcapio.Interface{{LinkType: lt, SnapLen: uint32(c.SnapLen), Name: Any, Resolution: 1}}
-	if err := tp.SetBPF(cookedKernelProgram(c)); err != nil {
-		tp.Close()
-		return nil, fmt.Errorf("capture: %s: attaching the filter: %w", Any, err)
-	}
-	if err := tp.InitSocketStats(); err != nil {
-		tp.Close()
-		return nil, fmt.Errorf("capture: %s: %w", Any, err)
-	}
 	return h, nil
 }
 
@@ -67,14 +54,15 @@ func openAny(c Config) (*Handle, error) {
 // SLL packet type and protocol turned into the kernel's ancillary loads
 // of the same values (as libpcap does). A filter loading anything else of
 // the SLL header, or one the kernel would refuse, stays in user space
-// only, the kernel keeping snaplen bytes of everything.
-func cookedKernelProgram(c Config) []bpf.RawInstruction {
+// only, the kernel keeping snaplen bytes of everything. inKernel reports
+// whether the filter (if any) is the one attached.
+func cookedKernelProgram(c Config) (prog []bpf.RawInstruction, inKernel bool) {
 	if c.Filter != nil && !containsVLAN(c.Filter.String()) && filter.Validate(c.Filter.Raw()) == nil {
 		if prog, ok := shiftCooked(c.Filter.Raw()); ok {
-			return withDirection(c, prog)
+			return withDirection(c, prog), true
 		}
 	}
-	return withDirection(c, []bpf.RawInstruction{{Op: 0x06, K: uint32(max(c.SnapLen-sllLen, 1))}})
+	return withDirection(c, []bpf.RawInstruction{{Op: 0x06, K: uint32(max(c.SnapLen-sllLen, 1))}}), c.Filter == nil
 }
 
 // Classic BPF opcode parts and ancillary load offsets.
@@ -151,11 +139,6 @@ type sockaddrLL struct {
 	Addr     [8]byte
 }
 
-// dgramMac is where a SOCK_DGRAM packet's data starts in its TPACKET_V3
-// frame: TPACKET_ALIGN(TPACKET3_HDRLEN) + 16 (the kernel's tpacket_rcv,
-// with no reserve). cook checks the frame's own tp_mac against it.
-const dgramMac = 96
-
 // Ring frame status bits (linux/if_packet.h).
 const (
 	tpStatusVLANValid     = 0x10
@@ -167,17 +150,10 @@ const (
 // a VLAN tag the kernel took off (as libpcap does: after the SLL header,
 // whose protocol field becomes the tag's TPID). The result is in h.buf;
 // ci's lengths are adjusted.
-func (h *Handle) cook(data []byte, ci *gopacket.CaptureInfo) ([]byte, error) {
-	if cap(data) == 0 {
-		return nil, fmt.Errorf("capture: %s: a packet without data", Any)
-	}
-	// gopacket's afpacket hands out the ring bytes themselves: the frame
-	// header is dgramMac bytes before them.
-	fr := (*ringFrame)(unsafe.Add(unsafe.Pointer(unsafe.SliceData(data)), -dgramMac))
-	sll := fr.Addr
-	if fr.Mac != dgramMac || int(fr.Snaplen) != len(data) || sll.Family != syscall.AF_PACKET || int(sll.Ifindex) != ci.InterfaceIndex {
-		return nil, fmt.Errorf("capture: %s: the packet ring's layout is not the one expected (data at %d, %d bytes, address family %d, interface %d for a packet of %d bytes on interface %d)",
-			Any, fr.Mac, fr.Snaplen, sll.Family, sll.Ifindex, len(data), ci.InterfaceIndex)
+func (h *Handle) cook(fr *ringFrame, data []byte, ci *gopacket.CaptureInfo) ([]byte, error) {
+	sll := &fr.Addr
+	if sll.Family != syscall.AF_PACKET {
+		return nil, fmt.Errorf("capture: %s: the packet ring's layout is not the one expected (address family %d)", Any, sll.Family)
 	}
 	b := h.buf[:sllLen]
 	binary.BigEndian.PutUint16(b[0:], uint16(sll.Pkttype))

@@ -1,17 +1,19 @@
 package capture
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
 	"os"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/afpacket"
 	"github.com/gopacket/gopacket/layers"
 	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
 
 	"github.com/wirekit/wirekit/filter"
 	"github.com/wirekit/wirekit/pcapio"
@@ -22,16 +24,22 @@ import (
 // loop can check for cancellation. A Handle is not safe for concurrent
 // reads; Inject may be called from another goroutine.
 type Handle struct {
-	tp     *afpacket.TPacket
-	name   string
-	mtu    int
-	snap   int
+	r    *ring
+	name string
+	mtu  int
+	snap int
+	// prog is the filter when it must run in user space: the kernel
+	// could not run it (see kernelProgram). A filter attached in the
+	// kernel is not run again: the socket receives nothing before it is
+	// attached (see openRing).
 	prog   *filter.Program
 	ifaces []pcapio.Interface
 	// cooked is set on "any": packets come without their link header
 	// and get a LINUX_SLL header built in buf.
 	cooked bool
-	buf    []byte
+	// buf holds a packet whose VLAN tag is put back, or with an SLL
+	// header in front.
+	buf []byte
 }
 
 var _ pcapio.Source = (*Handle)(nil)
@@ -59,37 +67,19 @@ func Open(name string, cfg *Config) (*Handle, error) {
 		return nil, fmt.Errorf("capture: the filter was compiled for link type %v, but %s has %v", c.Filter.LinkType(), name, lt)
 	}
 	block, nblocks := ringGeometry(c)
-	tp, err := afpacket.NewTPacket(
-		afpacket.OptInterface(name),
-		afpacket.OptFrameSize(1<<16),
-		afpacket.OptBlockSize(block),
-		afpacket.OptNumBlocks(nblocks),
-		afpacket.OptPollTimeout(c.ReadTimeout),
-		afpacket.OptAddVLANHeader(true),
-		afpacket.TPacketVersion3,
-	)
+	kprog, inKernel := kernelProgram(c)
+	r, err := openRing(ifc.Index, unix.SOCK_RAW, block, nblocks, c.ReadTimeout, kprog, !c.NoPromiscuous)
 	if err != nil {
 		if errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EPERM) {
 			return nil, fmt.Errorf("capture: opening a packet socket on %s needs root or the CAP_NET_RAW capability: %w", name, err)
 		}
 		return nil, fmt.Errorf("capture: %s: %w", name, err)
 	}
-	h := &Handle{tp: tp, name: name, mtu: ifc.MTU, snap: c.SnapLen, prog: c.Filter}
+	h := &Handle{r: r, name: name, mtu: ifc.MTU, snap: c.SnapLen, buf: make([]byte, c.SnapLen+4)}
+	if !inKernel {
+		h.prog = c.Filter
+	}
 	h.ifaces = []pcapio.Interface{{LinkType: lt, SnapLen: uint32(c.SnapLen), Name: name, Resolution: 1}} // TPACKET_V3 stamps in ns
-	if err := tp.SetBPF(kernelProgram(c)); err != nil {
-		tp.Close()
-		return nil, fmt.Errorf("capture: %s: attaching the filter: %w", name, err)
-	}
-	if !c.NoPromiscuous {
-		if err := tp.SetPromiscuous(true); err != nil {
-			tp.Close()
-			return nil, fmt.Errorf("capture: %s: promiscuous mode: %w", name, err)
-		}
-	}
-	if err := tp.InitSocketStats(); err != nil {
-		tp.Close()
-		return nil, fmt.Errorf("capture: %s: %w", name, err)
-	}
 	return h, nil
 }
 
@@ -98,12 +88,15 @@ func Open(name string, cfg *Config) (*Handle, error) {
 // only: the kernel hands socket filters packets whose tag the NIC or the
 // stack already removed, so the offsets would be wrong there. So does a
 // program the kernel would refuse (protochain's loop jumps backward).
-func kernelProgram(c Config) []bpf.RawInstruction {
-	prog := []bpf.RawInstruction{{Op: 0x06, K: uint32(c.SnapLen)}}
-	if c.Filter != nil && !containsVLAN(c.Filter.String()) && filter.Validate(c.Filter.Raw()) == nil {
-		prog = c.Filter.Raw()
+// inKernel reports whether the filter (if any) is the one attached.
+func kernelProgram(c Config) (prog []bpf.RawInstruction, inKernel bool) {
+	if c.Filter == nil {
+		return withDirection(c, []bpf.RawInstruction{{Op: 0x06, K: uint32(c.SnapLen)}}), true
 	}
-	return withDirection(c, prog)
+	if !containsVLAN(c.Filter.String()) && filter.Validate(c.Filter.Raw()) == nil {
+		return withDirection(c, c.Filter.Raw()), true
+	}
+	return withDirection(c, []bpf.RawInstruction{{Op: 0x06, K: uint32(c.SnapLen)}}), false
 }
 
 // containsVLAN reports whether a filter expression tests VLAN tags.
@@ -158,23 +151,29 @@ func interfaceNames() string {
 
 // ZeroCopyReadPacketData returns the next packet that passes the filter;
 // its bytes are valid until the next read. It returns ErrTimeout when no
-// packet came within the read timeout.
+// packet came within the read timeout. It does not allocate.
 func (h *Handle) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 	for {
-		data, ci, err := h.tp.ZeroCopyReadPacketData()
+		fr, data, err := h.r.next()
 		if err != nil {
-			if errors.Is(err, afpacket.ErrTimeout) {
-				return nil, ci, ErrTimeout
+			if err == ErrTimeout {
+				return nil, gopacket.CaptureInfo{}, ErrTimeout
 			}
-			return nil, ci, fmt.Errorf("capture: %s: %w", h.name, err)
+			return nil, gopacket.CaptureInfo{}, fmt.Errorf("capture: %s: %w", h.name, err)
 		}
-		if h.cooked {
-			if data, err = h.cook(data, &ci); err != nil {
+		ci := gopacket.CaptureInfo{
+			Timestamp:     time.Unix(int64(fr.Sec), int64(fr.Nsec)),
+			CaptureLength: len(data),
+			Length:        int(fr.Len),
+		}
+		switch {
+		case h.cooked:
+			if data, err = h.cook(fr, data, &ci); err != nil {
 				return nil, ci, err
 			}
+		case fr.Status&tpStatusVLANValid != 0 && len(data) >= 12:
+			data = h.addVLAN(fr, data, &ci)
 		}
-		ci.InterfaceIndex = 0
-		ci.AncillaryData = nil
 		if len(data) > h.snap {
 			data = data[:h.snap]
 			ci.CaptureLength = h.snap
@@ -184,6 +183,24 @@ func (h *Handle) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 		}
 		return data, ci, nil
 	}
+}
+
+// addVLAN puts back, after the MAC addresses, the 802.1Q tag the NIC or
+// the kernel took off (as libpcap does): TPID from the frame header when
+// the kernel says it is valid, else 0x8100. The result is in h.buf.
+func (h *Handle) addVLAN(fr *ringFrame, data []byte, ci *gopacket.CaptureInfo) []byte {
+	tpid := uint16(0x8100)
+	if fr.Status&tpStatusVLANTPIDValid != 0 {
+		tpid = fr.VLANTPID
+	}
+	b := h.buf[:min(len(data)+4, len(h.buf))]
+	copy(b, data[:12])
+	binary.BigEndian.PutUint16(b[12:], tpid)
+	binary.BigEndian.PutUint16(b[14:], uint16(fr.VLANTCI))
+	copy(b[16:], data[12:])
+	ci.Length += 4
+	ci.CaptureLength = len(b)
+	return b
 }
 
 // ReadPacketData is ZeroCopyReadPacketData with a copy the caller owns.
@@ -203,11 +220,11 @@ func (h *Handle) Interfaces() []pcapio.Interface { return h.ifaces }
 
 // Stats returns the kernel's counters since Open.
 func (h *Handle) Stats() (Stats, error) {
-	_, v3, err := h.tp.SocketStats()
+	st, err := h.r.readStats()
 	if err != nil {
-		return Stats{}, fmt.Errorf("capture: %s: %w", h.name, err)
+		return Stats{}, fmt.Errorf("capture: %s: statistics: %w", h.name, err)
 	}
-	return Stats{Received: uint64(v3.Packets()), Dropped: uint64(v3.Drops())}, nil
+	return st, nil
 }
 
 // Inject sends one frame, link header included, out of the interface. A
@@ -224,15 +241,19 @@ func (h *Handle) Inject(data []byte) error {
 	if len(data) > max {
 		return fmt.Errorf("capture: %s: frame of %d bytes exceeds the interface MTU %d plus its %d-byte link header", h.name, len(data), h.mtu, max-h.mtu)
 	}
-	if err := h.tp.WritePacketData(data); err != nil {
+	if err := h.r.write(data); err != nil {
 		return fmt.Errorf("capture: %s: inject: %w", h.name, err)
 	}
 	return nil
 }
 
-// Close stops the capture and releases the ring.
+// Close stops the capture and releases the ring; a read waiting in
+// another goroutine returns an error. Bytes of the last read are no
+// longer valid.
 func (h *Handle) Close() error {
-	h.tp.Close()
+	if err := h.r.close(); err != nil {
+		return fmt.Errorf("capture: %s: close: %w", h.name, err)
+	}
 	return nil
 }
 
