@@ -247,9 +247,10 @@ func (h *Handle) Inject(data []byte) error {
 	return nil
 }
 
-// Close stops the capture and releases the ring; a read waiting in
-// another goroutine returns an error. Bytes of the last read are no
-// longer valid.
+// Close stops the capture and releases the ring. It may be called while
+// another goroutine's read waits for packets (that read then returns an
+// error), but not while another goroutine uses the bytes of a read: they
+// are no longer valid after Close.
 func (h *Handle) Close() error {
 	if err := h.r.close(); err != nil {
 		return fmt.Errorf("capture: %s: close: %w", h.name, err)

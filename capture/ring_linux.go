@@ -53,10 +53,12 @@ type ring struct {
 	// stats accumulates the kernel's counters, which reset on each read.
 	stats Stats
 
-	// Close may run while a read waits: it closes the socket, which
-	// wakes the read, and the ring is unmapped by whichever of Close and
-	// the read comes last.
-	reading  atomic.Bool
+	// Close may run while a read waits for a block: it closes the
+	// socket, which wakes the read, and the ring is unmapped by whichever
+	// of Close and the waiting read comes last. Only waits are marked
+	// (an atomic store costs a locked instruction; a load does not), so
+	// Close must not run while a read walks a block.
+	waiting  atomic.Bool
 	closed   atomic.Bool
 	unmapped atomic.Bool
 }
@@ -164,8 +166,6 @@ var errRingClosed = errors.New("closed")
 // the next call), waiting at most r.timeout for a block; it returns
 // ErrTimeout when none came.
 func (r *ring) next() (*ringFrame, []byte, error) {
-	r.reading.Store(true)
-	defer r.doneReading()
 	if r.closed.Load() {
 		return nil, nil, errRingClosed
 	}
@@ -206,27 +206,28 @@ func (r *ring) next() (*ringFrame, []byte, error) {
 // wait parks until the socket is readable and the current block is ours,
 // or the timeout passes.
 func (r *ring) wait() error {
-	if err := r.file.SetReadDeadline(time.Now().Add(r.timeout)); err != nil {
-		return err
+	r.waiting.Store(true)
+	if r.closed.Load() {
+		r.waiting.Store(false)
+		r.unmap()
+		return errRingClosed
 	}
-	st := r.status(r.blk)
-	err := r.rc.Read(func(uintptr) bool { return atomic.LoadUint32(st)&tpStatusUser != 0 })
+	err := r.file.SetReadDeadline(time.Now().Add(r.timeout))
+	if err == nil {
+		st := r.status(r.blk)
+		err = r.rc.Read(func(uintptr) bool { return atomic.LoadUint32(st)&tpStatusUser != 0 })
+	}
+	r.waiting.Store(false)
 	switch {
+	case r.closed.Load():
+		r.unmap()
+		return errRingClosed
 	case err == nil:
 		return nil
 	case errors.Is(err, os.ErrDeadlineExceeded):
 		return ErrTimeout
-	case r.closed.Load(), errors.Is(err, os.ErrClosed):
-		return errRingClosed
 	}
 	return err
-}
-
-func (r *ring) doneReading() {
-	r.reading.Store(false)
-	if r.closed.Load() {
-		r.unmap()
-	}
 }
 
 func (r *ring) unmap() {
@@ -277,7 +278,7 @@ func (r *ring) close() error {
 		return nil
 	}
 	err := r.file.Close()
-	if !r.reading.Load() {
+	if !r.waiting.Load() {
 		r.unmap()
 	}
 	return err

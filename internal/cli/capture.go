@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/spf13/cobra"
 
@@ -88,18 +90,31 @@ captures on every interface, each packet with a LINUX_SLL header.`,
 			if err != nil {
 				return fmt.Errorf("capture: %w", err)
 			}
+			// The loop checks a flag, not ctx.Err() (a mutex per packet),
+			// set when the context ends; ctx.Err() is checked on read
+			// timeouts too, in case the flag's goroutine has not run yet.
 			ctx := cmd.Context()
+			var stop atomic.Bool
+			unwatch := context.AfterFunc(ctx, func() { stop.Store(true) })
+			defer unwatch()
+			var flusher interface{ flush() error }
+			if fl, ok := sink.(interface{ flush() error }); ok {
+				flusher = fl
+			}
 			n := 0
 			var runErr error
-			for (f.count == 0 || n < f.count) && ctx.Err() == nil {
+			for (f.count == 0 || n < f.count) && !stop.Load() {
 				data, ci, err := h.ZeroCopyReadPacketData()
-				if errors.Is(err, capture.ErrTimeout) {
-					if fl, ok := sink.(interface{ flush() error }); ok {
-						fl.flush()
-					}
-					continue
-				}
 				if err != nil {
+					if errors.Is(err, capture.ErrTimeout) {
+						if flusher != nil {
+							flusher.flush()
+						}
+						if ctx.Err() != nil {
+							break
+						}
+						continue
+					}
 					runErr = err
 					break
 				}
@@ -110,10 +125,8 @@ captures on every interface, each packet with a LINUX_SLL header.`,
 					break
 				}
 				n++
-				if buffered {
-					if fl, ok := sink.(interface{ flush() error }); ok {
-						fl.flush()
-					}
+				if buffered && flusher != nil {
+					flusher.flush()
 				}
 			}
 			if err := sink.close(); err != nil && runErr == nil {
