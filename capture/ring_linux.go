@@ -44,6 +44,7 @@ type ring struct {
 	nblk  int
 
 	timeout time.Duration
+	ready   func(uintptr) bool // for rc.Read: is block blk ours? Made once: a closure per wait would allocate
 
 	blk  int    // block being read or waited for
 	held bool   // blk is owned by us (TP_STATUS_USER), not yet given back
@@ -151,6 +152,7 @@ func openRing(ifindex, sockType, bsize, nblk int, retire time.Duration, prog []b
 		return nil, fmt.Errorf("registering the socket with the poller: %w", err)
 	}
 	r.rc = rc
+	r.ready = func(uintptr) bool { return atomic.LoadUint32(r.status(r.blk))&tpStatusUser != 0 }
 	return r, nil
 }
 
@@ -214,8 +216,7 @@ func (r *ring) wait() error {
 	}
 	err := r.file.SetReadDeadline(time.Now().Add(r.timeout))
 	if err == nil {
-		st := r.status(r.blk)
-		err = r.rc.Read(func(uintptr) bool { return atomic.LoadUint32(st)&tpStatusUser != 0 })
+		err = r.rc.Read(r.ready)
 	}
 	r.waiting.Store(false)
 	switch {
