@@ -30,8 +30,9 @@ func newCaptureCmd(e *env) *cobra.Command {
 		Long: `capture reads packets from a network interface through AF_PACKET (a
 TPACKET_V3 ring), prints them as 'wirekit read' does, or writes them with
 -w. The filter expression is compiled by wirekit and attached to the
-socket, so the kernel drops what does not match; it is applied again in
-user space for packets queued before the attach.
+socket before it is bound to the interface, so the kernel drops what
+does not match and nothing unfiltered is queued; a filter the kernel
+cannot run (VLAN tests) runs in user space.
 
 On SIGINT or SIGTERM, or after -c packets, the output is flushed and
 closed, and tcpdump's closing counts go to stderr. Needs root or the
