@@ -18,21 +18,51 @@ import (
 	"github.com/wirekit/wirekit/pcapio"
 )
 
-// sllLen is the length of a LINUX_SLL header.
-const sllLen = 16
+// sllLen and sll2Len are the lengths of LINUX_SLL and LINUX_SLL2 headers.
+const (
+	sllLen  = 16
+	sll2Len = 20
+)
+
+// cookedHeaderLen is the length of the header for a cooked link type.
+func cookedHeaderLen(lt layers.LinkType) int {
+	if lt == layers.LinkTypeLinuxSLL2 {
+		return sll2Len
+	}
+	return sllLen
+}
+
+// anyLinkType is the link type a capture on "any" gives its packets: the
+// configured one, else the filter's if it is a cooked one, else LINUX_SLL2.
+func anyLinkType(c Config) (layers.LinkType, error) {
+	lt := c.AnyLinkType
+	if lt == 0 {
+		lt = layers.LinkTypeLinuxSLL2
+		if c.Filter != nil && c.Filter.LinkType() == layers.LinkTypeLinuxSLL {
+			lt = layers.LinkTypeLinuxSLL
+		}
+	}
+	if lt != layers.LinkTypeLinuxSLL && lt != layers.LinkTypeLinuxSLL2 {
+		return 0, fmt.Errorf("capture: %q gives packets a LINUX_SLL2 or LINUX_SLL header, not %v", Any, lt)
+	}
+	return lt, nil
+}
 
 // openAny captures on every interface as libpcap's "any" does: a
 // SOCK_DGRAM packet socket bound to no interface (the kernel strips each
-// interface's own link header), each packet given a LINUX_SLL header built
-// from the address the kernel reports with it. Promiscuous mode is not
-// set, as with tcpdump -i any.
+// interface's own link header), each packet given a LINUX_SLL2 or
+// LINUX_SLL header built from the address the kernel reports with it.
+// Promiscuous mode is not set, as with tcpdump -i any.
 func openAny(c Config) (*Handle, error) {
-	lt := layers.LinkTypeLinuxSLL
+	lt, err := anyLinkType(c)
+	if err != nil {
+		return nil, err
+	}
 	if c.Filter != nil && c.Filter.LinkType() != lt {
 		return nil, fmt.Errorf("capture: the filter was compiled for link type %v, but %q has %v", c.Filter.LinkType(), Any, lt)
 	}
 	block, nblocks := ringGeometry(c)
-	kprog, inKernel := cookedKernelProgram(c)
+	kprog, inKernel := cookedKernelProgram(c, lt)
 	r, err := openRing(0, unix.SOCK_DGRAM, block, nblocks, c.ReadTimeout, kprog, false)
 	if err != nil {
 		if errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EPERM) {
@@ -40,7 +70,7 @@ func openAny(c Config) (*Handle, error) {
 		}
 		return nil, fmt.Errorf("capture: %s: %w", Any, err)
 	}
-	h := &Handle{r: r, name: Any, snap: c.SnapLen, cooked: true, buf: make([]byte, sllLen+4+c.SnapLen)}
+	h := &Handle{r: r, name: Any, snap: c.SnapLen, cooked: true, sll2: lt == layers.LinkTypeLinuxSLL2, buf: make([]byte, sll2Len+4+c.SnapLen)}
 	if !inKernel {
 		h.prog = c.Filter
 	}
@@ -50,19 +80,21 @@ func openAny(c Config) (*Handle, error) {
 
 // cookedKernelProgram is kernelProgram for a SOCK_DGRAM socket, whose
 // filter sees packets from the network header on: the filter, compiled
-// for LINUX_SLL, has its loads moved 16 bytes back, and its loads of the
-// SLL packet type and protocol turned into the kernel's ancillary loads
-// of the same values (as libpcap does). A filter loading anything else of
-// the SLL header, or one the kernel would refuse, stays in user space
-// only, the kernel keeping snaplen bytes of everything. inKernel reports
-// whether the filter (if any) is the one attached.
-func cookedKernelProgram(c Config) (prog []bpf.RawInstruction, inKernel bool) {
+// for LINUX_SLL (or LINUX_SLL2), has its loads moved 16 (20) bytes back,
+// and its loads of the header's packet type and protocol turned into the
+// kernel's ancillary loads of the same values (as libpcap does). A filter
+// loading anything else of the header, or one the kernel would refuse,
+// stays in user space only, the kernel keeping snaplen bytes of
+// everything. inKernel reports whether the filter (if any) is the one
+// attached.
+func cookedKernelProgram(c Config, lt layers.LinkType) (prog []bpf.RawInstruction, inKernel bool) {
 	if c.Filter != nil && !containsVLAN(c.Filter.String()) && filter.Validate(c.Filter.Raw()) == nil {
-		if prog, ok := shiftCooked(c.Filter.Raw()); ok {
+		if prog, ok := shiftCookedFor(c.Filter.Raw(), lt); ok {
 			return withDirection(c, prog), true
 		}
 	}
-	return withDirection(c, []bpf.RawInstruction{{Op: 0x06, K: uint32(max(c.SnapLen-sllLen, 1))}}), c.Filter == nil
+	hl := cookedHeaderLen(lt)
+	return withDirection(c, []bpf.RawInstruction{{Op: 0x06, K: uint32(max(c.SnapLen-hl, 1))}}), c.Filter == nil
 }
 
 // Classic BPF opcode parts and ancillary load offsets.
@@ -77,6 +109,7 @@ const (
 	bpfMSH       = 0xa0
 	bpfSizeMask  = 0x18
 	bpfH         = 0x08
+	bpfB         = 0x10
 	bpfRetSrcA   = 0x10
 	skfAdOff     = 0xfffff000
 	skfAdProto   = 0
@@ -87,26 +120,39 @@ const (
 // its SLL header; ok is false when it loads a part of the header the kernel
 // has no ancillary value for.
 func shiftCooked(prog []bpf.RawInstruction) ([]bpf.RawInstruction, bool) {
+	return shiftCookedFor(prog, layers.LinkTypeLinuxSLL)
+}
+
+// shiftCookedFor is shiftCooked for LINUX_SLL or LINUX_SLL2 (lt). In an
+// SLL header the packet type is the half-word at 0 and the protocol the
+// half-word at 14; in an SLL2 header the protocol is the half-word at 0
+// and the packet type the byte at 10. The SLL2 interface index (word at
+// 4) is not mapped to the kernel's SKF_AD_IFINDEX: that is the device
+// the packet is on now, the header's the one it came in by.
+func shiftCookedFor(prog []bpf.RawInstruction, lt layers.LinkType) ([]bpf.RawInstruction, bool) {
+	hl := uint32(cookedHeaderLen(lt))
+	sll2 := lt == layers.LinkTypeLinuxSLL2
 	out := slices.Clone(prog)
 	for i := range out {
 		ins := &out[i]
-		class, mode := ins.Op&bpfClassMask, ins.Op&bpfModeMask
+		class, mode, size := ins.Op&bpfClassMask, ins.Op&bpfModeMask, ins.Op&bpfSizeMask
 		switch {
 		case class == bpfLD && (mode == bpfABS || mode == bpfIND), class == bpfLDX && mode == bpfMSH:
+			abs := class == bpfLD && mode == bpfABS
 			switch {
 			case ins.K >= 0x80000000:
 				return nil, false // already special: leave the program alone
-			case ins.K >= sllLen:
-				ins.K -= sllLen
-			case class == bpfLD && mode == bpfABS && ins.Op&bpfSizeMask == bpfH && ins.K == 0:
+			case ins.K >= hl:
+				ins.K -= hl
+			case abs && !sll2 && size == bpfH && ins.K == 0, abs && sll2 && size == bpfB && ins.K == 10:
 				ins.K = skfAdOff + skfAdPktType
-			case class == bpfLD && mode == bpfABS && ins.Op&bpfSizeMask == bpfH && ins.K == 14:
+			case abs && !sll2 && size == bpfH && ins.K == 14, abs && sll2 && size == bpfH && ins.K == 0:
 				ins.K = skfAdOff + skfAdProto
 			default:
 				return nil, false
 			}
-		case class == bpfRET && ins.Op&bpfRetSrcA == 0 && ins.K > sllLen:
-			ins.K -= sllLen // the kernel counts from the network header
+		case class == bpfRET && ins.Op&bpfRetSrcA == 0 && ins.K > hl:
+			ins.K -= hl // the kernel counts from the network header
 		}
 	}
 	return out, true
@@ -155,6 +201,9 @@ func (h *Handle) cook(fr *ringFrame, data []byte, ci *gopacket.CaptureInfo) ([]b
 	if sll.Family != syscall.AF_PACKET {
 		return nil, fmt.Errorf("capture: %s: the packet ring's layout is not the one expected (address family %d)", Any, sll.Family)
 	}
+	if h.sll2 {
+		return h.cook2(sll, data, ci), nil
+	}
 	b := h.buf[:sllLen]
 	binary.BigEndian.PutUint16(b[0:], uint16(sll.Pkttype))
 	binary.BigEndian.PutUint16(b[2:], sll.Hatype)
@@ -181,4 +230,27 @@ func (h *Handle) cook(fr *ringFrame, data []byte, ci *gopacket.CaptureInfo) ([]b
 	ci.Length += len(b)
 	ci.CaptureLength = len(out)
 	return out, nil
+}
+
+// cook2 puts a LINUX_SLL2 header in front of a packet read on "any":
+// protocol, two reserved zero bytes, interface index, hardware type,
+// packet type, address length and 8 bytes of address (zero-padded), all
+// from the packet's sockaddr_ll. A VLAN tag the kernel took off is not put
+// back: libpcap 1.10 does not either for LINUX_SLL2 (it has no offset to
+// insert it at).
+func (h *Handle) cook2(sll *sockaddrLL, data []byte, ci *gopacket.CaptureInfo) []byte {
+	b := h.buf[:sll2Len]
+	proto := *(*[2]byte)(unsafe.Pointer(&sll.Protocol)) // network byte order in memory
+	b[0], b[1], b[2], b[3] = proto[0], proto[1], 0, 0
+	binary.BigEndian.PutUint32(b[4:], uint32(sll.Ifindex))
+	binary.BigEndian.PutUint16(b[8:], sll.Hatype)
+	b[10], b[11] = sll.Pkttype, sll.Halen
+	copy(b[12:20], sll.Addr[:])
+	if sll.Halen < 8 {
+		clear(b[12+sll.Halen : 20])
+	}
+	n := copy(h.buf[sll2Len:], data)
+	ci.Length += sll2Len
+	ci.CaptureLength = sll2Len + n
+	return h.buf[:sll2Len+n]
 }

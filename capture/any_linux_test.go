@@ -112,6 +112,23 @@ func TestShiftCooked(t *testing.T) {
 			t.Errorf("%s: got %v (ok %v), want %v", tc.name, got, ok, tc.want)
 		}
 	}
+	sll2 := []struct {
+		name string
+		in   []bpf.RawInstruction
+		want []bpf.RawInstruction // nil: not shiftable
+	}{
+		{"protocol and payload", []bpf.RawInstruction{ld(0x28, 0), ld(0x30, 29), ld(0x06, 262144)},
+			[]bpf.RawInstruction{ld(0x28, skfAdOff+skfAdProto), ld(0x30, 9), ld(0x06, 262124)}},
+		{"packet type", []bpf.RawInstruction{ld(0x30, 10), ld(0x16, 0)}, []bpf.RawInstruction{ld(0x30, skfAdOff+skfAdPktType), ld(0x16, 0)}},
+		{"interface index", []bpf.RawInstruction{ld(0x20, 4), ld(0x06, 1)}, nil},
+		{"SLL's packet type offset", []bpf.RawInstruction{ld(0x28, 14), ld(0x06, 1)}, nil},
+	}
+	for _, tc := range sll2 {
+		got, ok := shiftCookedFor(tc.in, layers.LinkTypeLinuxSLL2)
+		if ok != (tc.want != nil) || fmt.Sprint(got) != fmt.Sprint(tc.want) {
+			t.Errorf("SLL2 %s: got %v (ok %v), want %v", tc.name, got, ok, tc.want)
+		}
+	}
 	// A real program: no load of the first 16 bytes is left.
 	prog, err := filter.Compile("tcp dst port 80 or icmp", layers.LinkTypeLinuxSLL, 262144)
 	if err != nil {
@@ -134,7 +151,7 @@ func TestShiftCooked(t *testing.T) {
 // have no "vlan" on LINUX_SLL, so the test looks at every packet.)
 func TestAnyVLAN(t *testing.T) {
 	n := testutil.NewVethNS(t)
-	rx, err := openInNS(n.NS, Any, &Config{ReadTimeout: 50 * time.Millisecond})
+	rx, err := openInNS(n.NS, Any, &Config{ReadTimeout: 50 * time.Millisecond, AnyLinkType: layers.LinkTypeLinuxSLL})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,5 +200,71 @@ func TestAnyVLAN(t *testing.T) {
 	}
 	if seen != 3 {
 		t.Fatalf("%d tagged frames captured, want 3", seen)
+	}
+}
+
+// TestAnySLL2: by default "any" gives LINUX_SLL2 headers (protocol,
+// reserved, interface index, hardware type, packet type, address length,
+// address), and a filter compiled for LINUX_SLL2 runs in the kernel.
+func TestAnySLL2(t *testing.T) {
+	n := testutil.NewVethNS(t)
+	if lt, err := LinkTypeOf(Any); err != nil || lt != layers.LinkTypeLinuxSLL2 {
+		t.Fatalf("LinkTypeOf(any) = %v, %v; want LINUX_SLL2", lt, err)
+	}
+	prog, err := filter.Compile("udp dst port 9999", layers.LinkTypeLinuxSLL2, 262144)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := openInNS(n.NS, Any, &Config{Filter: prog, ReadTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if h.LinkType() != layers.LinkTypeLinuxSLL2 || h.prog != nil {
+		t.Fatalf("link type %v (user-space filter %v), want LINUX_SLL2 with the filter in the kernel", h.LinkType(), h.prog != nil)
+	}
+	out, err := exec.Command("ip", "netns", "exec", n.NS, "cat", "/sys/class/net/"+n.Peer+"/address", "/sys/class/net/"+n.Peer+"/ifindex").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := strings.Fields(string(out))
+	mac, ifindex := f[0], f[1]
+	n.SendUDP(t, 9998, 3)
+	n.SendUDP(t, 9999, 4)
+	got := 0
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && got < 4; {
+		data, ci, err := h.ZeroCopyReadPacketData()
+		if errors.Is(err, ErrTimeout) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(data) < 20+28 {
+			t.Fatalf("packet of %d bytes: % x", len(data), data)
+		}
+		be := binary.BigEndian
+		switch {
+		case be.Uint16(data) != 0x0800 || be.Uint16(data[2:]) != 0:
+			t.Errorf("protocol %#x, reserved %#x; want 0x0800, 0", be.Uint16(data), be.Uint16(data[2:]))
+		case fmt.Sprint(be.Uint32(data[4:])) != ifindex:
+			t.Errorf("interface index %d, want %s", be.Uint32(data[4:]), ifindex)
+		case be.Uint16(data[8:]) != 1 || data[10] != 4 || data[11] != 6:
+			t.Errorf("hardware type %d, packet type %d, address length %d; want 1, 4, 6", be.Uint16(data[8:]), data[10], data[11])
+		case net.HardwareAddr(data[12:18]).String() != mac || be.Uint16(data[18:]) != 0:
+			t.Errorf("address % x, want %s and two zero bytes", data[12:20], mac)
+		case data[20] != 0x45 || be.Uint16(data[20+22:]) != 9999:
+			t.Errorf("not the IPv4 datagram to port 9999 after the header: % x", data)
+		}
+		if ci.CaptureLength != len(data) || ci.Length != len(data) {
+			t.Errorf("capture info %+v for %d bytes", ci, len(data))
+		}
+		got++
+	}
+	if got != 4 {
+		t.Fatalf("captured %d packets to port 9999, want 4", got)
+	}
+	if _, err := Open(Any, &Config{Filter: prog, AnyLinkType: layers.LinkTypeLinuxSLL}); err == nil {
+		t.Error("a LINUX_SLL2 filter on a LINUX_SLL capture was accepted")
 	}
 }

@@ -4,12 +4,14 @@ import (
 	"errors"
 	"time"
 
+	"github.com/gopacket/gopacket/layers"
+
 	"github.com/wirekit/wirekit/filter"
 )
 
 // Any is the pseudo-interface that captures on every interface at once,
-// as libpcap's "any": packets get a LINUX_SLL header in place of their own
-// link header.
+// as libpcap's "any": packets get a LINUX_SLL2 header (or LINUX_SLL, see
+// Config.AnyLinkType) in place of their own link header.
 const Any = "any"
 
 // ErrNotSupported is returned on systems without AF_PACKET.
@@ -41,6 +43,12 @@ type Config struct {
 	// Direction keeps only packets received (In) or sent (Out) by this
 	// host; the zero value keeps both. It is applied in the kernel.
 	Direction Direction
+	// AnyLinkType is the link type of packets captured on Any:
+	// layers.LinkTypeLinuxSLL2 (libpcap 1.10's default, tcpdump -y
+	// LINUX_SLL2) or layers.LinkTypeLinuxSLL (tcpdump -y LINUX_SLL). The
+	// zero value means the Filter's link type when it is one of those, else
+	// LINUX_SLL2. Other interfaces ignore it.
+	AnyLinkType layers.LinkType
 }
 
 // Direction selects received or sent packets (tcpdump -Q).

@@ -35,8 +35,10 @@ type Handle struct {
 	prog   *filter.Program
 	ifaces []pcapio.Interface
 	// cooked is set on "any": packets come without their link header
-	// and get a LINUX_SLL header built in buf.
+	// and get a LINUX_SLL header built in buf, or a LINUX_SLL2 one when
+	// sll2 is set.
 	cooked bool
+	sll2   bool
 	// buf holds a packet whose VLAN tag is put back, or with an SLL
 	// header in front.
 	buf []byte
@@ -125,10 +127,11 @@ func linkTypeOf(ifc *net.Interface) (layers.LinkType, error) {
 }
 
 // LinkTypeOf returns the link type of packets captured on the named
-// interface, to compile a filter for it: LINUX_SLL for "any".
+// interface, to compile a filter for it: LINUX_SLL2 for "any" (unless
+// Config.AnyLinkType asks for LINUX_SLL).
 func LinkTypeOf(name string) (layers.LinkType, error) {
 	if name == Any {
-		return layers.LinkTypeLinuxSLL, nil
+		return layers.LinkTypeLinuxSLL2, nil
 	}
 	ifc, err := net.InterfaceByName(name)
 	if err != nil {

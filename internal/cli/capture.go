@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/gopacket/gopacket/layers"
 	"github.com/spf13/cobra"
 
 	"github.com/wirekit/wirekit/capture"
@@ -23,6 +24,7 @@ func newCaptureCmd(e *env) *cobra.Command {
 		buffered bool
 		dir      string
 		user     string
+		linkType string
 	)
 	c := &cobra.Command{
 		Use:   "capture -i IFACE [-w OUT] [-c N] [-s SNAPLEN] [-p] [flags] [EXPR]",
@@ -39,10 +41,12 @@ closed, and tcpdump's closing counts go to stderr. Needs root or the
 CAP_NET_RAW capability; -Z USER switches to USER once the socket is open,
 before any output file is made. -C, -G and -W rotate output files as
 tcpdump does (-G names go through strftime, in local time). "-i any"
-captures on every interface, each packet with a LINUX_SLL header.`,
+captures on every interface, each packet with a LINUX_SLL2 header
+(libpcap 1.10's default), or LINUX_SLL with -y LINUX_SLL.`,
 		Example: `  wirekit capture -i eth0 -c 10
   wirekit capture -i eth0 -w out.pcapng 'tcp port 443'
   wirekit capture -i any -w 'trace-%Y%m%d-%H%M%S.pcap' -G 3600 -Z nobody
+  wirekit capture -i any -y LINUX_SLL -w old-readers.pcap
   wirekit capture -i lo -n -e -v icmp`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if iface == "" {
@@ -64,11 +68,14 @@ captures on every interface, each packet with a LINUX_SLL header.`,
 			default:
 				return usagef("capture: --direction %q: want in, out or inout", dir)
 			}
+			lt, err := captureLinkType(iface, linkType)
+			if err != nil {
+				return err
+			}
+			if iface == capture.Any {
+				cfg.AnyLinkType = lt
+			}
 			if expr := strings.TrimSpace(strings.Join(args, " ")); expr != "" {
-				lt, err := capture.LinkTypeOf(iface)
-				if err != nil {
-					return err
-				}
 				prog, err := filter.Compile(expr, lt, cfg.SnapLen)
 				if err != nil {
 					return &usageError{fmt.Errorf("capture: filter %q: %w", expr, err)}
@@ -152,9 +159,32 @@ captures on every interface, each packet with a LINUX_SLL header.`,
 	fl.BoolVarP(&buffered, "packet-buffered", "U", false, "write each packet out as soon as it is captured")
 	fl.StringVarP(&dir, "direction", "Q", "inout", "keep packets received (in), sent (out) or both (inout)")
 	fl.StringVarP(&user, "relinquish-privileges", "Z", "", "switch to this user (and its groups) once the capture socket is open")
+	fl.StringVarP(&linkType, "linktype", "y", "", "link type to capture as: LINUX_SLL2 (default) or LINUX_SLL for -i any; EN10MB otherwise")
 	fl.StringVarP(&f.out, "write", "w", "", "write packets to this capture file instead of printing (- for stdout)")
 	fl.IntVarP(&f.count, "count", "c", 0, "stop after this many packets (0: until interrupted)")
 	addPrintFlags(fl, f)
 	addRotateFlags(fl, f)
 	return c
+}
+
+// captureLinkType is the link type a capture on iface gives, as asked by
+// -y (tcpdump's names): "any" offers LINUX_SLL2 (the default) and
+// LINUX_SLL, other interfaces only their own.
+func captureLinkType(iface, name string) (layers.LinkType, error) {
+	lt, err := capture.LinkTypeOf(iface)
+	if err != nil || name == "" {
+		return lt, err
+	}
+	want := strings.ToUpper(name)
+	if iface == capture.Any && want == "LINUX_SLL" {
+		return layers.LinkTypeLinuxSLL, nil
+	}
+	if n, ok := dltNames[lt]; ok && n[0] == want {
+		return lt, nil
+	}
+	offer := dltNames[lt][0]
+	if iface == capture.Any {
+		offer += ", LINUX_SLL"
+	}
+	return 0, usagef("capture: -y %s: %s offers %s", name, iface, offer)
 }

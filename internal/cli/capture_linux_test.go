@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gopacket/gopacket/layers"
+
 	"github.com/wirekit/wirekit/internal/testutil"
 	"github.com/wirekit/wirekit/pcapio"
 )
@@ -132,6 +134,28 @@ func TestCaptureAny(t *testing.T) {
 			t.Fatalf("no end: %s %s", out.String(), errb.String())
 		case <-time.After(300 * time.Millisecond):
 			n.SendUDP(t, 9999, 1)
+		}
+	}
+}
+
+// TestCaptureLinkTypeFlag: -y picks LINUX_SLL or LINUX_SLL2 on "any" and
+// refuses what an interface does not offer.
+func TestCaptureLinkTypeFlag(t *testing.T) {
+	for _, tc := range []struct {
+		iface, y string
+		want     layers.LinkType
+		ok       bool
+	}{
+		{"any", "", layers.LinkTypeLinuxSLL2, true},
+		{"any", "LINUX_SLL", layers.LinkTypeLinuxSLL, true},
+		{"any", "linux_sll2", layers.LinkTypeLinuxSLL2, true},
+		{"any", "EN10MB", 0, false},
+		{"lo", "EN10MB", layers.LinkTypeEthernet, true},
+		{"lo", "LINUX_SLL", 0, false},
+	} {
+		lt, err := captureLinkType(tc.iface, tc.y)
+		if (err == nil) != tc.ok || (tc.ok && lt != tc.want) {
+			t.Errorf("-i %s -y %q: %v, %v; want %v (ok %v)", tc.iface, tc.y, lt, err, tc.want, tc.ok)
 		}
 	}
 }
