@@ -70,7 +70,7 @@ func openAny(c Config) (*Handle, error) {
 		}
 		return nil, fmt.Errorf("capture: %s: %w", Any, err)
 	}
-	h := &Handle{r: r, name: Any, snap: c.SnapLen, cooked: true, sll2: lt == layers.LinkTypeLinuxSLL2, buf: make([]byte, sll2Len+4+c.SnapLen)}
+	h := &Handle{r: r, name: Any, snap: c.SnapLen, cooked: true, sll2: lt == layers.LinkTypeLinuxSLL2, buf: make([]byte, sll2Len+4+c.SnapLen), loIndex: loopbackIndex()}
 	if !inKernel {
 		h.prog = c.Filter
 	}

@@ -268,3 +268,47 @@ func TestAnySLL2(t *testing.T) {
 		t.Error("a LINUX_SLL2 filter on a LINUX_SLL capture was accepted")
 	}
 }
+
+// TestAnyLoopbackOnce: a datagram to 127.0.0.1 is captured once on "any"
+// (received), not also as sent, as libpcap does; the kernel still counts
+// both copies as passing its filter.
+func TestAnyLoopbackOnce(t *testing.T) {
+	n := testutil.NewVethNS(t)
+	if out, err := exec.Command("ip", "-n", n.NS, "link", "set", "lo", "up").CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	prog, err := filter.Compile("udp dst port 9999", layers.LinkTypeLinuxSLL2, 262144)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := openInNS(n.NS, Any, &Config{Filter: prog, ReadTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	script := "for i in 1 2 3; do echo x > /dev/udp/127.0.0.1/9999; done"
+	if out, err := exec.Command("ip", "netns", "exec", n.NS, "bash", "-c", script).CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	got := 0
+	for timeouts := 0; timeouts < 10; {
+		data, _, err := h.ZeroCopyReadPacketData()
+		if errors.Is(err, ErrTimeout) {
+			timeouts++
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if data[10] != 0 {
+			t.Errorf("packet type %d, want 0 (to us)", data[10])
+		}
+		got++
+	}
+	if got != 3 {
+		t.Errorf("captured %d datagrams to 127.0.0.1, want 3", got)
+	}
+	if st, err := h.Stats(); err != nil || st.Received != 6 {
+		t.Errorf("kernel stats %+v, %v: want 6 passing the filter (both copies)", st, err)
+	}
+}

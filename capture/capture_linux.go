@@ -39,6 +39,10 @@ type Handle struct {
 	// sll2 is set.
 	cooked bool
 	sll2   bool
+	// loIndex is the loopback interface's index (-1: none): as libpcap
+	// does, packets sent on it are skipped, since each also comes back
+	// as received.
+	loIndex int32
 	// buf holds a packet whose VLAN tag is put back, or with an SLL
 	// header in front.
 	buf []byte
@@ -77,7 +81,7 @@ func Open(name string, cfg *Config) (*Handle, error) {
 		}
 		return nil, fmt.Errorf("capture: %s: %w", name, err)
 	}
-	h := &Handle{r: r, name: name, mtu: ifc.MTU, snap: c.SnapLen, buf: make([]byte, c.SnapLen+4)}
+	h := &Handle{r: r, name: name, mtu: ifc.MTU, snap: c.SnapLen, buf: make([]byte, c.SnapLen+4), loIndex: loopbackIndex()}
 	if !inKernel {
 		h.prog = c.Filter
 	}
@@ -140,6 +144,15 @@ func LinkTypeOf(name string) (layers.LinkType, error) {
 	return linkTypeOf(ifc)
 }
 
+// loopbackIndex is the index of the interface named "lo", or -1 (as
+// libpcap looks it up).
+func loopbackIndex() int32 {
+	if ifc, err := net.InterfaceByName("lo"); err == nil {
+		return int32(ifc.Index)
+	}
+	return -1
+}
+
 func interfaceNames() string {
 	ifs, err := net.Interfaces()
 	if err != nil {
@@ -163,6 +176,9 @@ func (h *Handle) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 				return nil, gopacket.CaptureInfo{}, ErrTimeout
 			}
 			return nil, gopacket.CaptureInfo{}, fmt.Errorf("capture: %s: %w", h.name, err)
+		}
+		if fr.Addr.Pkttype == unix.PACKET_OUTGOING && fr.Addr.Ifindex == h.loIndex {
+			continue
 		}
 		ci := gopacket.CaptureInfo{
 			Timestamp:     time.Unix(int64(fr.Sec), int64(fr.Nsec)),
