@@ -117,7 +117,7 @@ func openRing(ifindex, sockType, bsize, nblk int, retire time.Duration, prog []b
 	if err := unix.SetsockoptTpacketReq3(fd, unix.SOL_PACKET, unix.PACKET_RX_RING, &req); err != nil {
 		return fail(fmt.Sprintf("receive ring of %d blocks of %d bytes", nblk, bsize), err)
 	}
-	r.mem, err = unix.Mmap(fd, 0, bsize*nblk, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED|unix.MAP_POPULATE)
+	r.mem, err = unix.Mmap(fd, 0, bsize*nblk, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
 	if err != nil {
 		return fail("mapping the receive ring", err)
 	}
