@@ -12,8 +12,8 @@
 // pcapio.Source.
 //
 // Open(Any, ...) captures on every interface at once, as libpcap's "any":
-// each packet gets a LINUX_SLL header, and a filter compiled for
-// LINUX_SLL is rewritten for the kernel. Devices lists what can be opened;
+// each packet gets a LINUX_SLL2 header (or LINUX_SLL, Config.AnyLinkType),
+// and a filter compiled for that link type is rewritten for the kernel. Devices lists what can be opened;
 // DropPrivileges switches user once the socket is open (tcpdump -Z).
 //
 // On other systems Open and DropPrivileges return ErrNotSupported.
