@@ -267,9 +267,9 @@ func (h *Handle) Inject(data []byte) error {
 }
 
 // Close stops the capture and releases the ring. It may be called while
-// another goroutine's read waits for packets (that read then returns an
-// error), but not while another goroutine uses the bytes of a read: they
-// are no longer valid after Close.
+// another goroutine reads: that read returns an error (at once if it
+// waits for packets). The bytes of the last read are not valid after
+// Close (they read as zeros).
 func (h *Handle) Close() error {
 	if err := h.r.close(); err != nil {
 		return fmt.Errorf("capture: %s: close: %w", h.name, err)

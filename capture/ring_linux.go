@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -54,14 +55,12 @@ type ring struct {
 	// stats accumulates the kernel's counters, which reset on each read.
 	stats Stats
 
-	// Close may run while a read waits for a block: it closes the
-	// socket, which wakes the read, and the ring is unmapped by whichever
-	// of Close and the waiting read comes last. Only waits are marked
-	// (an atomic store costs a locked instruction; a load does not), so
-	// Close must not run while a read walks a block.
-	waiting  atomic.Bool
-	closed   atomic.Bool
-	unmapped atomic.Bool
+	// closed is set by close, which also puts an anonymous mapping in the
+	// ring's place: a read racing with Close in another goroutine then
+	// sees zeros (no block ready) where it would have faulted on unmapped
+	// memory. The placeholder is unmapped when the ring is garbage (a
+	// cleanup registered at open).
+	closed atomic.Bool
 }
 
 // Block status bits.
@@ -153,6 +152,7 @@ func openRing(ifindex, sockType, bsize, nblk int, retire time.Duration, prog []b
 	}
 	r.rc = rc
 	r.ready = func(uintptr) bool { return atomic.LoadUint32(r.status(r.blk))&tpStatusUser != 0 }
+	runtime.AddCleanup(r, func(mem []byte) { unix.Munmap(mem) }, r.mem)
 	return r, nil
 }
 
@@ -200,6 +200,9 @@ func (r *ring) next() (*ringFrame, []byte, error) {
 	if end > r.bsize {
 		return nil, nil, fmt.Errorf("ring block %d: packet at %d of %d bytes outside the block", r.blk, start, fr.Snaplen)
 	}
+	if r.closed.Load() { // Close ran in another goroutine: fr may be zeros
+		return nil, nil, errRingClosed
+	}
 	r.left--
 	r.off += int(fr.NextOffset)
 	return fr, r.mem[b+start : b+end : b+end], nil
@@ -208,20 +211,12 @@ func (r *ring) next() (*ringFrame, []byte, error) {
 // wait parks until the socket is readable and the current block is ours,
 // or the timeout passes.
 func (r *ring) wait() error {
-	r.waiting.Store(true)
-	if r.closed.Load() {
-		r.waiting.Store(false)
-		r.unmap()
-		return errRingClosed
-	}
 	err := r.file.SetReadDeadline(time.Now().Add(r.timeout))
 	if err == nil {
 		err = r.rc.Read(r.ready)
 	}
-	r.waiting.Store(false)
 	switch {
 	case r.closed.Load():
-		r.unmap()
 		return errRingClosed
 	case err == nil:
 		return nil
@@ -229,12 +224,6 @@ func (r *ring) wait() error {
 		return ErrTimeout
 	}
 	return err
-}
-
-func (r *ring) unmap() {
-	if r.unmapped.CompareAndSwap(false, true) {
-		unix.Munmap(r.mem)
-	}
 }
 
 // readStats adds the kernel's counters since the last call to r.stats.
@@ -272,15 +261,21 @@ func (r *ring) write(frame []byte) error {
 	return err
 }
 
-// close closes the socket, waking a read that waits; the ring is unmapped
-// now or when that read returns.
+// close replaces the ring's mapping with an anonymous one of the same
+// size (MAP_FIXED: one step, never a hole; writable, since a racing read
+// may give a block back) and closes the socket,
+// waking a read that waits; the kernel frees the ring then.
 func (r *ring) close() error {
 	if r.closed.Swap(true) {
 		return nil
 	}
-	err := r.file.Close()
-	if !r.waiting.Load() {
-		r.unmap()
+	_, merr := unix.MmapPtr(-1, 0, unsafe.Pointer(unsafe.SliceData(r.mem)), uintptr(len(r.mem)),
+		unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_FIXED|unix.MAP_NORESERVE)
+	if err := r.file.Close(); err != nil {
+		return err
 	}
-	return err
+	if merr != nil {
+		return fmt.Errorf("replacing the ring's mapping: %w", merr)
+	}
+	return nil
 }

@@ -146,3 +146,39 @@ func TestNoPacketBeforeFilter(t *testing.T) {
 		t.Error("a VLAN filter is not run in user space")
 	}
 }
+
+// TestCloseWhileReading: Close from another goroutine while a reader
+// walks blocks full of packets never crashes the reader, which ends with
+// an error.
+func TestCloseWhileReading(t *testing.T) {
+	n := testutil.NewVethNS(t)
+	for i := range 20 {
+		h, err := Open(n.Host, &Config{ReadTimeout: 20 * time.Millisecond, RingKiB: 512})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sendFrames(t, n.Host, 2, 2000)
+		done := make(chan error, 1)
+		go func() {
+			for {
+				data, _, err := h.ZeroCopyReadPacketData()
+				if err != nil && !errors.Is(err, ErrTimeout) {
+					done <- err
+					return
+				}
+				for _, b := range data {
+					_ = b // touch the bytes, as a caller would
+				}
+			}
+		}()
+		time.Sleep(time.Duration(i%5) * time.Millisecond)
+		if err := h.Close(); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatal("reader still running 5 s after Close")
+		}
+	}
+}
