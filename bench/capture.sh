@@ -1,31 +1,45 @@
 #!/usr/bin/env bash
-# bench/capture.sh: live capture rate of 'wirekit capture -w' against
-# 'tcpdump -w' on a veth pair, in one run. trafgen (netsniff-ng) sends
-# COUNT 64-byte UDP frames from inside a network namespace at each rate of
-# RATES (packets per second); the capturer writes to a pcap file in
-# /dev/shm on the host end; after the send, SIGINT, and the closing counts
-# ("packets captured", "dropped by kernel") are read. Each (tool, rate) is
-# run RUNS times and the medians printed, with the rate trafgen achieved
-# (frames / its run time) and the capturer's CPU time per captured packet
-# (wirekit / tcpdump as "CPU ratio"); "held" is the highest achieved rate
-# whose median run captured every frame with no kernel drop. Needs root, iproute2, trafgen, tcpdump.
-# The machine's other load shows up in the figures: run it on a quiet host.
+# bench/capture.sh: live capture rate and CPU of 'wirekit capture -w'
+# against 'tcpdump -w' on a veth pair, in one run. A sender in a network
+# namespace sends COUNT 64-byte UDP frames to the host end at each rate of
+# RATES (frames per second, "max" for as fast as it goes); the capturer
+# writes a pcap file in /dev/shm on the host end; after the send (and 1.5
+# s, past libpcap's 1 s block timeout), SIGINT, and the closing counts
+# ("packets captured", "dropped by kernel") are read. Each (ring, rate,
+# tool) is run RUNS times, alternating the tools, and the medians printed:
+# frames captured and dropped, the rate the sender reached, and the
+# capturer's CPU time (user + system, from bash's time, 1 ms resolution)
+# per captured packet; "CPU ratio" is wirekit's over tcpdump's. "held" is
+# the highest sender rate whose median run captured every frame with no
+# kernel drop. Each line ends with the 1-minute load average: the machine
+# may be shared, and its other load shows in the figures.
 #
-#   bench/capture.sh                     # RATES="100000 200000 max" COUNT=500000 RUNS=3 RING_KIB=2048
-#   RATES="100000 1000000" COUNT=500000 bench/capture.sh
+# SENDER=capsend (default) is bench/capsend: wirekit's own injector,
+# capture.Writer with sendmmsg batches of 64, paced per batch; it reached
+# 1.9M frames/s here with no capturer. SENDER=trafgen uses netsniff-ng's
+# trafgen (0.25-0.30M frames/s on the same 2-CPU machine).
+#
+# Needs root, iproute2, tcpdump (and trafgen for SENDER=trafgen).
+#
+#   bench/capture.sh                    # RATES="250000 500000 1000000 max" RINGS="32768 512" COUNT=1000000 RUNS=3
+#   RATES=max RINGS=2048 RUNS=5 bench/capture.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RATES=${RATES:-100000 200000 max}
-COUNT=${COUNT:-500000}
+RATES=${RATES:-250000 500000 1000000 max}
+RINGS=${RINGS:-32768 512}
+COUNT=${COUNT:-1000000}
 RUNS=${RUNS:-3}
-RING_KIB=${RING_KIB:-2048}
-for t in ip trafgen tcpdump; do
+SENDER=${SENDER:-capsend}
+need=(ip tcpdump)
+[ "$SENDER" = trafgen ] && need+=(trafgen)
+for t in "${need[@]}"; do
 	command -v "$t" >/dev/null || { echo "bench/capture.sh needs $t" >&2; exit 1; }
 done
 [ "$(id -u)" = 0 ] || { echo "bench/capture.sh needs root" >&2; exit 1; }
 mkdir -p bench/.bin
-bin=$PWD/bench/.bin/wirekit
+bin=$PWD/bench/.bin/wirekit send=$PWD/bench/.bin/capsend
 CGO_ENABLED=0 go build -o "$bin" ./cmd/wirekit
+CGO_ENABLED=0 go build -o "$send" ./bench/capsend
 
 ns=wkcapbench$$ host=wkcb$$h peer=wkcb$$p
 work=$(mktemp -d /dev/shm/wirekit-capbench.XXXXXX)
@@ -40,9 +54,8 @@ ip link add "$host" type veth peer name "$peer"
 ip link set "$peer" netns "$ns"
 ip link set "$host" up
 ip -n "$ns" link set "$peer" up
-# A UDP frame of 64 bytes to the host end's MAC (any MAC would do: the
-# capture is promiscuous on both sides).
 mac=$(cat /sys/class/net/"$host"/address)
+# The same frame for trafgen: 64 bytes, 10.215.0.2:5000 -> 10.215.0.1:9.
 m=$(echo "$mac" | sed 's/^/0x/; s/:/, 0x/g')
 cat >"$work/udp.cfg" <<CFG
 { $m, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01, c16(0x0800),
@@ -52,58 +65,77 @@ cat >"$work/udp.cfg" <<CFG
   fill(0x77, 22) }
 CFG
 
-# run TOOL RATE: prints "captured dropped sent-rate cpu-us-per-packet" for
-# one run (RATE max: trafgen as fast as it goes; CPU is the capturer's user
-# plus system time over the packets it captured, at 10 ms resolution).
+# sendit RATE: sends COUNT frames from the namespace; prints the rate
+# reached (frames / seconds of the send).
+sendit() {
+	local rate=$1 t0 t1
+	if [ "$SENDER" = trafgen ]; then
+		local rateopt=(--rate "${rate}pps")
+		[ "$rate" = max ] && rateopt=()
+		t0=$(date +%s.%N)
+		ip netns exec "$ns" trafgen --dev "$peer" --conf "$work/udp.cfg" --num "$COUNT" "${rateopt[@]}" --cpus 1 --no-cpu-stats >/dev/null 2>&1
+		t1=$(date +%s.%N)
+		awk -v n="$COUNT" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }'
+		return
+	fi
+	local pps=$rate
+	[ "$rate" = max ] && pps=0
+	ip netns exec "$ns" "$send" -i "$peer" -n "$COUNT" -pps "$pps" -dst "$mac" | awk '{ print $NF == "pps" ? $(NF-1) : 0 }'
+}
+
+# run TOOL RING RATE: prints "captured dropped sent-rate cpu-us-per-packet"
+# for one run.
 run() {
-	local tool=$1 rate=$2 out=$work/out.pcap log=$work/log pid
-	rm -f "$out" "$log"
-	# /usr/bin/time reports the capturer's CPU time; it ignores SIGINT
-	# itself, so the signal goes to its child.
+	local tool=$1 ring=$2 rate=$3 out=$work/out.pcap log=$work/log pid sent
+	rm -f "$out" "$log" "$work/cpu"
+	TIMEFORMAT="%3U %3S"
 	case $tool in
-	wirekit) /usr/bin/time -f "%U %S" -o "$work/cpu" "$bin" capture -i "$host" -B "$RING_KIB" -w "$out" >/dev/null 2>"$log" & ;;
-	tcpdump) /usr/bin/time -f "%U %S" -o "$work/cpu" tcpdump -i "$host" -B "$RING_KIB" -Z root -w "$out" >/dev/null 2>"$log" & ;;
+	wirekit) { time "$bin" capture -i "$host" -B "$ring" -w "$out" >/dev/null 2>"$log"; } 2>"$work/cpu" & ;;
+	tcpdump) { time tcpdump -i "$host" -B "$ring" -Z root -w "$out" >/dev/null 2>"$log"; } 2>"$work/cpu" & ;;
 	esac
 	pid=$!
 	for _ in $(seq 100); do grep -q "listening on" "$log" 2>/dev/null && break; sleep 0.05; done
 	sleep 0.2
-	local rateopt=(--rate "${rate}pps") t0 t1
-	[ "$rate" = max ] && rateopt=()
-	t0=$(date +%s.%N)
-	ip netns exec "$ns" trafgen --dev "$peer" --conf "$work/udp.cfg" --num "$COUNT" "${rateopt[@]}" --cpus 1 --no-cpu-stats >/dev/null 2>&1
-	t1=$(date +%s.%N)
-	# libpcap retires a ring block after its 1 s timeout: wait past it.
+	sent=$(sendit "$rate")
 	sleep 1.5
 	pkill -INT -P "$pid"
 	wait "$pid" || true
 	local cap drop
 	cap=$(awk '/packets captured/ { print $1 }' "$log")
 	drop=$(awk '/dropped by kernel/ { print $1 }' "$log")
-	echo "${cap:-0} ${drop:-0} $(awk -v n="$COUNT" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }') $(awk -v c="${cap:-0}" '{ if (c) printf "%.2f", ($1 + $2) * 1e6 / c; else print 0 }' "$work/cpu")"
+	echo "${cap:-0} ${drop:-0} $sent $(awk -v c="${cap:-0}" '{ if (c) printf "%.3f", ($1 + $2) * 1e6 / c; else print 0 }' "$work/cpu")"
 }
-median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-echo "veth pair, trafgen sending $COUNT frames of 64 bytes per run at each rate; -B $RING_KIB KiB; median of $RUNS runs; $(nproc) CPUs"
-printf '%-9s %10s  %-46s %-46s\n' "" "rate asked" "wirekit captured/dropped @sent, CPU/packet" "tcpdump captured/dropped @sent, CPU/packet"
-declare -A held=([wirekit]=0 [tcpdump]=0) cpu=()
-for rate in $RATES; do
-	line=$(printf '%-9s %10s ' "" "$rate")
-	for tool in wirekit tcpdump; do
-		caps=() drops=() sent=() cpus=()
+echo "veth pair, $SENDER sending $COUNT frames of 64 bytes per run; median of $RUNS runs; $(nproc) CPUs; $(date -u +%FT%TZ)"
+for ring in $RINGS; do
+	echo "-B $ring KiB"
+	printf '  %10s  %-44s %-44s %-9s %s\n' "rate asked" "wirekit captured/dropped @sent, CPU/packet" "tcpdump captured/dropped @sent, CPU/packet" "CPU ratio" "load"
+	declare -A held=([wirekit]=0 [tcpdump]=0) cpu=() caps=() drops=() sent=() cpus=() lastpct=()
+	for rate in $RATES; do
+		for tool in wirekit tcpdump; do caps[$tool]="" drops[$tool]="" sent[$tool]="" cpus[$tool]=""; done
 		for _ in $(seq "$RUNS"); do
-			read -r c d r u < <(run "$tool" "$rate")
-			caps+=("$c") drops+=("$d") sent+=("$r") cpus+=("$u")
+			for tool in wirekit tcpdump; do
+				read -r c d r u < <(run "$tool" "$ring" "$rate")
+				caps[$tool]+="$c " drops[$tool]+="$d " sent[$tool]+="$r " cpus[$tool]+="$u "
+			done
 		done
-		mu=$(printf '%s\n' "${cpus[@]}" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-		cpu[$tool]=$mu
-		mc=$(printf '%s\n' "${caps[@]}" | median)
-		md=$(printf '%s\n' "${drops[@]}" | median)
-		ms=$(printf '%s\n' "${sent[@]}" | median)
-		pct=$(awk -v c="$mc" -v d="$md" 'BEGIN { t = c + d; printf "%.2f", t ? 100 * d / t : 0 }')
-		line+=$(printf ' %-46s' "$mc / $md ($pct%) @${ms}pps ${mu}us/pkt")
-		if [ "$md" = 0 ] && [ "$mc" -ge "$COUNT" ] && [ "$ms" -gt "${held[$tool]}" ]; then held[$tool]=$ms; fi
+		line=$(printf '  %10s ' "$rate")
+		for tool in wirekit tcpdump; do
+			mc=$(printf '%s\n' ${caps[$tool]} | median)
+			md=$(printf '%s\n' ${drops[$tool]} | median)
+			ms=$(printf '%s\n' ${sent[$tool]} | median)
+			mu=$(printf '%s\n' ${cpus[$tool]} | median)
+			cpu[$tool]=$mu
+			pct=$(awk -v c="$mc" -v d="$md" 'BEGIN { t = c + d; printf "%.2f", t ? 100 * d / t : 0 }')
+			lastpct[$tool]="$pct% @${ms}pps"
+			line+=$(printf ' %-44s' "$mc/$md ($pct%) @${ms}pps ${mu}us")
+			if [ "$md" = 0 ] && [ "$mc" -ge "$COUNT" ] && [ "$ms" -gt "${held[$tool]}" ]; then held[$tool]=$ms; fi
+		done
+		echo "$line $(printf '%-9s' "$(awk -v a="${cpu[wirekit]}" -v b="${cpu[tcpdump]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')") $(cut -d' ' -f1 /proc/loadavg)"
 	done
-	echo "$line   CPU ratio $(awk -v a="${cpu[wirekit]}" -v b="${cpu[tcpdump]}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
+	echo "  held with zero kernel drops (every frame captured): wirekit ${held[wirekit]} pps, tcpdump ${held[tcpdump]} pps," \
+		"ratio $(awk -v a="${held[wirekit]}" -v b="${held[tcpdump]}" 'BEGIN { if (b) printf "%.2f", a / b; else print "n/a" }') (goal >= 1.5);" \
+		"drops at the highest rate: wirekit ${lastpct[wirekit]}, tcpdump ${lastpct[tcpdump]}"
+	unset held cpu caps drops sent cpus lastpct
 done
-echo "held with zero kernel drops (every frame captured): wirekit ${held[wirekit]} pps, tcpdump ${held[tcpdump]} pps;" \
-	"ratio $(awk -v a="${held[wirekit]}" -v b="${held[tcpdump]}" 'BEGIN { if (b) printf "%.2f", a / b; else print "n/a" }') (goal >= 1.5)"

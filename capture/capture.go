@@ -11,7 +11,7 @@ import (
 
 // Any is the pseudo-interface that captures on every interface at once,
 // as libpcap's "any": packets get a LINUX_SLL2 header (or LINUX_SLL, see
-// Config.LinkType) in place of their own link header.
+// Config.AnyLinkType) in place of their own link header.
 const Any = "any"
 
 // ErrNotSupported is returned on systems without AF_PACKET.
@@ -43,10 +43,12 @@ type Config struct {
 	// Direction keeps only packets received (In) or sent (Out) by this
 	// host; the zero value keeps both. It is applied in the kernel.
 	Direction Direction
-	// LinkType, when not 0, is the link type asked for (tcpdump -y): on
-	// Any, LINUX_SLL2 (the default, as libpcap 1.10's) or LINUX_SLL; on
-	// an interface, only its own. Open refuses any other.
-	LinkType layers.LinkType
+	// AnyLinkType is the link type of packets captured on Any:
+	// layers.LinkTypeLinuxSLL2 (libpcap 1.10's default, tcpdump -y
+	// LINUX_SLL2) or layers.LinkTypeLinuxSLL (tcpdump -y LINUX_SLL). The
+	// zero value means the Filter's link type when it is one of those, else
+	// LINUX_SLL2. Other interfaces ignore it.
+	AnyLinkType layers.LinkType
 }
 
 // Direction selects received or sent packets (tcpdump -Q).

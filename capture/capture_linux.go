@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -10,9 +11,9 @@ import (
 	"time"
 
 	"github.com/gopacket/gopacket"
-	"github.com/gopacket/gopacket/afpacket"
 	"github.com/gopacket/gopacket/layers"
 	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
 
 	"github.com/wirekit/wirekit/filter"
 	"github.com/wirekit/wirekit/pcapio"
@@ -23,16 +24,28 @@ import (
 // loop can check for cancellation. A Handle is not safe for concurrent
 // reads; Inject may be called from another goroutine.
 type Handle struct {
-	tp     *afpacket.TPacket
-	name   string
-	mtu    int
-	snap   int
+	r    *ring
+	name string
+	mtu  int
+	snap int
+	// prog is the filter when it must run in user space: the kernel
+	// could not run it (see kernelProgram). A filter attached in the
+	// kernel is not run again: the socket receives nothing before it is
+	// attached (see openRing).
 	prog   *filter.Program
 	ifaces []pcapio.Interface
 	// cooked is set on "any": packets come without their link header
-	// and get a LINUX_SLL header built in buf.
+	// and get a LINUX_SLL header built in buf, or a LINUX_SLL2 one when
+	// sll2 is set.
 	cooked bool
-	buf    []byte
+	sll2   bool
+	// loIndex is the loopback interface's index (-1: none): as libpcap
+	// does, packets sent on it are skipped, since each also comes back
+	// as received.
+	loIndex int32
+	// buf holds a packet whose VLAN tag is put back, or with an SLL
+	// header in front.
+	buf []byte
 }
 
 var _ pcapio.Source = (*Handle)(nil)
@@ -56,45 +69,23 @@ func Open(name string, cfg *Config) (*Handle, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.LinkType != 0 && c.LinkType != lt {
-		return nil, fmt.Errorf("capture: %s has link type %s only, not %v", name, lt, c.LinkType)
-	}
 	if c.Filter != nil && c.Filter.LinkType() != lt {
 		return nil, fmt.Errorf("capture: the filter was compiled for link type %v, but %s has %v", c.Filter.LinkType(), name, lt)
 	}
 	block, nblocks := ringGeometry(c)
-	tp, err := afpacket.NewTPacket(
-		afpacket.OptInterface(name),
-		afpacket.OptFrameSize(1<<16),
-		afpacket.OptBlockSize(block),
-		afpacket.OptNumBlocks(nblocks),
-		afpacket.OptPollTimeout(c.ReadTimeout),
-		afpacket.OptBlockTimeout(blockTimeout(c)),
-		afpacket.OptAddVLANHeader(true),
-		afpacket.TPacketVersion3,
-	)
+	kprog, inKernel := kernelProgram(c)
+	r, err := openRing(ifc.Index, unix.SOCK_RAW, block, nblocks, c.ReadTimeout, kprog, !c.NoPromiscuous)
 	if err != nil {
 		if errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EPERM) {
 			return nil, fmt.Errorf("capture: opening a packet socket on %s needs root or the CAP_NET_RAW capability: %w", name, err)
 		}
 		return nil, fmt.Errorf("capture: %s: %w", name, err)
 	}
-	h := &Handle{tp: tp, name: name, mtu: ifc.MTU, snap: c.SnapLen, prog: c.Filter}
+	h := &Handle{r: r, name: name, mtu: ifc.MTU, snap: c.SnapLen, buf: make([]byte, c.SnapLen+4), loIndex: loopbackIndex()}
+	if !inKernel {
+		h.prog = c.Filter
+	}
 	h.ifaces = []pcapio.Interface{{LinkType: lt, SnapLen: uint32(c.SnapLen), Name: name, Resolution: 1}} // TPACKET_V3 stamps in ns
-	if err := tp.SetBPF(kernelProgram(c)); err != nil {
-		tp.Close()
-		return nil, fmt.Errorf("capture: %s: attaching the filter: %w", name, err)
-	}
-	if !c.NoPromiscuous {
-		if err := tp.SetPromiscuous(true); err != nil {
-			tp.Close()
-			return nil, fmt.Errorf("capture: %s: promiscuous mode: %w", name, err)
-		}
-	}
-	if err := tp.InitSocketStats(); err != nil {
-		tp.Close()
-		return nil, fmt.Errorf("capture: %s: %w", name, err)
-	}
 	return h, nil
 }
 
@@ -103,16 +94,16 @@ func Open(name string, cfg *Config) (*Handle, error) {
 // only: the kernel hands socket filters packets whose tag the NIC or the
 // stack already removed, so the offsets would be wrong there. So does a
 // program the kernel would refuse (protochain's loop jumps backward).
-func kernelProgram(c Config) []bpf.RawInstruction {
-	prog := []bpf.RawInstruction{{Op: 0x06, K: uint32(c.SnapLen)}}
-	if c.Filter != nil && !containsVLAN(c.Filter.String()) && filter.Validate(c.Filter.Raw()) == nil {
-		prog = c.Filter.Raw()
+// inKernel reports whether the filter (if any) is the one attached.
+func kernelProgram(c Config) (prog []bpf.RawInstruction, inKernel bool) {
+	if c.Filter == nil {
+		return withDirection(c, []bpf.RawInstruction{{Op: 0x06, K: uint32(c.SnapLen)}}), true
 	}
-	return withDirection(c, prog)
+	if !c.Filter.TestsVLAN() && filter.Validate(c.Filter.Raw()) == nil {
+		return withDirection(c, c.Filter.Raw()), true
+	}
+	return withDirection(c, []bpf.RawInstruction{{Op: 0x06, K: uint32(c.SnapLen)}}), false
 }
-
-// containsVLAN reports whether a filter expression tests VLAN tags.
-func containsVLAN(expr string) bool { return strings.Contains(expr, "vlan") }
 
 // withDirection puts the direction test in front of prog: load the packet
 // type the kernel keeps beside the packet (SKF_AD_PKTTYPE) and reject the
@@ -137,7 +128,8 @@ func linkTypeOf(ifc *net.Interface) (layers.LinkType, error) {
 }
 
 // LinkTypeOf returns the link type of packets captured on the named
-// interface by default, to compile a filter for it: LINUX_SLL2 for "any".
+// interface, to compile a filter for it: LINUX_SLL2 for "any" (unless
+// Config.AnyLinkType asks for LINUX_SLL).
 func LinkTypeOf(name string) (layers.LinkType, error) {
 	if name == Any {
 		return layers.LinkTypeLinuxSLL2, nil
@@ -147,6 +139,15 @@ func LinkTypeOf(name string) (layers.LinkType, error) {
 		return 0, fmt.Errorf("capture: no interface %q (interfaces here: %s)", name, interfaceNames())
 	}
 	return linkTypeOf(ifc)
+}
+
+// loopbackIndex is the index of the interface named "lo", or -1 (as
+// libpcap looks it up).
+func loopbackIndex() int32 {
+	if ifc, err := net.InterfaceByName("lo"); err == nil {
+		return int32(ifc.Index)
+	}
+	return -1
 }
 
 func interfaceNames() string {
@@ -163,23 +164,32 @@ func interfaceNames() string {
 
 // ZeroCopyReadPacketData returns the next packet that passes the filter;
 // its bytes are valid until the next read. It returns ErrTimeout when no
-// packet came within the read timeout.
+// packet came within the read timeout. It does not allocate.
 func (h *Handle) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 	for {
-		data, ci, err := h.tp.ZeroCopyReadPacketData()
+		fr, data, err := h.r.next()
 		if err != nil {
-			if errors.Is(err, afpacket.ErrTimeout) {
-				return nil, ci, ErrTimeout
+			if err == ErrTimeout {
+				return nil, gopacket.CaptureInfo{}, ErrTimeout
 			}
-			return nil, ci, fmt.Errorf("capture: %s: %w", h.name, err)
+			return nil, gopacket.CaptureInfo{}, fmt.Errorf("capture: %s: %w", h.name, err)
 		}
-		if h.cooked {
-			if data, err = h.cook(data, &ci); err != nil {
+		if fr.Addr.Pkttype == unix.PACKET_OUTGOING && fr.Addr.Ifindex == h.loIndex {
+			continue
+		}
+		ci := gopacket.CaptureInfo{
+			Timestamp:     time.Unix(int64(fr.Sec), int64(fr.Nsec)),
+			CaptureLength: len(data),
+			Length:        int(fr.Len),
+		}
+		switch {
+		case h.cooked:
+			if data, err = h.cook(fr, data, &ci); err != nil {
 				return nil, ci, err
 			}
+		case fr.Status&tpStatusVLANValid != 0 && len(data) >= 12:
+			data = h.addVLAN(fr, data, &ci)
 		}
-		ci.InterfaceIndex = 0
-		ci.AncillaryData = nil
 		if len(data) > h.snap {
 			data = data[:h.snap]
 			ci.CaptureLength = h.snap
@@ -189,6 +199,24 @@ func (h *Handle) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 		}
 		return data, ci, nil
 	}
+}
+
+// addVLAN puts back, after the MAC addresses, the 802.1Q tag the NIC or
+// the kernel took off (as libpcap does): TPID from the frame header when
+// the kernel says it is valid, else 0x8100. The result is in h.buf.
+func (h *Handle) addVLAN(fr *ringFrame, data []byte, ci *gopacket.CaptureInfo) []byte {
+	tpid := uint16(0x8100)
+	if fr.Status&tpStatusVLANTPIDValid != 0 {
+		tpid = fr.VLANTPID
+	}
+	b := h.buf[:min(len(data)+4, len(h.buf))]
+	copy(b, data[:12])
+	binary.BigEndian.PutUint16(b[12:], tpid)
+	binary.BigEndian.PutUint16(b[14:], uint16(fr.VLANTCI))
+	copy(b[16:], data[12:])
+	ci.Length += 4
+	ci.CaptureLength = len(b)
+	return b
 }
 
 // ReadPacketData is ZeroCopyReadPacketData with a copy the caller owns.
@@ -208,11 +236,11 @@ func (h *Handle) Interfaces() []pcapio.Interface { return h.ifaces }
 
 // Stats returns the kernel's counters since Open.
 func (h *Handle) Stats() (Stats, error) {
-	_, v3, err := h.tp.SocketStats()
+	st, err := h.r.readStats()
 	if err != nil {
-		return Stats{}, fmt.Errorf("capture: %s: %w", h.name, err)
+		return Stats{}, fmt.Errorf("capture: %s: statistics: %w", h.name, err)
 	}
-	return Stats{Received: uint64(v3.Packets()), Dropped: uint64(v3.Drops())}, nil
+	return st, nil
 }
 
 // Inject sends one frame, link header included, out of the interface. A
@@ -229,15 +257,20 @@ func (h *Handle) Inject(data []byte) error {
 	if len(data) > max {
 		return fmt.Errorf("capture: %s: frame of %d bytes exceeds the interface MTU %d plus its %d-byte link header", h.name, len(data), h.mtu, max-h.mtu)
 	}
-	if err := h.tp.WritePacketData(data); err != nil {
+	if err := h.r.write(data); err != nil {
 		return fmt.Errorf("capture: %s: inject: %w", h.name, err)
 	}
 	return nil
 }
 
-// Close stops the capture and releases the ring.
+// Close stops the capture and releases the ring. It may be called while
+// another goroutine reads: that read returns an error (at once if it
+// waits for packets). The bytes of the last read are not valid after
+// Close (they read as zeros).
 func (h *Handle) Close() error {
-	h.tp.Close()
+	if err := h.r.close(); err != nil {
+		return fmt.Errorf("capture: %s: close: %w", h.name, err)
+	}
 	return nil
 }
 
@@ -254,13 +287,4 @@ func ringGeometry(c Config) (block, n int) {
 		block >>= 1
 	}
 	return block, max(1, (total+block-1)/block)
-}
-
-// blockTimeout is how long the kernel keeps a partly filled ring block
-// before handing it to user space: half the read timeout (at least 1 ms,
-// the kernel's unit), so that a read which times out has seen every packet
-// that arrived before the last retire. With the kernel's default of 64 ms
-// and a 50 ms read timeout, a read could time out with packets waiting.
-func blockTimeout(c Config) time.Duration {
-	return max(time.Millisecond, c.ReadTimeout/2)
 }

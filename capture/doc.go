@@ -4,12 +4,16 @@
 //
 // A filter compiled by package filter is attached to the socket
 // (SO_ATTACH_FILTER), so the kernel drops unwanted packets before they
-// reach the ring; it is also applied again in user space, so that packets
-// queued before the attach never leak out. A Handle is a pcapio.Source.
+// reach the ring. The socket is bound to its interface only once the
+// filter is attached, so no packet is queued before it; a filter the
+// kernel cannot run (one testing VLAN tags, or one it refuses) runs in
+// user space instead. The ring is read by this package (no per-packet
+// system call; waits go through Go's netpoller). A Handle is a
+// pcapio.Source.
 //
 // Open(Any, ...) captures on every interface at once, as libpcap's "any":
-// each packet gets a LINUX_SLL header, and a filter compiled for
-// LINUX_SLL is rewritten for the kernel. Devices lists what can be opened;
+// each packet gets a LINUX_SLL2 header (or LINUX_SLL, Config.AnyLinkType),
+// and a filter compiled for that link type is rewritten for the kernel. Devices lists what can be opened;
 // DropPrivileges switches user once the socket is open (tcpdump -Z).
 //
 // On other systems Open and DropPrivileges return ErrNotSupported.

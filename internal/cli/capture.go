@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net"
 	"strings"
+	"sync/atomic"
 
+	"github.com/gopacket/gopacket/layers"
 	"github.com/spf13/cobra"
 
 	"github.com/wirekit/wirekit/capture"
@@ -22,7 +25,7 @@ func newCaptureCmd(e *env) *cobra.Command {
 		buffered bool
 		dir      string
 		user     string
-		dlt      string
+		linkType string
 	)
 	c := &cobra.Command{
 		Use:   "capture -i IFACE [-w OUT] [-c N] [-s SNAPLEN] [-p] [flags] [EXPR]",
@@ -30,19 +33,21 @@ func newCaptureCmd(e *env) *cobra.Command {
 		Long: `capture reads packets from a network interface through AF_PACKET (a
 TPACKET_V3 ring), prints them as 'wirekit read' does, or writes them with
 -w. The filter expression is compiled by wirekit and attached to the
-socket, so the kernel drops what does not match; it is applied again in
-user space for packets queued before the attach.
+socket before it is bound to the interface, so the kernel drops what
+does not match and nothing unfiltered is queued; a filter the kernel
+cannot run (VLAN tests) runs in user space.
 
 On SIGINT or SIGTERM, or after -c packets, the output is flushed and
 closed, and tcpdump's closing counts go to stderr. Needs root or the
 CAP_NET_RAW capability; -Z USER switches to USER once the socket is open,
 before any output file is made. -C, -G and -W rotate output files as
 tcpdump does (-G names go through strftime, in local time). "-i any"
-captures on every interface, each packet with a LINUX_SLL2 header (or
-LINUX_SLL with -y LINUX_SLL), as tcpdump does.`,
+captures on every interface, each packet with a LINUX_SLL2 header
+(libpcap 1.10's default), or LINUX_SLL with -y LINUX_SLL.`,
 		Example: `  wirekit capture -i eth0 -c 10
   wirekit capture -i eth0 -w out.pcapng 'tcp port 443'
   wirekit capture -i any -w 'trace-%Y%m%d-%H%M%S.pcap' -G 3600 -Z nobody
+  wirekit capture -i any -y LINUX_SLL -w old-readers.pcap
   wirekit capture -i lo -n -e -v icmp`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if iface == "" {
@@ -64,15 +69,12 @@ LINUX_SLL with -y LINUX_SLL), as tcpdump does.`,
 			default:
 				return usagef("capture: --direction %q: want in, out or inout", dir)
 			}
-			lt, err := capture.LinkTypeOf(iface)
+			lt, err := captureLinkType(iface, linkType)
 			if err != nil {
 				return err
 			}
-			if dlt != "" {
-				if lt, err = parseDLT(dlt); err != nil {
-					return usagef("capture: -y %q: %v", dlt, err)
-				}
-				cfg.LinkType = lt
+			if iface == capture.Any {
+				cfg.AnyLinkType = lt
 			}
 			if expr := strings.TrimSpace(strings.Join(args, " ")); expr != "" {
 				prog, err := filter.Compile(expr, lt, cfg.SnapLen)
@@ -98,18 +100,31 @@ LINUX_SLL with -y LINUX_SLL), as tcpdump does.`,
 			if err != nil {
 				return fmt.Errorf("capture: %w", err)
 			}
+			// The loop checks a flag, not ctx.Err() (a mutex per packet),
+			// set when the context ends; ctx.Err() is checked on read
+			// timeouts too, in case the flag's goroutine has not run yet.
 			ctx := cmd.Context()
+			var stop atomic.Bool
+			unwatch := context.AfterFunc(ctx, func() { stop.Store(true) })
+			defer unwatch()
+			var flusher interface{ flush() error }
+			if fl, ok := sink.(interface{ flush() error }); ok {
+				flusher = fl
+			}
 			n := 0
 			var runErr error
-			for (f.count == 0 || n < f.count) && ctx.Err() == nil {
+			for (f.count == 0 || n < f.count) && !stop.Load() {
 				data, ci, err := h.ZeroCopyReadPacketData()
-				if errors.Is(err, capture.ErrTimeout) {
-					if fl, ok := sink.(interface{ flush() error }); ok {
-						fl.flush()
-					}
-					continue
-				}
 				if err != nil {
+					if errors.Is(err, capture.ErrTimeout) {
+						if flusher != nil {
+							flusher.flush()
+						}
+						if ctx.Err() != nil {
+							break
+						}
+						continue
+					}
 					runErr = err
 					break
 				}
@@ -120,10 +135,8 @@ LINUX_SLL with -y LINUX_SLL), as tcpdump does.`,
 					break
 				}
 				n++
-				if buffered {
-					if fl, ok := sink.(interface{ flush() error }); ok {
-						fl.flush()
-					}
+				if buffered && flusher != nil {
+					flusher.flush()
 				}
 			}
 			if err := sink.close(); err != nil && runErr == nil {
@@ -147,13 +160,35 @@ LINUX_SLL with -y LINUX_SLL), as tcpdump does.`,
 	fl.IntVarP(&ringKiB, "buffer-size", "B", 32768, "receive ring size in KiB")
 	fl.BoolVarP(&buffered, "packet-buffered", "U", false, "write each packet out as soon as it is captured")
 	fl.StringVarP(&dir, "direction", "Q", "inout", "keep packets received (in), sent (out) or both (inout)")
-	fl.StringVarP(&dlt, "linktype", "y", "", "link type to capture with: LINUX_SLL2 (the default) or LINUX_SLL on 'any'")
 	fl.StringVarP(&user, "relinquish-privileges", "Z", "", "switch to this user (and its groups) once the capture socket is open")
+	fl.StringVarP(&linkType, "linktype", "y", "", "link type to capture as: LINUX_SLL2 (default) or LINUX_SLL for -i any; EN10MB otherwise")
 	fl.StringVarP(&f.out, "write", "w", "", "write packets to this capture file instead of printing (- for stdout)")
 	fl.IntVarP(&f.count, "count", "c", 0, "stop after this many packets (0: until interrupted)")
 	addPrintFlags(fl, f)
 	addRotateFlags(fl, f)
 	return c
+}
+
+// captureLinkType is the link type a capture on iface gives, as asked by
+// -y (tcpdump's names): "any" offers LINUX_SLL2 (the default) and
+// LINUX_SLL, other interfaces only their own.
+func captureLinkType(iface, name string) (layers.LinkType, error) {
+	lt, err := capture.LinkTypeOf(iface)
+	if err != nil || name == "" {
+		return lt, err
+	}
+	want := strings.ToUpper(name)
+	if iface == capture.Any && want == "LINUX_SLL" {
+		return layers.LinkTypeLinuxSLL, nil
+	}
+	if n, ok := dltNames[lt]; ok && n[0] == want {
+		return lt, nil
+	}
+	offer := dltNames[lt][0]
+	if iface == capture.Any {
+		offer += ", LINUX_SLL"
+	}
+	return 0, usagef("capture: -y %s: %s offers %s", name, iface, offer)
 }
 
 // interfaceNames returns a lookup of this machine's interface names by

@@ -1,0 +1,281 @@
+package capture
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"sync/atomic"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"golang.org/x/net/bpf"
+	"golang.org/x/sys/unix"
+)
+
+// ring is a TPACKET_V3 receive ring on an AF_PACKET socket, read without
+// gopacket's afpacket: the reader walks a block the kernel handed over
+// frame by frame with no system call and no interface call, and waits for
+// the next block through Go's netpoller (the socket is non-blocking and
+// registered with it through os.NewFile), so a wait parks the goroutine
+// instead of blocking a thread in poll(2) and handing its P to another.
+//
+// Memory layout (linux/if_packet.h): the ring is nblocks blocks of
+// blockSize bytes. A block starts with struct tpacket_block_desc:
+//
+//	0  version          u32
+//	4  offset_to_priv   u32
+//	8  block_status     u32   TP_STATUS_USER when user space owns it
+//	12 num_pkts         u32
+//	16 offset_to_first  u32
+//	20 blk_len          u32
+//	24 seq_num          u64
+//	32 ts_first, 40 ts_last
+//
+// and each frame with struct tpacket3_hdr (ringFrame), the packet at
+// tp_mac bytes from the frame, the next frame tp_next_offset further.
+type ring struct {
+	fd    int
+	file  *os.File
+	rc    syscall.RawConn
+	mem   []byte
+	bsize int
+	nblk  int
+
+	timeout time.Duration
+	ready   func(uintptr) bool // for rc.Read: is block blk ours? Made once: a closure per wait would allocate
+
+	blk  int    // block being read or waited for
+	held bool   // blk is owned by us (TP_STATUS_USER), not yet given back
+	left uint32 // frames of blk not yet read
+	off  int    // offset in blk of the next frame
+
+	// stats accumulates the kernel's counters, which reset on each read.
+	stats Stats
+
+	// closed is set by close, which also puts an anonymous mapping in the
+	// ring's place: a read racing with Close in another goroutine then
+	// sees zeros (no block ready) where it would have faulted on unmapped
+	// memory. The placeholder is unmapped when the ring is garbage (a
+	// cleanup registered at open).
+	closed atomic.Bool
+}
+
+// Block status bits.
+const (
+	tpStatusKernel = 0
+	tpStatusUser   = 1
+)
+
+// Block descriptor field offsets.
+const (
+	bdStatus  = 8
+	bdNumPkts = 12
+	bdFirst   = 16
+)
+
+// tpacket3HdrLen is TPACKET_ALIGN(sizeof(struct tpacket3_hdr)): where the
+// struct sockaddr_ll sits in each frame.
+const tpacket3HdrLen = 48
+
+// htons converts a 16-bit value to network byte order.
+func htons(v uint16) uint16 { return v<<8 | v>>8 }
+
+// openRing makes a packet socket of sockType (SOCK_RAW or SOCK_DGRAM)
+// with a TPACKET_V3 ring of nblk blocks of bsize bytes, attaches prog and,
+// unless noPromisc or ifindex is 0, joins promiscuous mode; then binds it
+// to ifindex (0: every interface). The socket is made with protocol 0, so
+// it receives nothing until that bind: every packet that reaches the ring
+// has passed prog, none was queued before it was attached.
+func openRing(ifindex, sockType, bsize, nblk int, retire time.Duration, prog []bpf.RawInstruction, promisc bool) (*ring, error) {
+	fd, err := unix.Socket(unix.AF_PACKET, sockType|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return nil, fmt.Errorf("packet socket: %w", err)
+	}
+	r := &ring{fd: fd, bsize: bsize, nblk: nblk, timeout: retire}
+	fail := func(what string, err error) (*ring, error) {
+		if r.mem != nil {
+			unix.Munmap(r.mem)
+		}
+		unix.Close(fd)
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	if err := unix.SetsockoptInt(fd, unix.SOL_PACKET, unix.PACKET_VERSION, unix.TPACKET_V3); err != nil {
+		return fail("TPACKET_V3", err)
+	}
+	tov := max(1, min(retire.Milliseconds(), 1000))
+	req := unix.TpacketReq3{
+		Block_size:     uint32(bsize),
+		Block_nr:       uint32(nblk),
+		Frame_size:     1 << 16,
+		Frame_nr:       uint32(bsize / (1 << 16) * nblk),
+		Retire_blk_tov: uint32(tov),
+	}
+	if err := unix.SetsockoptTpacketReq3(fd, unix.SOL_PACKET, unix.PACKET_RX_RING, &req); err != nil {
+		return fail(fmt.Sprintf("receive ring of %d blocks of %d bytes", nblk, bsize), err)
+	}
+	r.mem, err = unix.Mmap(fd, 0, bsize*nblk, unix.PROT_READ|unix.PROT_WRITE, unix.MAP_SHARED)
+	if err != nil {
+		return fail("mapping the receive ring", err)
+	}
+	if len(prog) > 0 {
+		ins := make([]unix.SockFilter, len(prog))
+		for i, p := range prog {
+			ins[i] = unix.SockFilter{Code: p.Op, Jt: p.Jt, Jf: p.Jf, K: p.K}
+		}
+		fp := unix.SockFprog{Len: uint16(len(ins)), Filter: &ins[0]}
+		if err := unix.SetsockoptSockFprog(fd, unix.SOL_SOCKET, unix.SO_ATTACH_FILTER, &fp); err != nil {
+			return fail("attaching the filter", err)
+		}
+	}
+	if promisc && ifindex != 0 {
+		mr := unix.PacketMreq{Ifindex: int32(ifindex), Type: unix.PACKET_MR_PROMISC}
+		if err := unix.SetsockoptPacketMreq(fd, unix.SOL_PACKET, unix.PACKET_ADD_MEMBERSHIP, &mr); err != nil {
+			return fail("promiscuous mode", err)
+		}
+	}
+	if err := unix.Bind(fd, &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ALL), Ifindex: ifindex}); err != nil {
+		return fail("bind", err)
+	}
+	// Nothing was counted before the bind, but start from zero anyway.
+	if _, err := unix.GetsockoptTpacketStatsV3(fd, unix.SOL_PACKET, unix.PACKET_STATISTICS); err != nil {
+		return fail("statistics", err)
+	}
+	r.file = os.NewFile(uintptr(fd), "packet")
+	rc, err := r.file.SyscallConn()
+	if err != nil {
+		r.file.Close()
+		unix.Munmap(r.mem)
+		return nil, fmt.Errorf("registering the socket with the poller: %w", err)
+	}
+	r.rc = rc
+	r.ready = func(uintptr) bool { return atomic.LoadUint32(r.status(r.blk))&tpStatusUser != 0 }
+	runtime.AddCleanup(r, func(mem []byte) { unix.Munmap(mem) }, r.mem)
+	return r, nil
+}
+
+// status is the block's status word, shared with the kernel.
+func (r *ring) status(blk int) *uint32 {
+	return (*uint32)(unsafe.Pointer(&r.mem[blk*r.bsize+bdStatus]))
+}
+
+// errRingClosed is returned by next after close.
+var errRingClosed = errors.New("closed")
+
+// next returns the next frame's header and its packet bytes (valid until
+// the next call), waiting at most r.timeout for a block; it returns
+// ErrTimeout when none came.
+func (r *ring) next() (*ringFrame, []byte, error) {
+	if r.closed.Load() {
+		return nil, nil, errRingClosed
+	}
+	for r.left == 0 {
+		if r.held {
+			atomic.StoreUint32(r.status(r.blk), tpStatusKernel)
+			r.held = false
+			r.blk++
+			if r.blk == r.nblk {
+				r.blk = 0
+			}
+		}
+		if atomic.LoadUint32(r.status(r.blk))&tpStatusUser == 0 {
+			if err := r.wait(); err != nil {
+				return nil, nil, err
+			}
+			continue
+		}
+		b := r.blk * r.bsize
+		r.held = true
+		r.left = binary.NativeEndian.Uint32(r.mem[b+bdNumPkts:])
+		r.off = int(binary.NativeEndian.Uint32(r.mem[b+bdFirst:]))
+	}
+	b := r.blk * r.bsize
+	if r.off < 0 || r.off+tpacket3HdrLen+int(unsafe.Sizeof(sockaddrLL{})) > r.bsize {
+		return nil, nil, fmt.Errorf("ring block %d: frame at offset %d outside the block", r.blk, r.off)
+	}
+	fr := (*ringFrame)(unsafe.Pointer(&r.mem[b+r.off]))
+	start, end := r.off+int(fr.Mac), r.off+int(fr.Mac)+int(fr.Snaplen)
+	if end > r.bsize {
+		return nil, nil, fmt.Errorf("ring block %d: packet at %d of %d bytes outside the block", r.blk, start, fr.Snaplen)
+	}
+	if r.closed.Load() { // Close ran in another goroutine: fr may be zeros
+		return nil, nil, errRingClosed
+	}
+	r.left--
+	r.off += int(fr.NextOffset)
+	return fr, r.mem[b+start : b+end : b+end], nil
+}
+
+// wait parks until the socket is readable and the current block is ours,
+// or the timeout passes.
+func (r *ring) wait() error {
+	err := r.file.SetReadDeadline(time.Now().Add(r.timeout))
+	if err == nil {
+		err = r.rc.Read(r.ready)
+	}
+	switch {
+	case r.closed.Load():
+		return errRingClosed
+	case err == nil:
+		return nil
+	case errors.Is(err, os.ErrDeadlineExceeded):
+		return ErrTimeout
+	}
+	return err
+}
+
+// readStats adds the kernel's counters since the last call to r.stats.
+func (r *ring) readStats() (Stats, error) {
+	if r.closed.Load() {
+		return r.stats, nil
+	}
+	var st *unix.TpacketStatsV3
+	var err error
+	cerr := r.rc.Control(func(fd uintptr) {
+		st, err = unix.GetsockoptTpacketStatsV3(int(fd), unix.SOL_PACKET, unix.PACKET_STATISTICS)
+	})
+	if cerr != nil {
+		return r.stats, cerr
+	}
+	if err != nil {
+		return r.stats, err
+	}
+	r.stats.Received += uint64(st.Packets)
+	r.stats.Dropped += uint64(st.Drops)
+	return r.stats, nil
+}
+
+// write sends one frame on the socket, waiting through the poller when
+// its send buffer is full.
+func (r *ring) write(frame []byte) error {
+	var err error
+	werr := r.rc.Write(func(fd uintptr) bool {
+		_, err = unix.Write(int(fd), frame)
+		return !errors.Is(err, unix.EAGAIN)
+	})
+	if werr != nil {
+		return werr
+	}
+	return err
+}
+
+// close replaces the ring's mapping with an anonymous one of the same
+// size (MAP_FIXED: one step, never a hole; writable, since a racing read
+// may give a block back) and closes the socket,
+// waking a read that waits; the kernel frees the ring then.
+func (r *ring) close() error {
+	if r.closed.Swap(true) {
+		return nil
+	}
+	_, merr := unix.MmapPtr(-1, 0, unsafe.Pointer(unsafe.SliceData(r.mem)), uintptr(len(r.mem)),
+		unix.PROT_READ|unix.PROT_WRITE, unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_FIXED|unix.MAP_NORESERVE)
+	if err := r.file.Close(); err != nil {
+		return err
+	}
+	if merr != nil {
+		return fmt.Errorf("replacing the ring's mapping: %w", merr)
+	}
+	return nil
+}
