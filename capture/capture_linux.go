@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -124,7 +125,36 @@ func linkTypeOf(ifc *net.Interface) (layers.LinkType, error) {
 	if ifc.Flags&net.FlagLoopback != 0 || len(ifc.HardwareAddr) == 6 {
 		return layers.LinkTypeEthernet, nil
 	}
-	return 0, fmt.Errorf("capture: interface %s has no Ethernet header; only Ethernet-like interfaces are supported so far", ifc.Name)
+	// Interfaces that carry IP packets with no link header at all (tun
+	// devices, WireGuard, IP-in-IP and SIT tunnels): raw IP, as libpcap
+	// gives them.
+	switch arphrd(ifc.Name) {
+	case arphrdNone, arphrdTunnel, arphrdTunnel6, arphrdSIT:
+		return layers.LinkTypeRaw, nil
+	}
+	return 0, fmt.Errorf("capture: interface %s has neither an Ethernet header nor none at all (hardware type %d); capture it through %q", ifc.Name, arphrd(ifc.Name), Any)
+}
+
+// Hardware types (linux/if_arp.h) of interfaces whose packets start with
+// the IP header.
+const (
+	arphrdTunnel  = 768 // IP-in-IP
+	arphrdTunnel6 = 769 // IPv6-in-IPv6
+	arphrdSIT     = 776 // IPv6-in-IPv4
+	arphrdNone    = 0xfffe
+)
+
+// arphrd returns the interface's hardware type from sysfs, or -1.
+func arphrd(name string) int {
+	b, err := os.ReadFile("/sys/class/net/" + name + "/type")
+	if err != nil {
+		return -1
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		return -1
+	}
+	return n
 }
 
 // LinkTypeOf returns the link type of packets captured on the named
@@ -187,7 +217,7 @@ func (h *Handle) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 			if data, err = h.cook(fr, data, &ci); err != nil {
 				return nil, ci, err
 			}
-		case fr.Status&tpStatusVLANValid != 0 && len(data) >= 12:
+		case fr.Status&tpStatusVLANValid != 0 && len(data) >= 12 && h.ifaces[0].LinkType == layers.LinkTypeEthernet:
 			data = h.addVLAN(fr, data, &ci)
 		}
 		if len(data) > h.snap {
@@ -251,7 +281,10 @@ func (h *Handle) Inject(data []byte) error {
 		return fmt.Errorf("capture: cannot inject on %q: name one interface", Any)
 	}
 	max := h.mtu + 14
-	if len(data) >= 16 && data[12] == 0x81 && data[13] == 0x00 {
+	switch {
+	case h.ifaces[0].LinkType == layers.LinkTypeRaw:
+		max = h.mtu // no link header
+	case len(data) >= 16 && data[12] == 0x81 && data[13] == 0x00:
 		max += 4
 	}
 	if len(data) > max {
