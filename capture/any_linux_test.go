@@ -25,15 +25,7 @@ import (
 // packets as passing its filter (the shifted program runs there).
 func TestAnyCooked(t *testing.T) {
 	n := testutil.NewVethNS(t)
-	prog, err := filter.Compile("udp dst port 9999", layers.LinkTypeLinuxSLL, 262144)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := openInNS(n.NS, Any, &Config{Filter: prog, ReadTimeout: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h, _ := openAnyFiltered(t, n.NS, layers.LinkTypeLinuxSLL, "udp dst port 9999")
 	if h.LinkType() != layers.LinkTypeLinuxSLL {
 		t.Fatalf("link type %v, want LINUX_SLL", h.LinkType())
 	}
@@ -211,15 +203,7 @@ func TestAnySLL2(t *testing.T) {
 	if lt, err := LinkTypeOf(Any); err != nil || lt != layers.LinkTypeLinuxSLL2 {
 		t.Fatalf("LinkTypeOf(any) = %v, %v; want LINUX_SLL2", lt, err)
 	}
-	prog, err := filter.Compile("udp dst port 9999", layers.LinkTypeLinuxSLL2, 262144)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := openInNS(n.NS, Any, &Config{Filter: prog, ReadTimeout: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h, prog := openAnyFiltered(t, n.NS, layers.LinkTypeLinuxSLL2, "udp dst port 9999")
 	if h.LinkType() != layers.LinkTypeLinuxSLL2 || h.prog != nil {
 		t.Fatalf("link type %v (user-space filter %v), want LINUX_SLL2 with the filter in the kernel", h.LinkType(), h.prog != nil)
 	}
@@ -277,15 +261,7 @@ func TestAnyLoopbackOnce(t *testing.T) {
 	if out, err := exec.Command("ip", "-n", n.NS, "link", "set", "lo", "up").CombinedOutput(); err != nil {
 		t.Fatalf("%v: %s", err, out)
 	}
-	prog, err := filter.Compile("udp dst port 9999", layers.LinkTypeLinuxSLL2, 262144)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := openInNS(n.NS, Any, &Config{Filter: prog, ReadTimeout: 50 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h, _ := openAnyFiltered(t, n.NS, layers.LinkTypeLinuxSLL2, "udp dst port 9999")
 	script := "for i in 1 2 3; do echo x > /dev/udp/127.0.0.1/9999; done"
 	if out, err := exec.Command("ip", "netns", "exec", n.NS, "bash", "-c", script).CombinedOutput(); err != nil {
 		t.Fatalf("%v: %s", err, out)
@@ -311,4 +287,20 @@ func TestAnyLoopbackOnce(t *testing.T) {
 	if st, err := h.Stats(); err != nil || st.Received != 6 {
 		t.Errorf("kernel stats %+v, %v: want 6 passing the filter (both copies)", st, err)
 	}
+}
+
+// openAnyFiltered opens "any" inside the namespace ns with expr compiled
+// for the cooked link type lt; the capture is closed when the test ends.
+func openAnyFiltered(t *testing.T, ns string, lt layers.LinkType, expr string) (*Handle, *filter.Program) {
+	t.Helper()
+	prog, err := filter.Compile(expr, lt, 262144)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := openInNS(ns, Any, &Config{Filter: prog, ReadTimeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	return h, prog
 }
