@@ -105,7 +105,13 @@ func openRing(ifindex, sockType, bsize, nblk int, retire time.Duration, prog []b
 	if err := unix.SetsockoptInt(fd, unix.SOL_PACKET, unix.PACKET_VERSION, unix.TPACKET_V3); err != nil {
 		return fail("TPACKET_V3", err)
 	}
-	tov := max(1, min(retire.Milliseconds(), 1000))
+	// The kernel's retire timer is periodic, and (as af_packet.c reads) a
+	// block that became current between two ticks is closed only at the
+	// second: up to twice the period. At half the read timeout, a read that
+	// times out has seen the packets that came before its wait began.
+	// (gopacket's 64 ms period against a 50 ms read timeout made a test
+	// lose the frames of its last block.)
+	tov := max(1, min(retire.Milliseconds()/2, 1000))
 	req := unix.TpacketReq3{
 		Block_size:     uint32(bsize),
 		Block_nr:       uint32(nblk),
