@@ -2,6 +2,8 @@ package capture
 
 import (
 	"errors"
+	"net"
+	"os"
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
@@ -18,8 +20,33 @@ const Any = "any"
 var ErrNotSupported = errors.New("live capture needs Linux AF_PACKET: not supported on this system")
 
 // ErrTimeout is returned by a read when Config.ReadTimeout passes with no
-// packet; the caller may read again.
-var ErrTimeout = errors.New("capture: read timeout")
+// packet; the caller may read again. It is a net.Error whose Timeout and
+// Temporary methods report true, so code that tests for timeouts the way
+// the standard library's network reads are tested recognises it:
+// errors.Is(err, ErrTimeout), errors.Is(err, os.ErrDeadlineExceeded) and
+// errors.As(err, &netErr) with netErr.Timeout() all hold. gopacket's
+// PacketSource checks the last of these: it retries after a timeout, and
+// ends at io.EOF, which reads return once the Handle is closed.
+var ErrTimeout error = timeoutError{}
+
+// timeoutError is the type of ErrTimeout.
+type timeoutError struct{}
+
+var _ net.Error = timeoutError{}
+
+func (timeoutError) Error() string   { return "capture: read timeout" }
+func (timeoutError) Timeout() bool   { return true }
+func (timeoutError) Temporary() bool { return true }
+
+// Is makes a read timeout match os.ErrDeadlineExceeded, the standard
+// library's "a deadline passed".
+func (timeoutError) Is(target error) bool { return target == os.ErrDeadlineExceeded }
+
+// BlockForever, as Config.ReadTimeout, makes a read wait until a packet
+// comes, the Handle is closed or the interface goes away: it never returns
+// ErrTimeout (gopacket/pcap's BlockForever). Any negative ReadTimeout
+// means the same.
+const BlockForever time.Duration = -1
 
 // Config tunes a capture; a nil *Config means the defaults.
 type Config struct {
@@ -37,8 +64,10 @@ type Config struct {
 	// instead (tcpdump -B), rounded up to whole ring blocks (1 MiB, or
 	// smaller so that a small ring has 8 of them).
 	RingKiB int
-	// ReadTimeout bounds how long a read waits for a packet (default
-	// 100ms); a read that times out returns ErrTimeout.
+	// ReadTimeout bounds how long a read waits for a packet (0: the
+	// default, 100ms); a read that times out returns ErrTimeout.
+	// BlockForever (or any negative value) makes reads wait with no
+	// bound; Close still ends them.
 	ReadTimeout time.Duration
 	// Direction keeps only packets received (In) or sent (Out) by this
 	// host; the zero value keeps both. It is applied in the kernel.
@@ -83,8 +112,11 @@ func (c *Config) withDefaults() Config {
 	if out.RingKiB <= 0 {
 		out.RingKiB = out.RingMB << 10
 	}
-	if out.ReadTimeout <= 0 {
+	switch {
+	case out.ReadTimeout == 0:
 		out.ReadTimeout = 100 * time.Millisecond
+	case out.ReadTimeout < 0:
+		out.ReadTimeout = BlockForever
 	}
 	return out
 }

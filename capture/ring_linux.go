@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime"
 	"sync/atomic"
@@ -94,7 +95,7 @@ func openRing(ifindex, sockType, bsize, nblk int, retire time.Duration, prog []b
 	if err != nil {
 		return nil, fmt.Errorf("packet socket: %w", err)
 	}
-	r := &ring{fd: fd, bsize: bsize, nblk: nblk, timeout: retire}
+	r := &ring{fd: fd, bsize: bsize, nblk: nblk, timeout: retire} // before retire is changed: negative blocks forever
 	fail := func(what string, err error) (*ring, error) {
 		if r.mem != nil {
 			unix.Munmap(r.mem)
@@ -110,7 +111,11 @@ func openRing(ifindex, sockType, bsize, nblk int, retire time.Duration, prog []b
 	// second: up to twice the period. At half the read timeout, a read that
 	// times out has seen the packets that came before its wait began.
 	// (gopacket's 64 ms period against a 50 ms read timeout made a test
-	// lose the frames of its last block.)
+	// lose the frames of its last block.) Reads that block forever get the
+	// period of the default timeout, so a lone packet still comes at once.
+	if retire < 0 {
+		retire = 100 * time.Millisecond
+	}
 	tov := max(1, min(retire.Milliseconds()/2, 1000))
 	req := unix.TpacketReq3{
 		Block_size:     uint32(bsize),
@@ -167,15 +172,13 @@ func (r *ring) status(blk int) *uint32 {
 	return (*uint32)(unsafe.Pointer(&r.mem[blk*r.bsize+bdStatus]))
 }
 
-// errRingClosed is returned by next after close.
-var errRingClosed = errors.New("closed")
-
 // next returns the next frame's header and its packet bytes (valid until
-// the next call), waiting at most r.timeout for a block; it returns
-// ErrTimeout when none came.
+// the next call), waiting at most r.timeout for a block (with no bound when
+// it is negative); it returns ErrTimeout when none came, and io.EOF once
+// close has run.
 func (r *ring) next() (*ringFrame, []byte, error) {
 	if r.closed.Load() {
-		return nil, nil, errRingClosed
+		return nil, nil, io.EOF
 	}
 	for r.left == 0 {
 		if r.held {
@@ -207,7 +210,7 @@ func (r *ring) next() (*ringFrame, []byte, error) {
 		return nil, nil, fmt.Errorf("ring block %d: packet at %d of %d bytes outside the block", r.blk, start, fr.Snaplen)
 	}
 	if r.closed.Load() { // Close ran in another goroutine: fr may be zeros
-		return nil, nil, errRingClosed
+		return nil, nil, io.EOF
 	}
 	r.left--
 	r.off += int(fr.NextOffset)
@@ -215,15 +218,19 @@ func (r *ring) next() (*ringFrame, []byte, error) {
 }
 
 // wait parks until the socket is readable and the current block is ours,
-// or the timeout passes.
+// or the timeout passes (never, when it is negative).
 func (r *ring) wait() error {
-	err := r.file.SetReadDeadline(time.Now().Add(r.timeout))
+	var deadline time.Time // zero: none
+	if r.timeout >= 0 {
+		deadline = time.Now().Add(r.timeout)
+	}
+	err := r.file.SetReadDeadline(deadline)
 	if err == nil {
 		err = r.rc.Read(r.ready)
 	}
 	switch {
 	case r.closed.Load():
-		return errRingClosed
+		return io.EOF
 	case err == nil:
 		return nil
 	case errors.Is(err, os.ErrDeadlineExceeded):
