@@ -139,6 +139,16 @@ func linkTypeOf(ifc *net.Interface) (layers.LinkType, error) {
 	return 0, fmt.Errorf("capture: interface %s has neither an Ethernet header nor none at all (hardware type %d); capture it through %q", ifc.Name, arphrd(ifc.Name), Any)
 }
 
+// deviceLinkType is linkTypeOf for Devices: 0 when Open would refuse the
+// interface.
+func deviceLinkType(ifc *net.Interface) layers.LinkType {
+	lt, err := linkTypeOf(ifc)
+	if err != nil {
+		return 0
+	}
+	return lt
+}
+
 // Hardware types (linux/if_arp.h) of interfaces whose packets start with
 // the IP header.
 const (
