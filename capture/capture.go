@@ -2,6 +2,7 @@ package capture
 
 import (
 	"errors"
+	"io"
 	"net"
 	"os"
 	"time"
@@ -41,6 +42,67 @@ func (timeoutError) Temporary() bool { return true }
 // Is makes a read timeout match os.ErrDeadlineExceeded, the standard
 // library's "a deadline passed".
 func (timeoutError) Is(target error) bool { return target == os.ErrDeadlineExceeded }
+
+// ErrInterfaceDown is matched (errors.Is) by the *InterfaceError a read
+// returns when the interface captured on goes down ("ip link set dev X
+// down"). Such an error also matches ErrTimeout and is a timeout
+// (Timeout reports true): as libpcap 1.10 does, the capture goes on, and
+// packets come again once the interface is up.
+var ErrInterfaceDown = errors.New("interface went down")
+
+// ErrInterfaceGone is matched (errors.Is) by the *InterfaceError a read
+// returns when the interface captured on is deleted or moved to another
+// network namespace: the capture has ended. Such an error also matches
+// io.ErrUnexpectedEOF, so gopacket's PacketSource ends there too.
+var ErrInterfaceGone = errors.New("interface disappeared")
+
+// InterfaceError is returned by a read when the interface captured on goes
+// down or away; the kernel reports both as ENETDOWN (Err). Gone, the
+// capture has ended: the read returns it once the packets the interface
+// sent before it went are read, and later reads return io.EOF. Down, the
+// read returns it once the interface has been down for a moment, then
+// again each time a read times out while it stays down; it is a read
+// timeout (errors.Is(err, ErrTimeout), Timeout() true), so loops that
+// retry timeouts wait for the interface to come back, as tcpdump does.
+type InterfaceError struct {
+	// Name is the interface's name.
+	Name string
+	// Gone is set when the interface was deleted or moved to another
+	// network namespace; else it is down.
+	Gone bool
+	// Err is the kernel's report (syscall.ENETDOWN).
+	Err error
+}
+
+// Error says what happened to which interface.
+func (e *InterfaceError) Error() string {
+	if e.Gone {
+		return "capture: interface " + e.Name + " disappeared (deleted, or moved to another network namespace)"
+	}
+	return "capture: interface " + e.Name + " went down"
+}
+
+// Unwrap returns the kernel's report.
+func (e *InterfaceError) Unwrap() error { return e.Err }
+
+// Is matches ErrInterfaceGone and io.ErrUnexpectedEOF when the interface
+// is gone, ErrInterfaceDown and ErrTimeout when it is down.
+func (e *InterfaceError) Is(target error) bool {
+	switch target {
+	case ErrInterfaceGone, io.ErrUnexpectedEOF:
+		return e.Gone
+	case ErrInterfaceDown, ErrTimeout:
+		return !e.Gone
+	}
+	return false
+}
+
+// Timeout reports whether the read may be retried: the interface is down,
+// not gone.
+func (e *InterfaceError) Timeout() bool { return !e.Gone }
+
+// Temporary is Timeout.
+func (e *InterfaceError) Temporary() bool { return !e.Gone }
 
 // BlockForever, as Config.ReadTimeout, makes a read wait until a packet
 // comes, the Handle is closed or the interface goes away: it never returns

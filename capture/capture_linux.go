@@ -209,14 +209,18 @@ func interfaceNames() string {
 // ZeroCopyReadPacketData returns the next packet that passes the filter;
 // its bytes are valid until the next read. It returns ErrTimeout when no
 // packet came within the read timeout, and io.EOF (unwrapped) once Close
-// has run, also to a read waiting when Close is called. It does not
+// has run, also to a read waiting when Close is called. When the interface
+// goes down or away it returns an *InterfaceError (see there). It does not
 // allocate.
 func (h *Handle) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 	for {
 		fr, data, err := h.r.next()
 		if err != nil {
-			if err == ErrTimeout || err == io.EOF {
+			switch err {
+			case ErrTimeout, io.EOF:
 				return nil, gopacket.CaptureInfo{}, err
+			case errDown, errGone:
+				return nil, gopacket.CaptureInfo{}, &InterfaceError{Name: h.name, Gone: err == errGone, Err: syscall.ENETDOWN}
 			}
 			return nil, gopacket.CaptureInfo{}, fmt.Errorf("capture: %s: %w", h.name, err)
 		}

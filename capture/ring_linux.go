@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"runtime"
 	"sync/atomic"
@@ -47,6 +48,22 @@ type ring struct {
 
 	timeout time.Duration
 	ready   func(uintptr) bool // for rc.Read: is block blk ours? Made once: a closure per wait would allocate
+	retire  time.Duration      // the kernel's block retire period
+
+	// The interface's fate (see wait). rc.Read's callback, finding no
+	// block, reads the socket's error (SO_ERROR) into sockErr. down is
+	// set from the kernel's ENETDOWN until the interface is up again;
+	// goneAt is when it was found gone (its packets still in the ring are
+	// read until the retire timer has handed them over); ended is set
+	// once that was reported.
+	ifindex int
+	sockErr syscall.Errno
+	down    bool
+	downAt  time.Time
+	// downReported is set once errDown was returned for this down.
+	downReported bool
+	goneAt       time.Time
+	ended        bool
 
 	blk  int    // block being read or waited for
 	held bool   // blk is owned by us (TP_STATUS_USER), not yet given back
@@ -95,7 +112,7 @@ func openRing(ifindex, sockType, bsize, nblk int, retire time.Duration, prog []b
 	if err != nil {
 		return nil, fmt.Errorf("packet socket: %w", err)
 	}
-	r := &ring{fd: fd, bsize: bsize, nblk: nblk, timeout: retire} // before retire is changed: negative blocks forever
+	r := &ring{fd: fd, bsize: bsize, nblk: nblk, timeout: retire, ifindex: ifindex} // before retire is changed: negative blocks forever
 	fail := func(what string, err error) (*ring, error) {
 		if r.mem != nil {
 			unix.Munmap(r.mem)
@@ -117,6 +134,7 @@ func openRing(ifindex, sockType, bsize, nblk int, retire time.Duration, prog []b
 		retire = 100 * time.Millisecond
 	}
 	tov := max(1, min(retire.Milliseconds()/2, 1000))
+	r.retire = time.Duration(tov) * time.Millisecond
 	req := unix.TpacketReq3{
 		Block_size:     uint32(bsize),
 		Block_nr:       uint32(nblk),
@@ -162,7 +180,20 @@ func openRing(ifindex, sockType, bsize, nblk int, retire time.Duration, prog []b
 		return nil, fmt.Errorf("registering the socket with the poller: %w", err)
 	}
 	r.rc = rc
-	r.ready = func(uintptr) bool { return atomic.LoadUint32(r.status(r.blk))&tpStatusUser != 0 }
+	r.ready = func(fd uintptr) bool {
+		if atomic.LoadUint32(r.status(r.blk))&tpStatusUser != 0 {
+			return true
+		}
+		// No block: the kernel may have reported an error (POLLERR). It
+		// is read on the first call of each wait too, since rc.Read
+		// forgets a wake-up that came while nothing waited: one system
+		// call per wait, not per packet.
+		if e, err := unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR); err == nil && e != 0 {
+			r.sockErr = syscall.Errno(e)
+			return true
+		}
+		return false
+	}
 	runtime.AddCleanup(r, func(mem []byte) { unix.Munmap(mem) }, r.mem)
 	return r, nil
 }
@@ -217,26 +248,150 @@ func (r *ring) next() (*ringFrame, []byte, error) {
 	return fr, r.mem[b+start : b+end : b+end], nil
 }
 
+// errDown and errGone are returned by next when the interface went down,
+// or away (deleted, or moved to another network namespace); the Handle
+// makes an *InterfaceError of them.
+var (
+	errDown = errors.New("interface down")
+	errGone = errors.New("interface gone")
+)
+
+// downPoll is how often a ring whose interface is down checks whether it
+// came back or went away: the kernel wakes the reader (POLLERR, with
+// ENETDOWN) when the interface goes down, but not when it is then
+// deleted, nor when it comes back up. downGrace is how long it waits
+// after the kernel said "down" before it reports it: a deletion is first
+// a "down", and is seen as one a few milliseconds later.
+const (
+	downPoll  = 100 * time.Millisecond
+	downGrace = 50 * time.Millisecond
+)
+
 // wait parks until the socket is readable and the current block is ours,
-// or the timeout passes (never, when it is negative).
+// or the timeout passes (never, when it is negative). It watches the
+// interface as libpcap 1.10 does: a wake-up with no block reads the
+// socket's error; ENETDOWN means the interface went down or away, told
+// apart by the interface index the socket is bound to (-1 once the
+// interface is unregistered, which follows the "down" of a deletion by a
+// few milliseconds, with no wake-up). Down, it returns errDown once
+// downGrace has passed with the interface still there, then whenever a
+// read timeout passes while it is down; gone, errGone once the packets it
+// had sent are read, then io.EOF.
 func (r *ring) wait() error {
+	if r.ended {
+		return io.EOF
+	}
 	var deadline time.Time // zero: none
 	if r.timeout >= 0 {
 		deadline = time.Now().Add(r.timeout)
 	}
-	err := r.file.SetReadDeadline(deadline)
-	if err == nil {
-		err = r.rc.Read(r.ready)
+	for {
+		d := deadline
+		var check time.Time // when to look at the interface again
+		switch {
+		case !r.goneAt.IsZero():
+			// The retire timer hands over a partly filled block within
+			// two periods: read what the interface sent before it went.
+			check = r.goneAt.Add(2*r.retire + 10*time.Millisecond)
+		case r.down && !r.downReported:
+			check = r.downAt.Add(downGrace)
+		case r.down:
+			check = time.Now().Add(downPoll)
+		}
+		if !check.IsZero() && (d.IsZero() || check.Before(d)) {
+			d = check
+		}
+		err := r.file.SetReadDeadline(d)
+		if err == nil {
+			err = r.rc.Read(r.ready)
+		}
+		if r.closed.Load() {
+			return io.EOF
+		}
+		if r.sockErr == 0 && err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+			// An event the poller reports as an error alone (EPOLLERR):
+			// the socket's error says what it was.
+			if r.sockErr = r.socketError(); r.sockErr == 0 {
+				return err
+			}
+		}
+		if e := r.sockErr; e != 0 {
+			r.sockErr = 0
+			if e != syscall.ENETDOWN {
+				return fmt.Errorf("packet socket error: %w", e)
+			}
+			if !r.down {
+				r.down, r.downReported, r.downAt = true, false, time.Now()
+			}
+			r.checkGone()
+			continue
+		}
+		if err == nil {
+			return nil // a block
+		}
+		// A deadline passed: the read's, or a check of the interface's.
+		if !r.goneAt.IsZero() {
+			if time.Now().Before(check) {
+				continue
+			}
+			r.ended = true
+			return errGone
+		}
+		if r.down {
+			switch {
+			case r.checkGone():
+				continue
+			case r.isUp():
+				r.down = false
+			case !r.downReported && !time.Now().Before(r.downAt.Add(downGrace)):
+				r.downReported = true
+				return errDown
+			}
+		}
+		if !deadline.IsZero() && !time.Now().Before(deadline) {
+			if r.down && r.downReported {
+				return errDown
+			}
+			return ErrTimeout
+		}
 	}
-	switch {
-	case r.closed.Load():
-		return io.EOF
-	case err == nil:
-		return nil
-	case errors.Is(err, os.ErrDeadlineExceeded):
-		return ErrTimeout
+}
+
+// socketError reads (and clears) the socket's pending error.
+func (r *ring) socketError() syscall.Errno {
+	var e int
+	var err error
+	if cerr := r.rc.Control(func(fd uintptr) { e, err = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR) }); cerr != nil || err != nil {
+		return 0
 	}
-	return err
+	return syscall.Errno(e)
+}
+
+// checkGone reports whether the interface the socket was bound to is
+// gone: the kernel sets the socket's interface index to -1 when it
+// unregisters the interface. It notes when it found it.
+func (r *ring) checkGone() bool {
+	if r.ifindex == 0 {
+		return false
+	}
+	gone := false
+	r.rc.Control(func(fd uintptr) {
+		sa, err := unix.Getsockname(int(fd))
+		if ll, ok := sa.(*unix.SockaddrLinklayer); err == nil && ok && ll.Ifindex == -1 {
+			gone = true
+		}
+	})
+	if gone && r.goneAt.IsZero() {
+		r.goneAt = time.Now()
+	}
+	return gone
+}
+
+// isUp reports whether the interface is up (the kernel then delivers its
+// packets to the socket again).
+func (r *ring) isUp() bool {
+	ifc, err := net.InterfaceByIndex(r.ifindex)
+	return err == nil && ifc.Flags&net.FlagUp != 0
 }
 
 // readStats adds the kernel's counters since the last call to r.stats.
