@@ -25,5 +25,13 @@
 // whose Timeout reports true, which gopacket and stream-reading code retry;
 // Config.ReadTimeout BlockForever makes reads wait with no timeout at all.
 //
+// If the interface captured on is deleted (or moved to another network
+// namespace), reads return the packets it sent before, then an
+// *InterfaceError matching ErrInterfaceGone (and io.ErrUnexpectedEOF, so
+// gopacket's loop ends), then io.EOF. If it is set down, they return an
+// *InterfaceError matching ErrInterfaceDown, which is also a read timeout:
+// the capture goes on, and packets come again once the interface is up,
+// as with libpcap 1.10.
+//
 // On other systems Open and DropPrivileges return ErrNotSupported.
 package capture

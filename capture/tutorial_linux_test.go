@@ -2,6 +2,7 @@ package capture_test
 
 import (
 	"os"
+	"os/exec"
 	"os/signal"
 	"sync/atomic"
 	"syscall"
@@ -12,6 +13,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/wirekit/wirekit/capture"
+	"github.com/wirekit/wirekit/filter"
 	"github.com/wirekit/wirekit/internal/testutil"
 )
 
@@ -82,5 +84,42 @@ func TestTutorialLiveCtrlC(t *testing.T) {
 			t.Fatal("no traffic seen in 10 s")
 		}
 		t.Fatal("range Packets() still running 10 s after Ctrl-C closed the handle")
+	}
+}
+
+// TestTutorialInterfaceGone: the same loop ends on its own when the
+// interface captured on is deleted, every packet sent before it included
+// (the end matches io.ErrUnexpectedEOF, one of the errors gopacket stops
+// at); it used to spin on read timeouts forever.
+func TestTutorialInterfaceGone(t *testing.T) {
+	n := testutil.NewVethNS(t)
+	prog, err := filter.Compile("udp dst port 9999", layers.LinkTypeEthernet, 262144)
+	if err != nil {
+		t.Fatal(err)
+	}
+	handle, err := capture.Open(n.Host, &capture.Config{Filter: prog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer handle.Close()
+	done := make(chan int, 1)
+	go func() {
+		got := 0
+		for range gopacket.NewPacketSource(handle, handle.LinkType()).Packets() {
+			got++
+		}
+		done <- got
+	}()
+	n.SendUDP(t, 9999, 5)
+	if out, err := exec.Command("ip", "link", "del", n.Host).CombinedOutput(); err != nil {
+		t.Fatalf("ip link del %s: %v %s", n.Host, err, out)
+	}
+	select {
+	case got := <-done:
+		if got != 5 {
+			t.Errorf("%d packets before the loop ended, want the 5 sent", got)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("range Packets() still running 3 s after the interface was deleted")
 	}
 }
