@@ -48,13 +48,12 @@ type ring struct {
 
 	timeout time.Duration
 	ready   func(uintptr) bool // for rc.Read: is block blk ours? Made once: a closure per wait would allocate
-	retire  time.Duration      // the kernel's block retire period
 
 	// The interface's fate (see wait). rc.Read's callback, finding no
 	// block, reads the socket's error (SO_ERROR) into sockErr. down is
 	// set from the kernel's ENETDOWN until the interface is up again;
-	// goneAt is when it was found gone (its packets still in the ring are
-	// read until the retire timer has handed them over); ended is set
+	// goneAt is when it was found gone (packets still in the block being
+	// filled are read once the retire timer hands it over); ended is set
 	// once that was reported.
 	ifindex int
 	sockErr syscall.Errno
@@ -134,7 +133,6 @@ func openRing(ifindex, sockType, bsize, nblk int, retire time.Duration, prog []b
 		retire = 100 * time.Millisecond
 	}
 	tov := max(1, min(retire.Milliseconds()/2, 1000))
-	r.retire = time.Duration(tov) * time.Millisecond
 	req := unix.TpacketReq3{
 		Block_size:     uint32(bsize),
 		Block_nr:       uint32(nblk),
@@ -213,6 +211,10 @@ func (r *ring) next() (*ringFrame, []byte, error) {
 	}
 	for r.left == 0 {
 		if r.held {
+			// Its count is cleared before it is given back, so that
+			// pending sees no packets in a block the kernel has not
+			// reopened yet.
+			binary.NativeEndian.PutUint32(r.mem[r.blk*r.bsize+bdNumPkts:], 0)
 			atomic.StoreUint32(r.status(r.blk), tpStatusKernel)
 			r.held = false
 			r.blk++
@@ -260,11 +262,17 @@ var (
 // came back or went away: the kernel wakes the reader (POLLERR, with
 // ENETDOWN) when the interface goes down, but not when it is then
 // deleted, nor when it comes back up. downGrace is how long it waits
-// after the kernel said "down" before it reports it: a deletion is first
-// a "down", and is seen as one a few milliseconds later.
+// after the kernel said "down" before it reports it, looking every
+// downGracePoll: a deletion is first a "down", and is seen as one a few
+// milliseconds later (more on a loaded machine).
 const (
-	downPoll  = 100 * time.Millisecond
-	downGrace = 50 * time.Millisecond
+	downPoll      = 100 * time.Millisecond
+	downGrace     = 200 * time.Millisecond
+	downGracePoll = 10 * time.Millisecond
+	// goneDrain bounds the wait for the packets an interface that went
+	// away left in the block being filled (the retire timer hands it
+	// over within two periods, 100 ms by default).
+	goneDrain = time.Second
 )
 
 // wait parks until the socket is readable and the current block is ours,
@@ -291,10 +299,21 @@ func (r *ring) wait() error {
 		switch {
 		case !r.goneAt.IsZero():
 			// The retire timer hands over a partly filled block within
-			// two periods: read what the interface sent before it went.
-			check = r.goneAt.Add(2*r.retire + 10*time.Millisecond)
+			// two periods (later on a loaded machine): read what the
+			// interface sent before it went, if the block holds any.
+			if atomic.LoadUint32(r.status(r.blk))&tpStatusUser != 0 {
+				return nil
+			}
+			if !r.pending() || !time.Now().Before(r.goneAt.Add(goneDrain)) {
+				r.ended = true
+				return errGone
+			}
+			check = time.Now().Add(downGracePoll)
 		case r.down && !r.downReported:
-			check = r.downAt.Add(downGrace)
+			check = time.Now().Add(downGracePoll)
+			if end := r.downAt.Add(downGrace); end.Before(check) {
+				check = end
+			}
 		case r.down:
 			check = time.Now().Add(downPoll)
 		}
@@ -331,11 +350,7 @@ func (r *ring) wait() error {
 		}
 		// A deadline passed: the read's, or a check of the interface's.
 		if !r.goneAt.IsZero() {
-			if time.Now().Before(check) {
-				continue
-			}
-			r.ended = true
-			return errGone
+			continue
 		}
 		if r.down {
 			switch {
@@ -365,6 +380,13 @@ func (r *ring) socketError() syscall.Errno {
 		return 0
 	}
 	return syscall.Errno(e)
+}
+
+// pending reports whether the block waited for holds packets the kernel
+// has not handed over yet (next clears the count of a block it gives
+// back).
+func (r *ring) pending() bool {
+	return atomic.LoadUint32((*uint32)(unsafe.Pointer(&r.mem[r.blk*r.bsize+bdNumPkts]))) != 0
 }
 
 // checkGone reports whether the interface the socket was bound to is
