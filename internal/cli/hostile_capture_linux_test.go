@@ -88,19 +88,20 @@ func TestHostileCaptureInterfaceGoes(t *testing.T) {
 				want += 3
 				time.Sleep(200 * time.Millisecond) // so neighbour discovery retries are over
 			}
-			ipLinkCmd(t, tc.kill(n)...)
 			start := time.Now()
+			ipLinkCmd(t, tc.kill(n)...)
 			var code int
 			select {
 			case code = <-done:
 			case <-time.After(5 * time.Second):
 				t.Fatalf("capture still running 5 s after the interface went away:\n%s", errb.String())
 			}
-			if d := time.Since(start); d > 2*time.Second {
+			d := time.Since(start)
+			if d > 2*time.Second {
 				t.Errorf("capture ended %v after the interface went away, want within 2 s", d)
 			}
 			stderr := errb.String()
-			t.Logf("stderr:\n%s", stderr)
+			t.Logf("ended %v after 'ip link' started; stderr:\n%s", d.Round(time.Millisecond), stderr)
 			if code != ExitFailure {
 				t.Errorf("exit %d, want %d:\n%s", code, ExitFailure, stderr)
 			}
