@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"strconv"
@@ -20,10 +21,13 @@ import (
 	"github.com/wirekit/wirekit/pcapio"
 )
 
-// Handle is a live capture on one interface. It is a pcapio.Source: reads
-// return ErrTimeout when Config.ReadTimeout passes with no packet, so a
-// loop can check for cancellation. A Handle is not safe for concurrent
-// reads; Inject may be called from another goroutine.
+// Handle is a live capture on one interface. It is a pcapio.Source and a
+// gopacket.ZeroCopyPacketDataSource: reads return ErrTimeout when
+// Config.ReadTimeout passes with no packet, so a loop can check for
+// cancellation, and io.EOF once Close has run, so
+// gopacket.NewPacketSource(h, h.LinkType()).Packets() ends when another
+// goroutine closes the Handle. A Handle is not safe for concurrent reads;
+// Inject and Close may be called from another goroutine.
 type Handle struct {
 	r    *ring
 	name string
@@ -135,6 +139,16 @@ func linkTypeOf(ifc *net.Interface) (layers.LinkType, error) {
 	return 0, fmt.Errorf("capture: interface %s has neither an Ethernet header nor none at all (hardware type %d); capture it through %q", ifc.Name, arphrd(ifc.Name), Any)
 }
 
+// deviceLinkType is linkTypeOf for Devices: 0 when Open would refuse the
+// interface.
+func deviceLinkType(ifc *net.Interface) layers.LinkType {
+	lt, err := linkTypeOf(ifc)
+	if err != nil {
+		return 0
+	}
+	return lt
+}
+
 // Hardware types (linux/if_arp.h) of interfaces whose packets start with
 // the IP header.
 const (
@@ -194,13 +208,19 @@ func interfaceNames() string {
 
 // ZeroCopyReadPacketData returns the next packet that passes the filter;
 // its bytes are valid until the next read. It returns ErrTimeout when no
-// packet came within the read timeout. It does not allocate.
+// packet came within the read timeout, and io.EOF (unwrapped) once Close
+// has run, also to a read waiting when Close is called. When the interface
+// goes down or away it returns an *InterfaceError (see there). It does not
+// allocate.
 func (h *Handle) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 	for {
 		fr, data, err := h.r.next()
 		if err != nil {
-			if err == ErrTimeout {
-				return nil, gopacket.CaptureInfo{}, ErrTimeout
+			switch err {
+			case ErrTimeout, io.EOF:
+				return nil, gopacket.CaptureInfo{}, err
+			case errDown, errGone:
+				return nil, gopacket.CaptureInfo{}, &InterfaceError{Name: h.name, Gone: err == errGone, Err: syscall.ENETDOWN}
 			}
 			return nil, gopacket.CaptureInfo{}, fmt.Errorf("capture: %s: %w", h.name, err)
 		}
@@ -297,9 +317,10 @@ func (h *Handle) Inject(data []byte) error {
 }
 
 // Close stops the capture and releases the ring. It may be called while
-// another goroutine reads: that read returns an error (at once if it
-// waits for packets). The bytes of the last read are not valid after
-// Close (they read as zeros).
+// another goroutine reads: that read returns io.EOF (at once if it waits
+// for packets), as do all reads after it. The bytes of the last read are
+// not valid after Close (they read as zeros). Calling Close again does
+// nothing.
 func (h *Handle) Close() error {
 	if err := h.r.close(); err != nil {
 		return fmt.Errorf("capture: %s: close: %w", h.name, err)

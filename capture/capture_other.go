@@ -3,6 +3,8 @@
 package capture
 
 import (
+	"net"
+
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 
@@ -17,6 +19,9 @@ func Open(iface string, cfg *Config) (*Handle, error) { return nil, ErrNotSuppor
 
 // LinkTypeOf returns ErrNotSupported on this system.
 func LinkTypeOf(iface string) (layers.LinkType, error) { return 0, ErrNotSupported }
+
+// deviceLinkType is 0 here: no interface can be opened.
+func deviceLinkType(ifc *net.Interface) layers.LinkType { return 0 }
 
 // ReadPacketData returns ErrNotSupported.
 func (h *Handle) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {

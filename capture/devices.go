@@ -18,8 +18,11 @@ type Device struct {
 	MTU          int
 	HardwareAddr net.HardwareAddr
 	Addrs        []net.Addr
-	// LinkType is the link type of packets captured on it; 0 when capture
-	// does not support the interface yet (no Ethernet header).
+	// LinkType is the link type of packets Open gives on it (what
+	// LinkTypeOf returns): Ethernet, RAW for interfaces with no link
+	// header (tun, WireGuard, IP-in-IP), LINUX_SLL2 for "any". It is 0
+	// when Open would refuse the interface (another link header), and on
+	// systems without live capture.
 	LinkType layers.LinkType
 }
 
@@ -35,14 +38,13 @@ func Devices() ([]Device, error) {
 	for _, ifc := range ifs {
 		d := Device{Index: ifc.Index, Name: ifc.Name, Flags: ifc.Flags, MTU: ifc.MTU, HardwareAddr: ifc.HardwareAddr}
 		d.Addrs, _ = ifc.Addrs()
-		if ifc.Flags&net.FlagLoopback != 0 || len(ifc.HardwareAddr) == 6 {
-			d.LinkType = layers.LinkTypeEthernet
-		}
+		d.LinkType = deviceLinkType(&ifc)
 		out = append(out, d)
 	}
 	if runtime.GOOS == "linux" {
+		lt, _ := LinkTypeOf(Any)
 		out = append(out, Device{Index: len(out) + 1, Name: Any, Description: "Pseudo-device that captures on all interfaces",
-			Flags: net.FlagUp | net.FlagRunning, LinkType: layers.LinkTypeLinuxSLL})
+			Flags: net.FlagUp | net.FlagRunning, LinkType: lt})
 	}
 	return out, nil
 }

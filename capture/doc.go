@@ -16,5 +16,22 @@
 // and a filter compiled for that link type is rewritten for the kernel. Devices lists what can be opened;
 // DropPrivileges switches user once the socket is open (tcpdump -Z).
 //
+// A Handle feeds gopacket as a pcap handle does: the tutorial's loop
+//
+//	for packet := range gopacket.NewPacketSource(h, h.LinkType()).Packets() { ... }
+//
+// ends when another goroutine (a signal handler) calls h.Close, since reads
+// return io.EOF from then on. A read timeout (ErrTimeout) is a net.Error
+// whose Timeout reports true, which gopacket and stream-reading code retry;
+// Config.ReadTimeout BlockForever makes reads wait with no timeout at all.
+//
+// If the interface captured on is deleted (or moved to another network
+// namespace), reads return the packets it sent before, then an
+// *InterfaceError matching ErrInterfaceGone (and io.ErrUnexpectedEOF, so
+// gopacket's loop ends), then io.EOF. If it is set down, they return an
+// *InterfaceError matching ErrInterfaceDown, which is also a read timeout:
+// the capture goes on, and packets come again once the interface is up,
+// as with libpcap 1.10.
+//
 // On other systems Open and DropPrivileges return ErrNotSupported.
 package capture

@@ -4,7 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"net"
+	"os"
+	"os/signal"
 
+	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/wirekit/wirekit/capture"
@@ -34,5 +38,77 @@ func Example() {
 		}
 		fmt.Println(ci.Timestamp, len(data), "bytes")
 		n++
+	}
+}
+
+// List the interfaces a capture can open, with the link type of the
+// packets Open would give (compile filters for it); on Linux the last one
+// is "any". (Output depends on the machine; not checked.)
+func ExampleDevices() {
+	devs, err := capture.Devices()
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, d := range devs {
+		if d.LinkType == 0 {
+			fmt.Printf("%d.%s (cannot be captured on)\n", d.Index, d.Name)
+			continue
+		}
+		fmt.Printf("%d.%s %v %v\n", d.Index, d.Name, d.LinkType, d.Flags)
+	}
+}
+
+// Send a UDP datagram, Ethernet header included, out of an interface. The
+// frame is built with gopacket's serialization; Write queues it and Flush
+// sends the batch. (Needs root or CAP_NET_RAW on Linux; not run as a
+// test.)
+func ExampleNewWriter() {
+	w, err := capture.NewWriter("eth0", nil)
+	if err != nil {
+		log.Fatal(err) // names the interfaces there are, or CAP_NET_RAW
+	}
+	defer w.Close()
+	eth := &layers.Ethernet{
+		SrcMAC:       net.HardwareAddr{0x02, 0, 0, 0, 0, 1},
+		DstMAC:       net.HardwareAddr{0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
+		EthernetType: layers.EthernetTypeIPv4,
+	}
+	ip := &layers.IPv4{Version: 4, TTL: 64, Protocol: layers.IPProtocolUDP,
+		SrcIP: net.IPv4(192, 0, 2, 1), DstIP: net.IPv4(192, 0, 2, 255)}
+	udp := &layers.UDP{SrcPort: 5000, DstPort: 9}
+	udp.SetNetworkLayerForChecksum(ip)
+	buf := gopacket.NewSerializeBuffer()
+	opts := gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}
+	if err := gopacket.SerializeLayers(buf, opts, eth, ip, udp, gopacket.Payload("hello")); err != nil {
+		log.Fatal(err)
+	}
+	if err := w.Write(buf.Bytes()); errors.Is(err, capture.ErrFrameTooLong) {
+		log.Fatalf("%v (MTU %d)", err, w.MTU())
+	} else if err != nil {
+		log.Fatal(err)
+	}
+	if err := w.Flush(); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(w.Stats().Frames, "frame sent")
+}
+
+// The gopacket tutorial on a live interface: range over a PacketSource
+// until Ctrl-C, which closes the handle from another goroutine; reads then
+// return io.EOF and the channel closes. If the interface is deleted, the
+// loop ends too. (Needs root or CAP_NET_RAW on Linux; not run as a test.)
+func Example_gopacket() {
+	h, err := capture.Open("eth0", &capture.Config{ReadTimeout: capture.BlockForever})
+	if err != nil {
+		log.Fatal(err)
+	}
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt)
+	go func() {
+		<-sig
+		h.Close()
+	}()
+	for packet := range gopacket.NewPacketSource(h, h.LinkType()).Packets() {
+		fmt.Println(packet)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"runtime"
 	"sync/atomic"
@@ -46,6 +48,21 @@ type ring struct {
 
 	timeout time.Duration
 	ready   func(uintptr) bool // for rc.Read: is block blk ours? Made once: a closure per wait would allocate
+
+	// The interface's fate (see wait). rc.Read's callback, finding no
+	// block, reads the socket's error (SO_ERROR) into sockErr. down is
+	// set from the kernel's ENETDOWN until the interface is up again;
+	// goneAt is when it was found gone (packets still in the block being
+	// filled are read once the retire timer hands it over); ended is set
+	// once that was reported.
+	ifindex int
+	sockErr syscall.Errno
+	down    bool
+	downAt  time.Time
+	// downReported is set once errDown was returned for this down.
+	downReported bool
+	goneAt       time.Time
+	ended        bool
 
 	blk  int    // block being read or waited for
 	held bool   // blk is owned by us (TP_STATUS_USER), not yet given back
@@ -94,7 +111,7 @@ func openRing(ifindex, sockType, bsize, nblk int, retire time.Duration, prog []b
 	if err != nil {
 		return nil, fmt.Errorf("packet socket: %w", err)
 	}
-	r := &ring{fd: fd, bsize: bsize, nblk: nblk, timeout: retire}
+	r := &ring{fd: fd, bsize: bsize, nblk: nblk, timeout: retire, ifindex: ifindex} // before retire is changed: negative blocks forever
 	fail := func(what string, err error) (*ring, error) {
 		if r.mem != nil {
 			unix.Munmap(r.mem)
@@ -110,7 +127,11 @@ func openRing(ifindex, sockType, bsize, nblk int, retire time.Duration, prog []b
 	// second: up to twice the period. At half the read timeout, a read that
 	// times out has seen the packets that came before its wait began.
 	// (gopacket's 64 ms period against a 50 ms read timeout made a test
-	// lose the frames of its last block.)
+	// lose the frames of its last block.) Reads that block forever get the
+	// period of the default timeout, so a lone packet still comes at once.
+	if retire < 0 {
+		retire = 100 * time.Millisecond
+	}
 	tov := max(1, min(retire.Milliseconds()/2, 1000))
 	req := unix.TpacketReq3{
 		Block_size:     uint32(bsize),
@@ -157,7 +178,20 @@ func openRing(ifindex, sockType, bsize, nblk int, retire time.Duration, prog []b
 		return nil, fmt.Errorf("registering the socket with the poller: %w", err)
 	}
 	r.rc = rc
-	r.ready = func(uintptr) bool { return atomic.LoadUint32(r.status(r.blk))&tpStatusUser != 0 }
+	r.ready = func(fd uintptr) bool {
+		if atomic.LoadUint32(r.status(r.blk))&tpStatusUser != 0 {
+			return true
+		}
+		// No block: the kernel may have reported an error (POLLERR). It
+		// is read on the first call of each wait too, since rc.Read
+		// forgets a wake-up that came while nothing waited: one system
+		// call per wait, not per packet.
+		if e, err := unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR); err == nil && e != 0 {
+			r.sockErr = syscall.Errno(e)
+			return true
+		}
+		return false
+	}
 	runtime.AddCleanup(r, func(mem []byte) { unix.Munmap(mem) }, r.mem)
 	return r, nil
 }
@@ -167,18 +201,20 @@ func (r *ring) status(blk int) *uint32 {
 	return (*uint32)(unsafe.Pointer(&r.mem[blk*r.bsize+bdStatus]))
 }
 
-// errRingClosed is returned by next after close.
-var errRingClosed = errors.New("closed")
-
 // next returns the next frame's header and its packet bytes (valid until
-// the next call), waiting at most r.timeout for a block; it returns
-// ErrTimeout when none came.
+// the next call), waiting at most r.timeout for a block (with no bound when
+// it is negative); it returns ErrTimeout when none came, and io.EOF once
+// close has run.
 func (r *ring) next() (*ringFrame, []byte, error) {
 	if r.closed.Load() {
-		return nil, nil, errRingClosed
+		return nil, nil, io.EOF
 	}
 	for r.left == 0 {
 		if r.held {
+			// Its count is cleared before it is given back, so that
+			// pending sees no packets in a block the kernel has not
+			// reopened yet.
+			binary.NativeEndian.PutUint32(r.mem[r.blk*r.bsize+bdNumPkts:], 0)
 			atomic.StoreUint32(r.status(r.blk), tpStatusKernel)
 			r.held = false
 			r.blk++
@@ -207,29 +243,177 @@ func (r *ring) next() (*ringFrame, []byte, error) {
 		return nil, nil, fmt.Errorf("ring block %d: packet at %d of %d bytes outside the block", r.blk, start, fr.Snaplen)
 	}
 	if r.closed.Load() { // Close ran in another goroutine: fr may be zeros
-		return nil, nil, errRingClosed
+		return nil, nil, io.EOF
 	}
 	r.left--
 	r.off += int(fr.NextOffset)
 	return fr, r.mem[b+start : b+end : b+end], nil
 }
 
+// errDown and errGone are returned by next when the interface went down,
+// or away (deleted, or moved to another network namespace); the Handle
+// makes an *InterfaceError of them.
+var (
+	errDown = errors.New("interface down")
+	errGone = errors.New("interface gone")
+)
+
+// downPoll is how often a ring whose interface is down checks whether it
+// came back or went away: the kernel wakes the reader (POLLERR, with
+// ENETDOWN) when the interface goes down, but not when it is then
+// deleted, nor when it comes back up. downGrace is how long it waits
+// after the kernel said "down" before it reports it, looking every
+// downGracePoll: a deletion is first a "down", and is seen as one a few
+// milliseconds later (more on a loaded machine).
+const (
+	downPoll      = 100 * time.Millisecond
+	downGrace     = 200 * time.Millisecond
+	downGracePoll = 10 * time.Millisecond
+	// goneDrain bounds the wait for the packets an interface that went
+	// away left in the block being filled (the retire timer hands it
+	// over within two periods, 100 ms by default).
+	goneDrain = time.Second
+)
+
 // wait parks until the socket is readable and the current block is ours,
-// or the timeout passes.
+// or the timeout passes (never, when it is negative). It watches the
+// interface as libpcap 1.10 does: a wake-up with no block reads the
+// socket's error; ENETDOWN means the interface went down or away, told
+// apart by the interface index the socket is bound to (-1 once the
+// interface is unregistered, which follows the "down" of a deletion by a
+// few milliseconds, with no wake-up). Down, it returns errDown once
+// downGrace has passed with the interface still there, then whenever a
+// read timeout passes while it is down; gone, errGone once the packets it
+// had sent are read, then io.EOF.
 func (r *ring) wait() error {
-	err := r.file.SetReadDeadline(time.Now().Add(r.timeout))
-	if err == nil {
-		err = r.rc.Read(r.ready)
+	if r.ended {
+		return io.EOF
 	}
-	switch {
-	case r.closed.Load():
-		return errRingClosed
-	case err == nil:
-		return nil
-	case errors.Is(err, os.ErrDeadlineExceeded):
-		return ErrTimeout
+	var deadline time.Time // zero: none
+	if r.timeout >= 0 {
+		deadline = time.Now().Add(r.timeout)
 	}
-	return err
+	for {
+		d := deadline
+		var check time.Time // when to look at the interface again
+		switch {
+		case !r.goneAt.IsZero():
+			// The retire timer hands over a partly filled block within
+			// two periods (later on a loaded machine): read what the
+			// interface sent before it went, if the block holds any.
+			if atomic.LoadUint32(r.status(r.blk))&tpStatusUser != 0 {
+				return nil
+			}
+			if !r.pending() || !time.Now().Before(r.goneAt.Add(goneDrain)) {
+				r.ended = true
+				return errGone
+			}
+			check = time.Now().Add(downGracePoll)
+		case r.down && !r.downReported:
+			check = time.Now().Add(downGracePoll)
+			if end := r.downAt.Add(downGrace); end.Before(check) {
+				check = end
+			}
+		case r.down:
+			check = time.Now().Add(downPoll)
+		}
+		if !check.IsZero() && (d.IsZero() || check.Before(d)) {
+			d = check
+		}
+		err := r.file.SetReadDeadline(d)
+		if err == nil {
+			err = r.rc.Read(r.ready)
+		}
+		if r.closed.Load() {
+			return io.EOF
+		}
+		if r.sockErr == 0 && err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+			// An event the poller reports as an error alone (EPOLLERR):
+			// the socket's error says what it was.
+			if r.sockErr = r.socketError(); r.sockErr == 0 {
+				return err
+			}
+		}
+		if e := r.sockErr; e != 0 {
+			r.sockErr = 0
+			if e != syscall.ENETDOWN {
+				return fmt.Errorf("packet socket error: %w", e)
+			}
+			if !r.down {
+				r.down, r.downReported, r.downAt = true, false, time.Now()
+			}
+			r.checkGone()
+			continue
+		}
+		if err == nil {
+			return nil // a block
+		}
+		// A deadline passed: the read's, or a check of the interface's.
+		if !r.goneAt.IsZero() {
+			continue
+		}
+		if r.down {
+			switch {
+			case r.checkGone():
+				continue
+			case r.isUp():
+				r.down = false
+			case !r.downReported && !time.Now().Before(r.downAt.Add(downGrace)):
+				r.downReported = true
+				return errDown
+			}
+		}
+		if !deadline.IsZero() && !time.Now().Before(deadline) {
+			if r.down && r.downReported {
+				return errDown
+			}
+			return ErrTimeout
+		}
+	}
+}
+
+// socketError reads (and clears) the socket's pending error.
+func (r *ring) socketError() syscall.Errno {
+	var e int
+	var err error
+	if cerr := r.rc.Control(func(fd uintptr) { e, err = unix.GetsockoptInt(int(fd), unix.SOL_SOCKET, unix.SO_ERROR) }); cerr != nil || err != nil {
+		return 0
+	}
+	return syscall.Errno(e)
+}
+
+// pending reports whether the block waited for holds packets the kernel
+// has not handed over yet (next clears the count of a block it gives
+// back).
+func (r *ring) pending() bool {
+	return atomic.LoadUint32((*uint32)(unsafe.Pointer(&r.mem[r.blk*r.bsize+bdNumPkts]))) != 0
+}
+
+// checkGone reports whether the interface the socket was bound to is
+// gone: the kernel sets the socket's interface index to -1 when it
+// unregisters the interface. It notes when it found it.
+func (r *ring) checkGone() bool {
+	if r.ifindex == 0 {
+		return false
+	}
+	gone := false
+	r.rc.Control(func(fd uintptr) {
+		sa, err := unix.Getsockname(int(fd))
+		if ll, ok := sa.(*unix.SockaddrLinklayer); err == nil && ok && ll.Ifindex == -1 {
+			gone = true
+		}
+	})
+	if gone && r.goneAt.IsZero() {
+		r.goneAt = time.Now()
+	}
+	return gone
+}
+
+// isUp reports whether the interface is up (the kernel then delivers its
+// packets to the socket again).
+func (r *ring) isUp() bool {
+	ifc, err := net.InterfaceByIndex(r.ifindex)
+	return err == nil && ifc.Flags&net.FlagUp != 0
 }
 
 // readStats adds the kernel's counters since the last call to r.stats.

@@ -2,11 +2,16 @@ package capture
 
 import (
 	"errors"
+	"io"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+
+	"github.com/wirekit/wirekit/filter"
 	"github.com/wirekit/wirekit/internal/testutil"
 )
 
@@ -84,8 +89,8 @@ func TestCloseWakesRead(t *testing.T) {
 	}
 	select {
 	case err := <-done:
-		if errors.Is(err, ErrTimeout) {
-			t.Errorf("read after Close: %v, want an error other than the timeout", err)
+		if err != io.EOF {
+			t.Errorf("read waiting when Close ran: %v, want io.EOF (gopacket's end of packets)", err)
 		}
 		if d := time.Since(start); d > 2*time.Second {
 			t.Errorf("read returned %v after Close", d)
@@ -93,8 +98,72 @@ func TestCloseWakesRead(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("read still waiting 5 s after Close")
 	}
-	if _, _, err := h.ZeroCopyReadPacketData(); err == nil || errors.Is(err, ErrTimeout) {
-		t.Errorf("read on a closed handle: %v, want an error", err)
+	for _, read := range []func() ([]byte, gopacket.CaptureInfo, error){h.ZeroCopyReadPacketData, h.ReadPacketData} {
+		if _, _, err := read(); err != io.EOF {
+			t.Errorf("read on a closed handle: %v, want io.EOF", err)
+		}
+	}
+	if err := h.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+}
+
+// TestBlockForever: with ReadTimeout BlockForever a read waits past the
+// default timeout without returning ErrTimeout, returns the packet that
+// comes, and Close still ends a waiting read with io.EOF.
+func TestBlockForever(t *testing.T) {
+	n := testutil.NewVethNS(t)
+	prog, err := filter.Compile("udp dst port 9999", layers.LinkTypeEthernet, 262144)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := Open(n.Host, &Config{Filter: prog, ReadTimeout: BlockForever})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	type result struct {
+		n   int
+		err error
+		at  time.Time
+	}
+	results := make(chan result, 4)
+	go func() {
+		for {
+			data, _, err := h.ZeroCopyReadPacketData()
+			results <- result{len(data), err, time.Now()}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	select {
+	case r := <-results:
+		t.Fatalf("read returned %d bytes, %v with no traffic; want it to wait", r.n, r.err)
+	case <-time.After(400 * time.Millisecond): // 4 default timeouts
+	}
+	n.SendUDP(t, 9999, 1)
+	select {
+	case r := <-results:
+		if r.err != nil || r.n < 42 {
+			t.Fatalf("read returned %d bytes, %v; want the UDP packet", r.n, r.err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("the packet sent did not end the read")
+	}
+	time.Sleep(100 * time.Millisecond)
+	closed := time.Now()
+	h.Close()
+	select {
+	case r := <-results:
+		if r.err != io.EOF {
+			t.Errorf("read waiting when Close ran: %d bytes, %v; want io.EOF", r.n, r.err)
+		}
+		if d := r.at.Sub(closed); d > time.Second {
+			t.Errorf("read ended %v after Close", d)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("Close did not end the read")
 	}
 }
 

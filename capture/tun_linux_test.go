@@ -20,26 +20,7 @@ import (
 // as raw IP: the filter, compiled for RAW, runs in the kernel, and the
 // packets written into the device come out as they were written.
 func TestTunRaw(t *testing.T) {
-	if os.Geteuid() != 0 {
-		t.Skip("needs root to make a tun device")
-	}
-	name := fmt.Sprintf("wktun%d", os.Getpid()%100000)
-	fd, err := unix.Open("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC, 0)
-	if err != nil {
-		t.Skipf("no tun devices here: %v", err)
-	}
-	defer unix.Close(fd) // the device goes with its last descriptor
-	ifr, err := unix.NewIfreq(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ifr.SetUint16(unix.IFF_TUN | unix.IFF_NO_PI)
-	if err := unix.IoctlIfreq(fd, unix.TUNSETIFF, ifr); err != nil {
-		t.Fatalf("TUNSETIFF: %v", err)
-	}
-	if out, err := exec.Command("ip", "link", "set", name, "up").CombinedOutput(); err != nil {
-		t.Fatalf("ip link set %s up: %v %s", name, err, out)
-	}
+	name, fd := makeTun(t)
 	lt, err := LinkTypeOf(name)
 	if err != nil || lt != layers.LinkTypeRaw {
 		t.Fatalf("link type of %s: %v %v, want RAW", name, lt, err)
@@ -93,4 +74,33 @@ func TestTunRaw(t *testing.T) {
 	if err := h.Inject(make([]byte, 1501)); err == nil || !strings.Contains(err.Error(), "MTU 1500") {
 		t.Errorf("a 1501-byte packet on a raw interface: %v, want the MTU error", err)
 	}
+}
+
+// makeTun makes a tun device (IP packets, no link header) that is up, or
+// skips the test when not root or without tun support; the device goes
+// when the test ends (with its last descriptor, fd, which writes packets
+// into it).
+func makeTun(t *testing.T) (name string, fd int) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to make a tun device")
+	}
+	name = fmt.Sprintf("wktun%d", os.Getpid()%100000)
+	fd, err := unix.Open("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC, 0)
+	if err != nil {
+		t.Skipf("no tun devices here: %v", err)
+	}
+	t.Cleanup(func() { unix.Close(fd) })
+	ifr, err := unix.NewIfreq(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ifr.SetUint16(unix.IFF_TUN | unix.IFF_NO_PI)
+	if err := unix.IoctlIfreq(fd, unix.TUNSETIFF, ifr); err != nil {
+		t.Fatalf("TUNSETIFF: %v", err)
+	}
+	if out, err := exec.Command("ip", "link", "set", name, "up").CombinedOutput(); err != nil {
+		t.Fatalf("ip link set %s up: %v %s", name, err, out)
+	}
+	return name, fd
 }

@@ -43,7 +43,12 @@ CAP_NET_RAW capability; -Z USER switches to USER once the socket is open,
 before any output file is made. -C, -G and -W rotate output files as
 tcpdump does (-G names go through strftime, in local time). "-i any"
 captures on every interface, each packet with a LINUX_SLL2 header
-(libpcap 1.10's default), or LINUX_SLL with -y LINUX_SLL.`,
+(libpcap 1.10's default), or LINUX_SLL with -y LINUX_SLL.
+
+If the interface goes down, capture says so and waits for it to come
+back up, as tcpdump does. If it disappears (deleted, or moved to another
+network namespace), the output is finished with every packet captured
+before, and capture exits 1 with a message naming the interface.`,
 		Example: `  wirekit capture -i eth0 -c 10
   wirekit capture -i eth0 -w out.pcapng 'tcp port 443'
   wirekit capture -i any -w 'trace-%Y%m%d-%H%M%S.pcap' -G 3600 -Z nobody
@@ -113,9 +118,20 @@ captures on every interface, each packet with a LINUX_SLL2 header
 			}
 			n := 0
 			var runErr error
+			down := false // the interface is down: said once, until it is back
 			for (f.count == 0 || n < f.count) && !stop.Load() {
 				data, ci, err := h.ZeroCopyReadPacketData()
+				if down && (err == nil || err == capture.ErrTimeout) {
+					fmt.Fprintf(e.stderr, "wirekit: capture: interface %s is up again\n", iface)
+					down = false
+				}
 				if err != nil {
+					if errors.Is(err, capture.ErrInterfaceDown) && !down {
+						// As tcpdump (libpcap 1.10), wait for it; unlike
+						// it, say so.
+						fmt.Fprintf(e.stderr, "wirekit: capture: interface %s went down; waiting for it to come back up (Ctrl-C to stop)\n", iface)
+						down = true
+					}
 					if errors.Is(err, capture.ErrTimeout) {
 						if flusher != nil {
 							flusher.flush()
@@ -146,6 +162,10 @@ captures on every interface, each packet with a LINUX_SLL2 header
 			fmt.Fprintf(e.stderr, "%d packets captured\n", n)
 			if serr == nil {
 				fmt.Fprintf(e.stderr, "%d packets received by filter\n%d packets dropped by kernel\n", st.Received, st.Dropped)
+			}
+			var ie *capture.InterfaceError
+			if errors.As(runErr, &ie) {
+				return runErr // "capture: interface X disappeared (...)", after the counts, as tcpdump
 			}
 			if runErr != nil {
 				return fmt.Errorf("capture: %w", runErr)
