@@ -78,7 +78,7 @@ of OUT, as for 'wirekit read -w'.`,
 			return nil
 		},
 	}
-	c.Flags().StringVarP(&out, "write", "w", "", "output capture file (.pcap, .pcapng, optionally .gz or .zst; - for stdout)")
+	c.Flags().StringVarP(&out, "write", "w", "", "output capture file (.pcap, .pcapng, optionally .gz, .zst, .xz or .lz4; - for stdout)")
 	c.Flags().IntVar(&packets, "packets", 0, "number of packets to write (default 1000 when --size is not given)")
 	c.Flags().StringVar(&size, "size", "", "stop after this many captured bytes: 500KB, 100MB, 1GB (powers of 1000)")
 	c.Flags().Int64Var(&seed, "seed", 1, "random seed; the same seed gives the same capture")

@@ -57,9 +57,14 @@ same timestamp come in the order the files were given (mergecap takes the
 last file first) and a file's own out-of-order packets are put in order
 within a window of 1024 packets.
 
--w writes classic pcap, or pcapng when OUT ends in .pcapng; a further .gz
-or .zst compresses it. The file appears under its name only once complete.
-"-w -" writes pcap to standard output.`,
+-w writes classic pcap, or pcapng when OUT ends in .pcapng; a further .gz,
+.zst, .xz or .lz4 compresses it (other compression suffixes, such as .bz2,
+are refused). A new or regular file is written to a temporary file and
+appears under its name only when closed; a device, FIFO, /dev/stdout or
+/dev/fd/N is written in place, and a symbolic link is kept, its target
+written. "-w -" writes pcap to standard output. On SIGINT or SIGTERM the
+output is closed as a valid capture of the packets read before the
+signal, a note says so, and the exit code is 130 or 143.`,
 		Example: `  wirekit read -r capture.pcap
   wirekit read -r capture.pcapng.zst -c 10 -e -v
   wirekit read -r a.pcap -r b.pcap -w merged.pcapng

@@ -204,7 +204,7 @@ are sent, the output file is closed, and the summary is printed.`,
 	f.StringVar(&dumpJSON, "dump-json", "", "the map of the set, as written by 'wirekit map --dump-json'")
 	f.StringVar(&reText, "file-regexp", "", "replay only files whose path matches this regular expression (Go syntax)")
 	f.StringVarP(&outIface, "out-interface", "i", "", "inject the packets into this interface (Linux, root or CAP_NET_RAW)")
-	f.StringVarP(&outFile, "write", "w", "", "write the packets to this capture file (.pcap, .pcapng, optionally .gz or .zst), renamed into place when done")
+	f.StringVarP(&outFile, "write", "w", "", "write the packets to this capture file (.pcap, .pcapng, optionally .gz, .zst, .xz or .lz4; - for stdout), renamed into place when done")
 	f.BoolVar(&null, "null", false, "send the packets nowhere: measures the scheduler alone")
 	f.IntVar(&loopCount, "loop-count", 1, "replay the set this many times, each loop shifted in time")
 	f.BoolVar(&loopForever, "loop-infinite", false, "replay the set until interrupted")
