@@ -161,6 +161,9 @@ exit code is 130 or 143.`,
 			}
 			files, err := replaySet(cmd.Context(), dumpJSON, args, re)
 			if err != nil {
+				if note := interrupted(cmd.Context(), "replay", "nothing sent: the signal came while the files were being mapped"); note != nil {
+					return note
+				}
 				return fmt.Errorf("replay: %w", err)
 			}
 			if err := checkCaptureName("replay", "-w", outFile); err != nil {
