@@ -336,25 +336,36 @@ func openFIFOWriter(t *testing.T, fifo string) *os.File {
 }
 
 func TestHostileOutputSameAsInput(t *testing.T) {
-	dir := t.TempDir()
-	in := copyDemo(t, dir)
-	link := filepath.Join(dir, "link.pcap")
-	os.Symlink("in.pcap", link)
 	for _, tc := range []struct {
 		name string
-		args []string
+		args []string // IN, LINK (a symbolic link to IN) and DIR are replaced
 	}{
-		{"map --dump-json X X overwrote its input", []string{"map", "--dump-json", in, in}},
-		{"map --dump-json through a link to its input", []string{"map", "--dump-json", link, in}},
-		{"map --dump-json onto a file of --dir-src", []string{"map", "--dir-src", dir, "--dump-json", in}},
-		{"read -w onto its -r", []string{"read", "-r", in, "-w", in}},
-		{"read -w onto a link to its -r", []string{"read", "-r", in, "-w", link}},
-		{"read -w onto the second of merged inputs", []string{"read", "-r", demoPath(t), "-r", in, "-w", in}},
-		{"http --har onto its -r", []string{"http", "-r", in, "--har", in}},
-		{"replay -w onto a replayed file", []string{"replay", in, "-w", link, "--topspeed"}},
+		{"map --dump-json X X overwrote its input", []string{"map", "--dump-json", "IN", "IN"}},
+		{"map --dump-json through a link to its input", []string{"map", "--dump-json", "LINK", "IN"}},
+		{"map --dump-json onto a file of --dir-src", []string{"map", "--dir-src", "DIR", "--dump-json", "IN"}},
+		{"read -w onto its -r", []string{"read", "-r", "IN", "-w", "IN"}},
+		{"read -w onto a link to its -r", []string{"read", "-r", "IN", "-w", "LINK"}},
+		{"read -w onto the second of merged inputs", []string{"read", "-r", demoPath(t), "-r", "IN", "-w", "IN"}},
+		{"http --har onto its -r", []string{"http", "-r", "IN", "--har", "IN"}},
+		{"replay -w onto a replayed file", []string{"replay", "IN", "-w", "LINK", "--topspeed"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			code, _, stderr := run(t, nil, tc.args...)
+			dir := t.TempDir()
+			in := copyDemo(t, dir)
+			link := filepath.Join(dir, "link.pcap")
+			os.Symlink("in.pcap", link)
+			args := append([]string(nil), tc.args...)
+			for i, a := range args {
+				switch a {
+				case "IN":
+					args[i] = in
+				case "LINK":
+					args[i] = link
+				case "DIR":
+					args[i] = dir
+				}
+			}
+			code, _, stderr := run(t, nil, args...)
 			if code != ExitUsage || !strings.Contains(stderr, "is the input") {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
@@ -390,24 +401,24 @@ func TestHostileOutputDashAndNames(t *testing.T) {
 		args []string
 		code int
 		has  string
+		made string // must not exist afterwards
 	}{
-		{"streams --out-dir - made a directory named -", []string{"streams", "-r", in, "--out-dir", "-"}, 2, "--out-dir"},
-		{"http --bodies - made a directory named -", []string{"http", "-r", in, "--bodies", "-"}, 2, "--bodies"},
-		{"read -w x.pcap.bz2 wrote plain pcap", []string{"read", "-r", in, "-w", "x.pcap.bz2"}, 2, ".bz2"},
-		{"gen -w x.pcap.zip wrote plain pcap", []string{"gen", "-w", "x.pcap.zip"}, 2, ".zip"},
-		{"replay -w x.pcap.lzma wrote plain pcap", []string{"replay", in, "-w", "x.pcap.lzma"}, 2, ".lzma"},
-		{"gen --packets -1", []string{"gen", "-w", "neg.pcap", "--packets", "-1"}, 2, "--packets"},
-		{"gen --packets 0 with --size", []string{"gen", "-w", "both.pcap", "--packets", "0", "--size", "1MB"}, 2, "--packets 0"},
+		{"streams --out-dir - made a directory named -", []string{"streams", "-r", in, "--out-dir", "-"}, 2, "--out-dir", "-"},
+		{"http --bodies - made a directory named -", []string{"http", "-r", in, "--bodies", "-"}, 2, "--bodies", "-"},
+		{"read -w x.pcap.bz2 wrote plain pcap", []string{"read", "-r", in, "-w", "x.pcap.bz2"}, 2, ".bz2", "x.pcap.bz2"},
+		{"gen -w x.pcap.zip wrote plain pcap", []string{"gen", "-w", "x.pcap.zip"}, 2, ".zip", "x.pcap.zip"},
+		{"replay -w x.pcap.lzma wrote plain pcap", []string{"replay", in, "-w", "x.pcap.lzma"}, 2, ".lzma", "x.pcap.lzma"},
+		{"gen --packets -1", []string{"gen", "-w", "neg.pcap", "--packets", "-1"}, 2, "--packets", "neg.pcap"},
+		{"gen --packets 0 with --size", []string{"gen", "-w", "both.pcap", "--packets", "0", "--size", "1MB"}, 2, "--packets 0", "both.pcap"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			os.RemoveAll(filepath.Join(dir, tc.made))
 			code, _, stderr := run(t, nil, tc.args...)
 			if code != tc.code || !strings.Contains(stderr, tc.has) {
 				t.Fatalf("exit %d, want %d: %s", code, tc.code, stderr)
 			}
-			for _, name := range []string{"-", "x.pcap.bz2", "x.pcap.zip", "x.pcap.lzma", "neg.pcap", "both.pcap"} {
-				if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
-					t.Fatalf("%s was created", name)
-				}
+			if _, err := os.Stat(filepath.Join(dir, tc.made)); err == nil {
+				t.Fatalf("%s was created", tc.made)
 			}
 		})
 	}
