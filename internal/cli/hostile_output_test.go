@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -447,4 +448,43 @@ func TestHostileOutputDashAndNames(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestHostileOutputNotifyContextCause: a context from
+// signal.NotifyContext (its cause names the signal only in words) gives
+// the same note and exit code as main's.
+func TestHostileOutputNotifyContextCause(t *testing.T) {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	if err := syscall.Kill(os.Getpid(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("SIGTERM not delivered")
+	}
+	out := filepath.Join(t.TempDir(), "n.pcap")
+	var stdout, stderr bytes.Buffer
+	code := Run(ctx, []string{"read", "-r", demoPath(t), "-w", out}, nil, &stdout, &stderr)
+	if code != 143 || !strings.Contains(stderr.String(), "read: interrupted by SIGTERM") {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	countPackets(t, out)
+}
+
+// TestHostileOutputCaptureInterrupted: capture stopped by a signal used
+// to exit 0 like a capture that reached -c; it now says so and exits 130,
+// its file closed as a valid capture.
+func TestHostileOutputCaptureInterrupted(t *testing.T) {
+	if os.Geteuid() != 0 {
+		t.Skip("needs root for AF_PACKET")
+	}
+	out := filepath.Join(t.TempDir(), "live.pcap")
+	var stdout, stderr bytes.Buffer
+	code := Run(cancelled(syscall.SIGINT), []string{"capture", "-i", "lo", "-w", out}, nil, &stdout, &stderr)
+	if code != 130 || !strings.Contains(stderr.String(), "capture: interrupted by SIGINT") || !strings.Contains(stderr.String(), "packets written to "+out) {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	countPackets(t, out)
 }
