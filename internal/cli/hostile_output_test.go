@@ -393,7 +393,7 @@ func TestHostileOutputDashAndNames(t *testing.T) {
 		if err := json.Unmarshal([]byte(stdout), &m); err != nil || len(m.Files) != 1 {
 			t.Fatalf("stdout is not the map: %v", err)
 		}
-		if !strings.Contains(stderr, "mapped 1 files") {
+		if !strings.Contains(stderr, "mapped 1 files") || !strings.HasSuffix(stderr, "to standard output\n") {
 			t.Fatalf("summary not on stderr: %q", stderr)
 		}
 	})

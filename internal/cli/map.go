@@ -85,8 +85,9 @@ written (exit 130 or 143).`,
 					fmt.Fprintf(e.stderr, "wirekit: map: warning: %s: %s (kept %d packets read before it)\n", f.Path, f.Error, f.Packets)
 				}
 			}
-			summary := e.stdout
+			summary, where := e.stdout, dumpJSON
 			if dumpJSON == "-" {
+				where = "standard output"
 				if err := set.Encode(e.stdout); err != nil {
 					return fmt.Errorf("map: %w", err)
 				}
@@ -95,7 +96,7 @@ written (exit 130 or 143).`,
 				return fmt.Errorf("map: %w", err)
 			}
 			fmt.Fprintf(summary, "mapped %d files (%d damaged), %d packets, %s to %s (%s), to %s\n",
-				len(set.Files), set.Errors, set.Packets, stamp(set.Beginning), stamp(set.End), set.Duration, dumpJSON)
+				len(set.Files), set.Errors, set.Packets, stamp(set.Beginning), stamp(set.End), set.Duration, where)
 			return nil
 		},
 	}
