@@ -54,7 +54,16 @@ func (s *Set) marshal() ([]byte, error) {
 // and, for malformed JSON, the line and column of the fault; a map whose
 // values cannot describe a capture file (no path, a negative count, an end
 // before the beginning) gets an error naming the file entry and field.
+//
+// "-" reads the map from standard input, as pcapio.Open does a capture.
 func Load(path string) (*Set, error) {
+	if path == "-" {
+		data, err := io.ReadAll(os.Stdin)
+		if err != nil {
+			return nil, fmt.Errorf("reading map from stdin: %w", err)
+		}
+		return Parse(data, "stdin")
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading map: %w", err)

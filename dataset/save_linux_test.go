@@ -51,3 +51,27 @@ func TestSaveKeepsLinksAndDevices(t *testing.T) {
 		}
 	})
 }
+
+// TestLoadStdin: "-" read a file named "-"; it is standard input, so that
+// "map --dump-json - | replay --dump-json -" works.
+func TestLoadStdin(t *testing.T) {
+	s := NewSet([]File{{Path: "a.pcap", Packets: 3}})
+	f, err := os.CreateTemp(t.TempDir(), "map")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Encode(f); err != nil {
+		t.Fatal(err)
+	}
+	f.Seek(0, 0)
+	old := os.Stdin
+	os.Stdin = f
+	defer func() { os.Stdin = old; f.Close() }()
+	got, err := Load("-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Files) != 1 || got.Files[0].Packets != 3 {
+		t.Fatalf("loaded %+v", got.Files)
+	}
+}

@@ -225,7 +225,7 @@ exit code is 130 or 143.`,
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&dumpJSON, "dump-json", "", "the map of the set, as written by 'wirekit map --dump-json'")
+	f.StringVar(&dumpJSON, "dump-json", "", "the map of the set, as written by 'wirekit map --dump-json' (- for stdin)")
 	f.StringVar(&reText, "file-regexp", "", "replay only files whose path matches this regular expression (Go syntax)")
 	f.StringVarP(&outIface, "out-interface", "i", "", "inject the packets into this interface (Linux, root or CAP_NET_RAW)")
 	f.StringVarP(&outFile, "write", "w", "", "write the packets to this capture file (.pcap, .pcapng, optionally .gz, .zst, .xz or .lz4; - for stdout), renamed into place when done")
