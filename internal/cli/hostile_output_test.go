@@ -255,6 +255,7 @@ func TestHostileOutputSignalChild(t *testing.T) {
 		{"read -w stdin pipe on SIGTERM hung", []string{"read", "-r", "-", "-w", "OUT"}, true, syscall.SIGTERM, 143, "read: interrupted by SIGTERM", "pcap"},
 		{"http --har FIFO on SIGTERM hung", []string{"http", "-r", "FIFO", "--har", "OUT"}, false, syscall.SIGTERM, 143, "http: interrupted by SIGTERM", "har"},
 		{"streams FIFO on SIGINT hung", []string{"streams", "-r", "FIFO"}, false, syscall.SIGINT, 130, "streams: interrupted by SIGINT", ""},
+		{"read FIFO with no header yet on SIGINT hung", []string{"read", "-r", "FIFO", "-w", "OUT"}, false, syscall.SIGINT, 130, "FIFO: no capture header was read before the signal: interrupted by SIGINT", "none"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -288,8 +289,10 @@ func TestHostileOutputSignalChild(t *testing.T) {
 				feed = openFIFOWriter(t, fifo)
 			}
 			defer feed.Close() // open, with no more data, until the end
-			if _, err := feed.Write(head); err != nil {
-				t.Fatal(err)
+			if tc.output != "none" {
+				if _, err := feed.Write(head); err != nil {
+					t.Fatal(err)
+				}
 			}
 			time.Sleep(500 * time.Millisecond) // let it read what there is
 			cmd.Process.Signal(tc.sig)
@@ -301,6 +304,7 @@ func TestHostileOutputSignalChild(t *testing.T) {
 				cmd.Process.Kill()
 				t.Fatalf("still running 15 s after %v: %s", tc.sig, stderr.String())
 			}
+			tc.note = strings.ReplaceAll(tc.note, "FIFO", fifo)
 			if code := cmd.ProcessState.ExitCode(); code != tc.code || !strings.Contains(stderr.String(), tc.note) {
 				t.Fatalf("exit %d, want %d; stderr %q lacks %q", code, tc.code, stderr.String(), tc.note)
 			}
@@ -308,6 +312,10 @@ func TestHostileOutputSignalChild(t *testing.T) {
 			case "pcap":
 				if n, _ := countPackets(t, out); n == 0 {
 					t.Fatal("no packets kept from before the signal")
+				}
+			case "none":
+				if _, err := os.Stat(out); err == nil {
+					t.Fatal("an output was made with no capture header read")
 				}
 			case "har":
 				if b, err := os.ReadFile(out); err != nil || !json.Valid(b) {

@@ -69,7 +69,7 @@ func interruptible(ctx context.Context, f *os.File, name string, own bool) (pcap
 			f.Close()
 		}
 		if ctx.Err() != nil {
-			return nil, fmt.Errorf("%s: no capture header read before the signal: %w", name, context.Cause(ctx))
+			return nil, fmt.Errorf("%s: no capture header was read before the signal: %w", name, context.Cause(ctx))
 		}
 		return nil, err
 	}

@@ -45,6 +45,8 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			fmt.Fprintf(stderr, "wirekit: %v\n", err)
 		case err == nil:
 			fmt.Fprintf(stderr, "wirekit: %v\n", in)
+		case strings.Contains(err.Error(), in.Error()):
+			fmt.Fprintf(stderr, "wirekit: %v\n", err)
 		case errors.Is(err, context.Canceled):
 			fmt.Fprintf(stderr, "wirekit: %v: %v\n", in, err)
 		default:
