@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -196,10 +197,20 @@ func (w *FileWriter) WritePacket(ci gopacket.CaptureInfo, data []byte) error {
 		return w.err
 	}
 	if err := w.inner.WritePacket(ci, data); err != nil {
-		w.err = fmt.Errorf("%s: %w", w.path, err)
+		w.err = w.named(err)
 		return w.err
 	}
 	return nil
+}
+
+// named prefixes err with the file name unless it names the file already
+// (the *fs.PathError of a failed write).
+func (w *FileWriter) named(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == w.path {
+		return err
+	}
+	return fmt.Errorf("%s: %w", w.path, err)
 }
 
 // AddInterface declares a further interface and returns the index packets
@@ -229,14 +240,14 @@ func (w *FileWriter) Close() error {
 	}
 	w.closed = true
 	if cerr := w.inner.Close(); w.err == nil && cerr != nil {
-		w.err = fmt.Errorf("%s: %w", w.path, cerr)
+		w.err = w.named(cerr)
 	}
 	if w.out == nil { // stdout, or aborted
 		return w.err
 	}
 	if w.comp != nil {
 		if cerr := w.comp.Close(); w.err == nil && cerr != nil {
-			w.err = fmt.Errorf("%s: %w", w.path, cerr)
+			w.err = w.named(cerr)
 		}
 	}
 	if w.err == nil {

@@ -502,3 +502,24 @@ func TestHostileOutputCaptureInterrupted(t *testing.T) {
 	}
 	countPackets(t, out)
 }
+
+// TestHostileOutputFullDevice: a device that refuses the bytes (1,7 is
+// /dev/full: ENOSPC) gives a failure naming it; before the fix the
+// temporary file was renamed over the device instead.
+func TestHostileOutputFullDevice(t *testing.T) {
+	dir := t.TempDir()
+	full := filepath.Join(dir, "full")
+	if err := unix.Mknod(full, unix.S_IFCHR|0o666, int(unix.Mkdev(1, 7))); err != nil {
+		t.Skip("mknod needs root:", err)
+	}
+	code, _, stderr := run(t, nil, "read", "-r", demoPath(t), "-w", full)
+	if code != ExitFailure || !strings.Contains(stderr, full) || !strings.Contains(stderr, "no space left on device") {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if fi, _ := os.Lstat(full); fi.Mode()&fs.ModeCharDevice == 0 {
+		t.Fatalf("the device became %v", fi.Mode())
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("%d files left in the directory, want the device alone", len(ents))
+	}
+}

@@ -154,14 +154,15 @@ func (f *File) Target() string { return f.target }
 // written cannot be taken back.
 func (f *File) InPlace() bool { return f.inPlace }
 
-// Write writes p; its errors name the file.
+// Write writes p; its errors are *fs.PathError naming the path given to
+// Create (not the temporary file).
 func (f *File) Write(p []byte) (int, error) {
 	if f.closed {
 		return 0, fmt.Errorf("write %s: %w", f.name, fs.ErrClosed)
 	}
 	n, err := f.f.Write(p)
 	if err != nil {
-		err = fmt.Errorf("write %s: %w", f.name, unwrapPath(err))
+		err = &fs.PathError{Op: "write", Path: f.name, Err: bare(err)}
 	}
 	return n, err
 }
@@ -257,6 +258,15 @@ func unwrapPath(err error) error {
 	var le *os.LinkError
 	if errors.As(err, &le) {
 		return fmt.Errorf("%s: %w", le.Op, le.Err)
+	}
+	return err
+}
+
+// bare returns the cause of an *fs.PathError (the errno), else err.
+func bare(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
 	}
 	return err
 }
