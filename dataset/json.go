@@ -5,46 +5,48 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
-	"path/filepath"
 	"time"
+
+	"github.com/wirekit/wirekit/internal/safefile"
 )
 
-// Save writes s as indented JSON to path atomically: to a temporary file in
-// the same directory, synced, then renamed over path, so a reader never sees
-// a half-written map.
-func (s *Set) Save(path string) (err error) {
-	data, err := json.MarshalIndent(s, "", "  ")
+// Save writes s as indented JSON to path by internal/safefile's rules: a
+// new path or a regular file is written to a temporary file in the same
+// directory, synced, then renamed over path, so a reader never sees a
+// half-written map; a device, FIFO or /dev/stdout is written in place, and
+// a symbolic link is kept, its target written. Errors name path.
+func (s *Set) Save(path string) error {
+	data, err := s.marshal()
 	if err != nil {
-		return fmt.Errorf("encoding map: %w", err)
+		return err
 	}
-	data = append(data, '\n')
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("writing map %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if _, err = tmp.Write(data); err != nil {
-		return fmt.Errorf("writing map %s: %w", tmp.Name(), err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("writing map %s: %w", tmp.Name(), err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("writing map %s: %w", tmp.Name(), err)
-	}
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("writing map %s: %w", tmp.Name(), err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("writing map %s: %w", path, err)
+	if err := safefile.WriteFile(path, data); err != nil {
+		return fmt.Errorf("writing map: %w", err)
 	}
 	return nil
+}
+
+// Encode writes s to w as Save writes it to a file (indented JSON and a
+// final newline), for standard output or a stream.
+func (s *Set) Encode(w io.Writer) error {
+	data, err := s.marshal()
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(data); err != nil {
+		return fmt.Errorf("writing map: %w", err)
+	}
+	return nil
+}
+
+func (s *Set) marshal() ([]byte, error) {
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encoding map: %w", err)
+	}
+	return append(data, '\n'), nil
 }
 
 // Load reads a map written by Save (or by GopherCap: fields it does not
@@ -52,7 +54,16 @@ func (s *Set) Save(path string) (err error) {
 // and, for malformed JSON, the line and column of the fault; a map whose
 // values cannot describe a capture file (no path, a negative count, an end
 // before the beginning) gets an error naming the file entry and field.
+//
+// "-" reads the map from standard input, as pcapio.Open does a capture.
 func Load(path string) (*Set, error) {
+	if path == "-" {
+		data, err := io.ReadAll(os.Stdin)
+		if err != nil {
+			return nil, fmt.Errorf("reading map from stdin: %w", err)
+		}
+		return Parse(data, "stdin")
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading map: %w", err)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,10 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
+	"github.com/pierrec/lz4/v4"
+	"github.com/ulikunitz/xz"
+
+	"github.com/wirekit/wirekit/internal/safefile"
 )
 
 // Writer writes packets to a capture file. WritePacket takes the arguments
@@ -33,12 +38,18 @@ type WriteOptions struct {
 // link type, is given a packet from an interface of another link type.
 var ErrLinkTypeMix = errors.New("a pcap file holds one link type: write .pcapng to keep several")
 
+// ErrCompressionSuffix is returned by Create for a name ending in a
+// compression wirekit reads neither writes (.bz2, .lzma, .zip, ...), so
+// that the file is not written uncompressed under a misleading name.
+var ErrCompressionSuffix = errors.New("wirekit cannot write this compression: use .gz, .zst, .xz or .lz4, or no suffix")
+
 // FileWriter is the Writer that Create returns: a pcap or pcapng writer,
-// over an optional compressor, over a temporary file renamed into place by
-// Close.
+// over an optional compressor, over an output opened by internal/safefile
+// (a temporary file renamed into place by Close, or a device, FIFO or
+// descriptor written in place).
 type FileWriter struct {
 	path  string
-	tmp   *os.File // nil for "-" and once closed or aborted
+	out   *safefile.File // nil for "-" and once closed or aborted
 	comp  io.WriteCloser
 	inner interface {
 		Writer
@@ -50,11 +61,36 @@ type FileWriter struct {
 
 var _ Writer = (*FileWriter)(nil)
 
+// unwritable are compression suffixes Create refuses.
+var unwritable = []string{".bz2", ".bzip2", ".lzma", ".lz", ".lzo", ".zip", ".7z", ".br", ".z", ".sz", ".lzfse"}
+
+// SplitCompression splits a file name into what comes before its
+// compression suffix and the compression that suffix asks for (".gz"
+// gzip, ".zst" zstd, ".xz" xz, ".lz4" lz4, case-insensitive; none
+// otherwise). A suffix naming a compression wirekit cannot write (.bz2,
+// .lzma, .zip, ...) gives ErrCompressionSuffix.
+func SplitCompression(name string) (string, Compression, error) {
+	lower := strings.ToLower(name)
+	for _, k := range []Compression{CompressGzip, CompressZstd, CompressXZ, CompressLZ4} {
+		if strings.HasSuffix(lower, k.Ext()) {
+			return name[:len(name)-len(k.Ext())], k, nil
+		}
+	}
+	for _, suf := range unwritable {
+		if strings.HasSuffix(lower, suf) {
+			return name, CompressNone, fmt.Errorf("%q: %w", name[len(name)-len(suf):], ErrCompressionSuffix)
+		}
+	}
+	return name, CompressNone, nil
+}
+
 // Create writes a capture file at path, choosing the format from the name:
-// ".pcapng" (optionally followed by ".gz" or ".zst") is pcapng, anything
-// else classic pcap; a trailing ".gz" compresses with gzip, ".zst" with
-// zstd. "-" writes uncompressed pcap to standard output, which Close
-// flushes but does not close.
+// ".pcapng" (optionally followed by a compression suffix) is pcapng,
+// anything else classic pcap; a trailing ".gz" compresses with gzip,
+// ".zst" with zstd, ".xz" with xz, ".lz4" with lz4 (the frame format).
+// A suffix of a compression wirekit cannot write (.bz2, .lzma, .zip, ...)
+// is refused with ErrCompressionSuffix. "-" writes uncompressed pcap to
+// standard output, which Close flushes but does not close.
 //
 // ifaces describes the interfaces packets will name through
 // CaptureInfo.InterfaceIndex (more can be added with AddInterface); classic
@@ -62,11 +98,14 @@ var _ Writer = (*FileWriter)(nil)
 // interfaces of that link type (0 for any means 262144). It is an error to
 // give none.
 //
-// The data goes to a temporary file ".NAME.tmp-*" in the same directory,
-// which Close renames to path, so an interrupted or failed write never
-// leaves a partial file under the final name. If a write failed, Close
-// removes the temporary file and returns the error; Abort discards the
-// output on purpose.
+// A new path or a regular file is written to a temporary file
+// ".NAME.tmp-*" in the same directory, which Close renames to path, so an
+// interrupted or failed write never leaves a partial file under the final
+// name. A device, FIFO, /dev/stdout or /dev/fd/N is written in place, and
+// a symbolic link is kept, its target written by the same rules (see
+// internal/safefile); a directory or socket is refused. If a write
+// failed, Close removes the temporary file and returns the error; Abort
+// discards the output on purpose.
 func Create(path string, ifaces []Interface, opts *WriteOptions) (*FileWriter, error) {
 	if len(ifaces) == 0 {
 		return nil, fmt.Errorf("create %s: no interface to describe the link type", path)
@@ -81,41 +120,43 @@ func Create(path string, ifaces []Interface, opts *WriteOptions) (*FileWriter, e
 		}
 		return &FileWriter{path: "stdout", inner: p}, nil
 	}
-	base := strings.ToLower(filepath.Base(path))
-	comp := CompressNone
-	switch {
-	case strings.HasSuffix(base, ".gz"):
-		comp, base = CompressGzip, strings.TrimSuffix(base, ".gz")
-	case strings.HasSuffix(base, ".zst"):
-		comp, base = CompressZstd, strings.TrimSuffix(base, ".zst")
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	base, comp, err := SplitCompression(filepath.Base(path))
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
-	fw := &FileWriter{path: path, tmp: tmp}
-	var out io.Writer = tmp
+	base = strings.ToLower(base)
+	out, err := safefile.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	fw := &FileWriter{path: path, out: out}
+	var w io.Writer = out
 	switch comp {
 	case CompressGzip:
-		z, err := gzip.NewWriterLevel(tmp, gzip.DefaultCompression)
-		if err != nil {
-			fw.remove()
-			return nil, fmt.Errorf("create %s: %w", path, err)
-		}
-		fw.comp, out = z, z
+		var z *gzip.Writer
+		z, err = gzip.NewWriterLevel(out, gzip.DefaultCompression)
+		fw.comp, w = z, z
 	case CompressZstd:
-		z, err := zstd.NewWriter(tmp)
-		if err != nil {
-			fw.remove()
-			return nil, fmt.Errorf("create %s: %w", path, err)
-		}
-		fw.comp, out = z, z
+		var z *zstd.Encoder
+		z, err = zstd.NewWriter(out)
+		fw.comp, w = z, z
+	case CompressXZ:
+		var z *xz.Writer
+		z, err = xz.NewWriter(out)
+		fw.comp, w = z, z
+	case CompressLZ4:
+		z := lz4.NewWriter(out)
+		fw.comp, w = z, z
+	}
+	if err != nil {
+		fw.remove()
+		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
 	if strings.HasSuffix(base, ".pcapng") {
-		fw.inner, err = NewPcapNGWriter(out, ifaces, opts)
+		fw.inner, err = NewPcapNGWriter(w, ifaces, opts)
 	} else {
 		var p *PcapWriter
-		p, err = NewPcapWriter(out, ifaces[0].LinkType, pcapSnapLen(ifaces), opts)
+		p, err = NewPcapWriter(w, ifaces[0].LinkType, pcapSnapLen(ifaces), opts)
 		if err == nil {
 			for _, ifc := range ifaces[1:] {
 				p.AddInterface(ifc)
@@ -156,10 +197,20 @@ func (w *FileWriter) WritePacket(ci gopacket.CaptureInfo, data []byte) error {
 		return w.err
 	}
 	if err := w.inner.WritePacket(ci, data); err != nil {
-		w.err = fmt.Errorf("%s: %w", w.path, err)
+		w.err = w.named(err)
 		return w.err
 	}
 	return nil
+}
+
+// named prefixes err with the file name unless it names the file already
+// (the *fs.PathError of a failed write).
+func (w *FileWriter) named(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && pe.Path == w.path {
+		return err
+	}
+	return fmt.Errorf("%s: %w", w.path, err)
 }
 
 // AddInterface declares a further interface and returns the index packets
@@ -178,60 +229,50 @@ func (w *FileWriter) AddInterface(ifc Interface) (int, error) {
 	return i, nil
 }
 
-// Close flushes the writer and the compressor, closes the temporary file
-// and renames it to the final name. If any write failed, or fails now, the
-// temporary file is removed, nothing appears under the final name, and the
-// first error is returned. Calling Close again returns the same result.
+// Close flushes the writer and the compressor and closes the output: a
+// temporary file is renamed to the final name. If any write failed, or
+// fails now, the temporary file is removed, nothing appears under the
+// final name (written in place, what was written stays), and the first
+// error is returned. Calling Close again returns the same result.
 func (w *FileWriter) Close() error {
 	if w.closed {
 		return w.err
 	}
 	w.closed = true
 	if cerr := w.inner.Close(); w.err == nil && cerr != nil {
-		w.err = fmt.Errorf("%s: %w", w.path, cerr)
+		w.err = w.named(cerr)
 	}
-	if w.tmp == nil { // stdout, or aborted
+	if w.out == nil { // stdout, or aborted
 		return w.err
 	}
 	if w.comp != nil {
 		if cerr := w.comp.Close(); w.err == nil && cerr != nil {
-			w.err = fmt.Errorf("%s: %w", w.path, cerr)
-		}
-	}
-	// CreateTemp makes the file private; a capture gets the usual mode.
-	if w.err == nil {
-		if cerr := w.tmp.Chmod(0o644); cerr != nil {
-			w.err = fmt.Errorf("%s: %w", w.path, cerr)
+			w.err = w.named(cerr)
 		}
 	}
 	if w.err == nil {
-		if cerr := w.tmp.Close(); cerr != nil {
-			w.err = fmt.Errorf("%s: %w", w.path, cerr)
-		}
-	}
-	if w.err == nil {
-		if rerr := os.Rename(w.tmp.Name(), w.path); rerr != nil {
-			w.err = fmt.Errorf("%s: %w", w.path, rerr)
+		if cerr := w.out.Close(); cerr != nil {
+			w.err = cerr
 		}
 	}
 	if w.err != nil {
 		w.remove()
 		return w.err
 	}
-	w.tmp = nil
+	w.out = nil
 	return nil
 }
 
 // Abort discards the output: the temporary file is removed and nothing
-// appears under the final name (for "-", what was flushed stays written).
-// Later calls to WritePacket and Close return an error. Abort returns the
-// error of removing the temporary file, if any.
+// appears under the final name (for "-", a device or a FIFO, what was
+// flushed stays written). Later calls to WritePacket and Close return an
+// error. Abort returns the error of removing the temporary file, if any.
 func (w *FileWriter) Abort() error {
 	if w.err == nil {
 		w.err = fmt.Errorf("%s: write aborted", w.path)
 	}
 	w.closed = true
-	if w.tmp == nil {
+	if w.out == nil {
 		return nil
 	}
 	if w.comp != nil {
@@ -241,9 +282,8 @@ func (w *FileWriter) Abort() error {
 }
 
 func (w *FileWriter) remove() error {
-	w.tmp.Close()
-	err := os.Remove(w.tmp.Name())
-	w.tmp = nil
+	err := w.out.Abort()
+	w.out = nil
 	return err
 }
 

@@ -38,7 +38,9 @@ does not match and nothing unfiltered is queued; a filter the kernel
 cannot run (VLAN tests) runs in user space.
 
 On SIGINT or SIGTERM, or after -c packets, the output is flushed and
-closed, and tcpdump's closing counts go to stderr. Needs root or the
+closed as a valid capture, and tcpdump's closing counts go to stderr; a
+signal also adds a note saying so, and the exit code is 130 or 143 (0
+after -c packets). Needs root or the
 CAP_NET_RAW capability; -Z USER switches to USER once the socket is open,
 before any output file is made. -C, -G and -W rotate output files as
 tcpdump does (-G names go through strftime, in local time). "-i any"
@@ -62,6 +64,9 @@ before, and capture exits 1 with a message naming the interface.`,
 				return usagef("capture: -c %d: the count must be 0 or more", f.count)
 			}
 			if err := checkOutputFlags(f); err != nil {
+				return err
+			}
+			if err := checkCaptureName("capture", "-w", f.out); err != nil {
 				return err
 			}
 			cfg := &capture.Config{SnapLen: snap, NoPromiscuous: noPromis, RingKiB: ringKiB}
@@ -169,6 +174,9 @@ before, and capture exits 1 with a message naming the interface.`,
 			}
 			if runErr != nil {
 				return fmt.Errorf("capture: %w", runErr)
+			}
+			if stop.Load() || ctx.Err() != nil {
+				return interrupted(ctx, "capture", "%s", sinkReport(f, n))
 			}
 			return nil
 		},

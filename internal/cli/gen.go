@@ -38,6 +38,9 @@ of OUT, as for 'wirekit read -w'.`,
 			if out == "" {
 				return usagef("gen: give the output file with -w OUT")
 			}
+			if err := checkCaptureName("gen", "-w", out); err != nil {
+				return err
+			}
 			bytes, err := parseSize(size)
 			if err != nil {
 				return usagef("gen: --size %q: %v", size, err)
@@ -45,7 +48,11 @@ of OUT, as for 'wirekit read -w'.`,
 			if packets < 0 {
 				return usagef("gen: --packets %d: must be 0 or more", packets)
 			}
-			if packets == 0 && bytes == 0 {
+			empty := packets == 0 && cmd.Flags().Changed("packets")
+			if empty && bytes > 0 {
+				return usagef("gen: --packets 0 and --size %s contradict each other: give one", size)
+			}
+			if packets == 0 && bytes == 0 && !empty {
 				packets = 1000
 			}
 			ifs := []pcapio.Interface{{LinkType: layers.LinkTypeEthernet, SnapLen: 262144, Resolution: time.Microsecond}}
@@ -60,13 +67,20 @@ of OUT, as for 'wirekit read -w'.`,
 			}
 			ctx := cmd.Context()
 			cfg := synth.Config{Seed: seed, Packets: packets, Bytes: bytes}
-			err = synth.Generate(cfg, func(ci gopacket.CaptureInfo, data []byte) error {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				return w.WritePacket(ci, data)
-			})
-			if err != nil {
+			n := 0
+			if !empty { // --packets 0: a capture with its header only
+				err = synth.Generate(cfg, func(ci gopacket.CaptureInfo, data []byte) error {
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+					if err := w.WritePacket(ci, data); err != nil {
+						return err
+					}
+					n++
+					return nil
+				})
+			}
+			if err != nil && ctx.Err() == nil {
 				if a, ok := w.(interface{ Abort() error }); ok {
 					_ = a.Abort()
 				}
@@ -75,11 +89,11 @@ of OUT, as for 'wirekit read -w'.`,
 			if err := w.Close(); err != nil {
 				return fmt.Errorf("gen: %w", err)
 			}
-			return nil
+			return interrupted(ctx, "gen", "%d packets written to %s, a valid capture", n, out)
 		},
 	}
-	c.Flags().StringVarP(&out, "write", "w", "", "output capture file (.pcap, .pcapng, optionally .gz or .zst; - for stdout)")
-	c.Flags().IntVar(&packets, "packets", 0, "number of packets to write (default 1000 when --size is not given)")
+	c.Flags().StringVarP(&out, "write", "w", "", "output capture file (.pcap, .pcapng, optionally .gz, .zst, .xz or .lz4; - for stdout)")
+	c.Flags().IntVar(&packets, "packets", 0, "number of packets to write (default 1000 when --size is not given; 0 writes a capture with no packets)")
 	c.Flags().StringVar(&size, "size", "", "stop after this many captured bytes: 500KB, 100MB, 1GB (powers of 1000)")
 	c.Flags().Int64Var(&seed, "seed", 1, "random seed; the same seed gives the same capture")
 	return c

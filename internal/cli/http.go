@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wirekit/wirekit/internal/safefile"
 	"github.com/wirekit/wirekit/stream"
 	whttp "github.com/wirekit/wirekit/stream/http"
 )
@@ -55,7 +56,12 @@ request line or a status line. EXPR selects the packets given to
 reassembly, as for 'wirekit read'; several -r files are merged in
 timestamp order. -i captures live on a Linux interface (root or
 CAP_NET_RAW) until interrupted; transactions print as they complete, and
-the HAR file is written when the capture stops.`,
+the HAR file is written when the capture stops.
+
+On SIGINT or SIGTERM the packets read so far are reassembled, open
+connections are ended as at the end of a file, the transactions are
+written (the HAR file is then complete for them), a note on stderr says
+so, and the exit code is 130 or 143.`,
 		Example: `  wirekit http -r capture.pcap
   wirekit http -r capture.pcap --jsonl 'tcp port 8080' | jq .url
   wirekit http -r capture.pcap --har capture.har
@@ -84,6 +90,12 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	if f.maxBody <= 0 {
 		return usagef("http: --max-body %d: must be more than 0", f.maxBody)
 	}
+	if f.bodies == "-" {
+		return usagef("http: --bodies takes a directory, not standard output")
+	}
+	if err := checkNotInput("http", "--har", f.har, f.in.files); err != nil {
+		return err
+	}
 	if f.bodies != "" {
 		if err := os.MkdirAll(f.bodies, 0o755); err != nil {
 			return fmt.Errorf("http: --bodies: %w", err)
@@ -93,16 +105,16 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	if f.jsonl {
 		out.jsonl = whttp.NewJSONLWriter(out.bw)
 	}
-	var harFile *os.File
+	var harFile *safefile.File
 	if f.har != "" {
 		var hw io.Writer = out.bw
 		if f.har != "-" {
 			var err error
-			harFile, err = os.CreateTemp(filepath.Dir(f.har), ".wirekit-har-*")
+			harFile, err = safefile.Create(f.har)
 			if err != nil {
 				return fmt.Errorf("http: --har: %w", err)
 			}
-			defer os.Remove(harFile.Name()) // after a rename, a no-op
+			defer harFile.Abort() // after Close, a no-op
 			hw = harFile
 		}
 		out.har = whttp.NewHARWriter(hw, buildVersion())
@@ -118,10 +130,7 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 		out.bw.Flush()
 	})
 	if err != nil && n < 0 {
-		if harFile != nil {
-			harFile.Close()
-		}
-		return err
+		return err // the deferred Abort leaves no HAR file
 	}
 	asm.Flush()
 	if out.har != nil {
@@ -129,13 +138,9 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 			out.err = herr
 		}
 	}
-	if harFile != nil {
-		cerr := harFile.Close()
-		if cerr == nil && out.err == nil {
-			cerr = os.Rename(harFile.Name(), f.har)
-		}
-		if cerr != nil && out.err == nil {
-			out.err = fmt.Errorf("--har %s: %w", f.har, cerr)
+	if harFile != nil && out.err == nil {
+		if cerr := harFile.Close(); cerr != nil {
+			out.err = fmt.Errorf("--har: %w", cerr)
 		}
 	}
 	if out.jsonl != nil {
@@ -155,6 +160,20 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	fmt.Fprintln(e.stderr)
 	if err == nil && out.err != nil {
 		err = fmt.Errorf("http: %w", out.err)
+	}
+	if err == nil {
+		var where []string
+		if f.har != "" && f.har != "-" {
+			where = append(where, "the HAR file "+f.har+" is complete for them")
+		}
+		if f.bodies != "" {
+			where = append(where, "their bodies are in "+f.bodies)
+		}
+		what := fmt.Sprintf("%d packets read, %d transactions from them written", n, out.n)
+		if len(where) > 0 {
+			what += "; " + strings.Join(where, ", ")
+		}
+		err = interrupted(ctx, "http", "%s", what)
 	}
 	return err
 }
@@ -269,17 +288,13 @@ func (o *httpOutput) saveBody(tx *whttp.Transaction, kind string, m *whttp.Messa
 		name += ".partial" // bytes missing, cut by --max-body, or not decoded to its end
 	}
 	final := filepath.Join(o.f.bodies, fmt.Sprintf("%06d-%03d-%s-%s", tx.Conn, tx.Index, kind, name))
-	fh, err := os.CreateTemp(o.f.bodies, ".wirekit-body-*")
+	fh, err := safefile.Create(final)
 	if err == nil {
 		_, err = fh.Write(m.Body)
-		if cerr := fh.Close(); err == nil {
-			err = cerr
-		}
 		if err == nil {
-			err = os.Rename(fh.Name(), final)
-		}
-		if err != nil {
-			os.Remove(fh.Name())
+			err = fh.Close()
+		} else {
+			fh.Abort()
 		}
 	}
 	if err != nil {

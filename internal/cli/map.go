@@ -33,7 +33,10 @@ flag and field names are GopherCap's, so its users can switch binaries.
 
 DIR is searched recursively; FILE arguments are mapped whatever their names.
 A damaged file keeps what was read before the damage, gets an "error" field,
-and the set goes on. The JSON is written to a temporary file, then renamed.`,
+and the set goes on. The JSON is written to a temporary file, then renamed
+("-" writes it to standard output, and the summary to stderr). An output
+that is one of the input files is refused. On SIGINT or SIGTERM no map is
+written (exit 130 or 143).`,
 		Example: `  wirekit map --dir-src /data/pcap --file-suffix pcap --dump-json map.json
   wirekit map --dir-src /data --file-regexp 'eth0-.*\.pcap(\.gz)?$' --file-workers 8 --dump-json map.json
   wirekit map --dump-json map.json a.pcap b.pcapng.zst
@@ -61,6 +64,9 @@ and the set goes on. The JSON is written to a temporary file, then renamed.`,
 			if err != nil {
 				return fmt.Errorf("map: %w", err)
 			}
+			if err := checkNotInput("map", "--dump-json", dumpJSON, append(paths, roots...)); err != nil {
+				return err
+			}
 			cfg := &dataset.Config{Workers: workers}
 			bar := newProgress(e.stderr)
 			if bar != nil {
@@ -69,6 +75,9 @@ and the set goes on. The JSON is written to a temporary file, then renamed.`,
 			set, err := dataset.Scan(cmd.Context(), paths, cfg)
 			bar.finish()
 			if err != nil {
+				if note := interrupted(cmd.Context(), "map", "no map written (%s left as it was): a map of part of the set would make replay leave out the rest", dumpJSON); note != nil {
+					return note
+				}
 				return fmt.Errorf("map: %w", err)
 			}
 			for _, f := range set.Files {
@@ -76,11 +85,18 @@ and the set goes on. The JSON is written to a temporary file, then renamed.`,
 					fmt.Fprintf(e.stderr, "wirekit: map: warning: %s: %s (kept %d packets read before it)\n", f.Path, f.Error, f.Packets)
 				}
 			}
-			if err := set.Save(dumpJSON); err != nil {
+			summary, where := e.stdout, dumpJSON
+			if dumpJSON == "-" {
+				where = "standard output"
+				if err := set.Encode(e.stdout); err != nil {
+					return fmt.Errorf("map: %w", err)
+				}
+				summary = e.stderr // stdout carries the map
+			} else if err := set.Save(dumpJSON); err != nil {
 				return fmt.Errorf("map: %w", err)
 			}
-			fmt.Fprintf(e.stdout, "mapped %d files (%d damaged), %d packets, %s to %s (%s), to %s\n",
-				len(set.Files), set.Errors, set.Packets, stamp(set.Beginning), stamp(set.End), set.Duration, dumpJSON)
+			fmt.Fprintf(summary, "mapped %d files (%d damaged), %d packets, %s to %s (%s), to %s\n",
+				len(set.Files), set.Errors, set.Packets, stamp(set.Beginning), stamp(set.End), set.Duration, where)
 			return nil
 		},
 	}
@@ -89,7 +105,7 @@ and the set goes on. The JSON is written to a temporary file, then renamed.`,
 	f.StringVar(&suffix, "file-suffix", "", "keep only files whose name ends with this (for example pcap or .pcap.gz)")
 	f.StringVar(&reText, "file-regexp", "", "keep only files whose path matches this regular expression (Go syntax)")
 	f.IntVar(&workers, "file-workers", 4, "files read at once; less than 1 reads all files at once")
-	f.StringVar(&dumpJSON, "dump-json", "", "write the map to this JSON file")
+	f.StringVar(&dumpJSON, "dump-json", "", "write the map to this JSON file (- for stdout)")
 	c.AddCommand(newInfoCmd(e))
 	return c
 }

@@ -57,9 +57,14 @@ same timestamp come in the order the files were given (mergecap takes the
 last file first) and a file's own out-of-order packets are put in order
 within a window of 1024 packets.
 
--w writes classic pcap, or pcapng when OUT ends in .pcapng; a further .gz
-or .zst compresses it. The file appears under its name only once complete.
-"-w -" writes pcap to standard output.`,
+-w writes classic pcap, or pcapng when OUT ends in .pcapng; a further .gz,
+.zst, .xz or .lz4 compresses it (other compression suffixes, such as .bz2,
+are refused). A new or regular file is written to a temporary file and
+appears under its name only when closed; a device, FIFO, /dev/stdout or
+/dev/fd/N is written in place, and a symbolic link is kept, its target
+written. "-w -" writes pcap to standard output. On SIGINT or SIGTERM the
+output is closed as a valid capture of the packets read before the
+signal, a note says so, and the exit code is 130 or 143.`,
 		Example: `  wirekit read -r capture.pcap
   wirekit read -r capture.pcapng.zst -c 10 -e -v
   wirekit read -r a.pcap -r b.pcap -w merged.pcapng
@@ -138,7 +143,14 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	if err := checkOutputFlags(f); err != nil {
 		return err
 	}
-	src, err := openSources(e, f.files)
+	if err := checkNotInput("read", "-w", f.out, f.files); err != nil {
+		return err
+	}
+	if err := checkCaptureName("read", "-w", f.out); err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	src, err := openSources(ctx, e, f.files)
 	if err != nil {
 		return fmt.Errorf("read: %w", err)
 	}
@@ -150,7 +162,6 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 		return err
 	}
 
-	ctx := cmd.Context()
 	sink, err := newSink(e, f, src)
 	if err != nil {
 		return fmt.Errorf("read: %w", err)
@@ -167,7 +178,9 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 			break
 		}
 		if err != nil {
-			readErr = err
+			if ctx.Err() == nil { // else the signal's deadline ended the read
+				readErr = err
+			}
 			break
 		}
 		if flt != nil {
@@ -196,23 +209,20 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	if readErr != nil {
 		return fmt.Errorf("read: %w (the %d packets before it were processed)", readErr, n)
 	}
-	return nil
+	return interrupted(ctx, "read", "%s", sinkReport(f, n))
 }
 
-// openSources opens one file, or merges several by timestamp.
-func openSources(e *env, files []string) (pcapio.Source, error) {
-	if len(files) == 1 {
-		if files[0] == "-" {
-			return pcapio.NewReader(e.stdin, "stdin")
-		}
-		return pcapio.Open(files[0])
+// sinkReport says what read or capture's output holds after a signal.
+func sinkReport(f *readFlags, n int) string {
+	switch {
+	case f.rotateMB > 0 || f.rotateS > 0:
+		return fmt.Sprintf("%d packets written to the files of -w %s, the last one closed as a valid capture of what was read before the signal", n, f.out)
+	case f.out == "-":
+		return fmt.Sprintf("%d packets written to standard output, a valid capture of what was read before the signal", n)
+	case f.out != "":
+		return fmt.Sprintf("%d packets written to %s, a valid capture of what was read before the signal", n, f.out)
 	}
-	for _, p := range files {
-		if p == "-" {
-			return nil, usagef("stdin (-) cannot be merged with other files; give it alone")
-		}
-	}
-	return pcapio.Merge(files...)
+	return fmt.Sprintf("%d packets printed, all that were read before the signal", n)
 }
 
 // printReadingFrom writes tcpdump's opening line to stderr.

@@ -75,8 +75,10 @@ its delay from the start of the set. Each loop of --loop-count or
 
 A frame larger than the interface MTU allows (MTU plus link header) stops
 the replay with an error naming the packet, unless --mtu-trunc cuts it or
---skip-oversize counts and skips it. SIGINT stops cleanly: queued frames
-are sent, the output file is closed, and the summary is printed.`,
+--skip-oversize counts and skips it. SIGINT or SIGTERM stops cleanly:
+queued frames are sent, the output file is closed as a valid capture of
+what was sent, the summary is printed, a note on stderr says so, and the
+exit code is 130 or 143.`,
 		Example: `  wirekit map --dir-src /data/pcap --dump-json set.json
   wirekit replay --dump-json set.json --out-interface veth0
   wirekit replay --dump-json set.json --out-interface veth0 --time-modifier 2.5 --stats 5
@@ -159,7 +161,22 @@ are sent, the output file is closed, and the summary is printed.`,
 			}
 			files, err := replaySet(cmd.Context(), dumpJSON, args, re)
 			if err != nil {
+				if note := interrupted(cmd.Context(), "replay", "nothing sent: the signal came while the files were being mapped"); note != nil {
+					return note
+				}
 				return fmt.Errorf("replay: %w", err)
+			}
+			if err := checkCaptureName("replay", "-w", outFile); err != nil {
+				return err
+			}
+			if outFile != "" {
+				inputs := []string{dumpJSON}
+				for _, f := range files {
+					inputs = append(inputs, f.Path)
+				}
+				if err := checkNotInput("replay", "-w", outFile, inputs); err != nil {
+					return err
+				}
 			}
 			var sink replay.Sink
 			var ifSink *replay.InterfaceSink
@@ -180,8 +197,8 @@ are sent, the output file is closed, and the summary is printed.`,
 				cfg.OnStats = func(s replay.Stats) { fmt.Fprintln(e.stderr, "wirekit: replay: "+statsLine(s)) }
 			}
 			st, err := replay.Run(cmd.Context(), files, sink, cfg)
-			interrupted := err != nil && cmd.Context().Err() != nil && errors.Is(err, cmd.Context().Err())
-			if err != nil && !interrupted {
+			stopped := err != nil && cmd.Context().Err() != nil && errors.Is(err, cmd.Context().Err())
+			if err != nil && !stopped {
 				writeReplaySummary(e.stderr, st, cfg, ifSink, "stopped after an error")
 				if errors.Is(err, replay.ErrOversize) {
 					return fmt.Errorf("%w (use --mtu-trunc to cut such frames or --skip-oversize to skip them)", err)
@@ -189,7 +206,7 @@ are sent, the output file is closed, and the summary is printed.`,
 				return err
 			}
 			state := "done"
-			if interrupted {
+			if stopped {
 				state = "interrupted"
 			}
 			out := e.stdout
@@ -197,14 +214,21 @@ are sent, the output file is closed, and the summary is printed.`,
 				out = e.stderr // stdout carries the capture
 			}
 			writeReplaySummary(out, st, cfg, ifSink, state)
-			return nil
+			what := fmt.Sprintf("%d packets sent", st.Sent)
+			if outFile != "" {
+				what = fmt.Sprintf("%d packets written to %s, a valid capture of what was sent before the signal", st.Sent, outFile)
+				if outFile == "-" {
+					what = fmt.Sprintf("%d packets written to standard output, a valid capture of what was sent before the signal", st.Sent)
+				}
+			}
+			return interrupted(cmd.Context(), "replay", "%s", what)
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&dumpJSON, "dump-json", "", "the map of the set, as written by 'wirekit map --dump-json'")
+	f.StringVar(&dumpJSON, "dump-json", "", "the map of the set, as written by 'wirekit map --dump-json' (- for stdin)")
 	f.StringVar(&reText, "file-regexp", "", "replay only files whose path matches this regular expression (Go syntax)")
 	f.StringVarP(&outIface, "out-interface", "i", "", "inject the packets into this interface (Linux, root or CAP_NET_RAW)")
-	f.StringVarP(&outFile, "write", "w", "", "write the packets to this capture file (.pcap, .pcapng, optionally .gz or .zst), renamed into place when done")
+	f.StringVarP(&outFile, "write", "w", "", "write the packets to this capture file (.pcap, .pcapng, optionally .gz, .zst, .xz or .lz4; - for stdout), renamed into place when done")
 	f.BoolVar(&null, "null", false, "send the packets nowhere: measures the scheduler alone")
 	f.IntVar(&loopCount, "loop-count", 1, "replay the set this many times, each loop shifted in time")
 	f.BoolVar(&loopForever, "loop-infinite", false, "replay the set until interrupted")

@@ -18,12 +18,18 @@ const (
 	ExitOK      = 0 // success
 	ExitFailure = 1 // runtime failure: a damaged file, an I/O error
 	ExitUsage   = 2 // usage error: a bad flag or argument
+	// A signal gives 128 plus its number: 130 for SIGINT, 143 for SIGTERM.
 )
 
 // Run executes the wirekit command line args (without the program name),
 // writing to stdout and stderr, and returns the process exit code. ctx
-// cancellation (SIGINT, SIGTERM in main) makes long commands stop cleanly:
-// output already produced is flushed and files are closed.
+// cancellation makes long commands stop cleanly: output already produced
+// is flushed and files are closed as valid files of what was read. When
+// ctx was cancelled with an *Interrupted cause (main does so on SIGINT
+// and SIGTERM), or by signal.NotifyContext, Run says so on stderr, with
+// what each output holds, and returns 128 plus the signal number (130
+// for SIGINT, 143 for SIGTERM), as shells report a command a signal
+// stopped.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	env := &env{stdin: stdin, stdout: stdout, stderr: stderr}
 	root := newRoot(env)
@@ -32,6 +38,22 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	err := root.ExecuteContext(ctx)
+	if in := signalOf(ctx); in != nil {
+		var note *interruptNote
+		switch {
+		case errors.As(err, &note):
+			fmt.Fprintf(stderr, "wirekit: %v\n", err)
+		case err == nil:
+			fmt.Fprintf(stderr, "wirekit: %v\n", in)
+		case strings.Contains(err.Error(), in.Error()):
+			fmt.Fprintf(stderr, "wirekit: %v\n", err)
+		case errors.Is(err, context.Canceled):
+			fmt.Fprintf(stderr, "wirekit: %v: %v\n", in, err)
+		default:
+			fmt.Fprintf(stderr, "wirekit: %v (%v)\n", err, in)
+		}
+		return in.ExitCode()
+	}
 	if err == nil {
 		return ExitOK
 	}

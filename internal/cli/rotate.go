@@ -28,7 +28,8 @@ import (
 // (errRotationDone, after "Maximum file limit reached").
 //
 // The number goes at the end of the name, as tcpdump puts it, except
-// before a .pcapng, .gz or .zst ending, which chooses the format.
+// before a .pcapng or compression (.gz, .zst, .xz, .lz4) ending, which
+// chooses the format.
 type rotator struct {
 	e       *env
 	base    string
@@ -73,14 +74,17 @@ func (r *rotator) name(i int) string {
 	case i > 0:
 		num = strconv.Itoa(i)
 	}
-	ext := ""
-	for _, suf := range []string{".pcapng.gz", ".pcapng.zst", ".pcap.gz", ".pcap.zst", ".pcapng", ".gz", ".zst"} {
-		if strings.HasSuffix(strings.ToLower(base), suf) {
-			base, ext = base[:len(base)-len(suf)], base[len(base)-len(suf):]
-			break
-		}
+	// The number goes before the endings that choose the format: a
+	// compression suffix, with the .pcap or .pcapng before it, or .pcapng.
+	stem, comp, _ := pcapio.SplitCompression(base)
+	lower := strings.ToLower(stem)
+	switch {
+	case strings.HasSuffix(lower, ".pcapng"):
+		stem = stem[:len(stem)-len(".pcapng")]
+	case comp != pcapio.CompressNone && strings.HasSuffix(lower, ".pcap"):
+		stem = stem[:len(stem)-len(".pcap")]
 	}
-	return base + num + ext
+	return stem + num + base[len(stem):]
 }
 
 func (r *rotator) packet(src pcapio.Source, ci gopacket.CaptureInfo, data []byte) error {

@@ -84,6 +84,7 @@ func TestRotateNames(t *testing.T) {
 		{"trace", 0, 0, "trace"}, {"trace", 0, 3, "trace3"}, {"out.pcap", 0, 2, "out.pcap2"},
 		{"out.pcapng.zst", 0, 2, "out2.pcapng.zst"}, {"out.pcap.gz", 10, 13, "out3.pcap.gz"},
 		{"t", 100, 7, "t07"}, {"t", 101, 7, "t007"},
+		{"out.pcap.xz", 0, 2, "out2.pcap.xz"}, {"out.pcapng.lz4", 0, 1, "out1.pcapng.lz4"}, {"trace.gz", 0, 4, "trace4.gz"},
 	}
 	for _, tc := range tests {
 		r := &rotator{base: tc.base, files: tc.files}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/wirekit/wirekit/capture"
 	"github.com/wirekit/wirekit/filter"
+	"github.com/wirekit/wirekit/internal/safefile"
 	"github.com/wirekit/wirekit/pcapio"
 	"github.com/wirekit/wirekit/stream"
 )
@@ -63,7 +64,11 @@ bytes are not filled in.
 Several -r files are merged in timestamp order, as for 'wirekit read'. -i
 captures live on a Linux interface (root or CAP_NET_RAW) until interrupted,
 printing connections as they end. A filter expression selects the packets
-given to reassembly.`,
+given to reassembly.
+
+On SIGINT or SIGTERM the connections seen so far are ended as at the end
+of a file and printed (their --out-dir files completed), a note on
+stderr says so, and the exit code is 130 or 143.`,
 		Example: `  wirekit streams -r capture.pcap
   wirekit streams -r capture.pcap --json 'port 80'
   wirekit streams -r capture.pcap --follow ascii 'host 10.0.0.1 and port 8080'
@@ -93,6 +98,9 @@ func runStreams(ctx context.Context, e *env, f *streamsFlags, args []string) err
 	}
 	if f.follow != "" && f.json {
 		return usagef("streams: --follow and --json cannot be combined")
+	}
+	if f.outDir == "-" {
+		return usagef("streams: --out-dir takes a directory, not standard output")
 	}
 	if f.outDir != "" {
 		if err := os.MkdirAll(f.outDir, 0o755); err != nil {
@@ -125,6 +133,13 @@ func runStreams(ctx context.Context, e *env, f *streamsFlags, args []string) err
 		fmt.Fprintf(e.stderr, " (%d closed early at the cap of %d connections)", st.Evicted, stream.DefaultMaxConns)
 	}
 	fmt.Fprintln(e.stderr)
+	if err == nil {
+		what := fmt.Sprintf("%d packets read, the %d connections in them written as ended at that point", n, st.Conns)
+		if f.outDir != "" {
+			what += ", their files in " + f.outDir + " complete for those bytes"
+		}
+		err = interrupted(ctx, "streams", "%s", what)
+	}
 	return err
 }
 
@@ -172,7 +187,7 @@ func feedPackets(ctx context.Context, e *env, name string, in *packetInput, args
 		src = h
 	} else {
 		var err error
-		src, err = openSources(e, in.files)
+		src, err = openSources(ctx, e, in.files)
 		if err != nil {
 			return -1, fmt.Errorf("%s: %w", name, err)
 		}
@@ -199,6 +214,9 @@ func feedPackets(ctx context.Context, e *env, name string, in *packetInput, args
 			continue
 		}
 		if err != nil {
+			if ctx.Err() != nil { // the signal's deadline ended the read
+				return n, nil
+			}
 			return n, fmt.Errorf("%s: %w (the %d packets before it were processed)", name, err, n)
 		}
 		if flt != nil {
@@ -254,7 +272,7 @@ type connBuf struct {
 	runs    []followRun
 	kept    int
 	dropped int64
-	files   [2]*os.File
+	files   [2]*safefile.File
 	bufs    [2]*bufio.Writer
 }
 
@@ -303,7 +321,7 @@ func (b *connBuf) write(c *stream.Conn, ch stream.Chunk) {
 		if b.p.err != nil {
 			return
 		}
-		fh, err := os.CreateTemp(b.p.f.outDir, ".wirekit-stream-*")
+		fh, err := safefile.Create(filepath.Join(b.p.f.outDir, streamFileName(c, d)))
 		if err != nil {
 			b.p.err = err
 			return
@@ -322,18 +340,13 @@ func (b *connBuf) Close(c *stream.Conn) {
 			continue
 		}
 		err := b.bufs[d].Flush()
-		if cerr := fh.Close(); err == nil {
-			err = cerr
-		}
-		name := filepath.Join(b.p.f.outDir, streamFileName(c, stream.Dir(d)))
 		if err == nil {
-			err = os.Rename(fh.Name(), name)
+			err = fh.Close()
+		} else {
+			fh.Abort()
 		}
-		if err != nil {
-			os.Remove(fh.Name())
-			if b.p.err == nil {
-				b.p.err = err
-			}
+		if err != nil && b.p.err == nil {
+			b.p.err = err
 		}
 	}
 	if b.p.f.follow != "" {
