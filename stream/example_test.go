@@ -18,7 +18,7 @@ import (
 // writeConn writes one TCP connection to w as Ethernet frames built with
 // gopacket: the handshake, then each message with its ACK (messages at even
 // indexes from the client, the others from the server), then the close.
-func writeConn(w *pcapio.PcapWriter, t time.Time, client, server string, msgs ...string) error {
+func writeConn(w pcapio.Writer, t time.Time, client, server string, msgs ...string) error {
 	type step struct {
 		from    int // 0 client, 1 server
 		tcp     layers.TCP
