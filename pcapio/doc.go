@@ -24,6 +24,9 @@
 //		...
 //	}
 //
+// Packets(src) is a range loop over any Source that keeps the error:
+// for data, ci := range pkts.All() { ... }, then pkts.Err().
+//
 // Create writes pcap or pcapng, optionally gzip or zstd compressed, to a
 // temporary file renamed into place on Close. Merge and MergeSources give
 // one time-ordered Source over many inputs (a k-way merge; ties go to the
