@@ -9,7 +9,14 @@
 //	text, _ := filter.Format(prog, "d")   // tcpdump -d text ("dd", "ddd" too)
 //
 // NewBPF(linkType, snaplen, expr) has the argument order of gopacket/pcap's
-// NewBPF and can replace it.
+// NewBPF and can replace it; its doc says where the wire length differs
+// (a zero CaptureInfo means len(data) here, 0 in gopacket/pcap).
+//
+// A socket server matches what it knows without building a packet:
+// prog.MatchFlow(filter.Flow{...}, payload), or MatchFlowErr to learn why
+// a flow could not be built. NewSourceFilter(expr, src, nil) filters the
+// packets of a pcapio.Source whose interfaces have different link types (a
+// pcapng file, a merge), compiling once per link type.
 //
 // # How it works
 //

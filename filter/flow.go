@@ -55,10 +55,17 @@ const (
 // Flow is what a socket listener knows about a payload: the transport, the
 // two endpoints and, optionally, lower-layer details. It is matched with
 // Program.MatchFlow without building a packet by hand.
+//
+// IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are taken as the IPv4
+// addresses they carry, and the packet is IPv4: a dual-stack listener
+// (net.Listen("tcp", ":port")) reports an IPv4 client as
+// ::ffff:192.0.2.1, and on the wire that connection is IPv4, so "ip",
+// "host 192.0.2.1" and "net 192.0.2.0/24" match it and "ip6" does not. A
+// mapped address may be paired with a plain IPv4 one.
 type Flow struct {
 	Proto Proto
-	// Src and Dst are the endpoints; both IPv4 or both IPv6. Ports are
-	// ignored for ICMP and ICMPv6.
+	// Src and Dst are the endpoints; both IPv4 (or IPv4-mapped) or both
+	// IPv6. Ports are ignored for ICMP and ICMPv6.
 	Src, Dst netip.AddrPort
 	// TCPFlags is the TCP flags byte; 0 means PSH|ACK, a data segment.
 	TCPFlags uint8
@@ -77,15 +84,26 @@ var ErrFlow = errors.New("invalid flow")
 // MatchFlow reports whether a packet carrying payload on flow would pass
 // the filter: the packet libpcap would see is built in a pooled buffer
 // (no allocation in the steady state; safe for concurrent use) in the
-// program's link type, and the program runs on it. A flow that cannot be
-// built (mixed address families, an unknown protocol) does not match.
+// program's link type, and the program runs on it; its wire length is its
+// real length. A flow that cannot be built (mixed address families, an
+// unknown protocol, a link type AppendFlowPacket does not build) does not
+// match; MatchFlowErr says why.
 func (p *Program) MatchFlow(flow Flow, payload []byte) bool {
+	ok, _ := p.MatchFlowErr(flow, payload)
+	return ok
+}
+
+// MatchFlowErr is MatchFlow that also says why a flow could not be
+// matched: the error, from AppendFlowPacket, wraps ErrFlow and names the
+// field or the link type at fault; the result is then false. A nil error
+// means the program ran, whatever it decided.
+func (p *Program) MatchFlowErr(flow Flow, payload []byte) (bool, error) {
 	bp := flowBufs.Get().(*[]byte)
 	b, err := AppendFlowPacket((*bp)[:0], p.linkType, flow, payload)
 	ok := err == nil && p.exec.Run(b, uint32(len(b))) != 0
 	*bp = b
 	flowBufs.Put(bp)
-	return ok
+	return ok, err
 }
 
 var flowBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}

@@ -107,7 +107,18 @@ func CompileWith(expr string, lt layers.LinkType, snaplen int, opts *Options) (p
 	return &Program{expr: expr, linkType: lt, snaplen: snaplen, raw: raw, exec: exec, unsetScratch: unset, vlan: p.g.vlanUsed}, nil
 }
 
-// NewBPF compiles expr like gopacket/pcap's NewBPF, without libpcap.
+// NewBPF compiles expr like gopacket/pcap's NewBPF (same arguments, in the
+// same order), without libpcap and cgo: it is Compile(expr, lt, snaplen),
+// and its errors are Compile's.
+//
+// The wire length differs where gopacket's is surprising. gopacket's
+// BPF.Matches gives libpcap len(data) as the captured length and
+// ci.Length as the wire length, so in the usual call with a zero
+// CaptureInfo{} the expressions len, greater N and less N see a packet of
+// 0 bytes ("greater 100" never matches, "less 100" always does).
+// Program.Matches takes ci.Length == 0 to mean len(data), the length a
+// packet read from a socket or built by hand has; a non-zero ci.Length (a
+// packet cut by a snap length) is used as given, as libpcap does.
 func NewBPF(lt layers.LinkType, snaplen int, expr string) (*Program, error) {
 	return Compile(expr, lt, snaplen)
 }
@@ -152,7 +163,9 @@ func (p *Program) Instructions() []bpf.Instruction {
 
 // Matches reports whether the packet data, described by ci, passes the
 // filter. ci.Length is the wire length ("len" in expressions); when it is
-// 0, len(data) is used. It does not allocate.
+// 0 (or negative), len(data) is used, where gopacket/pcap's Matches would
+// use 0 (see NewBPF). Only ci.Length is read. It does not allocate and is
+// safe for concurrent use.
 func (p *Program) Matches(ci gopacket.CaptureInfo, data []byte) bool {
 	wire := uint32(ci.Length)
 	if ci.Length <= 0 {

@@ -12,7 +12,20 @@
 // bytes it returns stay valid until the next call. A damaged file delivers
 // every packet before the damage, then a *FormatError naming the file, the
 // byte offset and the packet number, wrapping ErrTruncated, ErrBadRecord,
-// ErrBadMagic or ErrUnsupported.
+// ErrBadMagic or ErrUnsupported. The error is returned once; every later
+// read returns io.EOF (as does a read after Close), and Err keeps it. A
+// truncated file's error also wraps io.ErrUnexpectedEOF. So the gopacket
+// idiom ends on damaged files as on good ones:
+//
+//	for p := range gopacket.NewPacketSource(r, r.LinkType()).Packets() {
+//		...
+//	}
+//	if err := r.Err(); err != nil { // the channel drops errors
+//		...
+//	}
+//
+// Packets(src) is a range loop over any Source that keeps the error:
+// for data, ci := range pkts.All() { ... }, then pkts.Err().
 //
 // Create writes pcap or pcapng, optionally gzip or zstd compressed, to a
 // temporary file renamed into place on Close. Merge and MergeSources give

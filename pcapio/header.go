@@ -15,8 +15,8 @@ import (
 // return, without the data, and never copies or looks at the packet. It
 // makes the same checks and returns the same errors as
 // ZeroCopyReadPacketData (io.EOF at the clean end, a *FormatError naming
-// the offset of a damaged or truncated record, sticky), and the two may be
-// called in any mix on one Reader.
+// the offset of a damaged or truncated record once, then io.EOF), and the
+// two may be called in any mix on one Reader.
 //
 // On an uncompressed file opened with Open, a packet that reaches beyond the
 // read buffer is skipped with a seek when the rest to skip is at least
@@ -38,7 +38,7 @@ func (r *Reader) NextHeader() (gopacket.CaptureInfo, error) {
 		ci, err = r.pcapNextHeader()
 	}
 	if err != nil {
-		r.err = err
+		r.end(err)
 		return ci, err
 	}
 	r.packets++

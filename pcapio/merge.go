@@ -38,10 +38,11 @@ type MergeOptions struct {
 // A damaged input does not stop the merge: its packets before the damage
 // are delivered, the other inputs go on, and once every readable packet has
 // been delivered ZeroCopyReadPacketData returns the inputs' errors (joined
-// with errors.Join, each naming its file through *FormatError) instead of
-// io.EOF. A caller that wants everything readable and then a failure, as
-// the CLI does, reads until a non-nil error and reports it when it is not
-// io.EOF.
+// with errors.Join, each naming its file through *FormatError) once instead
+// of io.EOF, and io.EOF on every later call (so gopacket's PacketSource,
+// which retries errors it does not know, still ends; Err keeps them). A
+// caller that wants everything readable and then a failure, as the CLI
+// does, reads until a non-nil error and reports it when it is not io.EOF.
 //
 // Steady-state reads do not allocate: each input's packets are copied into
 // slots the merge owns and reuses.
@@ -54,7 +55,7 @@ type Merged struct {
 	lastTS int64
 	seq    uint64
 	errs   []error // input errors, in the order met
-	done   bool
+	done   bool    // the end was returned: later reads return io.EOF
 
 	outOfOrder, late int64
 }
@@ -193,11 +194,12 @@ func (m *Merged) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 		m.last = nil
 	}
 	if len(m.heap) == 0 {
-		if len(m.errs) == 1 {
-			return nil, gopacket.CaptureInfo{}, m.errs[0]
+		if m.done {
+			return nil, gopacket.CaptureInfo{}, io.EOF
 		}
-		if len(m.errs) > 1 {
-			return nil, gopacket.CaptureInfo{}, errors.Join(m.errs...)
+		m.done = true
+		if err := m.Err(); err != nil {
+			return nil, gopacket.CaptureInfo{}, err
 		}
 		return nil, gopacket.CaptureInfo{}, io.EOF
 	}
@@ -215,6 +217,19 @@ func (m *Merged) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 	m.lastTS = max(m.lastTS, s.ns)
 	m.last = s
 	return s.data, s.ci, nil
+}
+
+// Err returns the errors the inputs met so far (one, or several joined
+// with errors.Join), nil when none did. After the end it is what the read
+// that ended the merge returned in place of io.EOF.
+func (m *Merged) Err() error {
+	switch len(m.errs) {
+	case 0:
+		return nil
+	case 1:
+		return m.errs[0]
+	}
+	return errors.Join(m.errs...)
 }
 
 // OutOfOrder counts packets read so far whose timestamp was earlier than
@@ -238,8 +253,10 @@ func (m *Merged) LinkType() layers.LinkType {
 // Interfaces returns the interfaces of all inputs met so far.
 func (m *Merged) Interfaces() []Interface { return m.ifaces }
 
-// Close closes every input and returns the first error.
+// Close closes every input and returns the first error. Reads after Close
+// return io.EOF.
 func (m *Merged) Close() error {
+	m.heap, m.done = nil, true
 	var first error
 	for _, ms := range m.srcs {
 		if err := ms.src.Close(); err != nil && first == nil {

@@ -3,7 +3,6 @@ package pcapio
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -35,7 +34,8 @@ type Reader struct {
 
 	off     int64 // bytes consumed from the uncompressed stream
 	packets int64 // packets delivered
-	err     error // sticky error, io.EOF at the clean end
+	err     error // returned by every later read: io.EOF once the stream ended
+	damage  error // the error that ended the stream, for Err; nil at a clean end
 
 	ifaces  []Interface
 	scratch []byte // holds records that do not fit the buffer
@@ -223,8 +223,13 @@ func (r *Reader) ReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 }
 
 // ZeroCopyReadPacketData returns the next packet. The bytes are valid only
-// until the next call on r. At the clean end it returns io.EOF; on damage a
-// *FormatError, and the same error on every later call.
+// until the next call on r. At the clean end it returns io.EOF. On damage
+// it returns a *FormatError once (wrapping ErrTruncated, and so
+// io.ErrUnexpectedEOF, when the file is cut short; ErrBadRecord, a
+// decompressor's error or an I/O error otherwise), and io.EOF on every
+// later call, so that a loop that retries errors, as gopacket's
+// PacketSource does, still ends; Err keeps the error. After Close it
+// returns io.EOF.
 func (r *Reader) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) {
 	if r.err != nil {
 		return nil, gopacket.CaptureInfo{}, r.err
@@ -240,12 +245,27 @@ func (r *Reader) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 		data, ci, err = r.pcapNext()
 	}
 	if err != nil {
-		r.err = err
+		r.end(err)
 		return nil, ci, err
 	}
 	r.packets++
 	return data, ci, nil
 }
+
+// end records the error that ended the stream: later reads return io.EOF.
+func (r *Reader) end(err error) {
+	r.err = io.EOF
+	if err != io.EOF {
+		r.damage = err
+	}
+}
+
+// Err returns the error that ended the stream: nil while reading, after
+// the clean end and after a Close with no error before it; otherwise the
+// *FormatError (or I/O error) that a read returned once. It is how a
+// caller of gopacket's PacketSource.Packets, which drops errors, learns
+// whether the file ended cleanly.
+func (r *Reader) Err() error { return r.damage }
 
 // Close releases the decompressor and the file opened by Open.
 func (r *Reader) Close() error {
@@ -256,9 +276,7 @@ func (r *Reader) Close() error {
 		}
 	}
 	r.closer = nil
-	if r.err == nil {
-		r.err = errors.New("pcapio: reader closed")
-	}
+	r.err = io.EOF
 	return first
 }
 

@@ -3,6 +3,7 @@ package pcapio
 import (
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/gopacket/gopacket"
@@ -20,6 +21,13 @@ import (
 // the clean end of the stream, and any other error wraps a *FormatError that
 // names the file and byte offset where the damage is. Packets read before an
 // error are valid.
+//
+// The files of this package return an error once: every call after it
+// returns io.EOF, and so does every call after Close. A truncated file's
+// error wraps io.ErrUnexpectedEOF (through ErrTruncated). Both make
+// gopacket's PacketSource.Packets loop end instead of retrying for ever;
+// since that loop drops the error, call the Reader's or Merged's Err after
+// it, or read through Packets, which keeps it.
 //
 // CaptureInfo.InterfaceIndex indexes Interfaces(). A Source implements
 // gopacket.PacketDataSource and gopacket.ZeroCopyPacketDataSource.
@@ -87,8 +95,11 @@ const (
 
 // Errors a reader wraps in a *FormatError, for errors.Is.
 var (
-	// ErrTruncated: the file ends inside a header or a packet record.
-	ErrTruncated = errors.New("truncated capture file")
+	// ErrTruncated: the file ends inside a header or a packet record. It
+	// wraps io.ErrUnexpectedEOF, so errors.Is(err, io.ErrUnexpectedEOF)
+	// holds for a truncated file too (gopacket's PacketSource takes that as
+	// the end of the stream).
+	ErrTruncated error = truncatedError{}
 	// ErrBadMagic: the file is not a capture file wirekit knows.
 	ErrBadMagic = errors.New("not a pcap or pcapng file")
 	// ErrBadRecord: a record header or block is inconsistent (a length
@@ -98,6 +109,14 @@ var (
 	// implement (an unknown pcap variant, for example).
 	ErrUnsupported = errors.New("unsupported capture feature")
 )
+
+// truncatedError is ErrTruncated's type: its own message, and
+// io.ErrUnexpectedEOF as its cause.
+type truncatedError struct{}
+
+func (truncatedError) Error() string { return "truncated capture file" }
+
+func (truncatedError) Unwrap() error { return io.ErrUnexpectedEOF }
 
 // FormatError reports damage in a capture file: which file, the byte offset
 // in the uncompressed stream where the bad header or record starts, the index

@@ -50,5 +50,9 @@
 // table until the idle timeout, or until a SYN reuses its ports.
 //
 // Time is capture time: timeouts advance with packet timestamps, so a file
-// gives the same result however fast it is read.
+// gives the same result however fast it is read. A live capture that is
+// quiet advances it with Advance: ReadFrom (and http.Transactions) do so
+// with the wall-clock time at each read timeout (IsTimeout), which they
+// skip; they end when the source returns io.EOF, as a capture does once
+// closed.
 package stream

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bufio"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -394,13 +393,11 @@ func printerOptions(f *readFlags) *decode.Options {
 }
 
 // packetFilter applies a filter expression, compiled once per link type
-// (a pcapng file or a merge may hold several).
+// (a pcapng file or a merge may hold several) by filter.SourceFilter; it
+// adds the command's error messages.
 type packetFilter struct {
-	cmd   string // the command, for error messages
-	expr  string
-	opts  *filter.Options
-	progs map[layers.LinkType]*filter.Program
-	last  *filter.Program
+	cmd string // the command, for error messages
+	sf  *filter.SourceFilter
 }
 
 // newPacketFilter returns the filter for expr on src (nil for an empty
@@ -410,55 +407,29 @@ func newPacketFilter(cmd, expr string, src pcapio.Source) (*packetFilter, error)
 	if expr == "" {
 		return nil, nil
 	}
-	flt := &packetFilter{cmd: cmd, expr: expr, progs: map[layers.LinkType]*filter.Program{}}
-	// NULL headers are in the writer's byte order; a merge of several
-	// files is taken as little-endian.
-	if bo, ok := src.(interface{ ByteOrder() binary.ByteOrder }); ok && bo.ByteOrder() == binary.BigEndian {
-		flt.opts = &filter.Options{NullBigEndian: true}
-	}
-	if _, err := flt.program(src.LinkType(), snapOf(src)); err != nil {
-		return nil, err
-	}
-	return flt, nil
-}
-
-// program compiles the expression for a link type, or returns it cached.
-func (f *packetFilter) program(lt layers.LinkType, snap int) (*filter.Program, error) {
-	if f.last != nil && f.last.LinkType() == lt {
-		return f.last, nil
-	}
-	p, ok := f.progs[lt]
-	if !ok {
-		var err error
-		p, err = filter.CompileWith(f.expr, lt, snap, f.opts)
-		if err != nil {
-			var se *filter.SyntaxError
-			if errors.As(err, &se) {
-				return nil, &usageError{fmt.Errorf("%s: filter %q: %w", f.cmd, f.expr, err)}
-			}
-			return nil, fmt.Errorf("%s: filter %q on link type %s: %w", f.cmd, f.expr, linkTypeName(lt), err)
-		}
-		f.progs[lt] = p
-	}
-	f.last = p
-	return p, nil
-}
-
-// match runs the filter on one packet.
-func (f *packetFilter) match(src pcapio.Source, ci gopacket.CaptureInfo, data []byte) (bool, error) {
-	p, err := f.program(linkTypeOf(src, ci), snapOf(src))
+	sf, err := filter.NewSourceFilter(expr, src, nil)
 	if err != nil {
+		var se *filter.SyntaxError
+		if errors.As(err, &se) {
+			return nil, &usageError{fmt.Errorf("%s: filter %q: %w", cmd, expr, err)}
+		}
+		return nil, fmt.Errorf("%s: filter %q on link type %s: %w", cmd, expr, linkTypeName(src.LinkType()), err)
+	}
+	return &packetFilter{cmd: cmd, sf: sf}, nil
+}
+
+// match runs the filter on one packet of src.
+func (f *packetFilter) match(src pcapio.Source, ci gopacket.CaptureInfo, data []byte) (bool, error) {
+	ok, err := f.sf.Match(ci, data)
+	if err != nil {
+		err = fmt.Errorf("%s: filter %q on %w", f.cmd, f.sf, err)
+		var se *filter.SyntaxError
+		if errors.As(err, &se) {
+			return false, &usageError{err}
+		}
 		return false, err
 	}
-	return p.Matches(ci, data), nil
-}
-
-// snapOf returns the snapshot length a filter's accept value uses.
-func snapOf(src pcapio.Source) int {
-	if ifs := src.Interfaces(); len(ifs) > 0 && ifs[0].SnapLen > 0 {
-		return int(ifs[0].SnapLen)
-	}
-	return 262144
+	return ok, nil
 }
 
 // writeOptions keeps nanosecond timestamps when an input has them (tcpdump

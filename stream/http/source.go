@@ -3,15 +3,19 @@ package http
 import (
 	"io"
 	"iter"
+	"time"
 
 	"github.com/wirekit/wirekit/pcapio"
 	"github.com/wirekit/wirekit/stream"
 )
 
 // Transactions reassembles src and yields its HTTP transactions as they
-// complete, then those still open when src ends. A read error is yielded
-// last, after the transactions the packets before it made. Stopping the
-// loop early stops reading.
+// complete, then those still open when src returns io.EOF. A read timeout
+// of a live capture (stream.IsTimeout) is not an end: idle connections are
+// closed at the wall-clock time (yielding what they held) and reading goes
+// on; Close the capture from another goroutine to end the loop. Any other
+// read error is yielded last, after the transactions the packets before it
+// made. Stopping the loop early stops reading.
 func Transactions(src pcapio.Source, cfg *Config) iter.Seq2[*Transaction, error] {
 	return func(yield func(*Transaction, error) bool) {
 		stop := false
@@ -27,6 +31,10 @@ func Transactions(src pcapio.Source, cfg *Config) iter.Seq2[*Transaction, error]
 				break
 			}
 			if err != nil {
+				if stream.IsTimeout(err) {
+					a.Advance(time.Now())
+					continue
+				}
 				a.Flush()
 				if !stop {
 					yield(nil, err)
