@@ -146,7 +146,9 @@ func (d *Decapsulator) Strip(linkType layers.LinkType, data []byte, ci gopacket.
 	}
 	n := 0
 	for n < d.depth {
-		t, next, nextEt, cend, stop := d.tunnel(data, off, et, end)
+		t := &d.tunnels[n]
+		*t = Tunnel{}
+		next, nextEt, cend, stop := d.tunnel(t, data, off, et, end)
 		if stop != 0 {
 			if stop == stopError {
 				err = &d.err
@@ -154,7 +156,6 @@ func (d *Decapsulator) Strip(linkType layers.LinkType, data []byte, ci gopacket.
 			break
 		}
 		t.InnerOffset = next
-		d.tunnels[n] = t
 		n++
 		innerOff, end = next, cend
 		if nextEt == 0 { // an Ethernet frame
@@ -218,7 +219,7 @@ func (d *Decapsulator) fail(k Kind, off int, r Reason, detail string) int {
 // frame whose wire-level end is end. When it carries a tunnel to strip, it
 // returns the tunnel, the offset of the inner frame, the inner EtherType
 // (0 for an Ethernet frame) and the carrier's wire-level end.
-func (d *Decapsulator) tunnel(data []byte, off int, et uint16, end int) (t Tunnel, next int, nextEt uint16, cend int, stop int) {
+func (d *Decapsulator) tunnel(t *Tunnel, data []byte, off int, et uint16, end int) (next int, nextEt uint16, cend int, stop int) {
 	var proto byte
 	var p int // transport header offset
 	var frag, firstFrag bool
@@ -226,17 +227,17 @@ func (d *Decapsulator) tunnel(data []byte, off int, et uint16, end int) (t Tunne
 	switch et {
 	case linklayer.EtherTypeIPv4:
 		if len(data) < off+20 || data[off]>>4 != 4 {
-			return t, 0, 0, 0, stopPlain
+			return 0, 0, 0, stopPlain
 		}
 		ihl := int(data[off]&0x0f) * 4
 		if ihl < 20 || len(data) < off+ihl {
-			return t, 0, 0, 0, stopPlain
+			return 0, 0, 0, stopPlain
 		}
 		tot := int(binary.BigEndian.Uint16(data[off+2:]))
 		if tot >= ihl && off+tot <= end {
 			cend = off + tot
 		} else if tot != 0 && tot < ihl {
-			return t, 0, 0, 0, stopPlain
+			return 0, 0, 0, stopPlain
 		}
 		fo := binary.BigEndian.Uint16(data[off+6:])
 		frag = fo&0x3fff != 0
@@ -247,7 +248,7 @@ func (d *Decapsulator) tunnel(data []byte, off int, et uint16, end int) (t Tunne
 		t.Dst = netip.AddrFrom4([4]byte(data[off+16 : off+20]))
 	case linklayer.EtherTypeIPv6:
 		if len(data) < off+40 || data[off]>>4 != 6 {
-			return t, 0, 0, 0, stopPlain
+			return 0, 0, 0, stopPlain
 		}
 		pl := int(binary.BigEndian.Uint16(data[off+4:]))
 		if pl != 0 && off+40+pl <= end {
@@ -263,17 +264,17 @@ func (d *Decapsulator) tunnel(data []byte, off int, et uint16, end int) (t Tunne
 			switch proto {
 			case 0, 43, 60: // hop-by-hop, routing, destination options
 				if len(data) < p+2 {
-					return t, 0, 0, 0, stopPlain
+					return 0, 0, 0, stopPlain
 				}
 				proto, p = data[p], p+(int(data[p+1])+1)*8
 			case 51: // authentication header
 				if len(data) < p+2 {
-					return t, 0, 0, 0, stopPlain
+					return 0, 0, 0, stopPlain
 				}
 				proto, p = data[p], p+(int(data[p+1])+2)*4
 			case 44: // fragment
 				if len(data) < p+8 {
-					return t, 0, 0, 0, stopPlain
+					return 0, 0, 0, stopPlain
 				}
 				fo := binary.BigEndian.Uint16(data[p+2:])
 				frag = fo&0xfff9 != 0
@@ -284,7 +285,7 @@ func (d *Decapsulator) tunnel(data []byte, off int, et uint16, end int) (t Tunne
 			}
 		}
 	default:
-		return t, 0, 0, 0, stopPlain
+		return 0, 0, 0, stopPlain
 	}
 	t.Offset = off
 
@@ -297,18 +298,18 @@ func (d *Decapsulator) tunnel(data []byte, off int, et uint16, end int) (t Tunne
 			t.Kind, nextEt = IP6IP, linklayer.EtherTypeIPv6
 		}
 		if !d.kinds.Has(t.Kind) {
-			return t, 0, 0, 0, stopPlain
+			return 0, 0, 0, stopPlain
 		}
 		if frag {
-			return t, 0, 0, 0, d.fail(t.Kind, off, ErrFragmented, "carrier IP packet is a fragment")
+			return 0, 0, 0, d.fail(t.Kind, off, ErrFragmented, "carrier IP packet is a fragment")
 		}
 		if s := d.checkIP(data, t.Kind, off, p, cend, nextEt); s != 0 {
-			return t, 0, 0, 0, s
+			return 0, 0, 0, s
 		}
-		return t, p, nextEt, cend, stopNone
+		return p, nextEt, cend, stopNone
 	case 17:
 		if !firstFrag || len(data) < p+4 {
-			return t, 0, 0, 0, stopPlain
+			return 0, 0, 0, stopPlain
 		}
 		dport := binary.BigEndian.Uint16(data[p+2:])
 		switch {
@@ -317,13 +318,13 @@ func (d *Decapsulator) tunnel(data []byte, off int, et uint16, end int) (t Tunne
 		case dport == d.genevePort && d.kinds.Has(Geneve):
 			t.Kind = Geneve
 		default:
-			return t, 0, 0, 0, stopPlain
+			return 0, 0, 0, stopPlain
 		}
 		if frag {
-			return t, 0, 0, 0, d.fail(t.Kind, off, ErrFragmented, "carrier IP packet is a fragment")
+			return 0, 0, 0, d.fail(t.Kind, off, ErrFragmented, "carrier IP packet is a fragment")
 		}
 		if len(data) < p+8 {
-			return t, 0, 0, 0, d.fail(t.Kind, p, ErrTruncated, "UDP header cut by the capture")
+			return 0, 0, 0, d.fail(t.Kind, p, ErrTruncated, "UDP header cut by the capture")
 		}
 		if ul := int(binary.BigEndian.Uint16(data[p+4:])); ul >= 8 && p+ul <= cend {
 			cend = p + ul
@@ -334,7 +335,7 @@ func (d *Decapsulator) tunnel(data []byte, off int, et uint16, end int) (t Tunne
 		}
 		return d.geneve(data, t, q, cend)
 	}
-	return t, 0, 0, 0, stopPlain
+	return 0, 0, 0, stopPlain
 }
 
 // checkIP checks that an inner IP packet of EtherType et starts at next.
