@@ -246,6 +246,12 @@ func (d *Decapsulator) tunnel(t *Tunnel, data []byte, off int, et uint16, end in
 		p = off + ihl
 		t.Src = netip.AddrFrom4([4]byte(data[off+12 : off+16]))
 		t.Dst = netip.AddrFrom4([4]byte(data[off+16 : off+20]))
+		if proto == 51 && !frag { // authentication header, as in IPv6 below
+			if len(data) < p+2 {
+				return 0, 0, 0, stopPlain
+			}
+			proto, p = data[p], p+(int(data[p+1])+2)*4
+		}
 	case linklayer.EtherTypeIPv6:
 		if len(data) < off+40 || data[off]>>4 != 6 {
 			return 0, 0, 0, stopPlain
