@@ -18,7 +18,7 @@ const (
 	DefaultBuckets        = 3
 	DefaultBucketDuration = 2 * time.Second
 	// DefaultMaxEntries is the default bound on the packets one bucket
-	// remembers: 262144, 4 MiB of table per bucket, 12 MiB in all.
+	// remembers: 262144, 5 MiB per bucket, 15 MiB in all.
 	DefaultMaxEntries = 1 << 18
 	// MaxMaxEntries is the largest MaxEntries accepted (64 Mi entries,
 	// 1 GiB of table per bucket).
@@ -68,9 +68,15 @@ type Stats struct {
 }
 
 // Deduper remembers recent packets and reports copies. Make one with New;
-// it is not safe for concurrent use. Its memory is fixed at New: Buckets x
-// (the power of two at or above 2 x MaxEntries) x 8 bytes (12 MiB by
-// default), whatever the input.
+// it is not safe for concurrent use.
+//
+// Its memory is bounded whatever the input: per bucket, a hash table of at
+// most the power of two at or above 2 x MaxEntries slots of 8 bytes and a
+// list of at most MaxEntries 4-byte slot numbers (15 MiB in all by
+// default). Tables start at 1024 slots and double when half full, so light
+// traffic keeps them small and cache-friendly; once a table has grown to
+// what the traffic needs, Duplicate no longer allocates. MemoryBytes tells
+// the current size.
 type Deduper struct {
 	h       maphash.Hash
 	buckets []table
@@ -84,10 +90,42 @@ type Deduper struct {
 	stats   Stats
 }
 
-// table is an open-addressing set of 64-bit hashes (0 marks a free slot).
+// initialSlots is the size a table starts at.
+const initialSlots = 1024
+
+// table is an open-addressing set of 64-bit hashes (0 marks a free slot)
+// with linear probing, at most half full. used lists the filled slots, so
+// that emptying a sparse table costs its entries, not its size, and growing
+// it does not scan the empty slots.
 type table struct {
 	slots []uint64
+	used  []uint32
 	n     int
+	max   int // entries at most (MaxEntries)
+}
+
+func (t *table) init(slots, max int) {
+	t.slots = make([]uint64, slots)
+	t.used = make([]uint32, 0, slots/2)
+	t.max = max
+}
+
+// grow doubles the table and moves the entries over.
+func (t *table) grow() {
+	old := t.slots
+	t.slots = make([]uint64, 2*len(old))
+	mask := uint64(len(t.slots) - 1)
+	used := make([]uint32, 0, min(len(t.slots)/2, t.max))
+	for _, u := range t.used {
+		k := old[u]
+		i := k & mask
+		for t.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = k
+		used = append(used, uint32(i))
+	}
+	t.used = used
 }
 
 // New returns a Deduper for cfg (nil means defaults). It fails when
@@ -116,10 +154,10 @@ func New(cfg *Config) (*Deduper, error) {
 	case c.MaxEntries < 0 || c.MaxEntries > MaxMaxEntries:
 		return nil, fmt.Errorf("dedup: max entries %d out of range: use 1 to %d", c.MaxEntries, MaxMaxEntries)
 	}
-	size := 1 << bits.Len(uint(2*c.MaxEntries-1)) // load factor <= 1/2
+	maxSlots := 1 << bits.Len(uint(2*c.MaxEntries-1)) // load factor <= 1/2
 	d := &Deduper{buckets: make([]table, c.Buckets), dur: c.BucketDuration, max: c.MaxEntries, link: c.CompareLink, nonIP: c.NonIP}
 	for i := range d.buckets {
-		d.buckets[i].slots = make([]uint64, size)
+		d.buckets[i].init(min(initialSlots, maxSlots), c.MaxEntries)
 	}
 	d.h.SetSeed(maphash.MakeSeed())
 	return d, nil
@@ -168,14 +206,21 @@ func (d *Deduper) Duplicate(linkType layers.LinkType, data []byte, ci gopacket.C
 // Stats returns the counts so far.
 func (d *Deduper) Stats() Stats { return d.stats }
 
-// MemoryBytes returns the size of the Deduper's tables, fixed at New.
-func (d *Deduper) MemoryBytes() int { return len(d.buckets) * len(d.buckets[0].slots) * 8 }
+// MemoryBytes returns the current size of the Deduper's tables: at most
+// Buckets x (8 x the power of two at or above 2 x MaxEntries + 4 x
+// MaxEntries) bytes.
+func (d *Deduper) MemoryBytes() int {
+	n := 0
+	for i := range d.buckets {
+		n += len(d.buckets[i].slots)*8 + cap(d.buckets[i].used)*4
+	}
+	return n
+}
 
 // Reset forgets every packet and zeroes the counts.
 func (d *Deduper) Reset() {
 	for i := range d.buckets {
-		clear(d.buckets[i].slots)
-		d.buckets[i].n = 0
+		d.buckets[i].empty()
 	}
 	d.cur, d.started, d.stats = 0, false, Stats{}
 }
@@ -193,10 +238,7 @@ func (d *Deduper) advance(ts time.Time) {
 	k := int64(el / d.dur)
 	if k >= int64(len(d.buckets)) {
 		for i := range d.buckets {
-			if d.buckets[i].n > 0 {
-				clear(d.buckets[i].slots)
-				d.buckets[i].n = 0
-			}
+			d.buckets[i].empty()
 		}
 		d.start = ts
 		return
@@ -210,11 +252,7 @@ func (d *Deduper) advance(ts time.Time) {
 // rotate starts a new current bucket in place of the oldest.
 func (d *Deduper) rotate() {
 	d.cur = (d.cur + 1) % len(d.buckets)
-	b := &d.buckets[d.cur]
-	if b.n > 0 {
-		clear(b.slots)
-		b.n = 0
-	}
+	d.buckets[d.cur].empty()
 }
 
 // hash returns the comparison key of a packet, or false when the packet is
@@ -271,11 +309,29 @@ func (t *table) has(k uint64) bool {
 }
 
 func (t *table) add(k uint64) {
+	if 2*(t.n+1) > len(t.slots) {
+		t.grow()
+	}
 	mask := uint64(len(t.slots) - 1)
 	i := k & mask
 	for t.slots[i] != 0 {
 		i = (i + 1) & mask
 	}
 	t.slots[i] = k
+	t.used = append(t.used, uint32(i))
 	t.n++
+}
+
+// empty forgets every entry: slot by slot when few slots are used, with
+// one clear of the whole table otherwise.
+func (t *table) empty() {
+	if t.n < len(t.slots)/16 {
+		for _, i := range t.used {
+			t.slots[i] = 0
+		}
+	} else {
+		clear(t.slots)
+	}
+	t.used = t.used[:0]
+	t.n = 0
 }
