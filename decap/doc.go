@@ -77,14 +77,15 @@
 //
 // # Differences
 //
-// From GopherCap's filter --decap: GopherCap strips GRE and ERSPAN II only,
-// through gopacket's decoders, to the innermost such layer; its
-// --decap-depth counts gopacket layers from the link layer (default -1:
-// all), not tunnels. decap also strips ERSPAN I and III, VXLAN, Geneve and
-// IP in IP, counts tunnels, and keeps the wire length. GopherCap decodes an
-// ERSPAN type I packet as type II (reading the mirrored frame's first 8
-// bytes as a header); decap follows the GRE sequence-number flag as
-// Wireshark does.
+// From GopherCap's filter --decap: GopherCap decodes each packet with
+// gopacket and re-decodes the payload of the innermost GRE or ERSPAN II
+// layer, so it strips GRE and ERSPAN (as far as gopacket's decoders read
+// them) but not ERSPAN III, VXLAN, Geneve or IP in IP. Its --decap-depth
+// counts gopacket layers from the link layer (default -1: all), not
+// tunnels, and a depth of N looks only at the first N-1 layers. It writes
+// the inner frame with CaptureLength and Length both set to the captured
+// length, so a truncated packet's wire length is lost. decap counts
+// tunnels ([Config.Depth], default all) and keeps the wire length.
 //
 // From tshark, over the tunnel captures of tcpdump's and libpcap's test
 // suites (see corpus_test.go): same innermost addresses for 525 of 579

@@ -122,6 +122,9 @@ func routedCopy(frame []byte) []byte {
 // original, and that every packet editcap -w 4 drops dedup drops too.
 // Skipped when editcap is not installed.
 func TestCompareEditcap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs editcap five times; skipped with -short")
+	}
 	editcap, err := exec.LookPath("editcap")
 	if err != nil {
 		t.Skip("editcap not installed (Debian: apt-get install wireshark-common)")
