@@ -60,7 +60,8 @@
 // MD5 the IP header and the TCP or UDP header only (not the payload), only
 // for TCP and UDP packets; its IPv4 slices also leave out the fragment
 // offset's low byte, the protocol and the first byte of the source
-// address, not only TTL and checksum. Its buckets rotate on the wall
+// address, not only TTL and checksum, and its IPv6 slices the next header
+// as well as the hop limit. Its buckets rotate on the wall
 // clock, so reading a file faster than real time puts the whole file in
 // one window, and they grow without bound. dedup compares the whole IP
 // packet of every IP protocol, on packet time, with bounded tables.
