@@ -2,6 +2,7 @@ package decap
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"net/netip"
 	"testing"
@@ -267,5 +268,24 @@ func TestKindNames(t *testing.T) {
 	}
 	if _, err := ParseKind("mpls"); err == nil {
 		t.Error("ParseKind accepted mpls")
+	}
+}
+
+func TestTunnelJSON(t *testing.T) {
+	in := Tunnel{Kind: VXLAN, HasID: true, ID: 42, Src: netip.MustParseAddr("192.0.2.1"), Dst: netip.MustParseAddr("2001:db8::2"), Offset: 14, InnerOffset: 50}
+	b, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"Kind":"vxlan","HasID":true,"Truncated":false,"ID":42,"Src":"192.0.2.1","Dst":"2001:db8::2","Offset":14,"InnerOffset":50}`
+	if string(b) != want {
+		t.Errorf("JSON = %s, want %s", b, want)
+	}
+	var out Tunnel
+	if err := json.Unmarshal(b, &out); err != nil || out != in {
+		t.Errorf("round trip = %+v, %v", out, err)
+	}
+	if _, err := json.Marshal(Tunnel{}); err == nil {
+		t.Error("a zero Kind marshalled")
 	}
 }

@@ -60,6 +60,26 @@ func ParseKind(name string) (Kind, error) {
 	return 0, fmt.Errorf("decap: unknown tunnel kind %q (known: gre, erspan1, erspan2, erspan3, vxlan, geneve, ipip, ip6ip)", name)
 }
 
+// MarshalText returns the kind's name (see String), so that a Tunnel
+// marshals to JSON as {"Kind":"vxlan",...}. It fails for a value outside
+// the list.
+func (k Kind) MarshalText() ([]byte, error) {
+	if k == 0 || k >= numKinds {
+		return nil, fmt.Errorf("decap: cannot marshal unknown tunnel kind %d", uint8(k))
+	}
+	return []byte(kindNames[k]), nil
+}
+
+// UnmarshalText sets k from a name that ParseKind accepts.
+func (k *Kind) UnmarshalText(b []byte) error {
+	v, err := ParseKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
+}
+
 // KindSet is a set of kinds, one bit per [Kind]. The zero KindSet in a
 // [Config] means [AllKinds].
 type KindSet uint16
