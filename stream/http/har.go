@@ -272,7 +272,10 @@ func content(s *Message) harContent {
 	}
 	var notes []string
 	if s.DecodeError != "" {
-		notes = append(notes, s.DecodeError)
+		notes = append(notes, "body not decoded: "+s.DecodeError)
+	}
+	if s.BodyEncoding != "" {
+		notes = append(notes, "text holds the body as sent, still "+s.BodyEncoding+"-encoded")
 	}
 	if s.BodyTruncated {
 		notes = append(notes, "body truncated")

@@ -67,6 +67,7 @@ type MsgRecord struct {
 	Encoding     string      `json:"content_encoding,omitempty"`
 	ContentType  string      `json:"content_type,omitempty"`
 	DecodeError  string      `json:"decode_error,omitempty"`
+	BodyEncoding string      `json:"body_encoding,omitempty"`
 	Missing      int64       `json:"missing_bytes,omitempty"`
 	Complete     bool        `json:"complete"`
 	Start        string      `json:"start"`
@@ -82,7 +83,7 @@ func msgRecord(m *Message) *MsgRecord {
 	r := &MsgRecord{Proto: m.Proto, Reason: m.Reason, Headers: make([][2]string, len(m.Header)),
 		HeaderBytes: m.HeaderBytes, BodyBytes: m.BodyBytes, ContentBytes: m.ContentBytes,
 		Chunked: m.Chunked, Encoding: m.Get("Content-Encoding"), ContentType: m.Get("Content-Type"),
-		DecodeError: m.DecodeError, Missing: m.Missing, Complete: m.Complete,
+		DecodeError: m.DecodeError, BodyEncoding: m.BodyEncoding, Missing: m.Missing, Complete: m.Complete,
 		Start: stamp(m.Start), End: stamp(m.End)}
 	for i, f := range m.Header {
 		r.Headers[i] = [2]string{f.Name, f.Value}
