@@ -89,6 +89,7 @@ func TestHostileTarExtract(t *testing.T) {
 	raw, bodies := hostileTar(t, 150_000, "set/a.pcap", "set/b.pcap", "set/c.pcap", "set/d.pcap")
 	rawLong, bodiesLong := hostileTar(t, 10, "set/a.pcap", "set/"+long, "set/b.pcap")
 	gz, zs := gzipBytes(t, raw), zstdBytes(t, raw)
+	escTar, _ := hostileTar(t, 1, "set/\x1b]0;pwned\x07\x1b[2J.pcap")
 	tests := []struct {
 		name      string
 		data      []byte
@@ -116,6 +117,10 @@ func TestHostileTarExtract(t *testing.T) {
 			[]string{"zstd stream damaged"}, nil, false},
 		{"name component over 255 bytes", gzipBytes(t, rawLong), nil, 1,
 			[]string{"refused: name too long", "1 members refused"}, []string{"set/a.pcap", "set/b.pcap"}, false},
+		{"escape bytes in names are escaped in the listing", gzipBytes(t, escTar), []string{"--dryrun"}, 0,
+			nil, nil, true},
+		{"escape bytes in names are escaped with -v", gzipBytes(t, escTar), []string{"-v"}, 0,
+			nil, []string{"set/\x1b]0;pwned\x07\x1b[2J.pcap"}, false},
 		{"not a tarball does not create the output folder", []byte(strings.Repeat("junk\n", 1000)), nil, 1,
 			[]string{"not a tarball"}, nil, true},
 		{"gzip of junk does not create the output folder", gzipBytes(t, []byte(strings.Repeat("junk\n", 1000))), nil, 1,
@@ -132,6 +137,9 @@ func TestHostileTarExtract(t *testing.T) {
 			code, stdout, stderr := run(t, nil, args...)
 			if code != tc.code {
 				t.Errorf("exit code %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, stdout, stderr)
+			}
+			if strings.ContainsAny(stdout+stderr, "\x1b\x07") {
+				t.Errorf("raw escape bytes printed:\n%q\n%q", stdout, stderr)
 			}
 			for _, s := range tc.stderrHas {
 				if !strings.Contains(stderr, s) {

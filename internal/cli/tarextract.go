@@ -56,7 +56,9 @@ cut short, interrupted, write error), complete files are kept and their
 number given.
 
 --dryrun lists the members that would be extracted (name and size) and
-the totals, and writes nothing. On a terminal, progress (bytes of the
+the totals, and writes nothing. Listed names (and -v paths) show control
+characters, bytes that are not UTF-8 and other characters that do not
+print as \xNN, and a backslash as \\; messages quote names in Go syntax. On a terminal, progress (bytes of the
 tarball read, files extracted, rate, time left) is drawn on stderr; a
 summary line ends every run. The flag names are GopherCap's, and
 'tarExtract' is accepted as the command name.`,
@@ -127,11 +129,11 @@ func runTarExtract(cmd *cobra.Command, e *env, in, outDir string, opts *tarx.Opt
 	opts.OnMember = func(m *tarx.Member) {
 		switch m.Action {
 		case tarx.Listed:
-			fmt.Fprintf(e.stdout, "%s\t%d\n", m.Name, m.Size)
+			fmt.Fprintf(e.stdout, "%s\t%d\n", escapeText(m.Name), m.Size)
 		case tarx.Extracted:
 			done.Add(1)
 			if verbose {
-				fmt.Fprintln(e.stdout, m.Path)
+				fmt.Fprintln(e.stdout, escapeText(m.Path))
 			}
 		case tarx.Skipped:
 			hint := ""
