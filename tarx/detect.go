@@ -45,6 +45,8 @@ type StreamError struct {
 	Err         error       // what the decompressor returned
 }
 
+// Error says which stream failed, how far into the compressed input, and
+// why.
 func (e *StreamError) Error() string {
 	if errors.Is(e.Err, io.ErrUnexpectedEOF) {
 		return fmt.Sprintf("%v stream cut short after %d bytes of compressed input: %v", e.Compression, e.InputOffset, e.Err)

@@ -134,6 +134,10 @@ type extractor struct {
 	sum     Summary
 	dec     *stream
 	pending []pending
+	// made lists the folders this run created ("" for the output folder
+	// itself), parents first, so that discarding files can remove the
+	// folders left empty.
+	made []string
 }
 
 // pending is a member written to a temporary file, complete, waiting for
@@ -374,7 +378,8 @@ func (x *extractor) flush(upTo int64) error {
 	return first
 }
 
-// discard removes every pending member, reporting each as Discarded.
+// discard removes every pending member, reporting each as Discarded, and
+// then the folders this run made that are left empty.
 func (x *extractor) discard(reason error) {
 	for i := range x.pending {
 		p := &x.pending[i]
@@ -383,6 +388,16 @@ func (x *extractor) discard(reason error) {
 		x.report(&p.m)
 	}
 	x.pending = x.pending[:0]
+	for i := len(x.made) - 1; i >= 0; i-- {
+		if x.made[i] != "" {
+			x.root.Remove(x.made[i]) // fails, as it should, when not empty
+		} else if x.root != nil {
+			x.root.Close()
+			x.root = nil
+			os.Remove(x.outDir) // likewise
+		}
+	}
+	x.made = nil
 }
 
 func (x *extractor) newCompressor() error {
@@ -414,6 +429,9 @@ func (x *extractor) newCompressor() error {
 func (x *extractor) openRoot() error {
 	if x.root != nil {
 		return nil
+	}
+	if _, err := os.Lstat(x.outDir); errors.Is(err, fs.ErrNotExist) {
+		x.made = append(x.made, "")
 	}
 	if err := os.MkdirAll(x.outDir, 0o755); err != nil {
 		return outputError{fmt.Errorf("output folder: %w", err)}
@@ -477,6 +495,12 @@ func (x *extractor) member(hdr *tar.Header, tr io.Reader, m *Member, cr *countRe
 		}
 	}
 	if dir := path.Dir(m.Path); dir != "." {
+		for i := range parts[:len(parts)-1] {
+			d := strings.Join(parts[:i+1], "/")
+			if _, err := x.root.Lstat(d); errors.Is(err, fs.ErrNotExist) {
+				x.made = append(x.made, d)
+			}
+		}
 		if err := x.root.MkdirAll(dir, 0o755); err != nil {
 			if errors.Is(err, syscall.ENAMETOOLONG) {
 				m.Action, m.Reason = Refused, fmt.Errorf("%w: %v", ErrNameTooLong, err)

@@ -216,6 +216,9 @@ func TestExtractIntegrity(t *testing.T) {
 					continue
 				}
 				files := checkOutput(t, out, tc.members)
+				if _, err := os.Stat(out); len(files) == 0 && err == nil {
+					t.Errorf("nothing kept, but the output folder is left: %q", tree(t, out))
+				}
 				for _, k := range tc.keep {
 					if !strings.Contains(strings.Join(files, " "), k) {
 						t.Errorf("%s, complete before the damage, not published (have %q)", k, files)
@@ -269,5 +272,25 @@ func TestExtractIntegrityClean(t *testing.T) {
 				t.Errorf("extracted %d (%d unverified), files %q; want all 6 verified", sum.Extracted, sum.Unverified, files)
 			}
 		})
+	}
+}
+
+// TestDiscardKeepsExistingFolders checks that removing the files of a
+// damaged tarball removes only the folders this run made, and only when
+// empty: an output folder and subfolders that were there stay, with their
+// files.
+func TestDiscardKeepsExistingFolders(t *testing.T) {
+	members := integrityMembers(3, 100_000, true)
+	gz := compressWith(t, Gzip, rawTar(t, members), false)
+	out := t.TempDir()
+	if err := os.WriteFile(filepath.Join(out, "mine.txt"), []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := Extract(context.Background(), bytes.NewReader(flip(gz, len(gz)-8, 1)), out, nil)
+	if _, ok := errors.AsType[*StreamError](err); !ok || sum.Discarded != 3 {
+		t.Fatalf("error %v, %d discarded; want a *StreamError and 3", err, sum.Discarded)
+	}
+	if got := tree(t, out); len(got) != 1 || got[0] != "mine.txt" {
+		t.Errorf("output folder holds %q, want only mine.txt", got)
 	}
 }
