@@ -248,7 +248,7 @@ func TestHostileHTTP(t *testing.T) {
 		[2]string{"GET /ok.html HTTP/1.1\r\nHost: example.com\r\n\r\n", httpResponse("gzip", string(good))},
 		[2]string{"GET /plain.html HTTP/1.1\r\nHost: example.com\r\n\r\n", httpResponse("gzip", page)},
 		[2]string{"GET /crc.html HTTP/1.1\r\nHost: example.com\r\n\r\n", httpResponse("gzip", string(badCRC))},
-		[2]string{"GET /\x1b]0;pwned\x07\x1b[2J?q=\x9b HTTP/1.1\r\nHost: evil\x1b[31m.example\r\n\r\n", httpResponse("identity", "x")},
+		[2]string{"GET /\x1b]0;pwned\x07\x1b[2J?q=\x9b&r=\u009b\x7f HTTP/1.1\r\nHost: evil\x1b[31m.example\r\n\r\n", httpResponse("identity", "x")},
 	)
 
 	t.Run("bodies that fail to decode", func(t *testing.T) {
@@ -315,12 +315,24 @@ func TestHostileHTTP(t *testing.T) {
 		}
 	})
 
+	t.Run("escape bytes in jsonl and har", func(t *testing.T) {
+		for _, args := range [][]string{{"--jsonl"}, {"--har", "-"}} {
+			code, stdout, stderr := run(t, nil, append([]string{"http", "-r", capf}, args...)...)
+			if code != 0 {
+				t.Fatalf("%v: exit %d: %s", args, code, stderr)
+			}
+			if strings.ContainsAny(stdout, "\x1b\x07\x7f\u009b") {
+				t.Errorf("%v: raw control characters in the output:\n%q", args, stdout)
+			}
+		}
+	})
+
 	t.Run("escape bytes in URL and Host", func(t *testing.T) {
 		code, stdout, stderr := run(t, nil, "http", "-r", capf)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr)
 		}
-		if strings.ContainsAny(stdout, "\x1b\x07") || strings.Contains(stdout, "\u009b") || !strings.Contains(stdout, `evil\x1b[31m.example /\x1b]0;pwned\x07\x1b[2J?q=\x9b -> 200`) {
+		if strings.ContainsAny(stdout, "\x1b\x07") || strings.Contains(stdout, "\u009b") || !strings.Contains(stdout, `evil\x1b[31m.example /\x1b]0;pwned\x07\x1b[2J?q=\x9b&r=\xc2\x9b\x7f -> 200`) {
 			t.Errorf("summary lines not escaped:\n%q", stdout)
 		}
 	})

@@ -47,7 +47,7 @@ func (h *HARWriter) Write(tx *Transaction) error {
 		h.w.WriteByte(',')
 	}
 	h.w.WriteString("\n")
-	_, h.err = h.w.Write(b)
+	_, h.err = h.w.Write(escapeControls(b))
 	h.n++
 	return h.err
 }
