@@ -294,3 +294,37 @@ func TestDiscardKeepsExistingFolders(t *testing.T) {
 		t.Errorf("output folder holds %q, want only mine.txt", got)
 	}
 }
+
+// TestCancelKeepsUnverified cancels a gzip extraction in the middle: the
+// files complete by then were waiting for the gzip check, which was never
+// reached; nothing shows them wrong, so they are published and counted as
+// Unverified, not removed.
+func TestCancelKeepsUnverified(t *testing.T) {
+	members := integrityMembers(4, 200_000, true)
+	raw := rawTar(t, members)
+	// A symbolic link after the second file: skipped, reported at once,
+	// and the moment to cancel.
+	var withLink bytes.Buffer
+	split := 2 * (512 + 200_000 + 192)
+	withLink.Write(raw[:split])
+	tw := tar.NewWriter(&withLink)
+	tw.WriteHeader(&tar.Header{Name: "link", Typeflag: tar.TypeSymlink, Linkname: "x", ModTime: testTime})
+	tw.Flush()
+	withLink.Write(raw[split:])
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := filepath.Join(t.TempDir(), "out")
+	opts := &Options{OnMember: func(m *Member) {
+		if m.Action == Skipped {
+			cancel()
+		}
+	}}
+	sum, err := Extract(ctx, bytes.NewReader(compressWith(t, Gzip, withLink.Bytes(), false)), out, opts)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	files := checkOutput(t, out, members)
+	if len(files) < 2 || sum.Unverified != sum.Extracted || sum.Extracted != len(files) {
+		t.Errorf("files %q, summary %+v; want the first two at least, all counted unverified", files, sum)
+	}
+}
