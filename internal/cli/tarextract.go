@@ -144,7 +144,7 @@ func runTarExtract(cmd *cobra.Command, e *env, in, outDir string, opts *tarx.Opt
 		case tarx.Refused:
 			fmt.Fprintf(e.stderr, "wirekit: tar-extract: %s: member %q refused: %v\n", name, m.Name, m.Reason)
 		case tarx.Discarded:
-			fmt.Fprintf(e.stderr, "wirekit: tar-extract: %s: member %q not kept: the compressed data it came from failed its integrity check\n", name, m.Name)
+			fmt.Fprintf(e.stderr, "wirekit: tar-extract: %s: member %q not kept: its bytes were not yet verified when the compressed stream was found damaged\n", name, m.Name)
 		}
 	}
 	pr := newTarProgress(e.stderr, cr, &done, total)
