@@ -63,8 +63,8 @@ func (e *StreamError) Truncated() bool { return errors.Is(e.Err, io.ErrUnexpecte
 
 // NewReader peeks at the first bytes of r, detects its compression and
 // returns a reader of the decompressed stream with the compression found.
-// Decompression runs ahead in another goroutine, so it overlaps with
-// whatever the caller does with the data.
+// A compressed stream is decompressed ahead in another goroutine, so that
+// decompression overlaps with whatever the caller does with the data.
 //
 // Read returns the data in order and then the decompressor's verdict: io.EOF
 // only once every integrity check of the stream has passed (gzip CRC-32 and
@@ -105,14 +105,11 @@ type checked interface {
 }
 
 // endChecked is a decompressor whose check covers the whole stream (zstd,
-// xz, lz4): its data is verified when it returns io.EOF. With all set
-// (no compression) there is nothing to check and everything counts as
-// verified.
+// xz, lz4): its data is verified when it returns io.EOF.
 type endChecked struct {
 	r   io.Reader
 	n   int64
 	eof bool
-	all bool
 }
 
 func (c *endChecked) Read(p []byte) (int, error) {
@@ -125,7 +122,7 @@ func (c *endChecked) Read(p []byte) (int, error) {
 }
 
 func (c *endChecked) verified() int64 {
-	if c.eof || c.all {
+	if c.eof {
 		return c.n
 	}
 	return 0
@@ -219,6 +216,8 @@ type stream struct {
 	wg     sync.WaitGroup
 	closer func()
 
+	direct io.Reader // a plain tar: read in the caller's goroutine, nothing to check
+
 	cur []byte // the part of the current chunk not yet read
 	buf []byte // the current chunk's buffer, returned to free when read
 	n   int64  // bytes returned by Read
@@ -264,7 +263,8 @@ func newStream(r io.Reader) (*stream, error) {
 	case LZ4:
 		dec = &endChecked{r: lz4.NewReader(br)}
 	default:
-		dec = &endChecked{r: br, all: true}
+		s.direct = br
+		return s, nil
 	}
 	s.ch = make(chan chunk, chunksAhead)
 	s.free = make(chan []byte, chunksAhead+1)
@@ -307,6 +307,12 @@ func (s *stream) produce(dec checked, consumed func() int64) {
 
 // Read returns decompressed bytes; see NewReader.
 func (s *stream) Read(p []byte) (int, error) {
+	if s.direct != nil {
+		n, err := s.direct.Read(p)
+		s.n += int64(n)
+		s.ok = s.n
+		return n, err
+	}
 	for len(s.cur) == 0 {
 		if s.buf != nil {
 			s.free <- s.buf[:cap(s.buf)]

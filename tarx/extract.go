@@ -303,7 +303,10 @@ func (x *extractor) finish(err error) error {
 	switch {
 	case err == nil:
 		// Read the rest of the compressed stream (padding, trailers): its
-		// checks are verified only at its end.
+		// checks are verified only at its end. A plain tar has none.
+		if !compressed {
+			break
+		}
 		if derr := x.drain(); derr != nil {
 			err = derr
 		}
