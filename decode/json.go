@@ -822,8 +822,8 @@ func jsonProtAddr(b []byte, k string, p []byte) []byte {
 
 func jsonString(b []byte, s string) []byte { return jsonBytes(b, []byte(s)) }
 
-// jsonBytes appends s as a JSON string: quotes, backslashes and
-// control bytes escaped, invalid UTF-8 replaced by U+FFFD.
+// jsonBytes appends s as a JSON string: quotes, backslashes and control
+// characters (C0, DEL and C1) escaped, invalid UTF-8 replaced by U+FFFD.
 func jsonBytes(b []byte, s []byte) []byte {
 	const digits = "0123456789abcdef"
 	b = append(b, '"')
@@ -833,7 +833,7 @@ func jsonBytes(b []byte, s []byte) []byte {
 			switch {
 			case c == '"' || c == '\\':
 				b = append(b, '\\', c)
-			case c < 0x20:
+			case c < 0x20 || c == 0x7f:
 				b = append(b, '\\', 'u', '0', '0', digits[c>>4], digits[c&15])
 			default:
 				b = append(b, c)
@@ -844,6 +844,10 @@ func jsonBytes(b []byte, s []byte) []byte {
 		r, size := utf8.DecodeRune(s[i:])
 		if r == utf8.RuneError && size == 1 {
 			b = append(b, `\ufffd`...)
+		} else if r <= 0x9f {
+			// C1 controls (CSI is U+009B): escaped, as a terminal may act
+			// on them.
+			b = append(b, '\\', 'u', '0', '0', digits[r>>4], digits[r&15])
 		} else {
 			b = append(b, s[i:i+size]...)
 		}

@@ -16,6 +16,15 @@
 // to a temporary name and renamed only when complete, so an interrupted run
 // never leaves a truncated file under a final name.
 //
+// Integrity: the compressed stream is always read to its end, so that its
+// checks are verified (gzip CRC-32 and length of every member, zstd content
+// checksums, lz4 block and frame checksums, xz checks); a failure is a
+// [*StreamError]. A file from a compressed tarball gets its final name only
+// once the check covering its bytes has passed; when the check fails, the
+// files it covers are removed, never published (Discarded). Names with a
+// component over 255 bytes are refused ([ErrNameTooLong]). The output
+// folder is created when the first file is written.
+//
 // [Extract] reports each member it sees to [Options.OnMember] and returns a
 // [Summary]; a refused or skipped member does not stop the extraction.
 package tarx

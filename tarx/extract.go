@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/klauspost/compress/zstd"
@@ -28,10 +29,12 @@ const (
 	Listed    Action = iota // dry run: the member would be extracted
 	Extracted               // written to the output folder
 	Skipped                 // a link, a device or FIFO, or an existing file (see Reason)
-	Refused                 // an unsafe name (see Reason)
+	Refused                 // an unsafe or too long name (see Reason)
+	Discarded               // written, then removed unpublished: the compressed data it came from failed its check (Reason)
 )
 
-// String returns "listed", "extracted", "skipped" or "refused".
+// String returns "listed", "extracted", "skipped", "refused" or
+// "discarded".
 func (a Action) String() string {
 	switch a {
 	case Listed:
@@ -42,6 +45,8 @@ func (a Action) String() string {
 		return "skipped"
 	case Refused:
 		return "refused"
+	case Discarded:
+		return "discarded"
 	}
 	return "Action(" + strconv.Itoa(int(a)) + ")"
 }
@@ -54,7 +59,7 @@ type Member struct {
 	Written int64     // bytes written to the output file (after compression)
 	ModTime time.Time // the member's modification time, given to the output file
 	Action  Action    // what Extract did
-	Reason  error     // why it was skipped or refused; wraps ErrUnsafePath, ErrLink, ErrSpecial or ErrExists
+	Reason  error     // why it was skipped, refused or discarded; wraps ErrUnsafePath, ErrNameTooLong, ErrLink, ErrSpecial, ErrExists, or a *StreamError
 }
 
 // Options selects members and says how to write them. A nil *Options means
@@ -81,19 +86,27 @@ type Options struct {
 	DryRun bool
 	// OnMember, when set, is called for each selected member after it was
 	// handled, from the goroutine running Extract. m is valid only during
-	// the call.
+	// the call. An extracted member of a compressed tarball is reported
+	// when it is published (see Extract), so it may come after members
+	// that follow it in the tarball.
 	OnMember func(m *Member)
 }
 
 // Summary counts what Extract did.
 type Summary struct {
-	Members   int   // entries read from the tarball (all types, selected or not)
-	Selected  int   // entries selected by Options.Match (directories excepted)
-	Extracted int   // files written (or listed, in a dry run)
-	Skipped   int   // links, devices, FIFOs, existing files
-	Refused   int   // unsafe names
-	Bytes     int64 // contents of the extracted (or listed) files
-	Written   int64 // bytes written to the output folder
+	Members   int // entries read from the tarball (all types, selected or not)
+	Selected  int // entries selected by Options.Match (directories excepted)
+	Extracted int // files written (or listed, in a dry run)
+	Skipped   int // links, devices, FIFOs, existing files
+	Refused   int // unsafe or too long names
+	Discarded int // written but removed: their compressed data failed its check
+	// Unverified counts the extracted files that were published although
+	// the integrity check of the compressed data they came from was never
+	// reached: the run stopped early (cancelled, an output error, or a
+	// compressed stream cut short), and nothing showed them to be wrong.
+	Unverified int
+	Bytes      int64 // contents of the extracted (or listed) files
+	Written    int64 // bytes written to the output folder
 }
 
 // compressor is a reusable per-file compressing writer.
@@ -112,13 +125,35 @@ func (z zstdCompressor) Reset(w io.Writer) { z.Encoder.Reset(w) }
 
 // extractor holds what one Extract call reuses across members.
 type extractor struct {
-	ctx  context.Context
-	opts Options
-	root *os.Root
-	comp compressor
-	buf  []byte
-	sum  Summary
+	ctx     context.Context
+	opts    Options
+	outDir  string
+	root    *os.Root // opened at the first member to write
+	comp    compressor
+	buf     []byte
+	sum     Summary
+	dec     *stream
+	pending []pending
+	// made lists the folders this run created ("" for the output folder
+	// itself), parents first, so that discarding files can remove the
+	// folders left empty.
+	made []string
 }
+
+// pending is a member written to a temporary file, complete, waiting for
+// the integrity check of the compressed data it came from.
+type pending struct {
+	tmp string
+	end int64 // its end in the decompressed stream
+	m   Member
+}
+
+// outputError marks a failure of the output side (creating, writing or
+// renaming files), as opposed to damage in the tarball.
+type outputError struct{ err error }
+
+func (e outputError) Error() string { return e.err.Error() }
+func (e outputError) Unwrap() error { return e.err }
 
 // ExtractFile opens the tarball at path ("-" is not special here) and
 // calls Extract on it.
@@ -136,14 +171,32 @@ func ExtractFile(ctx context.Context, path, outDir string, opts *Options) (Summa
 }
 
 // Extract reads the tarball r in one pass (plain or compressed, found from
-// its first bytes) and writes the selected regular files under outDir,
-// which it creates if needed (outDir is not used in a dry run). Members
-// that are unsafe, links, devices or existing files are reported and
-// skipped, and extraction goes on. It returns an error, with the tar offset
-// of the member, only when the tarball is damaged, an output file cannot be
+// its first bytes) and writes the selected regular files under outDir.
+// outDir is created, if needed, only when the first file is about to be
+// written (never in a dry run, nor for a tarball with nothing to extract).
+// Members that are unsafe, have a name component longer than 255 bytes,
+// are links, devices or existing files are reported and skipped, and
+// extraction goes on. It returns an error, with the tar offset of the
+// member, only when the tarball is damaged, an output file cannot be
 // written, or ctx is done; the Summary then counts what was done before.
+//
+// Integrity: every file is written under a temporary name. From a plain
+// tar it gets its final name as soon as it is complete. From a compressed
+// tar it gets it once the integrity check covering its bytes has passed
+// (the end of its gzip member; the end of the stream for zstd, xz and
+// lz4), so with a single-member .tar.gz the files appear at the end. The
+// whole compressed stream is read, so its checks are always verified,
+// also in a dry run. When the decompressor finds damage (a checksum that
+// does not match, data it cannot decode), the member being written and
+// every member not yet covered by a passed check are removed and reported
+// as Discarded, and the error wraps a *StreamError; members published
+// before stay. When the run stops for another reason (ctx done, the
+// compressed stream only cut short, an output error), complete members are
+// published and counted in Summary.Unverified. A damaged tar header in a
+// compressed tarball makes Extract read the rest of the stream to learn
+// whether the compressed data is what is damaged.
 func Extract(ctx context.Context, r io.Reader, outDir string, opts *Options) (Summary, error) {
-	x := &extractor{ctx: ctx, buf: make([]byte, 256<<10)}
+	x := &extractor{ctx: ctx, outDir: outDir, buf: make([]byte, 256<<10)}
 	if opts != nil {
 		x.opts = *opts
 	}
@@ -153,15 +206,6 @@ func Extract(ctx context.Context, r io.Reader, outDir string, opts *Options) (Su
 		return x.sum, fmt.Errorf("cannot write %v output: choose none, gzip or zstd", x.opts.Compress)
 	}
 	if !x.opts.DryRun {
-		if err := os.MkdirAll(outDir, 0o755); err != nil {
-			return x.sum, fmt.Errorf("output folder: %w", err)
-		}
-		root, err := os.OpenRoot(outDir)
-		if err != nil {
-			return x.sum, fmt.Errorf("output folder: %w", err)
-		}
-		defer root.Close()
-		x.root = root
 		if err := x.newCompressor(); err != nil {
 			return x.sum, err
 		}
@@ -169,29 +213,44 @@ func Extract(ctx context.Context, r io.Reader, outDir string, opts *Options) (Su
 			defer x.comp.Close()
 		}
 	}
-	dec, _, err := NewReader(r)
+	defer func() {
+		if x.root != nil {
+			x.root.Close()
+		}
+	}()
+	dec, err := newStream(r)
 	if err != nil {
 		return x.sum, err
 	}
 	defer dec.Close()
+	x.dec = dec
+	err = x.finish(x.members(dec))
+	return x.sum, err
+}
+
+// members reads the tar stream up to its end marker or the first error.
+func (x *extractor) members(dec *stream) error {
 	cr := &countReader{r: dec}
 	tr := tar.NewReader(cr)
 	for {
-		if err := ctx.Err(); err != nil {
-			return x.sum, err
+		if err := x.ctx.Err(); err != nil {
+			return err
+		}
+		if err := x.flush(dec.verified()); err != nil {
+			return err
 		}
 		hdr, err := tr.Next()
 		if err == io.EOF {
 			if !cr.endMarker() {
-				return x.sum, fmt.Errorf("tar offset %d: after member %d: %w", cr.n, x.sum.Members, ErrTruncated)
+				return fmt.Errorf("tar offset %d: after member %d: %w", cr.n, x.sum.Members, ErrTruncated)
 			}
-			return x.sum, nil
+			return nil
 		}
 		if err != nil && x.sum.Members == 0 {
-			return x.sum, fmt.Errorf("tar offset %d: not a tarball, or damaged at its start: %w", cr.n, err)
+			return fmt.Errorf("tar offset %d: not a tarball, or damaged at its start: %w", cr.n, err)
 		}
 		if err != nil {
-			return x.sum, fmt.Errorf("tar offset %d: after member %d: %w", cr.n, x.sum.Members, err)
+			return fmt.Errorf("tar offset %d: after member %d: %w", cr.n, x.sum.Members, err)
 		}
 		off := cr.n
 		if hdr.Typeflag == tar.TypeXGlobalHeader {
@@ -206,23 +265,142 @@ func Extract(ctx context.Context, r io.Reader, outDir string, opts *Options) (Su
 		}
 		x.sum.Selected++
 		m := Member{Name: hdr.Name, Size: hdr.Size, ModTime: hdr.ModTime}
-		if err := x.member(hdr, tr, &m); err != nil {
-			return x.sum, fmt.Errorf("tar offset %d: member %q: %w", off, hdr.Name, err)
+		held := len(x.pending)
+		if err := x.member(hdr, tr, &m, cr); err != nil {
+			return fmt.Errorf("tar offset %d: member %q: %w", off, hdr.Name, err)
 		}
-		switch m.Action {
-		case Listed, Extracted:
-			x.sum.Extracted++
-			x.sum.Bytes += m.Size
-			x.sum.Written += m.Written
-		case Skipped:
-			x.sum.Skipped++
-		case Refused:
-			x.sum.Refused++
+		if len(x.pending) > held {
+			continue // reported when published
 		}
-		if x.opts.OnMember != nil {
-			x.opts.OnMember(&m)
+		x.report(&m)
+	}
+}
+
+// report counts a handled member and passes it to OnMember.
+func (x *extractor) report(m *Member) {
+	switch m.Action {
+	case Listed, Extracted:
+		x.sum.Extracted++
+		x.sum.Bytes += m.Size
+		x.sum.Written += m.Written
+	case Skipped:
+		x.sum.Skipped++
+	case Refused:
+		x.sum.Refused++
+	case Discarded:
+		x.sum.Discarded++
+	}
+	if x.opts.OnMember != nil {
+		x.opts.OnMember(m)
+	}
+}
+
+// finish decides what becomes of the pending members once the tar stream
+// ended with err (nil at its end marker), and returns the error of the run.
+func (x *extractor) finish(err error) error {
+	compressed := x.dec.kind != None
+	var oe outputError
+	switch {
+	case err == nil:
+		// Read the rest of the compressed stream (padding, trailers): its
+		// checks are verified only at its end. A plain tar has none.
+		if !compressed {
+			break
+		}
+		if derr := x.drain(); derr != nil {
+			err = derr
+		}
+	case errors.As(err, &oe):
+	case errors.Is(err, x.ctx.Err()):
+	case compressed:
+		if _, ok := errors.AsType[*StreamError](err); ok {
+			break
+		}
+		// A damaged tar header: is the compressed data what is damaged?
+		if derr := x.drain(); derr != nil {
+			if se, ok := errors.AsType[*StreamError](derr); ok && !se.Truncated() {
+				err = fmt.Errorf("%w (it made the tar stream unreadable: %v)", derr, err)
+			}
 		}
 	}
+	if err == nil {
+		return x.flush(x.dec.verified())
+	}
+	if se, ok := errors.AsType[*StreamError](err); ok && !se.Truncated() {
+		x.discard(err)
+		return err
+	}
+	// Stopped early with nothing showing the pending members are wrong.
+	x.sum.Unverified += len(x.pending)
+	x.flush(-1)
+	return err // a failure to publish is secondary here
+}
+
+// drain reads what is left of the decompressed stream, checking ctx.
+func (x *extractor) drain() error {
+	for {
+		_, err := x.dec.Read(x.buf)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := x.ctx.Err(); err != nil {
+			return err
+		}
+	}
+}
+
+// flush publishes the pending members whose bytes are verified up to
+// upTo; -1 publishes them all. A member whose name appeared meanwhile is
+// skipped with ErrExists; it returns the first other failure to rename
+// (an outputError), after trying every member.
+func (x *extractor) flush(upTo int64) error {
+	var first error
+	i := 0
+	for ; i < len(x.pending); i++ {
+		p := &x.pending[i]
+		if upTo >= 0 && p.end > upTo {
+			break
+		}
+		if err := x.publish(p.tmp, p.m.Path); err != nil {
+			x.root.Remove(p.tmp)
+			p.m.Written = 0
+			p.m.Action, p.m.Reason = Skipped, ErrExists
+			if !errors.Is(err, fs.ErrExist) {
+				p.m.Reason = fmt.Errorf("renaming %s to %s: %w", p.tmp, p.m.Path, err)
+				if first == nil {
+					first = outputError{fmt.Errorf("member %q: %w", p.m.Name, p.m.Reason)}
+				}
+			}
+		}
+		x.report(&p.m)
+	}
+	x.pending = x.pending[:copy(x.pending, x.pending[i:])]
+	return first
+}
+
+// discard removes every pending member, reporting each as Discarded, and
+// then the folders this run made that are left empty.
+func (x *extractor) discard(reason error) {
+	for i := range x.pending {
+		p := &x.pending[i]
+		x.root.Remove(p.tmp)
+		p.m.Action, p.m.Reason, p.m.Written = Discarded, reason, 0
+		x.report(&p.m)
+	}
+	x.pending = x.pending[:0]
+	for i := len(x.made) - 1; i >= 0; i-- {
+		if x.made[i] != "" {
+			x.root.Remove(x.made[i]) // fails, as it should, when not empty
+		} else if x.root != nil {
+			x.root.Close()
+			x.root = nil
+			os.Remove(x.outDir) // likewise
+		}
+	}
+	x.made = nil
 }
 
 func (x *extractor) newCompressor() error {
@@ -250,9 +428,28 @@ func (x *extractor) newCompressor() error {
 	return nil
 }
 
+// openRoot creates the output folder and opens it, once.
+func (x *extractor) openRoot() error {
+	if x.root != nil {
+		return nil
+	}
+	if _, err := os.Lstat(x.outDir); errors.Is(err, fs.ErrNotExist) {
+		x.made = append(x.made, "")
+	}
+	if err := os.MkdirAll(x.outDir, 0o755); err != nil {
+		return outputError{fmt.Errorf("output folder: %w", err)}
+	}
+	root, err := os.OpenRoot(x.outDir)
+	if err != nil {
+		return outputError{fmt.Errorf("output folder: %w", err)}
+	}
+	x.root = root
+	return nil
+}
+
 // member handles one selected entry; it sets m.Action and returns an error
 // only for a failure that must stop the extraction.
-func (x *extractor) member(hdr *tar.Header, tr io.Reader, m *Member) error {
+func (x *extractor) member(hdr *tar.Header, tr io.Reader, m *Member, cr *countReader) error {
 	switch hdr.Typeflag {
 	case tar.TypeReg, tar.TypeRegA:
 	case tar.TypeSymlink, tar.TypeLink:
@@ -274,10 +471,17 @@ func (x *extractor) member(hdr *tar.Header, tr io.Reader, m *Member) error {
 		parts = []string{strings.Join(parts, "-")}
 	}
 	parts[len(parts)-1] += x.opts.Compress.Ext()
+	if err := checkLengths(parts); err != nil {
+		m.Action, m.Reason = Refused, err
+		return nil
+	}
 	m.Path = strings.Join(parts, "/")
 	if x.opts.DryRun {
 		m.Action = Listed
 		return nil
+	}
+	if err := x.openRoot(); err != nil {
+		return err
 	}
 	if err := checkParents(x.root, parts); err != nil {
 		m.Action, m.Reason = Refused, err
@@ -294,16 +498,27 @@ func (x *extractor) member(hdr *tar.Header, tr io.Reader, m *Member) error {
 		}
 	}
 	if dir := path.Dir(m.Path); dir != "." {
+		for i := range parts[:len(parts)-1] {
+			d := strings.Join(parts[:i+1], "/")
+			if _, err := x.root.Lstat(d); errors.Is(err, fs.ErrNotExist) {
+				x.made = append(x.made, d)
+			}
+		}
 		if err := x.root.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("making its folder: %w", err)
+			if errors.Is(err, syscall.ENAMETOOLONG) {
+				m.Action, m.Reason = Refused, fmt.Errorf("%w: %v", ErrNameTooLong, err)
+				return nil
+			}
+			return outputError{fmt.Errorf("making its folder: %w", err)}
 		}
 	}
-	return x.write(hdr, tr, m)
+	return x.write(hdr, tr, m, cr)
 }
 
-// write copies the member to a temporary file next to its final name, sets
-// its times and renames it.
-func (x *extractor) write(hdr *tar.Header, tr io.Reader, m *Member) error {
+// write copies the member to a temporary file next to its final name and
+// sets its times; then it publishes it, or leaves it pending when the
+// compressed data it came from is not verified yet.
+func (x *extractor) write(hdr *tar.Header, tr io.Reader, m *Member, cr *countReader) error {
 	perm := fs.FileMode(hdr.Mode).Perm()&0o755 | 0o600
 	dir, base := path.Split(m.Path)
 	var (
@@ -312,14 +527,18 @@ func (x *extractor) write(hdr *tar.Header, tr io.Reader, m *Member) error {
 		err error
 	)
 	for range 10 {
-		tmp = dir + "." + base + ".tmp-" + strconv.FormatUint(rand.Uint64(), 36)
+		tmp = dir + tempName(base)
 		f, err = x.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 		if !errors.Is(err, fs.ErrExist) {
 			break
 		}
 	}
+	if errors.Is(err, syscall.ENAMETOOLONG) {
+		m.Action, m.Reason = Refused, fmt.Errorf("%w: %v", ErrNameTooLong, err)
+		return nil
+	}
 	if err != nil {
-		return fmt.Errorf("creating a temporary file: %w", err)
+		return outputError{fmt.Errorf("creating a temporary file: %w", err)}
 	}
 	fail := func(err error) error {
 		f.Close()
@@ -337,12 +556,12 @@ func (x *extractor) write(hdr *tar.Header, tr io.Reader, m *Member) error {
 	}
 	if x.comp != nil {
 		if err := x.comp.Close(); err != nil {
-			return fail(fmt.Errorf("writing %s: %w", tmp, err))
+			return fail(outputError{fmt.Errorf("writing %s: %w", tmp, err)})
 		}
 	}
 	if err := f.Close(); err != nil {
 		x.root.Remove(tmp)
-		return fmt.Errorf("writing %s: %w", tmp, err)
+		return outputError{fmt.Errorf("writing %s: %w", tmp, err)}
 	}
 	atime := hdr.AccessTime
 	if atime.IsZero() {
@@ -350,18 +569,33 @@ func (x *extractor) write(hdr *tar.Header, tr io.Reader, m *Member) error {
 	}
 	if err := x.root.Chtimes(tmp, atime, hdr.ModTime); err != nil {
 		x.root.Remove(tmp)
-		return fmt.Errorf("setting the times of %s: %w", tmp, err)
+		return outputError{fmt.Errorf("setting the times of %s: %w", tmp, err)}
+	}
+	m.Action, m.Written = Extracted, cw.n
+	if end := cr.n; len(x.pending) > 0 || end > x.dec.verified() {
+		x.pending = append(x.pending, pending{tmp: tmp, end: end, m: *m})
+		return nil
 	}
 	if err := x.publish(tmp, m.Path); err != nil {
 		x.root.Remove(tmp)
 		if errors.Is(err, fs.ErrExist) {
-			m.Action, m.Reason = Skipped, ErrExists
+			m.Action, m.Reason, m.Written = Skipped, ErrExists, 0
 			return nil
 		}
-		return fmt.Errorf("renaming %s to %s: %w", tmp, m.Path, err)
+		return outputError{fmt.Errorf("renaming %s to %s: %w", tmp, m.Path, err)}
 	}
-	m.Action, m.Written = Extracted, cw.n
 	return nil
+}
+
+// tempName returns a fresh temporary name for a file called base, in the
+// same folder: hidden, marked ".tmp-", and no longer than a name may be
+// (base is shortened if needed).
+func tempName(base string) string {
+	suffix := ".tmp-" + strconv.FormatUint(rand.Uint64(), 36)
+	if n := maxNameLen - 1 - len(suffix); len(base) > n {
+		base = strings.ToValidUTF8(base[:n], "")
+	}
+	return "." + base + suffix
 }
 
 // publish gives tmp its final name. Without Overwrite it links then
@@ -391,7 +625,7 @@ func (x *extractor) copy(w io.Writer, r io.Reader) error {
 		n, rerr := r.Read(x.buf)
 		if n > 0 {
 			if _, err := w.Write(x.buf[:n]); err != nil {
-				return fmt.Errorf("writing: %w", err)
+				return outputError{fmt.Errorf("writing: %w", err)}
 			}
 		}
 		if rerr == io.EOF {

@@ -3,6 +3,7 @@ package tarx
 import (
 	"archive/tar"
 	"bytes"
+	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -91,9 +92,12 @@ func compressBytes(t testing.TB, c Compression, data []byte) []byte {
 }
 
 // tree lists every path under dir (slash-separated, relative), with "@" after
-// symbolic links and "/" after directories.
+// symbolic links and "/" after directories; nothing when dir does not exist.
 func tree(t testing.TB, dir string) []string {
 	t.Helper()
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
 	var out []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

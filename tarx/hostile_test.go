@@ -7,7 +7,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -139,5 +141,91 @@ func TestCleanName(t *testing.T) {
 		if err != nil || !slices.Equal(got, tc.want) {
 			t.Errorf("cleanName(%q) = %q, %v; want %q", tc.name, got, err, tc.want)
 		}
+	}
+}
+
+// TestLongNames checks that a member whose output name has a component
+// over 255 bytes is refused with ErrNameTooLong and the extraction goes on
+// (it used to stop there for good), and that names up to 255 bytes are
+// extracted although their temporary name would be longer.
+func TestLongNames(t *testing.T) {
+	long := strings.Repeat("x", 300) + ".pcap"
+	n250, n255 := strings.Repeat("y", 250), strings.Repeat("z", 255)
+	tests := []struct {
+		name    string
+		opts    Options
+		entries []entry
+		refused []string
+		tree    []string
+	}{
+		{"component over 255 bytes", Options{}, []entry{{name: "d/" + long, body: "x"}, {name: "ok.txt", body: "ok"}},
+			[]string{"d/" + long}, []string{"ok.txt"}},
+		{"folder component over 255 bytes", Options{}, []entry{{name: long + "/f", body: "x"}, {name: "ok.txt", body: "ok"}},
+			[]string{long + "/f"}, []string{"ok.txt"}},
+		{"250 and 255 bytes are fine", Options{}, []entry{{name: n250, body: "x"}, {name: "d/" + n255, body: "x"}},
+			nil, []string{"d/", "d/" + n255, n250}},
+		{"255 bytes plus .gz is too long", Options{Compress: Gzip}, []entry{{name: n255, body: "x"}, {name: n250, body: "x"}},
+			[]string{n255}, []string{n250 + ".gz"}},
+		{"flattened name too long", Options{Flatten: true}, []entry{{name: n250 + "/" + n250, body: "x"}, {name: "a/b", body: "x"}},
+			[]string{n250 + "/" + n250}, []string{"a-b"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			var refused []string
+			opts := tc.opts
+			opts.OnMember = func(m *Member) {
+				if m.Action == Refused {
+					refused = append(refused, m.Name)
+					if !errors.Is(m.Reason, ErrNameTooLong) {
+						t.Errorf("%s refused for %v, want ErrNameTooLong", m.Name, m.Reason)
+					}
+				}
+			}
+			sum, err := Extract(context.Background(), bytes.NewReader(buildTar(t, None, tc.entries...)), out, &opts)
+			if err != nil {
+				t.Fatalf("extraction stopped: %v", err)
+			}
+			if !slices.Equal(refused, tc.refused) || sum.Refused != len(tc.refused) {
+				t.Errorf("refused %q (summary %d), want %q", refused, sum.Refused, tc.refused)
+			}
+			if got := tree(t, out); !slices.Equal(got, tc.tree) {
+				t.Errorf("output folder %q, want %q", got, tc.tree)
+			}
+		})
+	}
+}
+
+// TestOutDirCreatedLazily checks that the output folder is created only
+// when a file is about to be written: not for an input that is not a
+// tarball, a damaged compressed stream, or a tarball with nothing selected.
+func TestOutDirCreatedLazily(t *testing.T) {
+	good := buildTar(t, Gzip, entry{name: "a.pcap", body: "x"})
+	tests := []struct {
+		name    string
+		data    []byte
+		match   string
+		created bool
+	}{
+		{"not a tarball", []byte(strings.Repeat("not a tarball\n", 100)), "", false},
+		{"empty input", nil, "", false},
+		{"gzip of text", compressBytes(t, Gzip, []byte(strings.Repeat("hello\n", 1000))), "", false},
+		{"damaged gzip header", good[:5], "", false},
+		{"nothing selected", good, "nomatch", false},
+		{"one member", good, "", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out")
+			opts := &Options{}
+			if tc.match != "" {
+				opts.Match = regexp.MustCompile(tc.match)
+			}
+			Extract(context.Background(), bytes.NewReader(tc.data), out, opts)
+			_, err := os.Stat(out)
+			if created := err == nil; created != tc.created {
+				t.Errorf("output folder created: %v, want %v", created, tc.created)
+			}
+		})
 	}
 }

@@ -20,6 +20,10 @@ var (
 	ErrSpecial = errors.New("not a regular file")
 	// ErrExists: the output file exists and Options.Overwrite is not set.
 	ErrExists = errors.New("output file exists")
+	// ErrNameTooLong: a component of the output path (after --flatten
+	// joining and the compression suffix) is longer than the 255 bytes
+	// file systems allow, or the file system refused the name as too long.
+	ErrNameTooLong = errors.New("name too long")
 	// ErrTruncated: the tar stream ended without its end-of-archive marker
 	// (two zero blocks): it was cut short, or it is not a tarball.
 	ErrTruncated = errors.New("no end-of-archive marker: the tarball is truncated or is not a tarball")
@@ -68,6 +72,20 @@ func checkParents(root *os.Root, parts []string) error {
 		}
 		if !fi.IsDir() {
 			return fmt.Errorf("%w: %q in the output folder is not a directory", ErrUnsafePath, dir)
+		}
+	}
+	return nil
+}
+
+// maxNameLen is the longest file name (one path component) Linux file
+// systems accept, in bytes (NAME_MAX).
+const maxNameLen = 255
+
+// checkLengths refuses output path components longer than maxNameLen.
+func checkLengths(parts []string) error {
+	for _, p := range parts {
+		if len(p) > maxNameLen {
+			return fmt.Errorf("%w: a path component is %d bytes long, over the %d bytes file systems allow", ErrNameTooLong, len(p), maxNameLen)
 		}
 	}
 	return nil

@@ -38,17 +38,26 @@ response (pipelined and keep-alive requests included) and prints one line
 per transaction: connection and transaction number, client and server,
 method, host, URL, status, body sizes, time from request to last response
 byte, and notes (no response, no request: the capture started
-mid-connection, incomplete: bytes missing or the connection ended early).
+mid-connection, incomplete: bytes missing or the connection ended early;
+body not decoded). Method, host and URL are bytes from the wire: control
+characters, bytes that are not UTF-8 and other characters that do not
+print are shown as \xNN, and a backslash as \\.
 
 --jsonl prints one JSON object per transaction instead: method, url, host,
 status, timings (start, first_byte, end) and, per message, headers and
 sizes. --har OUT writes an HTTP Archive 1.2 file that browser devtools and
 HAR viewers open ("-" writes it to standard output instead of the lines).
 --bodies DIR saves every non-empty body, with chunked transfer coding
-removed and gzip/deflate/zstd content coding undone (br is not decoded), as
+removed and gzip/deflate/zstd/br content coding undone, as
 DIR/CONN-INDEX-request|response-NAME, NAME taken from the URL's last
 segment, with ".partial" added when the body is incomplete (bytes missing
-from the capture, the connection ended early, or cut at --max-body). With --har, response bodies are also put in the archive (text, or
+from the capture, the connection ended early, cut at --max-body, or
+decoded only as far as it went). A body whose coding cannot be undone
+(corrupt data, a gzip checksum that does not match, an unknown coding)
+is named on stderr and counted in the summary, its --jsonl record has
+"decode_error" (and "body_encoding" when the body is kept as sent), and
+a body kept as sent is saved with ".undecoded-CODING" added to its name.
+With --har, response bodies are also put in the archive (text, or
 base64 for binary content). Kept bodies are cut at --max-body bytes.
 
 Any port is parsed: a direction is taken as HTTP when its first bytes are a
@@ -101,7 +110,7 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 			return fmt.Errorf("http: --bodies: %w", err)
 		}
 	}
-	out := &httpOutput{f: f, bw: bufio.NewWriterSize(e.stdout, 256<<10)}
+	out := &httpOutput{f: f, bw: bufio.NewWriterSize(e.stdout, 256<<10), stderr: e.stderr}
 	if f.jsonl {
 		out.jsonl = whttp.NewJSONLWriter(out.bw)
 	}
@@ -157,6 +166,9 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	if ps.Resyncs > 0 || ss.Overflow > 0 {
 		fmt.Fprintf(e.stderr, "; %d resyncs, %d bytes skipped", ps.Resyncs, ps.SkippedBytes)
 	}
+	if out.undecoded > 0 {
+		fmt.Fprintf(e.stderr, "; %d bodies not decoded", out.undecoded)
+	}
 	fmt.Fprintln(e.stderr)
 	if err == nil && out.err != nil {
 		err = fmt.Errorf("http: %w", out.err)
@@ -194,13 +206,24 @@ type httpOutput struct {
 	har   *whttp.HARWriter
 	n     int64
 	err   error
+
+	stderr    io.Writer
+	undecoded int // bodies whose content coding could not be undone
 }
 
 func (o *httpOutput) tx(tx *whttp.Transaction) {
 	o.n++
-	if o.f.bodies != "" {
-		o.saveBody(tx, "request", tx.Request)
-		o.saveBody(tx, "response", tx.Response)
+	for _, km := range []struct {
+		kind string
+		m    *whttp.Message
+	}{{"request", tx.Request}, {"response", tx.Response}} {
+		saved := ""
+		if o.f.bodies != "" {
+			saved = o.saveBody(tx, km.kind, km.m)
+		}
+		if km.m != nil && km.m.DecodeError != "" {
+			o.decodeNote(tx, km.kind, km.m, saved)
+		}
 	}
 	if o.har != nil {
 		if err := o.har.Write(tx); err != nil && o.err == nil {
@@ -228,7 +251,9 @@ func (o *httpOutput) line(tx *whttp.Transaction) {
 		if host == "" {
 			host = "-"
 		}
-		fmt.Fprintf(w, "%s %s %s", q.Method, host, q.URL)
+		// Bytes from the wire: escaped, so that a URL cannot drive the
+		// terminal.
+		fmt.Fprintf(w, "%s %s %s", escapeText(q.Method), escapeText(host), escapeText(q.URL))
 		if !q.Complete {
 			notes = append(notes, "request incomplete")
 		}
@@ -236,10 +261,16 @@ func (o *httpOutput) line(tx *whttp.Transaction) {
 		w.WriteString("- - -")
 		notes = append(notes, "no request")
 	}
+	if q := tx.Request; q != nil && q.DecodeError != "" {
+		notes = append(notes, "request body not decoded")
+	}
 	if s := tx.Response; s != nil {
 		fmt.Fprintf(w, " -> %d", s.Status)
 		if !s.Complete {
 			notes = append(notes, "response incomplete")
+		}
+		if s.DecodeError != "" {
+			notes = append(notes, "response body not decoded")
 		}
 	} else {
 		w.WriteString(" -> -")
@@ -260,10 +291,41 @@ func (o *httpOutput) line(tx *whttp.Transaction) {
 	w.WriteByte('\n')
 }
 
-// saveBody writes one decoded body to --bodies, through a temporary file.
-func (o *httpOutput) saveBody(tx *whttp.Transaction, kind string, m *whttp.Message) {
-	if m == nil || len(m.Body) == 0 || o.err != nil {
+// maxDecodeNotes is how many bodies that failed to decode are named on
+// stderr; the summary line counts them all.
+const maxDecodeNotes = 10
+
+// decodeNote tells on stderr that a body's content coding could not be
+// undone, and what was kept instead.
+func (o *httpOutput) decodeNote(tx *whttp.Transaction, kind string, m *whttp.Message, saved string) {
+	o.undecoded++
+	if o.undecoded > maxDecodeNotes {
 		return
+	}
+	what := "request not captured"
+	if q := tx.Request; q != nil {
+		what = escapeText(q.Method) + " " + escapeText(q.Get("Host")) + escapeText(q.URL)
+	}
+	kept := "kept decoded as far as it went"
+	if m.BodyEncoding != "" {
+		kept = "kept as sent, still " + m.BodyEncoding + "-encoded"
+	}
+	if saved != "" {
+		kept += ", in " + escapeText(saved)
+	}
+	fmt.Fprintf(o.stderr, "wirekit: http: %d.%d %s body (%s): not decoded: %s; %s\n", tx.Conn, tx.Index, kind, what, escapeText(m.DecodeError), kept)
+	if o.undecoded == maxDecodeNotes {
+		fmt.Fprintf(o.stderr, "wirekit: http: more bodies that fail to decode are only counted\n")
+	}
+}
+
+// saveBody writes one decoded body to --bodies, through a temporary file,
+// and returns its path ("" when nothing was saved). A body that could not
+// be decoded at all is saved as sent under a name ending in
+// ".undecoded-CODING", so that it cannot be taken for the content.
+func (o *httpOutput) saveBody(tx *whttp.Transaction, kind string, m *whttp.Message) string {
+	if m == nil || len(m.Body) == 0 || o.err != nil {
+		return ""
 	}
 	name := "body"
 	if tx.Request != nil {
@@ -284,6 +346,14 @@ func (o *httpOutput) saveBody(tx *whttp.Transaction, kind string, m *whttp.Messa
 	if len(name) > 100 {
 		name = name[:100]
 	}
+	if m.BodyEncoding != "" {
+		name += ".undecoded-" + strings.Map(func(r rune) rune {
+			if r == ',' || r == ' ' || r == '/' || r == '\\' || r < 0x20 || r == 0x7f {
+				return '+'
+			}
+			return r
+		}, strings.ReplaceAll(m.BodyEncoding, ", ", ","))
+	}
 	if !m.Complete || m.BodyTruncated {
 		name += ".partial" // bytes missing, cut by --max-body, or not decoded to its end
 	}
@@ -299,5 +369,7 @@ func (o *httpOutput) saveBody(tx *whttp.Transaction, kind string, m *whttp.Messa
 	}
 	if err != nil {
 		o.err = fmt.Errorf("--bodies: %w", err)
+		return ""
 	}
+	return final
 }

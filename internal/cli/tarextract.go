@@ -37,15 +37,28 @@ compression is found from its first bytes, not its name. --out-gzip or
 appends ".gz" or ".zst" to its name. --flatten puts every file directly
 in --out-dir, its folders joined to its name with "-".
 
-Safety: members with an absolute name, a ".." component, or a path
-through a symbolic link are refused (exit code 1 at the end); symbolic
-and hard links, devices and FIFOs are skipped; an existing file is kept
-unless --overwrite. Each file is written under a temporary name and
-renamed when complete. Refused and skipped members are named on stderr
-and extraction goes on with the next one.
+Safety: members with an absolute name, a ".." component, a path
+through a symbolic link, or a name component over 255 bytes are refused
+(exit code 1 at the end); symbolic and hard links, devices and FIFOs are
+skipped; an existing file is kept unless --overwrite. Each file is
+written under a temporary name and renamed when complete. Refused and
+skipped members are named on stderr and extraction goes on with the next
+one. --out-dir is created when the first file is written.
+
+Integrity: the whole compressed stream is read and its checks verified
+(gzip CRC-32 and length of every member, zstd and lz4 checksums, xz
+checks). From a compressed tarball a file gets its final name only once
+the check covering it has passed: the end of its gzip member, else the
+end of the stream (so with one gzip member, files appear at the end).
+If the check fails, the files not yet verified are removed and named on
+stderr, and the exit code is 1. If the run stops early otherwise (stream
+cut short, interrupted, write error), complete files are kept and their
+number given.
 
 --dryrun lists the members that would be extracted (name and size) and
-the totals, and writes nothing. On a terminal, progress (bytes of the
+the totals, and writes nothing. Listed names (and -v paths) show control
+characters, bytes that are not UTF-8 and other characters that do not
+print as \xNN, and a backslash as \\; messages quote names in Go syntax. On a terminal, progress (bytes of the
 tarball read, files extracted, rate, time left) is drawn on stderr; a
 summary line ends every run. The flag names are GopherCap's, and
 'tarExtract' is accepted as the command name.`,
@@ -116,11 +129,11 @@ func runTarExtract(cmd *cobra.Command, e *env, in, outDir string, opts *tarx.Opt
 	opts.OnMember = func(m *tarx.Member) {
 		switch m.Action {
 		case tarx.Listed:
-			fmt.Fprintf(e.stdout, "%s\t%d\n", m.Name, m.Size)
+			fmt.Fprintf(e.stdout, "%s\t%d\n", escapeText(m.Name), m.Size)
 		case tarx.Extracted:
 			done.Add(1)
 			if verbose {
-				fmt.Fprintln(e.stdout, m.Path)
+				fmt.Fprintln(e.stdout, escapeText(m.Path))
 			}
 		case tarx.Skipped:
 			hint := ""
@@ -130,6 +143,8 @@ func runTarExtract(cmd *cobra.Command, e *env, in, outDir string, opts *tarx.Opt
 			fmt.Fprintf(e.stderr, "wirekit: tar-extract: %s: member %q skipped: %v%s\n", name, m.Name, m.Reason, hint)
 		case tarx.Refused:
 			fmt.Fprintf(e.stderr, "wirekit: tar-extract: %s: member %q refused: %v\n", name, m.Name, m.Reason)
+		case tarx.Discarded:
+			fmt.Fprintf(e.stderr, "wirekit: tar-extract: %s: member %q not kept: its bytes were not yet verified when the compressed stream was found damaged\n", name, m.Name)
 		}
 	}
 	pr := newTarProgress(e.stderr, cr, &done, total)
@@ -145,14 +160,24 @@ func runTarExtract(cmd *cobra.Command, e *env, in, outDir string, opts *tarx.Opt
 	if !opts.DryRun && opts.Compress != tarx.None {
 		fmt.Fprintf(e.stdout, ", %s written", tarHumanSize(sum.Written))
 	}
-	fmt.Fprintf(e.stdout, "), %d skipped, %d refused, %d members read, %s of tarball in %s (%s/s)\n",
-		sum.Skipped, sum.Refused, sum.Members, tarHumanSize(cr.n.Load()), el.Round(time.Millisecond),
+	fmt.Fprintf(e.stdout, "), %d skipped, %d refused, ", sum.Skipped, sum.Refused)
+	if sum.Discarded > 0 {
+		fmt.Fprintf(e.stdout, "%d discarded as damaged, ", sum.Discarded)
+	}
+	if sum.Unverified > 0 {
+		fmt.Fprintf(e.stdout, "%d not verified, ", sum.Unverified)
+	}
+	fmt.Fprintf(e.stdout, "%d members read, %s of tarball in %s (%s/s)\n",
+		sum.Members, tarHumanSize(cr.n.Load()), el.Round(time.Millisecond),
 		tarHumanSize(int64(float64(cr.n.Load())/max(el.Seconds(), 1e-9))))
 	if err != nil {
+		if sum.Unverified > 0 {
+			fmt.Fprintf(e.stderr, "wirekit: tar-extract: %s: %d extracted files were kept without their integrity check, which comes later in the stream (complete, and nothing shows them wrong)\n", name, sum.Unverified)
+		}
 		return fmt.Errorf("tar-extract: %s: %w", name, err)
 	}
 	if sum.Refused > 0 {
-		firstErr = fmt.Errorf("tar-extract: %s: %d unsafe members refused (named above)", name, sum.Refused)
+		firstErr = fmt.Errorf("tar-extract: %s: %d members refused (named above)", name, sum.Refused)
 	}
 	return firstErr
 }

@@ -35,6 +35,8 @@ func decodeBody(m *Message, body []byte, cut bool, limit int) {
 			m.DecodeError = err.Error()
 			if len(out) > 0 { // a cut body decodes as far as it goes
 				m.Body, m.BodyTruncated = out, true
+			} else {
+				m.BodyEncoding = strings.Join(codings[:i+1], ", ")
 			}
 			break
 		}
@@ -54,7 +56,7 @@ func decompress(coding string, b []byte, limit int) ([]byte, bool, error) {
 	case "gzip", "x-gzip":
 		zr, err := gzip.NewReader(bytes.NewReader(b))
 		if err != nil {
-			return nil, false, fmt.Errorf("gzip: %w", err)
+			return nil, false, codingErr("gzip", err)
 		}
 		zr.Multistream(true)
 		r = zr
@@ -68,7 +70,7 @@ func decompress(coding string, b []byte, limit int) ([]byte, bool, error) {
 	case "zstd":
 		zr, err := zstd.NewReader(bytes.NewReader(b), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(limit)+1<<20))
 		if err != nil {
-			return nil, false, fmt.Errorf("zstd: %w", err)
+			return nil, false, codingErr("zstd", err)
 		}
 		defer zr.Close()
 		r = zr
@@ -83,7 +85,16 @@ func decompress(coding string, b []byte, limit int) ([]byte, bool, error) {
 		out = out[:limit]
 	}
 	if err != nil {
-		return out, truncated, fmt.Errorf("%s: %w", coding, err)
+		return out, truncated, codingErr(coding, err)
 	}
 	return out, truncated, nil
+}
+
+// codingErr names the coding in err, unless its message already starts
+// with it ("gzip: invalid checksum").
+func codingErr(coding string, err error) error {
+	if strings.HasPrefix(err.Error(), coding+":") {
+		return err
+	}
+	return fmt.Errorf("%s: %w", coding, err)
 }

@@ -27,7 +27,10 @@
 // their transfer codings removed (chunked, and gzip, x-gzip, deflate,
 // zstd or br before it) and gzip, x-gzip, deflate, zstd or br content
 // coding undone; another coding is left as it is, which the message's
-// DecodeError says.
+// DecodeError says. A body that fails to decode (corrupt data, a gzip
+// CRC-32 or length that does not match) has DecodeError set and is kept
+// decoded as far as it went, marked BodyTruncated, or, when nothing came
+// out, as sent with Message.BodyEncoding naming the codings still on it.
 //
 // Capture gaps: bytes lost inside a body of known length are counted in
 // Message.Missing and the body stays in step; a gap anywhere else (headers,

@@ -47,7 +47,7 @@ func (h *HARWriter) Write(tx *Transaction) error {
 		h.w.WriteByte(',')
 	}
 	h.w.WriteString("\n")
-	_, h.err = h.w.Write(b)
+	_, h.err = h.w.Write(escapeControls(b))
 	h.n++
 	return h.err
 }
@@ -272,7 +272,10 @@ func content(s *Message) harContent {
 	}
 	var notes []string
 	if s.DecodeError != "" {
-		notes = append(notes, s.DecodeError)
+		notes = append(notes, "body not decoded: "+s.DecodeError)
+	}
+	if s.BodyEncoding != "" {
+		notes = append(notes, "text holds the body as sent, still "+s.BodyEncoding+"-encoded")
 	}
 	if s.BodyTruncated {
 		notes = append(notes, "body truncated")

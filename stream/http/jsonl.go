@@ -2,30 +2,40 @@ package http
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"time"
 )
 
-// JSONLWriter writes one JSON object per transaction (JSON Lines).
+// JSONLWriter writes one JSON object per transaction (JSON Lines). Strings
+// from the wire are escaped as encoding/json does (control characters
+// below U+0020, invalid UTF-8 as U+FFFD), and DEL and the C1 controls
+// (U+0080 to U+009F) as \u007f..\u009f too, so that no line can drive a
+// terminal.
 type JSONLWriter struct {
 	w   *bufio.Writer
+	buf bytes.Buffer
 	enc *json.Encoder
 }
 
 // NewJSONLWriter returns a writer to w. Call Flush at the end.
 func NewJSONLWriter(w io.Writer) *JSONLWriter {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false)
-	return &JSONLWriter{w: bw, enc: enc}
+	j := &JSONLWriter{w: bufio.NewWriterSize(w, 64<<10)}
+	j.enc = json.NewEncoder(&j.buf)
+	j.enc.SetEscapeHTML(false)
+	return j
 }
 
 // Write writes one transaction as a line. Errors come from the underlying
 // writer.
 func (j *JSONLWriter) Write(tx *Transaction) error {
+	j.buf.Reset()
 	if err := j.enc.Encode(Record(tx)); err != nil {
+		return fmt.Errorf("jsonl: %w", err)
+	}
+	if _, err := j.w.Write(escapeControls(j.buf.Bytes())); err != nil {
 		return fmt.Errorf("jsonl: %w", err)
 	}
 	return nil
@@ -67,6 +77,7 @@ type MsgRecord struct {
 	Encoding     string      `json:"content_encoding,omitempty"`
 	ContentType  string      `json:"content_type,omitempty"`
 	DecodeError  string      `json:"decode_error,omitempty"`
+	BodyEncoding string      `json:"body_encoding,omitempty"`
 	Missing      int64       `json:"missing_bytes,omitempty"`
 	Complete     bool        `json:"complete"`
 	Start        string      `json:"start"`
@@ -82,7 +93,7 @@ func msgRecord(m *Message) *MsgRecord {
 	r := &MsgRecord{Proto: m.Proto, Reason: m.Reason, Headers: make([][2]string, len(m.Header)),
 		HeaderBytes: m.HeaderBytes, BodyBytes: m.BodyBytes, ContentBytes: m.ContentBytes,
 		Chunked: m.Chunked, Encoding: m.Get("Content-Encoding"), ContentType: m.Get("Content-Type"),
-		DecodeError: m.DecodeError, Missing: m.Missing, Complete: m.Complete,
+		DecodeError: m.DecodeError, BodyEncoding: m.BodyEncoding, Missing: m.Missing, Complete: m.Complete,
 		Start: stamp(m.Start), End: stamp(m.End)}
 	for i, f := range m.Header {
 		r.Headers[i] = [2]string{f.Name, f.Value}

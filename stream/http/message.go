@@ -39,8 +39,17 @@ type Message struct {
 	// DecodedBytes is len(Body) when the whole body was kept and decoded,
 	// else -1.
 	DecodedBytes int64
-	// DecodeError says why a content coding was not undone.
+	// DecodeError says why a content coding was not undone (a coding
+	// wirekit does not decode, or data that fails to decode or to pass its
+	// check, such as a gzip CRC-32); "" when Body is fully decoded.
 	DecodeError string
+	// BodyEncoding lists the codings still applied to Body, in the order
+	// they were applied (as Content-Encoding lists them, such as "gzip"),
+	// when one could not be undone and nothing came out of it: Body then
+	// holds the bytes as sent (transfer framing removed), not the content.
+	// It is "" when Body is decoded, or decoded as far as it goes (a cut or
+	// damaged body: DecodeError and BodyTruncated are set then).
+	BodyEncoding string
 	// Missing counts bytes of this message lost in capture gaps.
 	Missing int64
 	// Complete is set when the message ended where its framing says, not
