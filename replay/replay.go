@@ -21,6 +21,10 @@ import (
 // Config.NoWait, Config.ScaleTo and to leave out files wholly outside the
 // time window.
 //
+// A Config value Run cannot honour (NaN, infinite or negative rates, or a
+// rate whose schedule would overflow a time.Duration: see Config.Validate)
+// is refused with a *ConfigError before anything is sent.
+//
 // Run stops when every loop is done, when ctx is cancelled (it then
 // returns the Stats so far and ctx.Err()), or at the first error: a file
 // that cannot be opened, a sink that fails, an oversize frame under
@@ -162,7 +166,7 @@ func (r *runner) prepare() error {
 		}
 	}
 	var lo, hi time.Time // span of the replayed window, shifted
-	var outOfOrder int64
+	var outOfOrder, packets, size int64
 	for _, f := range r.files {
 		if !f.Beginning.IsZero() && ((!c.From.IsZero() && f.End.Before(c.From)) || (!c.To.IsZero() && f.Beginning.After(c.To))) {
 			r.skipWhole += f.Packets
@@ -170,6 +174,8 @@ func (r *runner) prepare() error {
 		}
 		in := fileIn{path: f.Path}
 		outOfOrder += f.OutOfOrder
+		packets += f.Packets
+		size += f.Size
 		if c.NoWait && !f.Beginning.IsZero() {
 			in.offset = f.Beginning.Sub(setBegin).Nanoseconds()
 		}
@@ -213,8 +219,15 @@ func (r *runner) prepare() error {
 		}
 		r.modifier = float64(span) / float64(c.ScaleTo)
 	}
+	var span time.Duration
+	if !lo.IsZero() {
+		span = hi.Sub(lo)
+	}
+	if err := r.checkSchedule(span, packets, size); err != nil {
+		return err
+	}
 	r.mtu = c.MTU
-	if r.mtu == 0 {
+	if r.mtu == 0 && r.sink != nil {
 		r.mtu = r.sink.MTU()
 	}
 	r.started = c.Start
@@ -391,11 +404,13 @@ func (r *runner) deadline(rel int64, size int) time.Duration {
 	c := &r.cfg
 	switch {
 	case c.PPS > 0:
-		return r.origin + time.Duration(float64(r.k)*1e9/c.PPS)
+		return addDuration(r.origin, durationOf(float64(r.k)*1e9/c.PPS))
 	case c.Mbps > 0:
-		return r.origin + time.Duration(r.bits*1e3/c.Mbps)
+		return addDuration(r.origin, durationOf(r.bits*1e3/c.Mbps))
 	}
-	return r.origin + time.Duration(math.Round(float64(rel+r.shift)/r.modifier))
+	// Validate bounds one loop; later loops of an endless replay saturate
+	// (the packet waits until cancelled) rather than wrap to the past.
+	return addDuration(r.origin, durationOf(math.Round(float64(rel+r.shift)/r.modifier)))
 }
 
 // wait blocks until due, waking for stats reports and to look at ctx at

@@ -97,15 +97,12 @@ are sent, the output file is closed, and the summary is printed.`,
 				return usagef("replay: give the set either as a map (--dump-json MAP) or as files and directories, not both or neither")
 			}
 			cfg := &replay.Config{Modifier: modifier, Exclude: outBPF, MTU: mtu, KeepTimestamps: keepTS, NoWait: waitDisable, TopSpeed: topSpeed, PPS: pps, Mbps: mbps, RealTime: realtime}
-			if !(modifier > 0) || math.IsInf(modifier, 0) {
-				return usagef("replay: --time-modifier %v: want a positive number (2 replays twice as fast, 0.5 half as fast)", modifier)
-			}
-			if pps < 0 || mbps < 0 || mtu < 0 || batch < 0 {
-				return usagef("replay: --pps, --mbps, --mtu and --batch take positive numbers")
+			if err := checkReplayNumbers(modifier, pps, mbps, statsSec, mtu, batch); err != nil {
+				return err
 			}
 			if scaleOn {
 				if scaleDur <= 0 {
-					return usagef("replay: --time-scale-enabled needs a positive --time-scale-duration")
+					return usagef("replay: --time-scale-duration %s: --time-scale-enabled needs a positive duration (e.g. 90s, 2h)", scaleDur)
 				}
 				cfg.ScaleTo = scaleDur
 			} else if cmd.Flags().Changed("time-scale-duration") {
@@ -134,7 +131,7 @@ are sent, the output file is closed, and the summary is printed.`,
 			case loopForever:
 				cfg.Loops = -1
 			case loopCount < 1:
-				return usagef("replay: --loop-count %d: want 1 or more", loopCount)
+				return usagef("replay: --loop-count %d: want 1 or more; for an endless replay use --loop-infinite (GopherCap's help says 0 or less loops forever, but its code then replays nothing: wirekit refuses it)", loopCount)
 			default:
 				cfg.Loops = loopCount
 			}
@@ -154,12 +151,17 @@ are sent, the output file is closed, and the summary is printed.`,
 					return usagef("replay: --file-regexp %q: %v", reText, err)
 				}
 			}
-			if statsSec < 0 {
-				return usagef("replay: --stats %v: want seconds, 0 for none", statsSec)
-			}
 			files, err := replaySet(cmd.Context(), dumpJSON, args, re)
 			if err != nil {
 				return fmt.Errorf("replay: %w", err)
+			}
+			if statsSec > 0 {
+				cfg.StatsEvery = time.Duration(statsSec * float64(time.Second))
+			}
+			// Refuse what the set makes impossible (a schedule longer than
+			// a time.Duration) before the output is created.
+			if err := cfg.Validate(files); err != nil {
+				return replayConfigErr(err, cmd)
 			}
 			var sink replay.Sink
 			var ifSink *replay.InterfaceSink
@@ -176,10 +178,13 @@ are sent, the output file is closed, and the summary is printed.`,
 				sink = &replay.NullSink{}
 			}
 			if statsSec > 0 {
-				cfg.StatsEvery = time.Duration(statsSec * float64(time.Second))
 				cfg.OnStats = func(s replay.Stats) { fmt.Fprintln(e.stderr, "wirekit: replay: "+statsLine(s)) }
 			}
 			st, err := replay.Run(cmd.Context(), files, sink, cfg)
+			var ce *replay.ConfigError
+			if errors.As(err, &ce) {
+				return replayConfigErr(err, cmd)
+			}
 			interrupted := err != nil && cmd.Context().Err() != nil && errors.Is(err, cmd.Context().Err())
 			if err != nil && !interrupted {
 				writeReplaySummary(e.stderr, st, cfg, ifSink, "stopped after an error")
@@ -228,6 +233,55 @@ are sent, the output file is closed, and the summary is printed.`,
 	f.BoolVar(&realtime, "realtime", false, "run the pacing thread with real-time priority (SCHED_FIFO; root or CAP_SYS_NICE): fewer late packets on a busy machine")
 	f.BoolVar(&txRing, "tx-ring", false, "with --out-interface: send through a PACKET_TX_RING instead of sendmmsg(2) (not faster on veth in our measurements)")
 	return c
+}
+
+// Accepted ranges of replay's numeric flags.
+const (
+	maxStatsSeconds = float64(math.MaxInt64/int64(time.Second)) - 1 // a time.Duration
+	minStatsSeconds = 0.001
+	minMTU, maxMTU  = 68, 262144 // IPv4's minimum MTU; the largest frame wirekit reads
+	maxBatch        = 1024       // sendmmsg(2) sends at most UIO_MAXIOV messages per call
+)
+
+// checkReplayNumbers validates replay's numeric flags by themselves,
+// before the set is mapped: each must be finite and inside its range.
+// Whether a rate's schedule fits a time.Duration depends on the set and is
+// checked by replay.Config.Validate.
+func checkReplayNumbers(modifier, pps, mbps, statsSec float64, mtu, batch int) error {
+	switch {
+	case !(modifier > 0) || math.IsInf(modifier, 0):
+		return usagef("replay: --time-modifier %v: want a finite positive number (2 replays twice as fast, 0.5 half as fast)", modifier)
+	case !(pps >= 0) || math.IsInf(pps, 0):
+		return usagef("replay: --pps %v: want a finite positive packet rate (0, the default, keeps the original timing)", pps)
+	case !(mbps >= 0) || math.IsInf(mbps, 0):
+		return usagef("replay: --mbps %v: want a finite positive bit rate in megabits per second (0, the default, keeps the original timing)", mbps)
+	case !(statsSec == 0 || statsSec >= minStatsSeconds && statsSec <= maxStatsSeconds):
+		return usagef("replay: --stats %v: want 0 (no live line, the default) or seconds from %g to %.0f", statsSec, minStatsSeconds, maxStatsSeconds)
+	case mtu != 0 && (mtu < minMTU || mtu > maxMTU):
+		return usagef("replay: --mtu %d: want 0 (the interface's; none for files) or %d to %d", mtu, minMTU, maxMTU)
+	case batch < 1 || batch > maxBatch:
+		return usagef("replay: --batch %d: want 1 to %d frames per sendmmsg(2) call", batch, maxBatch)
+	}
+	return nil
+}
+
+// replayConfigErr turns a *replay.ConfigError into a usage error naming
+// the flag behind the field; other errors are returned as they are.
+func replayConfigErr(err error, cmd *cobra.Command) error {
+	var ce *replay.ConfigError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	flag := map[string]string{"Modifier": "time-modifier", "ScaleTo": "time-scale-duration", "PPS": "pps", "Mbps": "mbps",
+		"StatsEvery": "stats", "MTU": "mtu"}[ce.Field]
+	if flag == "" {
+		return usagef("%v", err)
+	}
+	value := fmt.Sprint(ce.Value)
+	if f := cmd.Flags().Lookup(flag); f != nil {
+		value = f.Value.String()
+	}
+	return usagef("replay: --%s %s: %s", flag, value, ce.Want)
 }
 
 // replaySet loads the map or maps the given files and directories, and

@@ -1,0 +1,74 @@
+package cli
+
+import (
+	"strings"
+	"testing"
+)
+
+// Hostile inputs for 'wirekit replay' (issue 13): each case is a way a
+// user, a script or a damaged set once made replay misbehave. Keep them
+// here so that they cannot come back.
+
+// TestHostileReplayNumbers: every numeric flag of replay refuses, with a
+// usage error (exit 2) naming the flag and what it accepts, the values it
+// cannot honour; before the fix the rates below overflowed their schedule
+// and played at top speed, and NaN rates or --batch 0 were silently
+// accepted.
+func TestHostileReplayNumbers(t *testing.T) {
+	_, paths, _ := replayFixture(t)
+	in := paths[0]
+	tests := []struct {
+		name string
+		args []string
+		want string // in stderr, after "wirekit: replay: "
+	}{
+		{"time modifier whose schedule overflows", []string{"--time-modifier", "1e-300"}, "--time-modifier 1e-300: the replay"},
+		{"packet rate whose schedule overflows", []string{"--pps", "1e-300"}, "--pps 1e-300: the replay"},
+		{"bit rate whose schedule overflows", []string{"--mbps", "1e-300"}, "--mbps 1e-300: the replay"},
+		{"loops that overflow the schedule", []string{"--time-modifier", "1e-9", "--loop-count", "10000000000"}, "--time-modifier 1e-09: the replay (10000000000 loop(s)"},
+		{"NaN time modifier", []string{"--time-modifier", "NaN"}, "--time-modifier NaN: want a finite positive"},
+		{"infinite time modifier", []string{"--time-modifier", "+Inf"}, "--time-modifier +Inf: want a finite positive"},
+		{"negative time modifier", []string{"--time-modifier", "-2"}, "--time-modifier -2: want a finite positive"},
+		{"NaN packet rate", []string{"--pps", "NaN"}, "--pps NaN: want a finite positive"},
+		{"infinite packet rate", []string{"--pps", "Inf"}, "--pps +Inf: want a finite positive"},
+		{"negative packet rate", []string{"--pps", "-1"}, "--pps -1: want a finite positive"},
+		{"NaN bit rate", []string{"--mbps", "NaN"}, "--mbps NaN: want a finite positive"},
+		{"infinite bit rate", []string{"--mbps", "-Inf"}, "--mbps -Inf: want a finite positive"},
+		{"NaN stats period", []string{"--stats", "NaN"}, "--stats NaN: want 0"},
+		{"stats period below a millisecond", []string{"--stats", "1e-300"}, "--stats 1e-300: want 0"},
+		{"stats period beyond a duration", []string{"--stats", "1e19"}, "--stats 1e+19: want 0"},
+		{"negative stats period", []string{"--stats", "-1"}, "--stats -1: want 0"},
+		{"batch of zero", []string{"--batch", "0"}, "--batch 0: want 1 to 1024"},
+		{"batch beyond sendmmsg", []string{"--batch", "100000"}, "--batch 100000: want 1 to 1024"},
+		{"negative batch", []string{"--batch", "-1"}, "--batch -1: want 1 to 1024"},
+		{"MTU too small for IP", []string{"--mtu", "5"}, "--mtu 5: want 0"},
+		{"MTU beyond any frame", []string{"--mtu", "1000000"}, "--mtu 1000000: want 0"},
+		{"negative MTU", []string{"--mtu", "-1"}, "--mtu -1: want 0"},
+		{"loop count of zero (GopherCap: forever)", []string{"--loop-count", "0"}, "--loop-count 0: want 1 or more; for an endless replay use --loop-infinite"},
+		{"negative loop count", []string{"--loop-count", "-1"}, "--loop-count -1: want 1 or more"},
+		{"negative scale duration", []string{"--time-scale-enabled", "--time-scale-duration", "-1s"}, "--time-scale-duration -1s: --time-scale-enabled needs a positive duration"},
+		{"scale duration of zero", []string{"--time-scale-enabled"}, "--time-scale-duration 0s: --time-scale-enabled needs a positive duration"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"replay", "--null", in}, tc.args...)
+			code, stdout, stderr := run(t, nil, args...)
+			if code != ExitUsage || !strings.Contains(stderr, "wirekit: replay: "+tc.want) {
+				t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s\nwant stderr with %q", code, ExitUsage, stdout, stderr, tc.want)
+			}
+			if strings.Contains(stdout, "sent ") {
+				t.Errorf("packets were sent: %s", stdout)
+			}
+		})
+	}
+	// The edges of each range are accepted.
+	for _, args := range [][]string{
+		{"--stats", "0.001"}, {"--batch", "1"}, {"--batch", "1024"}, {"--mtu", "68", "--skip-oversize"}, {"--mtu", "262144"},
+		{"--pps", "1e300"}, {"--time-modifier", "1e300"}, {"--mbps", "1e300"},
+	} {
+		code, stdout, stderr := run(t, nil, append([]string{"replay", "--null", in}, args...)...)
+		if code != 0 {
+			t.Errorf("%v refused: exit %d\nstdout: %s\nstderr: %s", args, code, stdout, stderr)
+		}
+	}
+}
