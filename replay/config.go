@@ -70,6 +70,13 @@ type Config struct {
 	// stats so far (from the replay goroutine; keep it short).
 	StatsEvery time.Duration
 	OnStats    func(Stats)
+	// OnFileError, when set, is called (from the replay goroutine) each
+	// time a file is left out of the replay: when it cannot be opened or
+	// is not a capture, and when damage is met part-way through it (its
+	// packets before the damage are replayed; the call comes when the
+	// damage is read, which the merge does up to MergeWindow packets of
+	// that file ahead of sending them). Each file is reported once.
+	OnFileError func(*FileError)
 
 	// Clock, when nil, is a RealClock and Run locks its goroutine to an
 	// OS thread for the replay.

@@ -1,8 +1,13 @@
 package cli
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wirekit/wirekit/pcapio"
 )
 
 // Hostile inputs for 'wirekit replay' (issue 13): each case is a way a
@@ -70,5 +75,95 @@ func TestHostileReplayNumbers(t *testing.T) {
 		if code != 0 {
 			t.Errorf("%v refused: exit %d\nstdout: %s\nstderr: %s", args, code, stdout, stderr)
 		}
+	}
+}
+
+// TestHostileReplayBadFiles: one bad file no longer aborts a whole replay
+// (before the fix a non-capture .pcap in a directory, or a path of the map
+// that no longer exists, gave 0 packets sent and exit 1): it is reported
+// on stderr as it is met, the rest of the set is replayed (a file damaged
+// part-way up to its damage), and replay exits 1 at the end with the list.
+func TestHostileReplayBadFiles(t *testing.T) {
+	tests := []struct {
+		name      string
+		spoil     func(t *testing.T, dir string, paths []string) // before replaying
+		useMap    bool
+		sent      int
+		stderrHas []string
+	}{
+		{"non-capture file in the directory", func(t *testing.T, dir string, _ []string) {
+			writeTestFile(t, filepath.Join(dir, "junk.pcap"), []byte("this is not a capture file"))
+		}, false, 600, []string{"wirekit: replay: skipping ", "junk.pcap: offset 0 (packet 1): ", "not a pcap or pcapng file", "1 of 4 files left out of the replay", "junk.pcap\n"}},
+		{"file of the map removed", func(t *testing.T, _ string, paths []string) {
+			if err := os.Remove(paths[1]); err != nil {
+				t.Fatal(err)
+			}
+		}, true, 400, []string{"wirekit: replay: skipping ", "w1.pcap: open: no such file or directory", "1 of 3 files left out"}},
+		{"file of the map replaced by garbage", func(t *testing.T, _ string, paths []string) {
+			writeTestFile(t, paths[0], []byte("garbage"))
+		}, true, 400, []string{"w0.pcap: offset 0 (packet 1)", "1 of 3 files left out"}},
+		{"file damaged part-way", func(t *testing.T, _ string, paths []string) {
+			truncateTo(t, paths[2], 24+5*40) // inside the first packets
+		}, true, -1, []string{"w2.pcap: offset ", "truncated", "packets before the damage are replayed, the rest of the file is skipped", "1 of 3 files left out"}},
+		{"every file unreadable", func(t *testing.T, _ string, paths []string) {
+			for _, p := range paths {
+				writeTestFile(t, p, nil)
+			}
+		}, true, 0, []string{"empty file", "3 of 3 files left out"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, paths, mapPath := replayFixture(t)
+			tc.spoil(t, dir, paths)
+			out := filepath.Join(t.TempDir(), "out.pcap")
+			args := []string{"replay", "-w", out, "--topspeed"}
+			if tc.useMap {
+				args = append(args, "--dump-json", mapPath)
+			} else {
+				args = append(args, dir, "--file-regexp", `\.pcap$`)
+			}
+			code, stdout, stderr := run(t, nil, args...)
+			if code != ExitFailure {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, ExitFailure, stdout, stderr)
+			}
+			for _, s := range tc.stderrHas {
+				if !strings.Contains(stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, stderr)
+				}
+			}
+			var sent int
+			i := strings.Index(stdout, "sent ")
+			if i < 0 {
+				t.Fatalf("no summary on stdout: %q\nstderr: %s", stdout, stderr)
+			}
+			if _, err := fmt.Sscanf(stdout[i:], "sent %d packets", &sent); err != nil {
+				t.Fatalf("no summary: %v\nstdout: %s", err, stdout)
+			}
+			if tc.sent >= 0 && sent != tc.sent || tc.sent < 0 && (sent <= 400 || sent >= 600) {
+				t.Errorf("sent %d packets, want %d (or between 400 and 600 for a damaged file)\nstdout: %s", sent, tc.sent, stdout)
+			}
+			if !strings.Contains(stdout, "replay done without ") {
+				t.Errorf("the summary does not say files were left out: %s", stdout)
+			}
+			if sent > 0 {
+				if got := readAll(t, func() (pcapio.Source, error) { return pcapio.Open(out) }); len(got) != sent {
+					t.Errorf("%d packets in the output, want %d", len(got), sent)
+				}
+			}
+		})
+	}
+}
+
+func writeTestFile(t *testing.T, path string, data []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func truncateTo(t *testing.T, path string, size int64) {
+	t.Helper()
+	if err := os.Truncate(path, size); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -180,13 +180,15 @@ are sent, the output file is closed, and the summary is printed.`,
 			if statsSec > 0 {
 				cfg.OnStats = func(s replay.Stats) { fmt.Fprintln(e.stderr, "wirekit: replay: "+statsLine(s)) }
 			}
+			cfg.OnFileError = func(fe *replay.FileError) { fmt.Fprintln(e.stderr, "wirekit: replay: "+leftOutLine(fe)) }
 			st, err := replay.Run(cmd.Context(), files, sink, cfg)
 			var ce *replay.ConfigError
 			if errors.As(err, &ce) {
 				return replayConfigErr(err, cmd)
 			}
 			interrupted := err != nil && cmd.Context().Err() != nil && errors.Is(err, cmd.Context().Err())
-			if err != nil && !interrupted {
+			var leftOut *replay.FilesError
+			if err != nil && !interrupted && !errors.As(err, &leftOut) {
 				writeReplaySummary(e.stderr, st, cfg, ifSink, "stopped after an error")
 				if errors.Is(err, replay.ErrOversize) {
 					return fmt.Errorf("%w (use --mtu-trunc to cut such frames or --skip-oversize to skip them)", err)
@@ -196,12 +198,19 @@ are sent, the output file is closed, and the summary is printed.`,
 			state := "done"
 			if interrupted {
 				state = "interrupted"
+			} else if leftOut != nil {
+				state = fmt.Sprintf("done without %d of %d files", len(leftOut.Files), leftOut.Of)
 			}
 			out := e.stdout
 			if outFile == "-" {
 				out = e.stderr // stdout carries the capture
 			}
 			writeReplaySummary(out, st, cfg, ifSink, state)
+			if leftOut != nil {
+				// Every other file was replayed; the exit status says
+				// that the set was not replayed whole.
+				return fmt.Errorf("replay: %w", leftOut)
+			}
 			return nil
 		},
 	}
@@ -328,6 +337,15 @@ func parseStamp(flag, s string) (time.Time, error) {
 		return time.Time{}, usagef("replay: --%s %q: want an RFC 3339 time such as 2024-03-01T10:00:00Z or 2024-03-01T12:00:00.5+02:00", flag, s)
 	}
 	return t, nil
+}
+
+// leftOutLine says which file the replay leaves out and why, as it
+// happens.
+func leftOutLine(fe *replay.FileError) string {
+	if fe.Packets > 0 {
+		return fmt.Sprintf("%v: its %d packets before the damage are replayed, the rest of the file is skipped", fe, fe.Packets)
+	}
+	return fmt.Sprintf("skipping %v", fe)
 }
 
 // statsLine is the live report: sent, rate, lag, skipped.
