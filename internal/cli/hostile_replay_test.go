@@ -167,3 +167,17 @@ func truncateTo(t *testing.T, path string, size int64) {
 		t.Fatal(err)
 	}
 }
+
+// TestHostileReplayFileLimit: a set with more files than the process may
+// open at once is not a set of bad files: the merge keeps every file open,
+// so replay stops before sending anything with a message naming the limit,
+// instead of leaving out (or, before the fix, failing on) whichever file
+// the limit fell on as if it were damaged.
+func TestHostileReplayFileLimit(t *testing.T) {
+	dir := manySmallCaptures(t, 200)
+	code, stdout, stderr := runLimited(t, 32, "replay", "--null", "--topspeed", dir)
+	if code != ExitFailure || !strings.Contains(stderr, "too many open files") || !strings.Contains(stderr, "raise the limit") ||
+		strings.Contains(stderr, "skipping") || strings.Contains(stdout, "done") {
+		t.Fatalf("exit %d\nstdout: %s\nstderr: %.800s", code, stdout, stderr)
+	}
+}
