@@ -76,7 +76,18 @@ its delay from the start of the set. Each loop of --loop-count or
 A frame larger than the interface MTU allows (MTU plus link header) stops
 the replay with an error naming the packet, unless --mtu-trunc cuts it or
 --skip-oversize counts and skips it. SIGINT stops cleanly: queued frames
-are sent, the output file is closed, and the summary is printed.`,
+are sent, the output file is closed, and the summary is printed.
+
+A file that cannot be read (not a capture, gone since it was mapped) is
+reported on stderr and left out, and a file damaged part-way is replayed
+up to the damage and reported: the rest of the set plays, and replay
+exits 1 at the end with the list of those files. An error that is not the
+file's (too many open files: the merge keeps every file of the set open;
+permission denied) stops the replay with a message saying what to change.
+
+Numeric flags are checked before anything is sent: rates must be finite,
+and a rate or modifier whose schedule would not fit in 292 years (the
+span of a Go time.Duration) is refused with the smallest value that fits.`,
 		Example: `  wirekit map --dir-src /data/pcap --dump-json set.json
   wirekit replay --dump-json set.json --out-interface veth0
   wirekit replay --dump-json set.json --out-interface veth0 --time-modifier 2.5 --stats 5
@@ -220,7 +231,7 @@ are sent, the output file is closed, and the summary is printed.`,
 	f.StringVarP(&outIface, "out-interface", "i", "", "inject the packets into this interface (Linux, root or CAP_NET_RAW)")
 	f.StringVarP(&outFile, "write", "w", "", "write the packets to this capture file (.pcap, .pcapng, optionally .gz or .zst), renamed into place when done")
 	f.BoolVar(&null, "null", false, "send the packets nowhere: measures the scheduler alone")
-	f.IntVar(&loopCount, "loop-count", 1, "replay the set this many times, each loop shifted in time")
+	f.IntVar(&loopCount, "loop-count", 1, "replay the set this many times (1 or more; --loop-infinite for no end), each loop shifted in time")
 	f.BoolVar(&loopForever, "loop-infinite", false, "replay the set until interrupted")
 	f.StringVar(&outBPF, "out-bpf", "", "pcap-filter expression: packets MATCHING it are NOT sent (counted as filtered)")
 	f.StringVar(&fromText, "time-from", "", "skip packets before this time (RFC 3339, e.g. 2024-03-01T10:00:00Z)")
@@ -234,11 +245,11 @@ are sent, the output file is closed, and the summary is printed.`,
 	f.Float64Var(&mbps, "mbps", 0, "send at this fixed rate in megabits per second instead of the original timing")
 	f.BoolVar(&mtuTrunc, "mtu-trunc", false, "cut frames larger than the MTU allows to that size (as tcpreplay --mtu-trunc)")
 	f.BoolVar(&skipOversize, "skip-oversize", false, "count and skip frames larger than the MTU allows")
-	f.IntVar(&mtu, "mtu", 0, "MTU for the oversize check (default: the interface's; none for files)")
-	f.Float64Var(&statsSec, "stats", 0, "print a line with sent packets, rate, lag and skipped packets every this many seconds")
+	f.IntVar(&mtu, "mtu", 0, "MTU for the oversize check, 68 to 262144 (default 0: the interface's; none for files)")
+	f.Float64Var(&statsSec, "stats", 0, "print a line with sent packets, rate, lag and skipped packets every this many seconds (0.001 or more; 0 for none)")
 	f.BoolVar(&keepTS, "keep-timestamps", false, "with -w: write the original timestamps (shifted per loop) instead of the send times")
 	f.BoolVar(&nano, "nano", false, "with -w: write nanosecond timestamps")
-	f.IntVar(&batch, "batch", 64, "with --out-interface: frames sent per sendmmsg(2) call at top speed or while behind schedule")
+	f.IntVar(&batch, "batch", 64, "with --out-interface: frames sent per sendmmsg(2) call at top speed or while behind schedule (1 to 1024)")
 	f.BoolVar(&realtime, "realtime", false, "run the pacing thread with real-time priority (SCHED_FIFO; root or CAP_SYS_NICE): fewer late packets on a busy machine")
 	f.BoolVar(&txRing, "tx-ring", false, "with --out-interface: send through a PACKET_TX_RING instead of sendmmsg(2) (not faster on veth in our measurements)")
 	return c
