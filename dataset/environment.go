@@ -98,6 +98,8 @@ func (g *openGate) open(ctx context.Context, path string) (*pcapio.Reader, error
 			g.mu.Unlock()
 			return nil, err
 		}
+		// Waiters also give up when the last open file goes: wake them.
+		g.cond.Broadcast()
 		for g.closes == seen && g.nOpen > 0 && ctx.Err() == nil {
 			g.cond.Wait()
 		}
