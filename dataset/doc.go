@@ -14,5 +14,9 @@
 // duration, duration_human, delay, delay_human).
 //
 // A damaged file does not stop a scan: its File keeps what was read before
-// the damage and names the damage in Error.
+// the damage and names the damage in Error. An error that is not the
+// file's (out of file descriptors or memory, permission denied) is never
+// recorded as damage: Scan bounds the files it reads at once by the
+// process's limit on open files, waits for descriptors when it runs short,
+// and otherwise stops with an *EnvironmentError.
 package dataset

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/wirekit/wirekit/pcapio"
+	"github.com/wirekit/wirekit/internal/osenv"
 )
 
 // File is the map of one capture file. Beginning and End are the earliest
@@ -71,15 +71,21 @@ const ctxCheckEvery = 1 << 14
 // Error says what went wrong (the same error is returned, wrapping a
 // *pcapio.FormatError or the I/O error). A cancelled ctx stops the scan
 // with ctx.Err().
+//
+// A file that cannot be opened for a reason that is not the file's (out
+// of file descriptors or memory, permission denied) is not damaged: Error
+// stays empty and the error returned is an *EnvironmentError.
 func ScanFile(ctx context.Context, path string) (File, error) {
-	return scanFile(ctx, path, nil)
+	return scanFile(ctx, path, nil, nil)
 }
 
 // scanFile is ScanFile calling progress, when not nil, with how many more
 // bytes of the file (as stored, compressed or not) were read since the
 // last call: every ctxCheckEvery packets, and once at the end with the
-// rest of FileSize, so that the calls add up to FileSize.
-func scanFile(ctx context.Context, path string, progress func(int64)) (File, error) {
+// rest of FileSize, so that the calls add up to FileSize. With a gate, an
+// open that fails for want of file descriptors waits for another file of
+// the scan to be closed and tries again.
+func scanFile(ctx context.Context, path string, progress func(int64), gate *openGate) (File, error) {
 	f := File{Path: path, LinkTypes: []string{}}
 	if st, err := os.Stat(path); err == nil {
 		f.FileSize = st.Size()
@@ -88,13 +94,16 @@ func scanFile(ctx context.Context, path string, progress func(int64)) (File, err
 	if progress != nil {
 		defer func() { progress(f.FileSize - reported) }()
 	}
-	r, err := pcapio.Open(path)
+	r, err := gate.open(ctx, path)
 	if err != nil {
-		f.Error = err.Error()
 		f.finish()
+		if osenv.IsEnvironment(err) {
+			return f, environmentError(path, err)
+		}
+		f.Error = err.Error()
 		return f, err
 	}
-	defer r.Close()
+	defer gate.close(r)
 	f.Format = r.Format().String()
 	f.Compression = r.Compression().String()
 

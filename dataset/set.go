@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/wirekit/wirekit/internal/osenv"
 )
 
 // Set is the map of a set of capture files. Beginning and End span every
@@ -52,9 +54,27 @@ type Progress struct {
 	Bytes, BytesDone int64
 }
 
+// headroom is osenv.Headroom; tests replace it to play a system that
+// cannot count open files.
+var headroom = osenv.Headroom
+
+// fdReserve is how many file descriptors Scan leaves to the rest of the
+// process (the map being written, a log, a terminal) when it bounds its
+// workers by the limit on open files.
+const fdReserve = 8
+
 // Scan maps paths concurrently and returns the set, with Files in the order
-// of paths. Damaged files do not stop it (their Error is set); the error
-// returned is ctx.Err() when the scan was cancelled, nil otherwise.
+// of paths. Damaged files do not stop it (their Error is set).
+//
+// Files read at once are bounded by the process's limit on open files
+// (RLIMIT_NOFILE, less what is already open), whatever cfg.Workers says,
+// and an open that still fails for want of descriptors (other parts of
+// the program hold them) waits for another file of the scan to be closed
+// and tries again. An error that is not the file's (out of descriptors
+// with no file of the scan left to wait for, out of memory, permission
+// denied) is never recorded as damage: Scan stops and returns an
+// *EnvironmentError. The error is ctx.Err() when the scan was cancelled,
+// nil otherwise.
 func Scan(ctx context.Context, paths []string, cfg *Config) (*Set, error) {
 	if cfg == nil {
 		cfg = &Config{}
@@ -63,12 +83,23 @@ func Scan(ctx context.Context, paths []string, cfg *Config) (*Set, error) {
 	if workers < 1 || workers > len(paths) {
 		workers = len(paths)
 	}
+	if free, _, ok := headroom(); ok {
+		workers = max(min(workers, free-fdReserve), 1)
+	}
 	var total int64
 	for _, p := range paths {
 		if st, err := os.Stat(p); err == nil {
 			total += st.Size()
 		}
 	}
+	scanCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	gate, stop := newOpenGate(scanCtx)
+	defer stop()
+	var (
+		envOnce sync.Once
+		envErr  error
+	)
 	files := make([]File, len(paths))
 	var next, done atomic.Int64
 	var bytesDone atomic.Int64
@@ -77,7 +108,7 @@ func Scan(ctx context.Context, paths []string, cfg *Config) (*Set, error) {
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(paths) || ctx.Err() != nil {
+				if i >= len(paths) || scanCtx.Err() != nil {
 					return
 				}
 				var onBytes func(int64)
@@ -87,7 +118,13 @@ func Scan(ctx context.Context, paths []string, cfg *Config) (*Set, error) {
 						cfg.Progress(Progress{Files: len(paths), FilesDone: int(done.Load()), Bytes: total, BytesDone: b})
 					}
 				}
-				files[i], _ = scanFile(ctx, paths[i], onBytes)
+				var err error
+				files[i], err = scanFile(scanCtx, paths[i], onBytes, gate)
+				var ee *EnvironmentError
+				if errors.As(err, &ee) {
+					envOnce.Do(func() { envErr = ee; cancel() })
+					return
+				}
 				d := done.Add(1)
 				if cfg.Progress != nil {
 					cfg.Progress(Progress{Files: len(paths), FilesDone: int(d), Bytes: total, BytesDone: bytesDone.Load()})
@@ -98,6 +135,9 @@ func Scan(ctx context.Context, paths []string, cfg *Config) (*Set, error) {
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if envErr != nil {
+		return nil, envErr
 	}
 	return NewSet(files), nil
 }

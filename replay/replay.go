@@ -12,6 +12,7 @@ import (
 
 	"github.com/wirekit/wirekit/dataset"
 	"github.com/wirekit/wirekit/filter"
+	"github.com/wirekit/wirekit/internal/osenv"
 	"github.com/wirekit/wirekit/pcapio"
 )
 
@@ -21,13 +22,26 @@ import (
 // Config.NoWait, Config.ScaleTo and to leave out files wholly outside the
 // time window.
 //
+// A Config value Run cannot honour (NaN, infinite or negative rates, or a
+// rate whose schedule would overflow a time.Duration: see Config.Validate)
+// is refused with a *ConfigError before anything is sent.
+//
+// A file that cannot be opened or is not a capture is left out, and a
+// file damaged part-way is replayed up to the damage: either way the
+// replay goes on with the other files, Config.OnFileError is told, and
+// once the replay is done Run returns a *FilesError listing them (it
+// wraps ErrFilesLeftOut and each *FileError). A file that cannot be
+// opened for a reason that is not the file's (out of file descriptors or
+// memory, permission denied) stops the replay with an *EnvironmentError
+// instead, so that a set is never silently replayed without files the
+// user asked for.
+//
 // Run stops when every loop is done, when ctx is cancelled (it then
-// returns the Stats so far and ctx.Err()), or at the first error: a file
-// that cannot be opened, a sink that fails, an oversize frame under
-// OversizeStop (an *OversizeError), or a damaged input (after replaying
-// every packet readable before the damage, as pcapio.Merged delivers
-// them). The sink is always closed; its Close error is returned when
-// nothing failed before.
+// returns the Stats so far and ctx.Err()), when no file of the set can be
+// read (a *FilesError), or at the first error: a sink that fails, an
+// oversize frame under OversizeStop (an *OversizeError), or an
+// *EnvironmentError. The sink is always closed; its Close error is
+// returned when nothing failed before.
 func Run(ctx context.Context, files []dataset.File, sink Sink, cfg *Config) (st Stats, err error) {
 	c, err := cfg.check()
 	if err != nil {
@@ -56,6 +70,9 @@ func Run(ctx context.Context, files []dataset.File, sink Sink, cfg *Config) (st 
 	if ferr := sink.Flush(); err == nil && ferr != nil {
 		err = ferr
 	}
+	if err == nil && len(r.badList) > 0 {
+		err = &FilesError{Files: r.badList, Of: len(r.files)}
+	}
 	return r.stats(), err
 }
 
@@ -83,6 +100,9 @@ type Stats struct {
 	Lag LagSummary
 	// Behind is the lag of the last packet sent.
 	Behind time.Duration
+	// LeftOut lists the files left out so far, whole or from their damage
+	// on (see Run); the slice is shared with the error Run returns.
+	LeftOut []*FileError
 }
 
 // inOrderWindow is the merge window per file when the map shows no file
@@ -146,6 +166,9 @@ type runner struct {
 	st      Stats
 	lag     lagHist
 	nextOut time.Duration // next stats report
+
+	bad     map[string]bool // files left out, by path
+	badList []*FileError    // the same, in the order met
 }
 
 type fileIn struct {
@@ -162,7 +185,7 @@ func (r *runner) prepare() error {
 		}
 	}
 	var lo, hi time.Time // span of the replayed window, shifted
-	var outOfOrder int64
+	var outOfOrder, packets, size int64
 	for _, f := range r.files {
 		if !f.Beginning.IsZero() && ((!c.From.IsZero() && f.End.Before(c.From)) || (!c.To.IsZero() && f.Beginning.After(c.To))) {
 			r.skipWhole += f.Packets
@@ -170,6 +193,8 @@ func (r *runner) prepare() error {
 		}
 		in := fileIn{path: f.Path}
 		outOfOrder += f.OutOfOrder
+		packets += f.Packets
+		size += f.Size
 		if c.NoWait && !f.Beginning.IsZero() {
 			in.offset = f.Beginning.Sub(setBegin).Nanoseconds()
 		}
@@ -213,26 +238,45 @@ func (r *runner) prepare() error {
 		}
 		r.modifier = float64(span) / float64(c.ScaleTo)
 	}
+	var span time.Duration
+	if !lo.IsZero() {
+		span = hi.Sub(lo)
+	}
+	if err := r.checkSchedule(span, packets, size); err != nil {
+		return err
+	}
 	r.mtu = c.MTU
-	if r.mtu == 0 {
+	if r.mtu == 0 && r.sink != nil {
 		r.mtu = r.sink.MTU()
 	}
 	r.started = c.Start
 	return nil
 }
 
-// open merges the files of one loop.
+// errNothingToRead ends the replay when no file of a loop could be opened.
+var errNothingToRead = errors.New("no file of the set can be read")
+
+// open merges the files of one loop, leaving out those that cannot be
+// opened.
 func (r *runner) open() (*pcapio.Merged, error) {
 	srcs := make([]pcapio.Source, 0, len(r.keep))
 	for _, in := range r.keep {
 		src, err := pcapio.Open(in.path)
 		if err != nil {
-			for _, s := range srcs {
-				s.Close()
+			if osenv.IsEnvironment(err) {
+				for _, s := range srcs {
+					s.Close()
+				}
+				_, limit, _ := osenv.Headroom()
+				return nil, &EnvironmentError{Path: in.path, Files: len(r.keep), Limit: limit, Err: err}
 			}
-			return nil, fmt.Errorf("replay: %w", err)
+			r.leaveOut(in.path, 0, err)
+			continue
 		}
-		srcs = append(srcs, newWindow(src, &r.cfg, in.offset, &r.st.Skipped))
+		srcs = append(srcs, newWindow(src, r, in))
+	}
+	if len(srcs) == 0 {
+		return nil, errNothingToRead
 	}
 	return pcapio.MergeSources(&pcapio.MergeOptions{Window: r.window}, srcs...), nil
 }
@@ -246,6 +290,9 @@ func (r *runner) run(ctx context.Context) error {
 		r.st.Loops++
 		r.st.Skipped += r.skipWhole
 		m, err := r.open()
+		if err == errNothingToRead {
+			return nil // Run reports the files left out
+		}
 		if err != nil {
 			return err
 		}
@@ -280,6 +327,8 @@ func (r *runner) loop(ctx context.Context, m *pcapio.Merged) error {
 		}
 		data, ci, err := m.ZeroCopyReadPacketData()
 		if err != nil {
+			// Each input's window turns its damage into io.EOF after
+			// reporting it, so any other error is the merge's own.
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
@@ -391,11 +440,13 @@ func (r *runner) deadline(rel int64, size int) time.Duration {
 	c := &r.cfg
 	switch {
 	case c.PPS > 0:
-		return r.origin + time.Duration(float64(r.k)*1e9/c.PPS)
+		return addDuration(r.origin, durationOf(float64(r.k)*1e9/c.PPS))
 	case c.Mbps > 0:
-		return r.origin + time.Duration(r.bits*1e3/c.Mbps)
+		return addDuration(r.origin, durationOf(r.bits*1e3/c.Mbps))
 	}
-	return r.origin + time.Duration(math.Round(float64(rel+r.shift)/r.modifier))
+	// Validate bounds one loop; later loops of an endless replay saturate
+	// (the packet waits until cancelled) rather than wrap to the past.
+	return addDuration(r.origin, durationOf(math.Round(float64(rel+r.shift)/r.modifier)))
 }
 
 // wait blocks until due, waking for stats reports and to look at ctx at
@@ -438,6 +489,7 @@ func (r *runner) report(now time.Duration) {
 func (r *runner) stats() Stats {
 	st := r.st
 	st.Lag = r.lag.summary()
+	st.LeftOut = r.badList
 	return st
 }
 

@@ -1,6 +1,8 @@
 package replay
 
 import (
+	"errors"
+	"io"
 	"time"
 
 	"github.com/gopacket/gopacket"
@@ -8,27 +10,28 @@ import (
 	"github.com/wirekit/wirekit/pcapio"
 )
 
-// window is a Source that drops packets outside the time window, counting
-// them, and moves the others' timestamps back by offset (for NoWait), so
-// the merge orders them by their place in the replay.
+// window wraps each input of the merge: it drops packets outside the time
+// window, counting them, moves the others' timestamps back by the file's
+// offset (for NoWait) so the merge orders them by their place in the
+// replay, and turns damage into the end of the input after reporting it,
+// so that the other files play on.
 type window struct {
 	pcapio.Source
+	r              *runner
+	path           string
 	from, to       int64
 	hasFrom, hasTo bool
 	offset         int64
-	skipped        *int64
+	read           int64 // packets read from the file
 }
 
-func newWindow(src pcapio.Source, c *Config, offset int64, skipped *int64) pcapio.Source {
-	w := &window{Source: src, offset: offset, skipped: skipped}
-	if !c.From.IsZero() {
+func newWindow(src pcapio.Source, r *runner, in fileIn) pcapio.Source {
+	w := &window{Source: src, r: r, path: in.path, offset: in.offset}
+	if c := &r.cfg; !c.From.IsZero() {
 		w.from, w.hasFrom = c.From.UnixNano(), true
 	}
-	if !c.To.IsZero() {
+	if c := &r.cfg; !c.To.IsZero() {
 		w.to, w.hasTo = c.To.UnixNano(), true
-	}
-	if !w.hasFrom && !w.hasTo && offset == 0 {
-		return src
 	}
 	return w
 }
@@ -37,11 +40,16 @@ func (w *window) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 	for {
 		data, ci, err := w.Source.ZeroCopyReadPacketData()
 		if err != nil {
+			if !errors.Is(err, io.EOF) {
+				w.r.leaveOut(w.path, w.read, err)
+				err = io.EOF
+			}
 			return data, ci, err
 		}
+		w.read++
 		ns := ci.Timestamp.UnixNano()
 		if (w.hasFrom && ns < w.from) || (w.hasTo && ns > w.to) {
-			*w.skipped++
+			w.r.st.Skipped++
 			continue
 		}
 		if w.offset != 0 {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -33,10 +34,15 @@ flag and field names are GopherCap's, so its users can switch binaries.
 
 DIR is searched recursively; FILE arguments are mapped whatever their names.
 A damaged file keeps what was read before the damage, gets an "error" field,
-and the set goes on. The JSON is written to a temporary file, then renamed
-("-" writes it to standard output, and the summary to stderr). An output
-that is one of the input files is refused. On SIGINT or SIGTERM no map is
-written (exit 130 or 143).`,
+and the set goes on; map then exits 1 after writing the map. The JSON is
+written to a temporary file, then renamed ("-" writes it to standard
+output, and the summary to stderr). An output that is one of the input
+files is refused. On SIGINT or SIGTERM no map is written (exit 130 or 143).
+
+Files read at once are bounded by the limit on open files (ulimit -n),
+whatever --file-workers says. An error that is not the file's (out of
+file descriptors or memory, permission denied) is never recorded as
+damage: map stops with a message and writes no map.`,
 		Example: `  wirekit map --dir-src /data/pcap --file-suffix pcap --dump-json map.json
   wirekit map --dir-src /data --file-regexp 'eth0-.*\.pcap(\.gz)?$' --file-workers 8 --dump-json map.json
   wirekit map --dump-json map.json a.pcap b.pcapng.zst
@@ -97,6 +103,11 @@ written (exit 130 or 143).`,
 			}
 			fmt.Fprintf(summary, "mapped %d files (%d damaged), %d packets, %s to %s (%s), to %s\n",
 				len(set.Files), set.Errors, set.Packets, stamp(set.Beginning), stamp(set.End), set.Duration, where)
+			if set.Errors > 0 {
+				// The map is written and records the damage; the exit
+				// status says that the set is not whole.
+				return fmt.Errorf("map: %d of %d files are damaged or not captures (listed above; the map keeps what was read before the damage, with an \"error\" field)", set.Errors, len(set.Files))
+			}
 			return nil
 		},
 	}
@@ -126,6 +137,13 @@ damaged or cannot be read, after printing what was read.`,
 			failed := 0
 			for i, p := range args {
 				f, err := dataset.ScanFile(cmd.Context(), p)
+				var ee *dataset.EnvironmentError
+				if errors.As(err, &ee) {
+					// Not the file's fault: nothing to show about it.
+					fmt.Fprintf(e.stderr, "wirekit: info: %v\n", err)
+					failed++
+					continue
+				}
 				if i > 0 {
 					fmt.Fprintln(e.stdout)
 				}
@@ -135,7 +153,7 @@ damaged or cannot be read, after printing what was read.`,
 				}
 			}
 			if failed > 0 {
-				return fmt.Errorf("info: %d of %d files are damaged or unreadable (see their Error line)", failed, len(args))
+				return fmt.Errorf("info: %d of %d files are damaged or unreadable (see their Error line, or the message above)", failed, len(args))
 			}
 			return nil
 		},

@@ -43,7 +43,7 @@ func TestMap(t *testing.T) {
 		stdoutHas string
 		stderrHas string
 	}{
-		{"dir with a damaged file", []string{"map", "--dir-src", dir, "--dump-json", out}, 0, 3, "mapped 3 files (1 damaged), 100 packets", "junk.pcap"},
+		{"dir with a damaged file", []string{"map", "--dir-src", dir, "--dump-json", out}, 1, 3, "mapped 3 files (1 damaged), 100 packets", "junk.pcap"},
 		{"suffix", []string{"map", "--dir-src", dir, "--file-suffix", ".zst", "--dump-json", out}, 0, 1, "mapped 1 files (0 damaged), 50 packets", ""},
 		{"regexp and all workers", []string{"map", "--dir-src", dir, "--file-regexp", `w0/`, "--file-workers", "0", "--dump-json", out}, 0, 1, "mapped 1 files", ""},
 		{"files as arguments", []string{"map", "--dump-json", out, filepath.Join(dir, "w0", "a.pcap")}, 0, 1, "50 packets", ""},

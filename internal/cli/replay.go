@@ -78,7 +78,18 @@ the replay with an error naming the packet, unless --mtu-trunc cuts it or
 --skip-oversize counts and skips it. SIGINT or SIGTERM stops cleanly:
 queued frames are sent, the output file is closed as a valid capture of
 what was sent, the summary is printed, a note on stderr says so, and the
-exit code is 130 or 143.`,
+exit code is 130 or 143.
+
+A file that cannot be read (not a capture, gone since it was mapped) is
+reported on stderr and left out, and a file damaged part-way is replayed
+up to the damage and reported: the rest of the set plays, and replay
+exits 1 at the end with the list of those files. An error that is not the
+file's (too many open files: the merge keeps every file of the set open;
+permission denied) stops the replay with a message saying what to change.
+
+Numeric flags are checked before anything is sent: rates must be finite,
+and a rate or modifier whose schedule would not fit in 292 years (the
+span of a Go time.Duration) is refused with the smallest value that fits.`,
 		Example: `  wirekit map --dir-src /data/pcap --dump-json set.json
   wirekit replay --dump-json set.json --out-interface veth0
   wirekit replay --dump-json set.json --out-interface veth0 --time-modifier 2.5 --stats 5
@@ -99,15 +110,12 @@ exit code is 130 or 143.`,
 				return usagef("replay: give the set either as a map (--dump-json MAP) or as files and directories, not both or neither")
 			}
 			cfg := &replay.Config{Modifier: modifier, Exclude: outBPF, MTU: mtu, KeepTimestamps: keepTS, NoWait: waitDisable, TopSpeed: topSpeed, PPS: pps, Mbps: mbps, RealTime: realtime}
-			if !(modifier > 0) || math.IsInf(modifier, 0) {
-				return usagef("replay: --time-modifier %v: want a positive number (2 replays twice as fast, 0.5 half as fast)", modifier)
-			}
-			if pps < 0 || mbps < 0 || mtu < 0 || batch < 0 {
-				return usagef("replay: --pps, --mbps, --mtu and --batch take positive numbers")
+			if err := checkReplayNumbers(modifier, pps, mbps, statsSec, mtu, batch); err != nil {
+				return err
 			}
 			if scaleOn {
 				if scaleDur <= 0 {
-					return usagef("replay: --time-scale-enabled needs a positive --time-scale-duration")
+					return usagef("replay: --time-scale-duration %s: --time-scale-enabled needs a positive duration (e.g. 90s, 2h)", scaleDur)
 				}
 				cfg.ScaleTo = scaleDur
 			} else if cmd.Flags().Changed("time-scale-duration") {
@@ -136,7 +144,7 @@ exit code is 130 or 143.`,
 			case loopForever:
 				cfg.Loops = -1
 			case loopCount < 1:
-				return usagef("replay: --loop-count %d: want 1 or more", loopCount)
+				return usagef("replay: --loop-count %d: want 1 or more; for an endless replay use --loop-infinite (GopherCap's help says 0 or less loops forever, but its code then replays nothing: wirekit refuses it)", loopCount)
 			default:
 				cfg.Loops = loopCount
 			}
@@ -155,9 +163,6 @@ exit code is 130 or 143.`,
 				if re, err = regexp.Compile(reText); err != nil {
 					return usagef("replay: --file-regexp %q: %v", reText, err)
 				}
-			}
-			if statsSec < 0 {
-				return usagef("replay: --stats %v: want seconds, 0 for none", statsSec)
 			}
 			files, err := replaySet(cmd.Context(), dumpJSON, args, re)
 			if err != nil {
@@ -178,6 +183,14 @@ exit code is 130 or 143.`,
 					return err
 				}
 			}
+			if statsSec > 0 {
+				cfg.StatsEvery = time.Duration(statsSec * float64(time.Second))
+			}
+			// Refuse what the set makes impossible (a schedule longer than
+			// a time.Duration) before the output is created.
+			if err := cfg.Validate(files); err != nil {
+				return replayConfigErr(err, cmd)
+			}
 			var sink replay.Sink
 			var ifSink *replay.InterfaceSink
 			switch {
@@ -193,12 +206,17 @@ exit code is 130 or 143.`,
 				sink = &replay.NullSink{}
 			}
 			if statsSec > 0 {
-				cfg.StatsEvery = time.Duration(statsSec * float64(time.Second))
 				cfg.OnStats = func(s replay.Stats) { fmt.Fprintln(e.stderr, "wirekit: replay: "+statsLine(s)) }
 			}
+			cfg.OnFileError = func(fe *replay.FileError) { fmt.Fprintln(e.stderr, "wirekit: replay: "+leftOutLine(fe)) }
 			st, err := replay.Run(cmd.Context(), files, sink, cfg)
+			var ce *replay.ConfigError
+			if errors.As(err, &ce) {
+				return replayConfigErr(err, cmd)
+			}
 			stopped := err != nil && cmd.Context().Err() != nil && errors.Is(err, cmd.Context().Err())
-			if err != nil && !stopped {
+			var leftOut *replay.FilesError
+			if err != nil && !stopped && !errors.As(err, &leftOut) {
 				writeReplaySummary(e.stderr, st, cfg, ifSink, "stopped after an error")
 				if errors.Is(err, replay.ErrOversize) {
 					return fmt.Errorf("%w (use --mtu-trunc to cut such frames or --skip-oversize to skip them)", err)
@@ -208,12 +226,19 @@ exit code is 130 or 143.`,
 			state := "done"
 			if stopped {
 				state = "interrupted"
+			} else if leftOut != nil {
+				state = fmt.Sprintf("done without %d of %d files", len(leftOut.Files), leftOut.Of)
 			}
 			out := e.stdout
 			if outFile == "-" {
 				out = e.stderr // stdout carries the capture
 			}
 			writeReplaySummary(out, st, cfg, ifSink, state)
+			if leftOut != nil {
+				// Every other file was replayed; the exit status says
+				// that the set was not replayed whole.
+				return fmt.Errorf("replay: %w", leftOut)
+			}
 			what := fmt.Sprintf("%d packets sent", st.Sent)
 			if outFile != "" {
 				what = fmt.Sprintf("%d packets written to %s, a valid capture of what was sent before the signal", st.Sent, outFile)
@@ -230,7 +255,7 @@ exit code is 130 or 143.`,
 	f.StringVarP(&outIface, "out-interface", "i", "", "inject the packets into this interface (Linux, root or CAP_NET_RAW)")
 	f.StringVarP(&outFile, "write", "w", "", "write the packets to this capture file (.pcap, .pcapng, optionally .gz, .zst, .xz or .lz4; - for stdout), renamed into place when done")
 	f.BoolVar(&null, "null", false, "send the packets nowhere: measures the scheduler alone")
-	f.IntVar(&loopCount, "loop-count", 1, "replay the set this many times, each loop shifted in time")
+	f.IntVar(&loopCount, "loop-count", 1, "replay the set this many times (1 or more; --loop-infinite for no end), each loop shifted in time")
 	f.BoolVar(&loopForever, "loop-infinite", false, "replay the set until interrupted")
 	f.StringVar(&outBPF, "out-bpf", "", "pcap-filter expression: packets MATCHING it are NOT sent (counted as filtered)")
 	f.StringVar(&fromText, "time-from", "", "skip packets before this time (RFC 3339, e.g. 2024-03-01T10:00:00Z)")
@@ -244,14 +269,63 @@ exit code is 130 or 143.`,
 	f.Float64Var(&mbps, "mbps", 0, "send at this fixed rate in megabits per second instead of the original timing")
 	f.BoolVar(&mtuTrunc, "mtu-trunc", false, "cut frames larger than the MTU allows to that size (as tcpreplay --mtu-trunc)")
 	f.BoolVar(&skipOversize, "skip-oversize", false, "count and skip frames larger than the MTU allows")
-	f.IntVar(&mtu, "mtu", 0, "MTU for the oversize check (default: the interface's; none for files)")
-	f.Float64Var(&statsSec, "stats", 0, "print a line with sent packets, rate, lag and skipped packets every this many seconds")
+	f.IntVar(&mtu, "mtu", 0, "MTU for the oversize check, 68 to 262144 (default 0: the interface's; none for files)")
+	f.Float64Var(&statsSec, "stats", 0, "print a line with sent packets, rate, lag and skipped packets every this many seconds (0.001 or more; 0 for none)")
 	f.BoolVar(&keepTS, "keep-timestamps", false, "with -w: write the original timestamps (shifted per loop) instead of the send times")
 	f.BoolVar(&nano, "nano", false, "with -w: write nanosecond timestamps")
-	f.IntVar(&batch, "batch", 64, "with --out-interface: frames sent per sendmmsg(2) call at top speed or while behind schedule")
+	f.IntVar(&batch, "batch", 64, "with --out-interface: frames sent per sendmmsg(2) call at top speed or while behind schedule (1 to 1024)")
 	f.BoolVar(&realtime, "realtime", false, "run the pacing thread with real-time priority (SCHED_FIFO; root or CAP_SYS_NICE): fewer late packets on a busy machine")
 	f.BoolVar(&txRing, "tx-ring", false, "with --out-interface: send through a PACKET_TX_RING instead of sendmmsg(2) (not faster on veth in our measurements)")
 	return c
+}
+
+// Accepted ranges of replay's numeric flags.
+const (
+	maxStatsSeconds = float64(math.MaxInt64/int64(time.Second)) - 1 // a time.Duration
+	minStatsSeconds = 0.001
+	minMTU, maxMTU  = 68, 262144 // IPv4's minimum MTU; the largest frame wirekit reads
+	maxBatch        = 1024       // sendmmsg(2) sends at most UIO_MAXIOV messages per call
+)
+
+// checkReplayNumbers validates replay's numeric flags by themselves,
+// before the set is mapped: each must be finite and inside its range.
+// Whether a rate's schedule fits a time.Duration depends on the set and is
+// checked by replay.Config.Validate.
+func checkReplayNumbers(modifier, pps, mbps, statsSec float64, mtu, batch int) error {
+	switch {
+	case !(modifier > 0) || math.IsInf(modifier, 0):
+		return usagef("replay: --time-modifier %v: want a finite positive number (2 replays twice as fast, 0.5 half as fast)", modifier)
+	case !(pps >= 0) || math.IsInf(pps, 0):
+		return usagef("replay: --pps %v: want a finite positive packet rate (0, the default, keeps the original timing)", pps)
+	case !(mbps >= 0) || math.IsInf(mbps, 0):
+		return usagef("replay: --mbps %v: want a finite positive bit rate in megabits per second (0, the default, keeps the original timing)", mbps)
+	case !(statsSec == 0 || statsSec >= minStatsSeconds && statsSec <= maxStatsSeconds):
+		return usagef("replay: --stats %v: want 0 (no live line, the default) or seconds from %g to %.0f", statsSec, minStatsSeconds, maxStatsSeconds)
+	case mtu != 0 && (mtu < minMTU || mtu > maxMTU):
+		return usagef("replay: --mtu %d: want 0 (the interface's; none for files) or %d to %d", mtu, minMTU, maxMTU)
+	case batch < 1 || batch > maxBatch:
+		return usagef("replay: --batch %d: want 1 to %d frames per sendmmsg(2) call", batch, maxBatch)
+	}
+	return nil
+}
+
+// replayConfigErr turns a *replay.ConfigError into a usage error naming
+// the flag behind the field; other errors are returned as they are.
+func replayConfigErr(err error, cmd *cobra.Command) error {
+	var ce *replay.ConfigError
+	if !errors.As(err, &ce) {
+		return err
+	}
+	flag := map[string]string{"Modifier": "time-modifier", "ScaleTo": "time-scale-duration", "PPS": "pps", "Mbps": "mbps",
+		"StatsEvery": "stats", "MTU": "mtu"}[ce.Field]
+	if flag == "" {
+		return usagef("%v", err)
+	}
+	value := fmt.Sprint(ce.Value)
+	if f := cmd.Flags().Lookup(flag); f != nil {
+		value = f.Value.String()
+	}
+	return usagef("replay: --%s %s: %s", flag, value, ce.Want)
 }
 
 // replaySet loads the map or maps the given files and directories, and
@@ -298,6 +372,15 @@ func parseStamp(flag, s string) (time.Time, error) {
 		return time.Time{}, usagef("replay: --%s %q: want an RFC 3339 time such as 2024-03-01T10:00:00Z or 2024-03-01T12:00:00.5+02:00", flag, s)
 	}
 	return t, nil
+}
+
+// leftOutLine says which file the replay leaves out and why, as it
+// happens.
+func leftOutLine(fe *replay.FileError) string {
+	if fe.Packets > 0 {
+		return fmt.Sprintf("%v: its %d packets before the damage are replayed, the rest of the file is skipped", fe, fe.Packets)
+	}
+	return fmt.Sprintf("skipping %v", fe)
 }
 
 // statsLine is the live report: sent, rate, lag, skipped.
