@@ -26,10 +26,18 @@ type Program struct {
 // maxInsns is the kernel's and libpcap's limit on program length.
 const maxInsns = 4096
 
+// DefaultSnapLen is the snapshot length a snaplen of 0 stands for in
+// Compile, CompileWith, NewBPF and MustCompile: tcpdump's default (its
+// MAXIMUM_SNAPLEN), which "tcpdump -s 0" also takes 0 to mean.
+const DefaultSnapLen = 262144
+
 // Compile compiles a pcap-filter(7) expression for packets of link type
-// lt. Accepted packets make the program return snaplen, as libpcap's do.
-// Errors are *SyntaxError; those for constructs wirekit does not compile
-// yet also wrap ErrUnsupported.
+// lt. Accepted packets make the program return snaplen, as libpcap's do;
+// a snaplen of 0 means DefaultSnapLen (libpcap's pcap_compile refuses 0,
+// "snaplen of 0 rejects all packets"; tcpdump turns -s 0 into 262144
+// before it compiles, and so does this). A snaplen below 0 or above
+// 4294967295 is an error. Errors are *SyntaxError; those for constructs
+// wirekit does not compile yet also wrap ErrUnsupported.
 func Compile(expr string, lt layers.LinkType, snaplen int) (*Program, error) {
 	return CompileWith(expr, lt, snaplen, nil)
 }
@@ -50,13 +58,17 @@ type Options struct {
 	NoOptimize bool
 }
 
-// CompileWith is Compile with options; opts may be nil.
+// CompileWith is Compile with options; opts may be nil. As in Compile, a
+// snaplen of 0 means DefaultSnapLen.
 func CompileWith(expr string, lt layers.LinkType, snaplen int, opts *Options) (prog *Program, err error) {
 	if opts == nil {
 		opts = &Options{}
 	}
 	if snaplen < 0 || int64(snaplen) > 0xffffffff {
-		return nil, fmt.Errorf("snaplen %d out of range", snaplen)
+		return nil, fmt.Errorf("snaplen %d out of range: want 0 (meaning %d) to 4294967295", snaplen, DefaultSnapLen)
+	}
+	if snaplen == 0 {
+		snaplen = DefaultSnapLen
 	}
 	link, lerr := newLinkInfo(lt)
 	if lerr != nil {
