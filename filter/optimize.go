@@ -9,7 +9,9 @@ import (
 
 // Optimize returns a smaller program equivalent to raw: the same accept
 // length on every packet under libpcap's semantics. raw must pass
-// Validate; the error says why it does not. The result is validated too.
+// Validate, the error says why it does not, except that it may be longer
+// than the kernel's 4096 instructions (libpcap's optimizer has no limit
+// either). The result is validated too.
 //
 // The passes work on basic blocks and a forward dataflow of symbolic
 // values (what A, X and the scratch cells hold, which values were
@@ -24,7 +26,7 @@ import (
 // from it rejects anyway, so a packet too short for the original program
 // is still rejected. Optimize never returns a longer program than raw.
 func Optimize(raw []bpf.RawInstruction) ([]bpf.RawInstruction, error) {
-	if err := Validate(raw); err != nil {
+	if err := validate(raw, false, 0); err != nil {
 		return nil, err
 	}
 	o := newOptimizer(raw)
@@ -33,7 +35,7 @@ func Optimize(raw []bpf.RawInstruction) ([]bpf.RawInstruction, error) {
 	if len(out) >= len(raw) {
 		return append([]bpf.RawInstruction(nil), raw...), nil
 	}
-	if err := Validate(out); err != nil {
+	if err := validate(out, false, 0); err != nil {
 		return nil, fmt.Errorf("internal error: optimized program does not validate: %w", err)
 	}
 	return out, nil
