@@ -62,6 +62,8 @@ type optimizer struct {
 	live   []uint32    // registers live at each block's entry
 	preds  [][]int     // predecessors
 	reach  []bool      // reachable from the entry
+	// maxFacts is how many facts a state keeps (see factBudget).
+	maxFacts int
 }
 
 // newOptimizer splits a validated program into basic blocks.
@@ -90,7 +92,7 @@ func newOptimizer(raw []bpf.RawInstruction) *optimizer {
 		}
 		blockOf[i] = nb - 1
 	}
-	o := &optimizer{blocks: make([]oblock, nb), vt: vtab{m: map[vkey]int32{}}}
+	o := &optimizer{blocks: make([]oblock, nb), vt: vtab{m: map[vkey]int32{}}, maxFacts: max(minFacts, factBudget/max(nb, 1))}
 	for i := 0; i < n; i++ {
 		b := &o.blocks[blockOf[i]]
 		in := raw[i]
@@ -547,10 +549,13 @@ func (o *optimizer) thread() bool {
 			b.op = opJa
 			o.out[i] = o.edgeStates(i, o.in[i])
 		}
-		// Successors' predecessor lists: rebuilt lazily.
+		// Successors' predecessor lists: rebuilt lazily. A block listed
+		// twice is harmless (its edges are met twice, which changes
+		// nothing); searching the whole list made blocks with many
+		// predecessors (the returns) cost n squared.
 		for _, s := range o.succs(i) {
-			if !slices.Contains(o.preds[s], i) {
-				o.preds[s] = append(o.preds[s], i)
+			if ps := o.preds[s]; len(ps) == 0 || ps[len(ps)-1] != i {
+				o.preds[s] = append(ps, i)
 			}
 			o.reach[s] = true
 		}
