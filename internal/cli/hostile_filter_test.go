@@ -8,6 +8,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -124,6 +125,46 @@ func TestHostileCaptureSnapLenZero(t *testing.T) {
 			t.Fatalf("capture -s 0 saw nothing in 15 s (the filter rejects every packet?)\nstdout: %s\nstderr: %s", out.String(), errb.String())
 		case <-time.After(300 * time.Millisecond):
 			if strings.Contains(errb.String(), "listening on") {
+				n.SendUDP(t, 9999, 1)
+			}
+		}
+	}
+}
+
+// TestHostileCaptureLongFilter: a filter longer than the kernel's 4096
+// instructions (libpcap compiles it; wirekit refused it with "program
+// exceeds 4096 instructions") captures, filtered in user space.
+func TestHostileCaptureLongFilter(t *testing.T) {
+	n := testutil.NewVethNS(t)
+	hosts := make([]string, 0, 800)
+	for i := range 799 {
+		hosts = append(hosts, fmt.Sprintf("host 10.99.%d.%d", i/250, i%250+1))
+	}
+	hosts = append(hosts, "host "+n.NSIP)
+	expr := "udp dst port 9999 and (" + strings.Join(hosts, " or ") + ")"
+	var out, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(context.Background(), []string{"capture", "-i", n.Host, "-c", "2", expr}, nil, &out, &errb)
+	}()
+	for deadline := time.After(20 * time.Second); ; {
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errb.String())
+			}
+			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+			for _, l := range lines {
+				if !strings.Contains(l, n.HostIP+".9999: UDP") {
+					t.Errorf("a packet the filter rejects was captured: %s", l)
+				}
+			}
+			return
+		case <-deadline:
+			t.Fatalf("no packets in 20 s\nstdout: %s\nstderr: %s", out.String(), errb.String())
+		case <-time.After(300 * time.Millisecond):
+			if strings.Contains(errb.String(), "listening on") {
+				n.SendUDP(t, 9998, 1)
 				n.SendUDP(t, 9999, 1)
 			}
 		}
