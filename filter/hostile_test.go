@@ -91,11 +91,18 @@ func TestHostileCompileTime(t *testing.T) {
 	for _, tc := range hostileCases {
 		t.Run(tc.name, func(t *testing.T) {
 			expr := tc.gen(tc.testN)
-			start := time.Now()
-			p, err := CompileWith(expr, layers.LinkTypeEthernet, 0, &Options{NoOptimize: tc.noOpt})
-			d := time.Since(start)
-			if err != nil {
-				t.Fatalf("%d terms: %v", tc.testN, err)
+			// The best of two: the first run also grows this
+			// goroutine's stack for the deep cases.
+			var p *Program
+			d := time.Duration(1 << 62)
+			for range 2 {
+				start := time.Now()
+				var err error
+				p, err = CompileWith(expr, layers.LinkTypeEthernet, 0, &Options{NoOptimize: tc.noOpt})
+				d = min(d, time.Since(start))
+				if err != nil {
+					t.Fatalf("%d terms: %v", tc.testN, err)
+				}
 			}
 			limit := tc.limit * time.Duration(tc.testN) / time.Duration(tc.n)
 			t.Logf("%d terms: %d instructions in %v (limit %v)", tc.testN, len(p.Raw()), d, limit)
@@ -106,9 +113,10 @@ func TestHostileCompileTime(t *testing.T) {
 	}
 }
 
-// TestHostileCompileLinear: doubling a case's size must not much more
-// than double its time (quadratic code quadruples it). Each size is timed
-// as the best of a few runs, against noise from other processes.
+// TestHostileCompileLinear: making a case 4 times larger must not make it
+// much more than 4 times slower (quadratic code is 16 times slower).
+// Each size is timed as the best of a few runs, and the bound is loose,
+// against noise from other processes on the machine.
 func TestHostileCompileLinear(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("timing test: not with -short or -race")
@@ -126,15 +134,15 @@ func TestHostileCompileLinear(t *testing.T) {
 	}
 	for _, tc := range hostileCases {
 		t.Run(tc.name, func(t *testing.T) {
-			n := tc.testN / 2
+			n := tc.testN / 4
 			d1 := best(tc.gen(n), tc.noOpt)
-			d2 := best(tc.gen(2*n), tc.noOpt)
+			d2 := best(tc.gen(4*n), tc.noOpt)
 			ratio := float64(d2) / float64(max(d1, time.Microsecond))
-			t.Logf("%d terms: %v, %d terms: %v (x%.2f)", n, d1, 2*n, d2, ratio)
-			// Linear is 2; quadratic 4. Small times are noisy: judge
-			// only those above a millisecond.
-			if d2 > time.Millisecond && ratio > 3.2 {
-				t.Errorf("doubling the size multiplied the time by %.2f (%v -> %v): not linear", ratio, d1, d2)
+			t.Logf("%d terms: %v, %d terms: %v (x%.2f)", n, d1, 4*n, d2, ratio)
+			// Linear is 4, quadratic 16. Small times are noisy: judge
+			// only those above 5 ms.
+			if d2 > 5*time.Millisecond && ratio > 8 {
+				t.Errorf("4 times the size multiplied the time by %.2f (%v -> %v): not linear", ratio, d1, d2)
 			}
 		})
 	}
