@@ -188,6 +188,9 @@ func TestHostileSnapLenZero(t *testing.T) {
 				t.Fatal(err)
 			}
 			raw := p.Raw()
+			if len(raw) < 2 {
+				t.Fatalf("%d instructions, want the two returns at least: %v", len(raw), p.Instructions())
+			}
 			if last := raw[len(raw)-2]; last.Op != opRetK || last.K != DefaultSnapLen {
 				t.Errorf("accepting return is %v, want ret #%d", last.Disassemble(), DefaultSnapLen)
 			}
