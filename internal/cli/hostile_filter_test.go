@@ -73,6 +73,13 @@ func TestHostileFilterFlags(t *testing.T) {
 		{"vlan primitive beyond 32 bits", []string{"filter", "compile", "vlan 99999999999"}, 2, "", "number 99999999999 overflows 32 bits", false},
 		{"mpls label above maximum", []string{"filter", "compile", "mpls 1048576"}, 2, "", "MPLS label 1048576 greater than maximum 1048575", false},
 
+		// Item 5: 200 host terms (tcpdump -d: 960 instructions) were
+		// refused with "program exceeds 4096 instructions"; nesting is
+		// bounded with an error naming the column.
+		{"200 host terms compile", []string{"filter", "compile", "--format", "ddd", hostTerms(200)}, 0, "6 0 0 262144\n6 0 0 0\n", "", false},
+		{"nesting beyond 10000 levels refused", []string{"filter", "compile", strings.Repeat("(", 10001) + "tcp" + strings.Repeat(")", 10001)}, 2, "", "nested too deeply: more than 10000 levels of parentheses, not or unary minus (column 10001)", false},
+		{"9995 nested parentheses compile, as in libpcap", []string{"filter", "compile", "--format", "ddd", strings.Repeat("(", 9995) + "tcp" + strings.Repeat(")", 9995)}, 0, "12\n", "", false},
+
 		// Other numbers of read.
 		{"read count negative refused", []string{"read", "-c", "-1", "-r", "x.pcap"}, 2, "", "-c -1", false},
 		{"read count beyond 64 bits refused", []string{"read", "-c", "99999999999999999999", "-r", "x.pcap"}, 2, "", "-c", false},
@@ -97,6 +104,15 @@ func TestHostileFilterFlags(t *testing.T) {
 			}
 		})
 	}
+}
+
+// hostTerms returns "host A or host B ..." with n addresses.
+func hostTerms(n int) string {
+	terms := make([]string, n)
+	for i := range terms {
+		terms[i] = fmt.Sprintf("host 10.0.%d.%d", i/250, i%250+1)
+	}
+	return strings.Join(terms, " or ")
 }
 
 // TestHostileCaptureSnapLenZero: "capture -s 0 udp" attached a filter
