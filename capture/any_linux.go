@@ -64,6 +64,11 @@ func openAny(c Config) (*Handle, error) {
 	block, nblocks := ringGeometry(c)
 	kprog, inKernel := cookedKernelProgram(c, lt)
 	r, err := openRing(0, unix.SOCK_DGRAM, block, nblocks, c.ReadTimeout, kprog, false)
+	if err != nil && c.Filter != nil && inKernel && errors.Is(err, errKernelRefused) {
+		// The filter runs in user space instead (see Open).
+		kprog, inKernel = cookedAcceptAll(c, lt), false
+		r, err = openRing(0, unix.SOCK_DGRAM, block, nblocks, c.ReadTimeout, kprog, false)
+	}
 	if err != nil {
 		if errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EPERM) {
 			return nil, fmt.Errorf("capture: opening a packet socket on %q needs root or the CAP_NET_RAW capability: %w", Any, err)
@@ -90,11 +95,19 @@ func openAny(c Config) (*Handle, error) {
 func cookedKernelProgram(c Config, lt layers.LinkType) (prog []bpf.RawInstruction, inKernel bool) {
 	if c.Filter != nil && !c.Filter.TestsVLAN() && filter.Validate(c.Filter.Raw()) == nil {
 		if prog, ok := shiftCookedFor(c.Filter.Raw(), lt); ok {
-			return withDirection(c, prog), true
+			if prog = withDirection(c, prog); filter.Validate(prog) == nil {
+				return prog, true
+			}
 		}
 	}
+	return cookedAcceptAll(c, lt), c.Filter == nil
+}
+
+// cookedAcceptAll is acceptAll for a SOCK_DGRAM socket: the snaplen less
+// the cooked header built in front of each packet.
+func cookedAcceptAll(c Config, lt layers.LinkType) []bpf.RawInstruction {
 	hl := cookedHeaderLen(lt)
-	return withDirection(c, []bpf.RawInstruction{{Op: 0x06, K: uint32(max(c.SnapLen-hl, 1))}}), c.Filter == nil
+	return withDirection(c, []bpf.RawInstruction{{Op: 0x06, K: uint32(max(c.SnapLen-hl, 1))}})
 }
 
 // Classic BPF opcode parts and ancillary load offsets.

@@ -80,6 +80,12 @@ func Open(name string, cfg *Config) (*Handle, error) {
 	block, nblocks := ringGeometry(c)
 	kprog, inKernel := kernelProgram(c)
 	r, err := openRing(ifc.Index, unix.SOCK_RAW, block, nblocks, c.ReadTimeout, kprog, !c.NoPromiscuous)
+	if err != nil && c.Filter != nil && inKernel && errors.Is(err, errKernelRefused) {
+		// The filter runs in user space instead, as one the kernel
+		// cannot run at all does.
+		kprog, inKernel = acceptAll(c), false
+		r, err = openRing(ifc.Index, unix.SOCK_RAW, block, nblocks, c.ReadTimeout, kprog, !c.NoPromiscuous)
+	}
 	if err != nil {
 		if errors.Is(err, os.ErrPermission) || errors.Is(err, syscall.EPERM) {
 			return nil, fmt.Errorf("capture: opening a packet socket on %s needs root or the CAP_NET_RAW capability: %w", name, err)
@@ -102,12 +108,21 @@ func Open(name string, cfg *Config) (*Handle, error) {
 // inKernel reports whether the filter (if any) is the one attached.
 func kernelProgram(c Config) (prog []bpf.RawInstruction, inKernel bool) {
 	if c.Filter == nil {
-		return withDirection(c, []bpf.RawInstruction{{Op: 0x06, K: uint32(c.SnapLen)}}), true
+		return acceptAll(c), true
 	}
-	if !c.Filter.TestsVLAN() && filter.Validate(c.Filter.Raw()) == nil {
-		return withDirection(c, c.Filter.Raw()), true
+	// Validated with the direction test in front: a program near the
+	// kernel's 4096 instructions may pass alone and not with it.
+	if prog := withDirection(c, c.Filter.Raw()); !c.Filter.TestsVLAN() && filter.Validate(prog) == nil {
+		return prog, true
 	}
-	return withDirection(c, []bpf.RawInstruction{{Op: 0x06, K: uint32(c.SnapLen)}}), false
+	return acceptAll(c), false
+}
+
+// acceptAll is the kernel program without a filter (or with one that
+// runs in user space): keep snaplen bytes of every packet, in the
+// direction asked.
+func acceptAll(c Config) []bpf.RawInstruction {
+	return withDirection(c, []bpf.RawInstruction{{Op: 0x06, K: uint32(c.SnapLen)}})
 }
 
 // withDirection puts the direction test in front of prog: load the packet

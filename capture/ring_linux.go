@@ -100,6 +100,11 @@ const tpacket3HdrLen = 48
 // htons converts a 16-bit value to network byte order.
 func htons(v uint16) uint16 { return v<<8 | v>>8 }
 
+// errKernelRefused marks an error attaching a filter: the kernel refused
+// the program (longer than it takes, more memory than
+// net.core.optmem_max allows, an instruction it does not know).
+var errKernelRefused = errors.New("the kernel refused the filter program")
+
 // openRing makes a packet socket of sockType (SOCK_RAW or SOCK_DGRAM)
 // with a TPACKET_V3 ring of nblk blocks of bsize bytes, attaches prog and,
 // unless noPromisc or ifindex is 0, joins promiscuous mode; then binds it
@@ -152,9 +157,12 @@ func openRing(ifindex, sockType, bsize, nblk int, retire time.Duration, prog []b
 		for i, p := range prog {
 			ins[i] = unix.SockFilter{Code: p.Op, Jt: p.Jt, Jf: p.Jf, K: p.K}
 		}
+		if len(ins) > 0xffff { // sock_fprog's length is 16 bits: never cut it
+			return fail("attaching the filter", fmt.Errorf("%w: %d instructions", errKernelRefused, len(ins)))
+		}
 		fp := unix.SockFprog{Len: uint16(len(ins)), Filter: &ins[0]}
 		if err := unix.SetsockoptSockFprog(fd, unix.SOL_SOCKET, unix.SO_ATTACH_FILTER, &fp); err != nil {
-			return fail("attaching the filter", err)
+			return fail("attaching the filter", fmt.Errorf("%w: %w", errKernelRefused, err))
 		}
 	}
 	if promisc && ifindex != 0 {

@@ -71,63 +71,169 @@ type ins struct {
 
 func isCondJump(op uint16) bool { return op&0x07 == 0x05 && op != opJa }
 
-// frag is a boolean fragment: straight-line code and forward jumps whose
-// every path ends in a jump to an internal index or to an exit.
-type frag []ins
+// frag is a boolean fragment: code with a true exit and a false exit.
+// It is a tree (a leaf of code, or and/or/not of fragments) laid out
+// into instructions once, by layout, at the end: combining fragments
+// costs the same however large they are, so compiling a chain of n terms
+// takes time in proportion to n, not n squared. A nil frag is none.
+type frag = *fnode
 
-func retarget(dst frag, src frag, shift int, t, f int) frag {
-	for _, in := range src {
-		if in.op&0x07 == 0x05 {
-			in.jt = mapTarget(in.jt, shift, t, f)
-			if in.op != opJa {
-				in.jf = mapTarget(in.jf, shift, t, f)
-			}
-		}
-		dst = append(dst, in)
-	}
-	return dst
+type fkind uint8
+
+const (
+	fLeaf fkind = iota
+	fAnd        // a, and b only when a is true
+	fOr         // a, and b only when a is false
+	fNot        // a with its exits swapped
+)
+
+// fnode is a node of a fragment tree. A leaf's code ends every path in a
+// jump to an index of code or to tgtTrue or tgtFalse; straight-line code
+// with no exits at all (a prologue) is a leaf too, run before what
+// follows it in an and.
+type fnode struct {
+	kind fkind
+	code []ins
+	a, b *fnode
+	size int // instructions in the layout
 }
 
-func mapTarget(x, shift, t, f int) int {
-	switch x {
-	case tgtTrue:
-		return t
-	case tgtFalse:
-		return f
-	}
-	return x + shift
-}
+// leaf makes a fragment of code; code is not copied.
+func leaf(code []ins) frag { return &fnode{kind: fLeaf, code: code, size: len(code)} }
 
-// and returns a fragment that runs a, and b only when a is true.
-// Fragments are used linearly: and, or and not consume their operands and
-// may reuse a's storage.
-func and(a, b frag) frag {
-	n := len(a)
-	out := retarget(a[:0], a, 0, n, tgtFalse)
-	return retarget(out, b, n, tgtTrue, tgtFalse)
-}
+// and returns a fragment that runs a, and b only when a is true. The
+// code of a comes first, then b's: the layout is the expression's order.
+func and(a, b frag) frag { return &fnode{kind: fAnd, a: a, b: b, size: a.size + b.size} }
 
 // or returns a fragment that runs a, and b only when a is false.
-func or(a, b frag) frag {
-	n := len(a)
-	out := retarget(a[:0], a, 0, tgtTrue, n)
-	return retarget(out, b, n, tgtTrue, tgtFalse)
-}
+func or(a, b frag) frag { return &fnode{kind: fOr, a: a, b: b, size: a.size + b.size} }
 
 // not swaps the exits of a.
-func not(a frag) frag {
-	return retarget(a[:0], a, 0, tgtFalse, tgtTrue)
-}
+func not(a frag) frag { return &fnode{kind: fNot, a: a, size: a.size} }
 
-func fTrue() frag  { return frag{{op: opJa, jt: tgtTrue}} }
-func fFalse() frag { return frag{{op: opJa, jt: tgtFalse}} }
+func fTrue() frag  { return leaf([]ins{{op: opJa, jt: tgtTrue}}) }
+func fFalse() frag { return leaf([]ins{{op: opJa, jt: tgtFalse}}) }
 
 // test builds a fragment from straight-line code and a final conditional
 // jump on k.
 func test(code []ins, jop uint16, k uint32) frag {
-	f := make(frag, 0, len(code)+1)
+	f := make([]ins, 0, len(code)+1)
 	f = append(f, code...)
-	return append(f, ins{op: jop, k: k, jt: tgtTrue, jf: tgtFalse})
+	return leaf(append(f, ins{op: jop, k: k, jt: tgtTrue, jf: tgtFalse}))
+}
+
+// layout lays fragments out as instructions with absolute targets. The
+// exits not yet known are kept in lists, as libpcap's backpatch lists:
+// an exit is patched once, when the code it goes to is placed, and lists
+// are joined in constant time.
+type layout struct {
+	code []ins
+	refs []exitRef
+}
+
+// exitRef is an exit of the instruction at pos (its jt, or its jf when
+// jf is set); next links the refs of one list (-1: the end).
+type exitRef struct {
+	pos, next int32
+	jf        bool
+}
+
+// exitList is a list of exitRefs (head -1: empty).
+type exitList struct{ head, tail int32 }
+
+var noExits = exitList{-1, -1}
+
+func (l *layout) add(list exitList, pos int, jf bool) exitList {
+	n := int32(len(l.refs))
+	l.refs = append(l.refs, exitRef{pos: int32(pos), next: -1, jf: jf})
+	if list.head < 0 {
+		return exitList{n, n}
+	}
+	l.refs[list.tail].next = n
+	return exitList{list.head, n}
+}
+
+func (l *layout) join(a, b exitList) exitList {
+	switch {
+	case a.head < 0:
+		return b
+	case b.head < 0:
+		return a
+	}
+	l.refs[a.tail].next = b.head
+	return exitList{a.head, b.tail}
+}
+
+// patch makes every exit of list go to target.
+func (l *layout) patch(list exitList, target int) {
+	for r := list.head; r >= 0; r = l.refs[r].next {
+		ref := l.refs[r]
+		if ref.jf {
+			l.code[ref.pos].jf = target
+		} else {
+			l.code[ref.pos].jt = target
+		}
+	}
+}
+
+// emit appends f's code and returns its true and false exits.
+func (l *layout) emit(f frag) (t, fl exitList) {
+	// A chain "a or b or c ..." is a tree as deep as the chain is long:
+	// its left spine is walked here, without recursion.
+	var spine []*fnode
+	for f.kind == fAnd || f.kind == fOr {
+		spine = append(spine, f)
+		f = f.a
+	}
+	switch f.kind {
+	case fNot:
+		fl, t = l.emit(f.a)
+	default:
+		t, fl = l.emitLeaf(f.code)
+	}
+	for i := len(spine) - 1; i >= 0; i-- {
+		n := spine[i]
+		if n.kind == fAnd {
+			l.patch(t, len(l.code))
+			bt, bf := l.emit(n.b)
+			t, fl = bt, l.join(fl, bf)
+		} else {
+			l.patch(fl, len(l.code))
+			bt, bf := l.emit(n.b)
+			t, fl = l.join(t, bt), bf
+		}
+	}
+	return t, fl
+}
+
+// emitLeaf appends code, its internal targets made absolute.
+func (l *layout) emitLeaf(code []ins) (t, fl exitList) {
+	t, fl = noExits, noExits
+	base := len(l.code)
+	for i, in := range code {
+		if in.op&0x07 == 0x05 {
+			switch in.jt {
+			case tgtTrue:
+				t = l.add(t, base+i, false)
+			case tgtFalse:
+				fl = l.add(fl, base+i, false)
+			default:
+				in.jt += base
+			}
+			if in.op != opJa {
+				switch in.jf {
+				case tgtTrue:
+					t = l.add(t, base+i, true)
+				case tgtFalse:
+					fl = l.add(fl, base+i, true)
+				default:
+					in.jf += base
+				}
+			}
+		}
+		l.code = append(l.code, in)
+	}
+	return t, fl
 }
 
 // offrel names what a constant offset is relative to, as in libpcap.

@@ -480,7 +480,7 @@ func (g *gen) protochain(v uint32, p qproto) frag {
 	}
 	_, nlk := g.base(orLinkPl)
 	nl := uint32(nlk)
-	var f frag
+	var f []ins
 	emit := func(in ins) int { f = append(f, in); return len(f) - 1 }
 	var ll uint32
 	if p == pIP {
@@ -542,7 +542,7 @@ func (g *gen) protochain(v uint32, p qproto) frag {
 			f[i].jf = final
 		}
 	}
-	return and(g.linktype(ll), f)
+	return and(g.linktype(ll), leaf(f))
 }
 
 // ncodeDECnet is ncode for a DECnet "area.node" address.

@@ -365,7 +365,7 @@ func (g *gen) geneve(vni uint32, has bool) frag {
 	rType := g.allocReg()
 	rHdr := g.allocReg()
 	rPl := g.allocReg()
-	off := frag{
+	off := leaf([]ins{
 		{op: opAluK | aluAdd, k: uint32(k + 8)}, // the Geneve header
 		{op: opTax},
 		{op: opAluK | aluAdd, k: 2}, // its protocol type
@@ -387,7 +387,7 @@ func (g *gen) geneve(vni uint32, has bool) frag {
 		{op: opStx, k: uint32(rPl)},
 		{op: opLdImm, k: 0},
 		{op: opJeqK, k: 0, jt: tgtTrue, jf: tgtFalse},
-	}
+	})
 	g.enterTunnel(rHdr, rType, rPl, true)
 	return and(b, off)
 }
@@ -562,7 +562,7 @@ func (g *gen) vxlan(vni uint32, has bool) frag {
 	rHdr := g.allocReg()
 	rType := g.allocReg()
 	rPl := g.allocReg()
-	off := frag{
+	off := leaf([]ins{
 		{op: opAluK | aluAdd, k: uint32(k + 8)}, // the VXLAN header
 		{op: opAluK | aluAdd, k: 8},             // the Ethernet frame
 		{op: opSt, k: uint32(rHdr)},
@@ -573,7 +573,7 @@ func (g *gen) vxlan(vni uint32, has bool) frag {
 		{op: opStx, k: uint32(rPl)},
 		{op: opLdImm, k: 0},
 		{op: opJeqK, k: 0, jt: tgtTrue, jf: tgtFalse},
-	}
+	})
 	// The frame inside always has an Ethernet header.
 	g.enterTunnel(rHdr, rType, rPl, false)
 	return and(b, off)

@@ -45,6 +45,24 @@
 // accepts but this package does not compile yet wrap ErrUnsupported; it
 // never compiles them to a silently different program.
 //
+// # Limits
+//
+// Programs may be of any length, as libpcap's are: 10,000 "host" terms
+// joined by "or" give 299,938 instructions unoptimized. The Linux kernel
+// refuses socket filters of more than 4096 instructions when they are
+// attached; Validate checks for that, and package capture runs such a
+// filter in user space. Compiling takes time in proportion to the
+// expression's length, optimizer included: for programs of more than a
+// few thousand blocks the optimizer remembers only the latest of the
+// comparisons decided on a path, so a huge program may come out longer
+// than an unbounded optimizer would make it (libpcap's optimizer, which
+// has no such bound, ran for more than 40 minutes on those 10,000 terms).
+// Nesting (parentheses, "not", unary minus, "%" and "^") is bounded at
+// 10000 levels, with an error naming the column; libpcap's parser stops
+// at about as many ("memory exhausted" beyond 9995 parentheses around
+// "tcp"). A snaplen of 0 means DefaultSnapLen (262144), as tcpdump's
+// "-s 0" does.
+//
 // # What is supported
 //
 // Link types: EN10MB (Ethernet), RAW (LINKTYPE_RAW 101 and DLT_RAW 12/14),

@@ -100,16 +100,18 @@ var (
 // filter: 1 to 4096 instructions, known opcodes, jumps forward and inside
 // the program, scratch indexes below 16, no division by a constant zero,
 // and a return as the last instruction. Errors name the instruction.
-func Validate(raw []bpf.RawInstruction) error { return validate(raw, false) }
+func Validate(raw []bpf.RawInstruction) error { return validate(raw, false, maxInsns) }
 
 // validate is Validate; with loops, an unconditional jump may also go
 // backward (libpcap's protochain code loops that way; its interpreter
-// allows it, kernels do not).
-func validate(raw []bpf.RawInstruction, loops bool) error {
+// allows it, kernels do not). maxLen bounds the length (0: no bound;
+// libpcap's compiler and interpreter have none, the kernel's is
+// maxInsns).
+func validate(raw []bpf.RawInstruction, loops bool, maxLen int) error {
 	if len(raw) == 0 {
 		return ErrEmptyProgram
 	}
-	if len(raw) > maxInsns {
+	if maxLen > 0 && len(raw) > maxLen {
 		return fmt.Errorf("%d instructions: %w", len(raw), ErrTooLong)
 	}
 	for i, in := range raw {
@@ -192,7 +194,7 @@ func prepare(raw []bpf.RawInstruction) *Executor {
 // newLoopExecutor is NewExecutor for compiled programs, which may loop
 // backward (see validate).
 func newLoopExecutor(raw []bpf.RawInstruction) (*Executor, error) {
-	if err := validate(raw, true); err != nil {
+	if err := validate(raw, true, 0); err != nil {
 		return nil, err
 	}
 	return prepare(raw), nil

@@ -241,7 +241,7 @@ func FuzzCompile(f *testing.F) {
 				}
 				continue
 			}
-			if err := validate(p.raw, true); err != nil {
+			if err := validate(p.raw, true, 0); err != nil {
 				t.Fatalf("Compile(%q, %v): invalid program: %v", expr, lt, err)
 			}
 			p.Run(make([]byte, 64), 64)

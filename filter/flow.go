@@ -72,7 +72,8 @@ type Flow struct {
 	// ICMPType and ICMPCode are used for ICMP and ICMPv6 (type 0 with
 	// ICMP means echo reply, as on the wire).
 	ICMPType, ICMPCode uint8
-	// VLAN, when not 0, adds an 802.1Q tag with this ID (Ethernet only).
+	// VLAN, when not 0, adds an 802.1Q tag with this ID (Ethernet only);
+	// an ID above 4095 is an error, never cut to 12 bits.
 	VLAN uint16
 	// SrcMAC and DstMAC are the Ethernet addresses; nil means zero.
 	SrcMAC, DstMAC net.HardwareAddr
@@ -216,6 +217,9 @@ func appendLink(dst []byte, lt layers.LinkType, flow Flow, ethType uint16) ([]by
 	case layers.LinkTypeEthernet:
 		dst = appendMAC(dst, flow.DstMAC)
 		dst = appendMAC(dst, flow.SrcMAC)
+		if flow.VLAN > 0x0fff {
+			return dst, fmt.Errorf("%w: VLAN ID %d greater than maximum 4095", ErrFlow, flow.VLAN)
+		}
 		if flow.VLAN != 0 {
 			dst = binary.BigEndian.AppendUint16(dst, 0x8100)
 			dst = binary.BigEndian.AppendUint16(dst, flow.VLAN&0x0fff)

@@ -9,7 +9,9 @@ import (
 
 // Optimize returns a smaller program equivalent to raw: the same accept
 // length on every packet under libpcap's semantics. raw must pass
-// Validate; the error says why it does not. The result is validated too.
+// Validate, the error says why it does not, except that it may be longer
+// than the kernel's 4096 instructions (libpcap's optimizer has no limit
+// either). The result is validated too.
 //
 // The passes work on basic blocks and a forward dataflow of symbolic
 // values (what A, X and the scratch cells hold, which values were
@@ -24,7 +26,7 @@ import (
 // from it rejects anyway, so a packet too short for the original program
 // is still rejected. Optimize never returns a longer program than raw.
 func Optimize(raw []bpf.RawInstruction) ([]bpf.RawInstruction, error) {
-	if err := Validate(raw); err != nil {
+	if err := validate(raw, false, 0); err != nil {
 		return nil, err
 	}
 	o := newOptimizer(raw)
@@ -33,7 +35,7 @@ func Optimize(raw []bpf.RawInstruction) ([]bpf.RawInstruction, error) {
 	if len(out) >= len(raw) {
 		return append([]bpf.RawInstruction(nil), raw...), nil
 	}
-	if err := Validate(out); err != nil {
+	if err := validate(out, false, 0); err != nil {
 		return nil, fmt.Errorf("internal error: optimized program does not validate: %w", err)
 	}
 	return out, nil
@@ -60,6 +62,8 @@ type optimizer struct {
 	live   []uint32    // registers live at each block's entry
 	preds  [][]int     // predecessors
 	reach  []bool      // reachable from the entry
+	// maxFacts is how many facts a state keeps (see factBudget).
+	maxFacts int
 }
 
 // newOptimizer splits a validated program into basic blocks.
@@ -88,7 +92,7 @@ func newOptimizer(raw []bpf.RawInstruction) *optimizer {
 		}
 		blockOf[i] = nb - 1
 	}
-	o := &optimizer{blocks: make([]oblock, nb), vt: vtab{m: map[vkey]int32{}}}
+	o := &optimizer{blocks: make([]oblock, nb), vt: vtab{m: map[vkey]int32{}}, maxFacts: max(minFacts, factBudget/max(nb, 1))}
 	for i := 0; i < n; i++ {
 		b := &o.blocks[blockOf[i]]
 		in := raw[i]
@@ -545,10 +549,13 @@ func (o *optimizer) thread() bool {
 			b.op = opJa
 			o.out[i] = o.edgeStates(i, o.in[i])
 		}
-		// Successors' predecessor lists: rebuilt lazily.
+		// Successors' predecessor lists: rebuilt lazily. A block listed
+		// twice is harmless (its edges are met twice, which changes
+		// nothing); searching the whole list made blocks with many
+		// predecessors (the returns) cost n squared.
 		for _, s := range o.succs(i) {
-			if !slices.Contains(o.preds[s], i) {
-				o.preds[s] = append(o.preds[s], i)
+			if ps := o.preds[s]; len(ps) == 0 || ps[len(ps)-1] != i {
+				o.preds[s] = append(ps, i)
 			}
 			o.reach[s] = true
 		}

@@ -155,6 +155,40 @@ type indBound struct {
 	end uint32
 }
 
+// minFacts and factBudget bound the comparisons a state remembers: at
+// most max(minFacts, factBudget/blocks), the latest ones (see
+// refreshFact). Without a bound a chain of n tests carries up to n facts
+// into each of its n blocks, and optimizing takes time in n squared
+// (libpcap's optimizer has the same trouble: tcpdump -d on 10,000 "host"
+// terms ran for more than 40 minutes). The budget keeps the work in
+// proportion to the program's length; programs of up to a few thousand
+// blocks, all the golden tests among them, are not limited at all.
+const (
+	minFacts   = 32
+	factBudget = 1 << 20
+)
+
+// addFact appends f to facts, dropping the oldest beyond limit.
+func addFact(facts []fact, f fact, limit int) []fact {
+	if len(facts) >= limit {
+		facts = append(make([]fact, 0, limit), facts[len(facts)-limit+1:]...)
+	}
+	return append(facts, f)
+}
+
+// refreshFact moves facts[j] to the end (j < 0: nothing to move);
+// facts is not changed in place.
+func refreshFact(facts []fact, j int) []fact {
+	if j < 0 || j == len(facts)-1 {
+		return facts
+	}
+	f := facts[j]
+	out := make([]fact, 0, len(facts))
+	out = append(out, facts[:j]...)
+	out = append(out, facts[j+1:]...)
+	return append(out, f)
+}
+
 // vstate is what is known at a point of the program.
 type vstate struct {
 	a, x   int32
@@ -247,9 +281,16 @@ func (o *optimizer) meet(blk int, s vstate, e *vstate) vstate {
 		}
 	}
 	s.ind = ind
-	facts := s.facts[:0]
-	for _, f := range s.facts {
-		if slices.Contains(e.facts, f) {
+	// Paths share the facts from before they parted, in the same order:
+	// that prefix is compared in one pass, the rest one by one (at most
+	// maxFacts each).
+	n := 0
+	for n < len(s.facts) && n < len(e.facts) && s.facts[n] == e.facts[n] {
+		n++
+	}
+	facts := s.facts[:n]
+	for _, f := range s.facts[n:] {
+		if slices.Contains(e.facts[n:], f) {
 			facts = append(facts, f)
 		}
 	}
@@ -273,18 +314,22 @@ func (o *optimizer) edgeStates(i int, s vstate) [2]vstate {
 	}
 	t, f := s, s.clone()
 	a, bv := s.a, o.operand(&s, b.op, b.k)
-	if out, ok := o.decide(&s, b.op, a, bv); ok {
-		// Only one edge is taken.
+	if out, ok, by := o.decideBy(&s, b.op, a, bv); ok {
+		// Only one edge is taken. The fact that decided it is moved to
+		// the latest place, so that what a chain tests again in each of
+		// its terms stays known however long the chain (maxFacts).
 		if out {
 			f.valid = false
+			t.facts = refreshFact(t.facts, by)
 		} else {
 			t.valid = false
+			f.facts = refreshFact(f.facts, by)
 		}
 		return [2]vstate{t, f}
 	}
 	cop := b.op &^ 0x08
-	t.facts = append(t.facts, fact{a: a, b: bv, op: cop, out: true})
-	f.facts = append(f.facts, fact{a: a, b: bv, op: cop, out: false})
+	t.facts = addFact(t.facts, fact{a: a, b: bv, op: cop, out: true}, o.maxFacts)
+	f.facts = addFact(f.facts, fact{a: a, b: bv, op: cop, out: false}, o.maxFacts)
 	return [2]vstate{t, f}
 }
 
@@ -298,6 +343,19 @@ func (o *optimizer) operand(s *vstate, op uint16, k uint32) int32 {
 
 // decide tells whether the comparison op (K form) of a with b is known.
 func (o *optimizer) decide(s *vstate, op uint16, a, b int32) (out, ok bool) {
+	out, ok, _ = o.decideBy(s, op, a, b)
+	return out, ok
+}
+
+// decideBy is decide, also returning the index in s.facts of the fact
+// that decided (-1: none did).
+func (o *optimizer) decideBy(s *vstate, op uint16, a, b int32) (out, ok bool, by int) {
+	out, ok = o.decideFacts(s, op, a, b, &by)
+	return out, ok, by
+}
+
+func (o *optimizer) decideFacts(s *vstate, op uint16, a, b int32, by *int) (out, ok bool) {
+	*by = -1
 	op &^= 0x08
 	cb, bConst := o.vt.constOf(b)
 	ca, aConst := o.vt.constOf(a)
@@ -307,15 +365,17 @@ func (o *optimizer) decide(s *vstate, op uint16, a, b int32) (out, ok bool) {
 	if a == b && op != opJsetK {
 		return op != opJgtK, true
 	}
-	for _, f := range s.facts {
+	for i, f := range s.facts {
 		if f.a != a {
 			continue
 		}
 		if f.b == b && f.op == op {
+			*by = i
 			return f.out, true
 		}
 		if f.op == opJeqK && f.out && bConst {
 			if v, ok := o.vt.constOf(f.b); ok {
+				*by = i
 				return cmpOp(op, v, cb), true
 			}
 		}

@@ -15,7 +15,58 @@ type parser struct {
 	i    int
 	g    *gen
 	far  int // furthest token index a syntax failure reached
+	// depth is how deeply the constructs being parsed nest (parentheses,
+	// not, unary minus, right-associative operators); see maxDepth.
+	depth int
+	// open holds the parenthesised constructs being parsed (see
+	// parenKey); failed maps those a speculative parse (try) saw fail
+	// to the furthest token reached, so that another attempt at the same
+	// place fails at once instead of parsing again what is inside:
+	// without it, n nested parentheses are parsed n times over.
+	open   []int
+	failed map[int]int
 }
+
+// maxDepth bounds nesting. libpcap's parser (bison, with its stack of
+// 10000 entries) refuses about 10000 nested parentheses ("memory
+// exhausted": 9995 are accepted around "tcp"); each level here counts
+// one, where bison stacks at least one entry, so every expression
+// libpcap parses is within the bound.
+const maxDepth = 10000
+
+// Kinds of parenthesised constructs whose failures are remembered.
+const (
+	parenArith = iota // "(" arith ")" in parsePrimary
+	parenPnum         // "(" pnum ")" in parsePnum
+	parenKinds
+)
+
+func parenKey(i, kind int) int { return i*parenKinds + kind }
+
+// enterParen starts parsing the construct at token index i of kind: it
+// fails at once if it failed there before.
+func (p *parser) enterParen(i, kind int) {
+	key := parenKey(i, kind)
+	if far, ok := p.failed[key]; ok {
+		p.far = max(p.far, far)
+		panic(syntaxFail{})
+	}
+	p.open = append(p.open, key)
+}
+
+// leaveParen ends the construct enterParen started, which succeeded.
+func (p *parser) leaveParen() { p.open = p.open[:len(p.open)-1] }
+
+// nest enters one level of nesting at token t; unnest leaves it.
+func (p *parser) nest(t token) {
+	p.depth++
+	if p.depth > maxDepth {
+		p.at(t)
+		p.g.fail("expression nested too deeply: more than %d levels of parentheses, not or unary minus", maxDepth)
+	}
+}
+
+func (p *parser) unnest() { p.depth-- }
 
 // syntaxFail unwinds a speculative parse; see try.
 type syntaxFail struct{}
@@ -79,11 +130,21 @@ func (p *parser) at(t token) { p.g.pos = t.pos }
 func (p *parser) try(f func()) (ok bool) {
 	save, regs, cur := p.i, p.g.regUsed, p.g.curReg
 	link := p.g.link
+	depth, open := p.depth, len(p.open)
 	defer func() {
 		if r := recover(); r != nil {
 			if _, is := r.(syntaxFail); !is {
 				panic(r)
 			}
+			// Every construct the failure unwound out of failed.
+			if p.failed == nil {
+				p.failed = map[int]int{}
+			}
+			for _, key := range p.open[open:] {
+				p.failed[key] = p.far
+			}
+			p.open = p.open[:open]
+			p.depth = depth
 			p.i, p.g.regUsed, p.g.curReg, p.g.link = save, regs, cur, link
 			ok = false
 		}
@@ -156,7 +217,9 @@ func (p *parser) parseTerm(ctx qual) (frag, qual) {
 	t := p.peek()
 	if t.kind == tNOT || p.isKw(t, "not") {
 		p.next()
+		p.nest(t)
 		f, q := p.parseTerm(ctx)
+		p.unnest()
 		return not(f), q
 	}
 	return p.parseRterm(ctx)
@@ -184,8 +247,10 @@ func (p *parser) parseRterm(ctx qual) (frag, qual) {
 			return f, qerr
 		}
 		p.next()
+		p.nest(t)
 		f, _ = p.parseExpr(ctx)
 		p.expect(tRPAREN)
+		p.unnest()
 		return f, ctx
 	case tNUM, tMINUS:
 		return p.parseRelation(), qerr
@@ -398,10 +463,14 @@ func (p *parser) parseOther() frag {
 
 // parsePnum parses NUM or a parenthesised pnum.
 func (p *parser) parsePnum() uint32 {
-	if p.peek().kind == tLPAREN {
+	if t := p.peek(); t.kind == tLPAREN {
+		p.enterParen(p.i, parenPnum)
 		p.next()
+		p.nest(t)
 		v := p.parsePnum()
 		p.expect(tRPAREN)
+		p.unnest()
+		p.leaveParen()
 		return v
 	}
 	return p.expect(tNUM).num
@@ -418,7 +487,10 @@ func (p *parser) parseID(q qual) frag {
 	switch t.kind {
 	case tNOT:
 		p.next()
-		return not(p.parseID(q))
+		p.nest(t)
+		f := not(p.parseID(q))
+		p.unnest()
+		return f
 	case tKeyword:
 		if t.text == "not" {
 			p.syntax() // "not" before a bare id is a term, not an id
@@ -482,6 +554,7 @@ func (p *parser) parseID(q qual) frag {
 			p.i = save
 		}
 		p.next()
+		p.nest(t)
 		f := p.parseID(q)
 		for {
 			c := p.peek()
@@ -497,6 +570,7 @@ func (p *parser) parseID(q qual) frag {
 			}
 		}
 		p.expect(tRPAREN)
+		p.unnest()
 		return f
 	}
 	p.syntax()
@@ -681,7 +755,9 @@ func (p *parser) parseArith(minPrec int) *arth {
 		t := p.peek()
 		if t.kind == tPERCENT || t.kind == tCARET {
 			p.next()
+			p.nest(t)
 			rhs := p.parseArith(0)
+			p.unnest()
 			p.at(t)
 			lhs = p.g.arith(arithOp[t.kind], lhs, rhs)
 			continue
@@ -701,7 +777,9 @@ func (p *parser) parseUnary() *arth {
 	t := p.peek()
 	if t.kind == tMINUS {
 		p.next()
+		p.nest(t)
 		a := p.parseArith(6)
+		p.unnest()
 		p.at(t)
 		return p.g.neg(a)
 	}
@@ -715,8 +793,14 @@ func (p *parser) parsePrimary() *arth {
 	case tNUM:
 		return p.g.loadi(t.num)
 	case tLPAREN:
+		p.i--
+		p.enterParen(p.i, parenArith)
+		p.next()
+		p.nest(t)
 		a := p.parseArith(0)
 		p.expect(tRPAREN)
+		p.unnest()
+		p.leaveParen()
 		return a
 	case tKeyword:
 		if t.text == "len" {

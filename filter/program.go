@@ -1,8 +1,8 @@
 package filter
 
 import (
-	"errors"
 	"fmt"
+	"math/bits"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -23,13 +23,24 @@ type Program struct {
 	vlan bool
 }
 
-// maxInsns is the kernel's and libpcap's limit on program length.
+// maxInsns is the Linux kernel's limit on the length of a socket filter
+// (BPF_MAXINSNS), checked when a program is attached. libpcap compiles
+// and runs longer programs, and so does this package; Validate, which
+// checks what a kernel would accept, applies it.
 const maxInsns = 4096
 
+// DefaultSnapLen is the snapshot length a snaplen of 0 stands for in
+// Compile, CompileWith, NewBPF and MustCompile: tcpdump's default (its
+// MAXIMUM_SNAPLEN), which "tcpdump -s 0" also takes 0 to mean.
+const DefaultSnapLen = 262144
+
 // Compile compiles a pcap-filter(7) expression for packets of link type
-// lt. Accepted packets make the program return snaplen, as libpcap's do.
-// Errors are *SyntaxError; those for constructs wirekit does not compile
-// yet also wrap ErrUnsupported.
+// lt. Accepted packets make the program return snaplen, as libpcap's do;
+// a snaplen of 0 means DefaultSnapLen (libpcap's pcap_compile refuses 0,
+// "snaplen of 0 rejects all packets"; tcpdump turns -s 0 into 262144
+// before it compiles, and so does this). A snaplen below 0 or above
+// 4294967295 is an error. Errors are *SyntaxError; those for constructs
+// wirekit does not compile yet also wrap ErrUnsupported.
 func Compile(expr string, lt layers.LinkType, snaplen int) (*Program, error) {
 	return CompileWith(expr, lt, snaplen, nil)
 }
@@ -50,13 +61,17 @@ type Options struct {
 	NoOptimize bool
 }
 
-// CompileWith is Compile with options; opts may be nil.
+// CompileWith is Compile with options; opts may be nil. As in Compile, a
+// snaplen of 0 means DefaultSnapLen.
 func CompileWith(expr string, lt layers.LinkType, snaplen int, opts *Options) (prog *Program, err error) {
 	if opts == nil {
 		opts = &Options{}
 	}
 	if snaplen < 0 || int64(snaplen) > 0xffffffff {
-		return nil, fmt.Errorf("snaplen %d out of range", snaplen)
+		return nil, fmt.Errorf("snaplen %d out of range: want 0 (meaning %d) to 4294967295", snaplen, DefaultSnapLen)
+	}
+	if snaplen == 0 {
+		snaplen = DefaultSnapLen
 	}
 	link, lerr := newLinkInfo(lt)
 	if lerr != nil {
@@ -85,19 +100,17 @@ func CompileWith(expr string, lt layers.LinkType, snaplen int, opts *Options) (p
 	}()
 	f := p.parseProg()
 	if pro := p.g.prologue(); pro != nil {
-		f = retarget(append(frag(nil), pro...), f, len(pro), tgtTrue, tgtFalse)
+		f = and(leaf(pro), f)
 	}
-	raw, aerr := assemble(f, uint32(snaplen))
-	if aerr != nil {
-		return nil, &SyntaxError{Pos: 0, Msg: aerr.Error()}
-	}
+	raw := assemble(f, uint32(snaplen))
 	unset := readsUnsetScratch(raw)
 	// A program that loops (protochain) is not optimized: the optimizer
 	// works on acyclic programs, and libpcap does not optimize these
 	// either.
-	if !opts.NoOptimize && Validate(raw) == nil {
-		if raw, aerr = Optimize(raw); aerr != nil {
-			return nil, fmt.Errorf("internal error: %w", aerr)
+	if !opts.NoOptimize && validate(raw, false, 0) == nil {
+		var oerr error
+		if raw, oerr = Optimize(raw); oerr != nil {
+			return nil, fmt.Errorf("internal error: %w", oerr)
 		}
 	}
 	exec, verr := newLoopExecutor(raw)
@@ -180,82 +193,100 @@ func (p *Program) Run(data []byte, wireLen int) uint32 {
 	return p.exec.Run(data, uint32(wireLen))
 }
 
-var errTooLong = errors.New("expression too complex: program exceeds 4096 instructions")
+// assemble lays f out, appends the two returns, resolves targets to
+// relative offsets and inserts "ja" trampolines where a conditional
+// jump would exceed 255. There is no limit on the length: libpcap has
+// none when it compiles; a kernel refuses more than 4096 instructions
+// when the program is attached (see Validate).
+func assemble(f frag, snaplen uint32) []bpf.RawInstruction {
+	l := layout{code: make([]ins, 0, f.size+2), refs: make([]exitRef, 0, f.size)}
+	t, fl := l.emit(f)
+	n := len(l.code)
+	l.patch(t, n)
+	l.patch(fl, n+1)
+	prog := append(l.code, ins{op: opRetK, k: snaplen}, ins{op: opRetK, k: 0})
+	return encode(prog, trampolines(prog))
+}
 
-// assemble appends the two returns, resolves targets to relative offsets
-// and inserts ja trampolines where a conditional jump would exceed 255.
-func assemble(f frag, snaplen uint32) ([]bpf.RawInstruction, error) {
-	prog := make([]ins, 0, len(f)+2)
-	n := len(f)
-	prog = retarget(prog, f, 0, n, n+1)
-	prog = append(prog, ins{op: opRetK, k: snaplen}, ins{op: opRetK, k: 0})
+// Which sides of a conditional jump go through a trampoline.
+const (
+	farT = 1
+	farF = 2
+)
+
+// trampolines finds the conditional jumps whose targets are too far,
+// once "ja" trampolines are placed after the jumps that need them:
+// placing one moves the code after it, so a jump over it may become too
+// far in turn. Each round places all the trampolines the previous
+// layout asks for; distances only grow, so this ends at the least set
+// (the one adding trampolines one at a time would reach), in a few
+// rounds of linear work. pos is where each instruction lands.
+func trampolines(prog []ins) (far []uint8) {
+	far = make([]uint8, len(prog))
+	pos := make([]int, len(prog)+1)
 	for {
-		far := -1
+		p := 0
+		for i := range prog {
+			pos[i] = p
+			p += 1 + bits.OnesCount8(far[i])
+		}
+		pos[len(prog)] = p
+		changed := false
 		for i, in := range prog {
-			if isCondJump(in.op) && (in.jt-i-1 > 255 || in.jf-i-1 > 255) {
-				far = i
-				break
-			}
-		}
-		if far < 0 {
-			break
-		}
-		// Insert "ja" after far for each distant target, shifting every
-		// target beyond far.
-		in := prog[far]
-		var tramp []ins
-		farT, farF := in.jt-far-1 > 255, in.jf-far-1 > 255
-		if farT {
-			tramp = append(tramp, ins{op: opJa, jt: in.jt})
-		}
-		if farF {
-			tramp = append(tramp, ins{op: opJa, jt: in.jf})
-		}
-		shift := len(tramp)
-		newJt, newJf := in.jt+shift, in.jf+shift
-		if farT {
-			newJt = far + 1
-		}
-		if farF {
-			newJf = far + shift
-		}
-		out := make([]ins, 0, len(prog)+shift)
-		for i, x := range prog {
-			if x.op&0x07 == 0x05 {
-				if x.jt > far {
-					x.jt += shift
-				}
-				if x.op != opJa && x.jf > far {
-					x.jf += shift
-				}
-			}
-			if i == far {
-				x.jt, x.jf = newJt, newJf
-				out = append(out, x)
-				for _, t := range tramp {
-					t.jt += shift
-					out = append(out, t)
-				}
+			if !isCondJump(in.op) {
 				continue
 			}
-			out = append(out, x)
+			if far[i]&farT == 0 && pos[in.jt]-pos[i]-1 > 255 {
+				far[i] |= farT
+				changed = true
+			}
+			if far[i]&farF == 0 && pos[in.jf]-pos[i]-1 > 255 {
+				far[i] |= farF
+				changed = true
+			}
 		}
-		prog = out
+		if !changed {
+			return far
+		}
 	}
-	if len(prog) > maxInsns {
-		return nil, errTooLong
+}
+
+// encode turns prog, with absolute targets, into raw instructions with
+// relative ones, the trampolines far asks for placed right after their
+// jump (the true side's first, as libpcap places them).
+func encode(prog []ins, far []uint8) []bpf.RawInstruction {
+	pos := make([]int, len(prog))
+	p := 0
+	for i := range prog {
+		pos[i] = p
+		p += 1 + bits.OnesCount8(far[i])
 	}
-	raw := make([]bpf.RawInstruction, len(prog))
+	raw := make([]bpf.RawInstruction, 0, p)
 	for i, in := range prog {
 		r := bpf.RawInstruction{Op: in.op, K: in.k}
+		at := pos[i]
 		switch {
 		case in.op == opJa:
-			r.K = uint32(in.jt - i - 1)
+			r.K = uint32(pos[in.jt] - at - 1)
 		case isCondJump(in.op):
-			r.Jt = uint8(in.jt - i - 1)
-			r.Jf = uint8(in.jf - i - 1)
+			next := at + 1
+			jt, jf := pos[in.jt], pos[in.jf]
+			if far[i]&farT != 0 {
+				jt = next
+				next++
+			}
+			if far[i]&farF != 0 {
+				jf = next
+			}
+			r.Jt, r.Jf = uint8(jt-at-1), uint8(jf-at-1)
 		}
-		raw[i] = r
+		raw = append(raw, r)
+		if far[i]&farT != 0 {
+			raw = append(raw, bpf.RawInstruction{Op: opJa, K: uint32(pos[in.jt] - len(raw) - 1)})
+		}
+		if far[i]&farF != 0 {
+			raw = append(raw, bpf.RawInstruction{Op: opJa, K: uint32(pos[in.jf] - len(raw) - 1)})
+		}
 	}
-	return raw, nil
+	return raw
 }

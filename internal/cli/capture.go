@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"strings"
 	"sync/atomic"
@@ -68,6 +69,13 @@ before, and capture exits 1 with a message naming the interface.`,
 			}
 			if err := checkCaptureName("capture", "-w", f.out); err != nil {
 				return err
+			}
+			snap, err := snapLenFlag("capture", snap)
+			if err != nil {
+				return err
+			}
+			if ringKiB < 1 || ringKiB > math.MaxInt32 {
+				return usagef("capture: -B %d: the buffer size is 1 to %d KiB", ringKiB, math.MaxInt32)
 			}
 			cfg := &capture.Config{SnapLen: snap, NoPromiscuous: noPromis, RingKiB: ringKiB}
 			switch dir {
@@ -183,7 +191,7 @@ before, and capture exits 1 with a message naming the interface.`,
 	}
 	fl := c.Flags()
 	fl.StringVarP(&iface, "interface", "i", "", "interface to capture on (see 'wirekit devices')")
-	fl.IntVarP(&snap, "snapshot-length", "s", 262144, "keep at most this many bytes of each packet")
+	fl.IntVarP(&snap, "snapshot-length", "s", 262144, "keep at most this many bytes of each packet (0 to 262144; 0 means 262144, as in tcpdump)")
 	fl.BoolVarP(&noPromis, "no-promiscuous-mode", "p", false, "do not put the interface in promiscuous mode")
 	fl.IntVarP(&ringKiB, "buffer-size", "B", 32768, "receive ring size in KiB")
 	fl.BoolVarP(&buffered, "packet-buffered", "U", false, "write each packet out as soon as it is captured")

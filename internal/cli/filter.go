@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
-	"strconv"
 	"strings"
 
 	"github.com/gopacket/gopacket/layers"
@@ -64,6 +63,10 @@ does. Both give the same verdict on every packet.`,
 			if err != nil {
 				return &usageError{fmt.Errorf("filter compile: -y %s: %w", dlt, err)}
 			}
+			snap, err := snapLenFlag("filter compile", snap)
+			if err != nil {
+				return err
+			}
 			prog, err := filter.CompileWith(expr, lt, snap, &filter.Options{NoOptimize: noOpt})
 			if err != nil {
 				return &usageError{fmt.Errorf("filter compile: %q: %w", expr, err)}
@@ -90,7 +93,7 @@ does. Both give the same verdict on every packet.`,
 		},
 	}
 	c.Flags().StringVarP(&dlt, "linktype", "y", "EN10MB", "link type, by tcpdump name (EN10MB, RAW, IPV4, IPV6, LINUX_SLL, LINUX_SLL2, NULL, LOOP, PPP, PPP_ETHER, PFLOG, IEEE802_11, IEEE802_11_RADIO, C_HDLC, SLIP, FDDI, IEEE802, IP_OVER_FC, PPP_SERIAL, PPP_BSDOS, FRELAY, ARCNET, ARCNET_LINUX) or number")
-	c.Flags().IntVarP(&snap, "snaplen", "s", 262144, "snapshot length: the value an accepting program returns")
+	c.Flags().IntVarP(&snap, "snaplen", "s", 262144, "snapshot length: the value an accepting program returns (0 to 262144; 0 means 262144, as in tcpdump)")
 	c.Flags().StringVar(&format, "format", "d", "output: d (tcpdump -d), dd (-dd), ddd (-ddd) or go")
 	c.Flags().StringVarP(&file, "file", "F", "", "read the expression from this file (# starts a comment)")
 	c.Flags().BoolVarP(&noOpt, "no-optimize", "O", false, "do not optimize: print libpcap's unoptimized code (tcpdump -O)")
@@ -112,8 +115,8 @@ func stripComments(s string) string {
 
 // parseDLT reads a link type by tcpdump's name ("EN10MB") or number.
 func parseDLT(s string) (layers.LinkType, error) {
-	if n, err := strconv.Atoi(s); err == nil {
-		return layers.LinkType(n), nil
+	if lt, ok, err := parseLinkTypeNumber(s); ok {
+		return lt, err
 	}
 	for lt, n := range dltNames {
 		if strings.EqualFold(n[0], s) {
@@ -188,7 +191,7 @@ It prints "match" or "no match" and exits 0 on a match, 1 on no match and
 	fl.StringVar(&src, "src", "", "source ADDR:PORT, [v6addr]:PORT for IPv6 (port 0 for ICMP)")
 	fl.StringVar(&dst, "dst", "", "destination ADDR:PORT")
 	fl.StringVar(&flags, "tcp-flags", "", "TCP flags as letters: S (SYN), A (ACK), F, R, P, U, E, C; default PA")
-	fl.Uint16Var(&vlan, "vlan", 0, "add an 802.1Q tag with this VLAN ID")
+	fl.Uint16Var(&vlan, "vlan", 0, "add an 802.1Q tag with this VLAN ID (1 to 4095)")
 	fl.StringVar(&payload, "payload", "", "payload bytes (as text)")
 	fl.StringVarP(&dlt, "linktype", "y", "EN10MB", "link type to build the packet in (EN10MB, RAW, LINUX_SLL, LINUX_SLL2, LOOP)")
 	return c
@@ -227,6 +230,9 @@ func parseFlowFlags(proto, src, dst, flags string, vlan uint16) (filter.Flow, er
 			return f, fmt.Errorf("--tcp-flags %q: %q is not one of S A F R P U E C", flags, c)
 		}
 		f.TCPFlags |= bit
+	}
+	if vlan > 0x0fff {
+		return f, fmt.Errorf("--vlan %d: a VLAN ID is 1 to 4095 (0: no tag)", vlan)
 	}
 	f.VLAN = vlan
 	return f, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -110,6 +111,8 @@ func checkOutputFlags(f *readFlags) error {
 	switch {
 	case f.ringN < 0 || f.rotateMB < 0 || f.rotateS < 0:
 		return usagef("-C, -G and -W take positive numbers")
+	case f.rotateMB > math.MaxInt64/1000000:
+		return usagef("-C %d: too large: the most is %d (million bytes)", f.rotateMB, math.MaxInt64/1000000)
 	case f.ringN > 0 && f.rotateMB == 0 && f.rotateS == 0:
 		return usagef("-W needs -C (the size at which to start the next file) or -G")
 	case f.rotateMB > 0 && f.out == "":
