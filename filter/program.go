@@ -122,7 +122,8 @@ func CompileWith(expr string, lt layers.LinkType, snaplen int, opts *Options) (p
 
 // NewBPF compiles expr like gopacket/pcap's NewBPF (same arguments, in the
 // same order), without libpcap and cgo: it is Compile(expr, lt, snaplen),
-// and its errors are Compile's.
+// and its errors are Compile's. A snaplen of 0 means DefaultSnapLen
+// (262144), as tcpdump's -s 0 does.
 //
 // The wire length differs where gopacket's is surprising. gopacket's
 // BPF.Matches gives libpcap len(data) as the captured length and
