@@ -1,0 +1,27 @@
+// Package eve reads Suricata EVE JSON events: the fields that identify a
+// flow (addresses, ports, protocol, flow_id, the tunnel that carried it)
+// and when it was seen (timestamp, flow.start, flow.end), so that the
+// packets of an alert's flow can be found again in capture files.
+//
+// # Use
+//
+//	sc := eve.NewScanner(f) // one event per line, as Suricata writes eve.json
+//	for sc.Scan() {
+//		ev := sc.Event()
+//		...
+//	}
+//	for _, bad := range sc.Skipped() { ... } // *LineError: line number and cause
+//	if err := sc.Err(); err != nil { ... }  // a read error, not a bad line
+//
+// EVE input is outside input: a line that is not a JSON object, or whose
+// known fields have the wrong type or an impossible value (an address that
+// does not parse, a port above 65535, a timestamp in no format Suricata
+// writes), is skipped with a [*LineError] giving its line number, and the
+// scan goes on. Blank lines are ignored. Lines longer than [MaxLine] are
+// skipped the same way, without reading them into memory whole. Parse
+// never panics (FuzzParse checks this).
+//
+// Fields wirekit does not use are ignored, and unknown event types are
+// returned as they are: callers pick the types they want (extract takes
+// every event with a flow, eve2filter only alerts, as GopherCap does).
+package eve
