@@ -330,4 +330,3 @@ func parseFilterYAML(t *testing.T, s string) map[string][]string {
 	}
 	return out
 }
-
