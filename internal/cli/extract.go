@@ -283,17 +283,6 @@ func groupFlows(evs []eve.Event, f *extractFlags) ([]*extractFlow, error) {
 		if ev.Time.IsZero() && ev.Start.IsZero() {
 			return nil, usagef("extract: event %d (flow %s) has no timestamp: wirekit finds the files by time", i+1, key)
 		}
-		lo, hi := ev.Start, ev.End
-		if lo.IsZero() {
-			lo = ev.Time.Add(-f.flowTimeout)
-		}
-		if hi.IsZero() {
-			t := ev.Time
-			if t.IsZero() {
-				t = ev.Start
-			}
-			hi = t.Add(f.flowTimeout)
-		}
 		fl := by[key]
 		if fl == nil {
 			m, err := eve.NewMatcher(ev, &eve.MatchConfig{Decode: f.skipBPF})
@@ -304,19 +293,50 @@ func groupFlows(evs []eve.Event, f *extractFlags) ([]*extractFlow, error) {
 			if !ev.HasFlowID {
 				name = strings.NewReplacer(":", "_", "/", "_").Replace(key)
 			}
-			fl = &extractFlow{key: key, m: m, lo: lo, hi: hi, out: strings.ReplaceAll(f.dumpPcap, "%f", name)}
+			fl = &extractFlow{key: key, m: m, out: strings.ReplaceAll(f.dumpPcap, "%f", name)}
 			by[key] = fl
 			flows = append(flows, fl)
 		}
 		fl.events = append(fl.events, ev)
-		if lo.Before(fl.lo) {
-			fl.lo = lo
-		}
-		if hi.After(fl.hi) {
-			fl.hi = hi
-		}
+	}
+	for _, fl := range flows {
+		fl.lo, fl.hi = flowSpan(fl.events, f.flowTimeout)
 	}
 	return flows, nil
+}
+
+// flowSpan is when a flow's packets may be: from the earliest flow.start
+// its events give (else the earliest timestamp less timeout) to the latest
+// flow.end (else the latest timestamp plus timeout). A known start or end
+// wins over an estimate from another event of the flow.
+func flowSpan(evs []eve.Event, timeout time.Duration) (lo, hi time.Time) {
+	var start, end, first, last time.Time
+	for _, ev := range evs {
+		if !ev.Start.IsZero() && (start.IsZero() || ev.Start.Before(start)) {
+			start = ev.Start
+		}
+		if !ev.End.IsZero() && ev.End.After(end) {
+			end = ev.End
+		}
+		t := ev.Time
+		if t.IsZero() {
+			t = ev.Start
+		}
+		if first.IsZero() || t.Before(first) {
+			first = t
+		}
+		if t.After(last) {
+			last = t
+		}
+	}
+	lo, hi = start, end
+	if lo.IsZero() {
+		lo = first.Add(-timeout)
+	}
+	if hi.IsZero() {
+		hi = last.Add(timeout)
+	}
+	return lo, hi
 }
 
 // extractCandidates lists the capture files to consider.

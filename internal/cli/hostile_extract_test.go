@@ -47,7 +47,7 @@ func TestHostileExtract(t *testing.T) {
 			events: "not json at all\n" + tcpEv + "\n" + `{"src_ip":"10.0.0.1","dest_ip":"10.0.0.2","src_port":99999}` + "\n\x00\xff\xfe\n" + udpEv + "\n" + `{"flow_id":7,` + "\n",
 			args:   []string{"--dir-pcap", dir}, out: "f-%f.pcap", code: 0,
 			stderr:  []string{"line 1:", "line 3: src_port 99999 is out of range", "line 4:", "line 6:", "(skipped)"},
-			written: []string{"f-111.pcap", "f-222.pcap"}, flows: []string{"tcp", "udp"},
+			written: []string{"f-111.pcap", "f-222.pcap"}, flows: []string{"tcp+tcplate", "udp"},
 		},
 		{
 			name: "binary garbage: no event, exit 1, nothing written", events: "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xff",
@@ -59,7 +59,7 @@ func TestHostileExtract(t *testing.T) {
 		},
 		{
 			name: "events on stdin", events: "-", stdin: tcpEv + "\n",
-			args: []string{"--dir-pcap", dir}, out: "x.pcap", code: 0, written: []string{"x.pcap"}, flows: []string{"tcp"},
+			args: []string{"--dir-pcap", dir}, out: "x.pcap", code: 0, written: []string{"x.pcap"}, flows: []string{"tcp+tcplate"},
 		},
 		{
 			name: "several flows and one output name", events: tcpEv + "\n" + udpEv + "\n",
@@ -88,7 +88,7 @@ func TestHostileExtract(t *testing.T) {
 		{
 			name: "flow with no packet gets no file, the others are written", events: tcpEv + "\n" + strings.Replace(udpEv, `"src_port":5353`, `"src_port":5354`, 1) + "\n",
 			args: []string{"--dir-pcap", dir}, out: "f-%f.pcap", code: 1, stderr: []string{"flow 222", "no packet found", "1 of 2 flows"},
-			written: []string{"f-111.pcap"}, flows: []string{"tcp"}, absent: []string{"f-222.pcap"},
+			written: []string{"f-111.pcap"}, flows: []string{"tcp+tcplate"}, absent: []string{"f-222.pcap"},
 		},
 		{
 			name: "damaged capture file: the packets before the damage are used, exit 1", events: udpEv + "\n",
