@@ -155,6 +155,9 @@ func runExtract(cmd *cobra.Command, e *env, f *extractFlags, args []string) erro
 	}
 	spans, err := fileSpans(cmd, f, files)
 	if err != nil {
+		if in := interrupted(ctx, "extract", "while reading the capture files' times: no file written"); in != nil {
+			return in
+		}
 		return err
 	}
 	sel := map[string]bool{}

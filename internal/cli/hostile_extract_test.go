@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -155,6 +157,43 @@ func TestHostileExtract(t *testing.T) {
 			t.Fatal("input file changed")
 		}
 	})
+}
+
+// TestHostileExtractInterrupted: a signal ends extract with 130/143 and a
+// note saying what was written, whether it came while the files' times
+// were read or while packets were.
+func TestHostileExtractInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	suricataLogs(t, dir, suriSet(t), 2, 10*time.Second)
+	mapFile := filepath.Join(t.TempDir(), "map.json")
+	if code, _, stderr := run(t, nil, "map", "--dir-src", dir, "--dump-json", mapFile); code != 0 {
+		t.Fatalf("map: %s", stderr)
+	}
+	evPath := filepath.Join(t.TempDir(), "events.json")
+	os.WriteFile(evPath, []byte(suriEvents), 0o644)
+	for _, tc := range []struct {
+		name string
+		args []string
+		sig  syscall.Signal
+		code int
+		note string
+	}{
+		{"while reading the files' times", []string{"--dir-pcap", dir}, syscall.SIGINT, 130, "extract: interrupted by SIGINT: while reading the capture files' times: no file written"},
+		{"while reading packets", []string{"--dump-json", mapFile}, syscall.SIGTERM, 143, "extract: interrupted by SIGTERM: no packet found yet, no file written"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := t.TempDir()
+			var stdout, stderr bytes.Buffer
+			args := append([]string{"extract", "--event", evPath, "--dump-pcap", filepath.Join(out, "%f.pcap")}, tc.args...)
+			code := Run(cancelled(tc.sig), args, nil, &stdout, &stderr)
+			if code != tc.code || !strings.Contains(stderr.String(), tc.note) {
+				t.Fatalf("exit %d, want %d with %q:\n%s", code, tc.code, tc.note, stderr.String())
+			}
+			if ents, _ := os.ReadDir(out); len(ents) > 0 {
+				t.Errorf("%d files written", len(ents))
+			}
+		})
+	}
 }
 
 func TestHostileEve2Filter(t *testing.T) {
