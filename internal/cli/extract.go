@@ -84,15 +84,32 @@ packets found so far (exit 130 or 143).`,
 }
 
 // fileFormatRegexp turns Suricata's pcap-log filename pattern into a
-// regular expression over base names.
+// regular expression over base names, with groups "thread" (%n or %i) and
+// "time" (%t: Unix seconds, or seconds.microseconds with Suricata's
+// ts-format usec), each named at its first place.
 func fileFormatRegexp(format string) (*regexp.Regexp, error) {
 	var b strings.Builder
 	b.WriteString("^")
+	thread, ts := false, false
 	for i := 0; i < len(format); i++ {
 		if format[i] == '%' && i+1 < len(format) {
 			switch format[i+1] {
-			case 'n', 'i', 't':
-				b.WriteString(`(\d+)`)
+			case 'n', 'i':
+				if !thread {
+					b.WriteString(`(?P<thread>\d+)`)
+				} else {
+					b.WriteString(`\d+`)
+				}
+				thread = true
+				i++
+				continue
+			case 't':
+				if !ts {
+					b.WriteString(`(?P<time>\d+(?:\.\d+)?)`)
+				} else {
+					b.WriteString(`\d+(?:\.\d+)?`)
+				}
+				ts = true
 				i++
 				continue
 			}
@@ -101,6 +118,59 @@ func fileFormatRegexp(format string) (*regexp.Regexp, error) {
 	}
 	b.WriteString(`(\.(gz|zst|xz|lz4))?$`)
 	return regexp.Compile(b.String())
+}
+
+// nameSpans dates files from their names, as Suricata's pcap-log names
+// them: a thread's files follow one another, each started at its %t, so a
+// file holds the packets from its %t to the next file's %t of the same
+// thread (a second of slack either side for the name's rounding), and the
+// last file of a thread up to now. Files whose names give no time are
+// returned in rest, to be read.
+func nameSpans(re *regexp.Regexp, files []string) (spans []dataset.File, rest []string) {
+	ti, ni := re.SubexpIndex("time"), re.SubexpIndex("thread")
+	if ti < 0 {
+		return nil, files
+	}
+	type named struct {
+		path string
+		t    time.Time
+	}
+	threads := map[string][]named{}
+	for _, p := range files {
+		m := re.FindStringSubmatch(filepath.Base(p))
+		if m == nil {
+			rest = append(rest, p)
+			continue
+		}
+		sec, frac, _ := strings.Cut(m[ti], ".")
+		var secs, usec int64
+		if _, err := fmt.Sscan(sec, &secs); err != nil || secs > 1<<40 {
+			rest = append(rest, p)
+			continue
+		}
+		if frac != "" {
+			frac = (frac + "000000")[:6]
+			fmt.Sscan(frac, &usec)
+		}
+		th := ""
+		if ni >= 0 {
+			th = m[ni]
+		}
+		threads[th] = append(threads[th], named{p, time.Unix(secs, usec*1000)})
+	}
+	const slack = time.Second
+	open := time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, fs := range threads {
+		sort.Slice(fs, func(i, j int) bool { return fs[i].t.Before(fs[j].t) })
+		for i, f := range fs {
+			end := open
+			if i+1 < len(fs) {
+				end = fs[i+1].t.Add(slack)
+			}
+			spans = append(spans, dataset.File{Path: f.path, Beginning: f.t.Add(-slack), End: end, Packets: 1})
+		}
+	}
+	return spans, rest
 }
 
 // extractFlow is one flow to extract: its events, span, matcher and output.
@@ -144,16 +214,17 @@ func runExtract(cmd *cobra.Command, e *env, f *extractFlags, args []string) erro
 	if len(flows) > 1 && f.dumpPcap == "-" {
 		return usagef("extract: --dump-pcap - writes one flow but the events hold %d flows", len(flows))
 	}
-	files, err := extractCandidates(f, events, args)
+	files, named, err := extractCandidates(f, events, args)
 	if err != nil {
 		return err
 	}
 	for _, fl := range flows {
-		if err := checkNotInput("extract", "--dump-pcap", fl.out, files); err != nil {
+		if err := checkNotInput("extract", "--dump-pcap", fl.out, append(named, files...)); err != nil {
 			return err
 		}
 	}
-	spans, err := fileSpans(cmd, f, files)
+	var damage []error
+	spans, err := fileSpans(cmd, f, files, named, &damage)
 	if err != nil {
 		if in := interrupted(ctx, "extract", "while reading the capture files' times: no file written"); in != nil {
 			return in
@@ -174,7 +245,9 @@ func runExtract(cmd *cobra.Command, e *env, f *extractFlags, args []string) erro
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
-	var damage []error
+	for _, d := range damage {
+		fmt.Fprintf(e.stderr, "wirekit: extract: %v (skipped)\n", d)
+	}
 	var srcs []pcapio.Source
 	for _, p := range paths {
 		r, err := pcapio.Open(p)
@@ -343,10 +416,10 @@ func flowSpan(evs []eve.Event, timeout time.Duration) (lo, hi time.Time) {
 }
 
 // extractCandidates lists the capture files to consider.
-func extractCandidates(f *extractFlags, evs []eve.Event, args []string) ([]string, error) {
-	files := append([]string(nil), args...)
+func extractCandidates(f *extractFlags, evs []eve.Event, args []string) (files, named []string, err error) {
+	files = append([]string(nil), args...)
 	if f.dumpJSON != "" {
-		return files, nil // the map names them
+		return files, nil, nil // the map names them
 	}
 	dir := f.dirPcap
 	if dir == "" {
@@ -359,17 +432,17 @@ func extractCandidates(f *extractFlags, evs []eve.Event, args []string) ([]strin
 	}
 	if dir == "" {
 		if len(files) == 0 {
-			return nil, usagef("extract: no capture files: give Suricata's log folder with --dir-pcap DIR (the events have no capture_file), a map with --dump-json, or files as arguments")
+			return nil, nil, usagef("extract: no capture files: give Suricata's log folder with --dir-pcap DIR (the events have no capture_file), a map with --dump-json, or files as arguments")
 		}
-		return files, nil
+		return files, nil, nil
 	}
 	re, err := fileFormatRegexp(f.fileFormat)
 	if err != nil {
-		return nil, usagef("extract: --file-format %q: %v", f.fileFormat, err)
+		return nil, nil, usagef("extract: --file-format %q: %v", f.fileFormat, err)
 	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, fmt.Errorf("extract: --dir-pcap: %w", err)
+		return nil, nil, fmt.Errorf("extract: --dir-pcap: %w", err)
 	}
 	n := 0
 	for _, de := range ents {
@@ -379,19 +452,30 @@ func extractCandidates(f *extractFlags, evs []eve.Event, args []string) ([]strin
 		if f.fileFormat != "" && !re.MatchString(de.Name()) {
 			continue
 		}
-		files = append(files, filepath.Join(dir, de.Name()))
+		if f.fileFormat == "" {
+			files = append(files, filepath.Join(dir, de.Name()))
+		} else {
+			named = append(named, filepath.Join(dir, de.Name()))
+		}
 		n++
 	}
 	if n == 0 && len(args) == 0 {
-		return nil, fmt.Errorf("extract: no file in %s is named as --file-format %q says (Suricata's pcap-log filename; \"\" takes every file)", dir, f.fileFormat)
+		return nil, nil, fmt.Errorf("extract: no file in %s is named as --file-format %q says (Suricata's pcap-log filename; \"\" takes every file)", dir, f.fileFormat)
 	}
-	return files, nil
+	return files, named, nil
 }
 
 // fileSpans gives each candidate's first and last timestamp, from the map
 // or by reading the files.
-func fileSpans(cmd *cobra.Command, f *extractFlags, files []string) ([]dataset.File, error) {
+// Files that could not be read at all are added to unreadable.
+func fileSpans(cmd *cobra.Command, f *extractFlags, files, named []string, unreadable *[]error) ([]dataset.File, error) {
 	var out []dataset.File
+	if len(named) > 0 {
+		re, _ := fileFormatRegexp(f.fileFormat) // checked by extractCandidates
+		spans, rest := nameSpans(re, named)
+		out = append(out, spans...)
+		files = append(files, rest...)
+	}
 	if f.dumpJSON != "" {
 		set, err := dataset.Load(f.dumpJSON)
 		if err != nil {
@@ -408,8 +492,11 @@ func fileSpans(cmd *cobra.Command, f *extractFlags, files []string) ([]dataset.F
 	}
 	var kept []dataset.File
 	for _, s := range out {
-		if s.Packets > 0 && !s.Beginning.IsZero() {
+		switch {
+		case s.Packets > 0 && !s.Beginning.IsZero():
 			kept = append(kept, s)
+		case s.Error != "":
+			*unreadable = append(*unreadable, fmt.Errorf("%s: %s", s.Path, s.Error))
 		}
 	}
 	return kept, nil

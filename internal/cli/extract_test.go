@@ -229,6 +229,7 @@ func TestExtractSuricataLogs(t *testing.T) {
 	}{
 		{"dir and file format, compiled filter", []string{"--dir-pcap", dir, "--file-format", "pcap.%n.%t"}},
 		{"skip-bpf decodes each packet", []string{"--dir-pcap", dir, "--skip-bpf"}},
+		{"every file of the folder, times read from the files", []string{"--dir-pcap", dir, "--file-format", ""}},
 		{"map instead of a folder", []string{"--dump-json", mapFile}},
 		{"files as arguments", nil},
 	} {
@@ -333,4 +334,48 @@ func parseFilterYAML(t *testing.T, s string) map[string][]string {
 		}
 	}
 	return out
+}
+
+func TestExtractNameSpans(t *testing.T) {
+	for _, tc := range []struct {
+		name, format string
+		files        []string
+		want         []string // path:beginning-end (Unix seconds; 0 = open end)
+		rest         []string
+	}{
+		{"threads follow their own files", "pcap.%n.%t",
+			[]string{"d/pcap.1.100", "d/pcap.2.105", "d/pcap.1.110", "d/pcap.2.200", "d/pcap.1.120"},
+			[]string{"d/pcap.1.100:99-111", "d/pcap.1.110:109-121", "d/pcap.1.120:119-0", "d/pcap.2.105:104-201", "d/pcap.2.200:199-0"}, nil},
+		{"usec timestamps and compression suffixes", "log.%i.%t.pcap",
+			[]string{"log.3.100.500000.pcap.gz", "log.3.101.250000.pcap"},
+			[]string{"log.3.100.500000.pcap.gz:99-102", "log.3.101.250000.pcap:100-0"}, nil},
+		{"no thread in the name: one sequence", "log.%t.pcap",
+			[]string{"log.100.pcap", "log.90.pcap"},
+			[]string{"log.100.pcap:99-0", "log.90.pcap:89-101"}, nil},
+		{"names that do not match are read instead", "pcap.%n.%t",
+			[]string{"pcap.1.100", "pcap.1.x", "other.pcap"},
+			[]string{"pcap.1.100:99-0"}, []string{"pcap.1.x", "other.pcap"}},
+		{"no %t: every file is read", "pcap.%n",
+			[]string{"pcap.1", "pcap.2"}, nil, []string{"pcap.1", "pcap.2"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			re, err := fileFormatRegexp(tc.format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			spans, rest := nameSpans(re, tc.files)
+			var got []string
+			for _, s := range spans {
+				end := s.End.Unix()
+				if s.End.Year() == 9999 {
+					end = 0
+				}
+				got = append(got, fmt.Sprintf("%s:%d-%d", s.Path, s.Beginning.Unix(), end))
+			}
+			sort.Strings(got)
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) || fmt.Sprint(rest) != fmt.Sprint(tc.rest) {
+				t.Fatalf("spans %v rest %v, want %v and %v", got, rest, tc.want, tc.rest)
+			}
+		})
+	}
 }

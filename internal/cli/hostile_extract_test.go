@@ -31,6 +31,11 @@ func TestHostileExtract(t *testing.T) {
 		os.Truncate(dnames[0], st.Size()-7)
 	}
 
+	// A folder with a garbage file named as a log of another day.
+	junk := t.TempDir()
+	suricataLogs(t, junk, pkts, 3, 10*time.Second)
+	os.WriteFile(filepath.Join(junk, "pcap.1.1800000000"), []byte("not a capture at all, not even close"), 0o644)
+
 	for _, tc := range []struct {
 		name     string
 		events   string // written to a file; "-" reads stdin from stdinData
@@ -95,6 +100,15 @@ func TestHostileExtract(t *testing.T) {
 		{
 			name: "damaged capture file: the packets before the damage are used, exit 1", events: udpEv + "\n",
 			args: []string{"--dir-pcap", damaged}, out: "x.pcap", code: 1, stderr: []string{"pcap.1.", "packets before the damage"},
+		},
+		{
+			name: "garbage file dated by its name out of the flow's time is never opened", events: udpEv + "\n",
+			args: []string{"--dir-pcap", junk}, out: "x.pcap", code: 0, written: []string{"x.pcap"}, flows: []string{"udp"},
+		},
+		{
+			name: "garbage file read for its times is named and makes exit 1, the flow still written", events: udpEv + "\n",
+			args: []string{"--dir-pcap", junk, "--file-format", ""}, out: "x.pcap", code: 1, stderr: []string{"pcap.1.1800000000", "(skipped)", "could not be read"},
+			written: []string{"x.pcap"}, flows: []string{"udp"},
 		},
 		{
 			name: "negative flow timeout", events: tcpEv + "\n",
@@ -178,7 +192,7 @@ func TestHostileExtractInterrupted(t *testing.T) {
 		code int
 		note string
 	}{
-		{"while reading the files' times", []string{"--dir-pcap", dir}, syscall.SIGINT, 130, "extract: interrupted by SIGINT: while reading the capture files' times: no file written"},
+		{"while reading the files' times", []string{"--dir-pcap", dir, "--file-format", ""}, syscall.SIGINT, 130, "extract: interrupted by SIGINT: while reading the capture files' times: no file written"},
 		{"while reading packets", []string{"--dump-json", mapFile}, syscall.SIGTERM, 143, "extract: interrupted by SIGTERM: no packet found yet, no file written"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
