@@ -21,6 +21,19 @@
 // skipped the same way, without reading them into memory whole. Parse
 // never panics (FuzzParse checks this).
 //
+// # Matching packets
+//
+// [NewMatcher] says whether a captured packet belongs to an event's flow:
+// same protocol, addresses and ports, either direction, by a filter that
+// package filter compiles per link type ([FilterExpr] gives its text), or
+// with [MatchConfig.Decode] by decoding the packet with gopacket. For an
+// event with a tunnel object, the packet's tunnels are stripped with
+// package decap (to the innermost frame), the inner packet must be the
+// flow, and the outermost carrier must join the tunnel's src_ip and
+// dest_ip; untunnelled packets never match such an event, and tunnelled
+// ones never match an event without a tunnel. Suricata's tunnel proto and
+// depth are not compared.
+//
 // Fields wirekit does not use are ignored, and unknown event types are
 // returned as they are: callers pick the types they want (extract takes
 // every event with a flow, eve2filter only alerts, as GopherCap does).
