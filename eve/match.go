@@ -80,9 +80,9 @@ func FilterExpr(ev Event) (string, error) {
 	case "":
 		return "", fmt.Errorf("event has no proto: cannot tell its packets")
 	}
-	n, err := strconv.ParseUint(ev.Proto, 10, 8)
+	n, err := protoNumber(ev.Proto)
 	if err != nil {
-		return "", fmt.Errorf("proto %q: wirekit matches TCP, UDP, SCTP, ICMP, IPv6-ICMP or a protocol number", ev.Proto)
+		return "", err
 	}
 	if ev.Src.Is4() {
 		return fmt.Sprintf("ip proto %d and %s", n, hosts), nil
@@ -186,8 +186,23 @@ func (m *Matcher) decoded(lt layers.LinkType, data []byte) bool {
 	case "IPV6-ICMP", "ICMPV6":
 		return pkt.Layer(layers.LayerTypeICMPv6) != nil
 	default:
-		n, err := strconv.ParseUint(ev.Proto, 10, 8)
-		return err == nil && uint8(n) == proto
+		n, err := protoNumber(ev.Proto)
+		return err == nil && n == proto
 	}
 	return (fwd && sp == ev.SrcPort && dp == ev.DstPort) || (rev && sp == ev.DstPort && dp == ev.SrcPort)
+}
+
+// protoNames are the other IP protocols Suricata names in EVE.
+var protoNames = map[string]uint8{"IGMP": 2, "GRE": 47, "ESP": 50, "AH": 51, "OSPF": 89, "PIM": 103, "VRRP": 112}
+
+// protoNumber reads an EVE proto that is not TCP, UDP, SCTP or ICMP.
+func protoNumber(p string) (uint8, error) {
+	if n, ok := protoNames[p]; ok {
+		return n, nil
+	}
+	n, err := strconv.ParseUint(p, 10, 8)
+	if err != nil {
+		return 0, fmt.Errorf("proto %q: wirekit matches TCP, UDP, SCTP, ICMP, IPv6-ICMP, IGMP, GRE, ESP, AH, OSPF, PIM, VRRP or a protocol number", p)
+	}
+	return uint8(n), nil
 }

@@ -73,6 +73,7 @@ func TestMatcher(t *testing.T) {
 		{"tcp over ipv6 wrong port", tcp6, frame(t, eth(layers.EthernetTypeIPv6), v6("2001:db8::2", "2001:db8::1", layers.IPProtocolTCP), &layers.TCP{SrcPort: 22, DstPort: 1001}), false},
 		{"tcp over ipv6 ports crossed", tcp6, frame(t, eth(layers.EthernetTypeIPv6), v6("2001:db8::1", "2001:db8::2", layers.IPProtocolTCP), &layers.TCP{SrcPort: 22, DstPort: 1000}), false},
 		{"protocol number", num, frame(t, eth(layers.EthernetTypeIPv4), v4("10.0.0.1", "10.0.0.2", layers.IPProtocolSCTP), gopacket.Payload(make([]byte, 12))), true},
+		{"protocol name GRE", ev(`{"src_ip":"10.0.0.1","dest_ip":"10.0.0.2","proto":"GRE"}`), frame(t, eth(layers.EthernetTypeIPv4), v4("10.0.0.2", "10.0.0.1", layers.IPProtocolGRE), &layers.GRE{Protocol: layers.EthernetTypeIPv4}, v4("1.1.1.1", "2.2.2.2", layers.IPProtocolUDP), &layers.UDP{}), true},
 		{"protocol number, other protocol", num, frame(t, eth(layers.EthernetTypeIPv4), v4("10.0.0.1", "10.0.0.2", layers.IPProtocolUDP), &layers.UDP{}), false},
 		{"tunnelled event, untunnelled packet", gre, frame(t, eth(layers.EthernetTypeIPv4), v4("10.0.0.1", "10.0.0.2", layers.IPProtocolUDP), &layers.UDP{SrcPort: 1, DstPort: 2}), false},
 		{"tunnelled event, packet in its tunnel", gre, frame(t, eth(layers.EthernetTypeIPv4), v4("192.0.2.2", "192.0.2.1", layers.IPProtocolGRE), &layers.GRE{Protocol: layers.EthernetTypeIPv4}, v4("10.0.0.2", "10.0.0.1", layers.IPProtocolUDP), &layers.UDP{SrcPort: 2, DstPort: 1}), true},

@@ -200,11 +200,11 @@ func runExtract(cmd *cobra.Command, e *env, f *extractFlags, args []string) erro
 	if err := checkCaptureName("extract", "--dump-pcap", strings.ReplaceAll(f.dumpPcap, "%f", "0")); err != nil {
 		return err
 	}
-	events, err := readEvents(e, f.event)
+	events, lines, err := readEvents(e, f.event)
 	if err != nil {
 		return err
 	}
-	flows, err := groupFlows(events, f)
+	flows, err := groupFlows(e, events, lines, f)
 	if err != nil {
 		return err
 	}
@@ -303,34 +303,34 @@ func runExtract(cmd *cobra.Command, e *env, f *extractFlags, args []string) erro
 }
 
 // readEvents reads the events file (or stdin), reporting skipped lines.
-func readEvents(e *env, name string) ([]eve.Event, error) {
+func readEvents(e *env, name string) (evs []eve.Event, lines []int, err error) {
 	var r io.Reader
 	if name == "-" {
 		r = e.stdin
 	} else {
-		fh, err := os.Open(name)
+		fh, oerr := os.Open(name)
 		if err != nil {
-			return nil, fmt.Errorf("extract: --event: %w", err)
+			return nil, nil, fmt.Errorf("extract: --event: %w", oerr)
 		}
 		defer fh.Close()
 		r = fh
 	}
 	sc := eve.NewScanner(r)
-	var evs []eve.Event
 	for sc.Scan() {
 		evs = append(evs, sc.Event())
+		lines = append(lines, sc.Line())
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("extract: --event %s: %w", name, err)
+		return nil, nil, fmt.Errorf("extract: --event %s: %w", name, err)
 	}
 	skipped := sc.Skipped()
 	if len(evs) == 0 && len(skipped) > 0 && name != "-" {
 		// One event pretty-printed over several lines, as GopherCap reads it.
 		if b, err := os.ReadFile(name); err == nil && len(b) <= eve.MaxLine {
 			if ev, err := eve.Parse(bytes.TrimSpace(b)); err == nil {
-				return []eve.Event{ev}, nil
+				return []eve.Event{ev}, []int{1}, nil
 			} else if json.Valid(b) {
-				return nil, fmt.Errorf("extract: --event %s: %w", name, err)
+				return nil, nil, fmt.Errorf("extract: --event %s: %w", name, err)
 			}
 		}
 	}
@@ -338,16 +338,20 @@ func readEvents(e *env, name string) ([]eve.Event, error) {
 		fmt.Fprintf(e.stderr, "wirekit: extract: --event %s: %v (skipped)\n", name, s)
 	}
 	if len(evs) == 0 {
-		return nil, fmt.Errorf("extract: --event %s: no event with src_ip and dest_ip (%d lines skipped): give Suricata EVE JSON, one event per line", name, len(skipped))
+		return nil, nil, fmt.Errorf("extract: --event %s: no event with src_ip and dest_ip (%d lines skipped): give Suricata EVE JSON, one event per line", name, len(skipped))
 	}
-	return evs, nil
+	return evs, lines, nil
 }
 
 // groupFlows makes one flow per flow_id (or per 5-tuple for events with
 // none), with the span of all its events.
-func groupFlows(evs []eve.Event, f *extractFlags) ([]*extractFlow, error) {
+// An event that cannot be placed (no timestamp) or matched (no or an
+// unknown proto) is reported with its line and skipped; it is an error
+// only when no flow is left.
+func groupFlows(e *env, evs []eve.Event, lines []int, f *extractFlags) ([]*extractFlow, error) {
 	var flows []*extractFlow
 	by := map[string]*extractFlow{}
+	var skipped []string
 	for i, ev := range evs {
 		key := fmt.Sprint(ev.FlowID)
 		if !ev.HasFlowID {
@@ -357,13 +361,15 @@ func groupFlows(evs []eve.Event, f *extractFlags) ([]*extractFlow, error) {
 			}
 		}
 		if ev.Time.IsZero() && ev.Start.IsZero() {
-			return nil, usagef("extract: event %d (flow %s) has no timestamp: wirekit finds the files by time", i+1, key)
+			skipped = append(skipped, fmt.Sprintf("--event %s: line %d: flow %s: no timestamp: wirekit finds the files by time", f.event, lines[i], key))
+			continue
 		}
 		fl := by[key]
 		if fl == nil {
 			m, err := eve.NewMatcher(ev, &eve.MatchConfig{Decode: f.skipBPF})
 			if err != nil {
-				return nil, fmt.Errorf("extract: event %d (flow %s): %w", i+1, key, err)
+				skipped = append(skipped, fmt.Sprintf("--event %s: line %d: flow %s: %v", f.event, lines[i], key, err))
+				continue
 			}
 			name := key
 			if !ev.HasFlowID {
@@ -377,6 +383,12 @@ func groupFlows(evs []eve.Event, f *extractFlags) ([]*extractFlow, error) {
 	}
 	for _, fl := range flows {
 		fl.lo, fl.hi = flowSpan(fl.events, f.flowTimeout)
+	}
+	if len(flows) == 0 {
+		return nil, fmt.Errorf("extract: no event can be matched: %s", strings.Join(skipped, "; "))
+	}
+	for _, s := range skipped {
+		fmt.Fprintf(e.stderr, "wirekit: extract: %s (skipped)\n", s)
 	}
 	return flows, nil
 }

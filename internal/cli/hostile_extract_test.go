@@ -86,7 +86,15 @@ func TestHostileExtract(t *testing.T) {
 		},
 		{
 			name: "event with no timestamp", events: `{"flow_id":1,"src_ip":"10.0.0.1","dest_ip":"10.0.0.2","src_port":1,"dest_port":2,"proto":"TCP"}` + "\n",
-			args: []string{"--dir-pcap", dir}, out: "x.pcap", code: 2, stderr: []string{"no timestamp"}, noOutput: true,
+			args: []string{"--dir-pcap", dir}, out: "x.pcap", code: 1, stderr: []string{"line 1: flow 1: no timestamp"}, noOutput: true,
+		},
+		{
+			name: "unusable events are skipped with their line, the others extracted",
+			events: `{"flow_id":1,"src_ip":"10.0.0.1","dest_ip":"10.0.0.2","src_port":1,"dest_port":2,"proto":"TCP"}` + "\n" +
+				`{"timestamp":"2023-11-14T22:13:30Z","flow_id":2,"src_ip":"10.0.0.1","dest_ip":"10.0.0.2","proto":"XYZ"}` + "\n" + tcpEv + "\n",
+			args: []string{"--dir-pcap", dir}, out: "f-%f.pcap", code: 0,
+			stderr:  []string{"line 1: flow 1: no timestamp", "line 2: flow 2: proto \"XYZ\"", "(skipped)"},
+			written: []string{"f-111.pcap"}, flows: []string{"tcp+tcplate"}, absent: []string{"f-1.pcap", "f-2.pcap"},
 		},
 		{
 			name: "event with no proto", events: `{"timestamp":"2023-11-14T22:13:30.000000+0000","flow_id":1,"src_ip":"10.0.0.1","dest_ip":"10.0.0.2"}` + "\n",
