@@ -112,7 +112,7 @@ in one static binary.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &usageError{fmt.Errorf("%s: %w (see 'wirekit %s --help')", c.Name(), err, c.Name())}
 	})
-	root.AddCommand(newReadCmd(e), newCaptureCmd(e), newFilterCmd(e), newDevicesCmd(e), newGenCmd(e), newMapCmd(e), newInfoCmd(e), newTarExtractCmd(e), newStreamsCmd(e), newHTTPCmd(e), newReplayCmd(e))
+	root.AddCommand(newReadCmd(e), newCaptureCmd(e), newFilterCmd(e), newDevicesCmd(e), newGenCmd(e), newMapCmd(e), newInfoCmd(e), newTarExtractCmd(e), newStreamsCmd(e), newHTTPCmd(e), newReplayCmd(e), newExtractCmd(e), newEve2FilterCmd(e))
 	return root
 }
 
