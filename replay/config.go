@@ -55,6 +55,17 @@ type Config struct {
 	// counted in Stats.Late.
 	MergeWindow int
 
+	// SkipOutOfOrder drops every packet whose timestamp is earlier than
+	// that of a packet kept before it from the same file (GopherCap's
+	// --skip-ooo), counting it in Stats.OutOfOrder, instead of putting it
+	// back in order with the merge. The comparison is in file order,
+	// before the merge and after the time window.
+	SkipOutOfOrder bool
+	// MaxFrame, when positive, drops frames whose captured length is more
+	// than this many bytes, link header included (GopherCap's --skip-mtu),
+	// counting them in Stats.Oversize. It is checked before the MTU.
+	MaxFrame int
+
 	// MTU overrides the sink's MTU for the oversize check; 0 takes the
 	// sink's (none for files and the null sink).
 	MTU int
@@ -150,6 +161,9 @@ func (c *Config) check() (Config, error) {
 	}
 	if out.StatsEvery < 0 {
 		return out, &ConfigError{"StatsEvery", out.StatsEvery, "want a positive period, 0 for none"}
+	}
+	if out.MaxFrame < 0 {
+		return out, &ConfigError{"MaxFrame", out.MaxFrame, "want 0 (no limit) or a frame size in bytes"}
 	}
 	if out.MTU < 0 {
 		return out, &ConfigError{"MTU", out.MTU, "want 0 (the sink's) or more"}
