@@ -5,6 +5,9 @@ import (
 	"math"
 	"time"
 
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+
 	"github.com/wirekit/wirekit/dataset"
 )
 
@@ -65,6 +68,14 @@ type Config struct {
 	// than this many bytes, link header included (GopherCap's --skip-mtu),
 	// counting them in Stats.Oversize. It is checked before the MTU.
 	MaxFrame int
+
+	// Inner, when set, is called with every packet read (after the time
+	// window, before Exclude), in the global order, and its link type; it
+	// returns the packet to send instead (a sub-slice or a buffer of its
+	// own, valid until its next call) or keep false to drop it (counted
+	// in Stats.Dropped). It must not change the packet's link type. The
+	// CLI strips tunnels (decap) and drops duplicates (dedup) with it.
+	Inner func(lt layers.LinkType, data []byte, ci gopacket.CaptureInfo) (out []byte, outCI gopacket.CaptureInfo, keep bool)
 
 	// MTU overrides the sink's MTU for the oversize check; 0 takes the
 	// sink's (none for files and the null sink).

@@ -5,6 +5,9 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
 )
 
 // TestGopherCapSkips: SkipOutOfOrder drops what comes earlier than a kept
@@ -46,5 +49,31 @@ func TestGopherCapSkips(t *testing.T) {
 	}
 	if _, err := Run(context.Background(), files, &NullSink{}, &Config{MaxFrame: -1}); err == nil {
 		t.Error("a negative MaxFrame was accepted")
+	}
+}
+
+// TestInner: Config.Inner sees every packet in order and can replace or
+// drop it; dropped packets are counted, not sent.
+func TestInner(t *testing.T) {
+	us := time.Microsecond
+	files := mapFiles(t, writeFile(t, t.TempDir(), "a.pcap", []pkt{{at: 0, id: 0}, {at: 100 * us, id: 1}, {at: 200 * us, id: 2}, {at: 300 * us, id: 3}}))
+	clk := &fakeClock{}
+	sink := &recordSink{clock: clk}
+	var seen []uint16
+	cfg := &Config{Clock: clk, Inner: func(lt layers.LinkType, data []byte, ci gopacket.CaptureInfo) ([]byte, gopacket.CaptureInfo, bool) {
+		id := ipID(data)
+		seen = append(seen, id)
+		if id%2 == 1 {
+			return data, ci, false
+		}
+		ci.CaptureLength = 20
+		return data[:20], ci, true
+	}}
+	st, err := Run(context.Background(), files, sink, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(seen, []uint16{0, 1, 2, 3}) || st.Dropped != 2 || st.Sent != 2 || len(sink.got) != 2 || len(sink.got[0].data) != 20 {
+		t.Errorf("seen %v, dropped %d, sent %d (%d recorded); want all seen, 2 dropped, 2 sent cut to 20 bytes", seen, st.Dropped, st.Sent, len(sink.got))
 	}
 }
