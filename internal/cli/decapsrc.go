@@ -39,50 +39,98 @@ func (f *innerFlags) check(cmd string, fl *pflag.FlagSet) error {
 	return nil
 }
 
-// wrap returns src with tunnels stripped and duplicates dropped as the
-// flags ask, or src itself when they ask for neither.
-func (f *innerFlags) wrap(src pcapio.Source) (pcapio.Source, *innerSource, error) {
+// stage returns the decap and dedup stage the flags ask for, nil for none.
+func (f *innerFlags) stage() (*innerStage, error) {
 	if !f.decap && !f.dedup {
-		return src, nil, nil
+		return nil, nil
 	}
-	s := &innerSource{Source: src}
+	s := &innerStage{}
 	if f.decap {
 		// Inner IP packets get an Ethernet header, so that an Ethernet
 		// capture stays one link type whatever the tunnels carry.
 		d, err := decap.New(&decap.Config{Depth: max(f.depth, 0), InnerIP: decap.InnerEthernet})
 		if err != nil {
-			return nil, nil, &usageError{err}
+			return nil, &usageError{err}
 		}
 		s.d = d
 	}
 	if f.dedup {
 		dd, err := dedup.New(nil)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		s.dd = dd
 	}
-	s.sync()
-	return s, s, nil
+	return s, nil
 }
 
-// innerSource is a pcapio.Source that strips tunnels from each packet of
-// the source it wraps (decap) and drops duplicates (dedup, after decap, so
-// copies carried by different tunnels are found). Its interfaces are the
+// wrap returns src with tunnels stripped and duplicates dropped as the
+// flags ask, or src itself when they ask for neither.
+func (f *innerFlags) wrap(src pcapio.Source) (pcapio.Source, *innerStage, error) {
+	st, err := f.stage()
+	if st == nil || err != nil {
+		return src, nil, err
+	}
+	s := &innerSource{Source: src, innerStage: st}
+	s.sync()
+	return s, st, nil
+}
+
+// innerStage strips tunnels (decap) and then drops duplicates (dedup, after
+// decap, so copies carried by different tunnels are found), counting both.
+type innerStage struct {
+	d  *decap.Decapsulator
+	dd *dedup.Deduper
+
+	packets, stripped, failed, dups int64
+	kept                            int64     // tunnelled packets left whole (see sameLink)
+	tunnels                         [16]int64 // by decap.Kind
+	// sameLink, when set, leaves a packet whole when its inner frame's
+	// link type differs from the outer one (replay's sinks take one link
+	// type per interface).
+	sameLink bool
+}
+
+// apply runs the stage on one packet of link type lt; keep is false for a
+// duplicate. The bytes returned are valid until the next call.
+func (s *innerStage) apply(lt layers.LinkType, data []byte, ci gopacket.CaptureInfo) (out []byte, outCI gopacket.CaptureInfo, outLT layers.LinkType, keep bool) {
+	s.packets++
+	if s.d != nil {
+		inner, ici, ilt, tuns, derr := s.d.Strip(lt, data, ci)
+		if derr != nil {
+			s.failed++
+		}
+		switch {
+		case len(tuns) == 0:
+		case s.sameLink && ilt != lt:
+			s.kept++
+		default:
+			s.stripped++
+			for _, t := range tuns {
+				s.tunnels[int(t.Kind)%len(s.tunnels)]++
+			}
+			data, ci, lt = inner, ici, ilt
+		}
+	}
+	if s.dd != nil && s.dd.Duplicate(lt, data, ci) {
+		s.dups++
+		return data, ci, lt, false
+	}
+	return data, ci, lt, true
+}
+
+// innerSource is a pcapio.Source that runs an innerStage on each packet
+// of the source it wraps. Its interfaces are the
 // wrapped source's, in the same order, plus one Ethernet interface for
 // each non-Ethernet one whose packets came out of a tunnel as Ethernet
 // frames: indexes are stable as a pcapng writer needs.
 type innerSource struct {
 	pcapio.Source
-	d  *decap.Decapsulator
-	dd *dedup.Deduper
+	*innerStage
 
 	ifs   []pcapio.Interface // what Interfaces returns, append-only
 	outer []int              // index in ifs of each wrapped interface
 	alt   map[int]int        // wrapped interface -> index in ifs of its inner Ethernet one
-
-	packets, stripped, failed, dups int64
-	tunnels                         [16]int64 // by decap.Kind
 }
 
 // sync takes in the interfaces the wrapped source declared since the last
@@ -120,7 +168,6 @@ func (s *innerSource) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, er
 			return data, ci, err
 		}
 		s.sync()
-		s.packets++
 		idx := ci.InterfaceIndex
 		if idx < 0 || idx >= len(s.outer) {
 			idx = 0
@@ -130,25 +177,12 @@ func (s *innerSource) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, er
 			lt = s.ifs[s.outer[idx]].LinkType
 			ci.InterfaceIndex = s.outer[idx]
 		}
-		if s.d != nil {
-			inner, ici, ilt, tuns, derr := s.d.Strip(lt, data, ci)
-			if derr != nil {
-				s.failed++
-			}
-			if len(tuns) > 0 {
-				s.stripped++
-				for _, t := range tuns {
-					s.tunnels[int(t.Kind)%len(s.tunnels)]++
-				}
-				if ilt != lt {
-					ici.InterfaceIndex = s.altInterface(idx, ilt)
-				}
-				data, ci, lt = inner, ici, ilt
-			}
-		}
-		if s.dd != nil && s.dd.Duplicate(lt, data, ci) {
-			s.dups++
+		data, ci, ilt, keep := s.apply(lt, data, ci)
+		if !keep {
 			continue
+		}
+		if ilt != lt {
+			ci.InterfaceIndex = s.altInterface(idx, ilt)
 		}
 		return data, ci, nil
 	}
@@ -181,7 +215,7 @@ func (s *innerSource) altInterface(idx int, lt layers.LinkType) int {
 }
 
 // report writes what was stripped and dropped, one line each, to w.
-func (s *innerSource) report(w io.Writer, cmd string) {
+func (s *innerStage) report(w io.Writer, cmd string) {
 	if s == nil {
 		return
 	}
@@ -197,7 +231,10 @@ func (s *innerSource) report(w io.Writer, cmd string) {
 			what = strings.Join(kinds, ", ")
 		}
 		fmt.Fprintf(w, "%s: decap: %d of %d packets were tunnelled; tunnels stripped: %s; %d tunnel headers left in place (truncated, malformed or unsupported)\n",
-			cmd, s.stripped, s.packets, what, s.failed)
+			cmd, s.stripped+s.kept, s.packets, what, s.failed)
+		if s.kept > 0 {
+			fmt.Fprintf(w, "%s: decap: %d tunnelled packets sent whole: their inner frame's link type differs from the capture's\n", cmd, s.kept)
+		}
 	}
 	if s.dd != nil {
 		st := s.dd.Stats()

@@ -244,3 +244,47 @@ func TestHostileConfig(t *testing.T) {
 		t.Errorf("exampleConfig to %s: exit %d: %s", bad, code, stderr)
 	}
 }
+
+// TestReplayDecapDedup: replay --decap sends the inner frames, --out-bpf
+// then sees the inner packet, and --dedup drops the mirror copies across
+// tunnels; the counts are in the summary.
+func TestReplayDecapDedup(t *testing.T) {
+	in := tunnelFixture(t)
+	tests := []struct {
+		name    string
+		args    []string
+		packets int
+		has     []string
+	}{
+		{"decap", []string{"--decap"}, 6, []string{"replay: decap: 4 of 6 packets were tunnelled"}},
+		{"decap with an inner --out-bpf", []string{"--decap", "--out-bpf", "host 10.0.0.4"}, 5, []string{"filtered 1 by --out-bpf"}},
+		{"dedup alone", []string{"--dedup"}, 5, []string{"replay: dedup: dropped 1 duplicates of 6 packets"}},
+		{"decap and dedup", []string{"--decap", "--dedup"}, 3, []string{"replay: dedup: dropped 3 duplicates of 6 packets"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out.pcap")
+			code, stdout, stderr := run(t, nil, append([]string{"replay", "--topspeed", "-w", out, in}, tc.args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+			}
+			for _, want := range tc.has {
+				if !strings.Contains(stdout, want) {
+					t.Errorf("summary lacks %q:\n%s", want, stdout)
+				}
+			}
+			got := readAll(t, func() (pcapio.Source, error) { return pcapio.Open(out) })
+			if len(got) != tc.packets {
+				t.Fatalf("%d packets written, want %d\nstdout: %s", len(got), tc.packets, stdout)
+			}
+			if tc.args[0] == "--decap" {
+				for i, p := range got {
+					pk := gopacket.NewPacket([]byte(p.data), layers.LinkTypeEthernet, gopacket.Default)
+					if ip, ok := pk.NetworkLayer().(*layers.IPv4); !ok || !ip.SrcIP.Equal(net.IPv4(10, 0, 0, 1)) {
+						t.Errorf("packet %d sent is not the inner packet: %v", i, pk)
+					}
+				}
+			}
+		})
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
 	"github.com/spf13/cobra"
 
 	"github.com/wirekit/wirekit/capture"
@@ -48,6 +50,7 @@ func newReplayCmd(e *env) *cobra.Command {
 		skipOOO      bool
 		reorder      bool
 		skipMTU      int
+		innerF       innerFlags
 	)
 	c := &cobra.Command{
 		Use:   "replay (--dump-json MAP | FILE|DIR...) (--out-interface IFACE | -w OUT | --null) [flags]",
@@ -87,6 +90,13 @@ them (wirekit reorders by default, within 16 packets per file or 1024
 when the map saw disorder); --skip-mtu N drops frames longer than N bytes,
 link header included (counted as oversize; GopherCap drops above 1514 by
 default, wirekit only when the flag is given).
+
+--decap strips tunnels (GRE, ERSPAN I/II/III, VXLAN, Geneve, IP in IP) and
+sends the inner frame; --out-bpf then sees the inner packet. A tunnel
+whose inner frame has another link type than the capture (inner IP gets
+an Ethernet header, so this happens only with non-Ethernet captures) is
+sent whole and counted. --dedup drops packets identical to one sent in
+the last 4 to 6 seconds of packet time, across all files (mirror copies).
 
 A frame larger than the interface MTU allows (MTU plus link header) stops
 the replay with an error naming the packet, unless --mtu-trunc cuts it or
@@ -133,6 +143,20 @@ span of a Go time.Duration) is refused with the smallest value that fits.`,
 			}
 			cfg := &replay.Config{Modifier: modifier, Exclude: outBPF, MTU: mtu, KeepTimestamps: keepTS, NoWait: waitDisable, TopSpeed: topSpeed, PPS: pps, Mbps: mbps, RealTime: realtime,
 				SkipOutOfOrder: skipOOO, MaxFrame: skipMTU}
+			if err := innerF.check("replay", cmd.Flags()); err != nil {
+				return err
+			}
+			stage, err := innerF.stage()
+			if err != nil {
+				return fmt.Errorf("replay: %w", err)
+			}
+			if stage != nil {
+				stage.sameLink = true
+				cfg.Inner = func(lt layers.LinkType, data []byte, ci gopacket.CaptureInfo) ([]byte, gopacket.CaptureInfo, bool) {
+					data, ci, _, keep := stage.apply(lt, data, ci)
+					return data, ci, keep
+				}
+			}
 			if skipMTU < 0 {
 				return usagef("replay: --skip-mtu %d: want a frame size in bytes (GopherCap's default is 1514), or 0 for no limit", skipMTU)
 			}
@@ -177,7 +201,6 @@ span of a Go time.Duration) is refused with the smallest value that fits.`,
 			} else {
 				cfg.Loops = loopCount
 			}
-			var err error
 			if cfg.From, err = parseStamp("time-from", fromText); err != nil {
 				return err
 			}
@@ -263,6 +286,7 @@ span of a Go time.Duration) is refused with the smallest value that fits.`,
 				out = e.stderr // stdout carries the capture
 			}
 			writeReplaySummary(out, st, cfg, ifSink, state)
+			stage.report(out, "replay")
 			if leftOut != nil {
 				// Every other file was replayed; the exit status says
 				// that the set was not replayed whole.
@@ -288,6 +312,7 @@ span of a Go time.Duration) is refused with the smallest value that fits.`,
 	f.BoolVar(&loopForever, "loop-infinite", false, "replay the set until interrupted (overrides --loop-count)")
 	f.BoolVar(&skipOOO, "skip-ooo", false, "drop packets earlier than one already sent from the same file instead of reordering them (GopherCap's flag)")
 	f.BoolVar(&reorder, "reorder", false, "reorder each file's packets over a window of 1024 packets (GopherCap's flag; wirekit reorders within 16 by default)")
+	addInnerFlags(f, &innerF)
 	f.IntVar(&skipMTU, "skip-mtu", 0, "drop frames longer than this many bytes, link header included (GopherCap's flag; its default is 1514; 0: no limit)")
 	f.StringVar(&outBPF, "out-bpf", "", "pcap-filter expression: packets MATCHING it are NOT sent (counted as filtered)")
 	f.StringVar(&fromText, "time-from", "", "skip packets before this time (RFC 3339, e.g. 2024-03-01T10:00:00Z, or GopherCap's '2024-03-01 10:00:00', UTC)")
