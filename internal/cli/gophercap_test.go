@@ -62,6 +62,12 @@ func TestGopherCapCommandLines(t *testing.T) {
 		t.Fatalf("replay of the default map: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
 	}
 
+	// GopherCap's global flags before the subcommand.
+	code, stdout, stderr = run(t, nil, "--dump-json", def, "--file-regexp", `w1\.pcap`, "replay", "--null", "--topspeed")
+	if code != 0 || !strings.Contains(stdout, "sent 200 packets") {
+		t.Fatalf("global flags before replay: exit %d\nstdout: %s\nstderr: %s", code, stdout, stderr)
+	}
+
 	// --time-from/--time-to in GopherCap's layout, UTC, as its help shows.
 	from, to := all[100].ts, all[299].ts
 	inside := 0
