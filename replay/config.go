@@ -5,6 +5,9 @@ import (
 	"math"
 	"time"
 
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+
 	"github.com/wirekit/wirekit/dataset"
 )
 
@@ -54,6 +57,25 @@ type Config struct {
 	// Packets out of order beyond the window are sent as read and
 	// counted in Stats.Late.
 	MergeWindow int
+
+	// SkipOutOfOrder drops every packet whose timestamp is earlier than
+	// that of a packet kept before it from the same file (GopherCap's
+	// --skip-ooo), counting it in Stats.OutOfOrder, instead of putting it
+	// back in order with the merge. The comparison is in file order,
+	// before the merge and after the time window.
+	SkipOutOfOrder bool
+	// MaxFrame, when positive, drops frames whose captured length is more
+	// than this many bytes, link header included (GopherCap's --skip-mtu),
+	// counting them in Stats.Oversize. It is checked before the MTU.
+	MaxFrame int
+
+	// Inner, when set, is called with every packet read (after the time
+	// window, before Exclude), in the global order, and its link type; it
+	// returns the packet to send instead (a sub-slice or a buffer of its
+	// own, valid until its next call) or keep false to drop it (counted
+	// in Stats.Dropped). It must not change the packet's link type. The
+	// CLI strips tunnels (decap) and drops duplicates (dedup) with it.
+	Inner func(lt layers.LinkType, data []byte, ci gopacket.CaptureInfo) (out []byte, outCI gopacket.CaptureInfo, keep bool)
 
 	// MTU overrides the sink's MTU for the oversize check; 0 takes the
 	// sink's (none for files and the null sink).
@@ -150,6 +172,9 @@ func (c *Config) check() (Config, error) {
 	}
 	if out.StatsEvery < 0 {
 		return out, &ConfigError{"StatsEvery", out.StatsEvery, "want a positive period, 0 for none"}
+	}
+	if out.MaxFrame < 0 {
+		return out, &ConfigError{"MaxFrame", out.MaxFrame, "want 0 (no limit) or a frame size in bytes"}
 	}
 	if out.MTU < 0 {
 		return out, &ConfigError{"MTU", out.MTU, "want 0 (the sink's) or more"}

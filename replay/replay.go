@@ -88,6 +88,10 @@ type Stats struct {
 	// Oversize counts frames larger than the MTU allows, truncated or
 	// skipped as Config.Oversize says (with OversizeStop it is 0 or 1).
 	Oversize int64
+	// Dropped counts packets Config.Inner dropped.
+	Dropped int64
+	// OutOfOrder counts packets dropped by Config.SkipOutOfOrder.
+	OutOfOrder int64
 	// Late counts packets the merge could not put in order (see
 	// pcapio.Merged.Late); they were sent at once.
 	Late int64
@@ -360,8 +364,19 @@ func (r *runner) loop(ctx context.Context, m *pcapio.Merged) error {
 		if idx < 0 || idx >= len(r.lt) {
 			idx = 0
 		}
+		if c.Inner != nil {
+			var keep bool
+			if data, ci, keep = c.Inner(r.lt[idx], data, ci); !keep {
+				r.st.Dropped++
+				continue
+			}
+		}
 		if p := r.excl[idx]; p != nil && p.Matches(ci, data) {
 			r.st.Filtered++
+			continue
+		}
+		if c.MaxFrame > 0 && len(data) > c.MaxFrame {
+			r.st.Oversize++
 			continue
 		}
 		if r.mtu > 0 {

@@ -23,10 +23,13 @@ type window struct {
 	hasFrom, hasTo bool
 	offset         int64
 	read           int64 // packets read from the file
+	skipOOO        bool
+	last           int64 // timestamp of the last packet kept, for skipOOO
+	kept           bool  // whether last is set
 }
 
 func newWindow(src pcapio.Source, r *runner, in fileIn) pcapio.Source {
-	w := &window{Source: src, r: r, path: in.path, offset: in.offset}
+	w := &window{Source: src, r: r, path: in.path, offset: in.offset, skipOOO: r.cfg.SkipOutOfOrder}
 	if c := &r.cfg; !c.From.IsZero() {
 		w.from, w.hasFrom = c.From.UnixNano(), true
 	}
@@ -51,6 +54,13 @@ func (w *window) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 		if (w.hasFrom && ns < w.from) || (w.hasTo && ns > w.to) {
 			w.r.st.Skipped++
 			continue
+		}
+		if w.skipOOO {
+			if w.kept && ns < w.last {
+				w.r.st.OutOfOrder++
+				continue
+			}
+			w.last, w.kept = ns, true
 		}
 		if w.offset != 0 {
 			ci.Timestamp = time.Unix(0, ns-w.offset).UTC()

@@ -42,14 +42,19 @@ files is refused. On SIGINT or SIGTERM no map is written (exit 130 or 143).
 Files read at once are bounded by the limit on open files (ulimit -n),
 whatever --file-workers says. An error that is not the file's (out of
 file descriptors or memory, permission denied) is never recorded as
-damage: map stops with a message and writes no map.`,
+damage: map stops with a message and writes no map.
+
+Without --dump-json the map goes where GopherCap puts it,
+/tmp/mapped-files.json (a note on stderr says so), and replay without
+--dump-json or files reads it from there.`,
 		Example: `  wirekit map --dir-src /data/pcap --file-suffix pcap --dump-json map.json
   wirekit map --dir-src /data --file-regexp 'eth0-.*\.pcap(\.gz)?$' --file-workers 8 --dump-json map.json
   wirekit map --dump-json map.json a.pcap b.pcapng.zst
   wirekit map info capture.pcap`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if dumpJSON == "" {
-				return usagef("map: give the output file with --dump-json OUT")
+				dumpJSON = gopherCapDumpJSON
+				fmt.Fprintf(e.stderr, "wirekit: map: no --dump-json given: writing the map to %s, GopherCap's default\n", dumpJSON)
 			}
 			roots := args
 			if dirSrc != "" {
@@ -116,7 +121,7 @@ damage: map stops with a message and writes no map.`,
 	f.StringVar(&suffix, "file-suffix", "", "keep only files whose name ends with this (for example pcap or .pcap.gz)")
 	f.StringVar(&reText, "file-regexp", "", "keep only files whose path matches this regular expression (Go syntax)")
 	f.IntVar(&workers, "file-workers", 4, "files read at once; less than 1 reads all files at once")
-	f.StringVar(&dumpJSON, "dump-json", "", "write the map to this JSON file (- for stdout)")
+	f.StringVar(&dumpJSON, "dump-json", "", "write the map to this JSON file (- for stdout; default /tmp/mapped-files.json, as GopherCap)")
 	c.AddCommand(newInfoCmd(e))
 	return c
 }

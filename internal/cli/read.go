@@ -38,6 +38,8 @@ type readFlags struct {
 	rotateS  int
 	// ifName names interfaces by index when printing a live capture.
 	ifName func(index int) string
+	// inner is --decap, --decap-depth and --dedup (read only).
+	inner innerFlags
 }
 
 func newReadCmd(e *env) *cobra.Command {
@@ -64,13 +66,22 @@ appears under its name only when closed; a device, FIFO, /dev/stdout or
 /dev/fd/N is written in place, and a symbolic link is kept, its target
 written. "-w -" writes pcap to standard output. On SIGINT or SIGTERM the
 output is closed as a valid capture of the packets read before the
-signal, a note says so, and the exit code is 130 or 143.`,
+signal, a note says so, and the exit code is 130 or 143.
+
+--decap strips tunnels (GRE, ERSPAN I/II/III, VXLAN, Geneve, IP in IP),
+up to --decap-depth nested ones: the filter expression, the printed lines
+and -w see the inner packet (an inner IP packet gets an Ethernet header).
+--dedup drops packets identical to one seen within the last 4 to 6
+seconds of packet time, ignoring what mirror ports change (IPv4 TTL and
+checksum, IPv6 hop limit); with --decap it compares the inner packets.
+Both report their counts on stderr at the end.`,
 		Example: `  wirekit read -r capture.pcap
   wirekit read -r capture.pcapng.zst -c 10 -e -v
   wirekit read -r a.pcap -r b.pcap -w merged.pcapng
   wirekit read -r big.pcap -w big.pcap.zst
   wirekit read -r capture.pcap --json | jq .layers[1].src
-  wirekit read -r capture.pcap -X -c 1`,
+  wirekit read -r capture.pcap -X -c 1
+  wirekit read -r mirror.pcap --decap --dedup -w inner.pcap 'host 10.0.0.1'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRead(cmd, e, f, args)
 		},
@@ -82,6 +93,7 @@ signal, a note says so, and the exit code is 130 or 143.`,
 	fl.IntVarP(&f.count, "count", "c", 0, "stop after this many packets (0: all)")
 	addPrintFlags(fl, f)
 	addRotateFlags(fl, f)
+	addInnerFlags(fl, &f.inner)
 	return c
 }
 
@@ -151,6 +163,9 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	if err := checkCaptureName("read", "-w", f.out); err != nil {
 		return err
 	}
+	if err := f.inner.check("read", cmd.Flags()); err != nil {
+		return err
+	}
 	ctx := cmd.Context()
 	src, err := openSources(ctx, e, f.files)
 	if err != nil {
@@ -158,6 +173,11 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	}
 	defer src.Close()
 	printReadingFrom(e.stderr, f.files, src)
+	merged := src
+	src, inner, err := f.inner.wrap(src)
+	if err != nil {
+		return fmt.Errorf("read: %w", err)
+	}
 
 	flt, err := newPacketFilter("read", expr, src)
 	if err != nil {
@@ -204,7 +224,8 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	if err := sink.close(); err != nil {
 		return fmt.Errorf("read: %w", err)
 	}
-	if m, ok := src.(*pcapio.Merged); ok && m.OutOfOrder() > 0 {
+	inner.report(e.stderr, "read")
+	if m, ok := merged.(*pcapio.Merged); ok && m.OutOfOrder() > 0 {
 		fmt.Fprintf(e.stderr, "merge: %d packets had a timestamp earlier than a packet before them in their file; %d of them could not be put back in order (window %d packets per file)\n",
 			m.OutOfOrder(), m.Late(), pcapio.DefaultWindow)
 	}

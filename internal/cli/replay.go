@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"regexp"
 	"time"
 
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
 	"github.com/spf13/cobra"
 
 	"github.com/wirekit/wirekit/capture"
@@ -44,6 +47,10 @@ func newReplayCmd(e *env) *cobra.Command {
 		batch        int
 		txRing       bool
 		realtime     bool
+		skipOOO      bool
+		reorder      bool
+		skipMTU      int
+		innerF       innerFlags
 	)
 	c := &cobra.Command{
 		Use:   "replay (--dump-json MAP | FILE|DIR...) (--out-interface IFACE | -w OUT | --null) [flags]",
@@ -68,10 +75,28 @@ memory first. Flag names follow GopherCap where it has them.
 --out-bpf EXPR: packets MATCHING the expression are NOT sent (they are
 counted as filtered), as GopherCap documents the flag.
 
---time-from/--time-to (RFC 3339) skip packets outside the window without
-waiting for them. --wait-disable starts every file at once instead of at
+--time-from/--time-to skip packets outside the window without waiting for
+them; they take RFC 3339 (2024-03-01T10:00:00Z) or GopherCap's
+"2006-01-02 15:04:05", read as UTC as GopherCap does. --wait-disable starts every file at once instead of at
 its delay from the start of the set. Each loop of --loop-count or
---loop-infinite is shifted in time so timestamps keep increasing.
+--loop-infinite is shifted in time so timestamps keep increasing;
+--loop-count 0 (or less) loops forever, as GopherCap documents, and
+--loop-infinite overrides --loop-count.
+
+GopherCap's --skip-ooo drops packets earlier than a packet already kept
+from the same file (counted as out of order) instead of putting them back
+in order; --reorder makes the merge hold 1024 packets per file to reorder
+them (wirekit reorders by default, within 16 packets per file or 1024
+when the map saw disorder); --skip-mtu N drops frames longer than N bytes,
+link header included (counted as oversize; GopherCap drops above 1514 by
+default, wirekit only when the flag is given).
+
+--decap strips tunnels (GRE, ERSPAN I/II/III, VXLAN, Geneve, IP in IP) and
+sends the inner frame; --out-bpf then sees the inner packet. A tunnel
+whose inner frame has another link type than the capture (inner IP gets
+an Ethernet header, so this happens only with non-Ethernet captures) is
+sent whole and counted. --dedup drops packets identical to one sent in
+the last 4 to 6 seconds of packet time, across all files (mirror copies).
 
 A frame larger than the interface MTU allows (MTU plus link header) stops
 the replay with an error naming the packet, unless --mtu-trunc cuts it or
@@ -106,10 +131,41 @@ span of a Go time.Duration) is refused with the smallest value that fits.`,
 			if sinks != 1 {
 				return usagef("replay: choose one output: --out-interface IFACE, -w OUT or --null")
 			}
-			if (dumpJSON == "") == (len(args) == 0) {
-				return usagef("replay: give the set either as a map (--dump-json MAP) or as files and directories, not both or neither")
+			if dumpJSON != "" && len(args) > 0 {
+				return usagef("replay: give the set either as a map (--dump-json MAP) or as files and directories, not both")
 			}
-			cfg := &replay.Config{Modifier: modifier, Exclude: outBPF, MTU: mtu, KeepTimestamps: keepTS, NoWait: waitDisable, TopSpeed: topSpeed, PPS: pps, Mbps: mbps, RealTime: realtime}
+			if dumpJSON == "" && len(args) == 0 {
+				dumpJSON = gopherCapDumpJSON
+				if _, err := os.Stat(dumpJSON); err != nil {
+					return usagef("replay: give the set as a map (--dump-json MAP) or as files and directories (GopherCap's default map %s: %v)", dumpJSON, err)
+				}
+				fmt.Fprintf(e.stderr, "wirekit: replay: no --dump-json or files given: reading %s, GopherCap's default map\n", dumpJSON)
+			}
+			cfg := &replay.Config{Modifier: modifier, Exclude: outBPF, MTU: mtu, KeepTimestamps: keepTS, NoWait: waitDisable, TopSpeed: topSpeed, PPS: pps, Mbps: mbps, RealTime: realtime,
+				SkipOutOfOrder: skipOOO, MaxFrame: skipMTU}
+			if err := innerF.check("replay", cmd.Flags()); err != nil {
+				return err
+			}
+			stage, err := innerF.stage()
+			if err != nil {
+				return fmt.Errorf("replay: %w", err)
+			}
+			if stage != nil {
+				stage.sameLink = true
+				cfg.Inner = func(lt layers.LinkType, data []byte, ci gopacket.CaptureInfo) ([]byte, gopacket.CaptureInfo, bool) {
+					data, ci, _, keep := stage.apply(lt, data, ci)
+					return data, ci, keep
+				}
+			}
+			if skipMTU < 0 {
+				return usagef("replay: --skip-mtu %d: want a frame size in bytes (GopherCap's default is 1514), or 0 for no limit", skipMTU)
+			}
+			if reorder {
+				if skipOOO {
+					return usagef("replay: --skip-ooo and --reorder exclude each other (GopherCap ignores --skip-ooo when --reorder is on: drop --skip-ooo)")
+				}
+				cfg.MergeWindow = pcapio.DefaultWindow
+			}
 			if err := checkReplayNumbers(modifier, pps, mbps, statsSec, mtu, batch); err != nil {
 				return err
 			}
@@ -138,17 +194,13 @@ span of a Go time.Duration) is refused with the smallest value that fits.`,
 			} else if skipOversize {
 				cfg.Oversize = replay.OversizeSkip
 			}
-			switch {
-			case loopForever && cmd.Flags().Changed("loop-count"):
-				return usagef("replay: --loop-count and --loop-infinite exclude each other")
-			case loopForever:
+			// As GopherCap's help says: 0 or less loops forever, and
+			// --loop-infinite overrides --loop-count.
+			if loopForever || loopCount < 1 {
 				cfg.Loops = -1
-			case loopCount < 1:
-				return usagef("replay: --loop-count %d: want 1 or more; for an endless replay use --loop-infinite (GopherCap's help says 0 or less loops forever, but its code then replays nothing: wirekit refuses it)", loopCount)
-			default:
+			} else {
 				cfg.Loops = loopCount
 			}
-			var err error
 			if cfg.From, err = parseStamp("time-from", fromText); err != nil {
 				return err
 			}
@@ -234,6 +286,7 @@ span of a Go time.Duration) is refused with the smallest value that fits.`,
 				out = e.stderr // stdout carries the capture
 			}
 			writeReplaySummary(out, st, cfg, ifSink, state)
+			stage.report(out, "replay")
 			if leftOut != nil {
 				// Every other file was replayed; the exit status says
 				// that the set was not replayed whole.
@@ -250,16 +303,20 @@ span of a Go time.Duration) is refused with the smallest value that fits.`,
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&dumpJSON, "dump-json", "", "the map of the set, as written by 'wirekit map --dump-json' (- for stdin)")
+	f.StringVar(&dumpJSON, "dump-json", "", "the map of the set, as written by 'wirekit map --dump-json' (- for stdin; default, with no files given: /tmp/mapped-files.json, as GopherCap)")
 	f.StringVar(&reText, "file-regexp", "", "replay only files whose path matches this regular expression (Go syntax)")
 	f.StringVarP(&outIface, "out-interface", "i", "", "inject the packets into this interface (Linux, root or CAP_NET_RAW)")
 	f.StringVarP(&outFile, "write", "w", "", "write the packets to this capture file (.pcap, .pcapng, optionally .gz, .zst, .xz or .lz4; - for stdout), renamed into place when done")
 	f.BoolVar(&null, "null", false, "send the packets nowhere: measures the scheduler alone")
-	f.IntVar(&loopCount, "loop-count", 1, "replay the set this many times (1 or more; --loop-infinite for no end), each loop shifted in time")
-	f.BoolVar(&loopForever, "loop-infinite", false, "replay the set until interrupted")
+	f.IntVar(&loopCount, "loop-count", 1, "replay the set this many times, each loop shifted in time; 0 or less loops forever (as GopherCap)")
+	f.BoolVar(&loopForever, "loop-infinite", false, "replay the set until interrupted (overrides --loop-count)")
+	f.BoolVar(&skipOOO, "skip-ooo", false, "drop packets earlier than one already sent from the same file instead of reordering them (GopherCap's flag)")
+	f.BoolVar(&reorder, "reorder", false, "reorder each file's packets over a window of 1024 packets (GopherCap's flag; wirekit reorders within 16 by default)")
+	addInnerFlags(f, &innerF)
+	f.IntVar(&skipMTU, "skip-mtu", 0, "drop frames longer than this many bytes, link header included (GopherCap's flag; its default is 1514; 0: no limit)")
 	f.StringVar(&outBPF, "out-bpf", "", "pcap-filter expression: packets MATCHING it are NOT sent (counted as filtered)")
-	f.StringVar(&fromText, "time-from", "", "skip packets before this time (RFC 3339, e.g. 2024-03-01T10:00:00Z)")
-	f.StringVar(&toText, "time-to", "", "skip packets after this time (RFC 3339)")
+	f.StringVar(&fromText, "time-from", "", "skip packets before this time (RFC 3339, e.g. 2024-03-01T10:00:00Z, or GopherCap's '2024-03-01 10:00:00', UTC)")
+	f.StringVar(&toText, "time-to", "", "skip packets after this time (RFC 3339 or '2006-01-02 15:04:05', UTC)")
 	f.Float64Var(&modifier, "time-modifier", 1, "divide every gap by this positive factor: 2 is twice as fast, 0.5 half as fast")
 	f.BoolVar(&scaleOn, "time-scale-enabled", false, "replay the whole set (one loop) in --time-scale-duration")
 	f.DurationVar(&scaleDur, "time-scale-duration", 0, "duration of the whole replay with --time-scale-enabled (e.g. 90s, 2h)")
@@ -317,7 +374,7 @@ func replayConfigErr(err error, cmd *cobra.Command) error {
 		return err
 	}
 	flag := map[string]string{"Modifier": "time-modifier", "ScaleTo": "time-scale-duration", "PPS": "pps", "Mbps": "mbps",
-		"StatsEvery": "stats", "MTU": "mtu"}[ce.Field]
+		"StatsEvery": "stats", "MTU": "mtu", "MaxFrame": "skip-mtu"}[ce.Field]
 	if flag == "" {
 		return usagef("%v", err)
 	}
@@ -363,15 +420,23 @@ func replaySet(ctx context.Context, dumpJSON string, roots []string, re *regexp.
 	return dataset.NewSet(files).Files, nil
 }
 
+// gopherCapStamp is the layout of GopherCap's --time-from and --time-to;
+// it has no zone, and GopherCap (time.Parse) reads it as UTC.
+const gopherCapStamp = "2006-01-02 15:04:05.999999999"
+
+// parseStamp reads a --time-from or --time-to value: RFC 3339, or
+// GopherCap's "2006-01-02 15:04:05" (fractional seconds allowed) in UTC.
 func parseStamp(flag, s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, usagef("replay: --%s %q: want an RFC 3339 time such as 2024-03-01T10:00:00Z or 2024-03-01T12:00:00.5+02:00", flag, s)
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, nil
 	}
-	return t, nil
+	if t, err := time.Parse(gopherCapStamp, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, usagef("replay: --%s %q: want an RFC 3339 time such as 2024-03-01T10:00:00Z or 2024-03-01T12:00:00.5+02:00, or GopherCap's form 2024-03-01 10:00:00 (UTC)", flag, s)
 }
 
 // leftOutLine says which file the replay leaves out and why, as it
@@ -394,8 +459,14 @@ func statsLine(s replay.Stats) string {
 func writeReplaySummary(w io.Writer, s replay.Stats, cfg *replay.Config, ifs *replay.InterfaceSink, state string) {
 	secs := max(s.Elapsed.Seconds(), 1e-9)
 	how := map[replay.Oversize]string{replay.OversizeStop: "stop", replay.OversizeSkip: "skipped", replay.OversizeTruncate: "truncated"}[cfg.Oversize]
+	if cfg.MaxFrame > 0 {
+		how = fmt.Sprintf("skipped above %d bytes by --skip-mtu; above the MTU: %s", cfg.MaxFrame, how)
+	}
 	fmt.Fprintf(w, "replay %s: sent %d packets (%d bytes) in %s (%.0f pps, %.2f Mbps), %d loops; skipped %d outside the time window, filtered %d by --out-bpf, oversize %d (%s)\n",
 		state, s.Sent, s.Bytes, s.Elapsed.Round(time.Microsecond), float64(s.Sent)/secs, float64(s.Bytes)*8/secs/1e6, s.Loops, s.Skipped, s.Filtered, s.Oversize, how)
+	if cfg.SkipOutOfOrder {
+		fmt.Fprintf(w, "skipped %d packets out of order in their file (--skip-ooo)\n", s.OutOfOrder)
+	}
 	if s.Lag.Count > 0 {
 		fmt.Fprintf(w, "lag behind schedule: p50 %s, p99 %s, max %s; %d of %d packets more than 1 ms late\n",
 			s.Lag.P50, s.Lag.P99, s.Lag.Max, s.Lag.Over1ms, s.Lag.Count)

@@ -195,7 +195,6 @@ func TestReplayUsage(t *testing.T) {
 		{"modes", []string{"replay", "--null", "--topspeed", "--pps", "10", paths[0]}, 2, "exclude each other"},
 		{"oversize policies", []string{"replay", "--null", "--mtu-trunc", "--skip-oversize", paths[0]}, 2, "exclude each other"},
 		{"scale without duration", []string{"replay", "--null", "--time-scale-enabled", paths[0]}, 2, "--time-scale-duration"},
-		{"loops", []string{"replay", "--null", "--loop-count", "0", paths[0]}, 2, "--loop-count"},
 		{"bad filter", []string{"replay", "--null", "--out-bpf", "tcp port", paths[0]}, 1, "tcp port"},
 		{"regexp matches nothing", []string{"replay", "--null", "--dump-json", mapPath, "--file-regexp", "nomatch"}, 1, "--file-regexp"},
 		{"missing map", []string{"replay", "--null", "--dump-json", "/nonexistent/map.json"}, 1, "map"},

@@ -112,6 +112,17 @@ in one static binary.`,
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &usageError{fmt.Errorf("%s: %w (see 'wirekit %s --help')", c.Name(), err, c.Name())}
 	})
+	var cfgFile string
+	root.Version = version()
+	root.SetVersionTemplate("wirekit {{.Version}}\n")
+	root.PersistentFlags().StringVar(&cfgFile, "config", "", "read flags from this YAML file in GopherCap's layout ('wirekit exampleConfig' prints one); flags given on the command line override it")
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		if cfgFile == "" || cmd.Name() == "exampleConfig" {
+			return nil
+		}
+		return applyConfig(cmd, args, cfgFile)
+	}
+	root.AddCommand(newVersionCmd(e), newExampleConfigCmd(e, &cfgFile))
 	root.AddCommand(newReadCmd(e), newCaptureCmd(e), newFilterCmd(e), newDevicesCmd(e), newGenCmd(e), newMapCmd(e), newInfoCmd(e), newTarExtractCmd(e), newStreamsCmd(e), newHTTPCmd(e), newReplayCmd(e), newExtractCmd(e), newEve2FilterCmd(e))
 	return root
 }
