@@ -233,11 +233,19 @@ func (s *innerStage) report(w io.Writer, cmd string) {
 		fmt.Fprintf(w, "%s: decap: %d of %d packets were tunnelled; tunnels stripped: %s; %d tunnel headers left in place (truncated, malformed or unsupported)\n",
 			cmd, s.stripped+s.kept, s.packets, what, s.failed)
 		if s.kept > 0 {
-			fmt.Fprintf(w, "%s: decap: %d tunnelled packets sent whole: their inner frame's link type differs from the capture's\n", cmd, s.kept)
+			fmt.Fprintf(w, "%s: decap: %d tunnelled packets %s whole: their inner frame's link type differs from the capture's (a pcap file holds one link type; write .pcapng to get the inner frames)\n", cmd, s.kept, keptVerb(cmd))
 		}
 	}
 	if s.dd != nil {
 		st := s.dd.Stats()
 		fmt.Fprintf(w, "%s: dedup: dropped %d duplicates of %d packets (%d not IP, never dropped)\n", cmd, s.dups, st.Packets, st.Skipped)
 	}
+}
+
+// keptVerb says what cmd did with a packet left whole.
+func keptVerb(cmd string) string {
+	if cmd == "replay" {
+		return "sent"
+	}
+	return "written"
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -284,6 +285,72 @@ func TestReplayDecapDedup(t *testing.T) {
 						t.Errorf("packet %d sent is not the inner packet: %v", i, pk)
 					}
 				}
+			}
+		})
+	}
+}
+
+// TestReadDecapRawToPcap: on a raw-IP capture, GRE carrying Ethernet
+// (transparent bridging) gives inner frames of another link type. Written
+// to a .pcap (one link type) they used to fail the write part-way and lose
+// the output; now they are written whole and counted, and .pcapng gets the
+// inner frames on an interface of their own.
+func TestReadDecapRawToPcap(t *testing.T) {
+	teb := serialize(t, append([]gopacket.SerializableLayer{outerIPv4(layers.IPProtocolGRE),
+		&layers.GRE{Protocol: layers.EthernetTypeTransparentEthernetBridging}, ether(layers.EthernetTypeIPv4)}, innerIPv4("10.0.0.3", 64)...)...)
+	plain := serialize(t, innerIPv4("10.0.0.2", 64)...)
+	in := filepath.Join(t.TempDir(), "raw.pcap")
+	w, err := pcapio.Create(in, []pcapio.Interface{{LinkType: layers.LinkTypeRaw, SnapLen: 65535, Resolution: time.Microsecond}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, d := range [][]byte{plain, teb, plain} {
+		ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000, int64(i)*1000), CaptureLength: len(d), Length: len(d)}
+		if err := w.WritePacket(ci, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		out       string
+		stderrHas string
+		links     []layers.LinkType // of the packets written, in order
+	}{
+		{"pcap keeps the tunnelled packet whole", "inner.pcap", "1 tunnelled packets written whole",
+			[]layers.LinkType{layers.LinkTypeRaw, layers.LinkTypeRaw, layers.LinkTypeRaw}},
+		{"pcapng gets the inner frame", "inner.pcapng", "1 of 3 packets were tunnelled",
+			[]layers.LinkType{layers.LinkTypeRaw, layers.LinkTypeEthernet, layers.LinkTypeRaw}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), tc.out)
+			code, stdout, stderr := run(t, nil, "read", "-r", in, "--decap", "-w", out)
+			if code != 0 || !strings.Contains(stderr, tc.stderrHas) {
+				t.Fatalf("exit %d, want 0 and stderr with %q\nstdout: %s\nstderr: %s", code, tc.stderrHas, stdout, stderr)
+			}
+			src, err := pcapio.Open(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer src.Close()
+			var got []layers.LinkType
+			for {
+				_, ci, err := src.ReadPacketData()
+				if err != nil {
+					break
+				}
+				ifs := src.Interfaces() // pcapng declares interfaces as it goes
+				lt := src.LinkType()
+				if ci.InterfaceIndex < len(ifs) {
+					lt = ifs[ci.InterfaceIndex].LinkType
+				}
+				got = append(got, lt)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.links) {
+				t.Errorf("link types written %v, want %v", got, tc.links)
 			}
 		})
 	}

@@ -178,6 +178,13 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	if err != nil {
 		return fmt.Errorf("read: %w", err)
 	}
+	if inner != nil && f.out != "" && !writesPcapng(f.out) {
+		// A classic pcap holds one link type: a tunnelled packet whose
+		// inner frame has another one (Ethernet inside GRE on a raw-IP
+		// capture) is written whole and counted, instead of failing the
+		// write part-way.
+		inner.sameLink = true
+	}
 
 	flt, err := newPacketFilter("read", expr, src)
 	if err != nil {
@@ -465,4 +472,14 @@ func writeOptions(ifs []pcapio.Interface) *pcapio.WriteOptions {
 		}
 	}
 	return nil
+}
+
+// writesPcapng reports whether pcapio.Create writes pcapng for name: a
+// ".pcapng" name, optionally followed by a compression suffix.
+func writesPcapng(name string) bool {
+	base, _, err := pcapio.SplitCompression(name)
+	if err != nil {
+		base = name
+	}
+	return strings.HasSuffix(base, ".pcapng")
 }
