@@ -23,14 +23,17 @@
 //   - ether: the Ethernet source or destination address is one of the MACs.
 //   - raw and bpf: any pcap-filter(7) expression; a packet matches a value
 //     when the expression accepts it.
-//   - asn: an autonomous system number (needs a MaxMind ASN database;
-//     not supported by this package yet: Compile returns ErrASN).
+//   - asn: the source or destination address belongs to one of the
+//     autonomous system numbers, looked up in a MaxMind ASN database
+//     (OpenASN, Options.ASN).
 //
 // Subnet and port conditions also look behind one 802.1Q tag, as
 // GopherCap's decoder does. Every condition becomes a pcap-filter
 // expression (Rule.Expr), and a rule is compiled by package filter into one
 // program per link type (Matcher.Program), so matching costs one BPF run
-// per packet and allocates nothing. A condition that cannot apply to a link
+// per packet and allocates nothing; asn conditions, which BPF cannot
+// express, are then tested in Go on the packets the program accepts. A
+// condition that cannot apply to a link
 // type (ether on raw IP) is false there, as GopherCap finds no link layer.
 //
 // # Differences from GopherCap

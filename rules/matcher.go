@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -18,7 +19,9 @@ const DefaultSnapLen = 262144
 // safe for concurrent use.
 type Matcher struct {
 	rule  Rule
-	conds []string // per condition, the expression without VLAN widening
+	conds []string // per condition, the expression without VLAN widening ("" for asn)
+	asnDB ASNDB
+	asn   []asnCond
 
 	mu    sync.Mutex
 	progs map[layers.LinkType]*Program
@@ -26,20 +29,43 @@ type Matcher struct {
 
 // Program is a Matcher's test for one link type.
 type Program struct {
-	prog   *filter.Program // nil when the verdict is constant
-	always bool            // the constant verdict when prog is nil
+	progs  []*filter.Program // all must accept; none: the verdict is always
+	always bool
 	expr   string
+	lt     layers.LinkType
+	asnDB  ASNDB
+	asn    []asnCond // tested in Go after the program accepts
+}
+
+// Options are what Compile needs besides the rule; a nil *Options means
+// none.
+type Options struct {
+	// ASN looks up the AS numbers of asn conditions; rules with an asn
+	// condition need it.
+	ASN ASNDB
 }
 
 // Compile checks rule and returns its Matcher. It fails on an asn
-// condition (ErrASN), a value its kind does not take, or a raw or bpf
-// expression that does not compile for Ethernet (the error is the
-// compiler's, with its column).
-func Compile(rule Rule) (*Matcher, error) {
+// condition without opts.ASN (ErrASN), a value its kind does not take, or
+// a raw or bpf expression that does not compile for Ethernet (the error is
+// the compiler's, with its column).
+func Compile(rule Rule, opts *Options) (*Matcher, error) {
 	m := &Matcher{rule: rule, progs: make(map[layers.LinkType]*Program)}
+	if opts != nil {
+		m.asnDB = opts.ASN
+	}
 	for i, c := range rule.Conditions {
 		if c.Kind == KindASN {
-			return nil, fmt.Errorf("filter %q: condition %d: %w", rule.Name, i+1, ErrASN)
+			if m.asnDB == nil {
+				return nil, fmt.Errorf("filter %q: condition %d: %w", rule.Name, i+1, ErrASN)
+			}
+			a, err := newASNCond(c)
+			if err != nil {
+				return nil, fmt.Errorf("filter %q: condition %d: %w", rule.Name, i+1, err)
+			}
+			m.asn = append(m.asn, a)
+			m.conds = append(m.conds, "")
+			continue
 		}
 		e, err := c.Expr()
 		if err != nil {
@@ -82,48 +108,90 @@ func (m *Matcher) Program(lt layers.LinkType) (*Program, error) {
 	return p, nil
 }
 
+// shifting finds the pcap-filter keywords that move the offsets of what
+// follows them in an expression (libpcap's vlan, mpls, pppoes, geneve).
+var shifting = regexp.MustCompile(`(?i)\b(vlan|mpls|pppoes|geneve)\b`)
+
+// tagged tests the EtherType at off for an 802.1Q, 802.1ad or QinQ tag,
+// with absolute loads that no vlan keyword shifts.
+func tagged(off int) string {
+	return fmt.Sprintf("(ether[%d:2] = 0x8100 or ether[%d:2] = 0x88a8 or ether[%d:2] = 0x9100)", off, off, off)
+}
+
 func (m *Matcher) compile(lt layers.LinkType) (*Program, error) {
-	var parts []string
+	var parts, alone []string
 	for i, e := range m.conds {
 		c := m.rule.Conditions[i]
-		expr := e
-		if c.Kind == KindSubnet || c.Kind == KindPort {
-			wide := "(" + e + ") or (vlan and (" + e + "))"
-			if _, err := filter.Compile(wide, lt, DefaultSnapLen); err == nil {
-				expr = wide
-			}
+		if c.Kind == KindASN {
+			continue
 		}
-		if _, err := filter.Compile(expr, lt, DefaultSnapLen); err != nil {
+		if _, err := filter.Compile(e, lt, DefaultSnapLen); err != nil {
 			if !c.Negate {
-				return &Program{always: false, expr: "false"}, nil
+				return &Program{always: false, expr: "false", lt: lt}, nil
 			}
 			continue // not (false)
 		}
 		if c.Negate {
-			parts = append(parts, "not ("+expr+")")
+			e = "not (" + e + ")"
 		} else {
-			parts = append(parts, "("+expr+")")
+			e = "(" + e + ")"
+		}
+		if (c.Kind == KindRaw || c.Kind == KindBPF) && shifting.MatchString(e) {
+			// Its own program, so that its vlan (or mpls...) does not
+			// move the offsets of the other conditions.
+			alone = append(alone, e)
+			continue
+		}
+		parts = append(parts, e)
+	}
+	p := &Program{always: true, expr: "true", lt: lt, asnDB: m.asnDB, asn: m.asn}
+	var exprs []string
+	if len(parts) > 0 {
+		x := strings.Join(parts, " and ")
+		// The conditions see the packet behind up to two VLAN tags, as
+		// GopherCap's decoder does; each branch tests how many tags
+		// there are, so that a negated condition is not satisfied by a
+		// tag hiding the IP header.
+		// (A vlan keyword moves the offsets of all that follows it in
+		// the expression, hence the nesting.)
+		wide := "(not " + tagged(12) + " and " + x + ") or (vlan and ((not " + tagged(16) + " and " + x + ") or (vlan and " + x + ")))"
+		if _, err := filter.Compile(wide, lt, DefaultSnapLen); err == nil {
+			x = wide
+		}
+		exprs = append(exprs, x)
+	}
+	exprs = append(exprs, alone...)
+	for _, x := range exprs {
+		prog, err := filter.Compile(x, lt, DefaultSnapLen)
+		if err != nil {
+			return nil, fmt.Errorf("filter %q: link type %v: %w", m.rule.Name, lt, err)
+		}
+		p.progs = append(p.progs, prog)
+	}
+	if len(exprs) > 0 {
+		p.expr = strings.Join(exprs, " ; ")
+	}
+	if len(m.asn) > 0 {
+		p.expr += " ; asn"
+	}
+	return p, nil
+}
+
+// Match reports whether the packet passes. Without asn conditions it does
+// not allocate.
+func (p *Program) Match(ci gopacket.CaptureInfo, data []byte) bool {
+	if len(p.progs) == 0 && !p.always {
+		return false
+	}
+	for _, prog := range p.progs {
+		if !prog.Matches(ci, data) {
+			return false
 		}
 	}
-	if len(parts) == 0 {
-		return &Program{always: true, expr: "true"}, nil
-	}
-	expr := strings.Join(parts, " and ")
-	prog, err := filter.Compile(expr, lt, DefaultSnapLen)
-	if err != nil {
-		return nil, fmt.Errorf("filter %q: link type %v: %w", m.rule.Name, lt, err)
-	}
-	return &Program{prog: prog, expr: expr}, nil
+	return len(p.asn) == 0 || matchASN(p.asnDB, p.asn, p.lt, data)
 }
 
-// Match reports whether the packet passes. It does not allocate.
-func (p *Program) Match(ci gopacket.CaptureInfo, data []byte) bool {
-	if p.prog == nil {
-		return p.always
-	}
-	return p.prog.Matches(ci, data)
-}
-
-// String returns the pcap-filter expression the program runs, or "true"
-// or "false" for a constant verdict.
+// String returns the pcap-filter expressions the program runs, separated
+// by " ; " (all must accept), or "true" or "false" for a constant verdict,
+// followed by " ; asn" when asn conditions are tested too.
 func (p *Program) String() string { return p.expr }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"sort"
@@ -33,9 +34,10 @@ var Kinds = []Kind{KindSubnet, KindPort, KindEther, KindASN, KindRaw, KindBPF}
 // a valid filter file.
 var ErrSyntax = errors.New("invalid filter file")
 
-// ErrASN is returned by Compile for a rule with an asn condition: ASN
-// lookups are not supported yet.
-var ErrASN = errors.New("asn conditions are not supported yet: use subnet conditions with the AS's prefixes")
+// ErrASN is returned by Compile for a rule with an asn condition when no
+// ASN database was given, and by Rule.Expr for such a rule, which has no
+// pcap-filter expression.
+var ErrASN = errors.New("asn conditions need a MaxMind ASN database (--maxmind-asn)")
 
 // Condition is one entry of a filter's conditions list.
 type Condition struct {
@@ -64,7 +66,7 @@ func Parse(data []byte) ([]Rule, error) {
 	var m map[string]fileRule
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
-	if err := dec.Decode(&m); err != nil {
+	if err := dec.Decode(&m); err != nil && err != io.EOF {
 		return nil, fmt.Errorf("%w: %w", ErrSyntax, err)
 	}
 	if len(m) == 0 {
@@ -125,6 +127,9 @@ func (c Condition) Expr() (string, error) {
 func valueExpr(k Kind, v string) (string, error) {
 	switch k {
 	case KindSubnet:
+		if strings.Contains(v, "%") {
+			return "", errors.New("a zone has no place in a network")
+		}
 		var p netip.Prefix
 		var err error
 		if strings.Contains(v, "/") {
@@ -137,9 +142,6 @@ func valueExpr(k Kind, v string) (string, error) {
 		}
 		if err != nil {
 			return "", fmt.Errorf("want a network such as 10.0.0.0/8 or 2001:db8::/32: %w", err)
-		}
-		if p.Addr().Zone() != "" {
-			return "", errors.New("a zone has no place in a network")
 		}
 		p = p.Masked()
 		if p.Addr().Is4() || p.Addr().Is4In6() {
@@ -191,8 +193,8 @@ func kindList() string {
 
 // Expr returns the rule as one pcap-filter expression, conditions joined
 // with "and" and negated ones with "not", as it applies to Ethernet
-// frames without VLAN tags. A rule with an asn condition has no expression
-// (ErrASN).
+// frames without VLAN tags. A rule with an asn condition has no such
+// expression (ErrASN).
 func (r Rule) Expr() (string, error) {
 	parts := make([]string, 0, len(r.Conditions))
 	for i, c := range r.Conditions {

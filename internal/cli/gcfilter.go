@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -49,7 +48,7 @@ func addBatchFlags(c *cobra.Command, e *env) {
 	fl.BoolVar(&f.dedup, "dedup", false, "batch: drop packets identical to one seen in the last 4 to 6 seconds (mirror-port copies)")
 	fl.StringVar(&f.compress, "compress", "", "batch: compress outputs: gz (the default of a bare --compress, as GopherCap), zst, xz or lz4")
 	fl.Lookup("compress").NoOptDefVal = "gz"
-	fl.StringVar(&f.maxmind, "maxmind-asn", "", "batch: MaxMind ASN database for asn conditions (not supported yet)")
+	fl.StringVar(&f.maxmind, "maxmind-asn", "", "batch: MaxMind ASN database (GeoLite2-ASN layout) for asn conditions")
 	fl.StringVar(&f.suffix, "suffix", "", "batch: take the files of --input whose names end with this (default: .pcap, .pcapng, .cap, compressed or not)")
 	fl.StringVar(&f.dumpJSON, "dump-json", "", "batch: take the files listed in this map (written by 'wirekit map') instead of --input")
 	c.Long += `
@@ -128,12 +127,18 @@ func runBatch(ctx context.Context, e *env, f *batchFlags, args []string) error {
 	if err != nil {
 		return usagef("filter: --yaml %s: %w", f.yaml, err)
 	}
+	var ropts rules.Options
+	if f.maxmind != "" {
+		db, err := rules.OpenASN(f.maxmind)
+		if err != nil {
+			return usagef("filter: --maxmind-asn: %w", err)
+		}
+		defer db.Close()
+		ropts.ASN = db
+	}
 	ms := make([]*rules.Matcher, len(rs))
 	for i, r := range rs {
-		if ms[i], err = rules.Compile(r); err != nil {
-			if errors.Is(err, rules.ErrASN) && f.maxmind != "" {
-				err = fmt.Errorf("%w (--maxmind-asn is accepted but not used yet)", err)
-			}
+		if ms[i], err = rules.Compile(r, &ropts); err != nil {
 			return usagef("filter: --yaml %s: %w", f.yaml, err)
 		}
 	}
