@@ -261,7 +261,28 @@ func batchInputs(ctx context.Context, f *batchFlags, args []string) ([]string, e
 	if f.suffix == "" {
 		sel.Regexp = captureName
 	}
-	return dataset.Discover(roots, sel)
+	paths, err := dataset.Discover(roots, sel)
+	if err != nil {
+		return nil, err
+	}
+	// An output folder inside an input folder holds the outputs of an
+	// earlier run: they are not inputs.
+	if f.input != "" {
+		if outAbs, err := filepath.Abs(f.output); err == nil {
+			keep := paths[:0]
+			for _, p := range paths {
+				if a, err := filepath.Abs(p); err == nil && strings.HasPrefix(a, outAbs+string(filepath.Separator)) {
+					continue
+				}
+				keep = append(keep, p)
+			}
+			paths = keep
+		}
+		if len(paths) == 0 {
+			return nil, fmt.Errorf("--input %s: no capture files outside --output %s: %w", f.input, f.output, dataset.ErrNoFiles)
+		}
+	}
+	return paths, nil
 }
 
 // outputName is the name of an input's output: the input's base name

@@ -153,3 +153,19 @@ func TestHostileGCFilterInterrupted(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileGCFilterOutputInsideInput: with --output inside --input, a
+// second run took the first run's outputs as inputs (and then refused
+// the colliding names). They are left out now.
+func TestHostileGCFilterOutputInsideInput(t *testing.T) {
+	dir := t.TempDir()
+	gcWrite(t, filepath.Join(dir, "a.pcap"), layers.LinkTypeEthernet, gcTCP4(t, "10.0.0.1", "10.0.0.2", 1, 2))
+	yml := gcWriteFile(t, filepath.Join(t.TempDir(), "f.yml"), "f:\n  conditions:\n    - kind: port\n      match: [\"2/tcp\"]\n")
+	out := filepath.Join(dir, "out")
+	for run1 := range 2 {
+		code, stdout, stderr := run(t, nil, "filter", "--yaml", yml, "--input", dir, "--output", out)
+		if code != 0 || !strings.Contains(stdout, "f: 1 files, 1 of 1 packets") {
+			t.Fatalf("run %d: exit %d\n%s%s", run1+1, code, stdout, stderr)
+		}
+	}
+}
