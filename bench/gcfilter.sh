@@ -81,7 +81,11 @@ run() { # tool run
 	local bin=$wk
 	[ "$tool" = gophercap ] && bin=$GOPHERCAP
 	# shellcheck disable=SC2086
-	/usr/bin/time -f '%e %M' -o "$data/time" "$bin" filter --yaml "$data/filters.yml" --input "$data/in" --output "$out" --workers "$WORKERS" $FLAGS >"$data/$tool.log" 2>&1
+	if ! /usr/bin/time -f '%e %M' -o "$data/time" "$bin" filter --yaml "$data/filters.yml" --input "$data/in" --output "$out" --workers "$WORKERS" $FLAGS >"$data/$tool.log" 2>&1; then
+		echo "bench/gcfilter.sh: $tool failed; the end of $data/$tool.log:" >&2
+		tail -5 "$data/$tool.log" >&2
+		exit 1
+	fi
 	read -r t m <"$data/time"
 	times[$tool]+="$t "
 	rss[$tool]+="$m "

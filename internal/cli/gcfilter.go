@@ -370,7 +370,7 @@ func (w *batchWorker) run(ctx context.Context, j *batchJob) (err error) {
 	w.dups, w.tunnels = 0, 0
 	r, err := pcapio.Open(j.in)
 	if err != nil {
-		return fmt.Errorf("%s: skipped: %w", j.in, err)
+		return fmt.Errorf("%w (file skipped)", err) // the error names the file
 	}
 	defer r.Close()
 	ifaces := r.Interfaces()
@@ -429,7 +429,7 @@ func (w *batchWorker) run(ctx context.Context, j *batchJob) (err error) {
 			break
 		}
 		if rerr != nil {
-			return fmt.Errorf("%s: %w", j.in, rerr)
+			return fmt.Errorf("%w (the %d packets before it were filtered)", rerr, in)
 		}
 		in++
 		lt := r.LinkType()
@@ -466,7 +466,7 @@ func (w *batchWorker) run(ctx context.Context, j *batchJob) (err error) {
 		}
 	}
 	if r.Err() != nil {
-		return fmt.Errorf("%s: %w", j.in, r.Err())
+		return fmt.Errorf("%w (the %d packets before it were filtered)", r.Err(), in)
 	}
 	return nil
 }

@@ -98,7 +98,7 @@ func TestHostileGCFilterBadInputs(t *testing.T) {
 	if code != 1 {
 		t.Errorf("exit %d, want 1", code)
 	}
-	for _, want := range []string{cut, filepath.Join(in, "text.pcap"), filepath.Join(in, "empty.pcap"), "3 of 4 files failed"} {
+	for _, want := range []string{cut + ": offset", "(the 2 packets before it were filtered)", filepath.Join(in, "text.pcap") + ": offset 0", filepath.Join(in, "empty.pcap"), "(file skipped)", "3 of 4 files failed"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, stderr)
 		}
