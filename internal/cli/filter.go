@@ -22,6 +22,7 @@ libpcap: 'filter compile' prints the classic BPF program in tcpdump's -d,
 whether a flow (protocol and endpoints) matches, with no packet at hand.`,
 	}
 	c.AddCommand(newFilterCompileCmd(e), newFilterMatchCmd(e))
+	addBatchFlags(c, e)
 	return c
 }
 
