@@ -70,7 +70,12 @@ the HAR file is written when the capture stops.
 On SIGINT or SIGTERM the packets read so far are reassembled, open
 connections are ended as at the end of a file, the transactions are
 written (the HAR file is then complete for them), a note on stderr says
-so, and the exit code is 130 or 143.`,
+so, and the exit code is 130 or 143.
+
+--decap strips tunnels (GRE, ERSPAN I/II/III, VXLAN, Geneve, IP in IP) so
+that reassembly and the filter see the inner packets (live, the filter
+then runs in user space after the tunnels are stripped); --dedup drops
+mirror copies (as 'wirekit read --dedup'). Their counts go to stderr.`,
 		Example: `  wirekit http -r capture.pcap
   wirekit http -r capture.pcap --jsonl 'tcp port 8080' | jq .url
   wirekit http -r capture.pcap --har capture.har

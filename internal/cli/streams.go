@@ -68,7 +68,12 @@ given to reassembly.
 
 On SIGINT or SIGTERM the connections seen so far are ended as at the end
 of a file and printed (their --out-dir files completed), a note on
-stderr says so, and the exit code is 130 or 143.`,
+stderr says so, and the exit code is 130 or 143.
+
+--decap strips tunnels (GRE, ERSPAN I/II/III, VXLAN, Geneve, IP in IP) so
+that reassembly and the filter see the inner packets (live, the filter
+then runs in user space after the tunnels are stripped); --dedup drops
+mirror copies (as 'wirekit read --dedup'). Their counts go to stderr.`,
 		Example: `  wirekit streams -r capture.pcap
   wirekit streams -r capture.pcap --json 'port 80'
   wirekit streams -r capture.pcap --follow ascii 'host 10.0.0.1 and port 8080'
@@ -148,16 +153,25 @@ func runStreams(ctx context.Context, e *env, f *streamsFlags, args []string) err
 type packetInput struct {
 	files []string
 	iface string
+	inner innerFlags     // --decap, --decap-depth, --dedup
+	flags *pflag.FlagSet // where the flags were added, for check
 }
 
 // addInputFlags adds -r and -i.
 func addInputFlags(fl *pflag.FlagSet, in *packetInput) {
 	fl.StringArrayVarP(&in.files, "read", "r", nil, "capture file to read (repeat to merge several; - for stdin)")
 	fl.StringVarP(&in.iface, "interface", "i", "", "capture live on this interface until interrupted (Linux, root)")
+	addInnerFlags(fl, &in.inner)
+	in.flags = fl
 }
 
 // check reports a missing or doubled input.
 func (in *packetInput) check(name string) error {
+	if in.flags != nil {
+		if err := in.inner.check(name, in.flags); err != nil {
+			return err
+		}
+	}
 	switch {
 	case len(in.files) == 0 && in.iface == "":
 		return usagef("%s: no input: give a capture file with -r FILE or an interface with -i IFACE (see 'wirekit %s --help')", name, name)
@@ -179,8 +193,15 @@ func feedPackets(ctx context.Context, e *env, name string, in *packetInput, args
 	expr := strings.TrimSpace(strings.Join(args, " "))
 	var src pcapio.Source
 	var flt *packetFilter
+	// With --decap the filter must see the inner packet, so a live
+	// capture then filters in user space, after the tunnels are stripped.
+	innerOn := in.inner.decap || in.inner.dedup
 	if in.iface != "" {
-		h, err := openLive(e, name, in.iface, expr)
+		kernelExpr := expr
+		if innerOn {
+			kernelExpr = ""
+		}
+		h, err := openLive(e, name, in.iface, kernelExpr)
 		if err != nil {
 			return -1, err
 		}
@@ -191,13 +212,19 @@ func feedPackets(ctx context.Context, e *env, name string, in *packetInput, args
 		if err != nil {
 			return -1, fmt.Errorf("%s: %w", name, err)
 		}
+	}
+	defer src.Close()
+	src, stage, err := in.inner.wrap(src)
+	if err != nil {
+		return -1, fmt.Errorf("%s: %w", name, err)
+	}
+	defer stage.report(e.stderr, name)
+	if in.iface == "" || innerOn {
 		flt, err = newPacketFilter(name, expr, src)
 		if err != nil {
-			src.Close()
 			return -1, err
 		}
 	}
-	defer src.Close()
 	var n int64
 	for {
 		if ctx.Err() != nil {
