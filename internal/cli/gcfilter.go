@@ -101,8 +101,8 @@ func runBatch(ctx context.Context, e *env, f *batchFlags, args []string) error {
 	}
 	var compExt string
 	switch strings.TrimPrefix(strings.ToLower(f.compress), ".") {
-	case "":
-	case "gz", "gzip":
+	case "", "false": // GopherCap's compress is a bool: its config files say false
+	case "gz", "gzip", "true":
 		compExt = ".gz"
 	case "zst", "zstd":
 		compExt = ".zst"
@@ -111,7 +111,7 @@ func runBatch(ctx context.Context, e *env, f *batchFlags, args []string) error {
 	case "lz4":
 		compExt = ".lz4"
 	default:
-		return usagef("filter: --compress %q: use gz, zst, xz or lz4", f.compress)
+		return usagef("filter: --compress %q: use gz, zst, xz or lz4 (or GopherCap's true and false)", f.compress)
 	}
 	if f.dumpJSON != "" && (f.input != "" || len(args) > 0) {
 		return usagef("filter: give the inputs either with --dump-json or with --input and file arguments, not both")
