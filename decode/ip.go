@@ -315,6 +315,10 @@ func (p *Printer) ipDemux(b, d []byte, length int, h *ipHdr, proto uint8) []byte
 		return p.icmp6(b, d, length, h)
 	case protoIGMP:
 		return igmp(b, d, length)
+	case protoGRE:
+		return p.gre(b, d, length)
+	case protoIPIP, protoIPv6:
+		return p.ipInIP(b, d, length, proto)
 	case protoESP:
 		if len(d) < 8 {
 			return appendTrunc(b, "esp")

@@ -75,6 +75,9 @@ func (p *Printer) udp(b, d []byte, length int, h *ipHdr) []byte {
 		b = append(b, " > "...)
 		return appendInt(b, length)
 	}
+	if t, ok := p.udpTunnel(b, d[8:], ulen, sp, dp); ok {
+		return t
+	}
 	b = append(b, "UDP, length "...)
 	return appendInt(b, ulen)
 }
