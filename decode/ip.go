@@ -59,6 +59,10 @@ func (p *Printer) ip4(b, d []byte, length int) []byte {
 		}
 		return append(b, " (invalid)"...)
 	}
+	if len(d) == 0 && p.nest > 0 {
+		// tcpdump names the protocol only once it has a byte of it.
+		return appendTrunc(b, "ip")
+	}
 	if !p.opts.Link {
 		b = append(b, "IP "...)
 	}

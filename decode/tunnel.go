@@ -12,7 +12,7 @@ const (
 	portVXLAN     = 4789
 	portGeneve    = 6081
 	etherTEB      = 0x6558
-	maxTunnelNest = 16
+	maxTunnelNest = 64
 )
 
 // gre prints a GRE packet; length is the IP payload length. Only version 0
@@ -75,8 +75,17 @@ func (p *Printer) gre(b, d []byte, length int) []byte {
 		length -= 4
 	}
 	if flags&0x4000 != 0 {
-		// Source routes: tcpdump prints them; the printer stops here.
-		return appendTrunc(b, "gre")
+		// Source route entries: address family 16, offset 8, length 8,
+		// then length bytes; an empty entry of family 0 ends the list.
+		// The printer only follows an empty list.
+		if len(d) < off+4 {
+			return appendTrunc(b, "gre")
+		}
+		if be16(d[off:]) != 0 || d[off+3] != 0 {
+			return appendTrunc(b, "gre")
+		}
+		off += 4
+		length -= 4
 	}
 	b = append(b, ", length "...)
 	b = appendInt(b, length+off)
@@ -164,7 +173,7 @@ func (p *Printer) vxlan(b, d []byte, length int) []byte {
 	if length < 8 {
 		return append(b, " (invalid)"...)
 	}
-	if len(d) < 8 {
+	if len(d) < 1 {
 		return appendTrunc(b, "vxlan")
 	}
 	flags := d[0]
@@ -176,10 +185,14 @@ func (p *Printer) vxlan(b, d []byte, length int) []byte {
 	}
 	b = append(b, "] (0x"...)
 	b = appendHex(b, uint64(flags), 2)
-	b = append(b, "), vni "...)
-	b = appendUint(b, uint64(be32(d[4:])>>8))
+	b = append(b, "), "...)
+	if len(d) < 7 {
+		return appendTrunc(b, "vxlan")
+	}
+	b = append(b, "vni "...)
+	b = appendUint(b, uint64(d[4])<<16|uint64(d[5])<<8|uint64(d[6]))
 	b = append(b, '\n')
-	return p.tunnelPayload(b, d[8:], length-8, etherTEB, "")
+	return p.tunnelPayload(b, d[min(8, len(d)):], length-8, etherTEB, "")
 }
 
 // geneve prints a Geneve header and the packet it carries:
@@ -226,10 +239,7 @@ func (p *Printer) geneve(b, d []byte, length int) []byte {
 	if optLen > 0 {
 		b = append(b, ", options ["...)
 		if p.opts.Verbose > 0 {
-			var ok bool
-			if b, ok = p.geneveOpts(b, d[:optLen]); !ok {
-				return b
-			}
+			b = p.geneveOpts(b, d[:optLen])
 		} else {
 			b = appendInt(b, optLen)
 			b = append(b, " bytes"...)
@@ -251,8 +261,9 @@ func (p *Printer) tunnelSep(b []byte) []byte {
 
 // geneveOpts prints the Geneve options o under -v (with their data under
 // -vv): class 16, type 8 (0x80: critical), reserved 3, length 5 (words
-// after this 4-byte header). ok is false when an option overruns the list.
-func (p *Printer) geneveOpts(b, o []byte) (_ []byte, ok bool) {
+// after this 4-byte header). An option overrunning the list ends it with
+// " [bad length]"; the packet after the options is printed all the same.
+func (p *Printer) geneveOpts(b, o []byte) []byte {
 	for i := 0; len(o) >= 4; i++ {
 		if i > 0 {
 			b = append(b, ", "...)
@@ -271,7 +282,7 @@ func (p *Printer) geneveOpts(b, o []byte) (_ []byte, ok bool) {
 		b = append(b, " len "...)
 		b = appendInt(b, n)
 		if n > len(o) {
-			return append(b, " [bad length]"...), false
+			return append(b, " [bad length]"...)
 		}
 		if p.opts.Verbose > 1 && n > 4 {
 			b = append(b, " data"...)
@@ -282,7 +293,7 @@ func (p *Printer) geneveOpts(b, o []byte) (_ []byte, ok bool) {
 		}
 		o = o[n:]
 	}
-	return b, true
+	return b
 }
 
 // geneveClassName names a Geneve option class as tcpdump does.

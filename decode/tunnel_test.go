@@ -3,6 +3,7 @@ package decode
 import (
 	"bufio"
 	"bytes"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -26,6 +27,7 @@ const tunnelCapture = "testdata/tunnels.pcap"
 type tunnelPacket struct {
 	name string
 	data []byte
+	snap int // bytes captured; 0: all
 }
 
 var (
@@ -91,46 +93,80 @@ func tunnelPackets(tb testing.TB) []tunnelPacket {
 	u6 := tIP6("2001:db8::1", "2001:db8::2", layers.IPProtocolUDP)
 	nest4 := tIP4("172.16.0.1", "172.16.0.2", layers.IPProtocolUDP)
 	in6 := tIP6("2001:db8:1::1", "2001:db8:1::2", layers.IPProtocolUDP)
+	grePkt := ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolGRE),
+		gre(&layers.GRE{KeyPresent: true, Key: 3, SeqPresent: true, Seq: 4, Protocol: layers.EthernetTypeIPv4}), inner4(), tICMP(20))
+	greRouting := ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolGRE),
+		gopacket.Payload{0x40, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00})
+	u4e := tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolUDP)
+	u4f := tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolUDP)
+	u4g := tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolUDP)
+	u4h := tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolUDP)
+	u4i := tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolUDP)
+	u4j := tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolUDP)
+	vx := ser(tEther(layers.EthernetTypeIPv4), u4i, tUDP(40009, 4789, u4i),
+		&layers.VXLAN{ValidIDFlag: true, VNI: 7}, tEther(layers.EthernetTypeIPv4), inner4(), tICMP(21))
+	gnv := ser(tEther(layers.EthernetTypeIPv4), u4j, tUDP(40010, 6081, u4j),
+		gopacket.Payload{0x02, 0x00, 0x08, 0x00, 0x00, 0x00, 0x0c, 0x00, 0x01, 0x02, 0x03, 0x01, 0, 0, 0, 0}, inner4(), tICMP(22))
+	deepLayers := []any{tEther(layers.EthernetTypeIPv4)}
+	for i := range 20 {
+		deepLayers = append(deepLayers, tIP4("10.1.0."+itoa(i+1), "10.2.0."+itoa(i+1), layers.IPProtocolIPv4))
+	}
+	deepLayers = append(deepLayers, inner4(), tICMP(19))
+	deep := ser(deepLayers...)
 	return []tunnelPacket{
 		{"gre plain", ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolGRE),
-			gre(&layers.GRE{Protocol: layers.EthernetTypeIPv4}), inner4(), tICMP(1))},
+			gre(&layers.GRE{Protocol: layers.EthernetTypeIPv4}), inner4(), tICMP(1)), 0},
 		{"gre key", ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolGRE),
-			gre(&layers.GRE{KeyPresent: true, Key: 0x2a, Protocol: layers.EthernetTypeIPv4}), inner4(), tICMP(2))},
+			gre(&layers.GRE{KeyPresent: true, Key: 0x2a, Protocol: layers.EthernetTypeIPv4}), inner4(), tICMP(2)), 0},
 		{"gre seq", ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolGRE),
-			gre(&layers.GRE{SeqPresent: true, Seq: 77, Protocol: layers.EthernetTypeIPv4}), inner4(), tICMP(3))},
+			gre(&layers.GRE{SeqPresent: true, Seq: 77, Protocol: layers.EthernetTypeIPv4}), inner4(), tICMP(3)), 0},
 		{"gre key and seq", ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolGRE),
-			gre(&layers.GRE{KeyPresent: true, Key: 0xdeadbeef, SeqPresent: true, Seq: 1, Protocol: layers.EthernetTypeIPv4}), inner4(), tICMP(4))},
+			gre(&layers.GRE{KeyPresent: true, Key: 0xdeadbeef, SeqPresent: true, Seq: 1, Protocol: layers.EthernetTypeIPv4}), inner4(), tICMP(4)), 0},
 		{"gre checksum", ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolGRE),
-			gre(&layers.GRE{ChecksumPresent: true, Protocol: layers.EthernetTypeIPv4}), inner4(), tICMP(5))},
+			gre(&layers.GRE{ChecksumPresent: true, Protocol: layers.EthernetTypeIPv4}), inner4(), tICMP(5)), 0},
 		{"gre teb", ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolGRE),
 			gre(&layers.GRE{KeyPresent: true, Key: 9, Protocol: layers.EthernetTypeTransparentEthernetBridging}),
-			tEther(layers.EthernetTypeIPv4), inner4(), tICMP(6))},
+			tEther(layers.EthernetTypeIPv4), inner4(), tICMP(6)), 0},
 		{"gre ipv6 over ipv6", ser(tEther(layers.EthernetTypeIPv6), tIP6("2001:db8::1", "2001:db8::2", layers.IPProtocolGRE),
-			gre(&layers.GRE{Protocol: layers.EthernetTypeIPv6}), in6, tUDP(1000, 2000, in6), gopacket.Payload("hello"))},
+			gre(&layers.GRE{Protocol: layers.EthernetTypeIPv6}), in6, tUDP(1000, 2000, in6), gopacket.Payload("hello")), 0},
 		{"gre unknown protocol", ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolGRE),
-			gre(&layers.GRE{Protocol: 0x9999}), gopacket.Payload("xxxxxxxx"))},
+			gre(&layers.GRE{Protocol: 0x9999}), gopacket.Payload("xxxxxxxx")), 0},
 		{"erspan ii", ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolGRE),
-			gre(&layers.GRE{SeqPresent: true, Seq: 5, Protocol: 0x88be}), erspan2, tEther(layers.EthernetTypeIPv4), inner4(), tICMP(7))},
+			gre(&layers.GRE{SeqPresent: true, Seq: 5, Protocol: 0x88be}), erspan2, tEther(layers.EthernetTypeIPv4), inner4(), tICMP(7)), 0},
 		{"erspan iii", ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolGRE),
-			gre(&layers.GRE{SeqPresent: true, Seq: 6, Protocol: 0x22eb}), erspan3, tEther(layers.EthernetTypeIPv4), inner4(), tICMP(8))},
+			gre(&layers.GRE{SeqPresent: true, Seq: 6, Protocol: 0x22eb}), erspan3, tEther(layers.EthernetTypeIPv4), inner4(), tICMP(8)), 0},
 		{"vxlan", ser(tEther(layers.EthernetTypeIPv4), u4, tUDP(40000, 4789, u4),
-			&layers.VXLAN{ValidIDFlag: true, VNI: 100}, tEther(layers.EthernetTypeIPv4), inner4(), tICMP(9))},
+			&layers.VXLAN{ValidIDFlag: true, VNI: 100}, tEther(layers.EthernetTypeIPv4), inner4(), tICMP(9)), 0},
 		{"vxlan over ipv6", ser(tEther(layers.EthernetTypeIPv6), u6, tUDP(40000, 4789, u6),
-			&layers.VXLAN{ValidIDFlag: true, VNI: 16777215}, tEther(layers.EthernetTypeIPv4), inner4(), tICMP(10))},
+			&layers.VXLAN{ValidIDFlag: true, VNI: 16777215}, tEther(layers.EthernetTypeIPv4), inner4(), tICMP(10)), 0},
 		{"geneve no options", ser(tEther(layers.EthernetTypeIPv4), u4b, tUDP(40001, 6081, u4b),
-			gopacket.Payload{0x00, 0x00, 0x65, 0x58, 0x00, 0x00, 0x0a, 0x00}, tEther(layers.EthernetTypeIPv4), inner4(), tICMP(11))},
+			gopacket.Payload{0x00, 0x00, 0x65, 0x58, 0x00, 0x00, 0x0a, 0x00}, tEther(layers.EthernetTypeIPv4), inner4(), tICMP(11)), 0},
 		{"geneve options", ser(tEther(layers.EthernetTypeIPv4), u4c, tUDP(40002, 6081, u4c),
 			gopacket.Payload{0x02, 0x40, 0x08, 0x00, 0x00, 0x00, 0x0b, 0x00},
-			gopacket.Payload{0x01, 0x02, 0x03, 0x01, 0xaa, 0xbb, 0xcc, 0xdd}, inner4(), tICMP(12))},
-		{"ipip 4in4", ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolIPv4), inner4(), tICMP(13))},
-		{"6in4", ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolIPv6), in6, tUDP(1000, 2000, in6), gopacket.Payload("hi"))},
-		{"4in6", ser(tEther(layers.EthernetTypeIPv6), tIP6("2001:db8::1", "2001:db8::2", layers.IPProtocolIPv4), inner4(), tICMP(14))},
-		{"6in6", ser(tEther(layers.EthernetTypeIPv6), tIP6("2001:db8::1", "2001:db8::2", layers.IPProtocolIPv6), in6, tUDP(1000, 2000, in6), gopacket.Payload("hi"))},
+			gopacket.Payload{0x01, 0x02, 0x03, 0x01, 0xaa, 0xbb, 0xcc, 0xdd}, inner4(), tICMP(12)), 0},
+		{"ipip 4in4", ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolIPv4), inner4(), tICMP(13)), 0},
+		{"6in4", ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolIPv6), in6, tUDP(1000, 2000, in6), gopacket.Payload("hi")), 0},
+		{"4in6", ser(tEther(layers.EthernetTypeIPv6), tIP6("2001:db8::1", "2001:db8::2", layers.IPProtocolIPv4), inner4(), tICMP(14)), 0},
+		{"6in6", ser(tEther(layers.EthernetTypeIPv6), tIP6("2001:db8::1", "2001:db8::2", layers.IPProtocolIPv6), in6, tUDP(1000, 2000, in6), gopacket.Payload("hi")), 0},
 		{"vxlan in gre", ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolGRE),
 			gre(&layers.GRE{KeyPresent: true, Key: 1, Protocol: layers.EthernetTypeIPv4}), nest4, tUDP(40003, 4789, nest4),
-			&layers.VXLAN{ValidIDFlag: true, VNI: 5}, tEther(layers.EthernetTypeIPv4), inner4(), tICMP(15))},
+			&layers.VXLAN{ValidIDFlag: true, VNI: 5}, tEther(layers.EthernetTypeIPv4), inner4(), tICMP(15)), 0},
+		{"gre truncated in key", grePkt, 14 + 20 + 6},
+		{"gre truncated before protocol", grePkt, 14 + 20 + 3},
+		{"gre routing present", greRouting, 0},
+		{"vxlan header cut", vx, 14 + 20 + 8 + 5},
+		{"vxlan too short", ser(tEther(layers.EthernetTypeIPv4), u4e, tUDP(40005, 4789, u4e), gopacket.Payload{0x08, 0, 0}), 0},
+		{"geneve options cut", gnv, 14 + 20 + 8 + 12},
+		{"geneve options longer than packet", ser(tEther(layers.EthernetTypeIPv4), u4f, tUDP(40006, 6081, u4f),
+			gopacket.Payload{0x3f, 0x00, 0x08, 0x00, 0x00, 0x00, 0x01, 0x00, 1, 2, 3, 4}), 0},
+		{"geneve option bad length", ser(tEther(layers.EthernetTypeIPv4), u4g, tUDP(40007, 6081, u4g),
+			gopacket.Payload{0x01, 0x00, 0x08, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x02, 0x03, 0x1f}, inner4(), tICMP(17)), 0},
+		{"geneve version 1", ser(tEther(layers.EthernetTypeIPv4), u4h, tUDP(40008, 6081, u4h),
+			gopacket.Payload{0x40, 0x00, 0x08, 0x00, 0x00, 0x00, 0x01, 0x00}, inner4(), tICMP(18)), 0},
+		{"ipip nested 20 deep, within the bound", deep, 0},
+		{"inner ip cut", grePkt, 14 + 20 + 12 + 10},
 		{"geneve in ipip", ser(tEther(layers.EthernetTypeIPv4), tIP4("10.9.9.1", "10.9.9.2", layers.IPProtocolIPv4), u4d, tUDP(40004, 6081, u4d),
-			gopacket.Payload{0x00, 0x80, 0x08, 0x00, 0x00, 0x01, 0x00, 0x00}, inner4(), tICMP(16))},
+			gopacket.Payload{0x00, 0x80, 0x08, 0x00, 0x00, 0x01, 0x00, 0x00}, inner4(), tICMP(16)), 0},
 	}
 }
 
@@ -145,8 +181,12 @@ func TestWriteTunnelCapture(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, p := range pkts {
-		ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000+int64(i), 0).UTC(), CaptureLength: len(p.data), Length: len(p.data)}
-		if err := w.WritePacket(ci, p.data); err != nil {
+		data := p.data
+		if p.snap > 0 {
+			data = data[:p.snap]
+		}
+		ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000+int64(i), 0).UTC(), CaptureLength: len(data), Length: len(p.data)}
+		if err := w.WritePacket(ci, data); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -286,3 +326,59 @@ func TestTunnelsMatchTcpdump(t *testing.T) {
 }
 
 func itoa(n int) string { return string(appendInt(nil, n)) }
+
+// TestPrintTunnelAllocs checks printing tunnelled packets, nested ones
+// included, allocates nothing per packet.
+func TestPrintTunnelAllocs(t *testing.T) {
+	pkts := tunnelPackets(t)
+	for _, v := range []int{0, 1, 2} {
+		p := NewPrinter(io.Discard, &Options{Location: time.UTC, Verbose: v})
+		ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000, 0)}
+		print := func() {
+			for _, pk := range pkts {
+				d := pk.data
+				if pk.snap > 0 {
+					d = d[:pk.snap]
+				}
+				ci.Length = len(pk.data)
+				_ = p.Print(ci, d, layers.LinkTypeEthernet)
+			}
+		}
+		print()
+		if n := testing.AllocsPerRun(100, print); n != 0 {
+			t.Errorf("verbose %d: Print allocates %.1f times per %d tunnel packets", v, n, len(pkts))
+		}
+	}
+}
+
+// FuzzPrintTunnels checks that any bytes, seeded with the tunnel packets,
+// print without a panic and end with a new line, at every verbosity.
+func FuzzPrintTunnels(f *testing.F) {
+	for _, pk := range tunnelPackets(f) {
+		f.Add(uint8(0), pk.data)
+		f.Add(uint8(1), pk.data[14:])
+	}
+	var out bytes.Buffer
+	ps := [3]*Printer{}
+	for v := range ps {
+		ps[v] = NewPrinter(&out, &Options{Location: time.UTC, Verbose: v})
+	}
+	f.Fuzz(func(t *testing.T, mode uint8, data []byte) {
+		lt := layers.LinkTypeEthernet
+		if mode&1 != 0 {
+			lt = layers.LinkTypeRaw
+		}
+		p := ps[int(mode>>1)%len(ps)]
+		out.Reset()
+		ci := gopacket.CaptureInfo{CaptureLength: len(data), Length: len(data)}
+		if err := p.Print(ci, data, lt); err != nil {
+			t.Fatalf("Print: %v", err)
+		}
+		if err := p.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if len(data) > 0 && !bytes.HasSuffix(out.Bytes(), []byte("\n")) {
+			t.Fatalf("output does not end a line: %q", out.Bytes())
+		}
+	})
+}
