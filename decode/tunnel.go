@@ -87,6 +87,10 @@ func (p *Printer) gre(b, d []byte, length int) []byte {
 		off += 4
 		length -= 4
 	}
+	if p.opts.Link {
+		b = append(b, ", proto "...)
+		b = appendProtoName(b, prot)
+	}
 	b = append(b, ", length "...)
 	b = appendInt(b, length+off)
 	b = p.tunnelSep(b)
@@ -226,6 +230,10 @@ func (p *Printer) geneve(b, d []byte, length int) []byte {
 	}
 	b = append(b, "], vni 0x"...)
 	b = appendHex(b, uint64(be32(d[4:])>>8), 1)
+	if p.opts.Link {
+		b = append(b, ", proto "...)
+		b = appendProtoName(b, prot)
+	}
 	optLen := int(d[0]&0x3f) * 4
 	d, length = d[8:], length-8
 	if length < optLen {
@@ -315,4 +323,17 @@ func geneveClassName(c uint16) string {
 		return "Experimental"
 	}
 	return "Unknown"
+}
+
+// appendProtoName appends the ethertype a tunnel header names, as tcpdump
+// -e prints it: "NAME (0x%04x)", the name "unknown" when it has none.
+func appendProtoName(b []byte, et uint16) []byte {
+	if n, ok := etherTypeNames[et]; ok {
+		b = append(b, n...)
+	} else {
+		b = append(b, "unknown"...)
+	}
+	b = append(b, " (0x"...)
+	b = appendHex(b, uint64(et), 4)
+	return append(b, ')')
 }

@@ -24,7 +24,7 @@ libpcap-filter/vxlan.pcap libpcap-filter/geneve.pcap libpcap-filter/ah-ipip-ping
 	echo "# Command: TZ=UTC tcpdump -n OPTS -r FILE, per block '### OPTS<TAB>FILE'"
 	echo "# (FILE relative to decode/, or corpus/ for the shared corpus)"
 	echo "# Tool: $ver"
-	for opts in "" "-v"; do
+	for opts in "" "-v" "-e" "-vv"; do
 		printf '### %s\t%s\n' "$opts" "testdata/tunnels.pcap"
 		# shellcheck disable=SC2086
 		TZ=UTC tcpdump -n $opts -r "$root/decode/testdata/tunnels.pcap" 2>/dev/null || true
