@@ -412,3 +412,51 @@ func FuzzPrintTunnels(f *testing.F) {
 		}
 	})
 }
+
+// TestTunnelNestBound checks a packet of more nested tunnels than
+// maxTunnelNest prints the first ones and " [|tunnel]", and that the bound
+// is reset for the next packet.
+func TestTunnelNestBound(t *testing.T) {
+	build := func(n int) []byte {
+		ls := []gopacket.SerializableLayer{tEther(layers.EthernetTypeIPv4)}
+		for range n {
+			ls = append(ls, tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolIPv4))
+		}
+		ls = append(ls, tIP4("192.168.1.1", "192.168.1.2", layers.IPProtocolICMPv4))
+		ls = append(ls, tICMP(1)...)
+		buf := gopacket.NewSerializeBuffer()
+		if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true}, ls...); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	var out bytes.Buffer
+	p := NewPrinter(&out, &Options{Location: time.UTC}) // shared: nest must reset
+	for _, tc := range []struct {
+		name  string
+		n     int
+		trunc bool
+	}{
+		{"at the bound prints the innermost packet", maxTunnelNest - 1, false},
+		{"beyond the bound stops with [|tunnel]", maxTunnelNest + 6, true},
+		{"after a deep packet the bound is reset", maxTunnelNest - 1, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out.Reset()
+			d := build(tc.n)
+			if err := p.Print(gopacket.CaptureInfo{Timestamp: time.Unix(0, 0), Length: len(d)}, d, layers.LinkTypeEthernet); err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			line := out.String()
+			if got := strings.HasSuffix(line, " [|tunnel]\n"); got != tc.trunc {
+				t.Errorf("%d nested headers: ends with [|tunnel] = %v, want %v: %q", tc.n, got, tc.trunc, line[max(0, len(line)-120):])
+			}
+			if !tc.trunc && !strings.Contains(line, "192.168.1.1 > 192.168.1.2: ICMP echo request") {
+				t.Errorf("%d nested headers: inner packet not printed", tc.n)
+			}
+		})
+	}
+}
