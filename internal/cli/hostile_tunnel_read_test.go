@@ -15,6 +15,9 @@ import (
 // prints local time, the golden UTC.
 var tunnelTimeRE = regexp.MustCompile(`^\d\d:\d\d:\d\d\.\d{6} `)
 
+// tunnelTimeLineRE finds the first line of each packet in read's output.
+var tunnelTimeLineRE = regexp.MustCompile(`(?m)^\d\d:\d\d:\d\d\.\d{6} `)
+
 // TestReadTunnels keeps `wirekit read` printing tunnelled packets as
 // tcpdump -n does without --decap (issue 14 item 2, issue 15 item 1): the
 // generated tunnel capture, hostile packets included (GRE, VXLAN and Geneve
