@@ -28,14 +28,16 @@ func (p *Printer) gre(b, d []byte, length int) []byte {
 	ver := flags & 7
 	b = append(b, "GREv"...)
 	b = appendUint(b, uint64(ver))
-	if ver != 0 {
-		b = append(b, " (unknown)"...)
-		return b
+	if ver > 1 {
+		return append(b, " ERROR: unknown-version"...)
 	}
 	if p.opts.Verbose > 0 {
 		b = append(b, ", Flags ["...)
 		b = appendGREFlags(b, flags)
 		b = append(b, ']')
+	}
+	if ver == 1 {
+		return p.gre1(b, d, length, flags)
 	}
 	if len(d) < 4 {
 		return appendTrunc(b, "gre")
@@ -102,7 +104,8 @@ var greFlagNames = [...]struct {
 	bit  uint16
 	name string
 }{{0x8000, "checksum present"}, {0x4000, "routing present"}, {0x2000, "key present"},
-	{0x1000, "sequence# present"}, {0x0800, "source routing present"}}
+	{0x1000, "sequence# present"}, {0x0800, "source routing present"},
+	{0x0080, "ack present"}}
 
 func appendGREFlags(b []byte, flags uint16) []byte {
 	n := len(b)
@@ -336,4 +339,105 @@ func appendProtoName(b []byte, et uint16) []byte {
 	b = append(b, " (0x"...)
 	b = appendHex(b, uint64(et), 4)
 	return append(b, ')')
+}
+
+// gre1 prints the rest of an enhanced (version 1, PPTP) GRE header after
+// its flags, and the PPP frame it carries:
+//
+//	| flags, ver 16 | protocol 16 | payload length 16 | call id 16 |
+//	[sequence 32] [acknowledgment 32]
+func (p *Printer) gre1(b, d []byte, length int, flags uint16) []byte {
+	if len(d) < 4 {
+		return appendTrunc(b, "gre")
+	}
+	prot := be16(d[2:])
+	off := 4
+	if flags&0x2000 != 0 {
+		if len(d) < off+4 {
+			return appendTrunc(b, "gre")
+		}
+		b = append(b, ", call "...)
+		b = appendUint(b, uint64(be16(d[off+2:])))
+		off += 4
+	}
+	if flags&0x1000 != 0 {
+		if len(d) < off+4 {
+			return appendTrunc(b, "gre")
+		}
+		b = append(b, ", seq "...)
+		b = appendUint(b, uint64(be32(d[off:])))
+		off += 4
+	}
+	if flags&0x0080 != 0 {
+		if len(d) < off+4 {
+			return appendTrunc(b, "gre")
+		}
+		b = append(b, ", ack "...)
+		b = appendUint(b, uint64(be32(d[off:])))
+		off += 4
+	}
+	if flags&0x1000 == 0 {
+		b = append(b, ", no-payload"...)
+	}
+	if p.opts.Link {
+		b = append(b, ", proto "...)
+		b = appendProtoName(b, prot)
+	}
+	b = append(b, ", length "...)
+	b = appendInt(b, length)
+	if flags&0x1000 == 0 {
+		return b
+	}
+	b = p.tunnelSep(b)
+	if prot != 0x880b {
+		b = append(b, "gre-proto-0x"...)
+		return appendHex(b, uint64(prot), 1)
+	}
+	return p.pppInGRE(b, d[off:], length-off)
+}
+
+// pppInGRE prints the PPP frame of a PPTP tunnel: an optional ff 03
+// address and control, a protocol of one or two bytes, then IPv4 (0x21) or
+// IPv6 (0x57); other protocols print as "ppp-proto-0x..".
+func (p *Printer) pppInGRE(b, d []byte, length int) []byte {
+	frame := length
+	if len(d) >= 2 && d[0] == 0xff && d[1] == 0x03 {
+		d, length = d[2:], length-2
+	}
+	if len(d) < 1 {
+		return appendTrunc(b, "ppp")
+	}
+	proto := uint16(d[0])
+	n := 1
+	if d[0]&1 == 0 {
+		if len(d) < 2 {
+			return appendTrunc(b, "ppp")
+		}
+		proto, n = be16(d), 2
+	}
+	d, length = d[n:], length-n
+	if p.opts.Link {
+		// tcpdump -e names the PPP protocol and the frame's length.
+		switch proto {
+		case 0x21:
+			b = append(b, "IP"...)
+		case 0x57:
+			b = append(b, "IP6"...)
+		default:
+			b = append(b, "unknown"...)
+		}
+		b = append(b, " (0x"...)
+		b = appendHex(b, uint64(proto), 4)
+		b = append(b, "), length "...)
+		b = appendInt(b, frame)
+		b = append(b, ": "...)
+	}
+	switch proto {
+	case 0x21:
+		return p.tunnelPayload(b, d, length, 0x0800, "")
+	case 0x57:
+		return p.tunnelPayload(b, d, length, 0x86dd, "")
+	}
+	b = append(b, "ppp-proto-0x"...)
+	return appendHex(b, uint64(proto), 1)
 }

@@ -93,6 +93,7 @@ func tunnelPackets(tb testing.TB) []tunnelPacket {
 	u6 := tIP6("2001:db8::1", "2001:db8::2", layers.IPProtocolUDP)
 	nest4 := tIP4("172.16.0.1", "172.16.0.2", layers.IPProtocolUDP)
 	in6 := tIP6("2001:db8:1::1", "2001:db8:1::2", layers.IPProtocolUDP)
+	in6b := tIP6("2001:db8:1::1", "2001:db8:1::2", layers.IPProtocolUDP)
 	grePkt := ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolGRE),
 		gre(&layers.GRE{KeyPresent: true, Key: 3, SeqPresent: true, Seq: 4, Protocol: layers.EthernetTypeIPv4}), inner4(), tICMP(20))
 	greRouting := ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolGRE),
@@ -152,6 +153,14 @@ func tunnelPackets(tb testing.TB) []tunnelPacket {
 			gre(&layers.GRE{KeyPresent: true, Key: 1, Protocol: layers.EthernetTypeIPv4}), nest4, tUDP(40003, 4789, nest4),
 			&layers.VXLAN{ValidIDFlag: true, VNI: 5}, tEther(layers.EthernetTypeIPv4), inner4(), tICMP(15)), 0},
 		{"gre truncated in key", grePkt, 14 + 20 + 6},
+		{"gre version 1 pptp", ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolGRE),
+			gopacket.Payload{0x30, 0x81, 0x88, 0x0b, 0x00, 0x40, 0x00, 0x07, 0, 0, 0, 1, 0, 0, 0, 9, 0xff, 0x03, 0x00, 0x21}, inner4(), tICMP(23)), 0},
+		{"gre version 1 no payload", ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolGRE),
+			gopacket.Payload{0x20, 0x81, 0x88, 0x0b, 0x00, 0x00, 0x00, 0x07, 0, 0, 0, 3}), 0},
+		{"gre version 1 ppp ipv6 compressed", ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolGRE),
+			gopacket.Payload{0x30, 0x01, 0x88, 0x0b, 0x00, 0x40, 0x00, 0x07, 0, 0, 0, 2, 0x57}, in6b, tUDP(1000, 2000, in6b), gopacket.Payload("v1")), 0},
+		{"gre version 2", ser(tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolGRE),
+			gopacket.Payload{0x00, 0x02, 0x08, 0x00}, inner4(), tICMP(24)), 0},
 		{"gre truncated before protocol", grePkt, 14 + 20 + 3},
 		{"gre routing present", greRouting, 0},
 		{"vxlan header cut", vx, 14 + 20 + 8 + 5},
