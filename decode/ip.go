@@ -59,6 +59,10 @@ func (p *Printer) ip4(b, d []byte, length int) []byte {
 		}
 		return append(b, " (invalid)"...)
 	}
+	if len(d) == 0 && p.nest > 0 {
+		// tcpdump names the protocol only once it has a byte of it.
+		return appendTrunc(b, "ip")
+	}
 	if !p.opts.Link {
 		b = append(b, "IP "...)
 	}
@@ -315,6 +319,10 @@ func (p *Printer) ipDemux(b, d []byte, length int, h *ipHdr, proto uint8) []byte
 		return p.icmp6(b, d, length, h)
 	case protoIGMP:
 		return igmp(b, d, length)
+	case protoGRE:
+		return p.gre(b, d, length)
+	case protoIPIP, protoIPv6:
+		return p.ipInIP(b, d, length, proto)
 	case protoESP:
 		if len(d) < 8 {
 			return appendTrunc(b, "esp")

@@ -44,7 +44,8 @@ type JSONOptions struct {
 //
 // Layer names are ethernet, dot1q (one per tag), arp, ipv4, ipv6,
 // ipv6-hopbyhop, ipv6-routing, ipv6-fragment, ipv6-destination, tcp, udp,
-// icmp, icmp6, dns, sll, sll2, loopback, and payload: what follows the last
+// icmp, icmp6, dns, sll, sll2, loopback, the tunnel headers gre, erspan,
+// vxlan and geneve (see json_tunnel.go), and payload: what follows the last
 // decoded layer, given as {"layer":"payload","len":N}. A layer that fails
 // to decode is reported in the top-level error and counted in the payload.
 //
@@ -77,6 +78,7 @@ type JSONWriter struct {
 	protoNum     int
 	sport, dport int
 	ports        bool
+	erspan       int // ERSPAN version a GRE header implied
 	truncated    bool
 	errLayer     string
 	err          error
@@ -181,6 +183,10 @@ const (
 	jsonStepSLL2
 	jsonStepLoopback
 	jsonStepRawIP
+	jsonStepGRE
+	jsonStepVXLAN
+	jsonStepGeneve
+	jsonStepERSPAN
 )
 
 // jsonFirstSteps maps the link types the writer decodes to their first
@@ -227,6 +233,8 @@ func (j *JSONWriter) ipStep(p layers.IPProtocol) jsonStep {
 		return jsonStepIPv4
 	case layers.IPProtocolIPv6:
 		return jsonStepIPv6
+	case layers.IPProtocolGRE:
+		return jsonStepGRE
 	}
 	return jsonStepPayload
 }
@@ -313,7 +321,9 @@ func (j *JSONWriter) decode(data []byte, lt layers.LinkType) {
 				b = jsonInt(b, "dport", int(u.DstPort))
 				j.lay = append(jsonInt(b, "len", int(u.Length)), '}')
 				next, data = jsonStepPayload, u.Payload
-				if jsonDNSPort(u.SrcPort) || jsonDNSPort(u.DstPort) {
+				if t := jsonUDPTunnel(u.SrcPort, u.DstPort); t != jsonStepPayload {
+					next = t
+				} else if jsonDNSPort(u.SrcPort) || jsonDNSPort(u.DstPort) {
 					next = jsonStepDNS
 				} else {
 					j.payload(len(data))
@@ -375,6 +385,8 @@ func (j *JSONWriter) decode(data []byte, lt layers.LinkType) {
 			case 6:
 				next = jsonStepIPv6
 			}
+		case jsonStepGRE, jsonStepVXLAN, jsonStepGeneve, jsonStepERSPAN:
+			next, data, err = j.tunnelStep(next, data)
 		}
 		if err != nil {
 			j.errLayer, j.err = jsonStepNames[next], err
@@ -727,7 +739,8 @@ func jsonDNSPort(p layers.UDPPort) bool { return p == 53 || p == 5353 || p == 53
 var jsonStepNames = [...]string{jsonStepPayload: "payload", jsonStepEthernet: "ethernet", jsonStepDot1Q: "dot1q",
 	jsonStepARP: "arp", jsonStepIPv4: "ipv4", jsonStepIPv6: "ipv6", jsonStepIPv6Ext: "ipv6 extension header",
 	jsonStepTCP: "tcp", jsonStepUDP: "udp", jsonStepICMPv4: "icmp", jsonStepICMPv6: "icmp6", jsonStepDNS: "dns",
-	jsonStepSLL: "sll", jsonStepSLL2: "sll2", jsonStepLoopback: "loopback", jsonStepRawIP: "raw ip"}
+	jsonStepSLL: "sll", jsonStepSLL2: "sll2", jsonStepLoopback: "loopback", jsonStepRawIP: "raw ip",
+	jsonStepGRE: "gre", jsonStepVXLAN: "vxlan", jsonStepGeneve: "geneve", jsonStepERSPAN: "erspan"}
 
 var jsonProtoNames = [256]string{1: "icmp", 2: "igmp", 4: "ipip", 6: "tcp", 17: "udp", 41: "ipv6",
 	47: "gre", 50: "esp", 51: "ah", 58: "icmp6", 89: "ospf", 103: "pim", 112: "vrrp", 132: "sctp"}

@@ -30,6 +30,9 @@ func FuzzJSONWriter(f *testing.F) {
 		n++
 		return nil
 	})
+	for _, pk := range tunnelPackets(f) {
+		f.Add(uint8(0), pk.data) // GRE, ERSPAN, VXLAN, Geneve, IP in IP
+	}
 	f.Add(uint8(1), []byte{0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x86, 0xdd, 0x60})
 	f.Add(uint8(3), []byte{2, 0, 0, 0, 0x45})
 	var out bytes.Buffer

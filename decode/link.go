@@ -266,7 +266,7 @@ var etherTypeNames = map[uint16]string{
 	0x88cc: "LLDP", 0x888e: "EAPOL", 0x8809: "Slow Protocols", 0x88f7: "PTP",
 	0x9000: "Loopback", 0x6003: "DN", 0x809b: "Appletalk", 0x80f3: "AARP", 0x8137: "IPX",
 	0x88e5: "MACsec", 0x8902: "CFM", 0x22f0: "AVB", 0x8906: "FCoE", 0x8914: "FIP",
-	0x88e7: "PBB", 0x893a: "IEEE1905.1",
+	0x88e7: "PBB", 0x893a: "IEEE1905.1", 0x6558: "TEB", 0x880b: "PPP",
 }
 
 func knownEtherType(et uint16) bool {

@@ -74,6 +74,8 @@ type Printer struct {
 	// is on, or dumpAlways says the link type itself is unsupported).
 	dump       []byte
 	dumpAlways bool
+	// nest counts the tunnels the packet being printed is inside.
+	nest int
 }
 
 // NewPrinter returns a Printer writing to w; opts nil means the defaults.
@@ -112,7 +114,7 @@ func (p *Printer) Print(ci gopacket.CaptureInfo, data []byte, lt layers.LinkType
 		b = append(bad, "]\n"...)
 	} else {
 		b = p.appendTime(b, ci.Timestamp)
-		p.dump, p.dumpAlways = nil, false
+		p.dump, p.dumpAlways, p.nest = nil, false, 0
 		var net int
 		b, net = p.appendLink(b, data, wire, lt)
 		b = append(b, '\n')

@@ -75,6 +75,9 @@ func (p *Printer) udp(b, d []byte, length int, h *ipHdr) []byte {
 		b = append(b, " > "...)
 		return appendInt(b, length)
 	}
+	if t, ok := p.udpTunnel(b, d[8:], ulen, sp, dp); ok {
+		return t
+	}
 	b = append(b, "UDP, length "...)
 	return appendInt(b, ulen)
 }
@@ -217,6 +220,10 @@ func (p *Printer) icmp(b, d []byte, length int, h *ipHdr) []byte {
 	}
 	if !h.fragmented && len(d) >= length {
 		if c := checksum(0, d[:length]); c != 0 {
+			if len(d) < 4 {
+				// No checksum field to show (found by FuzzPrintTunnels).
+				return appendTrunc(b, "icmp")
+			}
 			got := be16(d[2:])
 			b = append(b, " (wrong icmp cksum "...)
 			b = appendHex(b, uint64(got), 1)
