@@ -18,7 +18,6 @@ import (
 
 	"github.com/wirekit/wirekit/dataset"
 	"github.com/wirekit/wirekit/decap"
-	"github.com/wirekit/wirekit/dedup"
 	"github.com/wirekit/wirekit/pcapio"
 	"github.com/wirekit/wirekit/rules"
 )
@@ -150,13 +149,6 @@ func runBatch(ctx context.Context, e *env, f *batchFlags, args []string) error {
 	if err != nil {
 		return err
 	}
-	var dcfg *decap.Config
-	if f.decap {
-		dcfg = &decap.Config{InnerIP: decap.InnerEthernet}
-		if f.decapDepth > 0 {
-			dcfg.Depth = f.decapDepth
-		}
-	}
 	for _, r := range rs {
 		if err := os.MkdirAll(filepath.Join(f.output, r.Name), 0o755); err != nil {
 			return fmt.Errorf("filter: --output: %w", err)
@@ -181,10 +173,7 @@ func runBatch(ctx context.Context, e *env, f *batchFlags, args []string) error {
 	var wg sync.WaitGroup
 	for range min(f.workers, len(jobs)) {
 		wg.Go(func() {
-			w := &batchWorker{ms: ms, totals: totals, dedup: f.dedup}
-			if dcfg != nil {
-				w.dc, _ = decap.New(dcfg) // dcfg was checked above
-			}
+			w := &batchWorker{ms: ms, totals: totals, inner: innerFlags{decap: f.decap, depth: f.decapDepth, dedup: f.dedup}}
 			for j := range work {
 				err := w.run(ctx, j)
 				dups.Add(w.dups)
@@ -337,13 +326,13 @@ func planBatch(outDir, compExt string, rs []rules.Rule, inputs []string) ([]*bat
 	return jobs, nil
 }
 
-// batchWorker filters files one at a time; its decapsulator and
-// per-link-type programs are reused from file to file.
+// batchWorker filters files one at a time. Tunnels and duplicates are
+// handled by the same stage as read's --decap and --dedup, made anew for
+// each file (duplicates are looked for within a file, as GopherCap does).
 type batchWorker struct {
 	ms     []*rules.Matcher
 	totals []ruleTotals
-	dc     *decap.Decapsulator
-	dedup  bool
+	inner  innerFlags
 
 	dups, tunnels int64 // of the last file
 }
@@ -378,7 +367,7 @@ func (w *batchWorker) run(ctx context.Context, j *batchJob) (err error) {
 	if len(ifaces) > 0 {
 		first = ifaces[0]
 	}
-	pcapng := r.Format() == pcapio.FormatPcapNG || (w.dc != nil && first.LinkType != layers.LinkTypeEthernet)
+	pcapng := r.Format() == pcapio.FormatPcapNG || (w.inner.decap && first.LinkType != layers.LinkTypeEthernet)
 	opts := &pcapio.WriteOptions{Nanosecond: first.Resolution == time.Nanosecond}
 	outs := make([]*batchOut, len(w.ms))
 	defer func() {
@@ -409,9 +398,12 @@ func (w *batchWorker) run(ctx context.Context, j *batchJob) (err error) {
 		}
 		outs[i] = &batchOut{w: fw, path: path, ifaces: map[ifaceKey]int{{0, first.LinkType}: 0}}
 	}
-	var dd *dedup.Deduper
-	if w.dedup {
-		dd, _ = dedup.New(nil)
+	st, err := w.inner.stage() // the flags were checked before any file
+	if err != nil {
+		return fmt.Errorf("%s: %w", j.in, err)
+	}
+	if st != nil {
+		defer func() { w.dups, w.tunnels = st.dups, st.stripped }()
 	}
 	progs := make(map[layers.LinkType][]*rules.Program)
 	var in int64
@@ -436,16 +428,11 @@ func (w *batchWorker) run(ctx context.Context, j *batchJob) (err error) {
 		if ci.InterfaceIndex < len(ifaces) {
 			lt = ifaces[ci.InterfaceIndex].LinkType
 		}
-		if w.dc != nil {
-			var tun []decap.Tunnel
-			data, ci, lt, tun, _ = w.dc.Strip(lt, data, ci)
-			if len(tun) > 0 {
-				w.tunnels++
+		if st != nil {
+			var keep bool
+			if data, ci, lt, keep = st.apply(lt, data, ci); !keep {
+				continue
 			}
-		}
-		if dd != nil && dd.Duplicate(lt, data, ci) {
-			w.dups++
-			continue
 		}
 		ps, ok := progs[lt]
 		if !ok {
