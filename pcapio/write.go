@@ -84,6 +84,20 @@ func SplitCompression(name string) (string, Compression, error) {
 	return name, CompressNone, nil
 }
 
+// NameFormat returns the format Create writes for name: FormatPcapNG for a
+// name ending in ".pcapng" (any case), optionally followed by a compression suffix,
+// FormatPcap for any other.
+func NameFormat(name string) Format {
+	base, _, err := SplitCompression(name)
+	if err != nil {
+		base = name
+	}
+	if strings.HasSuffix(strings.ToLower(base), ".pcapng") {
+		return FormatPcapNG
+	}
+	return FormatPcap
+}
+
 // Create writes a capture file at path, choosing the format from the name:
 // ".pcapng" (optionally followed by a compression suffix) is pcapng,
 // anything else classic pcap; a trailing ".gz" compresses with gzip,
@@ -120,11 +134,10 @@ func Create(path string, ifaces []Interface, opts *WriteOptions) (*FileWriter, e
 		}
 		return &FileWriter{path: "stdout", inner: p}, nil
 	}
-	base, comp, err := SplitCompression(filepath.Base(path))
+	_, comp, err := SplitCompression(filepath.Base(path))
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
-	base = strings.ToLower(base)
 	out, err := safefile.Create(path)
 	if err != nil {
 		return nil, err
@@ -152,7 +165,7 @@ func Create(path string, ifaces []Interface, opts *WriteOptions) (*FileWriter, e
 		fw.remove()
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
-	if strings.HasSuffix(base, ".pcapng") {
+	if NameFormat(path) == FormatPcapNG {
 		fw.inner, err = NewPcapNGWriter(w, ifaces, opts)
 	} else {
 		var p *PcapWriter

@@ -178,7 +178,7 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	if err != nil {
 		return fmt.Errorf("read: %w", err)
 	}
-	if inner != nil && f.out != "" && !writesPcapng(f.out) {
+	if inner != nil && f.out != "" && pcapio.NameFormat(f.out) != pcapio.FormatPcapNG {
 		// A classic pcap holds one link type: a tunnelled packet whose
 		// inner frame has another one (Ethernet inside GRE on a raw-IP
 		// capture) is written whole and counted, instead of failing the
@@ -472,14 +472,4 @@ func writeOptions(ifs []pcapio.Interface) *pcapio.WriteOptions {
 		}
 	}
 	return nil
-}
-
-// writesPcapng reports whether pcapio.Create writes pcapng for name: a
-// ".pcapng" name, optionally followed by a compression suffix.
-func writesPcapng(name string) bool {
-	base, _, err := pcapio.SplitCompression(name)
-	if err != nil {
-		base = name
-	}
-	return strings.HasSuffix(base, ".pcapng")
 }
