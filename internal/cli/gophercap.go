@@ -2,9 +2,7 @@ package cli
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"runtime/debug"
 	"sort"
@@ -324,23 +322,11 @@ docs/gophercap.md); a flag given on the command line overrides the file.`,
 				_, err = e.stdout.Write(data)
 				return err
 			}
-			if err := writeWhole(*cfgFile, data); err != nil {
+			if err := safefile.WriteFile(*cfgFile, data); err != nil {
 				return fmt.Errorf("exampleConfig: %w", err)
 			}
 			fmt.Fprintf(e.stderr, "wirekit: exampleConfig: wrote %s\n", *cfgFile)
 			return nil
 		},
 	}
-}
-
-// writeWhole writes data to path through safefile: complete or absent.
-func writeWhole(path string, data []byte) error {
-	f, err := safefile.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(f, bytes.NewReader(data)); err != nil {
-		return errors.Join(err, f.Abort())
-	}
-	return f.Close()
 }
