@@ -334,6 +334,9 @@ func (p *Printer) ipDemux(b, d []byte, length int, h *ipHdr, proto uint8) []byte
 		b = append(b, "), length "...)
 		return appendInt(b, length)
 	}
+	if t, ok := p.ipRouting(b, d, length, h, proto); ok {
+		return t
+	}
 	if proto == protoSCTP || proto == protoDCCP {
 		// The IP layer leaves the addresses to these transports.
 		b = appendAddrs(b, h)

@@ -51,6 +51,12 @@ func (p *Printer) appendLink(b, d []byte, wire int, lt layers.LinkType) ([]byte,
 		}
 		return p.ip6(b, d, wire), 0
 	}
+	if t, net, ok := p.linkWifi(b, d, wire, lt); ok {
+		return t, net
+	}
+	if t, net, ok := p.linkL2(b, d, wire, lt); ok {
+		return t, net
+	}
 	// tcpdump's printer for link types it cannot dissect.
 	p.dump, p.dumpAlways = d, true
 	return append(b, "UNSUPPORTED"...), 0
@@ -123,6 +129,12 @@ func (p *Printer) etherPayload(b, d []byte, length int, et uint16) []byte {
 		return p.ip6(b, d, length)
 	case 0x0806, 0x8035:
 		return p.arp(b, d, length, et == 0x8035)
+	}
+	if t, ok := p.etherL2(b, d, length, et); ok {
+		return t
+	}
+	if t, ok := p.etherMisc(b, d, length, et); ok {
+		return t
 	}
 	if et <= 1500 {
 		b = append(b, "LLC, length "...)

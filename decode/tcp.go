@@ -176,7 +176,11 @@ func (p *Printer) tcp(b, d []byte, length int, h *ipHdr) []byte {
 		}
 	}
 	b = append(b, ", length "...)
-	return appendInt(b, plen)
+	b = appendInt(b, plen)
+	if plen > 0 && len(d) > hlen {
+		b = p.tcpApp(b, d[hlen:min(length, len(d))], plen, int(sp), int(dp), h)
+	}
+	return b
 }
 
 // appendTCPOptions prints ", options [...]". o holds the captured option

@@ -78,6 +78,9 @@ func (p *Printer) udp(b, d []byte, length int, h *ipHdr) []byte {
 	if t, ok := p.udpTunnel(b, d[8:], ulen, sp, dp); ok {
 		return t
 	}
+	if t, ok := p.udpApp(b, d[8:], ulen, sp, dp, h); ok {
+		return t
+	}
 	b = append(b, "UDP, length "...)
 	return appendInt(b, ulen)
 }
