@@ -136,6 +136,36 @@ type Chunk struct {
 	// request is still to come.
 	PeerAcked    int64
 	PeerAckKnown bool
+	// Marks say, when Data joins the bytes of several packets (a hole
+	// filled releases the segments buffered behind it), what each later
+	// packet acknowledged, from the offset in Data where its bytes
+	// begin, in order. The first packet's is PeerAcked. Like Data, Marks
+	// are valid only during the Data call.
+	Marks []AckMark
+}
+
+// AckMark is what the packet carrying a Chunk's bytes from Off on
+// acknowledged of the other direction (see Chunk.PeerAcked).
+type AckMark struct {
+	Off       int
+	PeerAcked int64
+	Known     bool
+}
+
+// PeerAckedAt returns what the packet that carried Data[i] acknowledged of
+// the other direction: PeerAcked and PeerAckKnown, or the mark in Marks
+// that covers i. A protocol parser uses it for a message that begins
+// inside a chunk, whose packet may have been sent well after the chunk's
+// first byte.
+func (c *Chunk) PeerAckedAt(i int) (int64, bool) {
+	acked, known := c.PeerAcked, c.PeerAckKnown
+	for _, m := range c.Marks {
+		if m.Off > i {
+			break
+		}
+		acked, known = m.PeerAcked, m.Known
+	}
+	return acked, known
 }
 
 // Half holds one direction's counters.
@@ -432,6 +462,7 @@ type tcpStream struct {
 	hi       [2]reassembly.Sequence // end of the highest segment seen each way
 	hiKnown  [2]bool
 	queued   [2][]segAck // acknowledgements of segments buffered out of order
+	marks    []AckMark   // buffer for Chunk.Marks
 	done     bool        // both directions ended; waiting in Assembler.pending
 	reported bool
 	closedAt time.Time
@@ -510,6 +541,28 @@ func (s *tcpStream) seen(d Dir, t *layers.TCP) {
 	}
 }
 
+// ackMarks returns what each buffered segment whose bytes begin after
+// start, within the n bytes delivered, acknowledged, ordered by offset. It
+// reuses one buffer per stream.
+func (s *tcpStream) ackMarks(d Dir, start uint32, n int) []AckMark {
+	m := s.marks[:0]
+	for _, e := range s.queued[d] {
+		off := int32(e.seq - start)
+		if off <= 0 || int(off) >= n {
+			continue
+		}
+		var a int64
+		ok := false
+		if e.acked {
+			a, ok = s.peerAcked(d, e.ack)
+		}
+		m = append(m, AckMark{Off: int(off), PeerAcked: a, Known: ok})
+	}
+	slices.SortStableFunc(m, func(x, y AckMark) int { return x.Off - y.Off })
+	s.marks = m
+	return m
+}
+
 // carrierAck returns the acknowledgement number of the packet that carried
 // the byte of direction d at sequence start: the current packet when it
 // was delivered in order, or the one recorded when it was buffered out of
@@ -585,12 +638,13 @@ func (s *tcpStream) ReassembledSG(sg reassembly.ScatterGather, ac reassembly.Ass
 	h.Bytes += int64(n)
 	if s.h != nil && !s.reported {
 		var acked int64
+		marks := s.ackMarks(d, s.isn[d]+uint32(h.Bytes-int64(n)+h.Missing), n)
 		ack, known := s.carrierAck(d, s.isn[d]+uint32(h.Bytes-int64(n)+h.Missing), n)
 		if known {
 			acked, known = s.peerAcked(d, ack)
 		}
 		s.h.Data(&s.c, Chunk{Dir: d, Data: data, Lost: max(skip, 0), Time: s.a.ctx.ci.Timestamp, End: end,
-			PeerAcked: acked, PeerAckKnown: known})
+			PeerAcked: acked, PeerAckKnown: known, Marks: marks})
 	}
 	if end && h.RST && !s.done {
 		// A reset ends both directions: report the connection soon rather

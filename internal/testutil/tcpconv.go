@@ -44,6 +44,12 @@ func (c *TCPConv) Send(fromClient bool, payload []byte) {
 	c.seg(!fromClient, &layers.TCP{ACK: true}, nil)
 }
 
+// Segment adds one data segment from the client (or the server) without
+// the other side's ACK, acknowledging what the other side sent so far.
+func (c *TCPConv) Segment(fromClient bool, payload []byte) {
+	c.seg(fromClient, &layers.TCP{PSH: true, ACK: true}, payload)
+}
+
 // Close adds a FIN from each side and the last ACK.
 func (c *TCPConv) Close() {
 	c.seg(true, &layers.TCP{FIN: true, ACK: true}, nil)

@@ -88,17 +88,14 @@ type connParser struct {
 	// early holds responses that came before their request: the packet
 	// that carried them acknowledged request bytes not yet seen (the
 	// capture has the two directions out of order).
-	early     []*Transaction
-	peerAcked int64 // Chunk.PeerAcked of the data being parsed, -1 if unknown
+	early []*Transaction
+	chunk stream.Chunk // the chunk being parsed (Data and Marks cleared after)
 }
 
 // Data parses a chunk of one direction (stream.ConnHandler).
 func (cp *connParser) Data(c *stream.Conn, ch stream.Chunk) {
 	cp.c = c
-	cp.peerAcked = -1
-	if ch.PeerAckKnown {
-		cp.peerAcked = ch.PeerAcked
-	}
+	cp.chunk = ch
 	h := &cp.half[ch.Dir]
 	if ch.Lost > 0 {
 		h.gap(ch.Lost, ch.Time)
@@ -109,6 +106,7 @@ func (cp *connParser) Data(c *stream.Conn, ch stream.Chunk) {
 	if ch.End {
 		h.eof(ch.Time)
 	}
+	cp.chunk = stream.Chunk{PeerAcked: -1}
 }
 
 // Close ends the connection: messages in progress end incomplete, and
@@ -174,6 +172,7 @@ type halfParser struct {
 	off      int64 // offset in this direction's stream of the data being parsed
 	msgStart int64 // offset where the message being parsed began
 	msgAck   int64 // the other direction's offset acknowledged when it began (-1: unknown)
+	feedOff  int64 // offset of the first byte of the chunk being parsed
 	resynced bool  // the parser lost its place since the last message
 	sniffed  bool
 	st       state
@@ -199,6 +198,7 @@ func (h *halfParser) feed(data []byte, t time.Time) {
 		h.sniff(data)
 	}
 	h.atChunk = true
+	h.feedOff = h.off
 	for len(data) > 0 {
 		var n int
 		switch h.st {
@@ -392,11 +392,11 @@ func (h *halfParser) header(data []byte, t time.Time) int {
 	return take
 }
 
-// markStart records where a message begins, and how far its packet
-// acknowledged the other direction.
+// markStart records where a message begins, and how far the packet that
+// carried its first byte acknowledged the other direction.
 func (h *halfParser) markStart() {
 	h.msgStart, h.msgAck = h.off, -1
-	if a := h.cp.peerAcked; a >= 0 {
+	if a, ok := h.cp.chunk.PeerAckedAt(int(h.off - h.feedOff)); ok && a >= 0 {
 		h.msgAck = a
 	}
 }
