@@ -451,19 +451,24 @@ const maxQueuedAcks = 256
 
 // tcpStream is one connection as gopacket's reassembly sees it.
 type tcpStream struct {
-	a        *Assembler
-	c        Conn
-	h        ConnHandler
-	swap     bool      // gopacket's client (first sender) is our server
-	isn      [2]uint32 // first sequence number of each direction's data
-	known    [2]bool   // isn is set
-	ack      [2]uint32 // last acknowledgement sent in each direction
-	acked    [2]bool
-	hi       [2]reassembly.Sequence // end of the highest segment seen each way
-	hiKnown  [2]bool
-	queued   [2][]segAck // acknowledgements of segments buffered out of order
-	marks    []AckMark   // buffer for Chunk.Marks
-	done     bool        // both directions ended; waiting in Assembler.pending
+	a       *Assembler
+	c       Conn
+	h       ConnHandler
+	swap    bool      // gopacket's client (first sender) is our server
+	isn     [2]uint32 // first sequence number of each direction's data
+	known   [2]bool   // isn is set
+	ack     [2]uint32 // last acknowledgement sent in each direction
+	acked   [2]bool
+	hi      [2]reassembly.Sequence // end of the highest segment seen each way
+	hiKnown [2]bool
+	queued  [2][]segAck // acknowledgements of segments buffered out of order
+	marks   []AckMark   // buffer for Chunk.Marks
+	// rstDir sent the reset that ended the connection; rstAck is what it
+	// acknowledged of the other direction (when rstAcked).
+	rstDir   Dir
+	rstAck   uint32
+	rstAcked bool
+	done     bool // both directions ended; waiting in Assembler.pending
 	reported bool
 	closedAt time.Time
 	reason   EndReason // flush that closed it, if any
@@ -488,7 +493,7 @@ func (s *tcpStream) Accept(t *layers.TCP, ci gopacket.CaptureInfo, dir reassembl
 	if ci.Timestamp.After(s.c.Last) {
 		s.c.Last = ci.Timestamp
 	}
-	if s.done {
+	if s.done && !s.beforeReset(d, t) {
 		// The last ACK of a closed connection, or a late segment: count
 		// it, but the stream is over.
 		h.RST = h.RST || t.RST
@@ -503,6 +508,16 @@ func (s *tcpStream) Accept(t *layers.TCP, ci gopacket.CaptureInfo, dir reassembl
 		s.ack[d], s.acked[d] = t.Ack, true
 	}
 	if nextSeq == -1 {
+		if !t.SYN && d == ServerToClient && s.c.Handshake && s.a.flushing == EndNone {
+			// The client's SYN was seen, the server's SYN-ACK not
+			// yet: this segment was captured before it (the capture
+			// reordered the directions). gopacket keeps it until the
+			// SYN-ACK starts the direction, or a flush gives up on it.
+			if n := len(t.Payload); n > 0 && len(s.queued[d]) < maxQueuedAcks {
+				s.queued[d] = append(s.queued[d], segAck{t.Seq, t.Seq + uint32(n), t.Ack, t.ACK})
+			}
+			return true
+		}
 		// No SYN seen this way: start at the first segment.
 		*start = true
 		s.isn[d], s.known[d] = t.Seq, true
@@ -654,7 +669,20 @@ func (s *tcpStream) ReassembledSG(sg reassembly.ScatterGather, ac reassembly.Ass
 		s.done = true
 		s.closedAt = s.a.now.Add(s.a.cfg.GapTimeout)
 		s.a.pending = append(s.a.pending, s)
+		s.rstDir, s.rstAck, s.rstAcked = d, s.ack[d], s.acked[d]
 	}
+}
+
+// beforeReset reports whether a segment of direction d arriving after the
+// other direction's reset carries bytes the reset acknowledged: sent
+// before it, and captured after it only because the capture reordered the
+// two directions. Such a segment is still taken until the connection is
+// reported (GapTimeout after the reset).
+func (s *tcpStream) beforeReset(d Dir, t *layers.TCP) bool {
+	if s.reported || !s.rstAcked || d == s.rstDir || len(t.Payload) == 0 || t.RST {
+		return false
+	}
+	return int32(s.rstAck-t.Seq) > 0
 }
 
 // ReassemblyComplete keeps the connection in gopacket's pool (false), so

@@ -178,4 +178,87 @@ func restamp(f []testutil.Frame) []testutil.Frame {
 	return f
 }
 
-var _ = gopacket.CaptureInfo{}
+// synFirst moves each client SYN in front of the packets of its connection
+// that the shuffle put before it.
+func synFirst(f []testutil.Frame) []testutil.Frame {
+	first := map[[2]gopacket.Flow]int{}
+	for i := 0; i < len(f); i++ {
+		pk := gopacket.NewPacket(f[i].Data, layers.LayerTypeEthernet, gopacket.NoCopy)
+		tcp, ok := pk.Layer(layers.LayerTypeTCP).(*layers.TCP)
+		if !ok || pk.NetworkLayer() == nil {
+			continue
+		}
+		nf, tf := pk.NetworkLayer().NetworkFlow(), tcp.TransportFlow()
+		k := [2]gopacket.Flow{nf, tf}
+		if nf.Src().LessThan(nf.Dst()) {
+			k = [2]gopacket.Flow{nf.Reverse(), tf.Reverse()}
+		}
+		j, seen := first[k]
+		if !seen {
+			first[k] = i
+			continue
+		}
+		if tcp.SYN && !tcp.ACK && j < i {
+			f = move(f, i, j)
+			first[k] = j
+		}
+	}
+	return f
+}
+
+// TestPairingReorderedGenerated: the generated mix (many keep-alive
+// connections interleaved) shuffled within windows of k packets gives the
+// same transactions as in order. Each connection's first SYN stays its first
+// packet: a segment captured before the SYN that opens its connection is
+// not handled (the connection is then taken from its first packet seen).
+func TestPairingReorderedGenerated(t *testing.T) {
+	src, err := pcapio.NewReader(bytes.NewReader(capture(t, 6000)), "mem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var clean []testutil.Frame
+	for {
+		data, ci, err := src.ReadPacketData()
+		if err != nil {
+			break
+		}
+		clean = append(clean, testutil.Frame{CI: ci, Data: slices.Clone(data)})
+	}
+	src.Close()
+	want := pairs(t, clean)
+	slices.Sort(want)
+	if len(want) < 50 {
+		t.Fatalf("only %d transactions in the generated capture", len(want))
+	}
+	for _, k := range []int{3, 8, 16} {
+		for seed := range 3 {
+			t.Run(fmt.Sprintf("window %d seed %d", k, seed), func(t *testing.T) {
+				got := pairs(t, synFirst(shuffleWindow(slices.Clone(clean), k, uint64(seed))))
+				slices.Sort(got)
+				if !slices.Equal(got, want) {
+					missing, extra := diffLines(want, got)
+					t.Errorf("%d transactions differ from the in-order capture's: missing %q, extra %q", len(missing)+len(extra), missing, extra)
+				}
+			})
+		}
+	}
+}
+
+// diffLines returns the lines of a not in b and of b not in a (both sorted).
+func diffLines(a, b []string) (onlyA, onlyB []string) {
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || (i < len(a) && a[i] < b[j]):
+			onlyA = append(onlyA, a[i])
+			i++
+		case i == len(a) || b[j] < a[i]:
+			onlyB = append(onlyB, b[j])
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+	return
+}
