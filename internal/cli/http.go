@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/wirekit/wirekit/internal/safefile"
 	"github.com/wirekit/wirekit/stream"
 	whttp "github.com/wirekit/wirekit/stream/http"
+	"github.com/wirekit/wirekit/stream/http/redact"
 )
 
 type httpFlags struct {
@@ -25,6 +27,13 @@ type httpFlags struct {
 	jsonl   bool
 	bodies  string
 	maxBody int
+
+	redact       bool
+	redactConfig string
+	host, exHost []string
+	path, exPath []string
+	sampleRate   float64
+	rateLimit    int
 }
 
 func newHTTPCmd(e *env) *cobra.Command {
@@ -75,11 +84,29 @@ so, and the exit code is 130 or 143.
 --decap strips tunnels (GRE, ERSPAN I/II/III, VXLAN, Geneve, IP in IP) so
 that reassembly and the filter see the inner packets (live, the filter
 then runs in user space after the tunnels are stripped); --dedup drops
-mirror copies (as 'wirekit read --dedup'). Their counts go to stderr.`,
+mirror copies (as 'wirekit read --dedup'). Their counts go to stderr.
+
+--redact replaces secrets before anything is written (lines, --jsonl,
+--har, --bodies): the values of Authorization (its scheme kept), Cookie and
+Set-Cookie (names and attributes kept), API-key and token header fields;
+query parameters and JSON or form body fields named like passwords,
+tokens, secrets and keys; and, anywhere, card numbers (Luhn-checked),
+bearer tokens, JWTs and cloud access keys. Each becomes <redacted:N>, N
+its length in bytes. A body whose coding cannot be undone is replaced
+whole. --redact-config FILE (YAML: headers, fields, patterns) adds names
+and regular expressions.
+
+--host, --exclude-host, --path and --exclude-path keep or drop
+transactions by regular expressions on the request's Host (else the
+server address) and path (without the query); --sample-rate R keeps a
+fraction R of connections, chosen by a hash of their endpoints;
+--rate-limit N keeps at most N transactions per minute of capture time.
+Transactions not selected are counted on stderr.`,
 		Example: `  wirekit http -r capture.pcap
   wirekit http -r capture.pcap --jsonl 'tcp port 8080' | jq .url
   wirekit http -r capture.pcap --har capture.har
-  wirekit http -r capture.pcap --bodies objects`,
+  wirekit http -r capture.pcap --bodies objects
+  wirekit http -r capture.pcap --redact --jsonl --host '^api\.' --exclude-path '^/health'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runHTTP(cmd.Context(), e, f, args)
 		},
@@ -91,6 +118,14 @@ mirror copies (as 'wirekit read --dedup'). Their counts go to stderr.`,
 	fl.BoolVar(&f.jsonl, "jsonl", false, "print one JSON object per transaction")
 	fl.StringVar(&f.bodies, "bodies", "", "save decoded bodies in this directory")
 	fl.IntVar(&f.maxBody, "max-body", whttp.DefaultMaxBodyBytes, "bytes of each body kept for --bodies and --har")
+	fl.BoolVar(&f.redact, "redact", false, "replace secrets (credentials, cookies, tokens, passwords, card numbers) with <redacted:N> in every output")
+	fl.StringVar(&f.redactConfig, "redact-config", "", "with --redact: YAML file adding header names, field names and patterns (keys headers, fields, patterns)")
+	fl.StringArrayVar(&f.host, "host", nil, "keep only transactions whose host matches this regular expression (repeat: any)")
+	fl.StringArrayVar(&f.exHost, "exclude-host", nil, "drop transactions whose host matches this regular expression (repeat: any)")
+	fl.StringArrayVar(&f.path, "path", nil, "keep only transactions whose path (without query) matches this regular expression (repeat: any)")
+	fl.StringArrayVar(&f.exPath, "exclude-path", nil, "drop transactions whose path matches this regular expression (repeat: any)")
+	fl.Float64Var(&f.sampleRate, "sample-rate", 1, "keep this fraction of connections (0 < R <= 1), chosen by a hash of their endpoints")
+	fl.IntVar(&f.rateLimit, "rate-limit", 0, "keep at most N transactions per minute of capture time (0: no limit)")
 	return c
 }
 
@@ -107,6 +142,10 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	if f.bodies == "-" {
 		return usagef("http: --bodies takes a directory, not standard output")
 	}
+	sel, red, err := f.selection()
+	if err != nil {
+		return err
+	}
 	if err := checkNotInput("http", "--har", f.har, f.in.files); err != nil {
 		return err
 	}
@@ -115,7 +154,7 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 			return fmt.Errorf("http: --bodies: %w", err)
 		}
 	}
-	out := &httpOutput{f: f, bw: bufio.NewWriterSize(e.stdout, 256<<10), stderr: e.stderr}
+	out := &httpOutput{f: f, bw: bufio.NewWriterSize(e.stdout, 256<<10), stderr: e.stderr, sel: sel, red: red}
 	if f.jsonl {
 		out.jsonl = whttp.NewJSONLWriter(out.bw)
 	}
@@ -174,6 +213,9 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	if out.undecoded > 0 {
 		fmt.Fprintf(e.stderr, "; %d bodies not decoded", out.undecoded)
 	}
+	if sel != nil && sel.Dropped > 0 {
+		fmt.Fprintf(e.stderr, "; %d not selected", sel.Dropped)
+	}
 	fmt.Fprintln(e.stderr)
 	if err == nil && out.err != nil {
 		err = fmt.Errorf("http: %w", out.err)
@@ -214,9 +256,68 @@ type httpOutput struct {
 
 	stderr    io.Writer
 	undecoded int // bodies whose content coding could not be undone
+
+	sel *whttp.Selection // nil: every transaction
+	red *redact.Redactor // nil: no redaction
+}
+
+// selection builds the transaction selection and the redactor the flags
+// ask for (nil when they ask for none).
+func (f *httpFlags) selection() (*whttp.Selection, *redact.Redactor, error) {
+	var red *redact.Redactor
+	if f.redactConfig != "" && !f.redact {
+		return nil, nil, usagef("http: --redact-config needs --redact")
+	}
+	if f.redact {
+		var cfg *redact.Config
+		if f.redactConfig != "" {
+			var err error
+			if cfg, err = redact.LoadConfig(f.redactConfig); err != nil {
+				return nil, nil, fmt.Errorf("http: --redact-config: %w", err)
+			}
+		}
+		var err error
+		if red, err = redact.New(cfg); err != nil {
+			return nil, nil, fmt.Errorf("http: --redact-config %s: %w", f.redactConfig, err)
+		}
+	}
+	if f.sampleRate <= 0 || f.sampleRate > 1 {
+		return nil, nil, usagef("http: --sample-rate %g: must be more than 0 and at most 1", f.sampleRate)
+	}
+	if f.rateLimit < 0 {
+		return nil, nil, usagef("http: --rate-limit %d: must be 0 (no limit) or more", f.rateLimit)
+	}
+	sel := &whttp.Selection{SampleRate: f.sampleRate, RateLimit: f.rateLimit}
+	for _, x := range []struct {
+		flag string
+		res  []string
+		dst  **regexp.Regexp
+	}{{"--host", f.host, &sel.Host}, {"--exclude-host", f.exHost, &sel.ExcludeHost},
+		{"--path", f.path, &sel.Path}, {"--exclude-path", f.exPath, &sel.ExcludePath}} {
+		if len(x.res) == 0 {
+			continue
+		}
+		re, err := regexp.Compile("(?:" + strings.Join(x.res, ")|(?:") + ")")
+		if err != nil {
+			for _, r := range x.res {
+				if _, e := regexp.Compile(r); e != nil {
+					return nil, nil, usagef("http: %s %q: %v", x.flag, r, e)
+				}
+			}
+			return nil, nil, usagef("http: %s: %v", x.flag, err)
+		}
+		*x.dst = re
+	}
+	return sel, red, nil
 }
 
 func (o *httpOutput) tx(tx *whttp.Transaction) {
+	if o.sel != nil && !o.sel.Keep(tx) {
+		return
+	}
+	if o.red != nil {
+		o.red.Transaction(tx)
+	}
 	o.n++
 	for _, km := range []struct {
 		kind string
