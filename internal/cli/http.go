@@ -19,6 +19,7 @@ import (
 	"github.com/wirekit/wirekit/stream"
 	whttp "github.com/wirekit/wirekit/stream/http"
 	"github.com/wirekit/wirekit/stream/http/redact"
+	"github.com/wirekit/wirekit/tlsinfo"
 )
 
 type httpFlags struct {
@@ -85,6 +86,14 @@ so, and the exit code is 130 or 143.
 that reassembly and the filter see the inner packets (live, the filter
 then runs in user space after the tunnels are stripped); --dedup drops
 mirror copies (as 'wirekit read --dedup'). Their counts go to stderr.
+
+A connection whose first bytes are a TLS handshake is listed by what the
+handshake shows in clear: a line "CONN.- CLIENT > SERVER TLS SNI ALPN
+VERSION (encrypted: not read)", or with --jsonl a record {"type":"tls",
+"conn", "client", "server", "start", "tls": {sni, alpn_offered, alpn,
+versions_offered, version, cipher_suite, ja3, ja3s, ja4, certificates}}
+('wirekit streams --json' adds the same "tls" object to the connection).
+Their count goes to stderr.
 
 --redact replaces secrets before anything is written (lines, --jsonl,
 --har, --bodies): the values of Authorization (its scheme kept), Cookie and
@@ -174,7 +183,7 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	}
 	cfg := &whttp.Config{KeepBodies: f.bodies != "" || f.har != "", MaxBodyBytes: f.maxBody}
 	parser := whttp.NewParser(cfg, out.tx)
-	asm := stream.New(nil, parser, nil)
+	asm := stream.New(nil, teeHandler{parser, &tlsTap{done: out.tls}}, nil)
 	n, err := feedPackets(ctx, e, "http", &f.in, args, asm.Packet, func(now time.Time) {
 		asm.Advance(now)
 		if out.jsonl != nil {
@@ -212,6 +221,9 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	}
 	if out.undecoded > 0 {
 		fmt.Fprintf(e.stderr, "; %d bodies not decoded", out.undecoded)
+	}
+	if out.tlsConns > 0 {
+		fmt.Fprintf(e.stderr, "; %d TLS connections (not decrypted)", out.tlsConns)
 	}
 	if sel != nil && sel.Dropped > 0 {
 		fmt.Fprintf(e.stderr, "; %d not selected", sel.Dropped)
@@ -256,6 +268,8 @@ type httpOutput struct {
 
 	stderr    io.Writer
 	undecoded int // bodies whose content coding could not be undone
+
+	tlsConns int // TLS connections seen (their bytes are not read)
 
 	sel *whttp.Selection // nil: every transaction
 	red *redact.Redactor // nil: no redaction
@@ -344,6 +358,35 @@ func (o *httpOutput) tx(tx *whttp.Transaction) {
 	case o.f.har == "-":
 	default:
 		o.line(tx)
+	}
+}
+
+// tls writes a TLS connection's handshake facts: a --jsonl record, or a
+// summary line (not with --har -).
+func (o *httpOutput) tls(c *stream.Conn, f *tlsinfo.Facts) {
+	o.tlsConns++
+	switch {
+	case o.jsonl != nil:
+		if err := o.jsonl.WriteConn("tls", c.ID, c.Client, c.Server, c.First, f); err != nil && o.err == nil {
+			o.err = err
+		}
+	case o.f.har == "-":
+	default:
+		sni, alpn := f.SNI, f.ALPN
+		if sni == "" {
+			sni = "-"
+		}
+		if alpn == "" {
+			alpn = strings.Join(f.ALPNOffered, ",")
+			if alpn == "" {
+				alpn = "-"
+			}
+		}
+		version := f.Version
+		if version == "" {
+			version = "-"
+		}
+		fmt.Fprintf(o.bw, "%d.- %s > %s TLS %s %s %s (encrypted: not read)\n", c.ID, c.Client, c.Server, escapeText(sni), escapeText(alpn), version)
 	}
 }
 

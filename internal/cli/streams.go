@@ -23,6 +23,7 @@ import (
 	"github.com/wirekit/wirekit/internal/safefile"
 	"github.com/wirekit/wirekit/pcapio"
 	"github.com/wirekit/wirekit/stream"
+	"github.com/wirekit/wirekit/tlsinfo"
 )
 
 type streamsFlags struct {
@@ -114,7 +115,12 @@ func runStreams(ctx context.Context, e *env, f *streamsFlags, args []string) err
 	}
 	bw := bufio.NewWriterSize(e.stdout, 256<<10)
 	p := &streamPrinter{w: bw, f: f}
-	asm := stream.New(nil, p, p.closed)
+	var h stream.Handler = p
+	if f.json {
+		p.tls = map[uint64]*tlsinfo.Facts{}
+		h = teeHandler{p, &tlsTap{done: func(c *stream.Conn, tf *tlsinfo.Facts) { p.tls[c.ID] = tf }}}
+	}
+	asm := stream.New(nil, h, p.closed)
 	n, err := feedPackets(ctx, e, "streams", &f.in, args, asm.Packet, func(now time.Time) {
 		asm.Advance(now)
 		bw.Flush()
@@ -288,6 +294,9 @@ type streamPrinter struct {
 	f    *streamsFlags
 	err  error
 	held int // --follow bytes held for open connections
+	// tls holds the handshake facts of closed TLS connections until their
+	// --json record is written (the tap's Close comes just before).
+	tls map[uint64]*tlsinfo.Facts
 }
 
 // followTotal caps the --follow bytes held for all open connections.
@@ -403,7 +412,10 @@ func (p *streamPrinter) closed(c *stream.Conn) {
 
 func (p *streamPrinter) line(c *stream.Conn) {
 	if p.f.json {
-		b, err := json.Marshal(connJSON(c))
+		r := connJSON(c)
+		r.TLS = p.tls[c.ID]
+		delete(p.tls, c.ID)
+		b, err := json.Marshal(r)
 		if err != nil {
 			p.err = errors.Join(p.err, err)
 			return
@@ -441,6 +453,8 @@ type connRecord struct {
 	C2S       halfJSON `json:"client_to_server"`
 	S2C       halfJSON `json:"server_to_client"`
 	End       string   `json:"end"`
+	// TLS is the handshake seen in clear, for a TLS connection.
+	TLS *tlsinfo.Facts `json:"tls,omitempty"`
 }
 
 func connJSON(c *stream.Conn) connRecord {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/netip"
 	"time"
 )
 
@@ -33,6 +34,29 @@ func NewJSONLWriter(w io.Writer) *JSONLWriter {
 func (j *JSONLWriter) Write(tx *Transaction) error {
 	j.buf.Reset()
 	if err := j.enc.Encode(Record(tx)); err != nil {
+		return fmt.Errorf("jsonl: %w", err)
+	}
+	if _, err := j.w.Write(escapeControls(j.buf.Bytes())); err != nil {
+		return fmt.Errorf("jsonl: %w", err)
+	}
+	return nil
+}
+
+// WriteConn writes a connection record: {"type":"tls", "conn", "client",
+// "server", "start", "tls": facts} for a connection whose bytes are TLS, so
+// that an encrypted API is listed by host. facts is any JSON-encodable
+// value (tlsinfo.Facts in wirekit). Errors come from the underlying writer.
+func (j *JSONLWriter) WriteConn(kind string, conn uint64, client, server netip.AddrPort, start time.Time, facts any) error {
+	j.buf.Reset()
+	rec := struct {
+		Type   string `json:"type"`
+		Conn   uint64 `json:"conn"`
+		Client string `json:"client"`
+		Server string `json:"server"`
+		Start  string `json:"start"`
+		TLS    any    `json:"tls,omitempty"`
+	}{kind, conn, client.String(), server.String(), stamp(start), facts}
+	if err := j.enc.Encode(rec); err != nil {
 		return fmt.Errorf("jsonl: %w", err)
 	}
 	if _, err := j.w.Write(escapeControls(j.buf.Bytes())); err != nil {

@@ -1,0 +1,81 @@
+package testutil
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"io"
+	"math/big"
+	"net"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TLSConv runs a Go TLS client and server (self-signed certificate for
+// sni) over an in-memory pipe at the given version, the client offering
+// alpn and sending request, the server answering response, and returns the
+// TCP connection that carried it, closed. Each write of either side is one
+// segment.
+func TLSConv(tb testing.TB, client, server string, version uint16, sni string, alpn []string, request, response []byte) *TCPConv {
+	tb.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: sni},
+		NotBefore: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC),
+		DNSNames: []string{sni}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	conv := NewTCPConv(client, server, time.Unix(1700000000, 0))
+	var mu sync.Mutex
+	a, b := net.Pipe()
+	srv := tls.Server(tapConn{b, conv, &mu, false}, &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}},
+		MinVersion: version, MaxVersion: version, NextProtos: alpn})
+	cli := tls.Client(tapConn{a, conv, &mu, true}, &tls.Config{ServerName: sni, InsecureSkipVerify: true,
+		MinVersion: version, MaxVersion: version, NextProtos: alpn})
+	done := make(chan error, 1)
+	go func() {
+		buf := make([]byte, len(request))
+		_, err := io.ReadFull(srv, buf)
+		if err == nil {
+			_, err = srv.Write(response)
+		}
+		done <- err
+	}()
+	if _, err := cli.Write(request); err != nil {
+		tb.Fatal(err)
+	}
+	if _, err := io.ReadFull(cli, make([]byte, len(response))); err != nil {
+		tb.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		tb.Fatal(err)
+	}
+	a.Close()
+	b.Close()
+	conv.Close()
+	return conv
+}
+
+// tapConn adds each write to the conversation as one segment.
+type tapConn struct {
+	net.Conn
+	conv       *TCPConv
+	mu         *sync.Mutex
+	fromClient bool
+}
+
+func (c tapConn) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	c.conv.Segment(c.fromClient, slices.Clone(p))
+	c.mu.Unlock()
+	return c.Conn.Write(p)
+}
