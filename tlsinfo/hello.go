@@ -29,6 +29,7 @@ const (
 // GREASE values included (the fingerprints drop them).
 type ClientHello struct {
 	Version             uint16 // legacy_version
+	Random              [32]byte
 	SessionID           []byte
 	CipherSuites        []uint16
 	Compression         []uint8
@@ -44,6 +45,7 @@ type ClientHello struct {
 // ServerHello holds what a ServerHello chose.
 type ServerHello struct {
 	Version         uint16 // legacy_version
+	Random          [32]byte
 	CipherSuite     uint16
 	Compression     uint8
 	Extensions      []uint16
@@ -119,7 +121,7 @@ func u16s(b []byte) ([]uint16, error) {
 func ParseClientHello(b []byte) (*ClientHello, error) {
 	r := &reader{b: b}
 	c := &ClientHello{Version: r.u16()}
-	r.n(32) // random
+	copy(c.Random[:], r.n(32))
 	c.SessionID = r.vec8()
 	suites, err := u16s(r.vec16())
 	if r.err != nil {
@@ -200,7 +202,7 @@ func (c *ClientHello) extension(typ uint16, data []byte) error {
 func ParseServerHello(b []byte) (*ServerHello, error) {
 	r := &reader{b: b}
 	s := &ServerHello{Version: r.u16()}
-	r.n(32)
+	copy(s.Random[:], r.n(32))
 	r.vec8() // session id
 	s.CipherSuite = r.u16()
 	s.Compression = r.u8()

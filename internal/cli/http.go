@@ -19,6 +19,7 @@ import (
 	"github.com/wirekit/wirekit/stream"
 	whttp "github.com/wirekit/wirekit/stream/http"
 	"github.com/wirekit/wirekit/stream/http/redact"
+	"github.com/wirekit/wirekit/tlsdecrypt"
 	"github.com/wirekit/wirekit/tlsinfo"
 )
 
@@ -29,6 +30,7 @@ type httpFlags struct {
 	bodies  string
 	maxBody int
 
+	keylog       string
 	redact       bool
 	redactConfig string
 	host, exHost []string
@@ -93,7 +95,14 @@ VERSION (encrypted: not read)", or with --jsonl a record {"type":"tls",
 "conn", "client", "server", "start", "tls": {sni, alpn_offered, alpn,
 versions_offered, version, cipher_suite, ja3, ja3s, ja4, certificates}}
 ('wirekit streams --json' adds the same "tls" object to the connection).
-Their count goes to stderr.
+Their count goes to stderr. --tls-keylog FILE decrypts them with the
+secrets of an NSS key log (the SSLKEYLOGFILE that curl, browsers and Go's
+tls.Config.KeyLogWriter write): TLS 1.3, and TLS 1.2 with AES-GCM or
+ChaCha20-Poly1305 suites; the HTTP inside is read as if it were in clear,
+and the TLS line says "decrypted N bytes" or why not (no key for the
+session, a suite not supported, a record failing authentication: wrong
+keys or damaged bytes). Pairing inside TLS follows the order of the
+messages (the TCP acknowledgements do not apply to decrypted bytes).
 
 --redact replaces secrets before anything is written (lines, --jsonl,
 --har, --bodies): the values of Authorization (its scheme kept), Cookie and
@@ -127,6 +136,7 @@ Transactions not selected are counted on stderr.`,
 	fl.BoolVar(&f.jsonl, "jsonl", false, "print one JSON object per transaction")
 	fl.StringVar(&f.bodies, "bodies", "", "save decoded bodies in this directory")
 	fl.IntVar(&f.maxBody, "max-body", whttp.DefaultMaxBodyBytes, "bytes of each body kept for --bodies and --har")
+	fl.StringVar(&f.keylog, "tls-keylog", "", "decrypt TLS 1.2 (AEAD suites) and TLS 1.3 with this NSS key log (SSLKEYLOGFILE) and read the HTTP inside")
 	fl.BoolVar(&f.redact, "redact", false, "replace secrets (credentials, cookies, tokens, passwords, card numbers) with <redacted:N> in every output")
 	fl.StringVar(&f.redactConfig, "redact-config", "", "with --redact: YAML file adding header names, field names and patterns (keys headers, fields, patterns)")
 	fl.StringArrayVar(&f.host, "host", nil, "keep only transactions whose host matches this regular expression (repeat: any)")
@@ -154,6 +164,12 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	sel, red, err := f.selection()
 	if err != nil {
 		return err
+	}
+	var keys *tlsdecrypt.KeyLog
+	if f.keylog != "" {
+		if keys, err = tlsdecrypt.LoadKeyLog(f.keylog); err != nil {
+			return fmt.Errorf("http: --tls-keylog: %w", err)
+		}
 	}
 	if err := checkNotInput("http", "--har", f.har, f.in.files); err != nil {
 		return err
@@ -183,7 +199,21 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	}
 	cfg := &whttp.Config{KeepBodies: f.bodies != "" || f.har != "", MaxBodyBytes: f.maxBody}
 	parser := whttp.NewParser(cfg, out.tx)
-	asm := stream.New(nil, teeHandler{parser, &tlsTap{done: out.tls}}, nil)
+	var h stream.Handler = parser
+	if keys != nil {
+		out.decrypted = map[uint64]string{}
+		h = decryptHandler{inner: parser, keys: keys, status: func(id uint64, n int64, err error) {
+			switch {
+			case err != nil && n > 0:
+				out.decrypted[id] = fmt.Sprintf("decrypted %d bytes, then: %v", n, err)
+			case err != nil:
+				out.decrypted[id] = "not decrypted: " + err.Error()
+			default:
+				out.decrypted[id] = fmt.Sprintf("decrypted %d bytes", n)
+			}
+		}}
+	}
+	asm := stream.New(nil, teeHandler{h, &tlsTap{done: out.tls}}, nil)
 	n, err := feedPackets(ctx, e, "http", &f.in, args, asm.Packet, func(now time.Time) {
 		asm.Advance(now)
 		if out.jsonl != nil {
@@ -269,7 +299,8 @@ type httpOutput struct {
 	stderr    io.Writer
 	undecoded int // bodies whose content coding could not be undone
 
-	tlsConns int // TLS connections seen (their bytes are not read)
+	tlsConns  int               // TLS connections seen
+	decrypted map[uint64]string // --tls-keylog: each TLS connection's outcome
 
 	sel *whttp.Selection // nil: every transaction
 	red *redact.Redactor // nil: no redaction
@@ -367,7 +398,15 @@ func (o *httpOutput) tls(c *stream.Conn, f *tlsinfo.Facts) {
 	o.tlsConns++
 	switch {
 	case o.jsonl != nil:
-		if err := o.jsonl.WriteConn("tls", c.ID, c.Client, c.Server, c.First, f); err != nil && o.err == nil {
+		rec := struct {
+			*tlsinfo.Facts
+			Decryption string `json:"decryption,omitempty"`
+		}{Facts: f}
+		if o.decrypted != nil {
+			rec.Decryption = o.decrypted[c.ID]
+			delete(o.decrypted, c.ID)
+		}
+		if err := o.jsonl.WriteConn("tls", c.ID, c.Client, c.Server, c.First, rec); err != nil && o.err == nil {
 			o.err = err
 		}
 	case o.f.har == "-":
@@ -386,7 +425,12 @@ func (o *httpOutput) tls(c *stream.Conn, f *tlsinfo.Facts) {
 		if version == "" {
 			version = "-"
 		}
-		fmt.Fprintf(o.bw, "%d.- %s > %s TLS %s %s %s (encrypted: not read)\n", c.ID, c.Client, c.Server, escapeText(sni), escapeText(alpn), version)
+		note := "encrypted: not read"
+		if o.decrypted != nil {
+			note = o.decrypted[c.ID]
+			delete(o.decrypted, c.ID)
+		}
+		fmt.Fprintf(o.bw, "%d.- %s > %s TLS %s %s %s (%s)\n", c.ID, c.Client, c.Server, escapeText(sni), escapeText(alpn), version, note)
 	}
 }
 

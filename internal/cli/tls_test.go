@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"crypto/tls"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,5 +94,59 @@ func TestStreamsJSONTLSFacts(t *testing.T) {
 	}
 	if r := got["10.0.0.4:80"]; r.TLS != nil {
 		t.Errorf("plain HTTP connection has tls facts %+v", *r.TLS)
+	}
+}
+
+// TestHTTPTLSKeylog: with the key log Go's endpoints wrote, http reads the
+// HTTP/1.1 transactions inside TLS 1.2 and TLS 1.3 connections; without it,
+// or with another session's keys, it lists the connections and says why
+// they were not read.
+func TestHTTPTLSKeylog(t *testing.T) {
+	dir := t.TempDir()
+	var keylog bytes.Buffer
+	capf := filepath.Join(dir, "tls.pcap")
+	f, _ := os.Create(capf)
+	w, _ := pcapio.NewPcapWriter(f, layers.LinkTypeEthernet, 262144, nil)
+	for i, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
+		var x [][2][]byte
+		for j := range 3 {
+			body := strings.Repeat("x", 10+j*3000)
+			x = append(x, [2][]byte{[]byte(fmt.Sprintf("GET /v%d/item/%d HTTP/1.1\r\nHost: api.example\r\n\r\n", i, j)),
+				[]byte(fmt.Sprintf("HTTP/1.1 %d OK\r\nContent-Length: %d\r\n\r\n%s", 200+j, len(body), body))})
+		}
+		conv := testutil.TLSConvWith(t, fmt.Sprintf("10.0.0.1:4000%d", i), "10.0.0.2:443", testutil.TLSOptions{Version: v, SNI: "api.example",
+			ALPN: []string{"http/1.1"}, KeyLog: &keylog, Exchanges: x})
+		for _, fr := range conv.Frames {
+			fr.CI.Timestamp = fr.CI.Timestamp.Add(time.Duration(i) * time.Minute)
+			w.WritePacket(fr.CI, fr.Data)
+		}
+	}
+	w.Close()
+	f.Close()
+	kl := filepath.Join(dir, "keys.log")
+	os.WriteFile(kl, keylog.Bytes(), 0o600)
+	code, out, stderr := run(t, nil, "http", "-r", capf, "--tls-keylog", kl)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"GET api.example /v0/item/0 -> 200", "GET api.example /v0/item/2 -> 202", "GET api.example /v1/item/1 -> 201",
+		"TLS api.example http/1.1 TLS 1.2 (decrypted", "TLS api.example http/1.1 TLS 1.3 (decrypted"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s%s", want, out, stderr)
+		}
+	}
+	if n := strings.Count(out, " -> "); n != 6 {
+		t.Errorf("%d transactions, want 6:\n%s", n, out)
+	}
+	// Keys of other sessions only.
+	other := filepath.Join(dir, "other.log")
+	os.WriteFile(other, []byte("CLIENT_RANDOM "+strings.Repeat("ab", 32)+" "+strings.Repeat("cd", 48)+"\n"), 0o600)
+	code, out, _ = run(t, nil, "http", "-r", capf, "--tls-keylog", other)
+	if code != 0 || strings.Contains(out, " -> ") || strings.Count(out, "not decrypted: tlsdecrypt: no key") != 2 {
+		t.Errorf("exit %d, with other keys:\n%s", code, out)
+	}
+	code, _, stderr = run(t, nil, "http", "-r", capf, "--tls-keylog", filepath.Join(dir, "missing.log"))
+	if code == 0 || !strings.Contains(stderr, "--tls-keylog") {
+		t.Errorf("missing key log: exit %d, %s", code, stderr)
 	}
 }

@@ -23,6 +23,25 @@ import (
 // segment.
 func TLSConv(tb testing.TB, client, server string, version uint16, sni string, alpn []string, request, response []byte) *TCPConv {
 	tb.Helper()
+	return TLSConvWith(tb, client, server, TLSOptions{Version: version, SNI: sni, ALPN: alpn, Exchanges: [][2][]byte{{request, response}}})
+}
+
+// TLSOptions configure TLSConvWith.
+type TLSOptions struct {
+	Version      uint16
+	SNI          string
+	ALPN         []string
+	CipherSuites []uint16  // TLS 1.2 suites the client offers (nil: Go's default)
+	KeyLog       io.Writer // receives the NSS key log lines of the session
+	// Exchanges are the request/response pairs sent in turn on the
+	// connection.
+	Exchanges [][2][]byte
+}
+
+// TLSConvWith is TLSConv with more choices.
+func TLSConvWith(tb testing.TB, client, server string, o TLSOptions) *TCPConv {
+	tb.Helper()
+	version, sni, alpn := o.Version, o.SNI, o.ALPN
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		tb.Fatal(err)
@@ -40,21 +59,27 @@ func TLSConv(tb testing.TB, client, server string, version uint16, sni string, a
 	srv := tls.Server(tapConn{b, conv, &mu, false}, &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}},
 		MinVersion: version, MaxVersion: version, NextProtos: alpn})
 	cli := tls.Client(tapConn{a, conv, &mu, true}, &tls.Config{ServerName: sni, InsecureSkipVerify: true,
-		MinVersion: version, MaxVersion: version, NextProtos: alpn})
+		MinVersion: version, MaxVersion: version, NextProtos: alpn, CipherSuites: o.CipherSuites, KeyLogWriter: o.KeyLog})
 	done := make(chan error, 1)
 	go func() {
-		buf := make([]byte, len(request))
-		_, err := io.ReadFull(srv, buf)
-		if err == nil {
-			_, err = srv.Write(response)
+		var err error
+		for _, x := range o.Exchanges {
+			if _, err = io.ReadFull(srv, make([]byte, len(x[0]))); err != nil {
+				break
+			}
+			if _, err = srv.Write(x[1]); err != nil {
+				break
+			}
 		}
 		done <- err
 	}()
-	if _, err := cli.Write(request); err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := io.ReadFull(cli, make([]byte, len(response))); err != nil {
-		tb.Fatal(err)
+	for _, x := range o.Exchanges {
+		if _, err := cli.Write(x[0]); err != nil {
+			tb.Fatal(err)
+		}
+		if _, err := io.ReadFull(cli, make([]byte, len(x[1]))); err != nil {
+			tb.Fatal(err)
+		}
 	}
 	if err := <-done; err != nil {
 		tb.Fatal(err)
