@@ -43,7 +43,7 @@ func newHTTPCmd(e *env) *cobra.Command {
 	f := &httpFlags{}
 	c := &cobra.Command{
 		Use:   "http (-r FILE [-r FILE...] | -i IFACE) [--har OUT] [--jsonl] [--bodies DIR] [EXPR]",
-		Short: "Extract HTTP/1.x transactions: summary lines, JSON Lines, HAR, bodies",
+		Short: "Extract HTTP/1.x and HTTP/2 transactions (gRPC, TLS with a key log): lines, JSON Lines, HAR, bodies",
 		Long: `http reassembles the TCP connections of capture files, reads the HTTP/1.0 and
 HTTP/1.1 requests and responses in them, pairs each request with its
 response (pipelined and keep-alive requests included) and prints one line
@@ -103,6 +103,18 @@ and the TLS line says "decrypted N bytes" or why not (no key for the
 session, a suite not supported, a record failing authentication: wrong
 keys or damaged bytes). Pairing inside TLS follows the order of the
 messages (the TCP acknowledgements do not apply to decrypted bytes).
+
+HTTP/2 is read on connections that start with its preface (prior
+knowledge, as gRPC and curl --http2-prior-knowledge do), after an
+"Upgrade: h2c" request's 101 response, and inside TLS decrypted with
+--tls-keylog: each stream is a transaction (pseudo-headers among the
+fields, :authority as the host, trailers, bodies decoded as for
+HTTP/1); lines end in "h2", and a stream reset (RST_STREAM with its code),
+a GOAWAY or a header-compression failure is noted. A gRPC call (Content-
+Type application/grpc) shows its service, method, grpc-status and
+grpc-message, and --jsonl lists each length-prefixed message. HTTP/2
+whose start was not captured is not read (its header compression state
+is unknown).
 
 --redact replaces secrets before anything is written (lines, --jsonl,
 --har, --bodies): the values of Authorization (its scheme kept), Cookie and
@@ -246,6 +258,9 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	ps, ss := parser.Stats(), asm.Stats()
 	fmt.Fprintf(e.stderr, "%d packets, %d connections, %d transactions (%d requests, %d responses; %d without response, %d without request)",
 		ss.Packets, ss.Conns, out.n, ps.Requests, ps.Responses, ps.Unanswered, ps.Unrequested)
+	if ps.HTTP2 > 0 {
+		fmt.Fprintf(e.stderr, "; %d HTTP/2 connections", ps.HTTP2)
+	}
 	if ps.Resyncs > 0 || ss.Overflow > 0 {
 		fmt.Fprintf(e.stderr, "; %d resyncs, %d bytes skipped", ps.Resyncs, ps.SkippedBytes)
 	}
@@ -478,6 +493,21 @@ func (o *httpOutput) line(tx *whttp.Transaction) {
 	}
 	start, end := tx.Span()
 	fmt.Fprintf(w, " %d/%d B %.3f ms", qb, sb, float64(end.Sub(start).Microseconds())/1000)
+	if q := tx.Request; q != nil && q.Proto == "HTTP/2.0" {
+		w.WriteString(" h2")
+	}
+	if g := whttp.GRPC(tx); g != nil {
+		fmt.Fprintf(w, " grpc %s/%s", escapeText(g.Service), escapeText(g.Method))
+		if g.Status != nil {
+			fmt.Fprintf(w, " status %d", *g.Status)
+		}
+		if g.Message != "" {
+			fmt.Fprintf(w, " %q", g.Message)
+		}
+	}
+	if tx.Note != "" {
+		notes = append(notes, tx.Note)
+	}
 	if len(notes) > 0 {
 		fmt.Fprintf(w, " (%s)", strings.Join(notes, ", "))
 	}

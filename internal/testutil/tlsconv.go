@@ -104,3 +104,27 @@ func (c tapConn) Write(p []byte) (int, error) {
 	c.mu.Unlock()
 	return c.Conn.Write(p)
 }
+
+// PipeConv runs server and client over an in-memory pipe and returns the
+// TCP connection that would have carried their bytes, closed: each write
+// of either side is one segment. client returns when it is done; server
+// runs until the pipe closes.
+func PipeConv(tb testing.TB, client, server string, serve func(net.Conn), dial func(net.Conn)) *TCPConv {
+	tb.Helper()
+	conv := NewTCPConv(client, server, time.Unix(1700000000, 0))
+	var mu sync.Mutex
+	a, b := net.Pipe()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		serve(tapConn{b, conv, &mu, false})
+	}()
+	dial(tapConn{a, conv, &mu, true})
+	a.Close()
+	b.Close()
+	<-done
+	mu.Lock()
+	conv.Close()
+	mu.Unlock()
+	return conv
+}

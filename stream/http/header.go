@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wirekit/wirekit/stream"
 )
 
 // parseHeader reads a start line and header fields, and sets up the body.
@@ -202,6 +204,20 @@ func (h *halfParser) startResponse(m *Message, t time.Time) {
 	method := ""
 	if tx.Request != nil {
 		method = tx.Request.Method
+	}
+	if m.Status == 101 && tx.Request != nil && strings.EqualFold(strings.TrimSpace(m.Get("Upgrade")), "h2c") {
+		// HTTP/2 from here on; the upgraded request's response comes
+		// on stream 1 (RFC 7540 3.2).
+		cp.p.stats.Upgraded++
+		cp.p.stats.HTTP2++
+		h.finish(t, true)
+		cp.h2 = newH2(cp, true)
+		q := *tx.Request
+		q.Header = append([]Field(nil), q.Header...)
+		s1 := cp.h2.stream(1, t)
+		s1.tx.Request = &q
+		s1.ended[stream.ClientToServer] = true
+		return
 	}
 	if m.Status == 101 || (method == "CONNECT" && m.Status < 300) {
 		// The connection leaves HTTP.

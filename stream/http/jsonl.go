@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -71,41 +73,74 @@ func (j *JSONLWriter) Flush() error { return j.w.Flush() }
 // TxRecord is the JSON form of a Transaction used by JSONLWriter: the
 // fields people filter on at the top, each message below.
 type TxRecord struct {
-	Conn      uint64     `json:"conn"`
-	Index     int        `json:"index"`
-	Client    string     `json:"client"`
-	Server    string     `json:"server"`
-	Method    string     `json:"method,omitempty"`
-	URL       string     `json:"url,omitempty"`
-	Host      string     `json:"host,omitempty"`
-	Status    int        `json:"status,omitempty"`
-	Start     string     `json:"start"`
-	FirstByte string     `json:"first_byte,omitempty"`
-	End       string     `json:"end"`
-	Duration  float64    `json:"duration_ms"`
-	Note      string     `json:"note,omitempty"`
-	Request   *MsgRecord `json:"request,omitempty"`
-	Response  *MsgRecord `json:"response,omitempty"`
+	Conn      uint64      `json:"conn"`
+	Index     int         `json:"index"`
+	Client    string      `json:"client"`
+	Server    string      `json:"server"`
+	Method    string      `json:"method,omitempty"`
+	URL       string      `json:"url,omitempty"`
+	Host      string      `json:"host,omitempty"`
+	Status    int         `json:"status,omitempty"`
+	Start     string      `json:"start"`
+	FirstByte string      `json:"first_byte,omitempty"`
+	End       string      `json:"end"`
+	Duration  float64     `json:"duration_ms"`
+	Note      string      `json:"note,omitempty"`
+	GRPC      *GRPCRecord `json:"grpc,omitempty"`
+	Request   *MsgRecord  `json:"request,omitempty"`
+	Response  *MsgRecord  `json:"response,omitempty"`
 }
 
 // MsgRecord is the JSON form of a Message.
 type MsgRecord struct {
-	Proto        string      `json:"proto"`
-	Reason       string      `json:"reason,omitempty"`
-	Headers      [][2]string `json:"headers"`
-	HeaderBytes  int         `json:"header_bytes"`
-	BodyBytes    int64       `json:"body_bytes"`
-	ContentBytes int64       `json:"content_bytes"`
-	DecodedBytes *int64      `json:"decoded_bytes,omitempty"`
-	Chunked      bool        `json:"chunked,omitempty"`
-	Encoding     string      `json:"content_encoding,omitempty"`
-	ContentType  string      `json:"content_type,omitempty"`
-	DecodeError  string      `json:"decode_error,omitempty"`
-	BodyEncoding string      `json:"body_encoding,omitempty"`
-	Missing      int64       `json:"missing_bytes,omitempty"`
-	Complete     bool        `json:"complete"`
-	Start        string      `json:"start"`
-	End          string      `json:"end"`
+	Proto        string        `json:"proto"`
+	Reason       string        `json:"reason,omitempty"`
+	Headers      [][2]string   `json:"headers"`
+	HeaderBytes  int           `json:"header_bytes"`
+	BodyBytes    int64         `json:"body_bytes"`
+	ContentBytes int64         `json:"content_bytes"`
+	DecodedBytes *int64        `json:"decoded_bytes,omitempty"`
+	Chunked      bool          `json:"chunked,omitempty"`
+	Encoding     string        `json:"content_encoding,omitempty"`
+	ContentType  string        `json:"content_type,omitempty"`
+	DecodeError  string        `json:"decode_error,omitempty"`
+	BodyEncoding string        `json:"body_encoding,omitempty"`
+	Missing      int64         `json:"missing_bytes,omitempty"`
+	Complete     bool          `json:"complete"`
+	Start        string        `json:"start"`
+	End          string        `json:"end"`
+	Trailers     [][2]string   `json:"trailers,omitempty"`
+	GRPCMessages []GRPCMessage `json:"grpc_messages,omitempty"`
+}
+
+// GRPCRecord is the gRPC view of a transaction: the method called (from
+// the request path /package.Service/Method) and the status the trailers
+// (or a trailers-only response) gave.
+type GRPCRecord struct {
+	Service string `json:"service"`
+	Method  string `json:"method"`
+	Status  *int   `json:"status,omitempty"`
+	Message string `json:"message,omitempty"`
+}
+
+// GRPC returns the gRPC view of tx, or nil when its request is not gRPC.
+func GRPC(tx *Transaction) *GRPCRecord {
+	q := tx.Request
+	if q == nil || !strings.HasPrefix(q.Get("Content-Type"), "application/grpc") {
+		return nil
+	}
+	path := strings.TrimPrefix(q.URL, "/")
+	svc, method, _ := strings.Cut(path, "/")
+	g := &GRPCRecord{Service: svc, Method: method}
+	if s := tx.Response; s != nil {
+		if v := s.Get("grpc-status"); v != "" {
+			if n, err := strconv.Atoi(v); err == nil {
+				g.Status = &n
+			}
+		}
+		g.Message = s.Get("grpc-message")
+	}
+	return g
 }
 
 func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
@@ -122,6 +157,10 @@ func msgRecord(m *Message) *MsgRecord {
 	for i, f := range m.Header {
 		r.Headers[i] = [2]string{f.Name, f.Value}
 	}
+	for _, f := range m.Trailer {
+		r.Trailers = append(r.Trailers, [2]string{f.Name, f.Value})
+	}
+	r.GRPCMessages = m.GRPCMessages
 	if m.DecodedBytes >= 0 {
 		n := m.DecodedBytes
 		r.DecodedBytes = &n
@@ -147,6 +186,10 @@ func Record(tx *Transaction) *TxRecord {
 	} else {
 		r.Note = "no response"
 	}
+	if tx.Note != "" {
+		r.Note = tx.Note
+	}
+	r.GRPC = GRPC(tx)
 	return r
 }
 

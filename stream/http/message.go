@@ -58,12 +58,34 @@ type Message struct {
 	// Start is the capture time of the message's first byte, End of its
 	// last.
 	Start, End time.Time
+	// Trailer holds HTTP/2 trailer fields (a second HEADERS frame), such
+	// as gRPC's grpc-status and grpc-message.
+	Trailer []Field
+	// GRPCMessages lists the length-prefixed messages of a gRPC body
+	// (Content-Type application/grpc...), in order.
+	GRPCMessages []GRPCMessage
+}
+
+// GRPCMessage is one message of a gRPC stream: its length as sent and
+// whether it was compressed (the grpc-encoding header names how).
+type GRPCMessage struct {
+	Compressed bool  `json:"compressed,omitempty"`
+	Length     int64 `json:"length"`
 }
 
 // Get returns the value of the first field named name (case-insensitive),
-// or "".
+// or "". For an HTTP/2 request without a Host field, Get("Host") returns
+// the :authority pseudo-header.
 func (m *Message) Get(name string) string {
 	for _, f := range m.Header {
+		if strings.EqualFold(f.Name, name) {
+			return f.Value
+		}
+	}
+	if strings.EqualFold(name, "Host") {
+		return m.Get(":authority")
+	}
+	for _, f := range m.Trailer {
 		if strings.EqualFold(f.Name, name) {
 			return f.Value
 		}
@@ -82,6 +104,9 @@ type Transaction struct {
 	Client, Server netip.AddrPort
 	Request        *Message
 	Response       *Message
+	// Note says what cut an HTTP/2 stream short (RST_STREAM with its
+	// error code, GOAWAY, header compression failing, bytes lost), or "".
+	Note string
 
 	reqDone, respDone bool
 	reqStart          int64 // offset of the request in the client's stream
@@ -100,5 +125,6 @@ type Stats struct {
 	HeaderTooBig  int64 // header sections over MaxHeaderBytes
 	Upgraded      int64 // connections that left HTTP (101, CONNECT)
 	NotHTTP       int64 // directions whose first bytes were not HTTP
+	HTTP2         int64 // connections read as HTTP/2 (prior knowledge or Upgrade: h2c)
 	PendingCapHit int64 // requests emitted unanswered because MaxPending was reached
 }

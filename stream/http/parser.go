@@ -89,6 +89,7 @@ type connParser struct {
 	// that carried them acknowledged request bytes not yet seen (the
 	// capture has the two directions out of order).
 	early []*Transaction
+	h2    *h2Conn      // set once the connection speaks HTTP/2
 	chunk stream.Chunk // the chunk being parsed (Data and Marks cleared after)
 }
 
@@ -97,6 +98,19 @@ func (cp *connParser) Data(c *stream.Conn, ch stream.Chunk) {
 	cp.c = c
 	cp.chunk = ch
 	h := &cp.half[ch.Dir]
+	if cp.h2 == nil && ch.Dir == stream.ClientToServer && h.off == 0 && !h.sniffed && len(ch.Data) > 0 && ch.Lost == 0 &&
+		len(ch.Data) >= 4 && prefixEither(ch.Data, h2Preface) {
+		cp.h2 = newH2(cp, true) // prior knowledge
+		cp.p.stats.HTTP2++
+	}
+	if cp.h2 != nil {
+		if ch.Lost > 0 {
+			cp.h2.gap(ch.Dir, ch.Lost)
+		}
+		cp.h2.feed(ch.Dir, ch.Data, ch.Time)
+		cp.chunk = stream.Chunk{PeerAcked: -1}
+		return
+	}
 	if ch.Lost > 0 {
 		h.gap(ch.Lost, ch.Time)
 	}
@@ -113,6 +127,9 @@ func (cp *connParser) Data(c *stream.Conn, ch stream.Chunk) {
 // requests still waiting are emitted without a response (stream.ConnHandler).
 func (cp *connParser) Close(c *stream.Conn) {
 	cp.c = c
+	if cp.h2 != nil {
+		cp.h2.close(c.Last)
+	}
 	for d := range cp.half {
 		cp.half[d].eof(c.Last)
 	}
@@ -243,6 +260,11 @@ func (h *halfParser) feed(data []byte, t time.Time) {
 		}
 		h.off += int64(n)
 		data = data[n:]
+		if h.cp.h2 != nil {
+			// An Upgrade: h2c response ended: the rest is HTTP/2.
+			h.cp.h2.feed(h.dir, data, t)
+			return
+		}
 	}
 }
 

@@ -133,6 +133,9 @@ func (r *Redactor) Message(m *whttp.Message) {
 	for i := range m.Header {
 		m.Header[i].Value = r.headerValue(m.Header[i].Name, m.Header[i].Value)
 	}
+	for i := range m.Trailer {
+		m.Trailer[i].Value = r.headerValue(m.Trailer[i].Name, m.Trailer[i].Value)
+	}
 	if m.URL != "" {
 		m.URL = r.target(m.URL)
 	}
@@ -188,6 +191,9 @@ func norm(s string) string {
 // secret field (keeping an Authorization scheme and cookie names), and
 // secret-shaped strings in any field.
 func (r *Redactor) headerValue(name, v string) string {
+	if name == ":path" { // HTTP/2's request target
+		return r.target(v)
+	}
 	if !r.secretHeader(name) {
 		return string(r.values([]byte(v)))
 	}

@@ -87,3 +87,13 @@ func FuzzJSONBody(f *testing.F) {
 		}
 	})
 }
+
+func TestHTTP2Fields(t *testing.T) {
+	r, _ := New(nil)
+	m := whttp.Message{URL: "/a?token=abc", Header: []whttp.Field{{Name: ":path", Value: "/a?token=abc"}, {Name: ":authority", Value: "x"}},
+		Trailer: []whttp.Field{{Name: "x-auth-token", Value: "zz"}}}
+	r.Message(&m)
+	if m.Header[0].Value != "/a?token=%3Credacted%3A3%3E" || m.Header[1].Value != "x" || m.Trailer[0].Value != "<redacted:2>" {
+		t.Errorf("HTTP/2 fields after redaction: %+v %+v", m.Header, m.Trailer)
+	}
+}

@@ -1,0 +1,482 @@
+package http
+
+import (
+	"encoding/binary"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/net/http2/hpack"
+
+	"github.com/wirekit/wirekit/stream"
+)
+
+// h2Preface is what an HTTP/2 client sends first (RFC 9113 3.4).
+const h2Preface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+
+// HTTP/2 frame types and flags this parser acts on.
+const (
+	h2Data         = 0
+	h2Headers      = 1
+	h2RSTStream    = 3
+	h2Settings     = 4
+	h2PushPromise  = 5
+	h2GoAway       = 7
+	h2Continuation = 9
+
+	h2EndStream  = 0x1
+	h2Ack        = 0x1
+	h2EndHeaders = 0x4
+	h2Padded     = 0x8
+	h2Priority   = 0x20
+)
+
+// Bounds on what one HTTP/2 connection holds.
+const (
+	h2MaxFrame      = 1<<24 - 1 // the largest frame length (RFC 9113 4.2)
+	h2MaxOpen       = 1000      // open streams; past it the oldest is emitted
+	h2MaxHeaderList = 1 << 20   // a header block's fragments
+)
+
+// h2Conn reads one HTTP/2 connection's frames in both directions and
+// pairs each stream's request and response into a Transaction.
+type h2Conn struct {
+	cp      *connParser
+	dir     [2]h2Dir
+	streams map[uint32]*h2Stream
+	open    []uint32 // stream IDs in the order they opened
+	// Notes about the connection (GOAWAY, lost bytes), added to the
+	// transactions still open when they happen.
+	goAway string
+}
+
+type h2Dir struct {
+	buf     []byte // a frame's bytes not complete yet
+	preface int    // client: bytes of the preface still expected
+	dec     *hpack.Decoder
+	block   []byte // header block being assembled (HEADERS + CONTINUATION)
+	blockID uint32
+	blockES bool   // the HEADERS that started block had END_STREAM
+	promise uint32 // PUSH_PROMISE: the promised stream of block, else 0
+	dead    string // why this direction is no longer read
+}
+
+type h2Stream struct {
+	id    uint32
+	tx    *Transaction
+	body  [2][]byte // kept DATA bytes: request, response
+	cut   [2]bool
+	ended [2]bool
+	grpc  [2]grpcReader
+	reset string
+}
+
+// newH2 starts reading HTTP/2 on a connection. preface says the client's
+// preface is still to come (prior knowledge: its first bytes; after an
+// Upgrade: h2c, the bytes after the request).
+func newH2(cp *connParser, preface bool) *h2Conn {
+	h := &h2Conn{cp: cp, streams: map[uint32]*h2Stream{}}
+	for d := range h.dir {
+		h.dir[d].dec = hpack.NewDecoder(4096, nil)
+		h.dir[d].dec.SetMaxStringLength(cp.p.cfg.MaxHeaderBytes)
+	}
+	if preface {
+		h.dir[stream.ClientToServer].preface = len(h2Preface)
+	}
+	return h
+}
+
+// feed reads the next bytes of direction d.
+func (h *h2Conn) feed(d stream.Dir, data []byte, t time.Time) {
+	x := &h.dir[d]
+	if x.dead != "" {
+		h.cp.p.stats.SkippedBytes += int64(len(data))
+		return
+	}
+	if x.preface > 0 {
+		n := min(x.preface, len(data))
+		off := len(h2Preface) - x.preface
+		if string(data[:n]) != h2Preface[off:off+n] {
+			x.dead = "the client's HTTP/2 preface is wrong"
+			return
+		}
+		x.preface -= n
+		data = data[n:]
+	}
+	for len(data) > 0 && x.dead == "" {
+		if len(x.buf) == 0 && len(data) >= 9 {
+			// Whole frames straight from data, without copying.
+			n := 9 + int(uint32(data[0])<<16|uint32(data[1])<<8|uint32(data[2]))
+			if len(data) >= n {
+				h.frame(d, data[:n], t)
+				data = data[n:]
+				continue
+			}
+		}
+		if len(x.buf) < 9 {
+			k := min(9-len(x.buf), len(data))
+			x.buf = append(x.buf, data[:k]...)
+			data = data[k:]
+			if len(x.buf) < 9 {
+				return
+			}
+		}
+		n := 9 + int(uint32(x.buf[0])<<16|uint32(x.buf[1])<<8|uint32(x.buf[2]))
+		k := min(n-len(x.buf), len(data))
+		x.buf = append(x.buf, data[:k]...)
+		data = data[k:]
+		if len(x.buf) == n {
+			h.frame(d, x.buf, t)
+			x.buf = x.buf[:0]
+		}
+	}
+}
+
+// gap gives up a direction whose bytes were lost: frame boundaries and
+// the header compression state cannot be recovered.
+func (h *h2Conn) gap(d stream.Dir, n int) {
+	x := &h.dir[d]
+	if x.dead == "" {
+		x.dead = fmt.Sprintf("%d bytes lost: the rest of this direction cannot be framed", n)
+		for _, id := range h.open {
+			if s := h.streams[id]; s != nil {
+				h.msg(s, d).Missing += int64(n)
+			}
+		}
+	}
+}
+
+// frame handles one whole frame f (9-byte header and payload).
+func (h *h2Conn) frame(d stream.Dir, f []byte, t time.Time) {
+	x := &h.dir[d]
+	typ, flags := f[3], f[4]
+	id := binary.BigEndian.Uint32(f[5:9]) & 0x7fffffff
+	p := f[9:]
+	if x.block != nil && typ != h2Continuation {
+		x.dead = "a header block was interrupted by another frame"
+		return
+	}
+	switch typ {
+	case h2Data:
+		p, ok := unpad(p, flags)
+		if !ok {
+			x.dead = "a DATA frame's padding is longer than the frame"
+			return
+		}
+		s := h.streams[id]
+		if s == nil {
+			return // a stream opened before the capture: nothing to pair
+		}
+		h.data(s, d, p, flags&h2EndStream != 0, t)
+	case h2Headers:
+		p, ok := unpad(p, flags)
+		if ok && flags&h2Priority != 0 {
+			if len(p) < 5 {
+				ok = false
+			} else {
+				p = p[5:]
+			}
+		}
+		if !ok {
+			x.dead = "a HEADERS frame is shorter than its padding and priority"
+			return
+		}
+		x.block, x.blockID, x.blockES, x.promise = append(x.block[:0:0], p...), id, flags&h2EndStream != 0, 0
+		if flags&h2EndHeaders != 0 {
+			h.headers(d, t)
+		}
+	case h2PushPromise:
+		p, ok := unpad(p, flags)
+		if !ok || len(p) < 4 {
+			x.dead = "a PUSH_PROMISE frame is too short"
+			return
+		}
+		x.block, x.blockID, x.blockES = append(x.block[:0:0], p[4:]...), id, false
+		x.promise = binary.BigEndian.Uint32(p) & 0x7fffffff
+		if flags&h2EndHeaders != 0 {
+			h.headers(d, t)
+		}
+	case h2Continuation:
+		if x.block == nil || id != x.blockID {
+			x.dead = "a CONTINUATION frame without its HEADERS"
+			return
+		}
+		if len(x.block)+len(p) > h2MaxHeaderList {
+			x.dead = fmt.Sprintf("a header block larger than %d bytes", h2MaxHeaderList)
+			return
+		}
+		x.block = append(x.block, p...)
+		if flags&h2EndHeaders != 0 {
+			h.headers(d, t)
+		}
+	case h2RSTStream:
+		if s := h.streams[id]; s != nil && len(p) >= 4 {
+			s.reset = fmt.Sprintf("stream reset by the %s: %s", sideName(d), h2ErrName(binary.BigEndian.Uint32(p)))
+			h.end(s, t)
+		}
+	case h2Settings:
+		if flags&h2Ack != 0 {
+			return
+		}
+		for ; len(p) >= 6; p = p[6:] {
+			if binary.BigEndian.Uint16(p) == 1 { // HEADER_TABLE_SIZE
+				// Limits what the other side's encoder may use.
+				h.dir[1-d].dec.SetAllowedMaxDynamicTableSize(binary.BigEndian.Uint32(p[2:]))
+			}
+		}
+	case h2GoAway:
+		if len(p) >= 8 {
+			h.goAway = fmt.Sprintf("GOAWAY from the %s: %s, last stream %d", sideName(d), h2ErrName(binary.BigEndian.Uint32(p[4:])), binary.BigEndian.Uint32(p)&0x7fffffff)
+		}
+	}
+}
+
+func sideName(d stream.Dir) string {
+	if d == stream.ClientToServer {
+		return "client"
+	}
+	return "server"
+}
+
+// unpad strips a PADDED frame's pad length byte and padding.
+func unpad(p []byte, flags byte) ([]byte, bool) {
+	if flags&h2Padded == 0 {
+		return p, true
+	}
+	if len(p) < 1 || int(p[0]) > len(p)-1 {
+		return nil, false
+	}
+	return p[1 : len(p)-int(p[0])], true
+}
+
+// h2ErrName names an HTTP/2 error code (RFC 9113 7).
+func h2ErrName(c uint32) string {
+	names := [...]string{"NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR", "SETTINGS_TIMEOUT",
+		"STREAM_CLOSED", "FRAME_SIZE_ERROR", "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR", "CONNECT_ERROR",
+		"ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED"}
+	if int(c) < len(names) {
+		return names[c]
+	}
+	return "error 0x" + strconv.FormatUint(uint64(c), 16)
+}
+
+// headers decodes a complete header block of direction d.
+func (h *h2Conn) headers(d stream.Dir, t time.Time) {
+	x := &h.dir[d]
+	block, id, es, promise := x.block, x.blockID, x.blockES, x.promise
+	x.block = nil
+	fields, err := x.dec.DecodeFull(block)
+	if err != nil {
+		// The decoder's table may now differ from the encoder's: later
+		// blocks of this direction cannot be trusted.
+		x.dead = "header compression (HPACK) failed: " + err.Error()
+		if s := h.streams[id]; s != nil {
+			s.reset = "HTTP/2 " + x.dead
+			h.end(s, t)
+		}
+		return
+	}
+	if promise != 0 {
+		// A pushed response's request, sent by the server.
+		s := h.stream(promise, t)
+		s.tx.Request = h.message(fields, len(block), true, t)
+		s.ended[0] = true
+		return
+	}
+	s := h.streams[id]
+	req := d == stream.ClientToServer
+	if s == nil {
+		if !req {
+			return // a response on a stream opened before the capture
+		}
+		s = h.stream(id, t)
+	}
+	m := h.msg(s, d)
+	switch {
+	case m == nil:
+		m = h.message(fields, len(block), req, t)
+		if req {
+			s.tx.Request = m
+		} else if m.Status >= 100 && m.Status < 200 {
+			h.cp.p.stats.Interim++
+			return // an interim response: the final one follows
+		} else {
+			s.tx.Response = m
+			h.cp.p.stats.Responses++
+		}
+		s.grpc[d].on = strings.HasPrefix(m.Get("Content-Type"), "application/grpc")
+	default:
+		// Trailer fields.
+		for _, f := range fields {
+			m.Trailer = append(m.Trailer, Field{Name: f.Name, Value: f.Value})
+		}
+		m.HeaderBytes += len(block)
+	}
+	m.End = t
+	if es {
+		h.finishMsg(s, d, t)
+	}
+}
+
+// stream opens stream id.
+func (h *h2Conn) stream(id uint32, t time.Time) *h2Stream {
+	if s := h.streams[id]; s != nil {
+		return s
+	}
+	if len(h.open) >= h2MaxOpen {
+		if old := h.streams[h.open[0]]; old != nil {
+			old.reset = fmt.Sprintf("more than %d streams open: emitted before its end", h2MaxOpen)
+			h.end(old, t)
+		}
+	}
+	s := &h2Stream{id: id, tx: h.cp.newTx()}
+	h.streams[id] = s
+	h.open = append(h.open, id)
+	return s
+}
+
+// msg is the stream's message in direction d, or nil.
+func (h *h2Conn) msg(s *h2Stream, d stream.Dir) *Message {
+	if d == stream.ClientToServer {
+		return s.tx.Request
+	}
+	return s.tx.Response
+}
+
+// message builds a Message from a decoded header block.
+func (h *h2Conn) message(fields []hpack.HeaderField, n int, req bool, t time.Time) *Message {
+	m := &Message{Proto: "HTTP/2.0", HeaderBytes: n, Start: t, End: t, DecodedBytes: -1}
+	for _, f := range fields {
+		switch f.Name {
+		case ":method":
+			m.Method = f.Value
+		case ":path":
+			m.URL = f.Value
+		case ":status":
+			m.Status, _ = strconv.Atoi(f.Value)
+		}
+		m.Header = append(m.Header, Field{Name: f.Name, Value: f.Value})
+	}
+	if req {
+		h.cp.p.stats.Requests++
+	}
+	return m
+}
+
+// data adds a DATA frame's payload to the stream's message of direction d.
+func (h *h2Conn) data(s *h2Stream, d stream.Dir, p []byte, end bool, t time.Time) {
+	m := h.msg(s, d)
+	if m == nil {
+		return // DATA before HEADERS: a protocol error, or a capture gap
+	}
+	m.BodyBytes += int64(len(p))
+	m.ContentBytes += int64(len(p))
+	m.End = t
+	s.grpc[d].feed(p, m)
+	if h.cp.p.cfg.KeepBodies && !s.cut[d] {
+		room := h.cp.p.cfg.MaxBodyBytes - len(s.body[d])
+		if len(p) > room {
+			p, s.cut[d] = p[:max(room, 0)], true
+		}
+		s.body[d] = append(s.body[d], p...)
+	}
+	if end {
+		h.finishMsg(s, d, t)
+	}
+}
+
+// finishMsg ends the message of direction d (END_STREAM).
+func (h *h2Conn) finishMsg(s *h2Stream, d stream.Dir, t time.Time) {
+	if s.ended[d] {
+		return
+	}
+	s.ended[d] = true
+	if m := h.msg(s, d); m != nil {
+		m.Complete = m.Missing == 0 && !s.cut[d]
+		m.End = t
+		if h.cp.p.cfg.KeepBodies {
+			decodeBody(m, s.body[d], s.cut[d], h.cp.p.cfg.MaxBodyBytes)
+			s.body[d] = nil
+		}
+	}
+	if s.ended[0] && s.ended[1] {
+		h.end(s, t)
+	}
+}
+
+// end emits a stream's transaction and forgets the stream.
+func (h *h2Conn) end(s *h2Stream, t time.Time) {
+	if h.streams[s.id] != s {
+		return
+	}
+	for d := range s.ended {
+		if m := h.msg(s, stream.Dir(d)); m != nil && !s.ended[d] && h.cp.p.cfg.KeepBodies {
+			decodeBody(m, s.body[d], true, h.cp.p.cfg.MaxBodyBytes)
+		}
+	}
+	note := s.reset
+	if note == "" && !(s.ended[0] && s.ended[1]) && h.goAway != "" {
+		note = h.goAway
+	}
+	s.tx.Note = note
+	delete(h.streams, s.id)
+	for i, id := range h.open {
+		if id == s.id {
+			h.open = append(h.open[:i], h.open[i+1:]...)
+			break
+		}
+	}
+	h.cp.done(s.tx)
+}
+
+// close emits every stream still open, in the order they opened.
+func (h *h2Conn) close(t time.Time) {
+	for len(h.open) > 0 {
+		s := h.streams[h.open[0]]
+		if s == nil {
+			h.open = h.open[1:]
+			continue
+		}
+		if s.reset == "" {
+			for d := range h.dir {
+				if h.dir[d].dead != "" {
+					s.reset = "HTTP/2 " + sideName(stream.Dir(d)) + ": " + h.dir[d].dead
+				}
+			}
+		}
+		h.end(s, t)
+	}
+}
+
+// grpcReader splits a gRPC message stream (RFC-less: gRPC over HTTP/2's
+// length-prefixed messages) as DATA arrives.
+type grpcReader struct {
+	on   bool
+	hdr  [5]byte
+	have int   // bytes of hdr read
+	left int64 // bytes of the current message still to come
+}
+
+func (g *grpcReader) feed(p []byte, m *Message) {
+	if !g.on {
+		return
+	}
+	for len(p) > 0 {
+		if g.left > 0 {
+			k := min(int64(len(p)), g.left)
+			g.left -= k
+			p = p[k:]
+			continue
+		}
+		k := copy(g.hdr[g.have:], p)
+		g.have += k
+		p = p[k:]
+		if g.have == 5 {
+			g.have = 0
+			n := binary.BigEndian.Uint32(g.hdr[1:])
+			m.GRPCMessages = append(m.GRPCMessages, GRPCMessage{Compressed: g.hdr[0]&1 != 0, Length: int64(n)})
+			g.left = int64(n)
+		}
+	}
+}
