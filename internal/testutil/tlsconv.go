@@ -128,3 +128,21 @@ func PipeConv(tb testing.TB, client, server string, serve func(net.Conn), dial f
 	mu.Unlock()
 	return conv
 }
+
+// SelfSigned returns a self-signed ECDSA certificate for the names given
+// (the first is the subject's common name), valid in 2026.
+func SelfSigned(tb testing.TB, names ...string) tls.Certificate {
+	tb.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: names[0]},
+		NotBefore: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), NotAfter: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC),
+		DNSNames: names}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
+}
