@@ -703,7 +703,10 @@ func jsonOptValue(b []byte, k uint8, v []byte, alen int, msgTypes []string) []by
 	case optString:
 		return jsonBytes(jsonKey(b, "value"), jsonCString(v))
 	case optCodes:
-		w := alen / 4 // 1 byte per code in DHCP, 2 in DHCPv6
+		w := 1 // byte per code in DHCP, 2 in DHCPv6
+		if alen == 16 {
+			w = 2
+		}
 		if len(v)%w == 0 {
 			b = append(jsonKey(b, "value"), '[')
 			for i := 0; i < len(v); i += w {

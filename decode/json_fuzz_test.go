@@ -33,6 +33,9 @@ func FuzzJSONWriter(f *testing.F) {
 	for _, pk := range tunnelPackets(f) {
 		f.Add(uint8(0), pk.data) // GRE, ERSPAN, VXLAN, Geneve, IP in IP
 	}
+	for _, p := range jsonAppPackets(f) {
+		f.Add(uint8(0), p) // HTTP, TLS, DHCP, DHCPv6, NTP
+	}
 	f.Add(uint8(1), []byte{0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x86, 0xdd, 0x60})
 	f.Add(uint8(3), []byte{2, 0, 0, 0, 0x45})
 	var out bytes.Buffer
