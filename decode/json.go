@@ -78,7 +78,9 @@ type JSONWriter struct {
 	protoNum     int
 	sport, dport int
 	ports        bool
-	erspan       int // ERSPAN version a GRE header implied
+	erspan       int  // ERSPAN version a GRE header implied
+	wlanFCS      bool // the 802.11 frame ends with an FCS (radiotap, PPI)
+	wlanPad      bool // radiotap: padding after the 802.11 header
 	truncated    bool
 	errLayer     string
 	err          error
@@ -114,6 +116,7 @@ func (j *JSONWriter) Write(ci gopacket.CaptureInfo, data []byte, lt layers.LinkT
 	j.src, j.dst = netip.Addr{}, netip.Addr{}
 	j.proto, j.protoNum, j.ports, j.truncated = "", -1, false, false
 	j.errLayer, j.err = "", nil
+	j.wlanFCS, j.wlanPad = false, false
 	j.lay = j.lay[:0]
 	j.decode(data, lt)
 
