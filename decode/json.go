@@ -364,8 +364,8 @@ func (j *JSONWriter) decode(data []byte, lt layers.LinkType) {
 				next, data = jsonStepPayload, j.icmp6.Payload
 			}
 		case jsonStepDNS:
-			if err = j.dns.DecodeFromBytes(data, j); err == nil {
-				j.dnsLayer()
+			var wrote bool
+			if wrote, err = j.dnsDecode(data); wrote {
 				next, data = jsonStepPayload, nil
 			}
 		case jsonStepSLL:

@@ -83,11 +83,11 @@ func (j *JSONWriter) appStep(step jsonStep, data []byte) (jsonStep, []byte, erro
 		} else if n > len(d) {
 			j.truncated = true
 		}
-		if err := j.dns.DecodeFromBytes(d, j); err != nil {
+		wrote, err := j.dnsDecode(d)
+		if !wrote {
 			return step, data, err
 		}
-		j.dnsLayer()
-		return jsonStepPayload, data[2+len(d):], nil
+		return jsonStepPayload, data[2+len(d):], err
 	case jsonStepHTTP:
 		return jsonStepPayload, j.httpLayer(data), nil
 	case jsonStepTLS:
@@ -258,7 +258,32 @@ func jsonDNSName(b []byte, k string, name []byte) []byte {
 	return jsonBytes(b, name)
 }
 
-func (j *JSONWriter) dnsLayer() {
+// dnsDecode decodes the DNS message d and adds its layer. When gopacket
+// cannot decode the whole message (cut by the snapshot length, or
+// malformed) the layer still gives the header, with "partial":true, and
+// the error is returned; wrote says whether a layer was added.
+func (j *JSONWriter) dnsDecode(d []byte) (wrote bool, err error) {
+	err = j.dns.DecodeFromBytes(d, j)
+	if err == nil {
+		j.dnsLayer(false)
+		return true, nil
+	}
+	if len(d) < 12 {
+		return false, err
+	}
+	m := &j.dns
+	m.ID, m.QR, m.OpCode = jsonBE16(d), d[2]&0x80 != 0, layers.DNSOpCode(d[2]>>3&15)
+	m.AA, m.TC, m.RD, m.RA = d[2]&4 != 0, d[2]&2 != 0, d[2]&1 != 0, d[3]&0x80 != 0
+	m.Z, m.ResponseCode = d[3]>>4&7, layers.DNSResponseCode(d[3]&15)
+	m.QDCount, m.ANCount, m.NSCount, m.ARCount = jsonBE16(d[4:]), jsonBE16(d[6:]), jsonBE16(d[8:]), jsonBE16(d[10:])
+	m.Questions, m.Answers, m.Authorities, m.Additionals = m.Questions[:0], m.Answers[:0], m.Authorities[:0], m.Additionals[:0]
+	j.dnsLayer(true)
+	return true, err
+}
+
+// dnsLayer adds the dns layer of j.dns; partial says only the header was
+// decoded.
+func (j *JSONWriter) dnsLayer(partial bool) {
 	d := &j.dns
 	mdns := j.sport == 5353 || j.dport == 5353
 	b := jsonInt(j.open("dns"), "id", int(d.ID))
@@ -298,6 +323,9 @@ func (j *JSONWriter) dnsLayer() {
 	b = jsonDNSRecords(b, "answers", d.Answers, mdns)
 	b = jsonDNSRecords(b, "authorities", d.Authorities, mdns)
 	b = jsonDNSRecords(b, "additionals", d.Additionals, mdns)
+	if partial {
+		b = append(b, `,"partial":true`...)
+	}
 	j.lay = append(b, '}')
 }
 

@@ -199,6 +199,11 @@ func TestJSONAppLayers(t *testing.T) {
 			"layers.3.answers.2.data": "mx.example.com", "layers.3.answers.3.data.0": "v=spf1 -all",
 			"layers.3.answers.4.data": "example.com", "layers.3.answers.5.data": "192.0.2.1",
 			"layers.3.answers.5.class": "IN"}},
+		{"dns response cut by the snapshot length", func(t *testing.T) []byte {
+			d := jsonSerialize(t, dnsAll)
+			return jsonUDPFrame(t, false, 53, 40000, d[:len(d)-20])
+		}, map[string]any{"layers.3.layer": "dns", "layers.3.partial": true, "layers.3.ancount": 6.0,
+			"layers.3.id": 7.0, "error": jsonPresent}},
 		{"mdns cache flush", func(t *testing.T) []byte {
 			return jsonUDPFrame(t, false, 5353, 5353, jsonSerialize(t, mdns))
 		}, map[string]any{"layers.3.answers.0.class": "IN", "layers.3.answers.0.flush": true}},
