@@ -847,13 +847,21 @@ func (j *JSONWriter) dhcp6Layer(d []byte) error {
 		j.truncated = true
 		return errAppShort
 	}
-	b := jsonMsgType(j.open("dhcp6"), jsonDHCP6MsgTypes[:], int(d[0]))
+	b, err := j.dhcp6Message(j.open("dhcp6"), d, 0)
+	j.lay = append(b, '}')
+	return err
+}
+
+// dhcp6Message appends the keys of the DHCPv6 message d (at least 4
+// bytes): msgtype, then xid, or hops, link and peer for relay messages,
+// then options.
+func (j *JSONWriter) dhcp6Message(b, d []byte, depth int) ([]byte, error) {
+	b = jsonMsgType(b, jsonDHCP6MsgTypes[:], int(d[0]))
 	var opts []byte
 	if d[0] == 12 || d[0] == 13 {
 		if len(d) < 34 {
-			j.lay = append(b, '}')
 			j.truncated = true
-			return errAppShort
+			return b, errAppShort
 		}
 		b = jsonInt(b, "hops", int(d[1]))
 		b = jsonAddr(b, "link", netip.AddrFrom16([16]byte(d[2:18])))
@@ -863,9 +871,7 @@ func (j *JSONWriter) dhcp6Layer(d []byte) error {
 		b = jsonInt(b, "xid", int(d[1])<<16|int(jsonBE16(d[2:])))
 		opts = d[4:]
 	}
-	b, err := j.dhcp6Options(b, opts, 0)
-	j.lay = append(b, '}')
-	return err
+	return j.dhcp6Options(b, opts, depth)
 }
 
 // dhcp6Options appends the "options" list of the DHCPv6 options in d;
@@ -916,6 +922,15 @@ func (j *JSONWriter) dhcp6Options(b []byte, d []byte, depth int) ([]byte, error)
 			b = jsonInt(b, "plen", int(v[8]))
 			b = jsonAddr(b, "prefix", netip.AddrFrom16([16]byte(v[9:25])))
 			nested = v[25:]
+		case code == 9 && len(v) >= 4: // relay message: the relayed message
+			var e error
+			b = append(jsonKey(b, "message"), '{')
+			at := len(b)
+			b, e = j.dhcp6Message(b, v, depth+1)
+			b = append(jsonDropComma(b, at), '}')
+			if e != nil && err == nil {
+				err = e
+			}
 		case code == 13 && len(v) >= 2: // status code
 			b = jsonInt(b, "status", int(jsonBE16(v)))
 			b = jsonBytes(jsonKey(b, "message"), v[2:])

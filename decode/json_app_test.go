@@ -226,6 +226,14 @@ func TestJSONAppLayers(t *testing.T) {
 				"layers.3.options.1.value.0": 23.0, "layers.3.options.3.iaid": 1.0,
 				"layers.3.options.3.options.0.addr": "2001:db8::42", "layers.3.options.3.options.0.valid": 7200.0,
 				"layers.3.options.4.value.0": "example.com"}},
+		{"dhcpv6 relay-forw with the relayed solicit", func(t *testing.T) []byte {
+			relay := append([]byte{12, 0}, make([]byte, 32)...)
+			relay[17], relay[33] = 1, 2
+			relay = append(relay, 0, 9, 0, byte(len(dhcp6)))
+			return jsonUDPFrame(t, true, 547, 547, append(relay, dhcp6...))
+		}, map[string]any{"layers.3.msgtype": "RELAY-FORW", "layers.3.link": "::1", "layers.3.peer": "::2",
+			"layers.3.options.0.name": "relay-msg", "layers.3.options.0.message.msgtype": "SOLICIT",
+			"layers.3.options.0.message.xid": float64(0xabcdef), "layers.3.options.0.message.options.3.options.0.addr": "2001:db8::42"}},
 		{"ntp server", func(t *testing.T) []byte { return jsonUDPFrame(t, false, 123, 123, ntp) },
 			map[string]any{"layers.3.layer": "ntp", "layers.3.version": 4.0, "layers.3.mode": "server",
 				"layers.3.stratum": 2.0, "layers.3.precision": -23.0, "layers.3.refid": "192.0.2.7",
