@@ -44,14 +44,18 @@ type JSONOptions struct {
 //
 // Layer names are ethernet, dot1q (one per tag), arp, ipv4, ipv6,
 // ipv6-hopbyhop, ipv6-routing, ipv6-fragment, ipv6-destination, tcp, udp,
-// icmp, icmp6, dns, sll, sll2, loopback, the tunnel headers gre, erspan,
-// vxlan and geneve (see json_tunnel.go), and payload: what follows the last
-// decoded layer, given as {"layer":"payload","len":N}. A layer that fails
-// to decode is reported in the top-level error and counted in the payload.
+// icmp, icmp6, sll, sll2, loopback, the tunnel headers gre, erspan,
+// vxlan and geneve (see json_tunnel.go), the application layers dns, http,
+// tls, dhcp, dhcp6 and ntp (json_app.go, json_tls.go), the 802.11 layers
+// radiotap, ppi, prism, avs, wlan and llc (json_wifi.go), and payload: what
+// follows the last decoded layer, given as {"layer":"payload","len":N}. A
+// layer that fails to decode is reported in the top-level error and
+// counted in the payload. docs/json.md describes every layer, and
+// docs/json-schema.json is their JSON Schema.
 //
 // A JSONWriter reuses its layer decoders and buffers, so it is not safe for
 // concurrent use. In the steady state it allocates only to report a
-// decode error.
+// decode error and to decode DNS (with gopacket).
 type JSONWriter struct {
 	w    io.Writer
 	opts JSONOptions
