@@ -161,7 +161,7 @@ func TestJSONSchema(t *testing.T) {
 func TestJSONSchemaCorpus(t *testing.T) {
 	dir := testutil.CorpusDir(t)
 	v := newJSONSchemaValidator(t)
-	max := 2000
+	max := 300
 	if testing.Short() {
 		max = 50
 	}
