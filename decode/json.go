@@ -44,14 +44,18 @@ type JSONOptions struct {
 //
 // Layer names are ethernet, dot1q (one per tag), arp, ipv4, ipv6,
 // ipv6-hopbyhop, ipv6-routing, ipv6-fragment, ipv6-destination, tcp, udp,
-// icmp, icmp6, dns, sll, sll2, loopback, the tunnel headers gre, erspan,
-// vxlan and geneve (see json_tunnel.go), and payload: what follows the last
-// decoded layer, given as {"layer":"payload","len":N}. A layer that fails
-// to decode is reported in the top-level error and counted in the payload.
+// icmp, icmp6, sll, sll2, loopback, the tunnel headers gre, erspan,
+// vxlan and geneve (see json_tunnel.go), the application layers dns, http,
+// tls, dhcp, dhcp6 and ntp (json_app.go, json_tls.go), the 802.11 layers
+// radiotap, ppi, prism, avs, wlan and llc (json_wifi.go), and payload: what
+// follows the last decoded layer, given as {"layer":"payload","len":N}. A
+// layer that fails to decode is reported in the top-level error and
+// counted in the payload. docs/json.md describes every layer, and
+// docs/json-schema.json is their JSON Schema.
 //
 // A JSONWriter reuses its layer decoders and buffers, so it is not safe for
 // concurrent use. In the steady state it allocates only to report a
-// decode error.
+// decode error and to decode DNS (with gopacket).
 type JSONWriter struct {
 	w    io.Writer
 	opts JSONOptions
@@ -78,7 +82,9 @@ type JSONWriter struct {
 	protoNum     int
 	sport, dport int
 	ports        bool
-	erspan       int // ERSPAN version a GRE header implied
+	erspan       int  // ERSPAN version a GRE header implied
+	wlanFCS      bool // the 802.11 frame ends with an FCS (radiotap, PPI)
+	wlanPad      bool // radiotap: padding after the 802.11 header
 	truncated    bool
 	errLayer     string
 	err          error
@@ -114,6 +120,7 @@ func (j *JSONWriter) Write(ci gopacket.CaptureInfo, data []byte, lt layers.LinkT
 	j.src, j.dst = netip.Addr{}, netip.Addr{}
 	j.proto, j.protoNum, j.ports, j.truncated = "", -1, false, false
 	j.errLayer, j.err = "", nil
+	j.wlanFCS, j.wlanPad = false, false
 	j.lay = j.lay[:0]
 	j.decode(data, lt)
 
@@ -187,6 +194,20 @@ const (
 	jsonStepVXLAN
 	jsonStepGeneve
 	jsonStepERSPAN
+	// Application and 802.11 steps: see json_app.go, json_tls.go and
+	// json_wifi.go.
+	jsonStepDNSTCP
+	jsonStepHTTP
+	jsonStepTLS
+	jsonStepDHCP
+	jsonStepDHCP6
+	jsonStepNTP
+	jsonStepRadiotap
+	jsonStepPPI
+	jsonStepPrism
+	jsonStepAVS
+	jsonStepWLAN
+	jsonStepLLC
 )
 
 // jsonFirstSteps maps the link types the writer decodes to their first
@@ -195,7 +216,9 @@ var jsonFirstSteps = map[layers.LinkType]jsonStep{layers.LinkTypeEthernet: jsonS
 	layers.LinkTypeLinuxSLL: jsonStepSLL, layers.LinkTypeLinuxSLL2: jsonStepSLL2,
 	layers.LinkTypeNull: jsonStepLoopback, layers.LinkTypeLoop: jsonStepLoopback,
 	layers.LinkTypeRaw: jsonStepRawIP, 12: jsonStepRawIP, 14: jsonStepRawIP,
-	layers.LinkTypeIPv4: jsonStepIPv4, layers.LinkTypeIPv6: jsonStepIPv6}
+	layers.LinkTypeIPv4: jsonStepIPv4, layers.LinkTypeIPv6: jsonStepIPv6,
+	layers.LinkTypeIEEE802_11: jsonStepWLAN, layers.LinkTypeIEEE80211Radio: jsonStepRadiotap,
+	192: jsonStepPPI, layers.LinkTypePrismHeader: jsonStepPrism, 163: jsonStepAVS}
 
 func jsonEtherStep(t layers.EthernetType) jsonStep {
 	switch t {
@@ -309,9 +332,11 @@ func (j *JSONWriter) decode(data []byte, lt layers.LinkType) {
 		case jsonStepTCP:
 			if err = j.tcp.DecodeFromBytes(data, j); err == nil {
 				j.tcpLayer()
-				next, data = jsonStepPayload, j.tcp.Payload
-				j.payload(len(data))
-				data = nil
+				next, data = j.tcpAppStep(j.tcp.Payload), j.tcp.Payload
+				if next == jsonStepPayload {
+					j.payload(len(data))
+					data = nil
+				}
 			}
 		case jsonStepUDP:
 			if err = j.udp.DecodeFromBytes(data, j); err == nil {
@@ -325,6 +350,8 @@ func (j *JSONWriter) decode(data []byte, lt layers.LinkType) {
 					next = t
 				} else if jsonDNSPort(u.SrcPort) || jsonDNSPort(u.DstPort) {
 					next = jsonStepDNS
+				} else if a := jsonUDPApp(u.SrcPort, u.DstPort, data); a != jsonStepPayload {
+					next = a
 				} else {
 					j.payload(len(data))
 					data = nil
@@ -341,8 +368,8 @@ func (j *JSONWriter) decode(data []byte, lt layers.LinkType) {
 				next, data = jsonStepPayload, j.icmp6.Payload
 			}
 		case jsonStepDNS:
-			if err = j.dns.DecodeFromBytes(data, j); err == nil {
-				j.dnsLayer()
+			var wrote bool
+			if wrote, err = j.dnsDecode(data); wrote {
 				next, data = jsonStepPayload, nil
 			}
 		case jsonStepSLL:
@@ -387,6 +414,10 @@ func (j *JSONWriter) decode(data []byte, lt layers.LinkType) {
 			}
 		case jsonStepGRE, jsonStepVXLAN, jsonStepGeneve, jsonStepERSPAN:
 			next, data, err = j.tunnelStep(next, data)
+		case jsonStepRadiotap, jsonStepPPI, jsonStepPrism, jsonStepAVS, jsonStepWLAN, jsonStepLLC:
+			next, data, err = j.wifiStep(next, data)
+		default:
+			next, data, err = j.appStep(next, data)
 		}
 		if err != nil {
 			j.errLayer, j.err = jsonStepNames[next], err
@@ -652,95 +683,16 @@ func (j *JSONWriter) icmpv6Layer() {
 	j.lay = append(b, '}')
 }
 
-var jsonRcodes = [...]string{"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"}
-
-func (j *JSONWriter) dnsLayer() {
-	d := &j.dns
-	b := jsonInt(j.open("dns"), "id", int(d.ID))
-	b = jsonBool(b, "qr", d.QR)
-	b = jsonInt(b, "opcode", int(d.OpCode))
-	if int(d.ResponseCode) < len(jsonRcodes) {
-		b = jsonStr(b, "rcode", jsonRcodes[d.ResponseCode])
-	} else {
-		b = jsonInt(b, "rcode", int(d.ResponseCode))
-	}
-	b = append(b, `,"questions":[`...)
-	for i := range d.Questions {
-		q := &d.Questions[i]
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"name":`...)
-		b = jsonBytes(b, q.Name)
-		b = jsonStr(b, "type", q.Type.String())
-		b = jsonStr(b, "class", q.Class.String())
-		b = append(b, '}')
-	}
-	b = append(b, ']')
-	b = j.dnsRecords(b, "answers", d.Answers)
-	if len(d.Authorities) > 0 {
-		b = j.dnsRecords(b, "authorities", d.Authorities)
-	}
-	if len(d.Additionals) > 0 {
-		b = j.dnsRecords(b, "additionals", d.Additionals)
-	}
-	j.lay = append(b, '}')
-}
-
-func (j *JSONWriter) dnsRecords(b []byte, key string, rrs []layers.DNSResourceRecord) []byte {
-	b = append(b, `,"`...)
-	b = append(b, key...)
-	b = append(b, `":[`...)
-	for i := range rrs {
-		r := &rrs[i]
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"name":`...)
-		b = jsonBytes(b, r.Name)
-		b = jsonStr(b, "type", r.Type.String())
-		b = jsonInt(b, "ttl", int(r.TTL))
-		switch r.Type {
-		case layers.DNSTypeA, layers.DNSTypeAAAA:
-			if a, ok := netip.AddrFromSlice(r.IP); ok {
-				b = jsonAddr(b, "data", a.Unmap())
-			}
-		case layers.DNSTypeCNAME, layers.DNSTypeNS, layers.DNSTypePTR:
-			name := r.CNAME
-			if r.Type == layers.DNSTypeNS {
-				name = r.NS
-			} else if r.Type == layers.DNSTypePTR {
-				name = r.PTR
-			}
-			b = jsonBytes(append(b, `,"data":`...), name)
-		case layers.DNSTypeMX:
-			b = append(b, `,"data":`...)
-			b = jsonBytes(b, r.MX.Name)
-			b = jsonInt(b, "pref", int(r.MX.Preference))
-		case layers.DNSTypeTXT:
-			b = append(b, `,"data":[`...)
-			for k, t := range r.TXTs {
-				if k > 0 {
-					b = append(b, ',')
-				}
-				b = jsonBytes(b, t)
-			}
-			b = append(b, ']')
-		default:
-			b = jsonInt(b, "rdlen", int(r.DataLength))
-		}
-		b = append(b, '}')
-	}
-	return append(b, ']')
-}
-
 func jsonDNSPort(p layers.UDPPort) bool { return p == 53 || p == 5353 || p == 5355 }
 
 var jsonStepNames = [...]string{jsonStepPayload: "payload", jsonStepEthernet: "ethernet", jsonStepDot1Q: "dot1q",
 	jsonStepARP: "arp", jsonStepIPv4: "ipv4", jsonStepIPv6: "ipv6", jsonStepIPv6Ext: "ipv6 extension header",
 	jsonStepTCP: "tcp", jsonStepUDP: "udp", jsonStepICMPv4: "icmp", jsonStepICMPv6: "icmp6", jsonStepDNS: "dns",
 	jsonStepSLL: "sll", jsonStepSLL2: "sll2", jsonStepLoopback: "loopback", jsonStepRawIP: "raw ip",
-	jsonStepGRE: "gre", jsonStepVXLAN: "vxlan", jsonStepGeneve: "geneve", jsonStepERSPAN: "erspan"}
+	jsonStepGRE: "gre", jsonStepVXLAN: "vxlan", jsonStepGeneve: "geneve", jsonStepERSPAN: "erspan",
+	jsonStepDNSTCP: "dns", jsonStepHTTP: "http", jsonStepTLS: "tls", jsonStepDHCP: "dhcp", jsonStepDHCP6: "dhcp6",
+	jsonStepNTP: "ntp", jsonStepRadiotap: "radiotap", jsonStepPPI: "ppi", jsonStepPrism: "prism", jsonStepAVS: "avs",
+	jsonStepWLAN: "wlan", jsonStepLLC: "llc"}
 
 var jsonProtoNames = [256]string{1: "icmp", 2: "igmp", 4: "ipip", 6: "tcp", 17: "udp", 41: "ipv6",
 	47: "gre", 50: "esp", 51: "ah", 58: "icmp6", 89: "ospf", 103: "pim", 112: "vrrp", 132: "sctp"}
@@ -838,8 +790,13 @@ func jsonString(b []byte, s string) []byte { return jsonBytes(b, []byte(s)) }
 // jsonBytes appends s as a JSON string: quotes, backslashes and control
 // characters (C0, DEL and C1) escaped, invalid UTF-8 replaced by U+FFFD.
 func jsonBytes(b []byte, s []byte) []byte {
+	return append(jsonEscape(append(b, '"'), s), '"')
+}
+
+// jsonEscape appends s escaped as the inside of a JSON string (see
+// jsonBytes).
+func jsonEscape(b []byte, s []byte) []byte {
 	const digits = "0123456789abcdef"
-	b = append(b, '"')
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -866,7 +823,7 @@ func jsonBytes(b []byte, s []byte) []byte {
 		}
 		i += size
 	}
-	return append(b, '"')
+	return b
 }
 
 var _ gopacket.DecodeFeedback = (*JSONWriter)(nil)

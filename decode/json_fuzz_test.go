@@ -14,7 +14,8 @@ import (
 // jsonFuzzLinkTypes are the link types the fuzzer picks from by index.
 var jsonFuzzLinkTypes = []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeLinuxSLL,
 	layers.LinkTypeLinuxSLL2, layers.LinkTypeNull, layers.LinkTypeLoop, layers.LinkTypeRaw,
-	layers.LinkTypeIPv4, layers.LinkTypeIPv6, 147}
+	layers.LinkTypeIPv4, layers.LinkTypeIPv6, 147, layers.LinkTypeIEEE802_11,
+	layers.LinkTypeIEEE80211Radio, 192, layers.LinkTypePrismHeader, 163}
 
 // FuzzJSONWriter checks that any bytes under any link type give exactly one
 // line of valid JSON, and never a panic.
@@ -32,6 +33,16 @@ func FuzzJSONWriter(f *testing.F) {
 	})
 	for _, pk := range tunnelPackets(f) {
 		f.Add(uint8(0), pk.data) // GRE, ERSPAN, VXLAN, Geneve, IP in IP
+	}
+	for _, p := range jsonAppPackets(f) {
+		f.Add(uint8(0), p) // HTTP, TLS, DHCP, DHCPv6, NTP
+	}
+	for _, p := range jsonWifiPackets(f) {
+		for i, lt := range jsonFuzzLinkTypes {
+			if lt == p.lt {
+				f.Add(uint8(i), p.data) // 802.11 bare, radiotap, PPI, AVS, Prism
+			}
+		}
 	}
 	f.Add(uint8(1), []byte{0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x86, 0xdd, 0x60})
 	f.Add(uint8(3), []byte{2, 0, 0, 0, 0x45})

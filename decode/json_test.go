@@ -31,7 +31,7 @@ var (
 	jsonIP6B = net.ParseIP("2001:db8::2")
 )
 
-func jsonSerialize(t *testing.T, ls ...gopacket.SerializableLayer) []byte {
+func jsonSerialize(t testing.TB, ls ...gopacket.SerializableLayer) []byte {
 	t.Helper()
 	for _, l := range ls {
 		if c, ok := l.(interface {
