@@ -294,7 +294,7 @@ func (a *appState) tls(b []byte, d int) {
 	if typ != 1 && typ != 2 {
 		return
 	}
-	h := rec[4:min(len(rec), 4+int(rec[1])<<16|int(rec[2])<<8|int(rec[3]))]
+	h := rec[4:min(len(rec), 4+(int(rec[1])<<16|int(rec[2])<<8|int(rec[3])))]
 	// version, random
 	if len(h) < 35 {
 		return
