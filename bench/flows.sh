@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# bench/flows.sh: 'wirekit flows' against 'tshark -q -z conv,tcp' on the
+# same ~1 GB 'wirekit gen' capture, in one run, printing the ratio of
+# median times (tshark / wirekit: how many times faster wirekit is; the
+# goal is >= 20), each tool's peak RSS (/usr/bin/time -v), the
+# conversation counts, and wirekit's peak RSS at several --max-flows caps
+# on a capture with many short UDP conversations (memory bounded by the
+# cap). Run by hand, not by CI:
+#
+#   bench/flows.sh                  # SIZE=1GB RUNS=3
+#   SIZE=200MB RUNS=3 bench/flows.sh
+#
+# The capture lives in $BENCH_DIR (default /dev/shm when it has room, so
+# the disk does not hide the CPU cost; else bench/.data).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZE=${SIZE:-1GB}
+RUNS=${RUNS:-3}
+for t in tshark hyperfine jq /usr/bin/time; do
+	command -v "$t" >/dev/null || { echo "bench/flows.sh needs $t" >&2; exit 1; }
+done
+if [ -z "${BENCH_DIR:-}" ]; then
+	if [ -d /dev/shm ] && [ "$(df -k --output=avail /dev/shm | tail -1)" -gt 3000000 ]; then
+		BENCH_DIR=/dev/shm/wirekit-bench
+	else
+		BENCH_DIR=bench/.data
+	fi
+fi
+mkdir -p "$BENCH_DIR" bench/.bin
+bin=bench/.bin/wirekit
+CGO_ENABLED=0 go build -o "$bin" ./cmd/wirekit
+cap=$BENCH_DIR/mix-$SIZE.pcap
+[ -f "$cap" ] || "$bin" gen -w "$cap" --size "$SIZE" --seed 1 2>/dev/null
+out=$BENCH_DIR/flows-out
+mkdir -p "$out"
+
+wk="$bin flows -r $cap --zeek"
+ts="tshark -n -r $cap -q -z conv,tcp"
+
+# median NAME CMD: hyperfine median in seconds (output to /dev/null).
+median() {
+	hyperfine -N --warmup 0 --runs "$RUNS" --output null --export-json "$out/$1.json" "$2" >/dev/null 2>&1
+	jq '.results[0].median' "$out/$1.json"
+}
+rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F': ' '/Maximum resident/ {print $2}'; }
+
+echo "capture: $cap, $(du -h "$cap" | cut -f1); $(nproc) CPUs; $RUNS runs, medians"
+w=$(median wirekit "$wk")
+t=$(median tshark "$ts")
+echo "wirekit flows --zeek: $w s"
+echo "tshark -q -z conv,tcp: $t s"
+echo "ratio tshark/wirekit: $(awk -v a="$t" -v b="$w" 'BEGIN { printf "%.1f", a / b }')x (goal >= 20x)"
+echo "peak RSS: wirekit $(rss $wk) KB, tshark $(rss $ts) KB"
+$wk >"$out/conn.log" 2>/dev/null
+$ts >"$out/conv.txt" 2>/dev/null
+echo "TCP conversations: wirekit $(awk -F'\t' '$7 == "tcp"' "$out/conn.log" | wc -l), tshark $(grep -c '<->' "$out/conv.txt")"
+
+# Memory bounded by the cap: many conversations open at once (long
+# timeouts keep every conversation of the capture open until the end).
+for cap_n in 1000 10000 100000 1000000; do
+	echo "--max-flows $cap_n, timeouts 24h: peak RSS $(rss $bin flows -r "$cap" --json --max-flows "$cap_n" --tcp-timeout 24h --udp-timeout 24h --icmp-timeout 24h --other-timeout 24h) KB"
+done
