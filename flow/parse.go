@@ -100,11 +100,12 @@ func parse(p *pkt, lt layers.LinkType, data []byte) {
 		}
 	} else {
 		var ok bool
-		off, et, ok = linklayer.Network(lt, data)
+		off, et, ok = otherLink(lt, data)
 		if !ok {
 			return
 		}
 	}
+	off, et = inner(data, off, et)
 	switch et {
 	case linklayer.EtherTypeIPv4:
 		if parseIPv4(p, data[off:]) {
@@ -125,6 +126,86 @@ func parse(p *pkt, lt layers.LinkType, data []byte) {
 	copy(p.dst.addr[:], p.dstMAC[:])
 	p.payload = max(len(data)-off, 0)
 	p.ok = true
+}
+
+// Link types read beyond those of linklayer.Network.
+const (
+	linkPPP       layers.LinkType = 9
+	linkPPPSerial layers.LinkType = 50
+	linkPPPoE     layers.LinkType = 51
+	linkCHDLC     layers.LinkType = 104
+)
+
+// otherLink finds the network header for link types other than Ethernet.
+func otherLink(lt layers.LinkType, data []byte) (int, uint16, bool) {
+	switch lt {
+	case linkCHDLC:
+		if len(data) < 4 {
+			return 0, 0, false
+		}
+		return 4, binary.BigEndian.Uint16(data[2:]), true
+	case linkPPP, linkPPPSerial:
+		off := 0
+		if len(data) >= 2 && data[0] == 0xff && data[1] == 0x03 {
+			off = 2
+		}
+		return ppp(data, off)
+	case linkPPPoE:
+		return ppp(data, 6)
+	}
+	return linklayer.Network(lt, data)
+}
+
+// ppp reads a PPP protocol field at off (two bytes, or one when odd) and
+// maps IPv4 and IPv6 to their EtherTypes.
+func ppp(data []byte, off int) (int, uint16, bool) {
+	if len(data) < off+1 {
+		return 0, 0, false
+	}
+	proto := uint16(data[off])
+	n := 1
+	if proto&1 == 0 {
+		if len(data) < off+2 {
+			return 0, 0, false
+		}
+		proto = binary.BigEndian.Uint16(data[off:])
+		n = 2
+	}
+	switch proto {
+	case 0x0021:
+		return off + n, linklayer.EtherTypeIPv4, true
+	case 0x0057:
+		return off + n, linklayer.EtherTypeIPv6, true
+	}
+	return off + n, 0xffff, true // keyed by MACs when Ethernet carried it
+}
+
+// inner steps over PPPoE session and MPLS headers to the IP packet they
+// carry, when they do.
+func inner(data []byte, off int, et uint16) (int, uint16) {
+	switch et {
+	case 0x8864: // PPPoE session: 6-byte header, then PPP
+		if o, e, ok := ppp(data, off+6); ok && e != 0xffff {
+			return o, e
+		}
+	case 0x8847, 0x8848: // MPLS: labels to the bottom of the stack
+		for o := off; o+4 <= len(data) && o < off+4*16; o += 4 {
+			if data[o+2]&1 == 0 {
+				continue
+			}
+			o += 4
+			if o < len(data) {
+				switch data[o] >> 4 {
+				case 4:
+					return o, linklayer.EtherTypeIPv4
+				case 6:
+					return o, linklayer.EtherTypeIPv6
+				}
+			}
+			break
+		}
+	}
+	return off, et
 }
 
 // parseIPv4 reads an IPv4 header and what it carries; false when the
