@@ -73,6 +73,8 @@
 // of a non-TCP, non-UDP conversation is OTH; SCTP is not analysed beyond
 // its ports. Zeek does not log non-IP traffic; here it gets a record with
 // the MAC addresses and the EtherType as proto ("arp", "lldp",
-// "ether-0x88b5"), and other IP protocols are named "ip-proto-N". Checksums
+// "ether-0x88b5"). Other IP protocols, SCTP included, are
+// "unknown_transport" as in Zeek, with ip_proto (Zeek 7's field) telling
+// them apart. Checksums
 // are not verified (no 'C' letters): capture hosts offload them.
 package flow

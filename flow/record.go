@@ -41,9 +41,11 @@ type Record struct {
 	// ports (for ICMP the port fields hold the type and the counterpart
 	// type or code, as Zeek); invalid for a non-IP conversation.
 	Orig, Resp netip.AddrPort
-	// Proto is Zeek's transport name: tcp, udp, icmp; else sctp or the IP
-	// protocol's number as "ip-proto-N", or for non-IP "ether-0xNNNN"
-	// (the EtherType; 0 for 802.3/LLC frames).
+	// Proto is Zeek's transport name: tcp, udp, icmp (ICMPv6 too), and
+	// unknown_transport for other IP protocols (SCTP included; IPProto
+	// tells them apart, Zeek's ip_proto); for non-IP, which Zeek does not
+	// log, the EtherType's name (arp, lldp...), llc for 802.3 frames, or
+	// "ether-0xNNNN".
 	Proto     string
 	IPProto   uint8  // IP protocol number (0 for non-IP)
 	EtherType uint16 // non-IP: the EtherType
@@ -132,18 +134,9 @@ func protoName(k *key) string {
 		return "udp"
 	case protoICMP, protoICMPv6:
 		return "icmp"
-	case protoSCTP:
-		return "sctp"
 	}
-	return ipProtoNames[k.proto]
+	return "unknown_transport"
 }
-
-var ipProtoNames = func() (n [256]string) {
-	for i := range n {
-		n[i] = "ip-proto-" + strconv.Itoa(i)
-	}
-	return n
-}()
 
 var etherNames = map[uint16]string{0x0806: "arp", 0x8035: "rarp", 0x88cc: "lldp", 0x888e: "eapol", 0x8809: "slow", 0x88f7: "ptp", 0x8863: "pppoed", 0x8864: "pppoes", 0x8847: "mpls", 0x8848: "mpls", 0x0000: "llc"}
 

@@ -59,7 +59,7 @@ var zeekFields = [][2]string{
 	{"duration", "interval"}, {"orig_bytes", "count"}, {"resp_bytes", "count"},
 	{"conn_state", "string"}, {"missed_bytes", "count"}, {"history", "string"},
 	{"orig_pkts", "count"}, {"orig_ip_bytes", "count"}, {"resp_pkts", "count"},
-	{"resp_ip_bytes", "count"}, {"vlan", "int"}, {"inner_vlan", "int"},
+	{"resp_ip_bytes", "count"}, {"ip_proto", "count"}, {"vlan", "int"}, {"inner_vlan", "int"},
 	{"orig_l2_addr", "string"}, {"resp_l2_addr", "string"}, {"dns_query", "string"},
 	{"ssl_server_name", "string"}, {"ssl_alpn", "string"}, {"http_host", "string"},
 }
@@ -246,6 +246,12 @@ func (x *Writer) zeek(b []byte, r *Record) []byte {
 		b = strconv.AppendInt(b, n, 10)
 	}
 	b = append(b, '\t')
+	if r.Orig.IsValid() {
+		b = strconv.AppendUint(b, uint64(r.IPProto), 10)
+	} else {
+		b = append(b, '-')
+	}
+	b = append(b, '\t')
 	if r.VLANs > 0 {
 		b = strconv.AppendUint(b, uint64(r.VLAN), 10)
 	} else {
@@ -347,6 +353,9 @@ func (x *Writer) json(b []byte, r *Record) []byte {
 	b = num(b, "orig_ip_bytes", r.OrigIPBytes)
 	b = num(b, "resp_pkts", r.RespPkts)
 	b = num(b, "resp_ip_bytes", r.RespIPBytes)
+	if r.Orig.IsValid() {
+		b = num(b, "ip_proto", int64(r.IPProto))
+	}
 	if r.VLANs > 0 {
 		b = num(b, "vlan", int64(r.VLAN))
 	}
@@ -401,7 +410,12 @@ func (x *Writer) table(b []byte, r *Record) []byte {
 	b = r.TS.UTC().AppendFormat(b, "2006-01-02T15:04:05.000000Z")
 	b = pad(b, s, 27)
 	s = len(b)
-	b = append(b, r.Proto...)
+	if r.Proto == "unknown_transport" {
+		b = append(b, "ip/"...)
+		b = strconv.AppendUint(b, uint64(r.IPProto), 10)
+	} else {
+		b = append(b, r.Proto...)
+	}
 	b = pad(b, s, 5)
 	s = len(b)
 	b = appendEndpoint(b, r.Orig, r, true)

@@ -41,8 +41,8 @@ func TestFlows(t *testing.T) {
 					}
 				}
 				for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
-					if !strings.HasPrefix(l, "#") && strings.Count(l, "\t") != 25 {
-						t.Errorf("line has %d tabs, want 25: %q", strings.Count(l, "\t"), l)
+					if !strings.HasPrefix(l, "#") && strings.Count(l, "\t") != 26 {
+						t.Errorf("line has %d tabs, want 26: %q", strings.Count(l, "\t"), l)
 						break
 					}
 				}
