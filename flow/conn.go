@@ -145,9 +145,14 @@ func (c *conn) update(p *pkt, fromA bool, now int64, wire int) {
 	e.pkts++
 	e.ipBytes += int64(p.ipBytes)
 	e.frame += int64(wire)
-	if c.k.family != 0 && c.k.proto == protoTCP {
+	switch {
+	case !p.l4 && c.k.family != 0 && (c.k.proto == protoTCP || c.k.proto == protoUDP):
+		// a fragment after the first, or a header cut short: counted,
+		// no state
+		e.size += int64(p.payload)
+	case c.k.family != 0 && c.k.proto == protoTCP:
 		c.tcp(p, d, e, peer)
-	} else {
+	default:
 		e.state = udpActive
 		e.size += int64(p.payload)
 		if p.payload > 0 && c.k.family != 0 && (c.k.proto == protoUDP) {

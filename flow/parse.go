@@ -53,6 +53,7 @@ type pkt struct {
 	ipBytes int // the IP packet's length by its header (0 for non-IP)
 	payload int // transport payload bytes (Zeek's sizes)
 	frag    bool
+	l4      bool // the TCP/UDP/SCTP/ICMP header was read
 
 	// TCP
 	flags  uint8
@@ -314,11 +315,13 @@ func parseIPv6(p *pkt, d []byte) bool {
 // IP length); size is the transport length by the IP header.
 func transport(p *pkt, d []byte, size int) {
 	size = max(size, 0)
+	p.payload = size // unless the header below is read
 	switch p.proto {
 	case protoTCP:
 		if len(d) < 20 {
 			return
 		}
+		p.l4 = true
 		p.src.port = binary.BigEndian.Uint16(d[0:])
 		p.dst.port = binary.BigEndian.Uint16(d[2:])
 		p.seq = binary.BigEndian.Uint32(d[4:])
@@ -337,6 +340,7 @@ func transport(p *pkt, d []byte, size int) {
 		if len(d) < 8 {
 			return
 		}
+		p.l4 = true
 		p.src.port = binary.BigEndian.Uint16(d[0:])
 		p.dst.port = binary.BigEndian.Uint16(d[2:])
 		ul := int(binary.BigEndian.Uint16(d[4:]))
@@ -349,6 +353,7 @@ func transport(p *pkt, d []byte, size int) {
 		if len(d) < 12 {
 			return
 		}
+		p.l4 = true
 		p.src.port = binary.BigEndian.Uint16(d[0:])
 		p.dst.port = binary.BigEndian.Uint16(d[2:])
 		p.payload = max(size-12, 0)
@@ -356,6 +361,7 @@ func transport(p *pkt, d []byte, size int) {
 		if len(d) < 4 {
 			return
 		}
+		p.l4 = true
 		typ, code := d[0], d[1]
 		var cp uint8
 		var paired bool

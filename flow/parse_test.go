@@ -64,3 +64,22 @@ func TestLinkTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestFragments checks that an IPv4 fragment after the first, which has no
+// ports, is counted in an address-pair conversation with no TCP state.
+func TestFragments(t *testing.T) {
+	first := tcpFrame(t, seg{false, "PA", 1, 1, 100, 0, false}, 40000, 80)
+	first[14+6] = 0x20 // MF
+	later := append([]byte(nil), first...)
+	later[14+6], later[14+7] = 0x00, 0x10 // offset 128 bytes, last fragment
+	recs := collect(t, nil, [][]byte{first, later})
+	if len(recs) != 2 {
+		t.Fatalf("%d records, want 2 (the first fragment's ports, the later fragment's address pair)", len(recs))
+	}
+	if l := recordLine(&recs[0]); l != "tcp 10.0.0.1:40000 > 10.0.0.2:80 OTH D" {
+		t.Errorf("first fragment: %q", l)
+	}
+	if l := recordLine(&recs[1]); l != "tcp 10.0.0.1:0 > 10.0.0.2:0 OTH " || recs[1].OrigBytes != 120 {
+		t.Errorf("later fragment: %q with %d bytes, want no history and its 120 IP payload bytes", l, recs[1].OrigBytes)
+	}
+}
