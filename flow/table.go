@@ -88,7 +88,8 @@ type Table struct {
 	emit    func(*Record)
 
 	index  map[key]int32
-	conns  []conn
+	chunks [][]conn // conversations, chunkSize each (no copying as the table grows)
+	n      int32    // slots used in chunks
 	free   []int32
 	head   [numClasses]int32
 	tail   [numClasses]int32
@@ -172,7 +173,7 @@ func (t *Table) Packet(ci gopacket.CaptureInfo, data []byte, lt layers.LinkType)
 	}
 	k, fromA := makeKey(p)
 	i, found := t.index[k]
-	if found && t.conns[i].restart(p, fromA) {
+	if found && t.c(i).restart(p, fromA) {
 		t.st.Restarts++
 		t.end(i, EndRestart)
 		found = false
@@ -180,7 +181,7 @@ func (t *Table) Packet(ci gopacket.CaptureInfo, data []byte, lt layers.LinkType)
 	if !found {
 		i = t.add(&k, p, fromA, now)
 	}
-	c := &t.conns[i]
+	c := t.c(i)
 	c.update(p, fromA, now, wire)
 	cl := c.class()
 	if cl != c.cls {
@@ -212,7 +213,7 @@ func (t *Table) Flush() {
 		live = append(live, i)
 	}
 	slices.SortFunc(live, func(a, b int32) int {
-		sa, sb := t.conns[a].seq, t.conns[b].seq
+		sa, sb := t.c(a).seq, t.c(b).seq
 		switch {
 		case sa < sb:
 			return -1
@@ -231,7 +232,7 @@ func (t *Table) expire(now int64) {
 	for cl := range numClasses {
 		for t.head[cl] >= 0 {
 			i := t.head[cl]
-			if t.conns[i].last+t.timeout[cl] > now {
+			if t.c(i).last+t.timeout[cl] > now {
 				break
 			}
 			r := EndTimeout
@@ -250,7 +251,7 @@ func (t *Table) add(k *key, p *pkt, fromA bool, now int64) int32 {
 		old := int32(-1)
 		for cl := range numClasses {
 			h := t.head[cl]
-			if h >= 0 && (old < 0 || t.conns[h].last < t.conns[old].last) {
+			if h >= 0 && (old < 0 || t.c(h).last < t.c(old).last) {
 				old = h
 			}
 		}
@@ -264,12 +265,15 @@ func (t *Table) add(k *key, p *pkt, fromA bool, now int64) int32 {
 		i = t.free[n-1]
 		t.free = t.free[:n-1]
 	} else {
-		t.conns = append(t.conns, conn{})
-		i = int32(len(t.conns) - 1)
+		if t.n&chunkMask == 0 {
+			t.chunks = append(t.chunks, make([]conn, chunkSize))
+		}
+		i = t.n
+		t.n++
 	}
 	t.seq++
-	t.conns[i].init(k, p, fromA, now, t.seq)
-	t.conns[i].cls = t.conns[i].class()
+	t.c(i).init(k, p, fromA, now, t.seq)
+	t.c(i).cls = t.c(i).class()
 	t.index[*k] = i
 	t.pushTail(i)
 	if n := len(t.index); n > t.st.MaxHeld {
@@ -280,7 +284,7 @@ func (t *Table) add(k *key, p *pkt, fromA bool, now int64) int32 {
 
 // end emits conversation i's record and frees its slot.
 func (t *Table) end(i int32, why EndReason) {
-	c := &t.conns[i]
+	c := t.c(i)
 	c.record(&t.rec, t.cfg.Seed, why)
 	t.st.Flows++
 	t.unlink(i)
@@ -291,15 +295,15 @@ func (t *Table) end(i int32, why EndReason) {
 }
 
 func (t *Table) unlink(i int32) {
-	c := &t.conns[i]
+	c := t.c(i)
 	cl := c.cls
 	if c.prev >= 0 {
-		t.conns[c.prev].next = c.next
+		t.c(c.prev).next = c.next
 	} else if t.head[cl] == i {
 		t.head[cl] = c.next
 	}
 	if c.next >= 0 {
-		t.conns[c.next].prev = c.prev
+		t.c(c.next).prev = c.prev
 	} else if t.tail[cl] == i {
 		t.tail[cl] = c.prev
 	}
@@ -307,16 +311,26 @@ func (t *Table) unlink(i int32) {
 }
 
 func (t *Table) pushTail(i int32) {
-	c := &t.conns[i]
+	c := t.c(i)
 	cl := c.cls
 	c.prev, c.next = t.tail[cl], -1
 	if t.tail[cl] >= 0 {
-		t.conns[t.tail[cl]].next = i
+		t.c(t.tail[cl]).next = i
 	} else {
 		t.head[cl] = i
 	}
 	t.tail[cl] = i
 }
+
+// Conversations are kept in chunks of chunkSize.
+const (
+	chunkBits = 10
+	chunkSize = 1 << chunkBits
+	chunkMask = chunkSize - 1
+)
+
+// c returns conversation slot i.
+func (t *Table) c(i int32) *conn { return &t.chunks[i>>chunkBits][i&chunkMask] }
 
 // makeKey builds p's key and says whether p's source is side a.
 func makeKey(p *pkt) (key, bool) {
