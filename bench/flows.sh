@@ -50,6 +50,8 @@ t=$(median tshark "$ts")
 echo "wirekit flows --zeek: $w s"
 echo "tshark -q -z conv,tcp: $t s"
 echo "ratio tshark/wirekit: $(awk -v a="$t" -v b="$w" 'BEGIN { printf "%.1f", a / b }')x (goal >= 20x)"
+cpu() { jq '.results[0].user + .results[0].system' "$out/$1.json"; }
+echo "CPU time (user+system, mean): wirekit $(cpu wirekit) s, tshark $(cpu tshark) s, ratio $(awk -v a="$(cpu tshark)" -v b="$(cpu wirekit)" 'BEGIN { printf "%.1f", a / b }')x"
 echo "peak RSS: wirekit $(rss $wk) KB, tshark $(rss $ts) KB"
 $wk >"$out/conn.log" 2>/dev/null
 $ts >"$out/conv.txt" 2>/dev/null
@@ -66,6 +68,6 @@ if [ ! -f "$many" ]; then
 fi
 echo "many conversations: $many, $(du -h "$many" | cut -f1)"
 for cap_n in 1000 10000 100000 1000000 4000000; do
-	line=$(/usr/bin/time -v $bin flows -r "$many" --json --max-flows "$cap_n" --udp-timeout 24h 2>&1 >/dev/null | awk -F': ' '/Maximum resident/ {rss = $2} /conversations/ {sum = $0} END {print rss " KB; " sum}')
+	line=$(/usr/bin/time -v $bin flows -r "$many" --json --max-flows "$cap_n" --udp-timeout 24h 2>&1 >/dev/null | awk -F': ' '/Maximum resident/ {rss = $2} /^[0-9]+ packets, / {sum = $0} END {print rss " KB; " sum}')
 	echo "--max-flows $cap_n: peak RSS $line"
 done
