@@ -387,6 +387,8 @@ func pad(b []byte, start, w int) []byte {
 
 func appendEndpoint(b []byte, ap netip.AddrPort, r *Record, orig bool) []byte {
 	switch {
+	case ap.IsValid() && r.Proto == "unknown_transport" && r.IPProto != protoSCTP:
+		return ap.Addr().AppendTo(b)
 	case ap.IsValid():
 		if ap.Addr().Is6() {
 			b = append(b, '[')

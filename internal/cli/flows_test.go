@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/wirekit/wirekit/internal/testutil"
 )
 
 // TestFlows runs 'wirekit flows' on the demo capture in each output form,
@@ -78,6 +80,15 @@ func TestFlows(t *testing.T) {
 			func(t *testing.T, out, errs string) {
 				if strings.Count(out, "\n") < 10 {
 					t.Errorf("few records from stdin: %q", out)
+				}
+			}},
+		{"--decap counts the conversations inside tunnels", nil, []string{"flows", "-r", filepath.Join(testutil.RepoRoot(t), "decode", "testdata", "tunnels.pcap"), "--decap"}, 0,
+			func(t *testing.T, out, errs string) {
+				if !strings.Contains(out, "icmp  192.168.1.1:8") || !strings.Contains(errs, "decap: 22 of 35 packets were tunnelled") {
+					t.Errorf("no inner ICMP conversation or no decap summary:\n%s\n%s", out, errs)
+				}
+				if !strings.Contains(out, "ip/47 10.0.0.1 ") {
+					t.Errorf("the GRE left in place is not printed as an address pair:\n%s", out)
 				}
 			}},
 		{"--zeek and --json together are refused", nil, []string{"flows", "-r", demo, "--zeek", "--json"}, 2, nil},
