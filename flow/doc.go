@@ -22,7 +22,10 @@
 // addresses, type and counterpart type (an echo request and its reply are
 // one conversation, as in Zeek) and the echo identifier; other IP protocols
 // by address pair and protocol; non-IP Ethernet frames by MAC pair and
-// EtherType. The VLAN ids of the first two 802.1Q/802.1ad tags are part of
+// EtherType. Link types read: Ethernet (VLAN tags, PPPoE sessions and MPLS
+// stacks stepped over), raw IP, Linux SLL and SLL2, BSD NULL/LOOP, Cisco
+// HDLC, PPP, PPPoE, and unprotected 802.11 data frames (plain, radiotap,
+// PPI, Prism, AVS) carrying IP in LLC/SNAP. The VLAN ids of the first two 802.1Q/802.1ad tags are part of
 // the key. IP fragments after the first have no ports and count in an
 // address-pair conversation of their protocol.
 //

@@ -30,7 +30,8 @@ func FuzzPacket(f *testing.F) {
 		f.Add(uint8(1), sd[14:], 0)
 	}
 	links := []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeRaw, layers.LinkTypeLinuxSLL,
-		layers.LinkTypeLinuxSLL2, layers.LinkTypeNull, layers.LinkTypeIPv4, layers.LinkTypeIPv6}
+		layers.LinkTypeLinuxSLL2, layers.LinkTypeNull, layers.LinkTypeIPv4, layers.LinkTypeIPv6,
+		linkCHDLC, linkPPP, linkPPPoE, link80211, linkRadiotap, linkPrism, linkAVS, linkPPI}
 	f.Fuzz(func(t *testing.T, link uint8, data []byte, split int) {
 		lt := links[int(link)%len(links)]
 		var pkts int64

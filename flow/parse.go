@@ -135,6 +135,11 @@ const (
 	linkPPPSerial layers.LinkType = 50
 	linkPPPoE     layers.LinkType = 51
 	linkCHDLC     layers.LinkType = 104
+	link80211     layers.LinkType = 105
+	linkPrism     layers.LinkType = 119
+	linkRadiotap  layers.LinkType = 127
+	linkAVS       layers.LinkType = 163
+	linkPPI       layers.LinkType = 192
 )
 
 // otherLink finds the network header for link types other than Ethernet.
@@ -153,8 +158,56 @@ func otherLink(lt layers.LinkType, data []byte) (int, uint16, bool) {
 		return ppp(data, off)
 	case linkPPPoE:
 		return ppp(data, 6)
+	case link80211:
+		return wifi(data, 0)
+	case linkRadiotap, linkPPI:
+		if len(data) < 4 {
+			return 0, 0, false
+		}
+		return wifi(data, int(binary.LittleEndian.Uint16(data[2:])))
+	case linkPrism:
+		if len(data) < 8 {
+			return 0, 0, false
+		}
+		return wifi(data, int(binary.LittleEndian.Uint32(data[4:])))
+	case linkAVS:
+		if len(data) < 8 {
+			return 0, 0, false
+		}
+		return wifi(data, int(binary.BigEndian.Uint32(data[4:])))
 	}
 	return linklayer.Network(lt, data)
+}
+
+// wifi finds the IP packet in an unprotected 802.11 data frame at off
+// (LLC/SNAP carrying IPv4 or IPv6).
+func wifi(data []byte, off int) (int, uint16, bool) {
+	if off < 0 || len(data) < off+24 {
+		return 0, 0, false
+	}
+	fc0, fc1 := data[off], data[off+1]
+	if fc0>>2&3 != 2 || fc1&0x40 != 0 || fc0&0x40 != 0 { // data, not protected, not null
+		return 0, 0, false
+	}
+	hl := 24
+	if fc1&3 == 3 { // to and from DS: a fourth address
+		hl += 6
+	}
+	if fc0&0x80 != 0 { // QoS data
+		hl += 2
+		if fc1&0x80 != 0 { // +HTC
+			hl += 4
+		}
+	}
+	o := off + hl
+	if len(data) < o+8 || data[o] != 0xaa || data[o+1] != 0xaa || data[o+2] != 3 {
+		return 0, 0, false
+	}
+	et := binary.BigEndian.Uint16(data[o+6:])
+	if et != linklayer.EtherTypeIPv4 && et != linklayer.EtherTypeIPv6 {
+		return 0, 0, false
+	}
+	return o + 8, et, true
 }
 
 // ppp reads a PPP protocol field at off (two bytes, or one when odd) and

@@ -39,6 +39,7 @@ func TestLinkTypes(t *testing.T) {
 		{"PPP IPv6, no address", linkPPPSerial, cat([]byte{0, 0x57}, ip6), "udp [2001:db8::1]:40000 > [2001:db8::2]:5000 S0 D", 0},
 		{"PPPoE session on Ethernet", layers.LinkTypeEthernet, cat(eth[:12], []byte{0x88, 0x64, 0x11, 0, 0, 1, 0, 0, 0, 0x21}, ip), "udp 10.0.0.1:40000 > 10.0.0.2:5000 S0 D", 0},
 		{"MPLS two labels on Ethernet", layers.LinkTypeEthernet, cat(eth[:12], []byte{0x88, 0x47, 0, 0x01, 0x00, 0x40, 0, 0x02, 0x01, 0x40}, ip), "udp 10.0.0.1:40000 > 10.0.0.2:5000 S0 D", 0},
+		{"802.11 QoS data with LLC/SNAP behind radiotap", linkRadiotap, cat([]byte{0, 0, 8, 0, 0, 0, 0, 0}, []byte{0x88, 0x01}, make([]byte, 22), []byte{0, 0}, []byte{0xaa, 0xaa, 3, 0, 0, 0, 8, 0}, ip), "udp 10.0.0.1:40000 > 10.0.0.2:5000 S0 D", 0},
 		{"ARP by MAC pair", layers.LinkTypeEthernet, cat(eth[:12], []byte{8, 6}, make([]byte, 28)), "arp invalid AddrPort > invalid AddrPort OTH ", 0},
 	}
 	for _, tc := range cases {
