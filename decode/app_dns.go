@@ -1,11 +1,87 @@
 package decode
 
+// Well-known ports of the protocols this file's dissectors print, and of
+// those tcpdump tries before them (a packet between port 69 and port 123
+// is TFTP to tcpdump, so it is not NTP here either).
+const (
+	portDNS     = 53
+	portMDNS    = 5353
+	portBOOTPS  = 67
+	portBOOTPC  = 68
+	portNTP     = 123
+	portDHCP6C  = 546
+	portDHCP6S  = 547
+	portHTTP    = 80
+	portHTTPAlt = 8080
+)
+
+func eitherPort(sp, dp, port int) bool { return sp == port || dp == port }
+
+// udpBeforeBOOTP reports ports tcpdump's udp_print dispatches on before
+// BOOTP (timed, TFTP); udpBeforeNTP those between BOOTP and NTP (RIP,
+// AODV, ISAKMP, SNMP); udpBeforeDHCP6 those between NTP and DHCPv6
+// (Kerberos, L2TP, NetBIOS, VAT, Zephyr, Rx, RIPng).
+func udpBeforeBOOTP(sp, dp int) bool {
+	return eitherPort(sp, dp, 525) || eitherPort(sp, dp, 69)
+}
+
+func udpBeforeNTP(sp, dp int) bool {
+	for _, port := range [...]int{520, 654, 500, 4500, 7500, 8500, 161, 162} {
+		if eitherPort(sp, dp, port) {
+			return true
+		}
+	}
+	return false
+}
+
+func udpBeforeDHCP6(sp, dp int) bool {
+	for _, port := range [...]int{88, 750, 1701, 137, 138, 2103, 2104, 521} {
+		if eitherPort(sp, dp, port) {
+			return true
+		}
+	}
+	return dp == 3456 || (sp >= 7000 && sp <= 7009) || (dp >= 7000 && dp <= 7009)
+}
+
 // udpDNS prints DNS, mDNS, LLMNR, NTP, DHCP/BOOTP and DHCPv6 over UDP.
+// tcpdump 4.99 prints LLMNR (port 5355) as plain UDP, and so does this.
 func (p *Printer) udpDNS(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool) {
+	switch {
+	case eitherPort(sp, dp, portDNS):
+		return p.appendDNS(b, d, ulen, false, false), true
+	case eitherPort(sp, dp, portMDNS):
+		return p.appendDNS(b, d, ulen, false, true), true
+	}
 	return b, false
 }
 
 // tcpDNS prints DNS over TCP and HTTP request and status lines.
 func (p *Printer) tcpDNS(b, d []byte, plen, sp, dp int, h *ipHdr) ([]byte, bool) {
+	if tcpBeforeHTTP(sp, dp) {
+		return b, false
+	}
+	if eitherPort(sp, dp, portHTTP) || eitherPort(sp, dp, portHTTPAlt) {
+		b = append(b, ": "...)
+		return p.appendHTTP(b, d, plen), true
+	}
+	// RTSP comes between HTTP and DNS.
+	if eitherPort(sp, dp, 554) || eitherPort(sp, dp, 8554) {
+		return b, false
+	}
+	if eitherPort(sp, dp, portDNS) {
+		return p.appendDNS(b, d, plen, true, false), true
+	}
 	return b, false
+}
+
+// tcpBeforeHTTP reports ports tcp_print dispatches on before HTTP: telnet,
+// SMTP, whois, BGP, PPTP, Redis, SSH, NetBIOS session, SMB, BEEP,
+// OpenFlow and FTP.
+func tcpBeforeHTTP(sp, dp int) bool {
+	for _, port := range [...]int{23, 25, 43, 179, 1723, 6379, 22, 139, 445, 10288, 6633, 6653, 21} {
+		if eitherPort(sp, dp, port) {
+			return true
+		}
+	}
+	return false
 }
