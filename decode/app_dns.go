@@ -55,33 +55,32 @@ func (p *Printer) udpDNS(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool)
 	return b, false
 }
 
-// tcpDNS prints DNS over TCP and HTTP request and status lines.
+// tcpDNS prints DNS over TCP, and HTTP, RTSP, FTP, SMTP and whois lines,
+// choosing by port in tcpdump's order; telnet and the protocols tcpdump
+// tries between SMTP and FTP are left to other dissectors.
 func (p *Printer) tcpDNS(b, d []byte, plen, sp, dp int, h *ipHdr) ([]byte, bool) {
-	if tcpBeforeHTTP(sp, dp) {
+	switch {
+	case eitherPort(sp, dp, 23):
 		return b, false
+	case eitherPort(sp, dp, 25):
+		return p.appendTxtProto(append(b, ": "...), d, plen, "smtp", nil), true
+	case eitherPort(sp, dp, 43):
+		return p.appendTxtProto(append(b, ": "...), d, plen, "whois", nil), true
 	}
-	if eitherPort(sp, dp, portHTTP) || eitherPort(sp, dp, portHTTPAlt) {
-		b = append(b, ": "...)
-		return p.appendHTTP(b, d, plen), true
+	for _, port := range [...]int{179, 1723, 6379, 22, 139, 445, 10288, 6633, 6653} {
+		if eitherPort(sp, dp, port) {
+			return b, false
+		}
 	}
-	// RTSP comes between HTTP and DNS.
-	if eitherPort(sp, dp, 554) || eitherPort(sp, dp, 8554) {
-		return b, false
-	}
-	if eitherPort(sp, dp, portDNS) {
+	switch {
+	case eitherPort(sp, dp, 21):
+		return p.appendTxtProto(append(b, ": "...), d, plen, "ftp", nil), true
+	case eitherPort(sp, dp, portHTTP) || eitherPort(sp, dp, portHTTPAlt):
+		return p.appendTxtProto(append(b, ": "...), d, plen, "http", httpMethods[:]), true
+	case eitherPort(sp, dp, 554) || eitherPort(sp, dp, 8554):
+		return p.appendTxtProto(append(b, ": "...), d, plen, "rtsp", rtspMethods[:]), true
+	case eitherPort(sp, dp, portDNS):
 		return p.appendDNS(b, d, plen, true, false), true
 	}
 	return b, false
-}
-
-// tcpBeforeHTTP reports ports tcp_print dispatches on before HTTP: telnet,
-// SMTP, whois, BGP, PPTP, Redis, SSH, NetBIOS session, SMB, BEEP,
-// OpenFlow and FTP.
-func tcpBeforeHTTP(sp, dp int) bool {
-	for _, port := range [...]int{23, 25, 43, 179, 1723, 6379, 22, 139, 445, 10288, 6633, 6653, 21} {
-		if eitherPort(sp, dp, port) {
-			return true
-		}
-	}
-	return false
 }

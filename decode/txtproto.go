@@ -1,9 +1,11 @@
 package decode
 
-// HTTP request and status lines, printed as tcpdump 4.99's txtproto_print
-// does for HTTP: "HTTP" always, then ": " and the first line when the
-// payload starts with a request method or has a three-digit second token
-// (a status line); with -v, every text line on its own indented line.
+// Text protocols over TCP (HTTP, RTSP, FTP, SMTP, whois), printed as
+// tcpdump 4.99's txtproto_print does: the protocol's name in capitals
+// always, then ": " and the first line when the payload starts with a
+// request method or has a three-digit second token (a status line) -- or
+// always, for protocols without a method list; with -v, every text line on
+// its own indented line.
 
 // httpMethods are the request names tcpdump knows (WebDAV included),
 // compared without regard to case.
@@ -13,6 +15,10 @@ var httpMethods = [...]string{"GET", "PUT", "COPY", "HEAD", "LOCK", "MOVE", "POL
 	"CHECKOUT", "CCM_POST", "SUBSCRIBE", "PROPPATCH", "BPROPFIND", "BPROPPATCH", "UNCHECKOUT",
 	"MKACTIVITY", "MKWORKSPACE", "UNSUBSCRIBE", "RPC_CONNECT", "VERSION-CONTROL",
 	"BASELINE-CONTROL"}
+
+// rtspMethods are RTSP's request names.
+var rtspMethods = [...]string{"DESCRIBE", "ANNOUNCE", "GET_PARAMETER", "OPTIONS", "PAUSE",
+	"PLAY", "RECORD", "REDIRECT", "SETUP", "SET_PARAMETER", "TEARDOWN"}
 
 // txtTokenBuf is the size of tcpdump's token buffer: a token holds at
 // most txtTokenBuf-1 characters before the terminating NUL.
@@ -106,12 +112,15 @@ func txtLine(b, d []byte, prefix string, idx, length int, proto string) (_ []byt
 	return appendTrunc(b, proto), 0, false
 }
 
-// appendHTTP prints the HTTP summary of a TCP payload: d is what was
-// captured of it, length its length on the wire.
-func (p *Printer) appendHTTP(b, d []byte, length int) []byte {
-	show := false
-	if s, e, next := txtToken(d, 0, length); next != 0 {
-		for _, m := range httpMethods {
+// appendTxtProto prints the summary of a text protocol's TCP payload: d
+// is what was captured of it, length its length on the wire, name the
+// protocol's name (lower case, as in its truncation mark). With methods
+// nil every payload is taken as text; otherwise only one that starts with
+// a method or whose second token is a three-digit status code.
+func (p *Printer) appendTxtProto(b, d []byte, length int, name string, methods []string) []byte {
+	show := methods == nil
+	if s, e, next := txtToken(d, 0, length); !show && next != 0 {
+		for _, m := range methods {
 			if equalFoldASCII(d[s:e], m) {
 				show = true
 				break
@@ -122,14 +131,16 @@ func (p *Printer) appendHTTP(b, d []byte, length int) []byte {
 			show = true
 		}
 	}
-	b = append(b, "HTTP"...)
+	for i := 0; i < len(name); i++ {
+		b = append(b, name[i]-('a'-'A'))
+	}
 	if !show {
 		return b
 	}
 	var trunc bool
 	if p.opts.Verbose == 0 {
-		if b, _, trunc = txtLine(b, d, ": ", 0, length, "http"); trunc {
-			return appendTrunc(b, "http")
+		if b, _, trunc = txtLine(b, d, ": ", 0, length, name); trunc {
+			return appendTrunc(b, name)
 		}
 		return b
 	}
@@ -137,8 +148,8 @@ func (p *Printer) appendHTTP(b, d []byte, length int) []byte {
 	b = appendInt(b, length)
 	for idx := 0; idx < length; {
 		var next int
-		if b, next, trunc = txtLine(b, d, "\n\t", idx, length, "http"); trunc {
-			return appendTrunc(b, "http")
+		if b, next, trunc = txtLine(b, d, "\n\t", idx, length, name); trunc {
+			return appendTrunc(b, name)
 		}
 		if next == 0 {
 			break

@@ -1,0 +1,384 @@
+package decode
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"io"
+	"net"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+
+	"github.com/wirekit/wirekit/internal/linecmp"
+)
+
+// The application packets (DNS, mDNS, LLMNR, HTTP, NTP, BOOTP/DHCP,
+// DHCPv6) built here are written to appCapture by
+// scripts/gen-dnsapp-golden.sh, which also writes tcpdump's output for them
+// to appGolden.
+const (
+	appCapture = "testdata/dnsapp-packets.pcap"
+	appGolden  = "testdata/dnsapp-golden.txt"
+)
+
+// appFlags are the tcpdump flags the golden file holds output for.
+var appFlags = []string{"", "-v", "-vv"}
+
+// appPacket is one built packet: a name saying what it exercises, its
+// Ethernet frame and how many bytes of it were captured (0: all).
+type appPacket struct {
+	name string
+	data []byte
+	snap int
+}
+
+// dnsName encodes a dotted name as labels ("" is the root).
+func dnsName(s string) []byte {
+	var b []byte
+	for _, l := range strings.Split(s, ".") {
+		if l == "" {
+			continue
+		}
+		b = append(b, byte(len(l)))
+		b = append(b, l...)
+	}
+	return append(b, 0)
+}
+
+func u16(v int) []byte { return binary.BigEndian.AppendUint16(nil, uint16(v)) }
+func u32(v int) []byte { return binary.BigEndian.AppendUint32(nil, uint32(v)) }
+func cat(bs ...[]byte) []byte {
+	var b []byte
+	for _, x := range bs {
+		b = append(b, x...)
+	}
+	return b
+}
+
+func dnsHdr(id, flags, qd, an, ns, ar int) []byte {
+	return cat(u16(id), u16(flags), u16(qd), u16(an), u16(ns), u16(ar))
+}
+
+func dnsQ(name []byte, typ, class int) []byte { return cat(name, u16(typ), u16(class)) }
+
+func dnsRR(name []byte, typ, class, ttl int, rdata []byte) []byte {
+	return cat(name, u16(typ), u16(class), u32(ttl), u16(len(rdata)), rdata)
+}
+
+// ptr is a compression pointer to offset off.
+func ptr(off int) []byte { return []byte{0xc0 | byte(off>>8), byte(off)} }
+
+func appUDP4(tb testing.TB, sp, dp int, payload []byte) []byte {
+	ip := tIP4("192.0.2.1", "192.0.2.53", layers.IPProtocolUDP)
+	return build(tb, eth(layers.EthernetTypeIPv4), ip, tUDP(sp, dp, ip), gopacket.Payload(payload))
+}
+
+func appUDP6(tb testing.TB, src, dst string, sp, dp int, payload []byte) []byte {
+	ip := tIP6(src, dst, layers.IPProtocolUDP)
+	return build(tb, eth(layers.EthernetTypeIPv6), ip, tUDP(sp, dp, ip), gopacket.Payload(payload))
+}
+
+func appTCP4(tb testing.TB, sp, dp int, seq uint32, payload []byte) []byte {
+	ip := tIP4("192.0.2.1", "192.0.2.80", layers.IPProtocolTCP)
+	tcp := &layers.TCP{SrcPort: layers.TCPPort(sp), DstPort: layers.TCPPort(dp), Seq: seq, Ack: 1000,
+		ACK: true, PSH: true, Window: 512}
+	_ = tcp.SetNetworkLayerForChecksum(ip)
+	return build(tb, eth(layers.EthernetTypeIPv4), ip, tcp, gopacket.Payload(payload))
+}
+
+// dnsPackets exercise the DNS printer.
+func dnsPackets(tb testing.TB) []appPacket {
+	www := dnsName("www.example.com")
+	q := func(id, flags int, name []byte, typ int) []byte {
+		return cat(dnsHdr(id, flags, 1, 0, 0, 0), dnsQ(name, typ, 1))
+	}
+	opt := func(size, ext, flags int, opts []byte) []byte {
+		return dnsRR([]byte{0}, 41, size, ext<<24|flags, opts)
+	}
+	ednsQuery := cat(dnsHdr(0x1234, 0x0120, 1, 0, 0, 1), dnsQ(www, 1, 1),
+		opt(4096, 0, 0x8000, cat(
+			u16(10), u16(8), []byte{1, 2, 3, 4, 5, 6, 7, 8}, // COOKIE
+			u16(8), u16(7), u16(1), []byte{24, 0}, []byte{198, 51, 100}, // ECS
+			u16(12), u16(4), []byte{0, 0, 0, 0}, // PADDING
+			u16(11), u16(2), u16(300), // KEEPALIVE
+			u16(5), u16(3), []byte{8, 13, 200}, // DAU
+			u16(6), u16(2), []byte{2, 9}, // DHU
+			u16(9), u16(4), u32(3600), // EXPIRE
+			u16(14), u16(4), u16(20326), u16(1), // KEY-TAG
+			u16(3), u16(0), // NSID, empty
+			u16(65001), u16(2), []byte{0xab, 0xcd}, // unknown
+		)))
+	// A response with one record of each decoded type; names compressed
+	// to the question (offset 12).
+	allTypes := cat(dnsHdr(0x2222, 0x8580, 1, 12, 1, 1), dnsQ(www, 255, 1),
+		dnsRR(ptr(12), 5, 1, 300, cat([]byte{3, 'c', 'd', 'n'}, ptr(16))),
+		dnsRR(ptr(12), 1, 1, 300, []byte{192, 0, 2, 10}),
+		dnsRR(ptr(12), 28, 1, 300, net.ParseIP("2001:db8::10")),
+		dnsRR(ptr(12), 15, 1, 300, cat(u16(10), dnsName("mx.example.com"))),
+		dnsRR(ptr(12), 16, 1, 300, cat([]byte{5}, []byte("hello"), []byte{3, 'a', 0x01, 0xe9})),
+		dnsRR(ptr(12), 33, 1, 300, cat(u16(1), u16(2), u16(5060), ptr(16))),
+		dnsRR(ptr(12), 12, 1, 300, ptr(12)),
+		dnsRR(ptr(12), 2, 1, 300, dnsName("ns1.example.com")),
+		dnsRR(ptr(12), 6, 1, 300, cat(ptr(16), dnsName("hostmaster.example.com"), u32(2024010101), u32(7200), u32(3600), u32(1209600), u32(300))),
+		dnsRR(ptr(12), 99, 1, 300, []byte{4, 't', 'e', 's', 't'}),
+		dnsRR(ptr(12), 256, 1, 300, cat(u16(10), u16(1), []byte("https://example.com/"))),
+		dnsRR(ptr(12), 38, 1, 300, cat([]byte{64}, []byte{0, 0, 0, 0, 0, 0, 0, 1}, ptr(16))),
+		dnsRR(ptr(16), 6, 1, 3600, cat(dnsName("ns1.example.com"), dnsName("root.example.com"), u32(1), u32(2), u32(3), u32(4), u32(5))),
+		opt(1232, 1, 0, nil)) // extended rcode: BadVers
+	chaos := cat(dnsHdr(7, 0x8400, 1, 1, 0, 0), dnsQ(dnsName("version.bind"), 16, 3),
+		dnsRR(ptr(12), 16, 3, 0, []byte{5, '9', '.', '1', '8', '.'}),
+	)
+	loop := cat(dnsHdr(9, 0x8180, 1, 1, 0, 0), dnsQ(www, 1, 1), dnsRR(ptr(33), 1, 1, 60, []byte{1, 2, 3, 4}))
+	forward := cat(dnsHdr(10, 0x0100, 1, 0, 0, 0), ptr(14), []byte{0, 1, 0, 1}, www)
+	selfPtr := cat(dnsHdr(11, 0x0100, 1, 0, 0, 0), ptr(12), []byte{0, 1, 0, 1})
+	long := ""
+	for i := 0; i < 6; i++ {
+		long += strings.Repeat(string(rune('a'+i)), 50) + "."
+	}
+	tc := func(payload []byte) []byte { return cat(u16(len(payload)), payload) }
+	full := cat(dnsHdr(0x4444, 0x8180, 1, 2, 0, 0), dnsQ(www, 1, 1),
+		dnsRR(ptr(12), 1, 1, 60, []byte{192, 0, 2, 1}), dnsRR(ptr(12), 1, 1, 60, []byte{192, 0, 2, 2}))
+	cutAnswers := appUDP4(tb, 53, 33333, full)
+	mdnsQ := cat(dnsHdr(0, 0, 2, 0, 0, 0), dnsQ(dnsName("_http._tcp.local"), 12, 0x8001), dnsQ(dnsName("printer.local"), 1, 1))
+	mdnsR := cat(dnsHdr(0, 0x8400, 0, 2, 0, 0), dnsRR(dnsName("printer.local"), 1, 0x8001, 120, []byte{192, 168, 1, 9}),
+		dnsRR(dnsName("_http._tcp.local"), 12, 1, 4500, dnsName("printer._http._tcp.local")))
+	return []appPacket{
+		{"dns query A", appUDP4(tb, 33333, 53, q(0x1111, 0x0100, www, 1)), 0},
+		{"dns query AAAA no recursion", appUDP4(tb, 33333, 53, q(0x1112, 0, www, 28)), 0},
+		{"dns query checking disabled", appUDP4(tb, 33333, 53, q(0x1113, 0x0110, www, 1)), 0},
+		{"dns query unknown type and class", appUDP4(tb, 33333, 53, cat(dnsHdr(5, 0x0100, 1, 0, 0, 0), dnsQ(www, 999, 77))), 0},
+		{"dns query with edns options", appUDP4(tb, 33333, 53, ednsQuery), 0},
+		{"dns response every type", appUDP4(tb, 53, 33333, allTypes), 0},
+		{"dns response chaos txt", appUDP4(tb, 53, 33333, chaos), 0},
+		{"dns response nxdomain aa tc ad", appUDP4(tb, 53, 33333, cat(dnsHdr(8, 0x87a3, 1, 0, 0, 0), dnsQ(www, 1, 1))), 0},
+		{"dns response no ra servfail", appUDP4(tb, 53, 33333, cat(dnsHdr(8, 0x8102, 1, 0, 0, 0), dnsQ(www, 1, 1))), 0},
+		{"dns response refused two questions", appUDP4(tb, 53, 33333, cat(dnsHdr(8, 0x8185, 2, 0, 0, 0), dnsQ(www, 1, 1), dnsQ(www, 28, 1))), 0},
+		{"dns notify and update opcodes", appUDP4(tb, 33333, 53, cat(dnsHdr(12, 0x2400, 1, 1, 0, 0), dnsQ(www, 6, 1), dnsRR(ptr(12), 6, 1, 0, nil))), 0},
+		{"dns update", appUDP4(tb, 33333, 53, cat(dnsHdr(13, 0x2800, 1, 0, 2, 0), dnsQ(dnsName("example.com"), 6, 1),
+			dnsRR(www, 1, 1, 60, []byte{1, 2, 3, 4}), dnsRR(www, 1, 255, 0, nil))), 0},
+		{"dns inverse query", appUDP4(tb, 33333, 53, cat(dnsHdr(14, 0x0800, 0, 1, 0, 0), dnsRR([]byte{0}, 1, 1, 0, []byte{1, 2, 3, 4}))), 0},
+		{"dns query odd bits", appUDP4(tb, 33333, 53, cat(dnsHdr(15, 0x06c1, 1, 0, 0, 0), dnsQ(www, 1, 1))), 0},
+		{"dns query answer count", appUDP4(tb, 33333, 53, cat(dnsHdr(16, 0x0100, 1, 1, 1, 0), dnsQ(www, 1, 1))), 0},
+		{"dns response pointer loop", appUDP4(tb, 53, 33333, loop), 0},
+		{"dns query forward pointer", appUDP4(tb, 33333, 53, forward), 0},
+		{"dns query self pointer", appUDP4(tb, 33333, 53, selfPtr), 0},
+		{"dns query long name", appUDP4(tb, 33333, 53, q(17, 0x0100, dnsName(long), 1)), 0},
+		{"dns query bad label type", appUDP4(tb, 33333, 53, cat(dnsHdr(18, 0x0100, 1, 0, 0, 0), []byte{3, 'w', 'w', 'w', 0x80, 0}, u16(1), u16(1))), 0},
+		{"dns query unknown extended label", appUDP4(tb, 33333, 53, cat(dnsHdr(19, 0x0100, 1, 0, 0, 0), []byte{0x42, 0}, u16(1), u16(1))), 0},
+		{"dns query bit label", appUDP4(tb, 33333, 53, cat(dnsHdr(20, 0x0100, 1, 0, 0, 0), []byte{0x41, 12, 0xab, 0xc0, 0}, u16(12), u16(1))), 0},
+		{"dns query control characters", appUDP4(tb, 33333, 53, q(21, 0x0100, []byte{4, 'a', 0x01, 0x7f, 0xc1, 0}, 1)), 0},
+		{"dns query root", appUDP4(tb, 33333, 53, q(22, 0x0100, []byte{0}, 2)), 0},
+		{"dns short message", appUDP4(tb, 33333, 53, []byte{1, 2, 3, 4, 5, 6, 7, 8, 9}), 0},
+		{"dns header cut", appUDP4(tb, 33333, 53, q(23, 0x0100, www, 1)), 14 + 20 + 8 + 6},
+		{"dns name cut", appUDP4(tb, 33333, 53, q(24, 0x0100, www, 1)), 14 + 20 + 8 + 12 + 6},
+		{"dns qtype cut", appUDP4(tb, 33333, 53, q(25, 0x0100, www, 1)), 14 + 20 + 8 + 12 + 17 + 2},
+		{"dns second answer cut", cutAnswers, len(cutAnswers) - 8},
+		{"dns only answer header cut", cutAnswers, len(cutAnswers) - 20},
+		{"dns answers not captured", cutAnswers, len(cutAnswers) - 32},
+		{"dns over tcp query", appTCP4(tb, 40000, 53, 1, tc(q(0x5555, 0x0100, www, 1))), 0},
+		{"dns over tcp response", appTCP4(tb, 53, 40000, 1, tc(full)), 0},
+		{"dns over tcp prefix mismatch", appTCP4(tb, 40000, 53, 34, cat(u16(99), q(0x5556, 0x0100, www, 1))), 0},
+		{"dns over tcp one byte", appTCP4(tb, 40000, 53, 70, []byte{0}), 0},
+		{"dns over tcp short message", appTCP4(tb, 40000, 53, 71, tc([]byte{1, 2, 3})), 0},
+		{"dns over ipv6", appUDP6(tb, "2001:db8::1", "2001:db8::53", 33333, 53, q(0x6666, 0x0100, www, 28)), 0},
+		{"mdns query qu and qm", appUDP4(tb, 5353, 5353, mdnsQ), 0},
+		{"mdns response cache flush", appUDP6(tb, "fe80::1", "ff02::fb", 5353, 5353, mdnsR), 0},
+		{"llmnr query", appUDP4(tb, 33333, 5355, q(0x7777, 0, dnsName("host"), 1)), 0},
+		{"dns source port 53 to snmp", appUDP4(tb, 53, 161, q(0x7778, 0x0100, www, 1)), 0},
+	}
+}
+
+// httpPackets exercise the HTTP printer.
+func httpPackets(tb testing.TB) []appPacket {
+	get := []byte("GET /index.html HTTP/1.1\r\nHost: example.com\r\nAccept: */*\r\n\r\n")
+	return []appPacket{
+		{"http get", appTCP4(tb, 40001, 80, 1, get), 0},
+		{"http status", appTCP4(tb, 80, 40001, 1, []byte("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")), 0},
+		{"http body continuation", appTCP4(tb, 80, 40001, 48, []byte("<html><body>hello</body></html>\n")), 0},
+		{"http lowercase method on 8080", appTCP4(tb, 40002, 8080, 1, []byte("post /form HTTP/1.0\nContent-Length: 3\n\nabc")), 0},
+		{"http webdav method", appTCP4(tb, 40003, 80, 1, []byte("PROPFIND /dav/ HTTP/1.1\r\nDepth: 1\r\n\r\n")), 0},
+		{"http request without line end", appTCP4(tb, 40004, 80, 1, []byte("GET /partial HTTP/1.1")), 0},
+		{"http bare carriage return", appTCP4(tb, 40005, 80, 1, []byte("GET / HTTP/1.1\rX\r\n")), 0},
+		{"http binary after method", appTCP4(tb, 40006, 80, 1, []byte("GET /\x01 HTTP/1.1\r\n")), 0},
+		{"http tab in line", appTCP4(tb, 40007, 80, 1, []byte("GET\t/tab HTTP/1.1\r\n\r\n")), 0},
+		{"http capture cut in line", appTCP4(tb, 40008, 80, 1, get), 14 + 20 + 20 + 10},
+		{"http capture cut in second line", appTCP4(tb, 40009, 80, 1, get), 14 + 20 + 20 + 30},
+		{"http status code not three digits", appTCP4(tb, 80, 40010, 1, []byte("HTTP/1.1 2000 OK\r\n\r\n")), 0},
+		{"http long token", appTCP4(tb, 40011, 80, 1, []byte(strings.Repeat("A", 140)+" 200 x\r\n")), 0},
+		{"http telnet port wins", appTCP4(tb, 23, 80, 1, get), 0},
+		{"http over rtsp port", appTCP4(tb, 40012, 554, 1, get), 0},
+		{"rtsp setup", appTCP4(tb, 40013, 554, 1, []byte("SETUP rtsp://cam/stream RTSP/1.0\r\nCSeq: 3\r\n\r\n")), 0},
+		{"rtsp reply on 8554", appTCP4(tb, 8554, 40014, 1, []byte("RTSP/1.0 200 OK\r\nCSeq: 3\r\n\r\n")), 0},
+		{"ftp command", appTCP4(tb, 40015, 21, 1, []byte("USER anonymous\r\n")), 0},
+		{"ftp reply binary", appTCP4(tb, 21, 40015, 1, []byte("220 \xffready\r\n")), 0},
+		{"smtp greeting", appTCP4(tb, 25, 40016, 1, []byte("220 mail.example.com ESMTP\r\n250 ok\r\n")), 0},
+		{"smtp before http", appTCP4(tb, 25, 80, 1, []byte("EHLO x\r\n")), 0},
+		{"whois query", appTCP4(tb, 40017, 43, 1, []byte("example.com\r\n")), 0},
+		{"ssh port wins over http", appTCP4(tb, 22, 8080, 1, get), 0},
+	}
+}
+
+// appPackets are all the packets of appCapture.
+func appPackets(tb testing.TB) []appPacket {
+	return append(dnsPackets(tb), httpPackets(tb)...)
+}
+
+func appFrame(pk appPacket) []byte {
+	if pk.snap > 0 && pk.snap < len(pk.data) {
+		return pk.data[:pk.snap]
+	}
+	return pk.data
+}
+
+// TestWriteAppCapture rewrites appCapture when WIREKIT_WRITE_DNSAPP=1
+// (scripts/gen-dnsapp-golden.sh sets it), and otherwise checks the
+// committed file holds exactly the built packets.
+func TestWriteAppCapture(t *testing.T) {
+	var buf bytes.Buffer
+	w := pcapgo.NewWriter(&buf)
+	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
+		t.Fatal(err)
+	}
+	for i, pk := range appPackets(t) {
+		data := appFrame(pk)
+		ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000+int64(i), 0).UTC(), CaptureLength: len(data), Length: len(pk.data)}
+		if err := w.WritePacket(ci, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if os.Getenv("WIREKIT_WRITE_DNSAPP") == "1" {
+		if err := os.WriteFile(appCapture, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	old, err := os.ReadFile(appCapture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(old, buf.Bytes()) {
+		t.Fatalf("%s is stale: run scripts/gen-dnsapp-golden.sh", appCapture)
+	}
+}
+
+// readAppGolden returns tcpdump's lines per flags and packet.
+func readAppGolden(t *testing.T) map[string][][]string {
+	f, err := os.Open(appGolden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	blocks := map[string][]byte{}
+	flags := ""
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "### "):
+			flags = strings.TrimSpace(line[4:])
+			blocks[flags] = []byte{}
+		case strings.HasPrefix(line, "#"):
+		default:
+			blocks[flags] = append(append(blocks[flags], line...), '\n')
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][][]string{}
+	for fl, b := range blocks {
+		out[fl] = linecmp.SplitNumbered(b)
+	}
+	return out
+}
+
+// TestAppPacketsMatchTcpdump prints every built application packet at
+// each verbosity of the golden file and compares its lines with
+// tcpdump's.
+func TestAppPacketsMatchTcpdump(t *testing.T) {
+	want := readAppGolden(t)
+	pkts := appPackets(t)
+	for _, fl := range appFlags {
+		w, ok := want[fl]
+		if !ok {
+			t.Fatalf("%s has no block for flags %q: run scripts/gen-dnsapp-golden.sh", appGolden, fl)
+		}
+		if len(w) != len(pkts) {
+			t.Fatalf("flags %q: %d packets in %s, %d built: run scripts/gen-dnsapp-golden.sh", fl, len(w), appGolden, len(pkts))
+		}
+		o := tcpdumpFlags(t, fl)
+		var out bytes.Buffer
+		p := NewPrinter(&out, &o)
+		for i, pk := range pkts {
+			out.Reset()
+			data := appFrame(pk)
+			ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000+int64(i), 0).UTC(), CaptureLength: len(data), Length: len(pk.data)}
+			if err := p.Print(ci, data, layers.LinkTypeEthernet); err != nil {
+				t.Fatal(err)
+			}
+			if err := p.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			got := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+			if strings.Join(got, "\n") != strings.Join(w[i], "\n") {
+				t.Errorf("tcpdump -n %s, packet %d (%s):\n got %s\nwant %s", fl, i+1, pk.name,
+					strings.Join(got, "\n     "), strings.Join(w[i], "\n     "))
+			}
+		}
+	}
+}
+
+// TestPrintAppAllocs checks printing the application packets allocates
+// nothing per packet, at every verbosity.
+func TestPrintAppAllocs(t *testing.T) {
+	pkts := appPackets(t)
+	for _, v := range []int{0, 1, 2, 3} {
+		p := NewPrinter(io.Discard, &Options{Location: time.UTC, Verbose: v})
+		ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000, 0)}
+		print := func() {
+			for _, pk := range pkts {
+				ci.Length = len(pk.data)
+				_ = p.Print(ci, appFrame(pk), layers.LinkTypeEthernet)
+			}
+		}
+		print()
+		if n := testing.AllocsPerRun(100, print); n != 0 {
+			t.Errorf("verbose %d: Print allocates %.1f times per %d application packets", v, n, len(pkts))
+		}
+	}
+}
+
+// FuzzPrintApp checks that any payload on the application ports (DNS
+// names with pointer loops, cut records, HTTP lines...), seeded with the
+// built packets, prints without a panic and ends its line.
+func FuzzPrintApp(f *testing.F) {
+	for _, pk := range appPackets(f) {
+		f.Add(uint8(0), appFrame(pk))
+	}
+	var out bytes.Buffer
+	var ps [4]*Printer
+	for v := range ps {
+		ps[v] = NewPrinter(&out, &Options{Location: time.UTC, Verbose: v})
+	}
+	f.Fuzz(func(t *testing.T, mode uint8, data []byte) {
+		p := ps[int(mode)%len(ps)]
+		out.Reset()
+		ci := gopacket.CaptureInfo{CaptureLength: len(data), Length: len(data) + int(mode>>2)}
+		if err := p.Print(ci, data, layers.LinkTypeEthernet); err != nil {
+			t.Fatalf("Print: %v", err)
+		}
+		if err := p.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if len(data) > 0 && !bytes.HasSuffix(out.Bytes(), []byte("\n")) {
+			t.Fatalf("output does not end a line: %q", out.Bytes())
+		}
+	})
+}
