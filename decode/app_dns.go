@@ -51,6 +51,18 @@ func (p *Printer) udpDNS(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool)
 		return p.appendDNS(b, d, ulen, false, false), true
 	case eitherPort(sp, dp, portMDNS):
 		return p.appendDNS(b, d, ulen, false, true), true
+	case udpBeforeBOOTP(sp, dp):
+		return b, false
+	case eitherPort(sp, dp, portBOOTPS) || eitherPort(sp, dp, portBOOTPC):
+		return p.appendBOOTP(b, d, ulen), true
+	case udpBeforeNTP(sp, dp):
+		return b, false
+	case eitherPort(sp, dp, portNTP):
+		return p.appendNTP(b, d, ulen), true
+	case udpBeforeDHCP6(sp, dp):
+		return b, false
+	case eitherPort(sp, dp, portDHCP6C) || eitherPort(sp, dp, portDHCP6S):
+		return p.appendDHCP6(b, d, ulen), true
 	}
 	return b, false
 }
