@@ -150,7 +150,43 @@ func dnsPackets(tb testing.TB) []appPacket {
 	mdnsQ := cat(dnsHdr(0, 0, 2, 0, 0, 0), dnsQ(dnsName("_http._tcp.local"), 12, 0x8001), dnsQ(dnsName("printer.local"), 1, 1))
 	mdnsR := cat(dnsHdr(0, 0x8400, 0, 2, 0, 0), dnsRR(dnsName("printer.local"), 1, 0x8001, 120, []byte{192, 168, 1, 9}),
 		dnsRR(dnsName("_http._tcp.local"), 12, 1, 4500, dnsName("printer._http._tcp.local")))
-	return []appPacket{
+	// A chain of 1000 pointers, each to the one before it, from the label
+	// "a" (all in a NULL record's data), named by a CNAME: every step goes
+	// backwards, so decompression ends.
+	head := cat(dnsHdr(0x0c0c, 0x8180, 1, 2, 0, 0), dnsQ(dnsName("x"), 1, 1))
+	start := len(head) + 11
+	rdata := []byte{1, 'a', 0}
+	for i := 0; i < 1000; i++ {
+		to := start + len(rdata) - 2 // the pointer before
+		if i == 0 {
+			to = start // the label
+		}
+		rdata = append(rdata, ptr(to)...)
+	}
+	lastPtr := start + len(rdata) - 2
+	chainMsg := cat(head, dnsRR([]byte{0}, 10, 1, 60, rdata), dnsRR(ptr(lastPtr), 5, 1, 60, ptr(lastPtr)))
+	hostile := []appPacket{
+		{"dns pointer chain", appUDP4(tb, 53, 33333, chainMsg), 0, false},
+		{"dns pointer past the end", appUDP4(tb, 33333, 53, cat(dnsHdr(4, 0x0100, 1, 0, 0, 0), []byte{1, 'b'}, ptr(0x3fff), u16(1), u16(1))), 0, false},
+		{"dns pointer into the header", appUDP4(tb, 33333, 53, cat(dnsHdr(5, 0x0100, 1, 0, 0, 0), []byte{1, 'b'}, ptr(2), u16(1), u16(1))), 0, false},
+		{"dns many questions few bytes", appUDP4(tb, 33333, 53, cat(dnsHdr(6, 0x0100, 0xffff, 0, 0, 0), dnsQ(dnsName("c"), 1, 1))), 0, false},
+		{"dns many answers few bytes", appUDP4(tb, 53, 33333, cat(dnsHdr(7, 0x8180, 1, 0xffff, 0xffff, 0xffff), dnsQ(dnsName("c"), 1, 1))), 0, false},
+		{"dns many records, one cut", appUDP4(tb, 53, 33333, cat(dnsHdr(8, 0x8180, 0, 3, 1, 1), dnsRR([]byte{0}, 1, 1, 1, []byte{1, 2, 3, 4}), dnsRR([]byte{0}, 1, 1, 1, []byte{1, 2, 3, 4}), []byte{0, 0, 1})), 0, false},
+		{"dns opt with cut option", appUDP4(tb, 53, 33333, cat(dnsHdr(9, 0x8180, 0, 0, 0, 1), dnsRR([]byte{0}, 41, 512, 0, cat(u16(10), u16(30), []byte{1, 2})))), 0, false},
+		{"dns opt with bad options", appUDP4(tb, 53, 33333, cat(dnsHdr(10, 0x8180, 0, 0, 0, 1), dnsRR([]byte{0}, 41, 512, 0, cat(
+			u16(10), u16(9), make([]byte, 9), u16(8), u16(3), []byte{0, 1, 24}, u16(8), u16(8), []byte{0, 3, 8, 0, 1, 2, 3, 4},
+			u16(8), u16(5), []byte{0, 1, 8, 9, 10}, u16(11), u16(1), []byte{0}, u16(9), u16(2), u16(0), u16(14), u16(3), []byte{0, 0, 0},
+			u16(8), u16(20), []byte{0, 2, 128, 0}, net.ParseIP("2001:db8::1"), u16(13), u16(5), []byte{3, 'c', 'o', 'm', 0})))), 0, false},
+		{"dns extended rcode badcookie", appUDP4(tb, 53, 33333, cat(dnsHdr(11, 0x8187, 0, 0, 0, 1), opt(512, 1, 0, nil))), 0, false},
+		{"dns extended rcode large", appUDP4(tb, 53, 33333, cat(dnsHdr(12, 0x8181, 0, 0, 0, 1), opt(512, 0xff, 0, nil))), 0, false},
+		{"dns txt cut string", appUDP4(tb, 53, 33333, cat(dnsHdr(13, 0x8180, 0, 1, 0, 0), dnsRR([]byte{0}, 16, 1, 1, []byte{9, 'a', 'b'}))), 0, false},
+		{"dns a record short rdata", appUDP4(tb, 53, 33333, cat(dnsHdr(14, 0x8180, 0, 1, 0, 0), dnsRR([]byte{0}, 1, 1, 1, []byte{1, 2}))), 0, false},
+		{"dns uri short rdata", appUDP4(tb, 53, 33333, cat(dnsHdr(15, 0x8180, 0, 1, 0, 0), dnsRR([]byte{0}, 256, 1, 1, []byte{0, 1, 0, 2}), []byte("xyz"))), 0, false},
+		{"dns a6 bad prefix", appUDP4(tb, 53, 33333, cat(dnsHdr(16, 0x8180, 0, 2, 0, 0), dnsRR([]byte{0}, 38, 1, 1, []byte{200}), dnsRR([]byte{0}, 38, 1, 1, cat([]byte{128}, dnsName("p"))))), 0, false},
+		{"dns unspeca and tsig", appUDP4(tb, 53, 33333, cat(dnsHdr(17, 0x8180, 0, 2, 0, 0), dnsRR([]byte{0}, 104, 1, 1, []byte("text\x01")),
+			dnsRR([]byte{0}, 250, 255, 0, cat(dnsName("hmac-sha256"), make([]byte, 6), u16(300), u16(2), []byte{0xaa, 0xbb}, u16(17), u16(0), u16(0))))), 0, false},
+	}
+	return append(hostile, []appPacket{
 		{"dns query A", appUDP4(tb, 33333, 53, q(0x1111, 0x0100, www, 1)), 0, false},
 		{"dns query AAAA no recursion", appUDP4(tb, 33333, 53, q(0x1112, 0, www, 28)), 0, false},
 		{"dns query checking disabled", appUDP4(tb, 33333, 53, q(0x1113, 0x0110, www, 1)), 0, false},
@@ -193,7 +229,7 @@ func dnsPackets(tb testing.TB) []appPacket {
 		{"mdns response cache flush", appUDP6(tb, "fe80::1", "ff02::fb", 5353, 5353, mdnsR), 0, false},
 		{"llmnr query", appUDP4(tb, 33333, 5355, q(0x7777, 0, dnsName("host"), 1)), 0, false},
 		{"dns source port 53 to snmp", appUDP4(tb, 53, 161, q(0x7778, 0x0100, www, 1)), 0, false},
-	}
+	}...)
 }
 
 // httpPackets exercise the HTTP printer.
