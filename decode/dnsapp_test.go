@@ -300,6 +300,34 @@ func udpPackets(tb testing.TB) []appPacket {
 	controlReply := cat([]byte{0x1e, 0xc1}, u16(2), u16(0), u16(5), u16(0), u16(0))
 	mode7 := cat([]byte{0x17, 0x00, 0x03, 0x2a}, make([]byte, 4))
 	discover := bootpPacket(1, 1, 6, 53, 1, 1, 255)
+	dhcpOpts := bootpPacket(1, 1, 6, cat(
+		[]byte{0, 0, 53, 1, 3, 55, 9, 1, 3, 6, 15, 119, 252, 121, 33, 200},
+		[]byte{61, 7, 1, 0x00, 0x0b, 0x82, 0x01, 0xfc, 0x42}, []byte{61, 4, 0, 'i', 'd', 0x7f},
+		[]byte{12, 4, 'h', 'o', 's', 't'}, []byte{81, 7, 0x15, 0, 0, 'a', '.', 'b', 'c'},
+		[]byte{82, 14, 1, 4, 'e', 't', 'h', '0', 2, 2, 'r', 'i', 9, 2, 0xde, 0xad},
+		[]byte{121, 14, 24, 192, 168, 1, 10, 0, 0, 1, 0, 10, 0, 0, 254},
+		[]byte{77, 6, 2, 'a', 'b', 2, 'c', 'd'}, []byte{46, 1, 8}, []byte{52, 1, 3},
+		[]byte{50, 4, 192, 0, 2, 9}, []byte{51, 4, 0, 0, 0x0e, 0x10}, []byte{2, 4, 0xff, 0xff, 0xf1, 0xf0},
+		[]byte{57, 2, 5, 0xdc}, []byte{19, 2, 0, 7}, []byte{33, 9, 10, 0, 0, 0, 10, 0, 0, 1, 5},
+		[]byte{200, 3, 1, 2, 3}, []byte{201, 2, 1, 2}, []byte{202, 4, 1, 2, 3, 4}, []byte{23, 1, 64},
+		[]byte{53, 1, 99}, []byte{1, 5, 255, 255, 255, 0, 9}, []byte{255, 0, 0})...)
+	offer := bootpPacket(2, 1, 6, 53, 1, 2, 54, 4, 192, 0, 2, 1, 255)
+	copy(offer[8:], []byte{0, 5, 0x80, 0})
+	copy(offer[16:], []byte{192, 0, 2, 77, 192, 0, 2, 1, 192, 0, 2, 254})
+	offer[3] = 2
+	copy(offer[44:], "boot\x01server")
+	copy(offer[108:], "pxelinux.0")
+	noEnd := bootpPacket(2, 1, 6)
+	copy(noEnd[44:108], bytes.Repeat([]byte{'s'}, 64))
+	badSpecial := bootpPacket(1, 1, 6, cat([]byte{46, 0}, []byte{81, 2, 0, 0}, []byte{61, 0},
+		[]byte{82, 5, 1, 9, 'x', 'y', 'z'}, []byte{121, 3, 1, 2, 3}, []byte{121, 6, 40, 1, 2, 3, 4, 5},
+		[]byte{249, 6, 24, 1, 2, 3, 4, 5}, []byte{77, 1, 0}, []byte{77, 3, 0, 1, 2}, []byte{77, 3, 5, 1, 2},
+		[]byte{81, 3, 0xff, 1, 2}, []byte{255})...)
+	cmu := bootpPacket(2, 1, 6)
+	copy(cmu[236:], cat([]byte("CMU\x00"), []byte{3, 0, 0, 0}, []byte{255, 255, 255, 0}, []byte{10, 0, 0, 1}, []byte{10, 0, 0, 53}, make([]byte, 12), []byte{10, 0, 0, 123}, make([]byte, 4)))
+	cmu = append(cmu, make([]byte, 40)...)
+	other := bootpPacket(2, 1, 6)
+	copy(other[236:], []byte{1, 2, 3, 4})
 	solicit := cat([]byte{1, 0x12, 0x34, 0x56}, u16(8), u16(2), u16(0))
 	relay := cat([]byte{12, 0}, net.ParseIP("2001:db8::1"), net.ParseIP("fe80::2"))
 	ntpCut := appUDP4(tb, 123, 123, server)
@@ -320,12 +348,19 @@ func udpPackets(tb testing.TB) []appPacket {
 		{"ntp cut in timestamps", ntpCut, len(ntpCut) - 20, false},
 		{"ntp cut in precision", ntpCut, 14 + 20 + 8 + 3, false},
 		{"ntp empty", appUDP4(tb, 40123, 123, nil), 0, false},
-		{"bootp request", appUDP4(tb, 68, 67, discover), 0, true},
-		{"bootp reply", appUDP4(tb, 67, 68, bootpPacket(2, 1, 6, 53, 1, 2, 255)), 0, true},
-		{"bootp unknown op", appUDP4(tb, 68, 67, bootpPacket(7, 1, 6)), 0, true},
-		{"bootp token ring request", appUDP4(tb, 68, 67, bootpPacket(1, 6, 6)), 0, true},
-		{"bootp cut before hardware address", appUDP4(tb, 68, 67, discover), 14 + 20 + 8 + 30, true},
-		{"bootp empty", appUDP4(tb, 68, 67, nil), 0, true},
+		{"bootp request", appUDP4(tb, 68, 67, discover), 0, false},
+		{"bootp reply", appUDP4(tb, 67, 68, bootpPacket(2, 1, 6, 53, 1, 2, 255)), 0, false},
+		{"bootp unknown op", appUDP4(tb, 68, 67, bootpPacket(7, 1, 6)), 0, false},
+		{"bootp token ring request", appUDP4(tb, 68, 67, bootpPacket(1, 6, 6)), 0, false},
+		{"bootp cut before hardware address", appUDP4(tb, 68, 67, discover), 14 + 20 + 8 + 30, false},
+		{"bootp empty", appUDP4(tb, 68, 67, nil), 0, false},
+		{"dhcp discover with options", appUDP4(tb, 68, 67, dhcpOpts), 0, false},
+		{"dhcp offer with names", appUDP4(tb, 67, 68, offer), 0, false},
+		{"dhcp sname without end", appUDP4(tb, 67, 68, noEnd), 0, false},
+		{"dhcp options cut", appUDP4(tb, 68, 67, dhcpOpts), 14 + 20 + 8 + 250, false},
+		{"dhcp bad special options", appUDP4(tb, 68, 67, badSpecial), 0, false},
+		{"bootp cmu vendor area", appUDP4(tb, 67, 68, cmu), 0, false},
+		{"bootp other vendor area", appUDP4(tb, 67, 68, other), 0, false},
 		{"dhcp6 solicit", appUDP6(tb, "fe80::1", "ff02::1:2", 546, 547, solicit), 0, true},
 		{"dhcp6 relay forward", appUDP6(tb, "fe80::1", "ff02::1:2", 547, 547, relay), 0, true},
 		{"dhcp6 unknown type", appUDP6(tb, "fe80::1", "ff02::1:2", 546, 547, []byte{99, 0, 0, 1}), 0, true},
