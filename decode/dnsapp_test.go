@@ -330,6 +330,33 @@ func udpPackets(tb testing.TB) []appPacket {
 	copy(other[236:], []byte{1, 2, 3, 4})
 	solicit := cat([]byte{1, 0x12, 0x34, 0x56}, u16(8), u16(2), u16(0))
 	relay := cat([]byte{12, 0}, net.ParseIP("2001:db8::1"), net.ParseIP("fe80::2"))
+	opt6 := func(code int, data ...[]byte) []byte { d := cat(data...); return cat(u16(code), u16(len(d)), d) }
+	solicitOpts := cat([]byte{1, 0xab, 0xcd, 0xef},
+		opt6(1, u16(1), u16(1), u32(701530515), []byte{0, 0, 1, 1, 0, 0}),
+		opt6(6, u16(23), u16(24), u16(999)), opt6(8, u16(300)), opt6(14),
+		opt6(3, u32(7), u32(3600), u32(5400), opt6(5, net.ParseIP("2001:db8::7"), u32(7200), u32(7500))),
+		opt6(15, []byte{0, 3, 'a', 'b', 'c'}), opt6(7, []byte{255}), opt6(25, u32(9), u32(0), u32(0),
+			opt6(26, u32(100), u32(200), []byte{56}, net.ParseIP("2001:db8:1::"))),
+		opt6(4, u32(5)), opt6(39, []byte{1, 3, 'x'}))
+	advertise := cat([]byte{2, 0xab, 0xcd, 0xef},
+		opt6(2, u16(2), u32(9), []byte{1, 2, 3, 4}), opt6(1, u16(3), u16(1), []byte{0, 0x0b, 0x82, 1, 2, 3}),
+		opt6(13, u16(2), []byte("none")), opt6(23, net.ParseIP("2001:db8::53"), net.ParseIP("2001:db8::54")),
+		opt6(24, dnsName("example.com"), dnsName("corp.example")), opt6(32, u32(86400)),
+		opt6(56, u16(1), u16(16), net.ParseIP("2001:db8::123"), u16(3), u16(13), dnsName("ntp.example"), u16(9), u16(0)),
+		opt6(64, []byte{4, 'a', 'f', 't', 'r', 3, 'n', 'e', 't', 0}), opt6(41, []byte("EST5EDT")),
+		opt6(13, u16(300)), opt6(13, u16(77)), opt6(19, []byte{5}), opt6(19, []byte{9}), opt6(20))
+	relayMsg := cat([]byte{12, 1}, net.ParseIP("2001:db8::1"), net.ParseIP("fe80::2"),
+		opt6(18, []byte("eth0/1/2/3/4/5")), opt6(37, u32(9), []byte("remote-id-value")),
+		opt6(9, solicitOpts[:40]), opt6(38, []byte("sub")))
+	odd := cat([]byte{11, 0, 0, 1},
+		opt6(1, u16(1)), opt6(2, u16(2), u32(1)), opt6(1, u16(9)), opt6(5, make([]byte, 4)), opt6(6, []byte{1}),
+		opt6(7, nil), opt6(8, []byte{1}), opt6(3, u32(1)), opt6(26, make([]byte, 3)), opt6(32, u16(1)),
+		opt6(11, []byte{2, 1, 0}, make([]byte, 8), []byte{'r', 'l', 'm'}, u32(0x1234), make([]byte, 16)),
+		opt6(11, []byte{3, 1, 0}, make([]byte, 8), []byte{2}, make([]byte, 16)),
+		opt6(11, []byte{4, 2, 1}, make([]byte, 8)), opt6(11, []byte{2, 1, 0}, make([]byte, 8), []byte{1}),
+		opt6(44, []byte{1}, net.ParseIP("2001:db8::9"), opt6(1, u16(3), u16(1))), opt6(45, opt6(46, u32(5))),
+		opt6(47, net.ParseIP("2001:db8::a"), []byte("relay-data-xyz")), opt6(48, make([]byte, 15)),
+		opt6(64, []byte{9, 'a', 0}), opt6(112, []byte("https://mud")), opt6(200, []byte{1}))
 	ntpCut := appUDP4(tb, 123, 123, server)
 	return []appPacket{
 		{"ntp client", appUDP4(tb, 40123, 123, client), 0, false},
@@ -361,10 +388,17 @@ func udpPackets(tb testing.TB) []appPacket {
 		{"dhcp bad special options", appUDP4(tb, 68, 67, badSpecial), 0, false},
 		{"bootp cmu vendor area", appUDP4(tb, 67, 68, cmu), 0, false},
 		{"bootp other vendor area", appUDP4(tb, 67, 68, other), 0, false},
-		{"dhcp6 solicit", appUDP6(tb, "fe80::1", "ff02::1:2", 546, 547, solicit), 0, true},
-		{"dhcp6 relay forward", appUDP6(tb, "fe80::1", "ff02::1:2", 547, 547, relay), 0, true},
-		{"dhcp6 unknown type", appUDP6(tb, "fe80::1", "ff02::1:2", 546, 547, []byte{99, 0, 0, 1}), 0, true},
-		{"dhcp6 short", appUDP6(tb, "fe80::1", "ff02::1:2", 546, 547, []byte{1, 0, 0}), 0, true},
+		{"dhcp6 solicit", appUDP6(tb, "fe80::1", "ff02::1:2", 546, 547, solicit), 0, false},
+		{"dhcp6 relay forward", appUDP6(tb, "fe80::1", "ff02::1:2", 547, 547, relay), 0, false},
+		{"dhcp6 unknown type", appUDP6(tb, "fe80::1", "ff02::1:2", 546, 547, []byte{99, 0, 0, 1}), 0, false},
+		{"dhcp6 short", appUDP6(tb, "fe80::1", "ff02::1:2", 546, 547, []byte{1, 0, 0}), 0, false},
+		{"dhcp6 solicit with options", appUDP6(tb, "fe80::1", "ff02::1:2", 546, 547, solicitOpts), 0, false},
+		{"dhcp6 advertise with options", appUDP6(tb, "fe80::2", "fe80::1", 547, 546, advertise), 0, false},
+		{"dhcp6 relay with message", appUDP6(tb, "fe80::3", "ff02::1:2", 547, 547, relayMsg), 0, false},
+		{"dhcp6 odd options", appUDP6(tb, "fe80::1", "ff02::1:2", 546, 547, odd), 0, false},
+		{"dhcp6 option cut", appUDP6(tb, "fe80::1", "ff02::1:2", 546, 547, cat(solicitOpts[:4], u16(1), u16(40), make([]byte, 8))), 0, false},
+		{"dhcp6 relay cut", appUDP6(tb, "fe80::1", "ff02::1:2", 547, 547, relay[:20]), 0, false},
+		{"dhcp6 capture cut", appUDP6(tb, "fe80::2", "fe80::1", 547, 546, advertise), 14 + 40 + 8 + 60, false},
 	}
 }
 
