@@ -28,7 +28,7 @@ const (
 )
 
 // appFlags are the tcpdump flags the golden file holds output for.
-var appFlags = []string{"", "-v", "-vv"}
+var appFlags = []string{"", "-v", "-vv", "-vvv"}
 
 // appPacket is one built packet: a name saying what it exercises, its
 // Ethernet frame and how many bytes of it were captured (0: all).
@@ -536,7 +536,12 @@ func TestAppPacketsMatchTcpdump(t *testing.T) {
 		if len(w) != len(pkts) {
 			t.Fatalf("flags %q: %d packets in %s, %d built: run scripts/gen-dnsapp-golden.sh", fl, len(w), appGolden, len(pkts))
 		}
-		o := tcpdumpFlags(t, fl)
+		var o Options
+		if fl == "-vvv" {
+			o = Options{Location: time.UTC, Verbose: 3}
+		} else {
+			o = tcpdumpFlags(t, fl)
+		}
 		var out bytes.Buffer
 		p := NewPrinter(&out, &o)
 		for i, pk := range pkts {
