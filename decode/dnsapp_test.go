@@ -246,6 +246,8 @@ func httpPackets(tb testing.TB) []appPacket {
 		{"http binary after method", appTCP4(tb, 40006, 80, 1, []byte("GET /\x01 HTTP/1.1\r\n")), 0, false},
 		{"http tab in line", appTCP4(tb, 40007, 80, 1, []byte("GET\t/tab HTTP/1.1\r\n\r\n")), 0, false},
 		{"http capture cut in line", appTCP4(tb, 40008, 80, 1, get), 14 + 20 + 20 + 10, false},
+		{"http payload not captured", appTCP4(tb, 40018, 80, 1, get), 14 + 20 + 20, false},
+		{"dns over tcp payload not captured", appTCP4(tb, 40019, 53, 1, get), 14 + 20 + 20, false},
 		{"http capture cut in second line", appTCP4(tb, 40009, 80, 1, get), 14 + 20 + 20 + 30, false},
 		{"http status code not three digits", appTCP4(tb, 80, 40010, 1, []byte("HTTP/1.1 2000 OK\r\n\r\n")), 0, false},
 		{"http long token", appTCP4(tb, 40011, 80, 1, []byte(strings.Repeat("A", 140)+" 200 x\r\n")), 0, false},
