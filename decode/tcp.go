@@ -177,7 +177,8 @@ func (p *Printer) tcp(b, d []byte, length int, h *ipHdr) []byte {
 	}
 	b = append(b, ", length "...)
 	b = appendInt(b, plen)
-	if plen > 0 && len(d) > hlen {
+	// With -v, tcpdump prints a reset's data as such, not as its protocol.
+	if plen > 0 && len(d) >= hlen && (flags&tcpRST == 0 || p.opts.Verbose == 0) {
 		b = p.tcpApp(b, d[hlen:min(length, len(d))], plen, int(sp), int(dp), h)
 	}
 	return b
