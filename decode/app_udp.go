@@ -1,8 +1,15 @@
 package decode
 
 // udpMisc prints the other UDP protocols: SNMP, Syslog, SIP, TFTP, RIP,
-// BFD, HSRP, PTP, ISAKMP, RADIUS, sFlow, Babel, QUIC, L2TP...
+// BFD, HSRP, PTP, ISAKMP, RADIUS, sFlow, Babel, QUIC, L2TP... The order of
+// the tests is tcpdump's, so that a datagram between two known ports goes
+// to the dissector tcpdump would choose.
 func (p *Printer) udpMisc(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool) {
+	port := func(n int) bool { return sp == n || dp == n }
+	switch {
+	case port(319) || port(320):
+		return p.ptp(b, d, ulen), true
+	}
 	return b, false
 }
 
@@ -14,5 +21,29 @@ func (p *Printer) tcpMisc(b, d []byte, plen, sp, dp int, h *ipHdr) ([]byte, bool
 
 // etherMisc prints the Ethernet payloads of udpMisc's protocols (PTP).
 func (p *Printer) etherMisc(b, d []byte, length int, et uint16) ([]byte, bool) {
+	switch et {
+	case 0x88f7:
+		return p.ptp(b, d, length), true
+	}
 	return b, false
+}
+
+// load48 reads a big-endian 48-bit number; d must hold 6 bytes.
+func load48(d []byte) uint64 {
+	return uint64(be16(d))<<32 | uint64(be32(d[2:]))
+}
+
+// load64 reads a big-endian 64-bit number; d must hold 8 bytes.
+func load64(d []byte) uint64 {
+	return uint64(be32(d))<<32 | uint64(be32(d[4:]))
+}
+
+// appendLenInvalid appends what tcpdump prints when a length is below the
+// minimum its format allows: " [length N < MIN] (invalid)".
+func appendLenInvalid(b []byte, n, min int) []byte {
+	b = append(b, " [length "...)
+	b = appendInt(b, n)
+	b = append(b, " < "...)
+	b = appendInt(b, min)
+	return append(b, "] (invalid)"...)
 }

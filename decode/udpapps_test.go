@@ -1,0 +1,282 @@
+package decode
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/hex"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+)
+
+// udpAppsCapture holds the packets of udpAppsPackets, which
+// scripts/gen-udpapps-golden.sh runs tcpdump on.
+const udpAppsCapture = "testdata/udpapps.pcap"
+
+// udpAppsPacket is one generated packet of the protocols of app_udp.go: a
+// name saying what it exercises and its Ethernet frame.
+type udpAppsPacket struct {
+	name string
+	data []byte
+	snap int // bytes captured; 0: all
+}
+
+// uaHex decodes hex digits, ignoring spaces, for payloads written as the
+// protocol's fields.
+func uaHex(tb testing.TB, s string) []byte {
+	tb.Helper()
+	b, err := hex.DecodeString(strings.Join(strings.Fields(s), ""))
+	if err != nil {
+		tb.Fatalf("bad hex %q: %v", s, err)
+	}
+	return b
+}
+
+// uaSer serializes layers with lengths and checksums computed.
+func uaSer(tb testing.TB, ls ...gopacket.SerializableLayer) []byte {
+	tb.Helper()
+	buf := gopacket.NewSerializeBuffer()
+	if err := gopacket.SerializeLayers(buf, gopacket.SerializeOptions{FixLengths: true, ComputeChecksums: true}, ls...); err != nil {
+		tb.Fatalf("serialize: %v", err)
+	}
+	return bytes.Clone(buf.Bytes())
+}
+
+// uaUDP4 builds an Ethernet/IPv4/UDP frame from port sp to port dp.
+func uaUDP4(tb testing.TB, sp, dp int, payload []byte) []byte {
+	ip := tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolUDP)
+	return uaSer(tb, tEther(layers.EthernetTypeIPv4), ip, tUDP(sp, dp, ip), gopacket.Payload(payload))
+}
+
+// uaUDP6 builds an Ethernet/IPv6/UDP frame from port sp to port dp.
+func uaUDP6(tb testing.TB, sp, dp int, payload []byte) []byte {
+	ip := tIP6("2001:db8::1", "2001:db8::2", layers.IPProtocolUDP)
+	return uaSer(tb, tEther(layers.EthernetTypeIPv6), ip, tUDP(sp, dp, ip), gopacket.Payload(payload))
+}
+
+// uaTCP4 builds an Ethernet/IPv4/TCP frame (flags PSH|ACK) from port sp to
+// port dp.
+func uaTCP4(tb testing.TB, sp, dp int, payload []byte) []byte {
+	ip := tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolTCP)
+	tcp := &layers.TCP{SrcPort: layers.TCPPort(sp), DstPort: layers.TCPPort(dp), Seq: 1000, Ack: 2000,
+		PSH: true, ACK: true, Window: 512}
+	_ = tcp.SetNetworkLayerForChecksum(ip)
+	return uaSer(tb, tEther(layers.EthernetTypeIPv4), ip, tcp, gopacket.Payload(payload))
+}
+
+// uaEther builds an Ethernet frame of type et.
+func uaEther(tb testing.TB, et layers.EthernetType, payload []byte) []byte {
+	return uaSer(tb, tEther(et), gopacket.Payload(payload))
+}
+
+// PTP messages (34-byte header, then the body).
+const (
+	uaPTPSync = "00 02 002c 00 00 0200 0000000000000000 00000000 7cfe90fffef950b4 0001 0084 00 00 000000000001 00000002"
+	uaPTPResp = "09 02 0036 2c 00 0400 00000000 8cc3 0000 00000000 0200fffe00000100 0001 0084 03 7f" +
+		" 00005a679089 0ecca2a5 7cfe90fffef950b4 0001"
+	uaPTPAnnounce = "0b 02 0040 00 00 0000 0000000000000000 00000000 0200fffe00000100 0001 0216 05 01" +
+		" 000000000000 00000000 0024 00 80 f8 fe ffff 80 0200fffe00000100 0000 a0 00"
+	uaPTPMgmt = "0d 02 0048 00 00 0000 0000000000000000 00000000 000000fffe000011 0001 0000 04 7f" +
+		" ffffffffffffffff ffff 01 00 0000 0000 00000000000000000000000000000000"
+	uaPTPPdelay = "02 12 0036 00 00 0000 0000000000000000 00000000 7cfe90fffef950b4 0001 0009 05 7f" +
+		" 000000000000 00000000 00000000000000000000"
+)
+
+// udpAppsPackets builds the packets of testdata/udpapps.pcap; the same
+// function checks the committed file is what it would write.
+func udpAppsPackets(tb testing.TB) []udpAppsPacket {
+	tb.Helper()
+	h := func(s string) []byte { return uaHex(tb, s) }
+	ptpSync := uaUDP4(tb, 319, 319, h(uaPTPSync))
+	ptpEth := uaEther(tb, 0x88f7, h(uaPTPAnnounce))
+	return []udpAppsPacket{
+		{"ptp sync over udp", ptpSync, 0},
+		{"ptp delay resp over udp", uaUDP4(tb, 320, 320, h(uaPTPResp)), 0},
+		{"ptp announce over udp ipv6", uaUDP6(tb, 320, 320, h(uaPTPAnnounce)), 0},
+		{"ptp management", uaUDP4(tb, 320, 320, h(uaPTPMgmt)), 0},
+		{"ptp peer delay req v2.1 prints the minor version", uaUDP4(tb, 319, 319, h(uaPTPPdelay)), 0},
+		{"ptp version 1", uaUDP4(tb, 319, 319, h("0001"+strings.Repeat("00", 40))), 0},
+		{"ptp shorter than its header", uaUDP4(tb, 319, 319, h("0002 002c")), 0},
+		{"ptp cut in clock identity", ptpSync, 14 + 20 + 8 + 24},
+		{"ptp cut in timestamp", ptpSync, 14 + 20 + 8 + 38},
+		{"ptp over ethernet", ptpEth, 0},
+		{"ptp over ethernet cut in announce", ptpEth, 14 + 34 + 14},
+	}
+}
+
+// TestWriteUDPAppsCapture rewrites testdata/udpapps.pcap when
+// WIREKIT_WRITE_UDPAPPS=1 (scripts/gen-udpapps-golden.sh sets it), and
+// otherwise checks the committed file holds exactly the generated packets.
+func TestWriteUDPAppsCapture(t *testing.T) {
+	var buf bytes.Buffer
+	w := pcapgo.NewWriter(&buf)
+	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range udpAppsPackets(t) {
+		data := p.data
+		if p.snap > 0 {
+			data = data[:p.snap]
+		}
+		ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000+int64(i), 0).UTC(), CaptureLength: len(data), Length: len(p.data)}
+		if err := w.WritePacket(ci, data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if os.Getenv("WIREKIT_WRITE_UDPAPPS") == "1" {
+		if err := os.WriteFile(udpAppsCapture, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	old, err := os.ReadFile(udpAppsCapture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(old, buf.Bytes()) {
+		t.Fatalf("%s is stale: run scripts/gen-udpapps-golden.sh", udpAppsCapture)
+	}
+}
+
+// TestUDPAppsMatchTcpdump prints testdata/udpapps.pcap with each set of
+// flags of testdata/udpapps-golden.txt and compares the output with
+// tcpdump's, packet by packet, naming the packet that differs.
+func TestUDPAppsMatchTcpdump(t *testing.T) {
+	f, err := os.Open(filepath.Join("testdata", "udpapps-golden.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	type block struct {
+		flags string
+		want  []string
+	}
+	var blocks []*block
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "### "):
+			flags, _, _ := strings.Cut(line[4:], "\t")
+			blocks = append(blocks, &block{flags: flags})
+		case strings.HasPrefix(line, "#"):
+		case len(blocks) > 0:
+			blocks[len(blocks)-1].want = append(blocks[len(blocks)-1].want, line)
+		}
+	}
+	if len(blocks) == 0 {
+		t.Fatal("no blocks in udpapps-golden.txt")
+	}
+	pkts := udpAppsPackets(t)
+	for _, bl := range blocks {
+		t.Run("flags "+bl.flags, func(t *testing.T) {
+			want := splitAtStamps(bl.want)
+			if len(want) != len(pkts) {
+				t.Fatalf("golden has %d packets, the generator %d: run scripts/gen-udpapps-golden.sh", len(want), len(pkts))
+			}
+			o := tcpdumpFlags(t, bl.flags)
+			var out bytes.Buffer
+			p := NewPrinter(&out, &o)
+			for i, pk := range pkts {
+				t.Run(pk.name, func(t *testing.T) {
+					out.Reset()
+					d := pk.data
+					if pk.snap > 0 {
+						d = d[:pk.snap]
+					}
+					ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000+int64(i), 0).UTC(), CaptureLength: len(d), Length: len(pk.data)}
+					if err := p.Print(ci, d, layers.LinkTypeEthernet); err != nil {
+						t.Fatal(err)
+					}
+					if err := p.Flush(); err != nil {
+						t.Fatal(err)
+					}
+					got := strings.TrimSuffix(out.String(), "\n")
+					if w := strings.Join(want[i], "\n"); got != w {
+						t.Errorf("tcpdump -n %s differs:\n got %s\nwant %s", bl.flags, got, w)
+					}
+				})
+			}
+		})
+	}
+}
+
+// splitAtStamps groups golden lines into packets: a line starting with a
+// time of day opens a packet.
+func splitAtStamps(lines []string) [][]string {
+	var pkts [][]string
+	for _, l := range lines {
+		if len(l) > 9 && l[2] == ':' && l[5] == ':' && l[8] == '.' || len(pkts) == 0 {
+			pkts = append(pkts, []string{l})
+			continue
+		}
+		pkts[len(pkts)-1] = append(pkts[len(pkts)-1], l)
+	}
+	return pkts
+}
+
+// TestPrintUDPAppsAllocs checks printing the generated packets allocates
+// nothing per packet, at each verbosity and with -e.
+func TestPrintUDPAppsAllocs(t *testing.T) {
+	pkts := udpAppsPackets(t)
+	for _, o := range []Options{{}, {Verbose: 1}, {Verbose: 2}, {Link: true}} {
+		o.Location = time.UTC
+		p := NewPrinter(io.Discard, &o)
+		ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000, 0)}
+		print := func() {
+			for _, pk := range pkts {
+				d := pk.data
+				if pk.snap > 0 {
+					d = d[:pk.snap]
+				}
+				ci.Length = len(pk.data)
+				_ = p.Print(ci, d, layers.LinkTypeEthernet)
+			}
+		}
+		print()
+		if n := testing.AllocsPerRun(100, print); n != 0 {
+			t.Errorf("verbose %d link %v: Print allocates %.1f times per %d packets", o.Verbose, o.Link, n, len(pkts))
+		}
+	}
+}
+
+// FuzzPrintUDPApps checks that any bytes, seeded with the generated
+// packets, print without a panic and end with a new line. mode selects the
+// verbosity and whether the bytes are an Ethernet frame or a raw IP packet.
+func FuzzPrintUDPApps(f *testing.F) {
+	for _, pk := range udpAppsPackets(f) {
+		f.Add(uint8(0), pk.data)
+		f.Add(uint8(1), pk.data[14:])
+	}
+	var out bytes.Buffer
+	ps := [3]*Printer{}
+	for v := range ps {
+		ps[v] = NewPrinter(&out, &Options{Location: time.UTC, Verbose: v})
+	}
+	f.Fuzz(func(t *testing.T, mode uint8, data []byte) {
+		lt := layers.LinkTypeEthernet
+		if mode&1 != 0 {
+			lt = layers.LinkTypeRaw
+		}
+		p := ps[int(mode>>1)%len(ps)]
+		out.Reset()
+		ci := gopacket.CaptureInfo{CaptureLength: len(data), Length: len(data)}
+		if err := p.Print(ci, data, lt); err != nil {
+			t.Fatalf("Print: %v", err)
+		}
+		if err := p.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if len(data) > 0 && !bytes.HasSuffix(out.Bytes(), []byte("\n")) {
+			t.Fatalf("output does not end a line: %q", out.Bytes())
+		}
+	})
+}
