@@ -7,6 +7,8 @@ package decode
 func (p *Printer) udpMisc(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool) {
 	port := func(n int) bool { return sp == n || dp == n }
 	switch {
+	case port(6696) || port(6697):
+		return p.babel(b, d, ulen), true
 	case port(319) || port(320):
 		return p.ptp(b, d, ulen), true
 	}

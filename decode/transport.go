@@ -69,17 +69,19 @@ func (p *Printer) udp(b, d []byte, length int, h *ipHdr) []byte {
 			b = append(b, "[udp sum ok] "...)
 		}
 	}
+	// As tcpdump, the dissectors see the shorter of the UDP and IP
+	// lengths; only the plain line says the UDP length is bad.
+	if t, ok := p.udpTunnel(b, d[8:], length, sp, dp); ok {
+		return t
+	}
+	if t, ok := p.udpApp(b, d[8:], length, sp, dp, h); ok {
+		return t
+	}
 	if ulen > length && !h.fragmented {
 		b = append(b, "UDP, bad length "...)
 		b = appendInt(b, ulen)
 		b = append(b, " > "...)
 		return appendInt(b, length)
-	}
-	if t, ok := p.udpTunnel(b, d[8:], ulen, sp, dp); ok {
-		return t
-	}
-	if t, ok := p.udpApp(b, d[8:], ulen, sp, dp, h); ok {
-		return t
 	}
 	b = append(b, "UDP, length "...)
 	return appendInt(b, ulen)

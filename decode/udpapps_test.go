@@ -89,6 +89,14 @@ const (
 		" 000000000000 00000000 00000000000000000000"
 )
 
+// Babel packets.
+const (
+	uaBabelHello  = "2a02 0010 0406 0000 1234 0190 0506 0000 0100 0190"
+	uaBabelUpdate = "2a02 002a 060a 0000 0000 0000 0000 0001" +
+		" 080d 0180 1800 0190 0001 0010 c0a801 080d 01c1 1800 0190 0002 0010 c0a802" +
+		" 1104 0000 0001 1002 abcd"
+)
+
 // udpAppsPackets builds the packets of testdata/udpapps.pcap; the same
 // function checks the committed file is what it would write.
 func udpAppsPackets(tb testing.TB) []udpAppsPacket {
@@ -96,6 +104,7 @@ func udpAppsPackets(tb testing.TB) []udpAppsPacket {
 	h := func(s string) []byte { return uaHex(tb, s) }
 	ptpSync := uaUDP4(tb, 319, 319, h(uaPTPSync))
 	ptpEth := uaEther(tb, 0x88f7, h(uaPTPAnnounce))
+	babelUpd := uaUDP6(tb, 6696, 6696, h(uaBabelUpdate))
 	return []udpAppsPacket{
 		{"ptp sync over udp", ptpSync, 0},
 		{"ptp delay resp over udp", uaUDP4(tb, 320, 320, h(uaPTPResp)), 0},
@@ -108,6 +117,14 @@ func udpAppsPackets(tb testing.TB) []udpAppsPacket {
 		{"ptp cut in timestamp", ptpSync, 14 + 20 + 8 + 38},
 		{"ptp over ethernet", ptpEth, 0},
 		{"ptp over ethernet cut in announce", ptpEth, 14 + 34 + 14},
+		{"babel hello ihu", uaUDP6(tb, 6696, 6696, h(uaBabelHello)), 0},
+		{"babel update flags and trailer", babelUpd, 0},
+		{"babel cut in a tlv", babelUpd, 14 + 40 + 8 + 4 + 20},
+		{"babel bad magic", uaUDP6(tb, 6696, 6696, h("2b02 0000")), 0},
+		{"babel version 1", uaUDP4(tb, 6697, 6697, h("2a01 0000")), 0},
+		{"babel body longer than packet", uaUDP4(tb, 6697, 6697, h("2a02 0100 0000")), 0},
+		{"babel tlv overruns body", uaUDP6(tb, 6696, 6696, h("2a02 0004 0404 0000 0000")), 0},
+		{"babel short update", uaUDP6(tb, 6696, 6696, h("2a02 0006 0804 0000 0000")), 0},
 	}
 }
 
