@@ -7,6 +7,8 @@ package decode
 func (p *Printer) udpMisc(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool) {
 	port := func(n int) bool { return sp == n || dp == n }
 	switch {
+	case dp == 1985:
+		return p.hsrp(b, d, ulen), true
 	case port(6696) || port(6697):
 		return p.babel(b, d, ulen), true
 	case port(319) || port(320):
@@ -48,4 +50,37 @@ func appendLenInvalid(b []byte, n, min int) []byte {
 	b = append(b, " < "...)
 	b = appendInt(b, min)
 	return append(b, "] (invalid)"...)
+}
+
+// appendRelTime appends a number of seconds as tcpdump's relative times:
+// "0s", or units of years, weeks, days, hours, minutes and seconds
+// ("1h30m").
+func appendRelTime(b []byte, secs uint32) []byte {
+	if secs == 0 {
+		return append(b, "0s"...)
+	}
+	units := [6]uint32{31536000, 604800, 86400, 3600, 60, 1}
+	for i, u := range units {
+		if secs >= u {
+			b = appendUint(b, uint64(secs/u))
+			b = append(b, "ywdhms"[i])
+			secs %= u
+		}
+	}
+	return b
+}
+
+// appendCharJNP appends a byte as tcpdump prints a character of a string
+// field: "M-" before a byte above 127 (then its low 7 bits), "^" and the
+// byte xor 0x40 for a control character.
+func appendCharJNP(b []byte, c byte) []byte {
+	if c >= 0x80 {
+		c &= 0x7f
+		b = append(b, "M-"...)
+	}
+	if c < 0x20 || c == 0x7f {
+		c ^= 0x40
+		b = append(b, '^')
+	}
+	return append(b, c)
 }
