@@ -9,6 +9,10 @@ func (p *Printer) udpMisc(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool
 	switch {
 	case dp == 1985:
 		return p.hsrp(b, d, ulen), true
+	case sp == 49152:
+		return p.bcmLI(b, d, ulen), true
+	case dp == 3784 || dp == 4784 || dp == 6784 || dp == 3785:
+		return p.bfd(b, d, ulen, dp), true
 	case port(6696) || port(6697):
 		return p.babel(b, d, ulen), true
 	case port(319) || port(320):

@@ -104,6 +104,10 @@ const (
 // auth "cisco", address 192.168.0.1.
 const uaHSRP = "00 00 10 03 0a 64 01 00 636973636f000000 c0a80001"
 
+// uaBFD is a BFD v1 control packet: state up, detect multiplier 3,
+// intervals 1 s.
+const uaBFD = "20 c0 03 18 00000001 00000002 000f4240 000f4240 00000000"
+
 // udpAppsPackets builds the packets of testdata/udpapps.pcap; the same
 // function checks the committed file is what it would write.
 func udpAppsPackets(tb testing.TB) []udpAppsPacket {
@@ -136,6 +140,24 @@ func udpAppsPackets(tb testing.TB) []udpAppsPacket {
 		{"hsrp coup with reserved set and auth bytes", uaUDP4(tb, 1985, 1985, h("00 01 08 03 0a 64 02 07 41 42 0a 81 00 00 00 00 c0a80001")), 0, true},
 		{"hsrp unknown op cut before address", uaUDP4(tb, 1985, 1985, h("00 03 00 03 0a 64 02 00 636973636f000000")), 0, true},
 		{"hsrp version 1", uaUDP4(tb, 1985, 1985, h("01 00 10 03 0a 64 01 00 636973636f000000 c0a80001")), 0, true},
+		{"bfd v1 control", uaUDP4(tb, 49200, 3784, h(uaBFD)), 0, true},
+		{"bfd v1 multihop poll", uaUDP4(tb, 49200, 4784, h("20 e8 03 18 00000001 00000002 000f4240 000f4240 00000000")), 0, true},
+		{"bfd v1 lag admin down diag 7", uaUDP6(tb, 49200, 6784, h("27 00 03 18 00000001 00000000 000f4240 000f4240 00000000")), 0, true},
+		{"bfd v1 simple password", uaUDP4(tb, 49200, 3784, h("20 44 03 20 00000001 00000002 000f4240 000f4240 00000000 01 08 05 73656372 6574")), 0, true},
+		{"bfd v1 keyed md5", uaUDP4(tb, 49200, 3784, h("20 44 03 30 00000001 00000002 000f4240 000f4240 00000000 02 18 01 00 0000002a"+strings.Repeat("ab", 16))), 0, true},
+		{"bfd v1 keyed sha1 bad length", uaUDP4(tb, 49200, 3784, h("20 44 03 30 00000001 00000002 000f4240 000f4240 00000000 04 18 01 00 0000002a"+strings.Repeat("ab", 16))), 0, true},
+		{"bfd v1 sha1 hash cut", uaUDP4(tb, 49200, 3784, h("20 44 03 34 00000001 00000002 000f4240 000f4240 00000000 05 1c 01 00 0000002a"+strings.Repeat("cd", 20))), 14 + 20 + 8 + 40, true},
+		{"bfd v0 flags", uaUDP4(tb, 49200, 3784, h("01 c4 03 18 00000001 00000002 000f4240 000f4240 00000000 02 18 01 00 00000001"+strings.Repeat("00", 16))), 0, true},
+		{"bfd version 2", uaUDP4(tb, 49200, 3784, h("40 c0 03 18 00000001 00000002 000f4240 000f4240 00000000")), 0, false},
+		{"bfd echo", uaUDP4(tb, 3785, 3785, h("0102030405060708")), 0, false},
+		{"bfd header cut", uaUDP4(tb, 49200, 3784, h(uaBFD)), 14 + 20 + 8 + 20, true},
+		{"bfd from port 3784 is not bfd", uaUDP4(tb, 3784, 49200, h(uaBFD)), 0, true},
+		{"bcm li ipv4", uaUDP4(tb, 49152, 49153, append(h("a8 80 00 2a"), uaUDP4(tb, 1000, 2000, []byte("hi"))[14:]...)), 0, true},
+		{"bcm li ethernet", uaUDP4(tb, 49152, 49153, append(h("4e 00 00 2a"), uaUDP4(tb, 1000, 2000, []byte("hi"))...)), 0, true},
+		{"bcm li undecided ipv6", uaUDP4(tb, 49152, 49153, append(h("68 80 00 2a"), uaUDP6(tb, 1000, 2000, []byte("hi"))[14:]...)), 0, true},
+		{"bcm li undecided unknown", uaUDP4(tb, 49152, 49153, h("68 80 00 2a 00 00")), 0, true},
+		{"bcm li unknown type", uaUDP4(tb, 49152, 49153, h("fe c0 00 2a 00 00")), 0, true},
+		{"bcm li short", uaUDP4(tb, 49152, 49153, h("68 80")), 0, true},
 		{"hsrp from port 1985 is not hsrp", uaUDP4(tb, 1985, 2000, h(uaHSRP)), 0, true},
 	}
 }
