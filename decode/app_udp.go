@@ -7,6 +7,10 @@ package decode
 func (p *Printer) udpMisc(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool) {
 	port := func(n int) bool { return sp == n || dp == n }
 	switch {
+	case port(500) || port(7500) || port(8500):
+		return p.isakmp(b, d, ulen, h), true
+	case port(4500):
+		return p.isakmpNATT(b, d, ulen, h), true
 	case dp == 1985:
 		return p.hsrp(b, d, ulen), true
 	case sp == 49152:

@@ -52,9 +52,16 @@ func uaSer(tb testing.TB, ls ...gopacket.SerializableLayer) []byte {
 	return bytes.Clone(buf.Bytes())
 }
 
-// uaUDP4 builds an Ethernet/IPv4/UDP frame from port sp to port dp.
+// uaUDP4 builds an Ethernet/IPv4/UDP frame from 10.0.0.1 port sp to
+// 10.0.0.2 port dp.
 func uaUDP4(tb testing.TB, sp, dp int, payload []byte) []byte {
-	ip := tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolUDP)
+	return uaUDP4From(tb, "10.0.0.1", "10.0.0.2", sp, dp, payload)
+}
+
+// uaUDP4From builds an Ethernet/IPv4/UDP frame from src port sp to dst
+// port dp.
+func uaUDP4From(tb testing.TB, src, dst string, sp, dp int, payload []byte) []byte {
+	ip := tIP4(src, dst, layers.IPProtocolUDP)
 	return uaSer(tb, tEther(layers.EthernetTypeIPv4), ip, tUDP(sp, dp, ip), gopacket.Payload(payload))
 }
 
@@ -108,6 +115,12 @@ const uaHSRP = "00 00 10 03 0a 64 01 00 636973636f000000 c0a80001"
 // intervals 1 s.
 const uaBFD = "20 c0 03 18 00000001 00000002 000f4240 000f4240 00000000"
 
+// IKEv1 main mode: the initiator's first packet and the responder's.
+const (
+	uaIKEv1I = "1111111111111111 0000000000000000 01 10 02 00 00000000 0000001c"
+	uaIKEv1R = "1111111111111111 2222222222222222 01 10 02 00 00000000 0000001c"
+)
+
 // udpAppsPackets builds the packets of testdata/udpapps.pcap; the same
 // function checks the committed file is what it would write.
 func udpAppsPackets(tb testing.TB) []udpAppsPacket {
@@ -158,6 +171,22 @@ func udpAppsPackets(tb testing.TB) []udpAppsPacket {
 		{"bcm li undecided unknown", uaUDP4(tb, 49152, 49153, h("68 80 00 2a 00 00")), 0, true},
 		{"bcm li unknown type", uaUDP4(tb, 49152, 49153, h("fe c0 00 2a 00 00")), 0, true},
 		{"bcm li short", uaUDP4(tb, 49152, 49153, h("68 80")), 0, true},
+		{"ikev1 ident from the initiator", uaUDP4(tb, 500, 500, h(uaIKEv1I)), 0, false},
+		{"ikev1 ident from the responder", uaUDP4From(tb, "10.0.0.2", "10.0.0.1", 500, 500, h(uaIKEv1R)), 0, false},
+		{"ikev1 quick mode encrypted from the initiator", uaUDP4(tb, 500, 500, h("1111111111111111 2222222222222222 08 10 20 01 0000abcd 0000001c")), 0, false},
+		{"ikev1 from a third address", uaUDP4From(tb, "10.0.0.3", "10.0.0.1", 500, 500, h("1111111111111111 2222222222222222 08 10 05 03 0000abcd 0000001c")), 0, false},
+		{"ikev1 unknown cookie", uaUDP4(tb, 500, 500, h("3333333333333333 2222222222222222 08 10 10 04 0000abcd 0000001c")), 0, false},
+		{"ikev2 init", uaUDP6(tb, 500, 500, h("4444444444444444 0000000000000000 21 20 22 08 00000000 0000001c")), 0, false},
+		{"ikev2 child sa response", uaUDP4(tb, 500, 500, h("4444444444444444 5555555555555555 2e 20 24 20 00000002 0000001c")), 0, false},
+		{"ikev2 unknown exchange", uaUDP4(tb, 500, 500, h("4444444444444444 5555555555555555 2e 20 28 10 00000002 0000001c")), 0, false},
+		{"isakmp version 3", uaUDP4(tb, 500, 500, h("4444444444444444 5555555555555555 2e 30 28 10 00000002 0000001c")), 0, false},
+		{"isakmp header cut", uaUDP4(tb, 500, 500, h(uaIKEv1I)), 14 + 20 + 8 + 20, false},
+		{"isakmp on port 7500", uaUDP4(tb, 7500, 7501, h(uaIKEv1I)), 0, false},
+		{"nat-t keep-alive", uaUDP4(tb, 4500, 4500, h("ff")), 0, false},
+		{"nat-t ike", uaUDP4(tb, 4500, 4500, h("00000000 6666666666666666 0000000000000000 01 10 02 00 00000000 0000001c")), 0, false},
+		{"nat-t esp", uaUDP4(tb, 4500, 4500, h("12345678 00000003 0102030405060708")), 0, false},
+		{"nat-t esp cut", uaUDP4(tb, 4500, 4500, h("12345678 00000003 0102030405060708")), 14 + 20 + 8 + 6, false},
+		{"nat-t short", uaUDP4(tb, 4500, 4500, h("0102")), 0, false},
 		{"hsrp from port 1985 is not hsrp", uaUDP4(tb, 1985, 2000, h(uaHSRP)), 0, true},
 	}
 }
