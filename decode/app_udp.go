@@ -7,18 +7,42 @@ package decode
 func (p *Printer) udpMisc(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool) {
 	port := func(n int) bool { return sp == n || dp == n }
 	switch {
-	case port(500) || port(7500) || port(8500):
+	case port(69):
+		return tftp(b, d, ulen), true
+	case port(520):
+		return rip(b, d, ulen), true
+	case port(500):
 		return p.isakmp(b, d, ulen, h), true
 	case port(4500):
 		return p.isakmpNATT(b, d, ulen, h), true
+	case port(7500) || port(8500):
+		return p.isakmp(b, d, ulen, h), true
+	case port(521):
+		return ripng(b, d, ulen), true
+	case port(5359):
+		return ahcp(b, d, ulen), true
+	case port(6696) || port(6697):
+		return p.babel(b, d, ulen), true
+	case port(8231):
+		return hncp(b, d, ulen), true
+	case port(1645) || port(1812) || port(1646) || port(1813) || port(1700) || port(3799):
+		return radius(b, d, ulen), true
 	case dp == 1985:
 		return p.hsrp(b, d, ulen), true
+	case port(646):
+		return ldp(b, d, ulen), true
+	case port(3503):
+		return lspPing(b, d, ulen), true
 	case sp == 49152:
 		return p.bcmLI(b, d, ulen), true
 	case dp == 3784 || dp == 4784 || dp == 6784 || dp == 3785:
 		return p.bfd(b, d, ulen, dp), true
-	case port(6696) || port(6697):
-		return p.babel(b, d, ulen), true
+	case port(6343):
+		return sflow(b, d, ulen), true
+	case port(5060):
+		return p.sip(b, d, ulen), true
+	case port(514):
+		return p.syslog(b, d, ulen), true
 	case port(319) || port(320):
 		return p.ptp(b, d, ulen), true
 	}
@@ -28,6 +52,9 @@ func (p *Printer) udpMisc(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool
 // tcpMisc prints the other protocols over TCP that udpMisc's file knows
 // (LDP...).
 func (p *Printer) tcpMisc(b, d []byte, plen, sp, dp int, h *ipHdr) ([]byte, bool) {
+	if sp == 646 || dp == 646 {
+		return ldp(b, d, plen), true
+	}
 	return b, false
 }
 
@@ -91,4 +118,24 @@ func appendCharJNP(b []byte, c byte) []byte {
 		b = append(b, '^')
 	}
 	return append(b, c)
+}
+
+// appendUnknownData appends the first n bytes of d (no more than were
+// captured) as tcpdump's print_unknown_data: lines of 16 bytes, each
+// starting with indent and the offset ("\n\t0x0000: ").
+func appendUnknownData(b, d []byte, indent string, n int) []byte {
+	n = max(0, min(n, len(d)))
+	for off := 0; off < n; off += 16 {
+		b = append(b, indent...)
+		b = append(b, "0x"...)
+		b = appendHex(b, uint64(off), 4)
+		b = append(b, ": "...)
+		for i, c := range d[off:min(off+16, n)] {
+			if i%2 == 0 {
+				b = append(b, ' ')
+			}
+			b = append(b, hexDigits[c>>4], hexDigits[c&0xf])
+		}
+	}
+	return b
 }

@@ -51,13 +51,21 @@ func (p *Printer) bfd(b, d []byte, length, dp int) []byte {
 	switch dp {
 	case 3785:
 		b = append(b, "BFD, Echo, length: "...)
-		return appendInt(b, length)
+		b = appendInt(b, length)
+		if p.opts.Verbose > 0 {
+			b = appendUnknownData(b, d, "\n\t", length)
+		}
+		return b
 	case 3784, 4784, 6784:
 	default:
 		b = append(b, "BFD, unknown ("...)
 		b = appendInt(b, dp)
 		b = append(b, "), length: "...)
-		return appendInt(b, length)
+		b = appendInt(b, length)
+		if p.opts.Verbose > 0 {
+			b = appendUnknownData(b, d, "\n\t", length)
+		}
+		return b
 	}
 	if len(d) < 24 {
 		return appendTrunc(b, "bfd")
@@ -109,8 +117,7 @@ func (p *Printer) bfd(b, d []byte, length, dp int) []byte {
 		b = append(b, ", Control, length: "...)
 		b = appendInt(b, length)
 		if p.opts.Verbose > 0 {
-			b = append(b, '\n')
-			return appendHexDump(b, d[:min(len(d), length)], false)
+			return appendUnknownData(b, d, "\n\t", length)
 		}
 		return b
 	}

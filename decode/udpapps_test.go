@@ -121,6 +121,16 @@ const (
 	uaIKEv1R = "1111111111111111 2222222222222222 01 10 02 00 00000000 0000001c"
 )
 
+// Payloads of the routing and signalling protocols.
+const (
+	uaAHCP      = "2b 01 0101 00000001 0102030405060708 0102030405060708 02 00 0004 0000 0000"
+	uaHNCP      = "0003 0008 00000001 00000002 0005 0004 01020304 0005 0004 01020304 0004 0004 01020304"
+	uaLDP       = "0001 001e 0a000001 0000 0100 0014 00000001 0400 0004 000f 0000 0401 0004 0a000001"
+	uaLSPPing   = "0001 0000 01 02 00 00 00000007 00000009 0000000000000000 0000000000000000"
+	uaSIPInvite = "INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060\r\n" +
+		"Max-Forwards: 70\r\nCall-ID: a84b4c76e66710\r\n\r\n"
+)
+
 // udpAppsPackets builds the packets of testdata/udpapps.pcap; the same
 // function checks the committed file is what it would write.
 func udpAppsPackets(tb testing.TB) []udpAppsPacket {
@@ -187,6 +197,68 @@ func udpAppsPackets(tb testing.TB) []udpAppsPacket {
 		{"nat-t esp", uaUDP4(tb, 4500, 4500, h("12345678 00000003 0102030405060708")), 0, false},
 		{"nat-t esp cut", uaUDP4(tb, 4500, 4500, h("12345678 00000003 0102030405060708")), 14 + 20 + 8 + 6, false},
 		{"nat-t short", uaUDP4(tb, 4500, 4500, h("0102")), 0, false},
+		{"sflow v5 ipv4 agent", uaUDP4(tb, 40000, 6343, h("00000005 00000001 0a000001 00000003 00000010 00001000 00000000")), 0, false},
+		{"sflow v5 ipv6 agent", uaUDP6(tb, 40000, 6343, h("00000005 00000002 20010db8000000000000000000000001 00000000 00000010 00001000 00000000")), 0, false},
+		{"sflow version 4", uaUDP4(tb, 40000, 6343, h("00000004 00000001 0a000001 00000003 00000010 00001000 00000000")), 0, false},
+		{"sflow shorter than its header", uaUDP4(tb, 40000, 6343, h("00000005 00000001")), 0, false},
+		{"sflow header cut", uaUDP4(tb, 40000, 6343, h("00000005 00000001 0a000001 00000003 00000010 00001000 00000000")), 14 + 20 + 8 + 20, false},
+		{"radius access request", uaUDP4(tb, 40000, 1812, h("01 2a 0020"+strings.Repeat("11", 16)+"0106 75736572")), 0, false},
+		{"radius coa ack on 3799", uaUDP4(tb, 3799, 40000, h("2c 07 0014"+strings.Repeat("22", 16))), 0, false},
+		{"radius length above the datagram", uaUDP4(tb, 1645, 40000, h("0b 07 0100"+strings.Repeat("22", 16))), 0, false},
+		{"radius unknown code with short length", uaUDP4(tb, 1813, 40000, h("63 07 0010"+strings.Repeat("22", 16))), 0, false},
+		{"radius cut", uaUDP4(tb, 1812, 40000, h("01 07 0014"+strings.Repeat("22", 16))), 14 + 20 + 8 + 10, false},
+		{"ripv2 response", uaUDP4(tb, 520, 520, h("02 02 0000 0002 0000 c0a80100 ffffff00 00000000 00000001")), 0, false},
+		{"ripv1 request", uaUDP4(tb, 520, 520, h("01 01 0000 0000 0000 00000000 00000000 00000000 00000010")), 0, false},
+		{"rip unknown command", uaUDP4(tb, 520, 520, h("09 02 0000")), 0, false},
+		{"rip version 0 dumps the packet", uaUDP4(tb, 520, 520, h("01 00 0000 0102 0304 0506 0708 090a 0b0c 0d0e 0f10 1112")), 0, false},
+		{"rip shorter than its header", uaUDP4(tb, 520, 520, h("0102")), 0, false},
+		{"ripng response", uaUDP6(tb, 521, 521, h("02 01 0000 20010db8000100000000000000000000 0007 30 02 20010db8000200000000000000000000 0000 40 10")), 0, false},
+		{"ripng request dump", uaUDP6(tb, 521, 521, h("01 01 0000 00000000000000000000000000000000 0000 00 10")), 0, false},
+		{"ripng request odd length", uaUDP6(tb, 521, 521, h("01 01 0000 20010db8000100000000000000000000 0000 30 01 0102")), 0, false},
+		{"ripng version 2", uaUDP6(tb, 521, 521, h("02 02 0000")), 0, false},
+		{"ripng unknown command", uaUDP6(tb, 521, 521, h("05 01 0000")), 0, false},
+		{"ripng entry cut", uaUDP6(tb, 521, 521, h("02 01 0000 20010db8000100000000000000000000 0007 30 02")), 14 + 40 + 8 + 14, false},
+		{"ahcp version 1", uaUDP6(tb, 5359, 5359, h(uaAHCP)), 0, false},
+		{"ahcp bad magic", uaUDP6(tb, 5359, 5359, h("2a 01 00")), 0, false},
+		{"ahcp version 2", uaUDP6(tb, 5359, 5359, h("2b 02 00 00")), 0, false},
+		{"ahcp short header", uaUDP6(tb, 5359, 5359, h("2b 01 0000 0000")), 0, false},
+		{"ahcp body longer than packet", uaUDP6(tb, 5359, 5359, h("2b 01 0101 00000001 0102030405060708 0102030405060708 02 00 0010")), 0, false},
+		{"ahcp body cut", uaUDP6(tb, 5359, 5359, h(uaAHCP)), 14 + 40 + 8 + 26, false},
+		{"hncp node endpoint and node states", uaUDP6(tb, 8231, 8231, h(uaHNCP)), 0, false},
+		{"hncp ranges", uaUDP6(tb, 8231, 8231, h("0000 0000 0100 0000 0300 0000 0006 0000 ffff 0000")), 0, false},
+		{"hncp tlv beyond length", uaUDP6(tb, 8231, 8231, h("0003 0008 00000001 00000002 0004 0010 0000")), 0, false},
+		{"hncp cut", uaUDP6(tb, 8231, 8231, h(uaHNCP)), 14 + 40 + 8 + 14, false},
+		{"ldp hello over udp", uaUDP4(tb, 646, 646, h(uaLDP)), 0, false},
+		{"ldp version 2", uaUDP4(tb, 646, 646, h("0002 001e 0a000001 0000 0100 0014 00000001 0400 0004 000f 0000")), 0, false},
+		{"ldp short pdu length", uaUDP4(tb, 646, 646, h("0001 0004 0a000001 0000 0100 0014 00000001 0400 0004 000f 0000")), 0, false},
+		{"ldp too short to print", uaUDP4(tb, 646, 646, h("0001 001e 0a000001 0000 0100 0014")), 0, false},
+		{"ldp over tcp", uaTCP4(tb, 40000, 646, h(uaLDP)), 0, false},
+		{"lsp ping echo request", uaUDP4(tb, 3503, 3503, h(uaLSPPing)), 0, false},
+		{"lsp ping version 2", uaUDP4(tb, 3503, 3503, h("0002"+uaLSPPing[4:])), 0, false},
+		{"lsp ping too short", uaUDP4(tb, 3503, 3503, h("0001 0000 01 02 00 00")), 0, false},
+		{"lsp ping cut", uaUDP4(tb, 3503, 3503, h(uaLSPPing)), 14 + 20 + 8 + 20, false},
+		{"tftp read request with options", uaUDP4(tb, 40000, 69, []byte("\x00\x01file1\x00octet\x00blksize\x001428\x00")), 0, false},
+		{"tftp write request control char", uaUDP4(tb, 40000, 69, []byte("\x00\x02a\x01b\x00netascii\x00")), 0, false},
+		{"tftp data", uaUDP4(tb, 69, 40000, []byte("\x00\x03\x00\x07hello")), 0, false},
+		{"tftp ack", uaUDP4(tb, 40000, 69, []byte("\x00\x04\x00\x07")), 0, false},
+		{"tftp error", uaUDP4(tb, 69, 40000, []byte("\x00\x05\x00\x01File not found\x00")), 0, false},
+		{"tftp unknown error code", uaUDP4(tb, 69, 40000, []byte("\x00\x05\x00\x09oops\x00")), 0, false},
+		{"tftp oack", uaUDP4(tb, 69, 40000, []byte("\x00\x06blksize\x001428\x00")), 0, false},
+		{"tftp unknown opcode", uaUDP4(tb, 69, 40000, []byte("\x00\x09xx")), 0, false},
+		{"tftp file name without nul", uaUDP4(tb, 40000, 69, []byte("\x00\x01file1")), 0, false},
+		{"tftp one byte", uaUDP4(tb, 40000, 69, []byte("\x00")), 0, false},
+		{"syslog", uaUDP4(tb, 40000, 514, []byte("<34>Oct 11 22:14:15 mymachine su: 'su root' failed")), 0, true},
+		{"syslog local7 debug", uaUDP4(tb, 40000, 514, []byte("<191>hello\x01")), 0, true},
+		{"syslog no priority", uaUDP4(tb, 40000, 514, []byte("hello")), 0, true},
+		{"syslog four digits", uaUDP4(tb, 40000, 514, []byte("<1234>x")), 0, true},
+		{"syslog unknown facility", uaUDP4(tb, 40000, 514, []byte("<999>x")), 0, true},
+		{"sip invite", uaUDP4(tb, 5060, 5060, []byte(uaSIPInvite)), 0, true},
+		{"sip status", uaUDP4(tb, 5060, 5060, []byte("SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 10.0.0.1\r\nContent-Length: 0\r\n\r\n")), 0, true},
+		{"sip lower case method", uaUDP4(tb, 5060, 5060, []byte("register sip:example.com SIP/2.0\r\n\r\n")), 0, true},
+		{"sip not a request", uaUDP4(tb, 5060, 5060, []byte("hello world\r\n")), 0, true},
+		{"sip binary", uaUDP4(tb, 5060, 5060, []byte{0, 1, 2, 3}), 0, true},
+		{"sip line without end", uaUDP4(tb, 5060, 5060, []byte("OPTIONS sip:x SIP/2.0")), 0, true},
+		{"sip cut", uaUDP4(tb, 5060, 5060, []byte(uaSIPInvite)), 14 + 20 + 8 + 20, true},
 		{"hsrp from port 1985 is not hsrp", uaUDP4(tb, 1985, 2000, h(uaHSRP)), 0, true},
 	}
 }
