@@ -17,6 +17,8 @@ func (p *Printer) udpMisc(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool
 		return p.isakmpNATT(b, d, ulen, h), true
 	case port(7500) || port(8500):
 		return p.isakmp(b, d, ulen, h), true
+	case port(161) || port(162):
+		return p.snmp(b, d, ulen), true
 	case port(521):
 		return ripng(b, d, ulen), true
 	case port(5359):

@@ -131,6 +131,45 @@ const (
 		"Max-Forwards: 70\r\nCall-ID: a84b4c76e66710\r\n\r\n"
 )
 
+// uaBER encodes a BER element: tag, definite length (long form above 127
+// bytes), contents.
+func uaBER(tag byte, content ...[]byte) []byte {
+	c := bytes.Join(content, nil)
+	out := []byte{tag}
+	switch n := len(c); {
+	case n < 128:
+		out = append(out, byte(n))
+	case n < 256:
+		out = append(out, 0x81, byte(n))
+	default:
+		out = append(out, 0x82, byte(n>>8), byte(n))
+	}
+	return append(out, c...)
+}
+
+// uaSNMP builds an SNMP v1/v2c message: version, community, PDU of type
+// tag (0xa0 + PDU number) with request id 7, error status and index, and
+// the variable bindings.
+func uaSNMP(version byte, community string, tag byte, status, index byte, binds ...[]byte) []byte {
+	return uaBER(0x30, uaBER(0x02, []byte{version}), uaBER(0x04, []byte(community)),
+		uaBER(tag, uaBER(0x02, []byte{7}), uaBER(0x02, []byte{status}), uaBER(0x02, []byte{index}),
+			uaBER(0x30, binds...)))
+}
+
+// uaBind is a variable binding of OID oid (encoded) to value.
+func uaBind(oid string, value []byte) []byte {
+	o, _ := hex.DecodeString(oid)
+	return uaBER(0x30, uaBER(0x06, o), value)
+}
+
+// sysDescr.0 and a longer OID with multi-byte sub-identifiers.
+const (
+	uaOIDSysDescr = "2b06010201010100"
+	uaOIDLong     = "2b0601040182b90601872f00"
+)
+
+var uaNull = []byte{0x05, 0x00}
+
 // udpAppsPackets builds the packets of testdata/udpapps.pcap; the same
 // function checks the committed file is what it would write.
 func udpAppsPackets(tb testing.TB) []udpAppsPacket {
@@ -259,6 +298,59 @@ func udpAppsPackets(tb testing.TB) []udpAppsPacket {
 		{"sip binary", uaUDP4(tb, 5060, 5060, []byte{0, 1, 2, 3}), 0, true},
 		{"sip line without end", uaUDP4(tb, 5060, 5060, []byte("OPTIONS sip:x SIP/2.0")), 0, true},
 		{"sip cut", uaUDP4(tb, 5060, 5060, []byte(uaSIPInvite)), 14 + 20 + 8 + 20, true},
+		{"snmp v1 get public", uaUDP4(tb, 40000, 161, uaSNMP(0, "public", 0xa0, 0, 0, uaBind(uaOIDSysDescr, uaNull))), 0, true},
+		{"snmp v2c response values", uaUDP4(tb, 161, 40000, uaSNMP(1, "private", 0xa2, 0, 0,
+			uaBind(uaOIDSysDescr, uaBER(0x04, []byte("Linux box"))),
+			uaBind(uaOIDLong, uaBER(0x02, []byte{0xff, 0x38})),
+			uaBind(uaOIDSysDescr, uaBER(0x41, []byte{0x01, 0x00, 0x00})),
+			uaBind(uaOIDSysDescr, uaBER(0x42, []byte{0x05})),
+			uaBind(uaOIDSysDescr, uaBER(0x43, []byte{0x00, 0xbc, 0x61, 0x4e})),
+			uaBind(uaOIDSysDescr, uaBER(0x40, []byte{192, 168, 1, 1})),
+			uaBind(uaOIDSysDescr, uaBER(0x46, []byte{0x01, 0, 0, 0, 0, 0, 0, 0, 1})),
+			uaBind(uaOIDSysDescr, uaBER(0x06, []byte{0x2b, 6, 1})),
+			uaBind(uaOIDSysDescr, uaNull),
+			uaBind(uaOIDSysDescr, []byte{0x80, 0x00}),
+			uaBind(uaOIDSysDescr, []byte{0x82, 0x00}),
+			uaBind(uaOIDSysDescr, uaBER(0x04, []byte{0x00, 0x1b, 0xff})),
+			uaBind(uaOIDSysDescr, uaBER(0x44, []byte{0x01, 0x02})),
+		)), 0, true},
+		{"snmp v1 response error", uaUDP4(tb, 161, 40000, uaSNMP(0, "public", 0xa2, 2, 1, uaBind(uaOIDSysDescr, uaNull))), 0, true},
+		{"snmp v2c getbulk", uaUDP4(tb, 40000, 161, uaSNMP(1, "public", 0xa5, 0, 10, uaBind(uaOIDSysDescr, uaNull))), 0, true},
+		{"snmp v2c getnext with error status", uaUDP4(tb, 40000, 161, uaSNMP(1, "public", 0xa1, 5, 0, uaBind(uaOIDSysDescr, uaBER(0x02, []byte{1})))), 0, true},
+		{"snmp v2c set", uaUDP4(tb, 40000, 161, uaSNMP(1, "secret\x01", 0xa3, 0, 0, uaBind(uaOIDSysDescr, uaBER(0x04, []byte("x"))))), 0, true},
+		{"snmp v1 trap enterprise specific", uaUDP4(tb, 40000, 162, uaBER(0x30, uaBER(0x02, []byte{0}), uaBER(0x04, []byte("public")),
+			uaBER(0xa4, uaBER(0x06, []byte{0x2b, 6, 1, 4, 1, 0x82, 0x37}), uaBER(0x40, []byte{10, 0, 0, 1}),
+				uaBER(0x02, []byte{6}), uaBER(0x02, []byte{42}), uaBER(0x43, []byte{0x12, 0x34}),
+				uaBER(0x30, uaBind(uaOIDSysDescr, uaBER(0x04, []byte("up"))))))), 0, true},
+		{"snmp v1 trap link down", uaUDP4(tb, 40000, 162, uaBER(0x30, uaBER(0x02, []byte{0}), uaBER(0x04, []byte("public")),
+			uaBER(0xa4, uaBER(0x06, []byte{0x2b, 6, 1, 4, 1}), uaBER(0x40, []byte{10, 0, 0, 1}),
+				uaBER(0x02, []byte{2}), uaBER(0x02, []byte{3}), uaBER(0x43, []byte{0x12, 0x34}),
+				uaBER(0x30)))), 0, true},
+		{"snmp v2c trap", uaUDP4(tb, 40000, 162, uaSNMP(1, "public", 0xa7, 0, 0,
+			uaBind("2b06010201010300", uaBER(0x43, []byte{0x10})), uaBind("2b0601060301010401", uaBER(0x06, []byte{0x2b, 6, 1, 6, 3, 1, 1, 5, 1})))), 0, true},
+		{"snmp v2 pdu in v1 message", uaUDP4(tb, 40000, 161, uaSNMP(0, "public", 0xa5, 0, 10, uaBind(uaOIDSysDescr, uaNull))), 0, true},
+		{"snmp v1 pdu in v2 message", uaUDP4(tb, 40000, 162, uaSNMP(1, "public", 0xa4, 0, 0)), 0, true},
+		{"snmp v3 report", uaUDP4(tb, 161, 40000, uaBER(0x30, uaBER(0x02, []byte{3}),
+			uaBER(0x30, uaBER(0x02, []byte{0x12, 0x34}), uaBER(0x02, []byte{0x05, 0xdc}), uaBER(0x04, []byte{0x04}), uaBER(0x02, []byte{3})),
+			uaBER(0x04, uaBER(0x30, uaBER(0x04, []byte{0x80, 0, 0x1f, 0x88}), uaBER(0x02, []byte{2}), uaBER(0x02, []byte{0x10}),
+				uaBER(0x04, []byte("user")), uaBER(0x04), uaBER(0x04))),
+			uaBER(0x30, uaBER(0x04, []byte{0x80, 0, 0x1f, 0x88}), uaBER(0x04),
+				uaBER(0xa8, uaBER(0x02, []byte{7}), uaBER(0x02, []byte{0}), uaBER(0x02, []byte{0}),
+					uaBER(0x30, uaBind("2b060106030f010104", uaBER(0x41, []byte{3}))))))), 0, true},
+		{"snmp v3 bad flags", uaUDP4(tb, 161, 40000, uaBER(0x30, uaBER(0x02, []byte{3}),
+			uaBER(0x30, uaBER(0x02, []byte{1}), uaBER(0x02, []byte{0x05, 0xdc}), uaBER(0x04, []byte{0x02}), uaBER(0x02, []byte{3})))), 0, true},
+		{"snmp v3 other security model", uaUDP4(tb, 161, 40000, uaBER(0x30, uaBER(0x02, []byte{3}),
+			uaBER(0x30, uaBER(0x02, []byte{1}), uaBER(0x02, []byte{0x05, 0xdc}), uaBER(0x04, []byte{0x00}), uaBER(0x02, []byte{2})))), 0, true},
+		{"snmp version 5", uaUDP4(tb, 40000, 161, uaSNMP(5, "public", 0xa0, 0, 0)), 0, true},
+		{"snmp not a sequence", uaUDP4(tb, 40000, 161, uaBER(0x04, []byte("hello"))), 0, true},
+		{"snmp long form lengths", uaUDP4(tb, 40000, 161, uaSNMP(1, strings.Repeat("c", 130), 0xa0, 0, 0, uaBind(uaOIDSysDescr, uaNull))), 0, true},
+		{"snmp length beyond the datagram", uaUDP4(tb, 40000, 161, []byte{0x30, 0x20, 0x02, 0x01, 0x00}), 0, true},
+		{"snmp unknown tag", uaUDP4(tb, 40000, 161, []byte{0x30, 0x05, 0x02, 0x01, 0x00, 0x1f, 0x81}), 0, true},
+		{"snmp application tag 5", uaUDP4(tb, 40000, 161, uaSNMP(1, "public", 0xa2, 0, 0, uaBind(uaOIDSysDescr, uaBER(0x45, []byte{1})))), 0, true},
+		{"snmp cut in the varbinds", uaUDP4(tb, 161, 40000, uaSNMP(1, "private", 0xa2, 0, 0, uaBind(uaOIDSysDescr, uaBER(0x04, []byte("Linux box"))))), 14 + 20 + 8 + 30, true},
+		{"snmp cut in a tag", uaUDP4(tb, 161, 40000, uaSNMP(1, "private", 0xa2, 0, 0, uaBind(uaOIDSysDescr, uaNull))), 14 + 20 + 8 + 5, true},
+		{"quic initial long header on 443 (tcpdump 4.99 has no quic printer)", uaUDP4(tb, 40000, 443,
+			h("c3 00000001 08 0102030405060708 00 00 4004 00000000"+strings.Repeat("00", 40))), 0, true},
 		{"hsrp from port 1985 is not hsrp", uaUDP4(tb, 1985, 2000, h(uaHSRP)), 0, true},
 	}
 }
