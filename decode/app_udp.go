@@ -10,7 +10,7 @@ func (p *Printer) udpMisc(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool
 	case port(69):
 		return tftp(b, d, ulen), true
 	case port(520):
-		return rip(b, d, ulen), true
+		return p.rip(b, d, ulen), true
 	case port(500):
 		return p.isakmp(b, d, ulen, h), true
 	case port(4500):
