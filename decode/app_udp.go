@@ -33,20 +33,34 @@ func (p *Printer) udpMisc(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool
 		return p.hsrp(b, d, ulen), true
 	case port(646):
 		return ldp(b, d, ulen), true
+	case port(698):
+		return olsr(b, d, ulen, h.v6), true
 	case port(3503):
 		return lspPing(b, d, ulen), true
 	case sp == 49152:
 		return p.bcmLI(b, d, ulen), true
 	case dp == 3784 || dp == 4784 || dp == 6784 || dp == 3785:
 		return p.bfd(b, d, ulen, dp), true
+	case port(701):
+		return lmp(b, d, ulen), true
+	case port(1589):
+		return vqp(b, d, ulen), true
 	case port(6343):
 		return sflow(b, d, ulen), true
+	case dp == 12223:
+		return lwapp(b, d, ulen, true, true), true
+	case sp == 12223:
+		return lwapp(b, d, ulen, true, false), true
+	case port(12222):
+		return lwapp(b, d, ulen, false, false), true
 	case port(5060):
 		return p.sip(b, d, ulen), true
 	case port(514):
 		return p.syslog(b, d, ulen), true
 	case port(319) || port(320):
 		return p.ptp(b, d, ulen), true
+	case port(30490):
+		return someIP(b, d, ulen), true
 	}
 	return b, false
 }
