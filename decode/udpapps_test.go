@@ -123,9 +123,13 @@ const (
 
 // Payloads of the routing and signalling protocols.
 const (
-	uaAHCP      = "2b 01 0101 00000001 0102030405060708 0102030405060708 02 00 0004 0000 0000"
-	uaHNCP      = "0003 0008 00000001 00000002 0005 0004 01020304 0005 0004 01020304 0004 0004 01020304"
-	uaLDP       = "0001 001e 0a000001 0000 0100 0014 00000001 0400 0004 000f 0000 0401 0004 0a000001"
+	uaAHCP         = "2b 01 0101 00000001 0102030405060708 0102030405060708 02 00 0004 0000 0000"
+	uaHNCP         = "0003 0008 00000001 00000002 0005 0004 01020304 0005 0004 01020304 0004 0004 01020304"
+	uaLDP          = "0001 001e 0a000001 0000 0100 0014 00000001 0400 0004 000f 0000 0401 0004 0a000001"
+	uaLISPRegister = "32 00 00 02 0000000000000001 0001 0004 01020304" +
+		" 00000e10 01 20 00 00 0000 0001 0a1e0164 01 01 00 00 0005 0001 14140801" +
+		" 00000e10 02 20 00 00 0000 0001 0a1e0160 01 01 00 00 0005 0001 14140802 01 01 00 00 0005 0001 14140803" +
+		" 9787ad753caf58a713fa6920e6d27a8f 0000000000000007"
 	uaLSPPing   = "0001 0000 01 02 00 00 00000007 00000009 0000000000000000 0000000000000000"
 	uaSIPInvite = "INVITE sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060\r\n" +
 		"Max-Forwards: 70\r\nCall-ID: a84b4c76e66710\r\n\r\n"
@@ -384,6 +388,18 @@ func udpAppsPackets(tb testing.TB) []udpAppsPacket {
 		{"lmp service config nack", uaUDP4(tb, 701, 701, h("1000 00 34 0008 0000")), 0, false},
 		{"lmp unknown type", uaUDP4(tb, 701, 701, h("1000 00 f9 0008 0000")), 0, false},
 		{"lmp version 2", uaUDP4(tb, 701, 701, h("2000 00 01 0008 0000")), 0, false},
+		{"lisp map register with xtr id", uaUDP4(tb, 4342, 4342, h(uaLISPRegister)), 0, false},
+		{"lisp map notify with data after the records", uaUDP4(tb, 4342, 4342, h("40 00 00 01 0000000000000001 0001 0000"+
+			" 00000e10 01 20 00 00 0000 0001 0a1e0164 01 01 00 00 0005 0001 14140801 deadbeef")), 0, false},
+		{"lisp map register ipv6 eid and locator", uaUDP6(tb, 4342, 4342, h("30 00 00 01 0000000000000001 0001 0000"+
+			" 00000e10 01 50 00 00 0000 0002 20010db885a3000000008a2e03707334 01 01 00 00 0005 0002 20010db8000000000000000000000001")), 0, false},
+		{"lisp map register without records", uaUDP4(tb, 4342, 4342, h("30 00 00 00 0000000000000001 0001 0000")), 0, false},
+		{"lisp map register xtr id missing", uaUDP4(tb, 4342, 4342, h("32 00 00 01 0000000000000001 0001 0000"+
+			" 00000e10 01 20 00 00 0000 0001 0a1e0164 01 01 00 00 0005 0001 14140801")), 0, false},
+		{"lisp map request", uaUDP4(tb, 4342, 4342, h("10 00 00 01 0000000000000001 0001 0000")), 0, false},
+		{"lisp unknown type", uaUDP4(tb, 4342, 4342, h("f0 00 00 01 0000000000000001 0001 0000")), 0, false},
+		{"lisp record cut", uaUDP4(tb, 4342, 4342, h(uaLISPRegister)), 14 + 20 + 8 + 30, false},
+		{"lisp header cut", uaUDP4(tb, 4342, 4342, h(uaLISPRegister)), 14 + 20 + 8 + 10, false},
 		{"hsrp from port 1985 is not hsrp", uaUDP4(tb, 1985, 2000, h(uaHSRP)), 0, true},
 	}
 }
