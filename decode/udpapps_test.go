@@ -14,6 +14,8 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 	"github.com/gopacket/gopacket/pcapgo"
+
+	"github.com/wirekit/wirekit/internal/testutil"
 )
 
 // udpAppsCapture holds the packets of udpAppsPackets, which
@@ -502,6 +504,73 @@ func TestUDPAppsMatchTcpdump(t *testing.T) {
 						t.Errorf("tcpdump -n %s differs:\n got %s\nwant %s", bl.flags, got, w)
 					}
 				})
+			}
+		})
+	}
+}
+
+// TestUDPAppsCorpusVerbose prints the corpus captures of
+// testdata/udpapps-corpus-golden.txt with tcpdump's flags (-v) and checks
+// every line is tcpdump's.
+func TestUDPAppsCorpusVerbose(t *testing.T) {
+	corpus := testutil.CorpusDir(t)
+	f, err := os.Open(filepath.Join("testdata", "udpapps-corpus-golden.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	type block struct {
+		flags, file string
+		want        []string
+	}
+	var blocks []*block
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "### "):
+			flags, file, _ := strings.Cut(line[4:], "\t")
+			blocks = append(blocks, &block{flags: flags, file: file})
+		case strings.HasPrefix(line, "#"):
+		case len(blocks) > 0:
+			blocks[len(blocks)-1].want = append(blocks[len(blocks)-1].want, line)
+		}
+	}
+	if len(blocks) == 0 {
+		t.Fatal("no blocks in udpapps-corpus-golden.txt")
+	}
+	for _, bl := range blocks {
+		t.Run(bl.flags+" "+bl.file, func(t *testing.T) {
+			r, ltOf, err := openCapture(filepath.Join(corpus, bl.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			var out bytes.Buffer
+			o := tcpdumpFlags(t, bl.flags)
+			p := NewPrinter(&out, &o)
+			for {
+				data, ci, err := r.ReadPacketData()
+				if err != nil {
+					break
+				}
+				if err := p.Print(ci, data, ltOf(ci)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := p.Flush(); err != nil {
+				t.Fatal(err)
+			}
+			got := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+			for i, w := range bl.want {
+				if i >= len(got) || got[i] != w {
+					var g string
+					if i < len(got) {
+						g = got[i]
+					}
+					t.Fatalf("tcpdump -n %s -r %s: line %d differs:\n got %s\nwant %s", bl.flags, bl.file, i+1, g, w)
+				}
 			}
 		})
 	}
