@@ -22,7 +22,7 @@ func (p *Printer) udpMisc(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool
 	case port(521):
 		return ripng(b, d, ulen), true
 	case port(5359):
-		return ahcp(b, d, ulen), true
+		return ahcp(b, d, ulen, p.opts.Verbose > 0), true
 	case port(6696) || port(6697):
 		return p.babel(b, d, ulen), true
 	case port(8231):

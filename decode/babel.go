@@ -38,10 +38,15 @@ func (p *Printer) babel(b, d []byte, length int) []byte {
 	if length < body {
 		return append(b, " (invalid)"...)
 	}
-	b, r := babelTLVs(b, d[4:], body, length)
+	v := p.opts.Verbose > 0
+	b, r := babelTLVs(b, d[4:], body, length, v)
 	if r == 0 && length > body {
-		b = append(b, " |"...)
-		b, r = babelTLVs(b, d[min(len(d), 4+body):], length-body, length-body)
+		if v {
+			b = append(b, "\n\t----"...)
+		} else {
+			b = append(b, " |"...)
+		}
+		b, r = babelTLVs(b, d[min(len(d), 4+body):], length-body, length-body, v)
 	}
 	switch r {
 	case -1:
@@ -53,9 +58,12 @@ func (p *Printer) babel(b, d []byte, length int) []byte {
 }
 
 // babelTLVs prints the names of the TLVs in the first n bytes of d, of
-// which rest remain in the packet. It returns -1 when the capture ends
-// first, -2 when a TLV overruns n or rest, 0 otherwise.
-func babelTLVs(b, d []byte, n, rest int) ([]byte, int) {
+// which rest remain in the packet, or with verbose their contents. It
+// returns -1 when the capture ends first, -2 when a TLV overruns n or
+// rest or is malformed, 0 otherwise.
+func babelTLVs(b, d []byte, n, rest int, verbose bool) ([]byte, int) {
+	// The prefixes later updates may omit the start of (per TLV list).
+	st := babelPrefixes{v4: babelV4Prefix}
 	for i := 0; i < n; {
 		if i+1 > n || i+1 > rest {
 			return b, -2
@@ -65,7 +73,11 @@ func babelTLVs(b, d []byte, n, rest int) ([]byte, int) {
 		}
 		typ := d[i]
 		if typ == 0 {
-			b = append(b, " pad1"...)
+			if verbose {
+				b = append(b, "\n\tPad 1"...)
+			} else {
+				b = append(b, " pad1"...)
+			}
 			i++
 			continue
 		}
@@ -81,6 +93,14 @@ func babelTLVs(b, d []byte, n, rest int) ([]byte, int) {
 		}
 		if i+2+l > len(d) {
 			return b, -1
+		}
+		if verbose {
+			var r int
+			if b, r = st.tlv(b, d[i:], l); r != 0 {
+				return b, r
+			}
+			i += l + 2
+			continue
 		}
 		if int(typ) < len(babelTLVNames) {
 			b = append(b, babelTLVNames[typ]...)

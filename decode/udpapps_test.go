@@ -109,6 +109,23 @@ const (
 		" 1104 0000 0001 1002 abcd"
 )
 
+// Babel packets for -v: acknowledgments, hello, IHU, router id, next hop,
+// updates whose prefixes omit bytes of earlier ones, requests, TS/PC,
+// MAC, PC, challenges and an unknown type; source-specific TLVs; and
+// sub-TLVs.
+const (
+	uaBabelVerbose = "2a0200e001040000000002060000123401900302abcd0406800000070000050a010001000190c0a80101051602000060" +
+		"006420010db8000000000000000000000001050e0300006000640000000000000001060a000001020304050607080706" +
+		"0100c0a8010107020000080d01801800ffff00050010c0a801080b018018020190000600100208120280400001900007" +
+		"001020010db800010000080a0000000000000000000009050118c0a801090200000a1101180009020001020304050607" +
+		"08c0a8010b06000500000064100200001106000000090000120400000000130200001400"
+	uaBabelSS = "2a0200320d0e01081800019000010010c0a8010a0e07011808c0a8010a0e030000000f12011800090208010203040506" +
+		"0708c0a8010a"
+	uaBabelSub = "2a020063040c0000000101900304000000640514000001000190030800000064000000c801008100080f000000000190" +
+		"00010010020300ff05080d00000000019000010010020000040b00000002019002030102030810000000000190000100" +
+		"10030400000001"
+)
+
 // uaHSRP is an HSRP hello: active, hellotime 3 s, holdtime 10 s, group 1,
 // auth "cisco", address 192.168.0.1.
 const uaHSRP = "00 00 10 03 0a 64 01 00 636973636f000000 c0a80001"
@@ -196,14 +213,19 @@ func udpAppsPackets(tb testing.TB) []udpAppsPacket {
 		{"ptp cut in timestamp", ptpSync, 14 + 20 + 8 + 38, true},
 		{"ptp over ethernet", ptpEth, 0, true},
 		{"ptp over ethernet cut in announce", ptpEth, 14 + 34 + 14, true},
-		{"babel hello ihu", uaUDP6(tb, 6696, 6696, h(uaBabelHello)), 0, false},
-		{"babel update flags and trailer", babelUpd, 0, false},
-		{"babel cut in a tlv", babelUpd, 14 + 40 + 8 + 4 + 20, false},
+		{"babel hello ihu", uaUDP6(tb, 6696, 6696, h(uaBabelHello)), 0, true},
+		{"babel update flags and trailer", babelUpd, 0, true},
+		{"babel cut in a tlv", babelUpd, 14 + 40 + 8 + 4 + 20, true},
 		{"babel bad magic", uaUDP6(tb, 6696, 6696, h("2b02 0000")), 0, true},
 		{"babel version 1", uaUDP4(tb, 6697, 6697, h("2a01 0000")), 0, true},
 		{"babel body longer than packet", uaUDP4(tb, 6697, 6697, h("2a02 0100 0000")), 0, true},
 		{"babel tlv overruns body", uaUDP6(tb, 6696, 6696, h("2a02 0004 0404 0000 0000")), 0, true},
-		{"babel short update", uaUDP6(tb, 6696, 6696, h("2a02 0006 0804 0000 0000")), 0, false},
+		{"babel short update", uaUDP6(tb, 6696, 6696, h("2a02 0006 0804 0000 0000")), 0, true},
+		{"babel verbose tlvs", uaUDP6(tb, 6696, 6696, h(uaBabelVerbose)), 0, true},
+		{"babel source-specific tlvs", uaUDP6(tb, 6696, 6696, h(uaBabelSS)), 0, true},
+		{"babel sub-tlvs", uaUDP6(tb, 6696, 6696, h(uaBabelSub)), 0, true},
+		{"babel hmac digest past the tlv cut", uaUDP6(tb, 6696, 6696, h("2a02 0014 0c12 0001 00112233445566778899aabbccddeeff")), 0, true},
+		{"babel bad next hop", uaUDP6(tb, 6696, 6696, h("2a02 0004 0702 0900")), 0, true},
 		{"hsrp hello active", uaUDP4(tb, 1985, 1985, h(uaHSRP)), 0, true},
 		{"hsrp coup with reserved set and auth bytes", uaUDP4(tb, 1985, 1985, h("00 01 08 03 0a 64 02 07 41 42 0a 81 00 00 00 00 c0a80001")), 0, true},
 		{"hsrp unknown op cut before address", uaUDP4(tb, 1985, 1985, h("00 03 00 03 0a 64 02 00 636973636f000000")), 0, true},
@@ -276,12 +298,12 @@ func udpAppsPackets(tb testing.TB) []udpAppsPacket {
 		{"ripng version 2", uaUDP6(tb, 521, 521, h("02 02 0000")), 0, true},
 		{"ripng unknown command", uaUDP6(tb, 521, 521, h("05 01 0000")), 0, true},
 		{"ripng entry cut", uaUDP6(tb, 521, 521, h("02 01 0000 20010db8000100000000000000000000 0007 30 02")), 14 + 40 + 8 + 14, true},
-		{"ahcp version 1", uaUDP6(tb, 5359, 5359, h(uaAHCP)), 0, false},
+		{"ahcp version 1", uaUDP6(tb, 5359, 5359, h(uaAHCP)), 0, true},
 		{"ahcp bad magic", uaUDP6(tb, 5359, 5359, h("2a 01 00")), 0, true},
 		{"ahcp version 2", uaUDP6(tb, 5359, 5359, h("2b 02 00 00")), 0, true},
 		{"ahcp short header", uaUDP6(tb, 5359, 5359, h("2b 01 0000 0000")), 0, true},
-		{"ahcp body longer than packet", uaUDP6(tb, 5359, 5359, h("2b 01 0101 00000001 0102030405060708 0102030405060708 02 00 0010")), 0, false},
-		{"ahcp body cut", uaUDP6(tb, 5359, 5359, h(uaAHCP)), 14 + 40 + 8 + 26, false},
+		{"ahcp body longer than packet", uaUDP6(tb, 5359, 5359, h("2b 01 0101 00000001 0102030405060708 0102030405060708 02 00 0010")), 0, true},
+		{"ahcp body cut", uaUDP6(tb, 5359, 5359, h(uaAHCP)), 14 + 40 + 8 + 26, true},
 		{"hncp node endpoint and node states", uaUDP6(tb, 8231, 8231, h(uaHNCP)), 0, false},
 		{"hncp ranges", uaUDP6(tb, 8231, 8231, h("0000 0000 0100 0000 0300 0000 0006 0000 ffff 0000")), 0, false},
 		{"hncp tlv beyond length", uaUDP6(tb, 8231, 8231, h("0003 0008 00000001 00000002 0004 0010 0000")), 0, false},

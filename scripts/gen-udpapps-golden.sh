@@ -29,7 +29,8 @@ ver=$(tcpdump --version 2>&1 | head -2 | tr '\n' ' ')
 	done
 } >"$out.tmp"
 mv "$out.tmp" "$out"
-files="HSRP_coup.pcap HSRP_election.pcap HSRP_failover.pcap bfd-lag.pcap bfd-multihop.pcap
+files="ahcp.pcapng babel_auth.pcap babel_pad1.pcap babel_rfc6126bis.pcap babel_rtt.pcap
+HSRP_coup.pcap HSRP_election.pcap HSRP_failover.pcap bfd-lag.pcap bfd-multihop.pcap
 bfd-raw-auth-md5.pcap bfd-raw-auth-sha1.pcap bfd-raw-auth-simple.pcap bfd-sbfd.pcap
 bfd_source_port_49152.pcap ip-snmp-leftshift-unsigned.pcap ip6-snmp-oid-unsigned.pcap
 isakmp-3948-oobr-2.pcap isakmp-rfc3948-oobr.pcap ldp-infinite-loop.pcap lmp.pcap ptp.pcap
