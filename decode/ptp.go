@@ -160,12 +160,13 @@ func (p *Printer) ptp(b, d []byte, length int) []byte {
 	return b
 }
 
-// appendBitNames appends the names of PTP's set flag bits separated by
-// ", ", or "none".
+// appendBitNames appends the names of PTP's flags separated by ", ", or
+// "none". As tcpdump's bittok2str, a name whose mask has several bits
+// ("unknown") needs all of them set.
 func appendBitNames(b []byte, v uint16) []byte {
 	n := 0
 	for _, f := range ptpFlags {
-		if v&f.bit != 0 {
+		if v&f.bit == f.bit {
 			if n > 0 {
 				b = append(b, ", "...)
 			}
