@@ -58,7 +58,7 @@ func (p *Printer) udpMisc(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool
 	case port(514):
 		return p.syslog(b, d, ulen), true
 	case port(4342):
-		return lisp(b, d, ulen), true
+		return lisp(b, d, ulen, p.opts.Verbose > 0), true
 	case port(319) || port(320):
 		return p.ptp(b, d, ulen), true
 	case port(30490):

@@ -414,17 +414,17 @@ func udpAppsPackets(tb testing.TB) []udpAppsPacket {
 		{"lmp service config nack", uaUDP4(tb, 701, 701, h("1000 00 34 0008 0000")), 0, false},
 		{"lmp unknown type", uaUDP4(tb, 701, 701, h("1000 00 f9 0008 0000")), 0, false},
 		{"lmp version 2", uaUDP4(tb, 701, 701, h("2000 00 01 0008 0000")), 0, true},
-		{"lisp map register with xtr id", uaUDP4(tb, 4342, 4342, h(uaLISPRegister)), 0, false},
+		{"lisp map register with xtr id", uaUDP4(tb, 4342, 4342, h(uaLISPRegister)), 0, true},
 		{"lisp map notify with data after the records", uaUDP4(tb, 4342, 4342, h("40 00 00 01 0000000000000001 0001 0000"+
-			" 00000e10 01 20 00 00 0000 0001 0a1e0164 01 01 00 00 0005 0001 14140801 deadbeef")), 0, false},
+			" 00000e10 01 20 00 00 0000 0001 0a1e0164 01 01 00 00 0005 0001 14140801 deadbeef")), 0, true},
 		{"lisp map register ipv6 eid and locator", uaUDP6(tb, 4342, 4342, h("30 00 00 01 0000000000000001 0001 0000"+
-			" 00000e10 01 50 00 00 0000 0002 20010db885a3000000008a2e03707334 01 01 00 00 0005 0002 20010db8000000000000000000000001")), 0, false},
-		{"lisp map register without records", uaUDP4(tb, 4342, 4342, h("30 00 00 00 0000000000000001 0001 0000")), 0, false},
+			" 00000e10 01 50 00 00 0000 0002 20010db885a3000000008a2e03707334 01 01 00 00 0005 0002 20010db8000000000000000000000001")), 0, true},
+		{"lisp map register without records", uaUDP4(tb, 4342, 4342, h("30 00 00 00 0000000000000001 0001 0000")), 0, true},
 		{"lisp map register xtr id missing", uaUDP4(tb, 4342, 4342, h("32 00 00 01 0000000000000001 0001 0000"+
-			" 00000e10 01 20 00 00 0000 0001 0a1e0164 01 01 00 00 0005 0001 14140801")), 0, false},
+			" 00000e10 01 20 00 00 0000 0001 0a1e0164 01 01 00 00 0005 0001 14140801")), 0, true},
 		{"lisp map request", uaUDP4(tb, 4342, 4342, h("10 00 00 01 0000000000000001 0001 0000")), 0, true},
 		{"lisp unknown type", uaUDP4(tb, 4342, 4342, h("f0 00 00 01 0000000000000001 0001 0000")), 0, true},
-		{"lisp record cut", uaUDP4(tb, 4342, 4342, h(uaLISPRegister)), 14 + 20 + 8 + 30, false},
+		{"lisp record cut", uaUDP4(tb, 4342, 4342, h(uaLISPRegister)), 14 + 20 + 8 + 30, true},
 		{"lisp header cut", uaUDP4(tb, 4342, 4342, h(uaLISPRegister)), 14 + 20 + 8 + 10, true},
 		{"hsrp from port 1985 is not hsrp", uaUDP4(tb, 1985, 2000, h(uaHSRP)), 0, true},
 	}
