@@ -48,11 +48,11 @@ func (p *Printer) udpMisc(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool
 	case port(6343):
 		return sflow(b, d, ulen), true
 	case dp == 12223:
-		return lwapp(b, d, ulen, true, true), true
+		return lwapp(b, d, ulen, true, true, p.opts.Verbose > 0), true
 	case sp == 12223:
-		return lwapp(b, d, ulen, true, false), true
+		return lwapp(b, d, ulen, true, false, p.opts.Verbose > 0), true
 	case port(12222):
-		return lwapp(b, d, ulen, false, false), true
+		return lwapp(b, d, ulen, false, false, p.opts.Verbose > 0), true
 	case port(5060):
 		return p.sip(b, d, ulen), true
 	case port(514):

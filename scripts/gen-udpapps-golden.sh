@@ -34,7 +34,7 @@ HSRP_coup.pcap HSRP_election.pcap HSRP_failover.pcap bfd-lag.pcap bfd-multihop.p
 bfd-raw-auth-md5.pcap bfd-raw-auth-sha1.pcap bfd-raw-auth-simple.pcap bfd-sbfd.pcap
 bfd_source_port_49152.pcap ip-snmp-leftshift-unsigned.pcap ip6-snmp-oid-unsigned.pcap
 isakmp-3948-oobr-2.pcap isakmp-rfc3948-oobr.pcap ldp-infinite-loop.pcap lisp_eid_notify.pcap lisp_eid_register.pcap
-lisp_invalid.pcap lisp_invalid_length.pcap lisp_ipv6.pcap lmp.pcap ptp.pcap
+lisp_invalid.pcap lisp_invalid_length.pcap lisp_ipv6.pcap lmp.pcap lwapp-data.pcap ptp.pcap
 ptp_corrections.pcap ptp_ethernet.pcap ptp_management.pcap ptp_v2_1.pcap rip_error_hexdump.pcap
 ripv1v2.pcap ripv2-invalid-length.pcap ripv2_auth.pcap sflow_print-segv.pcap
 snmp-heapoverflow-1.pcap snmp-heapoverflow-2.pcap someip1.pcap someip2.pcap syslog_udp.pcap
