@@ -76,6 +76,8 @@ type Printer struct {
 	dumpAlways bool
 	// nest counts the tunnels the packet being printed is inside.
 	nest int
+	// ike remembers IKEv1 initiators (isakmp.go).
+	ike ikeCookies
 }
 
 // NewPrinter returns a Printer writing to w; opts nil means the defaults.

@@ -58,22 +58,6 @@ func txtToken(d []byte, idx, length int) (start, end, next int) {
 	return start, end, idx
 }
 
-// equalFoldASCII reports whether a equals s in ASCII without regard to case.
-func equalFoldASCII(a []byte, s string) bool {
-	if len(a) != len(s) {
-		return false
-	}
-	for i := range a {
-		c, t := a[i], s[i]
-		if 'a' <= c && c <= 'z' {
-			c -= 'a' - 'A'
-		}
-		if c != t {
-			return false
-		}
-	}
-	return true
-}
 
 // txtLine appends prefix and the text line at idx (print_txt_line) and
 // returns the index after its line end, or 0 when the line is not text or
@@ -159,4 +143,3 @@ func (p *Printer) appendTxtProto(b, d []byte, length int, name string, methods [
 	return b
 }
 
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
