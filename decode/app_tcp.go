@@ -1,8 +1,11 @@
 package decode
 
-// TCP ports of the protocols tcpRPC prints, as tcpdump's tcp_print knows them.
+// TCP and UDP ports of the protocols tcpRPC and udpRPC print, as tcpdump's
+// tcp_print and udp_print know them.
 const (
+	portSSH         = 22
 	portBGP         = 179
+	portRPKIRTR     = 323
 	portOpenFlowOld = 6633
 	portOpenFlow    = 6653
 )
@@ -12,8 +15,15 @@ const (
 func (p *Printer) tcpRPC(b, d []byte, plen, sp, dp int, h *ipHdr) ([]byte, bool) {
 	port := func(n int) bool { return sp == n || dp == n }
 	switch {
+	case port(portBGP):
+		// At default verbosity tcpdump names BGP and says no more.
+		return append(b, ": BGP"...), true
+	case port(portSSH):
+		return sshVersion(b, d, plen), true
 	case port(portOpenFlowOld), port(portOpenFlow):
 		return openflow(b, d, plen), true
+	case port(portRPKIRTR):
+		return append(b, ", RPKI-RTR"...), true
 	}
 	return b, false
 }
@@ -21,4 +31,45 @@ func (p *Printer) tcpRPC(b, d []byte, plen, sp, dp int, h *ipHdr) ([]byte, bool)
 // udpRPC prints the UDP protocols of tcpRPC's file (AFS Rx, Kerberos, RPC).
 func (p *Printer) udpRPC(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool) {
 	return b, false
+}
+
+// sshVersion prints an SSH identification line ("SSH-2.0-..." up to its LF
+// or CR LF) as ": SSH: line"; other payloads print nothing, and a line cut
+// by the capture prints [|ssh].
+func sshVersion(b, d []byte, plen int) []byte {
+	const pre = "SSH-"
+	for i := 0; i < len(pre); i++ {
+		if i >= len(d) {
+			return appendTrunc(b, "ssh")
+		}
+		if d[i] != pre[i] {
+			return b
+		}
+	}
+	for i := len(pre); i < plen; i++ {
+		if i >= len(d) {
+			return appendTrunc(b, "ssh")
+		}
+		c := d[i]
+		switch {
+		case c == '\n':
+		case c == '\r':
+			if i+1 >= plen {
+				return b
+			}
+			if i+1 >= len(d) {
+				return appendTrunc(b, "ssh")
+			}
+			if d[i+1] != '\n' {
+				return b
+			}
+		case c < 0x20 || c > 0x7e:
+			return b
+		default:
+			continue
+		}
+		b = append(b, ": SSH: "...)
+		return append(b, d[:i]...)
+	}
+	return b
 }

@@ -60,6 +60,16 @@ func appUDP(tb testing.TB, sp, dp int, payload []byte) []byte {
 	return appSer(tb, tEther(layers.EthernetTypeIPv4), ip, tUDP(sp, dp, ip), gopacket.Payload(payload))
 }
 
+// tcpOpts builds a TCP segment whose header carries an end-of-list option
+// (24 bytes of header).
+func tcpOpts(tb testing.TB, sp, dp int, payload []byte) []byte {
+	ip := tIP4("10.1.0.1", "10.1.0.2", layers.IPProtocolTCP)
+	tcp := &layers.TCP{SrcPort: layers.TCPPort(sp), DstPort: layers.TCPPort(dp), Seq: 1000, Ack: 2000,
+		PSH: true, ACK: true, Window: 512, Options: []layers.TCPOption{{OptionType: layers.TCPOptionKindEndList}}}
+	_ = tcp.SetNetworkLayerForChecksum(ip)
+	return appSer(tb, tEther(layers.EthernetTypeIPv4), ip, tcp, gopacket.Payload(payload))
+}
+
 // cat concatenates byte slices.
 func cat(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
 
@@ -97,6 +107,18 @@ func tcpappsPackets(tb testing.TB) []appPacket {
 		{"openflow capture cut in the xid", ofMany, hdr + 8 + 6},
 		{"openflow capture cut in a body", ofMany, hdr + 8 + 20},
 		{"openflow capture cut after the version", ofMany, hdr + 8 + 1},
+		{"bgp keepalive", tcp(40002, 179, bytes.Repeat([]byte{0xff}, 16), u16(19), []byte{4}), 0},
+		{"ssh banner with crlf", tcp(40003, 22, []byte("SSH-2.0-OpenSSH_9.6\r\n")), 0},
+		{"ssh banner with lf", tcp(22, 40003, []byte("SSH-2.0-srv\nmore")), 0},
+		{"ssh banner without end of line", tcp(40003, 22, []byte("SSH-2.0-partial")), 0},
+		{"ssh banner cr at the payload end", tcp(40003, 22, []byte("SSH-2.0-x\r")), 0},
+		{"ssh banner cr then other", tcp(40003, 22, []byte("SSH-2.0-x\rz\n")), 0},
+		{"ssh binary after the prefix", tcp(40003, 22, []byte("SSH-\x01\n")), 0},
+		{"ssh not a banner", tcp(40003, 22, []byte("\x00\x00\x01\x0c\x0a\x14")), 0},
+		{"ssh banner cut by the capture", tcp(40003, 22, []byte("SSH-2.0-OpenSSH_9.6\r\n")), hdr + 10},
+		{"ssh payload not captured", tcp(40003, 22, []byte("SSH-2.0-OpenSSH_9.6\r\n")), hdr},
+		{"rpki-rtr", tcp(40004, 323, []byte{1, 2, 0, 0, 0, 0, 0, 8}), 0},
+		{"tcp options cut by the capture", tcpOpts(tb, 40005, 80, []byte("GET / HTTP/1.1\r\n")), 14 + 20 + 22},
 	}
 }
 
