@@ -28,8 +28,18 @@ func (p *Printer) tcpRPC(b, d []byte, plen, sp, dp int, h *ipHdr) ([]byte, bool)
 	return b, false
 }
 
-// udpRPC prints the UDP protocols of tcpRPC's file (AFS Rx, Kerberos, RPC).
+// rpcState is what the RPC-style printers remember between packets.
+type rpcState struct {
+	rx rxCache
+}
+
+// udpRPC prints the UDP protocols of tcpRPC's file (AFS Rx, Kerberos, RPC),
+// tried by port in tcpdump's order.
 func (p *Printer) udpRPC(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool) {
+	switch {
+	case (sp >= 7000 && sp <= 7009) || (dp >= 7000 && dp <= 7009):
+		return p.rx(b, d, ulen, sp, dp, h), true
+	}
 	return b, false
 }
 

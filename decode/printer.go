@@ -76,6 +76,9 @@ type Printer struct {
 	dumpAlways bool
 	// nest counts the tunnels the packet being printed is inside.
 	nest int
+	// rpc remembers the calls of RPC-style protocols (AFS Rx) so that
+	// their replies can be named, as tcpdump does.
+	rpc rpcState
 }
 
 // NewPrinter returns a Printer writing to w; opts nil means the defaults.

@@ -53,10 +53,15 @@ func appTCP(tb testing.TB, sp, dp int, payload []byte) []byte {
 	return appSer(tb, tEther(layers.EthernetTypeIPv4), ip, tcp, gopacket.Payload(payload))
 }
 
-// appUDP builds an IPv4 UDP datagram from port sp to port dp carrying
-// payload.
+// appUDP builds an IPv4 UDP datagram from 10.1.0.1 port sp to 10.1.0.2
+// port dp carrying payload.
 func appUDP(tb testing.TB, sp, dp int, payload []byte) []byte {
-	ip := tIP4("10.1.0.1", "10.1.0.2", layers.IPProtocolUDP)
+	return appUDPFrom(tb, "10.1.0.1", "10.1.0.2", sp, dp, payload)
+}
+
+// appUDPFrom builds an IPv4 UDP datagram from src port sp to dst port dp.
+func appUDPFrom(tb testing.TB, src, dst string, sp, dp int, payload []byte) []byte {
+	ip := tIP4(src, dst, layers.IPProtocolUDP)
 	return appSer(tb, tEther(layers.EthernetTypeIPv4), ip, tUDP(sp, dp, ip), gopacket.Payload(payload))
 }
 
@@ -86,6 +91,131 @@ func ofMsg(v, t byte, n int, xid uint32, body []byte) []byte {
 	return cat([]byte{v, t}, u16(uint16(n)), u32(xid), body)
 }
 
+// rxHdr builds an Rx header: call number, sequence, type, flags and
+// service ID.
+func rxHdr(call, seq uint32, typ, flags byte, service uint16) []byte {
+	return cat(u32(0x12345678), u32(0xabcd0001), u32(call), u32(seq), u32(seq), []byte{typ, flags, 0, 2}, u16(0), u16(service))
+}
+
+// words encodes 32-bit words.
+func words(vs ...uint32) []byte {
+	var b []byte
+	for _, v := range vs {
+		b = binary.BigEndian.AppendUint32(b, v)
+	}
+	return b
+}
+
+// xdrStr encodes an XDR counted string, padded to 4 bytes.
+func xdrStr(s string) []byte {
+	b := cat(u32(uint32(len(s))), []byte(s))
+	for len(b)%4 != 0 {
+		b = append(b, 0)
+	}
+	return b
+}
+
+// vecStr encodes a string one character per 32-bit word, n words.
+func vecStr(s string, n int) []byte {
+	b := make([]byte, 4*n)
+	for i := 0; i < len(s) && i < n; i++ {
+		b[4*i+3] = s[i]
+	}
+	return b
+}
+
+// rxPackets are the AFS Rx packets of the generated capture: calls to each
+// service with their replies (the printer names a reply from its call).
+func rxPackets(tb testing.TB) []appPacket {
+	const cli, srv = 7001, 7000
+	udp := func(sp, dp int, parts ...[]byte) []byte { return appUDP(tb, sp, dp, cat(parts...)) }
+	call := func(dp int, n uint32, service uint16, parts ...[]byte) []byte {
+		return udp(1799, dp, cat(rxHdr(n, 1, 1, 1, service), cat(parts...)))
+	}
+	reply := func(sp int, n uint32, typ byte, service uint16, parts ...[]byte) []byte {
+		return appUDPFrom(tb, "10.1.0.2", "10.1.0.1", sp, 1799, cat(rxHdr(n, 1, typ, 0, service), cat(parts...)))
+	}
+	fid := words(536871098, 1, 1)
+	store := words(1|4|8|1024, 942356784, 0, 100, 0o40755, 0)
+	acl := xdrStr("2 1\nsystem:administrators 127\nsystem:anyuser 9\nbaduser 2\n")
+	entry8 := cat(vecStr("root.cell", 65), words(0, 2), words(0x83970192, 0x8397013c, 0, 0, 0, 0, 0, 0),
+		words(0, 30, 0, 0, 0, 0, 0, 0), make([]byte, 32), words(536870915, 536870916, 536870917))
+	entry13 := cat(vecStr("users.x", 65), words(1), words(0x8397013b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+		words(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), make([]byte, 52), words(536871098, 536871099, 536871100))
+	const rxh = 14 + 20 + 8 + 28
+	fetch := call(srv, 10, 1, words(130), fid, words(0, 65536))
+	return []appPacket{
+		{"rx fs call fetch-data", fetch, 0},
+		{"rx fs reply fetch-data named from its call", reply(srv, 10, 1, 1, make([]byte, 40)), 0},
+		{"rx data continuation prints no call", udp(srv, cli, rxHdr(10, 2, 1, 0, 1), make([]byte, 40)), 0},
+		{"rx fs call fetch-status", call(srv, 11, 1, words(132), fid), 0},
+		{"rx fs abort no such vnode", reply(srv, 11, 4, 1, words(102)), 0},
+		{"rx fs call makedir with store status", call(srv, 12, 1, words(141), fid, xdrStr("tmpdir"), store), 0},
+		{"rx fs reply makedir new fid", reply(srv, 12, 1, 1, words(536871098, 677, 1097448)), 0},
+		{"rx fs call symlink", call(srv, 13, 1, words(139), fid, xdrStr("rotcel"), xdrStr("#root.cell.")), 0},
+		{"rx fs abort restarting fileserver", reply(srv, 13, 4, 1, words(0xffffff9c)), 0},
+		{"rx fs call rename", call(srv, 14, 1, words(138), fid, xdrStr("a"), fid, xdrStr("b\x01\xe9")), 0},
+		{"rx fs abort unknown error", reply(srv, 14, 4, 1, words(5)), 0},
+		{"rx fs call store-acl", call(srv, 15, 1, words(134), fid, acl), 0},
+		{"rx fs call fetch-acl", call(srv, 16, 1, words(131), fid), 0},
+		{"rx fs reply fetch-acl", reply(srv, 16, 1, 1, acl), 0},
+		{"rx fs call bulk-stat", call(srv, 17, 1, words(155, 2), fid, fid), 0},
+		{"rx fs call bulk-stat none", call(srv, 18, 1, words(155, 0)), 0},
+		{"rx fs call fetch-data-64", call(srv, 19, 1, words(65537), fid, words(1, 2, 0, 65536)), 0},
+		{"rx fs call store-data", call(srv, 20, 1, words(133), fid, store, words(0, 10, 10)), 0},
+		{"rx fs call get-time and reply", call(srv, 21, 1, words(153)), 0},
+		{"rx fs reply get-time", reply(srv, 21, 1, 1, words(942356784)), 0},
+		{"rx fs reply of a strange type", reply(srv, 21, 4+3, 1, words(1)), 0},
+		{"rx fs call unknown opcode", call(srv, 22, 1, words(999)), 0},
+		{"rx fs call name longer than allowed", call(srv, 23, 1, words(136), fid, u32(300), make([]byte, 300)), 0},
+		{"rx fs call name cut by the capture", call(srv, 24, 1, words(136), fid, xdrStr("abcdefgh")), rxh + 4 + 12 + 4 + 3},
+		{"rx fs call fid cut by the capture", call(srv, 25, 1, words(132), fid), rxh + 4 + 8},
+		{"rx fs call opcode not captured", call(srv, 26, 1, words(132), fid), rxh + 2},
+		{"rx fs call offset not captured", fetch, rxh + 4 + 12 + 2},
+		{"rx cb call callback", call(cli, 30, 1, words(204, 2), fid, fid, words(1, 1, 942356784, 1)), 0},
+		{"rx cb call probe", call(cli, 31, 1, words(206)), 0},
+		{"rx cb abort", reply(cli, 31, 4, 1, words(0xfffffffe)), 0},
+		{"rx cb call probeuuid", call(cli, 32, 1, words(214, 0x01020304, 0x0506, 0x0708, 9, 10, 11, 12, 13, 14, 15, 16)), 0},
+		{"rx pt call name-to-id", call(7002, 40, 1, words(504, 2), vecStr("nneul", 64), vecStr("system:administrators", 64)), 0},
+		{"rx pt reply name-to-id", reply(7002, 40, 1, 1, words(2, 5879, 0xffffff34)), 0},
+		{"rx pt call id-to-name", call(7002, 41, 1, words(505, 2, 0xffffff34, 5113)), 0},
+		{"rx pt reply id-to-name", reply(7002, 41, 1, 1, words(1), vecStr("rms", 64)), 0},
+		{"rx pt call id-to-name none", call(7002, 42, 1, words(505, 0)), 0},
+		{"rx pt reply id-to-name none", reply(7002, 42, 1, 1, words(0)), 0},
+		{"rx pt call same-mbr-of", call(7002, 43, 1, words(515, 5879, 0xffffff34)), 0},
+		{"rx pt reply list-max", reply(7002, 43, 1, 1, words(1, 2)), 0},
+		{"rx pt call list-elements cut in the names", call(7002, 44, 1, words(504, 1), vecStr("x", 64)), rxh + 8 + 100},
+		{"rx pt ubik call disk-lock", call(7002, 45, 1, words(20002, 1, 2, 3, 4, 5, 2)), 0},
+		{"rx vldb ubik call vote-beacon", call(7003, 46, 1, words(10000, 1, 942356784, 1, 2, 3, 4)), 0},
+		{"rx vldb ubik reply vote yes", reply(7003, 46, 4, 1, words(942356784)), 0},
+		{"rx vldb call get-entry-by-name", call(7003, 47, 1, words(504), xdrStr("root.cell")), 0},
+		{"rx vldb reply get-entry-by-name", reply(7003, 47, 1, 1, entry8), 0},
+		{"rx vldb call get-entry-by-id-n", call(7003, 48, 1, words(518, 536871098, 1)), 0},
+		{"rx vldb reply get-entry-by-id-n", reply(7003, 48, 1, 1, entry13), 0},
+		{"rx vldb call get-entry-by-id-n error", call(7003, 49, 1, words(518, 5, 7)), 0},
+		{"rx vldb reply errcode", reply(7003, 49, 4, 1, words(363524)), 0},
+		{"rx vldb reply cut in the servers", reply(7003, 48, 1, 1, entry8), rxh + 260 + 4 + 8},
+		{"rx kauth call authenticate", call(7004, 50, 1, words(21), xdrStr("admin"), xdrStr("")), 0},
+		{"rx kauth reply authenticate", reply(7004, 50, 4, 1, words(180490)), 0},
+		{"rx kauth call get-ticket", call(7004, 51, 1, words(23, 3), xdrStr("CELL"), xdrStr("tkt"), xdrStr("afs"), xdrStr("")), 0},
+		{"rx vol call list-one-volume", call(7005, 60, 1, words(121, 1, 536871098)), 0},
+		{"rx vol reply list-one-volume", reply(7005, 60, 1, 1, words(1), vecStr("users.nneul", 32), words(536871098), make([]byte, 84)), 0},
+		{"rx vol call forward", call(7005, 61, 1, words(103, 5, 942356784, 1, 2, 3, 0xffffffff)), 0},
+		{"rx vol reply get-status", call(7005, 62, 1, words(113)), 0},
+		{"rx vol reply get-status data", reply(7005, 62, 1, 1, words(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 942356784, 0, 1, 2, 3, 4)), 0},
+		{"rx bos call create-bnode", call(7007, 70, 1, words(80), xdrStr("simple"), xdrStr("ptserver")), 0},
+		{"rx bos reply errcode", reply(7007, 70, 4, 1, words(1)), 0},
+		{"rx ack ranges", udp(cli, srv, rxHdr(10, 0, 2, 0, 1), u16(0), u16(0), u32(5), u32(4), u32(2576), []byte{8, 9}, []byte{1, 1, 0, 1, 0, 0, 1, 1, 1}, make([]byte, 3), words(1444, 1444, 32, 4)), 0},
+		{"rx ack unknown reason no acks", udp(cli, srv, rxHdr(10, 0, 2, 0x20, 1), u16(0), u16(0), u32(2), u32(1), u32(1), []byte{42, 0}), 0},
+		{"rx ack cut in its header", udp(cli, srv, rxHdr(10, 0, 2, 0, 1), u16(0), u16(0), u32(2), u32(1), u32(1), []byte{1, 0}), rxh + 10},
+		{"rx ack cut in its acks", udp(cli, srv, rxHdr(10, 0, 2, 0, 1), u16(0), u16(0), u32(2), u32(1), u32(1), []byte{1, 4}, []byte{1, 1, 1, 1}), rxh + 19},
+		{"rx header cut", udp(cli, srv, rxHdr(10, 0, 2, 0, 1)), rxh - 1},
+		{"rx unknown type and challenge", udp(srv, cli, rxHdr(10, 0, 11, 0, 1), make([]byte, 8)), 0},
+		{"rx challenge", udp(7003, 1792, rxHdr(10, 0, 6, 0, 1), make([]byte, 16)), 0},
+		{"rx port above the services", udp(7009, 1792, rxHdr(10, 1, 1, 1, 1), words(1)), 0},
+	}
+}
+
 // tcpappsPackets builds the packets of testdata/tcpapps.pcap; the same
 // function checks the committed file is what it would write.
 func tcpappsPackets(tb testing.TB) []appPacket {
@@ -94,7 +224,7 @@ func tcpappsPackets(tb testing.TB) []appPacket {
 	const hdr = 14 + 20 + 20 // Ethernet, IPv4, TCP
 	ofMany := tcp(40000, 6633, ofMsg(1, 0, 0, 1, nil), ofMsg(1, 14, 0, 2, make([]byte, 64)),
 		ofMsg(4, 18, 0, 3, make([]byte, 8)), ofMsg(4, 29, 0, 4, make([]byte, 8)))
-	return []appPacket{
+	return append([]appPacket{
 		{"openflow 1.0 hello", tcp(40000, 6633, ofMsg(1, 0, 0, 0xf1c0ecd6, nil)), 0},
 		{"openflow 1.0 and 1.3 messages in one segment", ofMany, 0},
 		{"openflow 1.3 on the iana port", tcp(6653, 40001, ofMsg(4, 4, 0, 9, make([]byte, 8)), ofMsg(4, 19, 0, 10, make([]byte, 16))), 0},
@@ -119,7 +249,7 @@ func tcpappsPackets(tb testing.TB) []appPacket {
 		{"ssh payload not captured", tcp(40003, 22, []byte("SSH-2.0-OpenSSH_9.6\r\n")), hdr},
 		{"rpki-rtr", tcp(40004, 323, []byte{1, 2, 0, 0, 0, 0, 0, 8}), 0},
 		{"tcp options cut by the capture", tcpOpts(tb, 40005, 80, []byte("GET / HTTP/1.1\r\n")), 14 + 20 + 22},
-	}
+	}, rxPackets(tb)...)
 }
 
 // TestWriteTcpappsCapture rewrites testdata/tcpapps.pcap when
@@ -166,8 +296,8 @@ func TestTcpappsMatchTcpdump(t *testing.T) {
 	}
 	defer f.Close()
 	type block struct {
-		flags, file string
-		want        []string
+		flags, file, only string
+		want              []string
 	}
 	var blocks []*block
 	sc := bufio.NewScanner(f)
@@ -176,8 +306,12 @@ func TestTcpappsMatchTcpdump(t *testing.T) {
 		line := sc.Text()
 		switch {
 		case strings.HasPrefix(line, "### "):
-			flags, file, _ := strings.Cut(line[4:], "\t")
-			blocks = append(blocks, &block{flags: flags, file: file})
+			f := strings.Split(line[4:], "\t")
+			bl := &block{flags: f[0], file: f[1]}
+			if len(f) > 2 {
+				bl.only = f[2]
+			}
+			blocks = append(blocks, bl)
 		case strings.HasPrefix(line, "#"):
 		case len(blocks) > 0:
 			blocks[len(blocks)-1].want = append(blocks[len(blocks)-1].want, line)
@@ -186,9 +320,17 @@ func TestTcpappsMatchTcpdump(t *testing.T) {
 	if len(blocks) == 0 {
 		t.Fatalf("no blocks in %s", tcpappsGolden)
 	}
-	names := tcpappsPackets(t)
+	all := tcpappsPackets(t)
 	for _, bl := range blocks {
-		t.Run(bl.flags+" "+bl.file, func(t *testing.T) {
+		t.Run(bl.flags+" "+bl.file+" "+bl.only, func(t *testing.T) {
+			// A block with a third field holds tcpdump's lines for the
+			// packets whose name starts with it (a filter in the script).
+			var names []appPacket
+			for _, pk := range all {
+				if strings.HasPrefix(pk.name, bl.only) {
+					names = append(names, pk)
+				}
+			}
 			r, ltOf, err := openCapture(filepath.FromSlash(bl.file))
 			if err != nil {
 				t.Fatal(err)
@@ -197,10 +339,13 @@ func TestTcpappsMatchTcpdump(t *testing.T) {
 			var out bytes.Buffer
 			o := tcpdumpFlags(t, bl.flags)
 			p := NewPrinter(&out, &o)
-			for {
+			for i := 0; ; i++ {
 				data, ci, err := r.ReadPacketData()
 				if err != nil {
 					break
+				}
+				if !strings.HasPrefix(all[i].name, bl.only) {
+					continue
 				}
 				if err := p.Print(ci, data, ltOf(ci)); err != nil {
 					t.Fatal(err)

@@ -69,17 +69,21 @@ func (p *Printer) udp(b, d []byte, length int, h *ipHdr) []byte {
 			b = append(b, "[udp sum ok] "...)
 		}
 	}
+	if t, ok := p.udpTunnel(b, d[8:], ulen, sp, dp); ok {
+		return t
+	}
+	// As tcpdump, the application gets the smaller of the UDP and IP
+	// lengths (they differ in the first fragment of a fragmented datagram
+	// and in a datagram cut short), and a bad length is only said when no
+	// dissector claims the datagram.
+	if t, ok := p.udpApp(b, d[8:], length, sp, dp, h); ok {
+		return t
+	}
 	if ulen > length && !h.fragmented {
 		b = append(b, "UDP, bad length "...)
 		b = appendInt(b, ulen)
 		b = append(b, " > "...)
 		return appendInt(b, length)
-	}
-	if t, ok := p.udpTunnel(b, d[8:], ulen, sp, dp); ok {
-		return t
-	}
-	if t, ok := p.udpApp(b, d[8:], ulen, sp, dp, h); ok {
-		return t
 	}
 	b = append(b, "UDP, length "...)
 	return appendInt(b, ulen)
