@@ -8,6 +8,9 @@ const (
 	portRPKIRTR     = 323
 	portOpenFlowOld = 6633
 	portOpenFlow    = 6653
+	portKerberos    = 88
+	portKerberosSec = 750
+	portL2TP        = 1701
 )
 
 // tcpRPC prints BGP, OpenFlow, RESP, RPC/NFS and the other TCP protocols,
@@ -36,7 +39,12 @@ type rpcState struct {
 // udpRPC prints the UDP protocols of tcpRPC's file (AFS Rx, Kerberos, RPC),
 // tried by port in tcpdump's order.
 func (p *Printer) udpRPC(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool) {
+	port := func(n int) bool { return sp == n || dp == n }
 	switch {
+	case port(portKerberos), port(portKerberosSec):
+		return krb(b, d), true
+	case port(portL2TP):
+		return p.l2tp(b, d, ulen), true
 	case (sp >= 7000 && sp <= 7009) || (dp >= 7000 && dp <= 7009):
 		return p.rx(b, d, ulen, sp, dp, h), true
 	}

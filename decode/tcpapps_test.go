@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -216,6 +217,75 @@ func rxPackets(tb testing.TB) []appPacket {
 	}
 }
 
+// krbPackets are Kerberos 4 and 5 datagrams.
+func krbPackets(tb testing.TB) []appPacket {
+	udp := func(sp, dp int, parts ...[]byte) []byte { return appUDP(tb, sp, dp, cat(parts...)) }
+	names := []byte("user\x00inst\x00REALM\x00")
+	return []appPacket{
+		{"krb v4 kdc request big-endian", udp(1025, 88, []byte{4, 2}, names, u32(0), []byte{96}, []byte("krbtgt\x00REALM\x00")), 0},
+		{"krb v4 kdc request little-endian", udp(1025, 750, []byte{4, 3}, names, u32(0), []byte{12}, []byte("rcmd\x00host\x00")), 0},
+		{"krb v4 kdc reply", udp(88, 1025, []byte{4, 4}, names, make([]byte, 10), u16(300)), 0},
+		{"krb v4 kdc reply little-endian length", udp(88, 1025, []byte{4, 5}, names, make([]byte, 10), []byte{0x2c, 1}), 0},
+		{"krb v4 error reply", udp(88, 1025, []byte{4, 10}, names, u32(0), u16(8), u16(0), []byte("who?\x00")), 0},
+		{"krb v4 error reply unknown code", udp(88, 1025, []byte{4, 10}, names, u32(0), u16(77), u16(0), []byte("x\x00")), 0},
+		{"krb v4 appl request", udp(1025, 88, []byte{4, 6, 0, 0, 3}, []byte("REALM\x00"), []byte{7, 9}), 0},
+		{"krb v4 unknown type", udp(1025, 88, []byte{4, 0x7e}), 0},
+		{"krb v4 type without a name", udp(1025, 88, []byte{4, 0x20}), 0},
+		{"krb v4 name without its nul", udp(1025, 88, []byte{4, 2}, []byte("user")), 0},
+		{"krb v4 kdc request cut before the lifetime", udp(1025, 88, []byte{4, 2}, names, u32(0)), 0},
+		{"krb v4 control characters in a name", udp(1025, 88, []byte{4, 2}, []byte("u\x01\xff\x00i\x00r\x00"), u32(0), []byte{1}, []byte("a\x00b\x00")), 0},
+		{"krb v5 as-req", udp(1025, 88, []byte{0x6a, 0x81, 0x90}), 0},
+		{"krb v2", udp(1025, 88, []byte{2, 0}), 0},
+		{"krb unknown version prints nothing", udp(1025, 88, []byte{0x30, 0}), 0},
+	}
+}
+
+// l2tpAVP encodes an L2TP AVP (mandatory bit set) of type t.
+func l2tpAVPBytes(flags uint16, vendor, t uint16, v []byte) []byte {
+	return cat(u16(flags|uint16(6+len(v))), u16(vendor), u16(t), v)
+}
+
+// l2tpPackets are L2TP control and data messages.
+func l2tpPackets(tb testing.TB) []appPacket {
+	udp := func(parts ...[]byte) []byte { return appUDP(tb, 1701, 1701, cat(parts...)) }
+	ctl := func(avps ...[]byte) []byte {
+		body := cat(avps...)
+		return udp(u16(0xc802), u16(uint16(12+len(body))), u16(5), u16(0), u16(1), u16(2), body)
+	}
+	m := uint16(0x8000)
+	ppp := []byte{0xff, 0x03, 0x00, 0x21}
+	inner := appSer(tb, tIP4("192.168.1.1", "192.168.1.2", layers.IPProtocolICMPv4), &layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(8, 0), Id: 7, Seq: 1})
+	return []appPacket{
+		{"l2tp sccrq", ctl(l2tpAVPBytes(m, 0, 0, u16(1)), l2tpAVPBytes(m, 0, 2, []byte{1, 0}), l2tpAVPBytes(m, 0, 3, u32(3)),
+			l2tpAVPBytes(0, 0, 4, u32(3)), l2tpAVPBytes(0, 0, 5, []byte{1, 2, 3, 4, 5, 6, 7, 8}), l2tpAVPBytes(0, 0, 6, u16(0x1120)),
+			l2tpAVPBytes(m, 0, 7, []byte("lac\x01")), l2tpAVPBytes(0, 0, 8, []byte("vendor")), l2tpAVPBytes(m, 0, 9, u16(5)),
+			l2tpAVPBytes(m, 0, 10, u16(4))), 0},
+		{"l2tp stopccn result and errors", ctl(l2tpAVPBytes(m, 0, 0, u16(4)), l2tpAVPBytes(m, 0, 1, cat(u16(2), u16(6), []byte("bye"))),
+			l2tpAVPBytes(m, 0, 1, u16(1)), l2tpAVPBytes(m, 0, 1, []byte{0, 1, 0}), l2tpAVPBytes(m, 0, 12, []byte{0, 16, 3, 'x'}),
+			l2tpAVPBytes(m, 0, 13, make([]byte, 16)), l2tpAVPBytes(m, 0, 15, u32(77)), l2tpAVPBytes(m, 0, 18, u32(1)),
+			l2tpAVPBytes(m, 0, 19, u32(2)), l2tpAVPBytes(m, 0, 20, nil), l2tpAVPBytes(m, 0, 29, u16(2)), l2tpAVPBytes(m, 0, 29, u16(9)),
+			l2tpAVPBytes(m, 0, 32, u16(0x1234)), l2tpAVPBytes(m, 0, 34, cat(u16(0), words(1, 2, 3, 4, 5, 6))),
+			l2tpAVPBytes(m, 0, 35, cat(u16(0), words(0xffffffff, 0))), l2tpAVPBytes(m, 0, 39, nil),
+			l2tpAVPBytes(m, 0, 46, []byte{0, 1, 0, 2, 1, 'o', 'k'}), l2tpAVPBytes(m, 0, 46, []byte{0, 1, 0, 2, 9}), l2tpAVPBytes(m, 0, 0, u16(99))), 0},
+		{"l2tp short avp values", ctl(l2tpAVPBytes(m, 0, 0, nil), l2tpAVPBytes(m, 0, 2, nil), l2tpAVPBytes(m, 0, 3, nil),
+			l2tpAVPBytes(m, 0, 5, nil), l2tpAVPBytes(m, 0, 6, nil), l2tpAVPBytes(m, 0, 12, nil), l2tpAVPBytes(m, 0, 13, nil),
+			l2tpAVPBytes(m, 0, 15, nil), l2tpAVPBytes(m, 0, 34, u16(0)), l2tpAVPBytes(m, 0, 35, cat(u16(0), u32(1))), l2tpAVPBytes(m, 0, 46, nil)), 0},
+		{"l2tp hidden vendor and unknown avps", ctl(l2tpAVPBytes(m|0x4000, 0, 7, []byte("secret")), l2tpAVPBytes(0, 9, 7, []byte{0xde, 0xad}),
+			l2tpAVPBytes(0, 0, 200, []byte{1})), 0},
+		{"l2tp avp longer than the message", ctl(l2tpAVPBytes(m, 0, 0, u16(1)), cat(u16(0x8040), u16(0), u16(7))), 0},
+		{"l2tp avp length below six", ctl(cat(u16(0x8004), u16(0), u16(7))), 0},
+		{"l2tp zlb with sequence numbers", udp(u16(0xc802), u16(12), u16(5), u16(0), u16(3), u16(4)), 0},
+		{"l2tp control without length", udp(u16(0x8002), u16(5), u16(0)), 0},
+		{"l2tp length larger than packet", udp(u16(0xc802), u16(200), u16(5), u16(0), u16(1), u16(2)), 0},
+		{"l2tp length smaller than header", udp(u16(0xc802), u16(4), u16(5), u16(0), u16(1), u16(2)), 0},
+		{"l2tp data with offset and ppp ip", udp(u16(0x0202), u16(5), u16(9), u16(2), []byte{0, 0}, ppp, inner), 0},
+		{"l2tp data with priority", udp(u16(0x0102), u16(5), u16(9), ppp, inner), 0},
+		{"l2f", udp(u16(0x0001), make([]byte, 8)), 0},
+		{"l2tp unknown version", udp(u16(0x0003), make([]byte, 8)), 0},
+		{"l2tp header cut", udp(u16(0xc802), u16(12)), 0},
+	}
+}
+
 // tcpappsPackets builds the packets of testdata/tcpapps.pcap; the same
 // function checks the committed file is what it would write.
 func tcpappsPackets(tb testing.TB) []appPacket {
@@ -249,7 +319,7 @@ func tcpappsPackets(tb testing.TB) []appPacket {
 		{"ssh payload not captured", tcp(40003, 22, []byte("SSH-2.0-OpenSSH_9.6\r\n")), hdr},
 		{"rpki-rtr", tcp(40004, 323, []byte{1, 2, 0, 0, 0, 0, 0, 8}), 0},
 		{"tcp options cut by the capture", tcpOpts(tb, 40005, 80, []byte("GET / HTTP/1.1\r\n")), 14 + 20 + 22},
-	}, rxPackets(tb)...)
+	}, slices.Concat(rxPackets(tb), krbPackets(tb), l2tpPackets(tb))...)
 }
 
 // TestWriteTcpappsCapture rewrites testdata/tcpapps.pcap when
