@@ -6,6 +6,7 @@ const (
 	portSSH         = 22
 	portBGP         = 179
 	portRPKIRTR     = 323
+	portRedis       = 6379
 	portOpenFlowOld = 6633
 	portOpenFlow    = 6653
 	portKerberos    = 88
@@ -21,6 +22,8 @@ func (p *Printer) tcpRPC(b, d []byte, plen, sp, dp int, h *ipHdr) ([]byte, bool)
 	case port(portBGP):
 		// At default verbosity tcpdump names BGP and says no more.
 		return append(b, ": BGP"...), true
+	case port(portRedis):
+		return resp(b, d, plen), true
 	case port(portSSH):
 		return sshVersion(b, d, plen), true
 	case port(portOpenFlowOld), port(portOpenFlow):
