@@ -76,6 +76,15 @@ func tcpOpts(tb testing.TB, sp, dp int, payload []byte) []byte {
 	return appSer(tb, tEther(layers.EthernetTypeIPv4), ip, tcp, gopacket.Payload(payload))
 }
 
+// ip6ZeroLen builds an IPv6 UDP datagram whose payload length field is 0
+// with no jumbo payload option (as BIG TCP captures show).
+func ip6ZeroLen(tb testing.TB) []byte {
+	ip := tIP6("2001:db8::1", "2001:db8::2", layers.IPProtocolUDP)
+	d := appSer(tb, tEther(layers.EthernetTypeIPv6), ip, tUDP(40000, 4789, ip), gopacket.Payload("payload"))
+	d[14+4], d[14+5] = 0, 0
+	return d
+}
+
 // cat concatenates byte slices.
 func cat(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
 
@@ -330,6 +339,7 @@ func tcpappsPackets(tb testing.TB) []appPacket {
 		{"resp only line ends", tcp(6379, 40006, []byte("\r\n")), 0},
 		{"resp nested arrays", tcp(6379, 40006, []byte("*1\r\n*2\r\n:1\r\n*1\r\n+x\r\n")), 0},
 		{"rpki-rtr", tcp(40004, 323, []byte{1, 2, 0, 0, 0, 0, 0, 8}), 0},
+		{"ipv6 payload length zero without jumbo option", ip6ZeroLen(tb), 0},
 		{"tcp options cut by the capture", tcpOpts(tb, 40005, 80, []byte("GET / HTTP/1.1\r\n")), 14 + 20 + 22},
 	}, slices.Concat(rxPackets(tb), krbPackets(tb), l2tpPackets(tb))...)
 }
