@@ -7,6 +7,7 @@ const (
 	portBGP         = 179
 	portRPKIRTR     = 323
 	portRedis       = 6379
+	portPPTP        = 1723
 	portOpenFlowOld = 6633
 	portOpenFlow    = 6653
 	portKerberos    = 88
@@ -22,6 +23,8 @@ func (p *Printer) tcpRPC(b, d []byte, plen, sp, dp int, h *ipHdr) ([]byte, bool)
 	case port(portBGP):
 		// At default verbosity tcpdump names BGP and says no more.
 		return append(b, ": BGP"...), true
+	case port(portPPTP):
+		return pptp(b, d, p.opts.Verbose), true
 	case port(portRedis):
 		return resp(b, d, plen), true
 	case port(portSSH):

@@ -295,6 +295,36 @@ func l2tpPackets(tb testing.TB) []appPacket {
 	}
 }
 
+// pptpPackets are PPTP control messages of every type.
+func pptpPackets(tb testing.TB) []appPacket {
+	msg := func(ct uint16, body ...[]byte) []byte {
+		b := cat(body...)
+		return appTCP(tb, 40010, 1723, cat(u16(uint16(12+len(b))), u16(1), u32(0x1a2b3c4d), u16(ct), u16(0), b))
+	}
+	name := func(s string, n int) []byte { b := make([]byte, n); copy(b, s); return b }
+	return []appPacket{
+		{"pptp sccrq", msg(1, u16(0x100), u16(0), u32(3), u32(3), u16(0), u16(2160), name("host", 64), name("Microsoft\x01", 64)), 0},
+		{"pptp sccrp", msg(2, u16(0x100), []byte{1, 0}, u32(2), u32(1), u16(1), u16(1), name("local", 64), name("MoretonBay", 64)), 0},
+		{"pptp stopccrq", msg(3, []byte{2, 1}, u16(0)), 0},
+		{"pptp stopccrp", msg(4, []byte{1, 9}, u16(5)), 0},
+		{"pptp echorq", msg(5, u32(77)), 0},
+		{"pptp echorp", msg(6, u32(77), []byte{2, 6}, u16(0)), 0},
+		{"pptp ocrq", msg(7, u16(1), u16(30760), u32(300), u32(100000000), u32(3), u32(3), u16(64), u16(0), u16(4), u16(0), name("5551234", 64), name("", 64)), 0},
+		{"pptp ocrp", msg(8, u16(1), u16(2), []byte{7, 0}, u16(0), u32(100000000), u16(64), u16(0), u32(0)), 0},
+		{"pptp icrq", msg(9, u16(1), u16(2), u32(9), u32(4), u16(3), u16(20), name("123456", 64), name("9876", 64), name("sub", 64)), 0},
+		{"pptp icrp", msg(10, u16(1), u16(2), []byte{4, 0}, u16(64), u16(0), u16(0)), 0},
+		{"pptp iccn", msg(11, u16(2), u16(0), u32(64000), u16(64), u16(0), u32(1)), 0},
+		{"pptp ccrq", msg(12, u16(2), u16(1)), 0},
+		{"pptp cdn", msg(13, u16(2), []byte{4, 0}, u16(0), u16(0), name("stats", 128)), 0},
+		{"pptp wen", msg(14, u16(2), u16(0), words(1, 2, 3, 4, 5, 6)), 0},
+		{"pptp sli", msg(15, u16(0), u16(0), words(0xffffffff, 0xffffffff)), 0},
+		{"pptp unknown type", msg(16), 0},
+		{"pptp bad magic", appTCP(tb, 40010, 1723, cat(u16(16), u16(3), u32(0xdeadbeef), u16(5), u16(7), u32(1))), 0},
+		{"pptp cut in a name", msg(1, u16(0x100), u16(0), u32(3), u32(3), u16(0), u16(2160), name("host", 64), name("Microsoft", 64)), 14 + 20 + 20 + 12 + 16 + 2},
+		{"pptp cut in the header", msg(5, u32(77)), 14 + 20 + 20 + 6},
+	}
+}
+
 // tcpappsPackets builds the packets of testdata/tcpapps.pcap; the same
 // function checks the committed file is what it would write.
 func tcpappsPackets(tb testing.TB) []appPacket {
@@ -341,7 +371,7 @@ func tcpappsPackets(tb testing.TB) []appPacket {
 		{"rpki-rtr", tcp(40004, 323, []byte{1, 2, 0, 0, 0, 0, 0, 8}), 0},
 		{"ipv6 payload length zero without jumbo option", ip6ZeroLen(tb), 0},
 		{"tcp options cut by the capture", tcpOpts(tb, 40005, 80, []byte("GET / HTTP/1.1\r\n")), 14 + 20 + 22},
-	}, slices.Concat(rxPackets(tb), krbPackets(tb), l2tpPackets(tb))...)
+	}, slices.Concat(rxPackets(tb), krbPackets(tb), l2tpPackets(tb), pptpPackets(tb))...)
 }
 
 // TestWriteTcpappsCapture rewrites testdata/tcpapps.pcap when
