@@ -53,6 +53,8 @@ func (p *Printer) udpRPC(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool)
 		return p.l2tp(b, d, ulen), true
 	case (sp >= 7000 && sp <= 7009) || (dp >= 7000 && dp <= 7009):
 		return p.rx(b, d, ulen, sp, dp, h), true
+	case port(portSOMEIP):
+		return someip(b, d, ulen), true
 	}
 	return b, false
 }

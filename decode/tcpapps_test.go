@@ -245,6 +245,11 @@ func krbPackets(tb testing.TB) []appPacket {
 		{"krb v4 control characters in a name", udp(1025, 88, []byte{4, 2}, []byte("u\x01\xff\x00i\x00r\x00"), u32(0), []byte{1}, []byte("a\x00b\x00")), 0},
 		{"krb v5 as-req", udp(1025, 88, []byte{0x6a, 0x81, 0x90}), 0},
 		{"krb v2", udp(1025, 88, []byte{2, 0}), 0},
+		{"someip notification", udp(30490, 31490, u16(0xffff), u16(0x8100), u32(48), u16(0), u16(0), []byte{1, 1, 2, 0}, make([]byte, 40)), 0},
+		{"someip request", udp(56001, 30490, u16(1), u16(2), u32(8), u16(8), u16(5), []byte{1, 1, 0, 4}), 0},
+		{"someip unknown type and code", udp(56001, 30490, u16(1), u16(2), u32(8), u16(8), u16(5), []byte{1, 1, 0x55, 0x40}), 0},
+		{"someip too short", udp(56001, 30490, u16(1), u16(2), u32(8)), 0},
+		{"someip cut by the capture", udp(56001, 30490, u16(1), u16(2), u32(8), u16(8), u16(5), []byte{1, 1, 0, 4}), 14 + 20 + 8 + 13},
 		{"krb unknown version prints nothing", udp(1025, 88, []byte{0x30, 0}), 0},
 	}
 }
@@ -479,7 +484,7 @@ func TestTcpappsMatchTcpdump(t *testing.T) {
 			got := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 			pkt := -1
 			for i, w := range bl.want {
-				if !strings.HasPrefix(w, "\t") && !strings.HasPrefix(w, " ") {
+				if w != "" && !strings.HasPrefix(w, "\t") && !strings.HasPrefix(w, " ") {
 					pkt++
 				}
 				var g string
