@@ -20,6 +20,8 @@ const (
 func (p *Printer) tcpRPC(b, d []byte, plen, sp, dp int, h *ipHdr) ([]byte, bool) {
 	port := func(n int) bool { return sp == n || dp == n }
 	switch {
+	case port(portWHOIS):
+		return whois(b, d, plen, p.opts.Verbose), true
 	case port(portBGP):
 		// At default verbosity tcpdump names BGP and says no more.
 		return append(b, ": BGP"...), true
