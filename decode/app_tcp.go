@@ -35,13 +35,16 @@ func (p *Printer) tcpRPC(b, d []byte, plen, sp, dp int, h *ipHdr) ([]byte, bool)
 		return openflow(b, d, plen), true
 	case port(portRPKIRTR):
 		return append(b, ", RPKI-RTR"...), true
+	case port(portNFS):
+		return p.tcpNFS(b, d, plen, sp, dp, h), true
 	}
 	return b, false
 }
 
 // rpcState is what the RPC-style printers remember between packets.
 type rpcState struct {
-	rx rxCache
+	rx  rxCache
+	nfs nfsXidMap
 }
 
 // udpRPC prints the UDP protocols of tcpRPC's file (AFS Rx, Kerberos, RPC),

@@ -330,6 +330,116 @@ func pptpPackets(tb testing.TB) []appPacket {
 	}
 }
 
+// nfsPackets are NFS calls and their replies over UDP and TCP, versions 2
+// and 3, with file handles of several layouts.
+func nfsPackets(tb testing.TB) []appPacket {
+	cred := cat(u32(1), u32(24), u32(0), xdrStr("ab"), u32(0), u32(0), u32(0)) // AUTH_UNIX
+	call := func(xid, vers, proc uint32, args ...[]byte) []byte {
+		msg := cat(words(xid, 0, 2, 100003, vers, proc), cred, u32(0), u32(0), cat(args...))
+		return appUDPFrom(tb, "10.1.0.1", "10.1.0.2", 800, 2049, msg)
+	}
+	reply := func(xid uint32, res ...[]byte) []byte {
+		msg := cat(words(xid, 1, 0, 0, 0, 0), cat(res...))
+		return appUDPFrom(tb, "10.1.0.2", "10.1.0.1", 2049, 800, msg)
+	}
+	tcpCall := func(xid, vers, proc uint32, args ...[]byte) []byte {
+		msg := cat(words(xid, 0, 2, 100003, vers, proc), cred, u32(0), u32(0), cat(args...))
+		ip := tIP4("10.1.0.1", "10.1.0.2", layers.IPProtocolTCP)
+		t := &layers.TCP{SrcPort: 900, DstPort: 2049, Seq: 1, Ack: 1, PSH: true, ACK: true, Window: 512}
+		_ = t.SetNetworkLayerForChecksum(ip)
+		return appSer(tb, tEther(layers.EthernetTypeIPv4), ip, t, gopacket.Payload(cat(u32(0x80000000|uint32(len(msg))), msg)))
+	}
+	fhBSD := cat(u32(32), []byte{5, 0, 0, 0, 1, 2, 0, 0, 9, 9, 9, 9, 0x10, 0x20, 0, 0}, make([]byte, 16))
+	fhUnknown := cat(u32(32), []byte{0xf0, 0xc8, 0x62, 0xc6, 0, 0, 0x10, 0, 0, 0, 0, 0, 0x14, 0xab, 2, 0}, bytes.Repeat([]byte{0xaa}, 16))
+	fhAuspex := cat(u32(16), []byte{0, 0, 0, 0, 0, 0, 3, 4, 0, 0, 0, 0, 0, 0, 0, 77})
+	fhSun5 := cat(u32(28), []byte{0x01, 0x02, 0x03, 0x04, 0, 0, 0, 9, 0, 10, 0, 0, 0, 0, 1, 0}, make([]byte, 12))
+	fhVMS := cat(u32(28), []byte("\x01DKA100\x00\x00\x00\x00\x00\x00\x00"), make([]byte, 8), []byte{0, 0, 1, 2, 3, 4})
+	fhShort := cat(u32(8), make([]byte, 8))
+	fhV2 := []byte{0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+	fattr3 := words(1, 0o644, 1, 0, 0xfffffffe, 0, 1234, 0, 4096, 0, 0, 0, 7, 0, 99, 100, 5, 200, 6, 300, 7000)
+	fattr2 := words(2, 0o40755, 2, 0, 0, 512, 4096, 0, 1, 7, 42, 100, 5, 200, 6, 300, 7)
+	post := cat(u32(1), fattr3)
+	pre := cat(u32(1), words(0, 100, 1, 2, 3, 4))
+	sattr := words(1, 0o600, 1, 10, 1, 20, 0, 2, 5, 6, 2, 7, 8)
+	return []appPacket{
+		{"nfs v3 getattr", call(1, 3, 1, fhBSD), 0},
+		{"nfs v3 getattr reply", reply(1, u32(0), fattr3), 0},
+		{"nfs v3 lookup", call(2, 3, 3, fhUnknown, xdrStr("file.txt")), 0},
+		{"nfs v3 lookup reply", reply(2, u32(0), fhAuspex, post, post), 0},
+		{"nfs v3 lookup reply error", call(3, 3, 3, fhSun5, xdrStr("x")), 0},
+		{"nfs v3 lookup reply noent", reply(3, u32(2), post), 0},
+		{"nfs v3 access", call(4, 3, 4, fhVMS, u32(0x1f)), 0},
+		{"nfs v3 access reply", reply(4, u32(0), post, u32(0x1f)), 0},
+		{"nfs v3 access full", call(5, 3, 4, fhBSD, u32(0x3f)), 0},
+		{"nfs v3 access other bits", call(6, 3, 4, fhBSD, u32(0x40)), 0},
+		{"nfs v3 read", call(7, 3, 6, fhBSD, u32(0), u32(4096), u32(8192)), 0},
+		{"nfs v3 read reply", reply(7, u32(0), post, u32(8192), u32(1)), 0},
+		{"nfs v3 write", call(8, 3, 7, fhBSD, u32(1), u32(0), u32(100), u32(2), u32(100)), 0},
+		{"nfs v3 write reply", reply(8, u32(0), pre, post, u32(100), u32(2), u32(0xdead), u32(0xbeef)), 0},
+		{"nfs v3 create", call(9, 3, 8, fhBSD, xdrStr("new")), 0},
+		{"nfs v3 create reply", reply(9, u32(0), u32(1), fhBSD, post, pre, post), 0},
+		{"nfs v3 symlink", call(10, 3, 10, fhBSD, xdrStr("ln"), sattr, xdrStr("/target")), 0},
+		{"nfs v3 mknod", call(11, 3, 11, fhBSD, xdrStr("dev"), u32(4), sattr, u32(1), u32(3)), 0},
+		{"nfs v3 mknod reply error", reply(11, u32(13), pre, post), 0},
+		{"nfs v3 remove", call(12, 3, 12, fhBSD, xdrStr("old")), 0},
+		{"nfs v3 remove reply", reply(12, u32(0), pre, post), 0},
+		{"nfs v3 rename", call(13, 3, 14, fhBSD, xdrStr("a"), fhUnknown, xdrStr("b")), 0},
+		{"nfs v3 rename reply", reply(13, u32(0), pre, post, pre, post), 0},
+		{"nfs v3 link", call(14, 3, 15, fhBSD, fhBSD, xdrStr("l")), 0},
+		{"nfs v3 link reply", reply(14, u32(0), post, pre, post), 0},
+		{"nfs v3 readdir", call(15, 3, 16, fhBSD, u32(0xffffffff), u32(0xffffffff), u32(1), u32(2), u32(4096)), 0},
+		{"nfs v3 readdir reply", reply(15, u32(0), post, u32(1), u32(2)), 0},
+		{"nfs v3 readdirplus", call(16, 3, 17, fhBSD, u32(0), u32(0), u32(1), u32(2), u32(512), u32(4096)), 0},
+		{"nfs v3 fsstat", call(17, 3, 18, fhBSD), 0},
+		{"nfs v3 fsstat reply", reply(17, u32(0), post, words(0, 1000, 0, 500, 0, 400, 0, 10, 0, 5, 0, 4, 60)), 0},
+		{"nfs v3 fsinfo", call(18, 3, 19, fhBSD), 0},
+		{"nfs v3 fsinfo reply", reply(18, u32(0), post, words(65536, 32768, 512, 65536, 32768, 512, 4096, 0xffffffff, 0xffffffff, 1, 0, 27)), 0},
+		{"nfs v3 pathconf", call(19, 3, 20, fhBSD), 0},
+		{"nfs v3 pathconf reply", reply(19, u32(0), post, words(32000, 255, 1, 1, 0, 1)), 0},
+		{"nfs v3 commit", call(20, 3, 21, fhBSD, u32(0), u32(0), u32(0)), 0},
+		{"nfs v3 commit reply", reply(20, u32(0), pre, post, u32(1), u32(2)), 0},
+		{"nfs v3 setattr reply", call(21, 3, 2, fhBSD, sattr), 0},
+		{"nfs v3 setattr reply data", reply(21, u32(0), pre, post), 0},
+		{"nfs v3 readlink", call(22, 3, 5, fhBSD), 0},
+		{"nfs v3 readlink reply", reply(22, u32(0), post, xdrStr("/x/y")), 0},
+		{"nfs v3 mkdir reply without handle", call(23, 3, 9, fhBSD, xdrStr("d")), 0},
+		{"nfs v3 mkdir reply no handle", reply(23, u32(0), u32(0)), 0},
+		{"nfs null", call(24, 3, 0), 0},
+		{"nfs null reply", reply(24), 0},
+		{"nfs unknown proc", call(25, 3, 40), 0},
+		{"nfs v2 read", call(30, 2, 6, fhV2, u32(0), u32(4096), u32(0)), 0},
+		{"nfs v2 read reply", reply(30, u32(0), fattr2), 0},
+		{"nfs v2 write", call(31, 2, 8, fhV2, u32(1), u32(0), u32(10), u32(10)), 0},
+		{"nfs v2 lookup", call(32, 2, 4, fhV2, xdrStr("etc")), 0},
+		{"nfs v2 lookup reply", reply(32, u32(0), fhV2, fattr2), 0},
+		{"nfs v2 readdir", call(33, 2, 16, fhV2, u32(0), u32(1024)), 0},
+		{"nfs v2 readdir reply", reply(33, u32(0), u32(0x10), u32(3), u32(1)), 0},
+		{"nfs v2 statfs reply", call(34, 2, 17, fhV2), 0},
+		{"nfs v2 statfs reply data", reply(34, u32(0), words(8192, 4096, 1000, 500, 400)), 0},
+		{"nfs v2 getattr reply stale", call(35, 2, 1, fhV2), 0},
+		{"nfs v2 getattr reply error", reply(35, u32(70)), 0},
+		{"nfs v2 noop", call(36, 2, 3, fhV2), 0},
+		{"nfs reply unmatched", reply(99, u32(0), fattr3), 0},
+		{"nfs reply proc unavailable", appUDPFrom(tb, "10.1.0.2", "10.1.0.1", 2049, 800, words(1, 1, 0, 0, 0, 3)), 0},
+		{"nfs reply denied rpc mismatch", appUDPFrom(tb, "10.1.0.2", "10.1.0.1", 2049, 800, words(1, 1, 1, 0, 2, 2)), 0},
+		{"nfs reply denied auth", appUDPFrom(tb, "10.1.0.2", "10.1.0.1", 2049, 800, words(1, 1, 1, 1, 1)), 0},
+		{"nfs reply denied unknown", appUDPFrom(tb, "10.1.0.2", "10.1.0.1", 2049, 800, words(1, 1, 1, 7)), 0},
+		{"nfs reply unknown status", appUDPFrom(tb, "10.1.0.2", "10.1.0.1", 2049, 800, words(1, 1, 5)), 0},
+		{"nfs call from the nfs port is not nfs", appUDPFrom(tb, "10.1.0.2", "10.1.0.1", 2049, 800, words(1, 0, 2, 100003)), 0},
+		{"nfs call cut before its procedure", call(40, 3, 1, fhBSD), 14 + 20 + 8 + 22},
+		{"nfs call cut in the credentials", call(41, 3, 1, fhBSD), 14 + 20 + 8 + 40},
+		{"nfs call cut in the handle", call(42, 3, 1, fhBSD), 14 + 20 + 8 + 70},
+		{"nfs lookup name cut", call(43, 3, 3, fhBSD, xdrStr("abcdefgh")), 14 + 20 + 8 + 60 + 36 + 4 + 3},
+		{"nfs name that cannot be padded", call(44, 3, 3, fhBSD, u32(0xfffffffe)), 0},
+		{"nfs handle shorter than four words", call(45, 3, 1, fhShort), 0},
+		{"nfs credentials longer than the message", call(46, 3, 1), 0},
+		{"nfs getattr reply cut in the attributes", call(47, 3, 1, fhBSD), 0},
+		{"nfs getattr reply cut", reply(47, u32(0), fattr3), 14 + 20 + 8 + 24 + 4 + 22},
+		{"nfs over tcp write", tcpCall(50, 3, 7, fhUnknown, u32(0), u32(0), u32(16), u32(0), u32(16), make([]byte, 16)), 0},
+		{"nfs over tcp cut before the direction", tcpCall(51, 3, 7, fhUnknown), 14 + 20 + 20 + 10},
+	}
+}
+
 // tcpappsPackets builds the packets of testdata/tcpapps.pcap; the same
 // function checks the committed file is what it would write.
 func tcpappsPackets(tb testing.TB) []appPacket {
@@ -382,7 +492,7 @@ func tcpappsPackets(tb testing.TB) []appPacket {
 		{"rpki-rtr", tcp(40004, 323, []byte{1, 2, 0, 0, 0, 0, 0, 8}), 0},
 		{"ipv6 payload length zero without jumbo option", ip6ZeroLen(tb), 0},
 		{"tcp options cut by the capture", tcpOpts(tb, 40005, 80, []byte("GET / HTTP/1.1\r\n")), 14 + 20 + 22},
-	}, slices.Concat(rxPackets(tb), krbPackets(tb), l2tpPackets(tb), pptpPackets(tb))...)
+	}, slices.Concat(rxPackets(tb), krbPackets(tb), l2tpPackets(tb), pptpPackets(tb), nfsPackets(tb))...)
 }
 
 // TestWriteTcpappsCapture rewrites testdata/tcpapps.pcap when
