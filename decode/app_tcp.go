@@ -15,8 +15,8 @@ const (
 	portL2TP        = 1701
 )
 
-// tcpRPC prints BGP, OpenFlow, RESP, RPC/NFS and the other TCP protocols,
-// tried by port in tcpdump's order.
+// tcpRPC prints WHOIS, BGP, PPTP, RESP (Redis), SSH identification lines,
+// OpenFlow, RPKI-RTR and NFS over TCP, tried by port in tcpdump's order.
 func (p *Printer) tcpRPC(b, d []byte, plen, sp, dp int, h *ipHdr) ([]byte, bool) {
 	port := func(n int) bool { return sp == n || dp == n }
 	switch {
@@ -34,7 +34,7 @@ func (p *Printer) tcpRPC(b, d []byte, plen, sp, dp int, h *ipHdr) ([]byte, bool)
 	case port(portOpenFlowOld), port(portOpenFlow):
 		return openflow(b, d, plen), true
 	case port(portRPKIRTR):
-		return append(b, ", RPKI-RTR"...), true
+		return rpkiRTR(b, d, plen, p.opts.Verbose), true
 	case port(portNFS):
 		return p.tcpNFS(b, d, plen, sp, dp, h), true
 	}
@@ -47,8 +47,8 @@ type rpcState struct {
 	nfs nfsXidMap
 }
 
-// udpRPC prints the UDP protocols of tcpRPC's file (AFS Rx, Kerberos, RPC),
-// tried by port in tcpdump's order.
+// udpRPC prints Kerberos, L2TP, AFS Rx and SOME/IP over UDP, tried by
+// port in tcpdump's order (NFS over UDP is tried earlier, by udpNFS).
 func (p *Printer) udpRPC(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool) {
 	port := func(n int) bool { return sp == n || dp == n }
 	switch {

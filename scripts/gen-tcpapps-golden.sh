@@ -7,7 +7,7 @@
 # wirekit's printer with it line by line.
 #
 # Blocks with a third field hold the lines of the packets whose test name
-# starts with it, selected here by a filter (the AFS Rx, PPTP, NFS and WHOIS packets at -v, -vv).
+# starts with it, selected here by a filter (the AFS Rx, PPTP, NFS, RPKI-RTR and WHOIS packets at -v, -vv).
 #
 # Usage: scripts/gen-tcpapps-golden.sh
 set -eu
@@ -28,6 +28,8 @@ ver=$(tcpdump --version 2>&1 | head -2 | tr '\n' ' ')
 		TZ=UTC tcpdump -n "$opts" -r "$root/decode/testdata/tcpapps.pcap" 'tcp port 1723' 2>/dev/null || true
 		printf '### %s\t%s\tnfs \n' "$opts" "testdata/tcpapps.pcap"
 		TZ=UTC tcpdump -n "$opts" -r "$root/decode/testdata/tcpapps.pcap" 'port 2049' 2>/dev/null || true
+		printf '### %s\t%s\trpki-rtr\n' "$opts" "testdata/tcpapps.pcap"
+		TZ=UTC tcpdump -n "$opts" -r "$root/decode/testdata/tcpapps.pcap" 'tcp port 323' 2>/dev/null || true
 		printf '### %s\t%s\twhois \n' "$opts" "testdata/tcpapps.pcap"
 		TZ=UTC tcpdump -n "$opts" -r "$root/decode/testdata/tcpapps.pcap" 'tcp port 43' 2>/dev/null || true
 	done
