@@ -132,7 +132,10 @@ func (p *Printer) ip6(b, d []byte, length int) []byte {
 				return appendTrunc(b, "ip6")
 			}
 			if plen == 0 {
+				// No jumbo payload option: tcpdump takes the payload
+				// length, 0, as the end of the captured data too.
 				rem = 0
+				d = d[:cp]
 			}
 			return p.ipDemux(b, d[cp:], rem, &h, nh)
 		}

@@ -78,6 +78,9 @@ type Printer struct {
 	nest int
 	// ike remembers IKEv1 initiators (isakmp.go).
 	ike ikeCookies
+	// rpc remembers the calls of RPC-style protocols (AFS Rx) so that
+	// their replies can be named, as tcpdump does.
+	rpc rpcState
 }
 
 // NewPrinter returns a Printer writing to w; opts nil means the defaults.

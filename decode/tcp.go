@@ -177,11 +177,26 @@ func (p *Printer) tcp(b, d []byte, length int, h *ipHdr) []byte {
 	}
 	b = append(b, ", length "...)
 	b = appendInt(b, plen)
-	// With -v, tcpdump prints a reset's data as such, not as its protocol.
-	if plen > 0 && len(d) >= hlen && (flags&tcpRST == 0 || p.opts.Verbose == 0) {
-		b = p.tcpApp(b, d[hlen:min(length, len(d))], plen, int(sp), int(dp), h)
+	if plen <= 0 {
+		return b
 	}
-	return b
+	if len(d) < hlen {
+		// The header's options were cut by the capture (tcpdump's check
+		// before it decodes the payload).
+		b = append(b, " [remaining caplen("...)
+		b = appendInt(b, len(d))
+		b = append(b, ") < header length("...)
+		b = appendInt(b, hlen)
+		b = append(b, ")]"...)
+		return appendTrunc(b, "tcp")
+	}
+	// With -v, tcpdump prints a reset's data as such, not as its protocol.
+	if flags&tcpRST != 0 && p.opts.Verbose > 0 {
+		return b
+	}
+	// Dissectors get the payload even when none of it was captured:
+	// tcpdump's then print their truncation marker.
+	return p.tcpApp(b, d[hlen:max(hlen, min(length, len(d)))], plen, int(sp), int(dp), h)
 }
 
 // appendTCPOptions prints ", options [...]". o holds the captured option

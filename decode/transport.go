@@ -55,6 +55,11 @@ func (p *Printer) udp(b, d []byte, length int, h *ipHdr) []byte {
 		return appendTrunc(ports(b, sp, dp), "udp")
 	}
 	b = ports(b, sp, dp)
+	// tcpdump looks for NFS calls and replies before anything else,
+	// checksum included.
+	if t, ok := p.udpNFS(b, d[8:], length, sp, dp, h); ok {
+		return t
+	}
 	if (p.opts.Verbose > 1 || (h.v6 && p.opts.Verbose > 0)) && !h.fragmented && len(d) >= length+8 {
 		sum := be16(d[6:])
 		if sum == 0 && !h.v6 {
