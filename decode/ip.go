@@ -31,6 +31,7 @@ type ipHdr struct {
 	v6         bool
 	proto      uint8 // the next-header value right after the fixed header
 	fragmented bool
+	ttl        uint8 // TTL or hop limit (VRRP and CARP print it)
 }
 
 func appendAddr(b, a []byte) []byte {
@@ -94,7 +95,7 @@ func (p *Printer) ip4(b, d []byte, length int) []byte {
 	plen := tot - hlen
 	off := be16(d[6:])
 	proto := d[9]
-	h := ipHdr{src: d[12:16], dst: d[16:20], proto: proto, fragmented: off&0x2000 != 0}
+	h := ipHdr{src: d[12:16], dst: d[16:20], proto: proto, fragmented: off&0x2000 != 0, ttl: d[8]}
 	if p.opts.Verbose > 0 {
 		var bad bool
 		b, bad = p.ip4Verbose(b, d, hlen, off)
