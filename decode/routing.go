@@ -26,6 +26,8 @@ func (p *Printer) ipRouting(b, d []byte, length int, h *ipHdr, proto uint8) ([]b
 		return eigrp(b, d, length), true
 	case protoVRRP:
 		return vrrp(b, d, length, h.ttl), true
+	case protoSCTP:
+		return p.sctp(b, d, length, h), true
 	}
 	return b, false
 }

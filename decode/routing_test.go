@@ -106,6 +106,55 @@ func routingPackets(tb testing.TB) []rPkt {
 	add("vrrp v3 over ipv6", rIP6(tb, 112, 255, cat([]byte{0x31, 9, 200, 1, 0x00, 0x64, 0, 0}, zeros(16))), 0)
 	add("vrrp unknown type", rIP4(tb, 112, 255, []byte{0x22, 7, 100, 1, 0, 1, 0, 0}), 0)
 	add("vrrp cut after the priority", rIP4(tb, 112, 255, []byte{0x21, 7, 100, 1, 0, 1, 0, 0, 10, 0, 0, 254}), 14+20+3)
+	// SCTP.
+	u32 := func(v uint32) []byte { return []byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)} }
+	u16 := func(v uint16) []byte { return []byte{byte(v >> 8), byte(v)} }
+	chunk := func(t, fl byte, body []byte) []byte {
+		c := cat([]byte{t, fl}, u16(uint16(4+len(body))), body)
+		return cat(c, zeros((4-len(c)%4)%4))
+	}
+	sctp := func(sp, dp uint16, chunks ...[]byte) []byte {
+		return cat(u16(sp), u16(dp), u32(1), u32(0), cat(chunks...))
+	}
+	data := func(fl byte, ppid uint32, payload []byte) []byte {
+		return chunk(0, fl, cat(u32(1048037094), u16(3), u16(42), u32(ppid), payload))
+	}
+	for _, id := range []byte{4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0x80, 0xc0, 0xc1, 0xc2} {
+		add("sctp chunk type "+itoa(int(id)), rIP4(tb, 132, 64, sctp(1000, 2000, chunk(id, 0, zeros(8)))), 0)
+	}
+	for _, fl := range []byte{0, 1, 2, 3, 4, 7} {
+		add("sctp data flags "+itoa(int(fl)), rIP4(tb, 132, 64, sctp(2905, 2905, data(fl, 3, []byte("m3ua")))), 0)
+	}
+	for _, ppid := range []uint32{0, 1, 18, 20, 24, 25, 26, 27, 28, 0xffffffff} {
+		add("sctp data ppid "+itoa(int(ppid)), rIP4(tb, 132, 64, sctp(1000, 2000, data(3, ppid, []byte("abcd")))), 0)
+	}
+	add("sctp init", rIP4(tb, 132, 64, sctp(1000, 2000, chunk(1, 0, cat(u32(7), u32(65536), u16(10), u16(65535), u32(99))))), 0)
+	add("sctp init ack", rIP4(tb, 132, 64, sctp(1000, 2000, chunk(2, 0, cat(u32(7), u32(65536), u16(10), u16(65535), u32(99), zeros(8))))), 0)
+	add("sctp init too short", rIP4(tb, 132, 64, sctp(1000, 2000, chunk(1, 0, zeros(8)))), 0)
+	add("sctp data too short", rIP4(tb, 132, 64, sctp(1000, 2000, chunk(0, 3, zeros(8)))), 0)
+	add("sctp sack with gaps and duplicates", rIP4(tb, 132, 64, sctp(1000, 2000,
+		chunk(3, 0, cat(u32(100), u32(5000), u16(2), u16(1), u16(2), u16(3), u16(5), u16(6), u32(90))))), 0)
+	add("sctp sack then data", rIP4(tb, 132, 64, sctp(1000, 2000, chunk(3, 0, cat(u32(100), u32(5000), u16(0), u16(0))), data(3, 0, []byte("xyz")))), 0)
+	add("sctp empty", rIP4(tb, 132, 64, sctp(1000, 2000)), 0)
+	add("sctp shorter than its header", rIP4(tb, 132, 64, []byte{3, 232, 7, 208, 0, 0, 0, 1}), 0)
+	add("sctp chunk length below 4", rIP4(tb, 132, 64, sctp(1000, 2000, []byte{4, 0, 0, 2})), 0)
+	add("sctp chunk descriptor cut off", rIP4(tb, 132, 64, sctp(1000, 2000, []byte{4, 0})), 0)
+	add("sctp chunk longer than the packet", rIP4(tb, 132, 64, sctp(1000, 2000, []byte{4, 0, 0, 9, 1, 2, 3, 4})), 0)
+	add("sctp cut in a chunk", rIP4(tb, 132, 64, sctp(1000, 2000, chunk(4, 0, zeros(20)))), 14+20+12+10)
+	add("sctp cut in the common header", rIP4(tb, 132, 64, sctp(1000, 2000, chunk(4, 0, zeros(20)))), 14+20+6)
+	add("sctp cut in the ports", rIP4(tb, 132, 64, sctp(1000, 2000, chunk(4, 0, zeros(20)))), 14+20+3)
+	add("sctp cut in the ports over ipv6", rIP6(tb, 132, 64, sctp(1000, 2000, chunk(4, 0, zeros(20)))), 14+40+3)
+	add("sctp over ipv6", rIP6(tb, 132, 64, sctp(1000, 2000, chunk(11, 0, nil))), 0)
+	add("sctp over ipv6 behind a hop-by-hop header", rIP6(tb, 0, 64, cat([]byte{132, 0, 1, 4, 0, 0, 0, 0}, sctp(1000, 2000, chunk(11, 0, nil)))), 0)
+	// ForCES messages other than HeartBeat need valid TLVs, whose checks
+	// are left out; the corpus's forces*.pcap cover them.
+	forces := func(t byte) []byte { return cat([]byte{0x10, t, 0, 6}, u32(1), u32(2), zeros(8), u32(0)) }
+	for _, t := range []byte{0xf} {
+		add("sctp forces message type "+itoa(int(t)), rIP4(tb, 132, 64, sctp(40000, forcesHP, data(3, 0, forces(t)))), 0)
+	}
+	add("sctp forces mp and lp channels", rIP4(tb, 132, 64, sctp(forcesMP, forcesLP, chunk(4, 0, nil))), 0)
+	add("sctp forces by ppid", rIP4(tb, 132, 64, sctp(1000, 2000, data(3, 22, forces(0xf)))), 0)
+	add("sctp forces message too short", rIP4(tb, 132, 64, sctp(1000, forcesHP, data(3, 0, forces(3)[:12]))), 0)
 	return ps
 }
 
