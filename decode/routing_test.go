@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -155,6 +156,140 @@ func routingPackets(tb testing.TB) []rPkt {
 	add("sctp forces mp and lp channels", rIP4(tb, 132, 64, sctp(forcesMP, forcesLP, chunk(4, 0, nil))), 0)
 	add("sctp forces by ppid", rIP4(tb, 132, 64, sctp(1000, 2000, data(3, 22, forces(0xf)))), 0)
 	add("sctp forces message too short", rIP4(tb, 132, 64, sctp(1000, forcesHP, data(3, 0, forces(3)[:12]))), 0)
+	ps = append(ps, icmpPackets(tb)...)
+	return ps
+}
+
+// icmpPackets builds ICMP and ICMPv6 packets of every type tcpdump names,
+// with valid checksums (so -v prints no complaint).
+func icmpPackets(tb testing.TB) []rPkt {
+	tb.Helper()
+	var ps []rPkt
+	add := func(name string, data []byte, snap int) { ps = append(ps, rPkt{name, data, snap}) }
+	src6, dst6 := net.ParseIP("2001:db8::1"), net.ParseIP("2001:db8::2")
+	icmp6 := func(typ, code byte, body ...[]byte) []byte {
+		m := cat([]byte{typ, code, 0, 0}, cat(body...))
+		h := ipHdr{src: src6, dst: dst6, v6: true}
+		c := transportSum(&h, protoICMPv6, m)
+		m[2], m[3] = byte(c>>8), byte(c)
+		ip := tIP6("2001:db8::1", "2001:db8::2", layers.IPProtocolICMPv6)
+		ip.HopLimit = 255
+		return rSer(tb, tEther(layers.EthernetTypeIPv6), ip, gopacket.Payload(m))
+	}
+	icmp4 := func(typ, code byte, body ...[]byte) []byte {
+		m := cat([]byte{typ, code, 0, 0}, cat(body...))
+		c := checksum(0, m)
+		m[2], m[3] = byte(c>>8), byte(c)
+		return rSer(tb, tEther(layers.EthernetTypeIPv4), tIP4("10.0.0.1", "10.0.0.2", layers.IPProtocolICMPv4), gopacket.Payload(m))
+	}
+	u32 := func(v uint32) []byte { return []byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)} }
+	a6 := func(s string) []byte { return net.ParseIP(s).To16() }
+	a4 := func(s string) []byte { return net.ParseIP(s).To4() }
+	// An IPv6/UDP and an IPv4/UDP datagram quoted by error messages.
+	in6 := cat([]byte{0x60, 0, 0, 0, 0, 16, 17, 64}, a6("2001:db8::2"), a6("2001:db8::99"), []byte{0x30, 0x39, 0, 53, 0, 16, 0, 0}, zeros(8))
+	in6tcp := cat([]byte{0x60, 0, 0, 0, 0, 20, 6, 64}, a6("2001:db8::2"), a6("2001:db8::99"), []byte{0x30, 0x39, 0, 80}, zeros(16))
+	in4 := cat([]byte{0x45, 0, 0, 36, 0, 1, 0, 0, 64, 17, 0, 0}, a4("10.0.0.2"), a4("10.9.9.9"), []byte{0x30, 0x39, 0, 53, 0, 16, 0, 0}, zeros(8))
+	for code := range byte(9) {
+		add("icmp6 unreachable code "+itoa(int(code)), icmp6(1, code, zeros(4), in6), 0)
+	}
+	add("icmp6 port unreachable tcp", icmp6(1, 4, zeros(4), in6tcp), 0)
+	add("icmp6 packet too big", icmp6(2, 0, u32(1280), in6), 0)
+	for code := range byte(3) {
+		add("icmp6 time exceeded code "+itoa(int(code)), icmp6(3, code, zeros(4), in6), 0)
+	}
+	for code := range byte(6) {
+		add("icmp6 parameter problem code "+itoa(int(code)), icmp6(4, code, u32(40), in6), 0)
+	}
+	add("icmp6 echo request", icmp6(128, 0, []byte{0, 7, 0, 1}, []byte("ping")), 0)
+	add("icmp6 echo reply", icmp6(129, 0, []byte{0, 7, 0, 1}, []byte("ping")), 0)
+	add("icmp6 mld v1 query", icmp6(130, 0, []byte{0x27, 0x10, 0, 0}, a6("::")), 0)
+	add("icmp6 mld v1 query for a group", icmp6(130, 0, []byte{0x03, 0xe8, 0, 0}, a6("ff02::fb")), 0)
+	add("icmp6 mld v2 query", icmp6(130, 0, []byte{0x27, 0x10, 0, 0}, a6("::"), []byte{2, 125, 0, 0}), 0)
+	add("icmp6 mld v2 query with sources", icmp6(130, 0, []byte{0x27, 0x10, 0, 0}, a6("ff05::1:3"), []byte{0x0a, 125, 0, 2}, a6("2001:db8::7"), a6("2001:db8::8")), 0)
+	add("icmp6 mld query of odd length", icmp6(130, 0, []byte{0x27, 0x10, 0, 0}, a6("::"), []byte{2, 125}), 0)
+	add("icmp6 mld v1 report", icmp6(131, 0, zeros(4), a6("ff02::1:ff00:1")), 0)
+	add("icmp6 mld v1 done", icmp6(132, 0, zeros(4), a6("ff02::1:ff00:1")), 0)
+	add("icmp6 mld v2 report", icmp6(143, 0, []byte{0, 0, 0, 2}, []byte{4, 0, 0, 0}, a6("ff02::fb"), []byte{3, 0, 0, 1}, a6("ff05::2"), a6("2001:db8::3")), 0)
+	add("icmp6 router solicitation", icmp6(133, 0, zeros(4), []byte{1, 1, 2, 0, 0, 0, 0, 1}), 0)
+	add("icmp6 router advertisement", icmp6(134, 0, []byte{64, 0xc0, 0x07, 0x08}, u32(0), u32(0),
+		[]byte{1, 1, 2, 0, 0, 0, 0, 1}, []byte{5, 1, 0, 0}, u32(1500),
+		[]byte{3, 4, 64, 0xc0}, u32(86400), u32(14400), u32(0), a6("2001:db8:1::")), 0)
+	add("icmp6 neighbor solicitation", icmp6(135, 0, zeros(4), a6("2001:db8::99"), []byte{1, 1, 2, 0, 0, 0, 0, 1}), 0)
+	add("icmp6 neighbor advertisement", icmp6(136, 0, []byte{0xe0, 0, 0, 0}, a6("2001:db8::99"), []byte{2, 1, 2, 0, 0, 0, 0, 2}), 0)
+	add("icmp6 redirect", icmp6(137, 0, zeros(4), a6("fe80::1"), a6("2001:db8::99")), 0)
+	add("icmp6 router renumbering command", icmp6(138, 0, u32(1), []byte{0, 0, 0, 0}, zeros(4),
+		[]byte{1, 7, 0, 48, 0, 128, 0, 0}, a6("fec0::"),
+		[]byte{48, 16, 0, 0}, u32(0xffffffff), u32(3600), []byte{0xc0, 0, 0, 0}, a6("3ffe:501:fffe::")), 0)
+	add("icmp6 router renumbering result", icmp6(138, 1, u32(2), zeros(8)), 0)
+	add("icmp6 router renumbering reset", icmp6(138, 255, u32(3), zeros(8)), 0)
+	add("icmp6 router renumbering unknown code", icmp6(138, 7, u32(3), zeros(8)), 0)
+	ni := func(qtype, flags uint16) []byte {
+		return cat([]byte{byte(qtype >> 8), byte(qtype), byte(flags >> 8), byte(flags)}, []byte{1, 2, 3, 4, 5, 6, 7, 8})
+	}
+	add("icmp6 node information noop query", icmp6(139, 0, ni(0, 0)), 0)
+	add("icmp6 node information supported qtypes query", icmp6(139, 0, ni(1, 1)), 0)
+	add("icmp6 node information name query for an address", icmp6(139, 0, ni(2, 0), a6("2001:db8::2")), 0)
+	add("icmp6 node information address query, all flags", icmp6(139, 0, ni(3, 0x7e), a6("2001:db8::2")), 0)
+	add("icmp6 node information query for an ipv4 subject", icmp6(139, 2, ni(4, 0), a4("192.0.2.1")), 0)
+	add("icmp6 node information query with a bad subject length", icmp6(139, 0, ni(3, 2), a4("192.0.2.1")), 0)
+	add("icmp6 node information query of an unknown subject", icmp6(139, 9, ni(3, 2), a4("192.0.2.1")), 0)
+	add("icmp6 node information query, 03 draft", icmp6(139, 0, ni(2, 0)), 0)
+	add("icmp6 who-are-you request", icmp6(139, 0, zeros(8)), 0)
+	add("icmp6 node information addresses reply", icmp6(140, 0, ni(3, 0x2), u32(0), a6("::1"), u32(60), a6("2001:db8::1")), 0)
+	add("icmp6 node information refused reply", icmp6(140, 1, ni(3, 0)), 0)
+	add("icmp6 node information unknown reply", icmp6(140, 2, ni(3, 0)), 0)
+	add("icmp6 node information noop reply", icmp6(140, 0, ni(0, 0)), 0)
+	add("icmp6 node information qtypes reply", icmp6(140, 0, ni(1, 1)), 0)
+	add("icmp6 node information name reply", icmp6(140, 0, ni(2, 0), u32(0), []byte{4, 'h', 'o', 's', 't', 0}), 0)
+	add("icmp6 node information ipv4 reply", icmp6(140, 0, ni(4, 0), u32(0), a4("192.0.2.1")), 0)
+	add("icmp6 inverse neighbor solicitation", icmp6(141, 0, zeros(4), []byte{1, 1, 2, 0, 0, 0, 0, 1}), 0)
+	add("icmp6 inverse neighbor advertisement", icmp6(142, 0, zeros(4), []byte{2, 1, 2, 0, 0, 0, 0, 1}), 0)
+	add("icmp6 home agent discovery request", icmp6(144, 0, []byte{0, 9, 0, 0}), 0)
+	add("icmp6 home agent discovery reply", icmp6(145, 0, []byte{0, 9, 0, 0}, a6("2001:db8::a"), a6("2001:db8::b")), 0)
+	add("icmp6 mobile prefix solicitation", icmp6(146, 0, []byte{0, 9, 0, 0}), 0)
+	add("icmp6 mobile prefix advertisement", icmp6(147, 0, []byte{0, 9, 0x80, 0}), 0)
+	for _, t := range []byte{148, 149, 150, 151, 152, 153, 154, 156, 157, 158, 159, 200, 201, 250} {
+		add("icmp6 type "+itoa(int(t)), icmp6(t, 0, zeros(4), []byte("abcdefgh")), 0)
+	}
+	for _, code := range []byte{0, 1, 2, 3, 4, 0x80} {
+		add("icmp6 rpl code "+itoa(int(code)), icmp6(155, code, zeros(20)), 0)
+	}
+	add("icmp6 extended echo request", icmp6(160, 0, []byte{0xfb, 0x61, 1, 0}, []byte{0x20, 0, 0xdc, 0xf4, 0, 8, 3, 2, 0, 0, 0, 1}), 0)
+	add("icmp6 extended echo reply", icmp6(161, 0, []byte{0xfb, 0x61, 7, 0}), 0)
+	add("icmp6 cut in the type", icmp6(128, 0, []byte{0, 7, 0, 1}), 14+40+1)
+	add("icmp6 echo cut before the sequence", icmp6(128, 0, []byte{0, 7, 0, 1}), 14+40+6)
+	add("icmp6 node information cut", icmp6(139, 0, ni(3, 2), a6("2001:db8::2")), 14+40+12)
+	add("icmp6 unknown type cut", icmp6(250, 0, zeros(20)), 14+40+10)
+	// ICMP.
+	add("icmp echo request", icmp4(8, 0, []byte{0, 7, 0, 1}, []byte("ping")), 0)
+	add("icmp echo reply", icmp4(0, 0, []byte{0, 7, 0, 1}, []byte("ping")), 0)
+	for code := range byte(16) {
+		add("icmp unreachable code "+itoa(int(code)), icmp4(3, code, []byte{0, 0, 0x05, 0xdc}, in4), 0)
+	}
+	add("icmp unreachable unknown code", icmp4(3, 20, zeros(4), in4), 0)
+	add("icmp source quench", icmp4(4, 0, zeros(4), in4), 0)
+	for code := range byte(4) {
+		add("icmp redirect code "+itoa(int(code)), icmp4(5, code, a4("10.0.0.254"), in4), 0)
+	}
+	add("icmp router advertisement", icmp4(9, 0, []byte{2, 2, 0x07, 0x08}, a4("10.0.0.1"), u32(0), a4("10.0.0.2"), u32(5)), 0)
+	add("icmp router advertisement, mobile ip", icmp4(9, 16, []byte{1, 2, 0x07, 0x08}, a4("10.0.0.1"), u32(0)), 0)
+	add("icmp router solicitation", icmp4(10, 0, zeros(4)), 0)
+	for code := range byte(3) {
+		add("icmp time exceeded code "+itoa(int(code)), icmp4(11, code, zeros(4), in4), 0)
+	}
+	add("icmp parameter problem", icmp4(12, 0, []byte{20, 0, 0, 0}, in4), 0)
+	add("icmp parameter problem code 1", icmp4(12, 1, []byte{0, 0, 0, 0}, in4), 0)
+	add("icmp timestamp request", icmp4(13, 0, []byte{0, 7, 0, 1}, u32(1000), u32(0), u32(0)), 0)
+	add("icmp timestamp reply", icmp4(14, 0, []byte{0, 7, 0, 1}, u32(1000), u32(2000), u32(3000)), 0)
+	add("icmp information request", icmp4(15, 0, []byte{0, 7, 0, 1}), 0)
+	add("icmp information reply", icmp4(16, 0, []byte{0, 7, 0, 1}), 0)
+	add("icmp address mask request", icmp4(17, 0, []byte{0, 7, 0, 1}, u32(0)), 0)
+	add("icmp address mask reply", icmp4(18, 0, []byte{0, 7, 0, 1}, a4("255.255.255.0")), 0)
+	for _, t := range []byte{1, 2, 6, 7, 19, 30, 37, 40, 42, 43, 200} {
+		add("icmp type "+itoa(int(t)), icmp4(t, 0, zeros(4), zeros(8)), 0)
+	}
+	add("icmp echo cut before the sequence", icmp4(8, 0, []byte{0, 7, 0, 1}), 14+20+6)
+	add("icmp unreachable cut in the quoted header", icmp4(3, 3, zeros(4), in4), 14+20+8+10)
 	return ps
 }
 

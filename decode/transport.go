@@ -198,6 +198,73 @@ func (p *Printer) icmp(b, d []byte, length int, h *ipHdr) []byte {
 			b = append(b, " to host "...)
 		}
 		b = appendIPv4(b, d[4:8])
+	case 9:
+		if len(d) < 8 {
+			return trunc()
+		}
+		b = append(b, "router advertisement lifetime "...)
+		b = appendLifetime(b, int(be16(d[6:])))
+		num := int(d[4])
+		b = append(b, ' ')
+		b = appendInt(b, num)
+		b = append(b, ':')
+		if d[5] != 2 {
+			b = append(b, " [size "...)
+			b = appendUint(b, uint64(d[5]))
+			b = append(b, ']')
+			break
+		}
+		for e := inner; num > 0; num-- {
+			if len(e) < 8 {
+				return trunc()
+			}
+			b = append(b, " {"...)
+			b = appendIPv4(b, e)
+			b = append(b, ' ')
+			b = appendUint(b, uint64(be32(e[4:])))
+			b = append(b, '}')
+			e = e[8:]
+		}
+	case 12:
+		if len(d) < 5 {
+			return trunc()
+		}
+		if code == 0 {
+			b = append(b, "parameter problem - octet "...)
+			b = appendUint(b, uint64(d[4]))
+		} else {
+			b = append(b, "parameter problem - code "...)
+			b = appendUint(b, uint64(code))
+		}
+	case 13, 14:
+		if len(d) < 8 {
+			return trunc()
+		}
+		if typ == 13 {
+			b = append(b, "time stamp query id "...)
+		} else {
+			b = append(b, "time stamp reply id "...)
+		}
+		b = appendUint(b, uint64(be16(d[4:])))
+		b = append(b, " seq "...)
+		b = appendUint(b, uint64(be16(d[6:])))
+		if typ == 14 {
+			if len(d) < 20 {
+				return trunc()
+			}
+			b = append(b, ": org "...)
+			b = appendTstamp(b, be32(d[8:]))
+			b = append(b, ", recv "...)
+			b = appendTstamp(b, be32(d[12:]))
+			b = append(b, ", xmit "...)
+			b = appendTstamp(b, be32(d[16:]))
+		}
+	case 18:
+		if len(d) < 12 {
+			return trunc()
+		}
+		b = append(b, "address mask is 0x"...)
+		b = appendHex(b, uint64(be32(d[8:])), 8)
 	case 11:
 		switch code {
 		case 0:
@@ -363,10 +430,36 @@ func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
 		b = append(b, ", "...)
 		b = appendUint(b, uint64(be16(d[6:])))
 		b = append(b, " group record(s)"...)
-	case 133, 134:
+	case 130, 131, 132:
+		b = icmp6MLD(b, d, length, typ)
+	case 137:
+		if len(d) < 40 {
+			return appendTrunc(b, "icmp6")
+		}
+		b = append(b, ", "...)
+		b = appendIPv6(b, d[24:40])
+		b = append(b, " to "...)
+		b = appendIPv6(b, d[8:24])
+	case 138:
+		b = icmp6Renum(b, d)
+	case 139:
+		b = icmp6NIQuery(b, d[:min(len(d), length)])
+	case 140:
+		b = icmp6NIReply(b, d[:min(len(d), length)], length)
+	case 144, 146:
+		if len(d) < 6 {
+			return appendTrunc(b, "icmp6")
+		}
+		b = append(b, ", id 0x"...)
+		b = appendHex(b, uint64(be16(d[4:])), 4)
+	case 155:
+		b = icmp6RPL(b, d)
+	case 133, 134, 141, 142, 145, 147:
 	default:
+		// tcpdump dumps the messages it has no printer for.
 		b = append(b, ", length "...)
-		return appendInt(b, length)
+		b = appendInt(b, length)
+		return appendUnknownData(b, d[:min(len(d), length)])
 	}
 	if lengthFirst {
 		return b
@@ -436,7 +529,7 @@ func (p *Printer) icmp6Unreach(b, d []byte, length int) []byte {
 			b = appendUint(b, uint64(be16(in[off+2:])))
 		}
 	default:
-		return b
+		return appendUnknownData(b, d[:min(len(d), length)])
 	}
 	b = append(b, ", length "...)
 	return appendInt(b, length)
