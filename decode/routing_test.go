@@ -157,6 +157,93 @@ func routingPackets(tb testing.TB) []rPkt {
 	add("sctp forces by ppid", rIP4(tb, 132, 64, sctp(1000, 2000, data(3, 22, forces(0xf)))), 0)
 	add("sctp forces message too short", rIP4(tb, 132, 64, sctp(1000, forcesHP, data(3, 0, forces(3)[:12]))), 0)
 	ps = append(ps, icmpPackets(tb)...)
+	ps = append(ps, ipProtoPackets(tb)...)
+	return ps
+}
+
+// ipProtoPackets builds DCCP, AH, mobility-header and PGM packets.
+func ipProtoPackets(tb testing.TB) []rPkt {
+	tb.Helper()
+	var ps []rPkt
+	add := func(name string, data []byte, snap int) { ps = append(ps, rPkt{name, data, snap}) }
+	u32 := func(v uint32) []byte { return []byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)} }
+	a6 := func(s string) []byte { return net.ParseIP(s).To16() }
+	// DCCP with 48-bit sequence numbers (X=1) and the short form.
+	dccp := func(typ byte, x bool, extra []byte, opts []byte) []byte {
+		base := 12
+		xb := byte(0)
+		if x {
+			base, xb = 16, 1
+		}
+		off := (base + len(extra) + len(opts)) / 4
+		h := []byte{0x9a, 0x1c, 0x13, 0x89, byte(off), 0, 0, 0, typ<<1 | xb}
+		if x {
+			h = append(h, 0, 0, 1, 2, 3, 4, 5)
+		} else {
+			h = append(h, 1, 2, 3)
+		}
+		return cat(h, extra, opts)
+	}
+	ack := func(x bool) []byte {
+		if x {
+			return []byte{0, 0, 0, 8, 0, 0, 0x30, 0x39}
+		}
+		return []byte{0, 0, 0x30, 0x39}
+	}
+	add("dccp request", rIP4(tb, 33, 64, dccp(0, true, u32(4105078398), nil)), 0)
+	add("dccp response", rIP4(tb, 33, 64, dccp(1, true, cat(ack(true), u32(7)), nil)), 0)
+	add("dccp data", rIP4(tb, 33, 64, dccp(2, true, nil, nil)), 0)
+	add("dccp ack", rIP4(tb, 33, 64, dccp(3, true, ack(true), nil)), 0)
+	add("dccp data ack, short sequence numbers", rIP4(tb, 33, 64, cat(dccp(4, false, ack(false), nil), []byte("data"))), 0)
+	add("dccp close request", rIP4(tb, 33, 64, dccp(5, true, ack(true), nil)), 0)
+	add("dccp close", rIP4(tb, 33, 64, dccp(6, true, ack(true), nil)), 0)
+	for code := range byte(13) {
+		add("dccp reset code "+itoa(int(code)), rIP4(tb, 33, 64, dccp(7, true, cat(ack(true), []byte{code, 0, 0, 0}), nil)), 0)
+	}
+	add("dccp sync", rIP4(tb, 33, 64, dccp(8, true, ack(true), nil)), 0)
+	add("dccp sync ack", rIP4(tb, 33, 64, dccp(9, true, ack(true), nil)), 0)
+	add("dccp unknown type", rIP4(tb, 33, 64, dccp(12, true, ack(true), nil)), 0)
+	add("dccp with options", rIP4(tb, 33, 64, dccp(3, true, ack(true), []byte{0, 1, 2, 32, 4, 5, 2, 41, 6, 0, 0, 1, 0, 43, 4, 0, 9, 0, 0, 0})), 0)
+	add("dccp over ipv6", rIP6(tb, 33, 64, dccp(0, true, u32(0), nil)), 0)
+	add("dccp shorter than its generic header", rIP4(tb, 33, 64, dccp(0, false, nil, nil)[:10]), 0)
+	add("dccp request missing its service code", rIP4(tb, 33, 64, dccp(0, true, nil, nil)), 0)
+	add("dccp cut in the header", rIP4(tb, 33, 64, dccp(3, true, ack(true), nil)), 14+20+6)
+	add("dccp cut in the acknowledgement", rIP4(tb, 33, 64, dccp(3, true, ack(true), nil)), 14+20+18)
+	// AH.
+	ah := func(nh byte, icv []byte) []byte {
+		return cat([]byte{nh, byte((12+len(icv))/4 - 2), 0, 0}, u32(0x100), u32(19), icv)
+	}
+	ospf3 := cat([]byte{3, 1, 0, 36}, zeros(32))
+	add("ah then ospfv3", rIP6(tb, 51, 1, cat(ah(89, []byte{0x21, 0xd3, 0xa9, 0x5c, 0x5f, 0xfd, 0x4d, 0x18, 0x46, 0x22, 0xb9, 0xf8}), ospf3)), 0)
+	add("ah then icmp over ipv4", rIP4(tb, 51, 64, cat(ah(1, zeros(12)), []byte{8, 0, 0, 0, 0, 1, 0, 2})), 0)
+	add("ah with reserved bits", rIP4(tb, 51, 64, cat([]byte{59, 4, 0x30, 0x30}, u32(1), u32(2), zeros(12))), 0)
+	add("ah cut in the icv", rIP4(tb, 51, 64, cat(ah(1, zeros(12)), []byte{8, 0, 0, 0, 0, 1, 0, 2})), 14+20+14)
+	// Mobility header.
+	mh := func(t byte, data []byte) []byte {
+		m := cat([]byte{59, 0, t, 0, 0, 0}, data)
+		m = cat(m, zeros((8-len(m)%8)%8))
+		m[1] = byte(len(m)/8 - 1)
+		return m
+	}
+	add("mobility binding refresh request", rIP6(tb, 135, 64, mh(0, zeros(2))), 0)
+	add("mobility home test init", rIP6(tb, 135, 64, mh(1, zeros(10))), 0)
+	add("mobility care-of test init", rIP6(tb, 135, 64, mh(2, zeros(10))), 0)
+	add("mobility home test", rIP6(tb, 135, 64, mh(3, cat([]byte{0x09, 0x0a}, zeros(16)))), 0)
+	add("mobility care-of test", rIP6(tb, 135, 64, mh(4, cat([]byte{0x09, 0x0a}, zeros(16)))), 0)
+	add("mobility binding update", rIP6(tb, 135, 64, mh(5, []byte{0x03, 0xe8, 0x80, 0, 0x0e, 0x10})), 0)
+	add("mobility binding update, all flags", rIP6(tb, 135, 64, mh(5, []byte{0x03, 0xe8, 0xf0, 0, 0x0e, 0x10})), 0)
+	add("mobility binding acknowledgement", rIP6(tb, 135, 64, mh(6, []byte{0, 0x80, 0x03, 0xe8, 0x0e, 0x10})), 0)
+	add("mobility binding error", rIP6(tb, 135, 64, mh(7, cat([]byte{1, 0}, a6("2001:db8::1")))), 0)
+	add("mobility unknown type", rIP6(tb, 135, 64, mh(9, zeros(2))), 0)
+	add("mobility header too short for its type", rIP6(tb, 135, 64, mh(6, zeros(2))), 0)
+	add("mobility old protocol number", rIP6(tb, 62, 64, mh(0, zeros(2))), 0)
+	add("mobility cut in the binding update", rIP6(tb, 135, 64, mh(5, []byte{0x03, 0xe8, 0x80, 0, 0x0e, 0x10})), 14+40+9)
+	// PGM.
+	pgmPkt := cat([]byte{0x04, 0xd2, 0x16, 0x2e, 1, 0, 0, 0}, []byte{1, 2, 3, 4, 5, 6}, []byte{0, 44}, zeros(8))
+	add("pgm", rIP4(tb, 113, 64, pgmPkt), 0)
+	add("pgm over ipv6", rIP6(tb, 113, 64, pgmPkt), 0)
+	add("pgm cut before the length", rIP4(tb, 113, 64, pgmPkt), 14+20+10)
+	add("pgm cut in the ports", rIP4(tb, 113, 64, pgmPkt), 14+20+3)
 	return ps
 }
 
