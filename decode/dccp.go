@@ -159,7 +159,7 @@ func dccpOption(b, o []byte, rem int) (_ []byte, n int, ok bool) {
 		return appendTrunc(b, "dccp"), 0, false
 	}
 	b = name(b)
-	v := o[2:max(n, 2)]
+	v := o[min(2, n):n]
 	hex := func(b []byte, prefix string) []byte {
 		if len(v) > 0 {
 			b = append(b, prefix...)

@@ -204,6 +204,8 @@ func ipProtoPackets(tb testing.TB) []rPkt {
 	add("dccp sync ack", rIP4(tb, 33, 64, dccp(9, true, ack(true), nil)), 0)
 	add("dccp unknown type", rIP4(tb, 33, 64, dccp(12, true, ack(true), nil)), 0)
 	add("dccp with options", rIP4(tb, 33, 64, dccp(3, true, ack(true), []byte{0, 1, 2, 32, 4, 5, 2, 41, 6, 0, 0, 1, 0, 43, 4, 0, 9, 0, 0, 0})), 0)
+	// Found by FuzzPrintRouting: a one-byte option last in the header.
+	add("dccp with a one-byte option", rIP4(tb, 33, 64, dccp(3, true, ack(true), []byte{2, 0, 0, 0})), 0)
 	add("dccp over ipv6", rIP6(tb, 33, 64, dccp(0, true, u32(0), nil)), 0)
 	add("dccp shorter than its generic header", rIP4(tb, 33, 64, dccp(0, false, nil, nil)[:10]), 0)
 	add("dccp request missing its service code", rIP4(tb, 33, 64, dccp(0, true, nil, nil)), 0)
