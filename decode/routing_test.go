@@ -246,6 +246,51 @@ func ipProtoPackets(tb testing.TB) []rPkt {
 	add("pgm over ipv6", rIP6(tb, 113, 64, pgmPkt), 0)
 	add("pgm cut before the length", rIP4(tb, 113, 64, pgmPkt), 14+20+10)
 	add("pgm cut in the ports", rIP4(tb, 113, 64, pgmPkt), 14+20+3)
+	// IGMP.
+	a4 := func(s string) []byte { return net.ParseIP(s).To4() }
+	ig := func(t, code byte, rest ...[]byte) []byte {
+		m := cat([]byte{t, code, 0, 0}, cat(rest...))
+		c := checksum(0, m)
+		m[2], m[3] = byte(c>>8), byte(c)
+		return rIP4(tb, 2, 1, m)
+	}
+	add("igmp v1 query", ig(0x11, 0, u32(0)), 0)
+	add("igmp v2 query", ig(0x11, 100, u32(0)), 0)
+	add("igmp v2 group query", ig(0x11, 10, a4("239.1.1.1")), 0)
+	add("igmp v3 query", ig(0x11, 100, u32(0), []byte{2, 125, 0, 0}), 0)
+	add("igmp v3 query, short max resp time", ig(0x11, 10, u32(0), []byte{2, 125, 0, 0}), 0)
+	add("igmp v3 query, exponential max resp time", ig(0x11, 0xff, a4("239.1.1.1"), []byte{2, 125, 0, 2}, a4("10.0.0.7"), a4("10.0.0.8")), 0)
+	add("igmp v3 query, too many sources", ig(0x11, 100, a4("239.1.1.1"), []byte{2, 125, 0, 9}), 0)
+	add("igmp v1 report", ig(0x12, 0, a4("239.1.1.1")), 0)
+	add("igmp v2 report", ig(0x16, 0, a4("239.1.1.1")), 0)
+	add("igmp leave", ig(0x17, 0, a4("239.1.1.1")), 0)
+	add("igmp v3 report", ig(0x22, 0, []byte{0, 0, 0, 1}, []byte{4, 0, 0, 0}, a4("239.1.1.1")), 0)
+	add("igmp unknown type", ig(0x40, 0, u32(0)), 0)
+	for t := range byte(11) {
+		add("dvmrp type "+itoa(int(t)), ig(0x13, t, []byte{0, 0, 4, 12}, a4("10.0.0.1"), a4("239.1.1.1"), u32(7200)), 0)
+	}
+	add("dvmrp neighbors2", ig(0x13, 6, []byte{0, 0, 4, 12}, a4("10.0.0.2"), []byte{1, 0, 0x43, 2}, a4("10.0.0.1"), a4("10.0.0.3")), 0)
+	add("dvmrp neighbors2 with fewer neighbors than counted", ig(0x13, 6, []byte{0, 0, 4, 12}, a4("10.0.0.2"), []byte{1, 0, 0x10, 3}, a4("10.0.0.1")), 0)
+	add("dvmrp old neighbors", ig(0x13, 4, []byte{0, 0, 0, 0}, a4("10.0.0.2"), []byte{1, 2, 1}, a4("10.0.0.1")), 0)
+	add("dvmrp too short", ig(0x13, 7), 0)
+	pim1 := func(t byte, rest ...[]byte) []byte { return ig(0x14, t, []byte{0x10, 0, 0, 0}, cat(rest...)) }
+	add("pimv1 query dense", pim1(0, []byte{0x00, 0, 0, 30}), 0)
+	add("pimv1 query sparse", pim1(0, []byte{0x10, 0, 0, 30}), 0)
+	add("pimv1 query mode 5", pim1(0, []byte{0x50, 0, 0, 30}), 0)
+	add("pimv1 register", pim1(1, []byte{0x45, 0, 0, 20, 0, 0, 0, 0, 64, 17, 0, 0}, a4("10.1.1.1"), a4("239.2.2.2")), 0)
+	add("pimv1 register stop", pim1(2, a4("239.2.2.2"), a4("10.1.1.1")), 0)
+	add("pimv1 join prune", pim1(3, zeros(8)), 0)
+	add("pimv1 rp reachable", pim1(4, a4("239.2.2.2"), u32(0xffffffff), a4("10.9.9.9"), []byte{0, 0, 0, 90}), 0)
+	add("pimv1 assert", pim1(5, a4("239.2.2.2"), u32(0xffffff00), a4("10.1.1.1"), []byte{0x80, 0, 0, 10}, u32(20)), 0)
+	add("pimv1 graft", pim1(6, zeros(8)), 0)
+	add("pimv1 graft ack", pim1(7, zeros(8)), 0)
+	add("pimv1 mode", pim1(8, zeros(8)), 0)
+	add("pimv1 unknown type, version 2", ig(0x14, 9, []byte{0x20, 0, 0, 0}), 0)
+	add("pimv1 assert cut", pim1(5, a4("239.2.2.2")), 14+20+12)
+	add("mtrace query", ig(0x1f, 0, a4("239.1.1.1"), a4("10.1.1.1"), a4("10.2.2.2"), a4("10.3.3.3"), []byte{0, 0, 0, 7}), 0)
+	add("mtrace response to a multicast address", ig(0x1e, 0, a4("239.1.1.1"), a4("10.1.1.1"), a4("10.2.2.2"), a4("224.0.1.32"), []byte{64, 1, 0, 7}), 0)
+	add("mtrace too short", ig(0x1f, 0, a4("239.1.1.1")), 0)
+	add("igmp cut in the group", ig(0x16, 0, a4("239.1.1.1")), 14+20+6)
 	return ps
 }
 
