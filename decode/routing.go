@@ -3,6 +3,10 @@ package decode
 // IP protocol numbers of the routing and signalling protocols ipRouting
 // prints.
 const (
+	protoEGP      = 8
+	protoMobileIP = 55
+	protoND       = 77
+	protoIPComp   = 108
 	protoRSVP     = 46
 	protoAH       = 51
 	protoEIGRP    = 88
@@ -37,6 +41,22 @@ func (p *Printer) ipRouting(b, d []byte, length int, h *ipHdr, proto uint8) ([]b
 		return mobility(b, d), true
 	case protoPGM:
 		return pgm(b, d, h), true
+	case protoRSVP:
+		return rsvp(b, d, length), true
+	case protoEGP:
+		return egp(b, d, length), true
+	case protoMobileIP:
+		return mobileIP(b, d, length), true
+	case protoIPComp:
+		if len(d) < 4 {
+			return appendTrunc(b, "ipcomp"), true
+		}
+		b = append(b, "IPComp(cpi=0x"...)
+		b = appendHex(b, uint64(be16(d[2:])), 4)
+		return append(b, ')'), true
+	case protoND:
+		b = append(b, " nd "...)
+		return appendInt(b, length), true
 	case protoAH:
 		return p.ah(b, d, length, h), true
 	}
@@ -110,4 +130,78 @@ func pgm(b, d []byte, h *ipHdr) []byte {
 	}
 	b = append(b, "PGM, length "...)
 	return appendUint(b, uint64(be16(d[14:])))
+}
+
+var rsvpTypes = [...]string{1: "Path", 2: "Resv", 3: "PathErr", 4: "ResvErr", 5: "PathTear",
+	6: "ResvTear", 7: "ResvConf", 12: "Bundle", 13: "Acknowledgement", 15: "Refresh", 20: "Hello"}
+
+// rsvp prints an RSVP message (IP protocol 46, RFC 2205) as tcpdump does
+// without -v: version, message type and the IP payload length.
+//
+//	| version 4 | flags 4 | type 8 | checksum 16 | send TTL 8 | reserved 8 | length 16 |
+func rsvp(b, d []byte, length int) []byte {
+	if len(d) < 8 {
+		return appendTrunc(b, "rsvp")
+	}
+	if v := d[0] >> 4; v != 1 {
+		b = append(b, "ERROR: RSVP version "...)
+		b = appendUint(b, uint64(v))
+		return append(b, " packet not supported"...)
+	}
+	b = append(b, "RSVPv1 "...)
+	if t := d[1]; int(t) < len(rsvpTypes) && rsvpTypes[t] != "" {
+		b = append(b, rsvpTypes[t]...)
+	} else {
+		b = append(b, "unknown ("...)
+		b = appendUint(b, uint64(t))
+		b = append(b, ')')
+	}
+	b = append(b, " Message, length: "...)
+	return appendInt(b, length)
+}
+
+// egp prints an EGP message (IP protocol 8, RFC 904) as tcpdump does
+// without -v.
+//
+//	| version 8 | type 8 | code 8 | status 8 | checksum 16 | AS 16 | sequence 16 |
+func egp(b, d []byte, length int) []byte {
+	if len(d) < 10 {
+		return appendTrunc(b, "egp")
+	}
+	b = append(b, "EGPv"...)
+	b = appendUint(b, uint64(d[0]))
+	b = append(b, ", AS "...)
+	b = appendUint(b, uint64(be16(d[6:])))
+	b = append(b, ", seq "...)
+	b = appendUint(b, uint64(be16(d[8:])))
+	b = append(b, ", length "...)
+	return appendInt(b, length)
+}
+
+// mobileIP prints a minimal-encapsulation header (IP protocol 55, RFC
+// 2004) as tcpdump does without -v: whether the original source is
+// present and a bad header checksum.
+//
+//	| protocol 8 | S 1 | reserved 7 | checksum 16 | original destination 32 | (original source 32) |
+func mobileIP(b, d []byte, length int) []byte {
+	if length < 8 || len(d) < 8 {
+		return appendTrunc(b, "mobile")
+	}
+	b = append(b, "mobile: "...)
+	n := 8
+	if d[1]&0x80 != 0 {
+		b = append(b, "[S] "...)
+		n = 12
+	} else {
+		b = append(b, "[] "...)
+	}
+	if len(d) < n {
+		return appendTrunc(b, "mobile")
+	}
+	if checksum(0, d[:n]) != 0 {
+		b = append(b, " (bad checksum "...)
+		b = appendUint(b, uint64(be16(d[2:])))
+		b = append(b, ')')
+	}
+	return b
 }

@@ -291,6 +291,29 @@ func ipProtoPackets(tb testing.TB) []rPkt {
 	add("mtrace response to a multicast address", ig(0x1e, 0, a4("239.1.1.1"), a4("10.1.1.1"), a4("10.2.2.2"), a4("224.0.1.32"), []byte{64, 1, 0, 7}), 0)
 	add("mtrace too short", ig(0x1f, 0, a4("239.1.1.1")), 0)
 	add("igmp cut in the group", ig(0x16, 0, a4("239.1.1.1")), 14+20+6)
+	// RSVP, EGP, minimal encapsulation, IPComp, ND.
+	for _, t := range []byte{1, 2, 3, 4, 5, 6, 7, 9, 12, 13, 15, 20, 25} {
+		add("rsvp message type "+itoa(int(t)), rIP4(tb, 46, 64, cat([]byte{0x10, t, 0, 0, 64, 0, 0, 20}, zeros(12))), 0)
+	}
+	add("rsvp version 2", rIP4(tb, 46, 64, cat([]byte{0x20, 1, 0, 0, 64, 0, 0, 20}, zeros(12))), 0)
+	add("rsvp cut in the header", rIP4(tb, 46, 64, cat([]byte{0x10, 1, 0, 0, 64, 0, 0, 20}, zeros(12))), 14+20+5)
+	add("egp", rIP4(tb, 8, 64, cat([]byte{2, 3, 0, 0, 0, 0, 0, 1, 0, 9}, zeros(10))), 0)
+	add("egp cut", rIP4(tb, 8, 64, cat([]byte{2, 3, 0, 0, 0, 0, 0, 1, 0, 9}, zeros(10))), 14+20+8)
+	mob := func(s bool) []byte {
+		m := cat([]byte{6, 0, 0, 0}, a4("10.5.5.5"))
+		if s {
+			m[1] = 0x80
+			m = cat(m, a4("10.6.6.6"))
+		}
+		c := checksum(0, m)
+		m[2], m[3] = byte(c>>8), byte(c)
+		return cat(m, zeros(20))
+	}
+	add("minimal encapsulation", rIP4(tb, 55, 64, mob(false)), 0)
+	add("minimal encapsulation with the source", rIP4(tb, 55, 64, mob(true)), 0)
+	add("minimal encapsulation, bad checksum", rIP4(tb, 55, 64, cat([]byte{6, 0, 0, 9}, zeros(12))), 0)
+	add("ipcomp", rIP4(tb, 108, 64, cat([]byte{4, 0, 0x12, 0x34}, zeros(20))), 0)
+	add("nd", rIP4(tb, 77, 64, zeros(20)), 0)
 	return ps
 }
 
