@@ -16,7 +16,7 @@ func appendUnknownData(b, d []byte) []byte {
 //
 //	| type | code | checksum | max response 16 | reserved 16 | address 128 |
 //	v2 query: | flags 8 | QQIC 8 | number of sources 16 | sources...
-func icmp6MLD(b, d []byte, length int, typ byte) []byte {
+func (p *Printer) icmp6MLD(b, d []byte, length int, typ byte) []byte {
 	if typ == 130 && length != 24 {
 		if length < 28 {
 			b = append(b, " unknown-version (len "...)
@@ -27,10 +27,34 @@ func icmp6MLD(b, d []byte, length int, typ byte) []byte {
 		if len(d) < 24 {
 			return appendTrunc(b, "icmp6")
 		}
+		if p.opts.Verbose > 0 {
+			mrc := uint64(be16(d[4:]))
+			if mrc >= 32768 {
+				mrc = (mrc&0x0fff | 0x1000) << ((mrc&0x7000)>>12 + 3)
+			}
+			b = append(b, " [max resp delay="...)
+			b = appendUint(b, mrc)
+			b = append(b, ']')
+		}
 		b = append(b, " [gaddr "...)
 		b = appendIPv6(b, d[8:24])
 		if len(d) < 28 {
 			return appendTrunc(b, "icmp6")
+		}
+		if p.opts.Verbose > 0 {
+			if d[24]&0x08 != 0 {
+				b = append(b, " sflag"...)
+			}
+			if qrv := d[24] & 7; qrv != 0 {
+				b = append(b, " robustness="...)
+				b = appendUint(b, uint64(qrv))
+			}
+			qqi := uint64(d[25])
+			if qqi >= 128 {
+				qqi = (qqi&0x0f | 0x10) << ((qqi&0x70)>>4 + 3)
+			}
+			b = append(b, " qqi="...)
+			b = appendUint(b, qqi)
 		}
 		if n := int(be16(d[26:])); n > 0 {
 			if length < 28+16*n {
@@ -60,7 +84,7 @@ func icmp6MLD(b, d []byte, length int, typ byte) []byte {
 //	| type | code | checksum | sequence 32 | segment 8 | flags 8 | max delay 16 | reserved 32 |
 //	match: | op 8 | len 8 | ordinal 8 | matchlen 8 | minlen 8 | maxlen 8 | rsvd 16 | prefix 128 |
 //	use:   | uselen 8 | keeplen 8 | ramask 8 | raflags 8 | vltime 32 | pltime 32 | flags 32 | prefix 128 |
-func icmp6Renum(b, d []byte) []byte {
+func (p *Printer) icmp6Renum(b, d []byte) []byte {
 	if len(d) < 8 {
 		return appendTrunc(b, "icmp6")
 	}
@@ -78,6 +102,29 @@ func icmp6Renum(b, d []byte) []byte {
 	}
 	b = append(b, ", seq="...)
 	b = appendUint(b, uint64(be32(d[4:])))
+	v := p.opts.Verbose > 0
+	if v {
+		if len(d) < 12 {
+			return appendTrunc(b, "icmp6")
+		}
+		b = append(b, '[')
+		if f := d[9]; f != 0 {
+			for _, x := range [...]struct {
+				bit  byte
+				name string
+			}{{0x80, "T"}, {0x40, "R"}, {0x20, "A"}, {0x10, "S"}, {0x08, "P"}} {
+				if f&x.bit != 0 {
+					b = append(b, x.name...)
+				}
+			}
+			b = append(b, ',')
+		}
+		b = append(b, "seg="...)
+		b = appendUint(b, uint64(d[8]))
+		b = append(b, ",maxdelay="...)
+		b = appendUint(b, uint64(be16(d[10:])))
+		b = append(b, ']')
+	}
 	if code != 0 {
 		return b
 	}
@@ -97,7 +144,18 @@ func icmp6Renum(b, d []byte) []byte {
 		b = append(b, '#')
 		b = appendUint(b, uint64(m[0]))
 	}
+	if v {
+		b = append(b, ",ord="...)
+		b = appendUint(b, uint64(m[2]))
+	}
 	b = append(b, ',')
+	if v {
+		b = append(b, "min="...)
+		b = appendUint(b, uint64(m[4]))
+		b = append(b, ",max="...)
+		b = appendUint(b, uint64(m[5]))
+		b = append(b, ',')
+	}
 	b = appendIPv6(b, m[8:24])
 	b = append(b, '/')
 	b = appendUint(b, uint64(m[3]))
@@ -119,6 +177,17 @@ func icmp6Renum(b, d []byte) []byte {
 			if f&0x40 != 0 {
 				b = append(b, 'P')
 			}
+			b = append(b, ',')
+		}
+		if v {
+			b = append(b, "mask=0x"...)
+			b = appendHex(b, uint64(u[2]), 1)
+			b = append(b, ",raflags=0x"...)
+			b = appendHex(b, uint64(u[3]), 1)
+			b = append(b, ",vltime="...)
+			b = appendInfty(b, be32(u[4:]))
+			b = append(b, ",pltime="...)
+			b = appendInfty(b, be32(u[8:]))
 			b = append(b, ',')
 		}
 		b = appendIPv6(b, u[16:32])
@@ -224,7 +293,7 @@ func icmp6NIQuery(b, d []byte) []byte {
 
 // icmp6NIReply prints a node information reply (type 140); d holds the
 // captured message, cut to length.
-func icmp6NIReply(b, d []byte, length int) []byte {
+func icmp6NIReply(b, d []byte, length int, verbose bool) []byte {
 	if len(d) < length {
 		return appendTrunc(b, "icmp6")
 	}
@@ -234,6 +303,11 @@ func icmp6NIReply(b, d []byte, length int) []byte {
 	b = append(b, " node information reply ("...)
 	comma := false
 	switch d[1] {
+	case 0:
+		if verbose {
+			b = append(b, "success"...)
+			comma = true
+		}
 	case 1:
 		b = append(b, "refused"...)
 		comma = true
@@ -388,4 +462,212 @@ func appendTstamp(b []byte, t uint32) []byte {
 	b = append2(b, int(s))
 	b = append(b, '.')
 	return append(b, byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10))
+}
+
+// appendInfty appends v, or "infty" for all ones.
+func appendInfty(b []byte, v uint32) []byte {
+	if v == 0xffffffff {
+		return append(b, "infty"...)
+	}
+	return appendUint(b, uint64(v))
+}
+
+// appendLifetime6 appends an ND lifetime in seconds, or "infinity".
+func appendLifetime6(b []byte, v uint32) []byte {
+	if v == 0xffffffff {
+		return append(b, "infinity"...)
+	}
+	b = appendUint(b, uint64(v))
+	return append(b, 's')
+}
+
+// flagName is one bit of a flags field and its name.
+type flagName struct {
+	bit  byte
+	name string
+}
+
+var (
+	naFlags = [...]flagName{{0x80, "router"}, {0x40, "solicited"}, {0x20, "override"}}
+	raFlags = [...]flagName{{0x80, "managed"}, {0x40, "other stateful"}, {0x20, "Home Agent"}, {0x04, "proxy"}}
+	piFlags = [...]flagName{{0x80, "onlink"}, {0x40, "auto"}, {0x20, "router"}}
+)
+
+// appendFlags appends prefix, the names of the bits of f set (", "
+// between them, "none" without any) and "]".
+func appendFlags(b []byte, prefix string, f byte, names []flagName) []byte {
+	b = append(b, prefix...)
+	n := len(b)
+	for _, x := range names {
+		if f&x.bit != 0 {
+			if len(b) > n {
+				b = append(b, ", "...)
+			}
+			b = append(b, x.name...)
+		}
+	}
+	if len(b) == n {
+		b = append(b, "none"...)
+	}
+	return append(b, ']')
+}
+
+var rtPrefs = [...]string{"medium", "high", "rsv", "low"}
+
+// icmp6RouterVerbose appends what tcpdump -v prints for router
+// solicitations (133) and advertisements (134): the advertisement's
+// fields and the options.
+func icmp6RouterVerbose(b, d []byte, length int, typ byte) []byte {
+	if typ == 133 {
+		return icmp6Opts(b, d[min(8, len(d)):], length-8)
+	}
+	if len(d) < 16 {
+		return appendTrunc(b, "icmp6")
+	}
+	b = append(b, "\n\thop limit "...)
+	b = appendUint(b, uint64(d[4]))
+	b = appendFlags(b, ", Flags [", d[5], raFlags[:])
+	b = append(b, ", pref "...)
+	b = append(b, rtPrefs[(d[5]>>3)&3]...)
+	b = append(b, ", router lifetime "...)
+	b = appendUint(b, uint64(be16(d[6:])))
+	b = append(b, "s, reachable time "...)
+	b = appendUint(b, uint64(be32(d[8:])))
+	b = append(b, "ms, retrans timer "...)
+	b = appendUint(b, uint64(be32(d[12:])))
+	b = append(b, "ms"...)
+	return icmp6Opts(b, d[16:], length-16)
+}
+
+var ndOptNames = [...]string{1: "source link-address", 2: "destination link-address", 3: "prefix info",
+	4: "redirected header", 5: "mtu", 7: "advertisement interval", 8: "homeagent information",
+	24: "route info", 25: "rdnss", 31: "dnssl"}
+
+// icmp6Opts appends the neighbour discovery options in o (resid bytes
+// claimed) as tcpdump -v does, one per line.
+func icmp6Opts(b, o []byte, resid int) []byte {
+	for len(o) > 0 && resid > 0 {
+		if len(o) < 2 {
+			return appendTrunc(b, "icmp6")
+		}
+		t, l := o[0], int(o[1])
+		if l == 0 || l*8 > len(o) {
+			return append(b, " (invalid)"...)
+		}
+		b = append(b, "\n\t  "...)
+		if int(t) < len(ndOptNames) && ndOptNames[t] != "" {
+			b = append(b, ndOptNames[t]...)
+		} else {
+			b = append(b, "unknown"...)
+		}
+		b = append(b, " option ("...)
+		b = appendUint(b, uint64(t))
+		b = append(b, "), length "...)
+		b = appendInt(b, l*8)
+		b = append(b, " ("...)
+		b = appendInt(b, l)
+		b = append(b, "): "...)
+		v := o[2 : l*8]
+		switch t {
+		case 1, 2:
+			b = appendMAC(b, v)
+		case 3:
+			if len(v) < 30 {
+				return append(b, " (invalid)"...)
+			}
+			b = appendIPv6(b, v[14:30])
+			b = append(b, '/')
+			b = appendUint(b, uint64(v[0]))
+			b = appendFlags(b, ", Flags [", v[1], piFlags[:])
+			b = append(b, ", valid time "...)
+			b = appendLifetime6(b, be32(v[2:]))
+			b = append(b, ", pref. time "...)
+			b = appendLifetime6(b, be32(v[6:]))
+		case 5:
+			b = append(b, ' ')
+			b = appendUint(b, uint64(be32(v[2:])))
+		case 7:
+			b = append(b, ' ')
+			b = appendUint(b, uint64(be32(v[2:])))
+			b = append(b, "ms"...)
+		case 8:
+			b = append(b, " preference "...)
+			b = appendUint(b, uint64(be16(v[2:])))
+			b = append(b, ", lifetime "...)
+			b = appendUint(b, uint64(be16(v[4:])))
+		case 25:
+			b = append(b, " lifetime "...)
+			b = appendUint(b, uint64(be32(v[2:])))
+			b = append(b, "s,"...)
+			for a := v[6:]; len(a) >= 16; a = a[16:] {
+				b = append(b, " addr: "...)
+				b = appendIPv6(b, a[:16])
+			}
+		default:
+			// The dump tcpdump prints for options it does not decode.
+			if len(v) > 0 {
+				b = append(b, "\n\t  "...)
+				b = appendHexDumpInline(b, v)
+			}
+		}
+		o = o[l*8:]
+		resid -= l * 8
+	}
+	return b
+}
+
+// appendHexDumpInline appends a hex dump of v whose first line continues
+// the current one and whose other lines start with a tab and a space.
+func appendHexDumpInline(b, v []byte) []byte {
+	n := len(b)
+	b = appendHexDump(b, v, false)
+	b = b[:len(b)-1]
+	// appendHexDump starts every line with a tab; tcpdump's first
+	// line here follows the prefix already printed.
+	copy(b[n:], b[n+1:])
+	return b[:len(b)-1]
+}
+
+var mldV2RecordTypes = [...]string{1: "is_in", 2: "is_ex", 3: "to_in", 4: "to_ex", 5: "allow", 6: "block"}
+
+// mldV2Report appends the group records of an MLDv2 report as tcpdump -v
+// does; d is the message cut to length.
+func mldV2Report(b, d []byte, length, n int) []byte {
+	return groupRecords(b, d[min(8, len(d)):], length-8, n, 16)
+}
+
+// groupRecords appends n MLDv2 or IGMPv3 group records (addresses of
+// alen bytes) from r, rem bytes claimed.
+func groupRecords(b, r []byte, rem, n, alen int) []byte {
+	for ; n > 0; n-- {
+		if rem < 4+alen {
+			return append(b, " [invalid number of groups]"...)
+		}
+		if len(r) < 4+alen {
+			return appendTrunc(b, "icmp6")
+		}
+		b = append(b, " [gaddr "...)
+		b = appendAddr(b, r[4:4+alen])
+		b = append(b, ' ')
+		if t := r[0]; int(t) < len(mldV2RecordTypes) && mldV2RecordTypes[t] != "" {
+			b = append(b, mldV2RecordTypes[t]...)
+		} else {
+			b = append(b, " [v2-report-#"...)
+			b = appendUint(b, uint64(t))
+			b = append(b, ']')
+		}
+		ns := int(be16(r[2:]))
+		size := 4 + alen + ns*alen + int(r[1])*4
+		if rem < 4+alen+ns*alen {
+			b = append(b, " [invalid number of sources "...)
+			b = appendInt(b, ns)
+			return append(b, ']')
+		}
+		b = append(b, ", "...)
+		b = appendInt(b, ns)
+		b = append(b, " source(s)]"...)
+		rem -= size
+		r = r[min(size, len(r)):]
+	}
+	return b
 }

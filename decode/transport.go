@@ -417,6 +417,12 @@ func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
 			b = append(b, ", tgt is "...)
 		}
 		b = appendIPv6(b, d[8:24])
+		if p.opts.Verbose > 0 {
+			if typ == 136 {
+				b = appendFlags(b, ", Flags [", d[4], naFlags[:])
+			}
+			b = icmp6Opts(b, d[24:min(len(d), length)], length-24)
+		}
 	case 143:
 		if length < 8 {
 			b = append(b, " [invalid len "...)
@@ -430,8 +436,11 @@ func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
 		b = append(b, ", "...)
 		b = appendUint(b, uint64(be16(d[6:])))
 		b = append(b, " group record(s)"...)
+		if p.opts.Verbose > 0 {
+			b = mldV2Report(b, d[:min(len(d), length)], length, int(be16(d[6:])))
+		}
 	case 130, 131, 132:
-		b = icmp6MLD(b, d, length, typ)
+		b = p.icmp6MLD(b, d, length, typ)
 	case 137:
 		if len(d) < 40 {
 			return appendTrunc(b, "icmp6")
@@ -440,12 +449,15 @@ func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
 		b = appendIPv6(b, d[24:40])
 		b = append(b, " to "...)
 		b = appendIPv6(b, d[8:24])
+		if p.opts.Verbose > 0 {
+			b = icmp6Opts(b, d[40:min(len(d), length)], length-40)
+		}
 	case 138:
-		b = icmp6Renum(b, d)
+		b = p.icmp6Renum(b, d)
 	case 139:
 		b = icmp6NIQuery(b, d[:min(len(d), length)])
 	case 140:
-		b = icmp6NIReply(b, d[:min(len(d), length)], length)
+		b = icmp6NIReply(b, d[:min(len(d), length)], length, p.opts.Verbose > 0)
 	case 144, 146:
 		if len(d) < 6 {
 			return appendTrunc(b, "icmp6")
@@ -454,14 +466,44 @@ func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
 		b = appendHex(b, uint64(be16(d[4:])), 4)
 	case 155:
 		b = icmp6RPL(b, d)
-	case 133, 134, 141, 142, 145, 147:
+	case 133, 134:
+		if p.opts.Verbose > 0 {
+			b = icmp6RouterVerbose(b, d[:min(len(d), length)], length, typ)
+		}
+	case 145, 147:
+		if p.opts.Verbose > 0 {
+			if len(d) < 8 {
+				return appendTrunc(b, "icmp6")
+			}
+			b = append(b, ", id 0x"...)
+			b = appendHex(b, uint64(be16(d[4:])), 4)
+			if typ == 145 {
+				for a := d[8:min(len(d), length)]; len(a) >= 16; a = a[16:] {
+					b = append(b, ", "...)
+					b = appendIPv6(b, a[:16])
+				}
+			} else {
+				if d[6]&0xc0 != 0 {
+					b = append(b, ' ')
+				}
+				if d[6]&0x80 != 0 {
+					b = append(b, 'M')
+				}
+				if d[6]&0x40 != 0 {
+					b = append(b, 'O')
+				}
+				b = icmp6Opts(b, d[8:min(len(d), length)], length-8)
+			}
+		}
+	case 141, 142:
 	default:
 		// tcpdump dumps the messages it has no printer for.
 		b = append(b, ", length "...)
 		b = appendInt(b, length)
 		return appendUnknownData(b, d[:min(len(d), length)])
 	}
-	if lengthFirst {
+	if lengthFirst || p.opts.Verbose > 0 {
+		// With -v tcpdump leaves the length out (or printed it first).
 		return b
 	}
 	b = append(b, ", length "...)
@@ -530,6 +572,9 @@ func (p *Printer) icmp6Unreach(b, d []byte, length int) []byte {
 		}
 	default:
 		return appendUnknownData(b, d[:min(len(d), length)])
+	}
+	if p.opts.Verbose > 0 {
+		return b
 	}
 	b = append(b, ", length "...)
 	return appendInt(b, length)
