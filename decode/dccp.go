@@ -21,8 +21,8 @@ var dccpFeatures = [...]string{"reserved", "ccid", "allow_short_seqno", "sequenc
 
 // dccp prints a DCCP packet (IP protocol 33, RFC 4340) as tcpdump does
 // without -v: ports, packet type, its service code, reset code or
-// acknowledgement number (and with -v the options); length is the IP
-// payload length.
+// acknowledgement number (with -v the checksum, with -vv the sequence
+// number and the options); length is the IP payload length.
 //
 //	| source port 16 | destination port 16 | data offset 8 | CCVal 4 | CsCov 4 | checksum 16 |
 //	| res 3 | type 4 | X 1 | reserved 8 (X=1) | sequence number 24 or 48 |
@@ -50,7 +50,34 @@ func (p *Printer) dccp(b, d []byte, length int, h *ipHdr) []byte {
 		return appendTrunc(b, "dccp")
 	}
 	b = appendPorts(b, h, int(be16(d)), int(be16(d[2:])))
-	b = append(b, "DCCP "...)
+	b = append(b, "DCCP"...)
+	if p.opts.Verbose > 0 {
+		b = append(b, " (CCVal "...)
+		b = appendUint(b, uint64(d[5]>>4))
+		b = append(b, ", CsCov "...)
+		b = appendUint(b, uint64(d[5]&0xf))
+		if len(d) >= length {
+			cov := length
+			if cs := int(d[5] & 0xf); cs != 0 {
+				cov = min(length, (int(d[4])+cs-1)*4)
+			}
+			s := sum16(0, h.src)
+			s = sum16(s, h.dst)
+			s += uint32(protoDCCP) + uint32(length)&0xffff + uint32(length)>>16
+			sum := be16(d[6:])
+			b = append(b, ", cksum 0x"...)
+			b = appendHex(b, uint64(sum), 4)
+			if c := checksum(s, d[:cov]); c != 0 {
+				b = append(b, " (incorrect -> 0x"...)
+				b = appendHex(b, uint64(shouldBe(sum, c)), 4)
+				b = append(b, ')')
+			} else {
+				b = append(b, " (correct)"...)
+			}
+		}
+		b = append(b, ')')
+	}
+	b = append(b, ' ')
 	hlen := int(d[4]) * 4
 	typ := int(d[8]>>1) & 0xf
 	fixed := base
@@ -105,8 +132,17 @@ func (p *Printer) dccp(b, d []byte, length int, h *ipHdr) []byte {
 		b = appendUint(b, n)
 		b = append(b, ") "...)
 	}
-	if hlen <= fixed || p.opts.Verbose == 0 {
-		// tcpdump prints the options only with -v.
+	if p.opts.Verbose < 2 {
+		// tcpdump prints the sequence number and the options with -vv.
+		return b
+	}
+	b = append(b, "seq "...)
+	if x {
+		b = appendUint(b, uint64(be16(d[10:]))<<32|uint64(be32(d[12:])))
+	} else {
+		b = appendUint(b, uint64(d[9])<<16|uint64(be16(d[10:])))
+	}
+	if hlen <= fixed {
 		return b
 	}
 	b = append(b, " <"...)
