@@ -4,7 +4,7 @@ package decode
 // queries and reports of versions 1 to 3, leaves, DVMRP, PIMv1 and mtrace.
 //
 //	| type 8 | max resp code 8 | checksum 16 | group address 32 | (v3 query: | flags 8 | QQIC 8 | sources 16 | ...)
-func igmp(b, d []byte, length int) []byte {
+func (p *Printer) igmp(b, d []byte, length int) []byte {
 	if len(d) < 1 {
 		return appendTrunc(b, "igmp")
 	}
@@ -61,9 +61,9 @@ func igmp(b, d []byte, length int) []byte {
 			b = appendInt(b, length)
 			return append(b, ']')
 		}
-		return dvmrp(b, d, length)
+		return p.dvmrp(b, d, length)
 	case 0x14:
-		return pimV1(append(b, "igmp pimv1"...), d)
+		return p.pimV1(append(b, "igmp pimv1"...), d, length)
 	case 0x16:
 		b, _ = group(append(b, "igmp v2 report"...))
 	case 0x17:
@@ -85,6 +85,9 @@ func igmp(b, d []byte, length int) []byte {
 		b = append(b, ", "...)
 		b = appendUint(b, uint64(be16(d[6:])))
 		b = append(b, " group record(s)"...)
+		if p.opts.Verbose > 0 {
+			b = groupRecords(b, d[8:], length-8, int(be16(d[6:])), 4)
+		}
 	default:
 		b = append(b, "igmp-"...)
 		b = appendUint(b, uint64(d[0]))
@@ -164,7 +167,7 @@ var dvmrpTypes = [...]string{1: " Probe", 2: " Report", 3: " Ask-neighbors(old)"
 
 // dvmrp prints a DVMRP message carried in IGMP (type 0x13) as tcpdump does
 // without -v.
-func dvmrp(b, d []byte, length int) []byte {
+func (p *Printer) dvmrp(b, d []byte, length int) []byte {
 	if len(d) < 2 {
 		return appendTrunc(b, "dvmrp")
 	}
@@ -178,6 +181,14 @@ func dvmrp(b, d []byte, length int) []byte {
 	body := d[min(8, len(d)):]
 	rem := length - 8
 	switch t {
+	case 1:
+		if p.opts.Verbose > 0 {
+			if len(body) < 4 {
+				return appendTrunc(b, "dvmrp")
+			}
+			b = append(b, " genid "...)
+			b = appendUint(b, uint64(be32(body)))
+		}
 	case 4:
 		for rem > 0 {
 			if rem < 7 {
@@ -277,7 +288,7 @@ var pimV1Types = [...]string{"Query", "Register", "Register-Stop", "Join/Prune",
 
 // pimV1 prints a PIMv1 message carried in IGMP (type 0x14) as tcpdump does
 // without -v.
-func pimV1(b, d []byte) []byte {
+func (p *Printer) pimV1(b, d []byte, length int) []byte {
 	if len(d) < 2 {
 		return appendTrunc(b, "pimv1")
 	}
@@ -311,6 +322,40 @@ func pimV1(b, d []byte) []byte {
 				b = append(b, " mode-"...)
 				b = appendUint(b, uint64(m))
 			}
+		}
+		if p.opts.Verbose > 0 {
+			if !need(12) {
+				return appendTrunc(b, "pimv1")
+			}
+			b = append(b, " (Hold-time "...)
+			b = appendRelTS(b, uint32(be16(d[10:])))
+			b = append(b, ')')
+		}
+	case 3, 6, 7:
+		if p.opts.Verbose > 0 {
+			if length < 8 || !need(16) {
+				return appendTrunc(b, "pimv1")
+			}
+			b = append(b, " Upstream Nbr: "...)
+			b = appendIPv4(b, d[8:])
+			b = append(b, " Hold time: "...)
+			b = appendRelTS(b, uint32(be16(d[14:])))
+		}
+	case 4:
+		if p.opts.Verbose > 0 {
+			if !need(24) {
+				return appendTrunc(b, "pimv1")
+			}
+			b = append(b, " group "...)
+			b = appendIPv4(b, d[8:])
+			if be32(d[12:]) != 0xffffffff {
+				b = append(b, '/')
+				b = appendIPv4(b, d[12:])
+			}
+			b = append(b, " RP "...)
+			b = appendIPv4(b, d[16:])
+			b = append(b, " hold "...)
+			b = appendRelTS(b, uint32(be16(d[22:])))
 		}
 	case 1:
 		if !need(28) {

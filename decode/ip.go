@@ -319,7 +319,7 @@ func (p *Printer) ipDemux(b, d []byte, length int, h *ipHdr, proto uint8) []byte
 	case protoICMPv6:
 		return p.icmp6(b, d, length, h)
 	case protoIGMP:
-		return igmp(b, d, length)
+		return p.igmp(b, d, length)
 	case protoGRE:
 		return p.gre(b, d, length)
 	case protoIPIP, protoIPv6:

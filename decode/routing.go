@@ -32,7 +32,7 @@ func (p *Printer) ipRouting(b, d []byte, length int, h *ipHdr, proto uint8) ([]b
 	case protoEIGRP:
 		return eigrp(b, d, length), true
 	case protoVRRP:
-		return vrrp(b, d, length, h.ttl), true
+		return p.vrrp(b, d, length, h), true
 	case protoSCTP:
 		return p.sctp(b, d, length, h), true
 	case protoDCCP:
@@ -46,7 +46,7 @@ func (p *Printer) ipRouting(b, d []byte, length int, h *ipHdr, proto uint8) ([]b
 	case protoEGP:
 		return egp(b, d, length), true
 	case protoMobileIP:
-		return mobileIP(b, d, length), true
+		return p.mobileIP(b, d, length), true
 	case protoIPComp:
 		if len(d) < 4 {
 			return appendTrunc(b, "ipcomp"), true
@@ -73,6 +73,13 @@ func (p *Printer) ah(b, d []byte, length int, h *ipHdr) []byte {
 	}
 	n := (int(d[1]) + 2) * 4
 	b = append(b, "AH("...)
+	if p.opts.Verbose > 0 {
+		b = append(b, "length="...)
+		b = appendUint(b, uint64(d[1]))
+		b = append(b, '(')
+		b = appendInt(b, n)
+		b = append(b, "-bytes),"...)
+	}
 	if r := be16(d[2:]); r != 0 {
 		b = append(b, "reserved=0x"...)
 		b = appendHex(b, uint64(r), 1)
@@ -80,10 +87,6 @@ func (p *Printer) ah(b, d []byte, length int, h *ipHdr) []byte {
 	}
 	b = append(b, "spi=0x"...)
 	b = appendHex(b, uint64(be32(d[4:])), 8)
-	if p.opts.Verbose > 0 {
-		b = append(b, ",sumlen="...)
-		b = appendInt(b, int(d[1])*4)
-	}
 	b = append(b, ",seq=0x"...)
 	b = appendHex(b, uint64(be32(d[8:])), 1)
 	b = append(b, ",icv=0x"...)
@@ -183,20 +186,33 @@ func egp(b, d []byte, length int) []byte {
 // present and a bad header checksum.
 //
 //	| protocol 8 | S 1 | reserved 7 | checksum 16 | original destination 32 | (original source 32) |
-func mobileIP(b, d []byte, length int) []byte {
+func (p *Printer) mobileIP(b, d []byte, length int) []byte {
 	if length < 8 || len(d) < 8 {
 		return appendTrunc(b, "mobile")
 	}
 	b = append(b, "mobile: "...)
 	n := 8
 	if d[1]&0x80 != 0 {
-		b = append(b, "[S] "...)
 		n = 12
-	} else {
-		b = append(b, "[] "...)
 	}
 	if len(d) < n {
 		return appendTrunc(b, "mobile")
+	}
+	if n == 12 {
+		b = append(b, "[S] "...)
+		if p.opts.Verbose > 0 {
+			b = appendIPv4(b, d[8:])
+			b = append(b, ' ')
+		}
+	} else {
+		b = append(b, "[] "...)
+	}
+	if p.opts.Verbose > 0 {
+		b = append(b, "> "...)
+		b = appendIPv4(b, d[4:])
+		b = append(b, " (oproto="...)
+		b = appendUint(b, uint64(d[0]))
+		b = append(b, ')')
 	}
 	if checksum(0, d[:n]) != 0 {
 		b = append(b, " (bad checksum "...)

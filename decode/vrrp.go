@@ -3,12 +3,14 @@ package decode
 // vrrpAuth names VRRPv2's authentication types.
 var vrrpAuth = [...]string{"none", "simple", "ah"}
 
-// vrrp prints a VRRP packet (IP protocol 112) as tcpdump does without -v;
-// ttl is the IP TTL or hop limit, shown when it is not the required 255.
+// vrrp prints a VRRP packet (IP protocol 112) as tcpdump does (with -v,
+// a bad checksum, the addresses and a simple password); the IP TTL or hop
+// limit is shown when it is not the required 255.
 //
 //	v2: | ver 4 | type 4 | vrid 8 | prio 8 | count 8 | authtype 8 | adver int 8 | checksum 16 |
 //	v3: | ver 4 | type 4 | vrid 8 | prio 8 | count 8 | rsvd 4 | max adver int 12 | checksum 16 |
-func vrrp(b, d []byte, length int, ttl uint8) []byte {
+func (p *Printer) vrrp(b, d []byte, length int, h *ipHdr) []byte {
+	ttl := h.ttl
 	if len(d) < 1 {
 		return appendTrunc(b, "vrrp")
 	}
@@ -57,5 +59,60 @@ func vrrp(b, d []byte, length int, ttl uint8) []byte {
 		b = append(b, "cs"...)
 	}
 	b = append(b, ", length "...)
-	return appendInt(b, length)
+	b = appendInt(b, length)
+	if p.opts.Verbose == 0 {
+		return b
+	}
+	if len(d) >= length && length >= 8 {
+		var c uint16
+		if v == 2 {
+			c = checksum(0, d[:length])
+		} else {
+			c = transportSum(h, protoVRRP, d[:length])
+		}
+		if c != 0 {
+			b = append(b, ", (bad vrrp cksum "...)
+			b = appendHex(b, uint64(be16(d[6:])), 1)
+			b = append(b, ')')
+		}
+	}
+	n := int(d[3])
+	b = append(b, ", addrs"...)
+	if n > 1 {
+		b = append(b, '(')
+		b = appendInt(b, n)
+		b = append(b, ')')
+	}
+	b = append(b, ':')
+	alen := 4
+	if h.v6 {
+		alen = 16
+	}
+	a := d[min(8, len(d)):]
+	for i := 0; i < n; i++ {
+		if len(a) < alen {
+			return appendTrunc(b, "vrrp")
+		}
+		if i == 0 {
+			b = append(b, ' ')
+		} else {
+			b = append(b, ',')
+		}
+		b = appendAddr(b, a[:alen])
+		a = a[alen:]
+	}
+	if v == 2 && d[4] == 1 {
+		if len(a) < 8 {
+			return appendTrunc(b, "vrrp")
+		}
+		b = append(b, " auth \""...)
+		for _, c := range a[:8] {
+			if c == 0 {
+				break
+			}
+			b = appendSafeChar(b, c)
+		}
+		b = append(b, '"')
+	}
+	return b
 }
