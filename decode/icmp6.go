@@ -2,13 +2,24 @@ package decode
 
 // appendUnknownData appends tcpdump's dump of bytes no printer decodes:
 // hex only, each line on a new line after a tab (print_unknown_data).
-func appendUnknownData(b, d []byte) []byte {
-	if len(d) == 0 {
-		return b
+func appendUnknownData(b, d []byte) []byte { return appendHexLines(b, "\n\t", d) }
+
+// appendHexLines appends a hex dump of d (no ASCII column), each line of
+// 16 bytes after prefix, as tcpdump's hex_print does.
+func appendHexLines(b []byte, prefix string, d []byte) []byte {
+	for off := 0; off < len(d); off += 16 {
+		b = append(b, prefix...)
+		b = append(b, "0x"...)
+		b = appendHex(b, uint64(off), 4)
+		b = append(b, ": "...)
+		for i, c := range d[off:min(off+16, len(d))] {
+			if i%2 == 0 {
+				b = append(b, ' ')
+			}
+			b = append(b, hexDigits[c>>4], hexDigits[c&0xf])
+		}
 	}
-	b = append(b, '\n')
-	b = appendHexDump(b, d, false)
-	return b[:len(b)-1]
+	return b
 }
 
 // icmp6MLD prints a multicast listener query, report or done message
@@ -59,6 +70,8 @@ func (p *Printer) icmp6MLD(b, d []byte, length int, typ byte) []byte {
 		if n := int(be16(d[26:])); n > 0 {
 			if length < 28+16*n {
 				b = append(b, " [invalid number of sources]"...)
+			} else if p.opts.Verbose > 1 {
+				b = appendSources(b, d[28:], n, 16)
 			} else {
 				b = append(b, ", "...)
 				b = appendInt(b, n)
@@ -132,7 +145,12 @@ func (p *Printer) icmp6Renum(b, d []byte) []byte {
 	if len(m) < 24 {
 		return appendTrunc(b, "icmp6")
 	}
-	b = append(b, " match("...)
+	sep := " "
+	if p.opts.Verbose > 1 {
+		sep = "\n\t"
+	}
+	b = append(b, sep...)
+	b = append(b, "match("...)
 	switch m[0] {
 	case 1:
 		b = append(b, "add"...)
@@ -169,7 +187,8 @@ func (p *Printer) icmp6Renum(b, d []byte) []byte {
 		if len(u) < 32 {
 			return appendTrunc(b, "icmp6")
 		}
-		b = append(b, " use("...)
+		b = append(b, sep...)
+		b = append(b, "use("...)
 		if f := u[12]; f != 0 {
 			if f&0x80 != 0 {
 				b = append(b, 'V')
@@ -517,9 +536,9 @@ var rtPrefs = [...]string{"medium", "high", "rsv", "low"}
 // icmp6RouterVerbose appends what tcpdump -v prints for router
 // solicitations (133) and advertisements (134): the advertisement's
 // fields and the options.
-func icmp6RouterVerbose(b, d []byte, length int, typ byte) []byte {
+func icmp6RouterVerbose(b, d []byte, length int, typ byte, verbose int) []byte {
 	if typ == 133 {
-		return icmp6Opts(b, d[min(8, len(d)):], length-8)
+		return icmp6Opts(b, d[min(8, len(d)):], length-8, verbose)
 	}
 	if len(d) < 16 {
 		return appendTrunc(b, "icmp6")
@@ -536,7 +555,7 @@ func icmp6RouterVerbose(b, d []byte, length int, typ byte) []byte {
 	b = append(b, "ms, retrans timer "...)
 	b = appendUint(b, uint64(be32(d[12:])))
 	b = append(b, "ms"...)
-	return icmp6Opts(b, d[16:], length-16)
+	return icmp6Opts(b, d[16:], length-16, verbose)
 }
 
 var ndOptNames = [...]string{1: "source link-address", 2: "destination link-address", 3: "prefix info",
@@ -544,8 +563,9 @@ var ndOptNames = [...]string{1: "source link-address", 2: "destination link-addr
 	24: "route info", 25: "rdnss", 31: "dnssl"}
 
 // icmp6Opts appends the neighbour discovery options in o (resid bytes
-// claimed) as tcpdump -v does, one per line.
-func icmp6Opts(b, o []byte, resid int) []byte {
+// claimed) as tcpdump -v does, one per line (with -vv each followed by a
+// dump of its value).
+func icmp6Opts(b, o []byte, resid, verbose int) []byte {
 	for len(o) > 0 && resid > 0 {
 		if len(o) < 2 {
 			return appendTrunc(b, "icmp6")
@@ -605,10 +625,13 @@ func icmp6Opts(b, o []byte, resid int) []byte {
 			}
 		default:
 			// The dump tcpdump prints for options it does not decode.
-			if len(v) > 0 {
-				b = append(b, "\n\t  "...)
-				b = appendHexDumpInline(b, v)
+			if verbose < 2 {
+				b = appendHexLines(b, "\n\t  ", v)
+				return b
 			}
+		}
+		if verbose > 1 {
+			b = appendHexLines(b, "\n\t    ", v)
 		}
 		o = o[l*8:]
 		resid -= l * 8
@@ -616,29 +639,17 @@ func icmp6Opts(b, o []byte, resid int) []byte {
 	return b
 }
 
-// appendHexDumpInline appends a hex dump of v whose first line continues
-// the current one and whose other lines start with a tab and a space.
-func appendHexDumpInline(b, v []byte) []byte {
-	n := len(b)
-	b = appendHexDump(b, v, false)
-	b = b[:len(b)-1]
-	// appendHexDump starts every line with a tab; tcpdump's first
-	// line here follows the prefix already printed.
-	copy(b[n:], b[n+1:])
-	return b[:len(b)-1]
-}
-
 var mldV2RecordTypes = [...]string{1: "is_in", 2: "is_ex", 3: "to_in", 4: "to_ex", 5: "allow", 6: "block"}
 
 // mldV2Report appends the group records of an MLDv2 report as tcpdump -v
 // does; d is the message cut to length.
-func mldV2Report(b, d []byte, length, n int) []byte {
-	return groupRecords(b, d[min(8, len(d)):], length-8, n, 16)
+func mldV2Report(b, d []byte, length, n, verbose int) []byte {
+	return groupRecords(b, d[min(8, len(d)):], length-8, n, 16, verbose)
 }
 
 // groupRecords appends n MLDv2 or IGMPv3 group records (addresses of
-// alen bytes) from r, rem bytes claimed.
-func groupRecords(b, r []byte, rem, n, alen int) []byte {
+// alen bytes) from r, rem bytes claimed; -vv lists the sources.
+func groupRecords(b, r []byte, rem, n, alen, verbose int) []byte {
 	for ; n > 0; n-- {
 		if rem < 4+alen {
 			return append(b, " [invalid number of groups]"...)
@@ -663,11 +674,31 @@ func groupRecords(b, r []byte, rem, n, alen int) []byte {
 			b = appendInt(b, ns)
 			return append(b, ']')
 		}
-		b = append(b, ", "...)
-		b = appendInt(b, ns)
-		b = append(b, " source(s)]"...)
+		if verbose > 1 {
+			b = appendSources(b, r[4+alen:], ns, alen)
+			b = append(b, ']')
+		} else {
+			b = append(b, ", "...)
+			b = appendInt(b, ns)
+			b = append(b, " source(s)]"...)
+		}
 		rem -= size
 		r = r[min(size, len(r)):]
 	}
 	return b
+}
+
+// appendSources appends " { a b ... }" for the n source addresses (alen
+// bytes each) at the start of r.
+func appendSources(b, r []byte, n, alen int) []byte {
+	b = append(b, " {"...)
+	for ; n > 0; n-- {
+		if len(r) < alen {
+			return appendTrunc(b, "icmp6")
+		}
+		b = append(b, ' ')
+		b = appendAddr(b, r[:alen])
+		r = r[alen:]
+	}
+	return append(b, " }"...)
 }

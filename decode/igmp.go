@@ -23,7 +23,7 @@ func (p *Printer) igmp(b, d []byte, length int) []byte {
 	case 0x11:
 		b = append(b, "igmp query"...)
 		if length >= 12 {
-			return igmpV3Query(b, d, length)
+			return p.igmpV3Query(b, d, length)
 		}
 		if len(d) < 8 {
 			return appendTrunc(b, "igmp")
@@ -86,7 +86,7 @@ func (p *Printer) igmp(b, d []byte, length int) []byte {
 		b = appendUint(b, uint64(be16(d[6:])))
 		b = append(b, " group record(s)"...)
 		if p.opts.Verbose > 0 {
-			b = groupRecords(b, d[8:], length-8, int(be16(d[6:])), 4)
+			b = groupRecords(b, d[8:], length-8, int(be16(d[6:])), 4, p.opts.Verbose)
 		}
 	default:
 		b = append(b, "igmp-"...)
@@ -96,7 +96,7 @@ func (p *Printer) igmp(b, d []byte, length int) []byte {
 }
 
 // igmpV3Query prints the rest of an IGMPv3 query (RFC 3376).
-func igmpV3Query(b, d []byte, length int) []byte {
+func (p *Printer) igmpV3Query(b, d []byte, length int) []byte {
 	b = append(b, " v3"...)
 	if len(d) < 2 {
 		return appendTrunc(b, "igmp")
@@ -132,6 +132,8 @@ func igmpV3Query(b, d []byte, length int) []byte {
 	if n := int(be16(d[10:])); n > 0 {
 		if length < 12+4*n {
 			b = append(b, " [invalid number of sources]"...)
+		} else if p.opts.Verbose > 1 {
+			b = appendSources(b, d[12:], n, 4)
 		} else {
 			b = append(b, ", "...)
 			b = appendInt(b, n)

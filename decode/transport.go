@@ -421,7 +421,7 @@ func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
 			if typ == 136 {
 				b = appendFlags(b, ", Flags [", d[4], naFlags[:])
 			}
-			b = icmp6Opts(b, d[24:min(len(d), length)], length-24)
+			b = icmp6Opts(b, d[24:min(len(d), length)], length-24, p.opts.Verbose)
 		}
 	case 143:
 		if length < 8 {
@@ -437,7 +437,7 @@ func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
 		b = appendUint(b, uint64(be16(d[6:])))
 		b = append(b, " group record(s)"...)
 		if p.opts.Verbose > 0 {
-			b = mldV2Report(b, d[:min(len(d), length)], length, int(be16(d[6:])))
+			b = mldV2Report(b, d[:min(len(d), length)], length, int(be16(d[6:])), p.opts.Verbose)
 		}
 	case 130, 131, 132:
 		b = p.icmp6MLD(b, d, length, typ)
@@ -450,7 +450,7 @@ func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
 		b = append(b, " to "...)
 		b = appendIPv6(b, d[8:24])
 		if p.opts.Verbose > 0 {
-			b = icmp6Opts(b, d[40:min(len(d), length)], length-40)
+			b = icmp6Opts(b, d[40:min(len(d), length)], length-40, p.opts.Verbose)
 		}
 	case 138:
 		b = p.icmp6Renum(b, d)
@@ -468,7 +468,7 @@ func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
 		b = icmp6RPL(b, d)
 	case 133, 134:
 		if p.opts.Verbose > 0 {
-			b = icmp6RouterVerbose(b, d[:min(len(d), length)], length, typ)
+			b = icmp6RouterVerbose(b, d[:min(len(d), length)], length, typ, p.opts.Verbose)
 		}
 	case 145, 147:
 		if p.opts.Verbose > 0 {
@@ -492,14 +492,17 @@ func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
 				if d[6]&0x40 != 0 {
 					b = append(b, 'O')
 				}
-				b = icmp6Opts(b, d[8:min(len(d), length)], length-8)
+				b = icmp6Opts(b, d[8:min(len(d), length)], length-8, p.opts.Verbose)
 			}
 		}
 	case 141, 142:
 	default:
-		// tcpdump dumps the messages it has no printer for.
+		// tcpdump dumps the messages it has no printer for (not with -vv).
 		b = append(b, ", length "...)
 		b = appendInt(b, length)
+		if p.opts.Verbose > 1 {
+			return b
+		}
 		return appendUnknownData(b, d[:min(len(d), length)])
 	}
 	if lengthFirst || p.opts.Verbose > 0 {
@@ -571,6 +574,9 @@ func (p *Printer) icmp6Unreach(b, d []byte, length int) []byte {
 			b = appendUint(b, uint64(be16(in[off+2:])))
 		}
 	default:
+		if p.opts.Verbose > 1 {
+			return b
+		}
 		return appendUnknownData(b, d[:min(len(d), length)])
 	}
 	if p.opts.Verbose > 0 {
