@@ -78,6 +78,9 @@ func (p *Printer) sctp(b, d []byte, length int, h *ipHdr) []byte {
 	d = d[12:]
 	rem := length - 12
 	sep := " ("
+	if p.opts.Verbose > 1 {
+		sep = "\n\t"
+	}
 	for n := 1; rem > 0; n++ {
 		if rem < 4 {
 			b = append(b, sep...)
@@ -162,6 +165,17 @@ func (p *Printer) sctp(b, d []byte, length int, h *ipHdr) []byte {
 				if b, ok = forcesPrint(b, payload); !ok {
 					return b
 				}
+			} else if p.opts.Verbose > 1 && len(payload) > 0 && ppid == 3 {
+				// tcpdump decodes M3UA (left out here but for its
+				// length check).
+				if len(payload) < 8 {
+					b = append(b, " (invalid)"...)
+				}
+			} else if p.opts.Verbose > 1 && len(payload) > 0 {
+				b = append(b, "[Payload:\n"...)
+				b = appendHexDump(b, payload, true)
+				b = b[:len(b)-1]
+				b = append(b, ']')
 			}
 		case 1, 2:
 			if len(body) < 16 {
@@ -221,7 +235,9 @@ func (p *Printer) sctp(b, d []byte, length int, h *ipHdr) []byte {
 		}
 		rem -= cl
 		d = d[cl:]
-		sep = ", ("
+		if p.opts.Verbose < 2 {
+			sep = ", ("
+		}
 		if align > 0 {
 			if len(d) < align {
 				return appendTrunc(b, "sctp")
