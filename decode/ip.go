@@ -31,6 +31,7 @@ type ipHdr struct {
 	v6         bool
 	proto      uint8 // the next-header value right after the fixed header
 	fragmented bool
+	ttl        uint8 // TTL or hop limit (VRRP and CARP print it)
 }
 
 func appendAddr(b, a []byte) []byte {
@@ -94,7 +95,7 @@ func (p *Printer) ip4(b, d []byte, length int) []byte {
 	plen := tot - hlen
 	off := be16(d[6:])
 	proto := d[9]
-	h := ipHdr{src: d[12:16], dst: d[16:20], proto: proto, fragmented: off&0x2000 != 0}
+	h := ipHdr{src: d[12:16], dst: d[16:20], proto: proto, fragmented: off&0x2000 != 0, ttl: d[8]}
 	if p.opts.Verbose > 0 {
 		var bad bool
 		b, bad = p.ip4Verbose(b, d, hlen, off)
@@ -318,7 +319,7 @@ func (p *Printer) ipDemux(b, d []byte, length int, h *ipHdr, proto uint8) []byte
 	case protoICMPv6:
 		return p.icmp6(b, d, length, h)
 	case protoIGMP:
-		return igmp(b, d, length)
+		return p.igmp(b, d, length)
 	case protoGRE:
 		return p.gre(b, d, length)
 	case protoIPIP, protoIPv6:
@@ -345,75 +346,4 @@ func (p *Printer) ipDemux(b, d []byte, length int, h *ipHdr, proto uint8) []byte
 	b = appendUint(b, uint64(proto))
 	b = append(b, ' ')
 	return appendInt(b, length)
-}
-
-// igmp prints the IGMP messages tcpdump names without -v.
-func igmp(b, d []byte, length int) []byte {
-	if len(d) < 1 {
-		return appendTrunc(b, "igmp")
-	}
-	group := func(b []byte) ([]byte, bool) {
-		if len(d) < 8 {
-			return appendTrunc(b, "igmp"), false
-		}
-		return appendIPv4(append(b, ' '), d[4:8]), true
-	}
-	var ok bool
-	switch d[0] {
-	case 0x11:
-		b = append(b, "igmp query"...)
-		if length >= 12 {
-			return append(b, " v3"...)
-		}
-		if len(d) < 8 {
-			return appendTrunc(b, "igmp")
-		}
-		if d[1] != 0 {
-			b = append(b, " v2"...)
-			if d[1] != 100 {
-				b = append(b, " [max resp time "...)
-				b = appendUint(b, uint64(d[1]))
-				b = append(b, ']')
-			}
-		} else {
-			b = append(b, " v1"...)
-		}
-		if be32(d[4:]) != 0 {
-			b = append(b, " [gaddr "...)
-			b = appendIPv4(b, d[4:8])
-			b = append(b, ']')
-		}
-		if length != 8 {
-			b = append(b, " [len "...)
-			b = appendInt(b, length)
-			b = append(b, ']')
-		}
-	case 0x12:
-		if b, ok = group(append(b, "igmp v1 report"...)); ok && length != 8 {
-			b = append(b, " [len "...)
-			b = appendInt(b, length)
-			b = append(b, ']')
-		}
-	case 0x16:
-		b, _ = group(append(b, "igmp v2 report"...))
-	case 0x17:
-		b, _ = group(append(b, "igmp leave"...))
-	case 0x22:
-		b = append(b, "igmp v3 report"...)
-		if length < 8 {
-			b = append(b, " [invalid len "...)
-			b = appendInt(b, length)
-			return append(b, ']')
-		}
-		if len(d) < 8 {
-			return appendTrunc(b, "igmp")
-		}
-		b = append(b, ", "...)
-		b = appendUint(b, uint64(be16(d[6:])))
-		b = append(b, " group record(s)"...)
-	default:
-		b = append(b, "igmp-"...)
-		b = appendUint(b, uint64(d[0]))
-	}
-	return b
 }

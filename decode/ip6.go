@@ -65,7 +65,7 @@ func (p *Printer) ip6(b, d []byte, length int) []byte {
 	if len(d) > tot {
 		d = d[:tot]
 	}
-	h := ipHdr{src: d[8:24], dst: d[24:40], v6: true, proto: nh}
+	h := ipHdr{src: d[8:24], dst: d[24:40], v6: true, proto: nh, ttl: d[7]}
 	if nh != protoTCP && nh != protoUDP && nh != protoDCCP && nh != protoSCTP {
 		b = appendAddrs(b, &h)
 	}

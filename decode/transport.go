@@ -205,6 +205,73 @@ func (p *Printer) icmp(b, d []byte, length int, h *ipHdr) []byte {
 			b = append(b, " to host "...)
 		}
 		b = appendIPv4(b, d[4:8])
+	case 9:
+		if len(d) < 8 {
+			return trunc()
+		}
+		b = append(b, "router advertisement lifetime "...)
+		b = appendLifetime(b, int(be16(d[6:])))
+		num := int(d[4])
+		b = append(b, ' ')
+		b = appendInt(b, num)
+		b = append(b, ':')
+		if d[5] != 2 {
+			b = append(b, " [size "...)
+			b = appendUint(b, uint64(d[5]))
+			b = append(b, ']')
+			break
+		}
+		for e := inner; num > 0; num-- {
+			if len(e) < 8 {
+				return trunc()
+			}
+			b = append(b, " {"...)
+			b = appendIPv4(b, e)
+			b = append(b, ' ')
+			b = appendUint(b, uint64(be32(e[4:])))
+			b = append(b, '}')
+			e = e[8:]
+		}
+	case 12:
+		if len(d) < 5 {
+			return trunc()
+		}
+		if code == 0 {
+			b = append(b, "parameter problem - octet "...)
+			b = appendUint(b, uint64(d[4]))
+		} else {
+			b = append(b, "parameter problem - code "...)
+			b = appendUint(b, uint64(code))
+		}
+	case 13, 14:
+		if len(d) < 8 {
+			return trunc()
+		}
+		if typ == 13 {
+			b = append(b, "time stamp query id "...)
+		} else {
+			b = append(b, "time stamp reply id "...)
+		}
+		b = appendUint(b, uint64(be16(d[4:])))
+		b = append(b, " seq "...)
+		b = appendUint(b, uint64(be16(d[6:])))
+		if typ == 14 {
+			if len(d) < 20 {
+				return trunc()
+			}
+			b = append(b, ": org "...)
+			b = appendTstamp(b, be32(d[8:]))
+			b = append(b, ", recv "...)
+			b = appendTstamp(b, be32(d[12:]))
+			b = append(b, ", xmit "...)
+			b = appendTstamp(b, be32(d[16:]))
+		}
+	case 18:
+		if len(d) < 12 {
+			return trunc()
+		}
+		b = append(b, "address mask is 0x"...)
+		b = appendHex(b, uint64(be32(d[8:])), 8)
 	case 11:
 		switch code {
 		case 0:
@@ -357,6 +424,12 @@ func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
 			b = append(b, ", tgt is "...)
 		}
 		b = appendIPv6(b, d[8:24])
+		if p.opts.Verbose > 0 {
+			if typ == 136 {
+				b = appendFlags(b, ", Flags [", d[4], naFlags[:])
+			}
+			b = icmp6Opts(b, d[24:min(len(d), length)], length-24, p.opts.Verbose)
+		}
 	case 143:
 		if length < 8 {
 			b = append(b, " [invalid len "...)
@@ -370,12 +443,77 @@ func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
 		b = append(b, ", "...)
 		b = appendUint(b, uint64(be16(d[6:])))
 		b = append(b, " group record(s)"...)
+		if p.opts.Verbose > 0 {
+			b = mldV2Report(b, d[:min(len(d), length)], length, int(be16(d[6:])), p.opts.Verbose)
+		}
+	case 130, 131, 132:
+		b = p.icmp6MLD(b, d, length, typ)
+	case 137:
+		if len(d) < 40 {
+			return appendTrunc(b, "icmp6")
+		}
+		b = append(b, ", "...)
+		b = appendIPv6(b, d[24:40])
+		b = append(b, " to "...)
+		b = appendIPv6(b, d[8:24])
+		if p.opts.Verbose > 0 {
+			b = icmp6Opts(b, d[40:min(len(d), length)], length-40, p.opts.Verbose)
+		}
+	case 138:
+		b = p.icmp6Renum(b, d)
+	case 139:
+		b = icmp6NIQuery(b, d[:min(len(d), length)])
+	case 140:
+		b = icmp6NIReply(b, d[:min(len(d), length)], length, p.opts.Verbose > 0)
+	case 144, 146:
+		if len(d) < 6 {
+			return appendTrunc(b, "icmp6")
+		}
+		b = append(b, ", id 0x"...)
+		b = appendHex(b, uint64(be16(d[4:])), 4)
+	case 155:
+		b = icmp6RPL(b, d)
 	case 133, 134:
+		if p.opts.Verbose > 0 {
+			b = icmp6RouterVerbose(b, d[:min(len(d), length)], length, typ, p.opts.Verbose)
+		}
+	case 145, 147:
+		if p.opts.Verbose > 0 {
+			if len(d) < 8 {
+				return appendTrunc(b, "icmp6")
+			}
+			b = append(b, ", id 0x"...)
+			b = appendHex(b, uint64(be16(d[4:])), 4)
+			if typ == 145 {
+				for a := d[8:min(len(d), length)]; len(a) >= 16; a = a[16:] {
+					b = append(b, ", "...)
+					b = appendIPv6(b, a[:16])
+				}
+			} else {
+				if d[6]&0xc0 != 0 {
+					b = append(b, ' ')
+				}
+				if d[6]&0x80 != 0 {
+					b = append(b, 'M')
+				}
+				if d[6]&0x40 != 0 {
+					b = append(b, 'O')
+				}
+				b = icmp6Opts(b, d[8:min(len(d), length)], length-8, p.opts.Verbose)
+			}
+		}
+	case 141, 142:
 	default:
+		// tcpdump dumps the messages it has no printer for (not with -vv).
 		b = append(b, ", length "...)
-		return appendInt(b, length)
+		b = appendInt(b, length)
+		if p.opts.Verbose > 1 {
+			return b
+		}
+		return appendUnknownData(b, d[:min(len(d), length)])
 	}
-	if lengthFirst {
+	if lengthFirst || p.opts.Verbose > 0 {
+		// With -v tcpdump leaves the length out (or printed it first).
 		return b
 	}
 	b = append(b, ", length "...)
@@ -443,6 +581,12 @@ func (p *Printer) icmp6Unreach(b, d []byte, length int) []byte {
 			b = appendUint(b, uint64(be16(in[off+2:])))
 		}
 	default:
+		if p.opts.Verbose > 1 {
+			return b
+		}
+		return appendUnknownData(b, d[:min(len(d), length)])
+	}
+	if p.opts.Verbose > 0 {
 		return b
 	}
 	b = append(b, ", length "...)
