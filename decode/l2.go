@@ -2,14 +2,102 @@ package decode
 
 import "github.com/gopacket/gopacket/layers"
 
+// Link types printed by linkL2 (LINKTYPE_ values of the pcap and pcapng
+// formats).
+const (
+	linkTypeSLIP           = 8
+	linkTypePPP            = 9
+	linkTypePPPSerial      = 50  // PPP in HDLC-like framing
+	linkTypeCHDLC          = 104 // Cisco HDLC
+	linkTypeFrameRelay     = 107
+	linkTypeARCnetLinux    = 129
+	linkTypeIPNet          = 226 // Solaris ipnet
+	linkTypeIPoIB          = 242 // RFC 4391 IP over InfiniBand
+	linkTypeVSock          = 271 // Linux vsock
+	linkTypeDSABrcm        = 281
+	linkTypeDSABrcmPrepend = 282
+	linkTypeDSA            = 284
+	linkTypeEDSA           = 285
+)
+
 // etherL2 prints Ethernet payloads other than IP and ARP: LLC/SNAP, STP,
 // CDP, LLDP, slow protocols, MPLS, PPPoE...
 func (p *Printer) etherL2(b, d []byte, length int, et uint16) ([]byte, bool) {
 	return b, false
 }
 
+// l2EtherType says whether etherL2 prints frames of type et (or any
+// 802.3 length) without the Ethernet header at default verbosity, as
+// tcpdump does for the protocols it dissects.
+func l2EtherType(et uint16) bool {
+	return false
+}
+
 // linkL2 prints link types other than 802.11 that appendLink does not
 // (PPP, Cisco HDLC, Frame Relay...); it returns the network-layer offset.
 func (p *Printer) linkL2(b, d []byte, wire int, lt layers.LinkType) ([]byte, int, bool) {
+	switch lt {
+	case linkTypeCHDLC:
+		b, n := p.chdlc(b, d, wire)
+		return b, n, true
+	case linkTypeFrameRelay:
+		b, n := p.frameRelay(b, d, wire)
+		return b, n, true
+	case linkTypePPP:
+		b, n := p.ppp(b, d, wire)
+		return b, n, true
+	case linkTypePPPSerial:
+		b, n := p.pppSerial(b, d, wire)
+		return b, n, true
+	case linkTypeIPoIB:
+		b, n := p.ipoib(b, d, wire)
+		return b, n, true
+	case linkTypeIPNet:
+		b, n := p.ipnet(b, d, wire)
+		return b, n, true
+	case linkTypeARCnetLinux:
+		b, n := p.arcnetLinux(b, d, wire)
+		return b, n, true
+	case linkTypeDSA, linkTypeEDSA:
+		b, n := p.dsa(b, d, wire, lt == linkTypeEDSA)
+		return b, n, true
+	case linkTypeDSABrcm, linkTypeDSABrcmPrepend:
+		b, n := p.brcm(b, d, wire, lt == linkTypeDSABrcmPrepend)
+		return b, n, true
+	}
 	return b, 0, false
+}
+
+// appendDefault appends tcpdump's default print of bytes it could not
+// dissect: a hex and ASCII dump of d on lines of their own (without the
+// last newline, which the caller's line brings), and the truncation mark
+// of proto when the length says more bytes were sent than captured. It
+// appends nothing while a -x style dump is on.
+func (p *Printer) appendDefault(b, d []byte, length int, proto string) []byte {
+	if p.opts.Hex != HexNone {
+		return b
+	}
+	if length < len(d) {
+		d = d[:max(length, 0)]
+	}
+	if len(d) > 0 {
+		b = append(b, '\n')
+		b = appendHexDump(b, d, true)
+		b = b[:len(b)-1]
+	}
+	if length > len(d) {
+		b = appendTrunc(b, proto)
+	}
+	return b
+}
+
+// appendHexLines appends tcpdump's print_unknown_data: "\n\t0x0000:  ..."
+// hex lines without ASCII (and without a final newline).
+func appendHexLines(b, d []byte) []byte {
+	if len(d) == 0 {
+		return b
+	}
+	b = append(b, '\n')
+	b = appendHexDump(b, d, false)
+	return b[:len(b)-1]
 }

@@ -1,0 +1,190 @@
+package decode
+
+import (
+	"bytes"
+	"encoding/hex"
+	"io"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+	"github.com/gopacket/gopacket/pcapgo"
+)
+
+// l2Case is a packet of a link type or ethertype printed by l2.go's
+// dissectors, with the line tcpdump 4.99 prints for it (checked by
+// writing the packets with WIREKIT_L2_PCAPS=DIR and running
+// `tcpdump -n -r` on each file there).
+type l2Case struct {
+	name string
+	lt   layers.LinkType
+	data []byte
+	wire int // 0: len(data)
+	want string
+}
+
+func unhex(t testing.TB, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(strings.ReplaceAll(s, " ", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// icmpEcho is an IPv4 ICMP echo request from 10.0.0.1 to 10.0.0.2.
+func icmpEcho(t testing.TB) []byte {
+	return build(t, ip4(layers.IPProtocolICMPv4),
+		&layers.ICMPv4{TypeCode: layers.CreateICMPv4TypeCode(8, 0), Id: 7, Seq: 1},
+		gopacket.Payload(make([]byte, 16)))
+}
+
+func udp6(t testing.TB) []byte {
+	ip := &layers.IPv6{Version: 6, NextHeader: layers.IPProtocolUDP, HopLimit: 64,
+		SrcIP: net.ParseIP("2001:db8::1"), DstIP: net.ParseIP("2001:db8::2")}
+	u := &layers.UDP{SrcPort: 1000, DstPort: 2000}
+	_ = u.SetNetworkLayerForChecksum(ip)
+	return build(t, ip, u, gopacket.Payload([]byte("hello")))
+}
+
+func cat(bs ...[]byte) []byte {
+	var out []byte
+	for _, b := range bs {
+		out = append(out, b...)
+	}
+	return out
+}
+
+const echoLine = "IP 10.0.0.1 > 10.0.0.2: ICMP echo request, id 7, seq 1, length 24"
+
+// isisLanIIH is an IS-IS L2 LAN hello from 1921.6800.1001 (a PDU with
+// its common header and the fixed LAN IIH fields, no TLVs).
+const isisLanIIH = "83 1b 01 00 10 01 00 00 02 192168001001 001e 001b 40 192168001001 02"
+
+func l2Cases(t testing.TB) []l2Case {
+	echo, v6 := icmpEcho(t), udp6(t)
+	return []l2Case{
+		{name: "chdlc/slarp keepalive", lt: linkTypeCHDLC,
+			data: unhex(t, "8f008035 00000002 00000011 00000010 ffff 00100000 0000"),
+			want: "SLARP (length: 20), keepalive: mineseen=0x00000011, yourseen=0x00000010, reliability=0xffff, link uptime=0d0h17m28s"},
+		{name: "chdlc/slarp reply", lt: linkTypeCHDLC,
+			data: unhex(t, "8f008035 00000001 0a000001 ffffff00 0000 00000000"),
+			want: "SLARP (length: 18), reply 10.0.0.1/255.255.255.0"},
+		{name: "chdlc/ipv4", lt: linkTypeCHDLC, data: cat(unhex(t, "0f000800"), echo), want: echoLine},
+		{name: "chdlc/unknown protocol", lt: linkTypeCHDLC, data: unhex(t, "0f001234 0000"),
+			want: "unknown CHDLC protocol (0x1234)"},
+		{name: "chdlc/isis with fudge byte", lt: linkTypeCHDLC, data: cat(unhex(t, "0f00fefe 00"), unhex(t, isisLanIIH)),
+			want: "IS-IS, L2 Lan IIH, src-id 1921.6800.1001, lan-id 1921.6800.1001.02, prio 64, length 27"},
+		{name: "chdlc/truncated", lt: linkTypeCHDLC, data: unhex(t, "0f00"), want: " [|chdlc]"},
+		{name: "fr/cisco ipv6", lt: linkTypeFrameRelay, data: cat(unhex(t, "48e1 86dd"), v6),
+			want: "IP6 2001:db8::1.1000 > 2001:db8::2.2000: UDP, length 5"},
+		{name: "fr/nlpid ipv4", lt: linkTypeFrameRelay, data: cat(unhex(t, "4811 03cc"), echo), want: echoLine},
+		{name: "fr/nlpid isis", lt: linkTypeFrameRelay, data: cat(unhex(t, "4811 03"), unhex(t, isisLanIIH)),
+			want: "IS-IS, L2 Lan IIH, src-id 1921.6800.1001, lan-id 1921.6800.1001.02, prio 64, length 27"},
+		{name: "fr/invalid address", lt: linkTypeFrameRelay, data: unhex(t, "8100 03cc"), want: "Q.922, invalid address"},
+		{name: "fr/unknown nlpid and flags", lt: linkTypeFrameRelay, data: unhex(t, "4a0f 0377 0102"),
+			want: "Q.922, hdr-len 2, DLCI 288, Flags [C!, DE, BECN, FECN], NLPID unknown (0x77), length 6: \n\t0x0000:  0102                                     .."},
+		{name: "ppp/ipv4", lt: linkTypePPP, data: cat(unhex(t, "ff030021"), echo), want: echoLine},
+		{name: "ppp/mpls", lt: linkTypePPP, data: cat(unhex(t, "ff030281 00064140"), echo),
+			want: "MPLS (label 100, tc 0, [S], ttl 64) " + echoLine},
+		{name: "ppp/lcp", lt: linkTypePPP, data: unhex(t, "ff03c021 0101000a 0506 01020304"),
+			want: "LCP, Conf-Request (0x01), id 1, length 12"},
+		{name: "ppp/unknown", lt: linkTypePPP, data: unhex(t, "ff03abcd 01"),
+			want: "unknown PPP protocol (0x00ab) \n\t0x0000:  cd01"},
+		{name: "ipoib/ipv4", lt: linkTypeIPoIB, data: cat(make([]byte, 40), unhex(t, "08000000"), echo), want: echoLine},
+		{name: "ipnet/ipv4", lt: linkTypeIPNet, data: cat(unhex(t, "0102000000000030 00000002 00000000 ffffffff 00000000"), echo), want: echoLine},
+		{name: "arcnet/rfc1201 ipv4", lt: linkTypeARCnetLinux, data: cat(unhex(t, "01020000 d4 00 0001"), echo), want: echoLine},
+		{name: "arcnet/rfc1051 ipv4", lt: linkTypeARCnetLinux, data: cat(unhex(t, "01020000 f0"), echo), want: echoLine},
+		{name: "dsa/forward", lt: linkTypeDSA, data: cat(unhex(t, "001122334455 66778899aabb c0100539 0800"), echo),
+			want: "DSA Forward port 0.2, VLAN 1337u, " + echoLine},
+		{name: "dsa/from cpu tagged", lt: linkTypeDSA, data: cat(unhex(t, "001122334455 66778899aabb 61180005 0800"), echo),
+			want: "DSA CPU > port 1.3, VLAN 5t, " + echoLine},
+		{name: "edsa/forward", lt: linkTypeEDSA, data: cat(unhex(t, "001122334455 66778899aabb dada0000 c0080000 0800"), echo),
+			want: "EDSA 0xdada, Forward port 0.1, VLAN 0u, " + echoLine},
+		{name: "brcm/ingress", lt: linkTypeDSABrcm, data: cat(unhex(t, "001122334455 66778899aabb 20000080 0800"), echo),
+			want: "BRCM tag OP: IG, TC: 0, TE: None, TS: 0, DST map: 0x0080, " + echoLine},
+		{name: "brcm/egress", lt: linkTypeDSABrcm, data: cat(unhex(t, "001122334455 66778899aabb 00002003 0800"), echo),
+			want: "BRCM tag OP: EG, CID: 0, RC: exception, TC: 0, port: 3, " + echoLine},
+		{name: "brcm prepend/egress", lt: linkTypeDSABrcmPrepend, data: cat(unhex(t, "00002003 001122334455 66778899aabb 0800"), echo),
+			want: echoLine},
+	}
+}
+
+// TestL2Print checks each l2Case's line (without its timestamp).
+func TestL2Print(t *testing.T) {
+	for _, c := range l2Cases(t) {
+		got := printOne(t, Options{}, c.data, c.lt)
+		got = strings.TrimSuffix(got[strings.IndexByte(got, ' ')+1:], "\n")
+		if got != c.want {
+			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
+		}
+	}
+}
+
+// TestWriteL2Captures writes each l2Case to DIR/NN.pcap when
+// WIREKIT_L2_PCAPS=DIR, so that tcpdump can confirm the wanted lines.
+func TestWriteL2Captures(t *testing.T) {
+	dir := os.Getenv("WIREKIT_L2_PCAPS")
+	if dir == "" {
+		t.Skip("WIREKIT_L2_PCAPS not set")
+	}
+	for i, c := range l2Cases(t) {
+		var buf bytes.Buffer
+		w := pcapgo.NewWriter(&buf)
+		if err := w.WriteFileHeader(65535, c.lt); err != nil {
+			t.Fatal(err)
+		}
+		ci := gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(c.data), Length: max(c.wire, len(c.data))}
+		if err := w.WritePacket(ci, c.data); err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Join(dir, strings.ReplaceAll(c.name, "/", "_")+".pcap")
+		_ = i
+		if err := os.WriteFile(strings.ReplaceAll(name, " ", "-"), buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestL2Allocs prints every l2Case with no allocation once warm.
+func TestL2Allocs(t *testing.T) {
+	cs := l2Cases(t)
+	p := NewPrinter(io.Discard, &Options{Location: time.UTC})
+	ci := gopacket.CaptureInfo{Timestamp: ts}
+	for _, c := range cs {
+		_ = p.Print(ci, c.data, c.lt)
+	}
+	n := testing.AllocsPerRun(100, func() {
+		for _, c := range cs {
+			_ = p.Print(ci, c.data, c.lt)
+		}
+	})
+	if n != 0 {
+		t.Errorf("Print allocates %.1f times per %d layer-2 packets", n, len(cs))
+	}
+}
+
+// FuzzPrintL2 feeds the layer-2 cases, cut and mutated, to every link type
+// l2.go prints, with and without -e and -v.
+func FuzzPrintL2(f *testing.F) {
+	cs := l2Cases(f)
+	lts := make([]layers.LinkType, 0, len(cs))
+	for _, c := range cs {
+		f.Add(c.data, uint8(len(lts)))
+		lts = append(lts, c.lt)
+	}
+	f.Fuzz(func(t *testing.T, data []byte, sel uint8) {
+		for _, o := range []Options{{}, {Link: true, Verbose: 2}} {
+			p := NewPrinter(io.Discard, &o)
+			lt := lts[int(sel)%len(lts)]
+			if err := p.Print(gopacket.CaptureInfo{Timestamp: ts, Length: len(data)}, data, lt); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
