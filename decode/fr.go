@@ -75,10 +75,10 @@ func (p *Printer) frameRelay(b, d []byte, wire int) ([]byte, int) {
 // for Cisco encapsulation (those it has a printer for).
 func frEtherType(et uint16) bool {
 	switch et {
-	case 0x0800, 0x86dd, 0x0806, 0x8035, 0x8847, 0x8848:
+	case 0x0800, 0x86dd, 0x0806, 0x8035:
 		return true
 	}
-	return false
+	return et > 1500 && l2EtherType(et)
 }
 
 func appendUIBang(b []byte, c byte) []byte {

@@ -20,9 +20,45 @@ const (
 	linkTypeEDSA           = 285
 )
 
+// l2State is what the layer-2 dissectors know of the frame being printed.
+type l2State struct {
+	// mac is an Ethernet frame's destination and source addresses
+	// (nil for other link types), printed when a frame is not
+	// understood.
+	mac []byte
+}
+
 // etherL2 prints Ethernet payloads other than IP and ARP: LLC/SNAP, STP,
 // CDP, LLDP, slow protocols, MPLS, PPPoE...
 func (p *Printer) etherL2(b, d []byte, length int, et uint16) ([]byte, bool) {
+	if et <= 1500 {
+		if p.l2.mac != nil {
+			length = int(et)
+		}
+		return p.llc(b, d, length), true
+	}
+	switch et {
+	case 0x8847, 0x8848:
+		return p.mpls(b, d, length), true
+	case 0x88cc:
+		return lldp(b, d, length), true
+	case 0x8809:
+		return slow(b, d, length), true
+	case 0x888e:
+		return eapol(b, d, length), true
+	case 0x88a2:
+		return aoe(b, d, length), true
+	case 0x8137:
+		return p.ipx(b, d, length), true
+	case 0x8863, 0x8864:
+		return p.pppoe(b, d, length), true
+	case 0x9000:
+		return loopback(b, d, length), true
+	case 0x8902:
+		return cfm(b, d, length), true
+	case 0x1111:
+		return calmFast(b, d, length), true
+	}
 	return b, false
 }
 
@@ -30,7 +66,12 @@ func (p *Printer) etherL2(b, d []byte, length int, et uint16) ([]byte, bool) {
 // 802.3 length) without the Ethernet header at default verbosity, as
 // tcpdump does for the protocols it dissects.
 func l2EtherType(et uint16) bool {
-	return false
+	switch et {
+	case 0x8847, 0x8848, 0x88cc, 0x8809, 0x888e, 0x88a2, 0x8137, 0x8863, 0x8864,
+		0x9000, 0x8902, 0x1111:
+		return true
+	}
+	return et <= 1500
 }
 
 // linkL2 prints link types other than 802.11 that appendLink does not

@@ -110,6 +110,57 @@ func l2Cases(t testing.TB) []l2Case {
 			want: "BRCM tag OP: IG, TC: 0, TE: None, TS: 0, DST map: 0x0080, " + echoLine},
 		{name: "brcm/egress", lt: linkTypeDSABrcm, data: cat(unhex(t, "001122334455 66778899aabb 00002003 0800"), echo),
 			want: "BRCM tag OP: EG, CID: 0, RC: exception, TC: 0, port: 3, " + echoLine},
+		{name: "ether/stp config", lt: layers.LinkTypeEthernet,
+			data: unhex(t, "0180c2000000 001122334455 0026 424203 0000 00 00 01 8001001122334455 00000004 8002001122334456 8003 0100 1400 0200 0f00"),
+			want: "STP 802.1d, Config, Flags [Topology change], bridge-id 8002.00:11:22:33:44:56.8003, length 35"},
+		{name: "ether/rstp", lt: layers.LinkTypeEthernet,
+			data: unhex(t, "0180c2000000 001122334455 0027 424203 0000 02 02 3c 8001001122334455 00000004 8002001122334456 8003 0100 1400 0200 0f00 00"),
+			want: "STP 802.1w, Rapid STP, Flags [Learn, Forward], bridge-id 8002.00:11:22:33:44:56.8003, length 36"},
+		{name: "ether/stp truncated", lt: layers.LinkTypeEthernet,
+			data: unhex(t, "0180c2000000 001122334455 0026 424203 0000 00"), wire: 52,
+			want: "STP 802.1d [|stp]"},
+		{name: "ether/lldp with system name", lt: layers.LinkTypeEthernet,
+			data: unhex(t, "0180c200000e 001122334455 88cc 0207 04001122334455 0403 0565 30 0602 0078 0a03 737731 0000"),
+			want: "LLDP, length 25: sw1"},
+		{name: "ether/cdp", lt: layers.LinkTypeEthernet,
+			data: unhex(t, "01000ccccccc 001122334455 001b aaaa03 00000c 2000 02b4 0000 0001 0007 737731 0003 0008 6574 6830"),
+			want: "CDPv2, ttl: 180s, Device-ID 'sw1'\n\t  0x0000:  6574 6830, length 19"},
+		{name: "ether/udld", lt: layers.LinkTypeEthernet,
+			data: unhex(t, "01000ccccccc 001122334455 000e aaaa03 00000c 0111 2101 0000 0000"),
+			want: "UDLDv1, Code Probe message (1), Flags [RT] (0x01), length 6"},
+		{name: "ether/dtp", lt: layers.LinkTypeEthernet,
+			data: unhex(t, "01000ccccccc 001122334455 000d aaaa03 00000c 2004 01 0001 0005 00"),
+			want: "DTPv1, length 5"},
+		{name: "ether/unknown snap", lt: layers.LinkTypeEthernet,
+			data: unhex(t, "01000ccccccc 001122334455 000a aaaa03 00000c 0003 0102"),
+			want: "00:11:22:33:44:55 > 01:00:0c:cc:cc:cc SNAP, oui Cisco (0x00000c), pid Unknown (0x0003), length 2: \n\t0x0000:  aaaa 0300 000c 0003 0102                 ..........\n"},
+		{name: "ether/llc information frame", lt: layers.LinkTypeEthernet,
+			data: unhex(t, "66778899aabb 001122334455 0008 4410 0034 01020304"),
+			want: "00:11:22:33:44:55 Unknown SSAP 0x10 > 66:77:88:99:aa:bb Unknown DSAP 0x44 Information, send seq 0, rcv seq 26, Flags [Command], length 8\n\t0x0000:  4410 0034 0102 0304                      D..4....\n"},
+		{name: "ether/lacp", lt: layers.LinkTypeEthernet,
+			data: unhex(t, "0180c2000002 001122334455 8809 0101 0114 0000"),
+			want: "LACPv1, length 6"},
+		{name: "ether/eapol start", lt: layers.LinkTypeEthernet,
+			data: unhex(t, "0180c2000003 001122334455 888e 01010000"),
+			want: "EAPOL start (1) v1, len 0"},
+		{name: "ether/aoe response", lt: layers.LinkTypeEthernet,
+			data: unhex(t, "66778899aabb 001122334455 88a2 1800 0001 01 01 00000001"),
+			want: "AoE length 10, Ver 1, Flags: [Response]"},
+		{name: "ether/ipx netbios raw 802.3", lt: layers.LinkTypeEthernet,
+			data: unhex(t, "ffffffffffff 001122334455 0022 ffff 0022 00 14 00000000 ffffffffffff 0455 0a0b0c0d 001122334455 0455 01020304"),
+			want: "IPX 0a0b0c0d.00:11:22:33:44:55.0455 > 00000000.ff:ff:ff:ff:ff:ff.0455: ipx-netbios 4"},
+		{name: "ether/pppoe session lcp", lt: layers.LinkTypeEthernet,
+			data: unhex(t, "66778899aabb 001122334455 8864 1100 0017 000a c021 0901 0008 01020304"),
+			want: "PPPoE  [ses 0x17] LCP, Echo-Request (0x09), id 1, length 10"},
+		{name: "ether/pppoe padi", lt: layers.LinkTypeEthernet,
+			data: unhex(t, "ffffffffffff 001122334455 8863 1109 0000 000a 0101 0000 0120 0002 05dc"),
+			want: "PPPoE PADI [Service-Name] [PPP-Max-Payload 0x05DC]"},
+		{name: "ether/loopback reply", lt: layers.LinkTypeEthernet,
+			data: unhex(t, "66778899aabb 001122334455 9000 0000 0100 0700 55555555"),
+			want: "Loopback, skipCount 0, Reply, receipt number 7, data (4 octets)"},
+		{name: "ether/mpls", lt: layers.LinkTypeEthernet,
+			data: cat(unhex(t, "66778899aabb 001122334455 8847 00010040 00064140"), echo),
+			want: "MPLS (label 16, tc 0, ttl 64) (label 100, tc 0, [S], ttl 64) " + echoLine},
 		{name: "brcm prepend/egress", lt: linkTypeDSABrcmPrepend, data: cat(unhex(t, "00002003 001122334455 66778899aabb 0800"), echo),
 			want: echoLine},
 	}
@@ -118,12 +169,29 @@ func l2Cases(t testing.TB) []l2Case {
 // TestL2Print checks each l2Case's line (without its timestamp).
 func TestL2Print(t *testing.T) {
 	for _, c := range l2Cases(t) {
-		got := printOne(t, Options{}, c.data, c.lt)
-		got = strings.TrimSuffix(got[strings.IndexByte(got, ' ')+1:], "\n")
+		got := printWire(t, c.data, c.wire, c.lt)
+		got = got[strings.IndexByte(got, ' ')+1:]
+		if !strings.HasSuffix(c.want, "\n") {
+			got = strings.TrimSuffix(got, "\n")
+		}
 		if got != c.want {
 			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
 		}
 	}
+}
+
+func printWire(t *testing.T, data []byte, wire int, lt layers.LinkType) string {
+	t.Helper()
+	var out bytes.Buffer
+	p := NewPrinter(&out, &Options{Location: time.UTC})
+	ci := gopacket.CaptureInfo{Timestamp: ts, CaptureLength: len(data), Length: max(wire, len(data))}
+	if err := p.Print(ci, data, lt); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
 }
 
 // TestWriteL2Captures writes each l2Case to DIR/NN.pcap when
