@@ -8,6 +8,9 @@ package decode
 // udpApp prints the payload d of a UDP datagram from port sp to port dp
 // (ulen is the UDP payload length) when a dissector claims it.
 func (p *Printer) udpApp(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool) {
+	if t, ok := p.udpL2(b, d, ulen, sp, dp); ok {
+		return t, true
+	}
 	if t, ok := p.udpDNS(b, d, ulen, sp, dp, h); ok {
 		return t, true
 	}

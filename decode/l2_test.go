@@ -60,6 +60,14 @@ func cat(bs ...[]byte) []byte {
 	return out
 }
 
+// bcmLIPacket is a UDP datagram to the lawful-intercept port with a shim
+// of direction 3, type 7, subtype 1 and LI ID 0x1234.
+func bcmLIPacket(t testing.TB) []byte {
+	shim := []byte{0x6e, 0x40, 0x12, 0x34, 0, 0}
+	return build(t, eth(layers.EthernetTypeIPv4), ip4(layers.IPProtocolUDP),
+		&layers.UDP{SrcPort: 49152, DstPort: 49153}, gopacket.Payload(shim))
+}
+
 const echoLine = "IP 10.0.0.1 > 10.0.0.2: ICMP echo request, id 7, seq 1, length 24"
 
 // isisLanIIH is an IS-IS L2 LAN hello from 1921.6800.1001 (a PDU with
@@ -161,6 +169,11 @@ func l2Cases(t testing.TB) []l2Case {
 		{name: "ether/mpls", lt: layers.LinkTypeEthernet,
 			data: cat(unhex(t, "66778899aabb 001122334455 8847 00010040 00064140"), echo),
 			want: "MPLS (label 16, tc 0, ttl 64) (label 100, tc 0, [S], ttl 64) " + echoLine},
+		{name: "ether/arp unknown operation", lt: layers.LinkTypeEthernet,
+			data: unhex(t, "ffffffffffff 001122334455 0806 0001 0800 0604 0042 001122334455 0a000001 000000000000 0a000002"),
+			want: "ARP, Unknown (66) \n\t0x0000:  0001 0800 0604 0042 0011 2233 4455 0a00  .......B..\"3DU..\n\t0x0010:  0001 0000 0000 0000 0a00 0002            ............\n"},
+		{name: "ether/bcm-li-shim", lt: layers.LinkTypeEthernet, data: bcmLIPacket(t),
+			want: "IP 10.0.0.1.49152 > 10.0.0.2.49153: BCM-LI-SHIM: direction ingress, pkt-type ethernet, pkt-subtype single VLAN tag, li-id 4660"},
 		{name: "brcm prepend/egress", lt: linkTypeDSABrcmPrepend, data: cat(unhex(t, "00002003 001122334455 66778899aabb 0800"), echo),
 			want: echoLine},
 	}

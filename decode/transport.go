@@ -538,6 +538,8 @@ func (p *Printer) arp(b, d []byte, length int, _ bool) []byte {
 		b = append(b, " at "...)
 		b = paddr(b, d[spa:])
 	default:
+		// tcpdump dumps the packet of an operation it does not know.
+		p.dump = d
 		return b
 	}
 	b = append(b, ", length "...)
