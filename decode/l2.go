@@ -18,7 +18,25 @@ const (
 	linkTypeDSABrcmPrepend = 282
 	linkTypeDSA            = 284
 	linkTypeEDSA           = 285
+	linkTypeATMCLIP        = 106
+	linkTypeATMRFC1483     = 100
+	linkTypeSunATM         = 123
+	linkTypeUser2          = 149 // Apple's PKTAP before it had a number
+	linkTypeNFLog          = 239
+	linkTypePKTAP          = 258
 )
+
+// linkTypeOf maps a DLT_ value (as a PKTAP header names the link type) to
+// its LINKTYPE_ value; they differ for a few.
+func linkTypeOf(dlt uint32) layers.LinkType {
+	switch dlt {
+	case 14: // DLT_RAW on some systems
+		return layers.LinkTypeRaw
+	case 11:
+		return linkTypeATMRFC1483
+	}
+	return layers.LinkType(dlt)
+}
 
 // l2State is what the layer-2 dissectors know of the frame being printed.
 type l2State struct {
@@ -105,6 +123,31 @@ func (p *Printer) linkL2(b, d []byte, wire int, lt layers.LinkType) ([]byte, int
 	case linkTypeDSABrcm, linkTypeDSABrcmPrepend:
 		b, n := p.brcm(b, d, wire, lt == linkTypeDSABrcmPrepend)
 		return b, n, true
+	case linkTypeVSock:
+		b, n := p.vsock(b, d, wire)
+		return b, n, true
+	case linkTypeSLIP:
+		b, n := p.slip(b, d, wire)
+		return b, n, true
+	case linkTypeNFLog:
+		b, n := p.nflog(b, d, wire)
+		return b, n, true
+	case linkTypePKTAP, linkTypeUser2:
+		b, n := p.pktap(b, d, wire)
+		return b, n, true
+	case linkTypeSunATM:
+		b, n := p.sunATM(b, d, wire)
+		return b, n, true
+	case linkTypeATMRFC1483:
+		return p.llc(b, d, wire), 0, true
+	case linkTypeATMCLIP:
+		if len(d) >= 3 && d[0] == 0xaa && d[1] == 0xaa && d[2] == 0x03 {
+			return p.llc(b, d, wire), 0, true
+		}
+		if len(d) < 8 {
+			return appendTrunc(b, "cip"), len(d), true
+		}
+		return p.ip4(b, d, wire), 0, true
 	}
 	return b, 0, false
 }
