@@ -238,12 +238,18 @@ func cfm(b, d []byte, length int) []byte {
 	return appendInt(b, length)
 }
 
-// calmFast prints the header of an ISO CALM FAST frame.
-func calmFast(b, d []byte, length int) []byte {
+// calmFast prints the header of an ISO CALM FAST frame (with the
+// Ethernet source address when there is one).
+func (p *Printer) calmFast(b, d []byte, length int) []byte {
+	b = append(b, "CALM FAST"...)
+	if p.l2.mac != nil {
+		b = append(b, " src:"...)
+		b = appendMAC(b, p.l2.mac[6:12])
+	}
 	if len(d) < 2 || length < 2 {
 		return appendTrunc(b, "calm_fast")
 	}
-	b = append(b, "CALM FAST; SrcNwref:"...)
+	b = append(b, "; SrcNwref:"...)
 	b = appendUint(b, uint64(d[0]))
 	b = append(b, "; DstNwref:"...)
 	b = appendUint(b, uint64(d[1]))

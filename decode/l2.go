@@ -75,7 +75,9 @@ func (p *Printer) etherL2(b, d []byte, length int, et uint16) ([]byte, bool) {
 	case 0x8902:
 		return cfm(b, d, length), true
 	case 0x1111:
-		return calmFast(b, d, length), true
+		return p.calmFast(b, d, length), true
+	case 0x8947, 0x0707:
+		return p.geonet(b, d, length), true
 	}
 	return b, false
 }
@@ -86,7 +88,7 @@ func (p *Printer) etherL2(b, d []byte, length int, et uint16) ([]byte, bool) {
 func l2EtherType(et uint16) bool {
 	switch et {
 	case 0x8847, 0x8848, 0x88cc, 0x8809, 0x888e, 0x88a2, 0x8137, 0x8863, 0x8864,
-		0x9000, 0x8902, 0x1111:
+		0x9000, 0x8902, 0x1111, 0x8947, 0x0707:
 		return true
 	}
 	return et <= 1500
