@@ -1,5 +1,7 @@
 package decode
 
+import "time"
+
 // etherType prints a payload of ethertype et (above 1500) when a printer
 // knows it; ok is false otherwise, and nothing is appended.
 func (p *Printer) etherType(b, d []byte, length int, et uint16) ([]byte, bool) {
@@ -257,3 +259,107 @@ func (p *Printer) calmFast(b, d []byte, length int) []byte {
 }
 
 func le16(b []byte) uint16 { return uint16(b[0]) | uint16(b[1])<<8 }
+
+// arista prints an Arista vendor-specific header (ethertype 0xd28b) with
+// its hardware timestamp, then the frame's real ethertype and payload;
+// frame is the whole frame's length, which tcpdump prints.
+//
+//	| subtype 2 | version 2: timescale 8, format 4, hardware 4 |
+//	| seconds 4, nanoseconds 4 (64-bit) or seconds 2, ns 4 (48-bit) |
+func (p *Printer) arista(b, d []byte, length, frame int) []byte {
+	if !p.opts.Link {
+		b = append(b, "ethertype Arista Vendor Specific Protocol (0xd28b), length "...)
+		b = appendInt(b, frame)
+		b = append(b, ": "...)
+	}
+	if len(d) < 4 {
+		return appendTrunc(b, "arista")
+	}
+	sub, ver := be16(d), be16(d[2:])
+	if sub != 1 {
+		b = append(b, "SubType Unknown (0x"...)
+		b = appendHex(b, uint64(sub), 4)
+		return append(b, ')')
+	}
+	b = append(b, "SubType Timestamp (0x0001), Timescale "...)
+	switch ts := ver >> 8; ts {
+	case 0:
+		b = append(b, "TAI"...)
+	case 1:
+		b = append(b, "UTC"...)
+	default:
+		b = append(b, "Unknown"...)
+	}
+	b = append(b, " ("...)
+	b = appendUint(b, uint64(ver>>8))
+	b = append(b, "), Format "...)
+	format := ver >> 4 & 0xf
+	switch format {
+	case 1:
+		b = append(b, "64-bit"...)
+	case 2:
+		b = append(b, "48-bit"...)
+	default:
+		b = append(b, "Unknown"...)
+	}
+	b = append(b, " ("...)
+	b = appendUint(b, uint64(format))
+	b = append(b, "), HwInfo "...)
+	switch ver & 0xf {
+	case 0:
+		b = append(b, "R/R2"...)
+	case 1:
+		b = append(b, "R3"...)
+	default:
+		b = append(b, "Unknown"...)
+	}
+	b = append(b, " ("...)
+	b = appendUint(b, uint64(ver&0xf))
+	b = append(b, "), Timestamp "...)
+	off := 4
+	switch format {
+	case 1:
+		if len(d) < 12 {
+			return appendTrunc(b, "arista")
+		}
+		t := time.Unix(int64(be32(d[4:])), int64(be32(d[8:]))).UTC()
+		y, mo, dd := t.Date()
+		b = appendPad(b, y, 4)
+		b = append(b, '-')
+		b = appendPad(b, int(mo), 2)
+		b = append(b, '-')
+		b = appendPad(b, dd, 2)
+		b = append(b, ' ')
+		h, m, s := t.Clock()
+		b = appendClock(b, h, m, s)
+		b = append(b, '.')
+		b = appendPad(b, int(be32(d[8:])), 9)
+		off = 12
+	case 2:
+		if len(d) < 10 {
+			return appendTrunc(b, "arista")
+		}
+		b = appendUint(b, uint64(be16(d[4:])))
+		b = append(b, '.')
+		b = appendPad(b, int(be32(d[6:])), 9)
+		off = 10
+	default:
+		return b
+	}
+	b = append(b, ": "...)
+	length -= off
+	d = d[off:]
+	for {
+		if len(d) < 2 {
+			return appendTrunc(b, "arista")
+		}
+		et := be16(d)
+		if et != 0x8100 && et != 0x88a8 {
+			return p.etherPayload(b, d[2:], length-2, et)
+		}
+		if len(d) < 4 {
+			return appendTrunc(b, "vlan")
+		}
+		d, length = d[4:], length-4
+	}
+}
