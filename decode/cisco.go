@@ -138,5 +138,10 @@ func vtp(b, d []byte, length int) []byte {
 	b = append(b, " (0x"...)
 	b = appendHex(b, uint64(d[1]), 2)
 	b = append(b, "), length "...)
-	return appendInt(b, length)
+	b = appendInt(b, length)
+	if len(d) < length {
+		// tcpdump reads the whole message even when it prints none of it
+		return appendTrunc(b, "vtp")
+	}
+	return b
 }

@@ -64,6 +64,8 @@ func (p *Printer) frameRelay(b, d []byte, wire int) ([]byte, int) {
 		return p.ip6(b, rest, length), hlen
 	case nlpidCLNP, nlpidESIS, nlpidISIS:
 		return p.osi(b, d[hlen-1:], length+1), hlen
+	case nlpidSNAP:
+		return p.snapAt(b, d, wire, hlen), hlen
 	}
 	if !p.opts.Link {
 		b = appendFRNLPID(appendFRHeader(b, wire, alen, dlci, flags), shown, wire)
@@ -166,3 +168,67 @@ var frFlags = [...]struct {
 	bit  uint32
 	name string
 }{{0x200, "C!"}, {0x02, "DE"}, {0x04, "BECN"}, {0x08, "FECN"}}
+
+// mfr prints a multilink Frame Relay (FRF.16) frame: fragments, whose
+// first carries a Frame Relay frame, and control messages.
+//
+//	| B | E | C | ... | seq high 3 | EA | seq low 8 |       (fragment)
+//	| B | E | C | ... | 0 | message type | information elements | (control)
+func (p *Printer) mfr(b, d []byte, wire int) ([]byte, int) {
+	if len(d) < 2 {
+		return appendTrunc(b, "mfr"), len(d)
+	}
+	flags := d[0] & 0xe0
+	b = append(b, "FRF.16 "...)
+	if flags == 0xe0 && d[1] == 0 {
+		if len(d) < 3 {
+			return appendTrunc(b, "mfr"), len(d)
+		}
+		b = append(b, "Control, Flags ["...)
+		b = appendMFRFlags(b, flags)
+		b = append(b, "], "...)
+		if t := d[2]; t >= 1 && t <= 7 {
+			b = append(b, mfrMessages[t]...)
+		} else {
+			b = append(b, "Unknown Message (0x"...)
+			b = appendHex(b, uint64(d[2]), 2)
+			b = append(b, ')')
+		}
+		b = append(b, ", length "...)
+		return appendInt(b, wire), len(d)
+	}
+	b = append(b, "Frag, seq "...)
+	b = appendUint(b, uint64(d[0]&0x0e)<<7|uint64(d[1]))
+	b = append(b, ", Flags ["...)
+	b = appendMFRFlags(b, flags)
+	b = append(b, ']')
+	if flags&0xa0 != 0x80 {
+		// only a first fragment shows the frame it starts
+		return appendHexLines(b, d), len(d)
+	}
+	b = append(b, ", "...)
+	t, n := p.frameRelay(b, d[2:], wire-2)
+	return t, 2 + n
+}
+
+var mfrMessages = [...]string{1: "Add Link", 2: "Add Link Ack", 3: "Add Link Reject",
+	4: "Hello", 5: "Hello Ack", 6: "Remove Link", 7: "Remove Link Ack"}
+
+func appendMFRFlags(b []byte, f byte) []byte {
+	n := len(b)
+	for _, x := range [...]struct {
+		bit  byte
+		name string
+	}{{0x80, "Begin"}, {0x40, "End"}, {0x20, "Control"}} {
+		if f&x.bit != 0 {
+			if len(b) > n {
+				b = append(b, ", "...)
+			}
+			b = append(b, x.name...)
+		}
+	}
+	if len(b) == n {
+		b = append(b, "none"...)
+	}
+	return b
+}

@@ -10,6 +10,7 @@ const (
 	linkTypePPPSerial      = 50  // PPP in HDLC-like framing
 	linkTypeCHDLC          = 104 // Cisco HDLC
 	linkTypeFrameRelay     = 107
+	linkTypeMFR            = 182 // FRF.16 multilink Frame Relay
 	linkTypeARCnetLinux    = 129
 	linkTypeIPNet          = 226 // Solaris ipnet
 	linkTypeIPoIB          = 242 // RFC 4391 IP over InfiniBand
@@ -110,6 +111,9 @@ func (p *Printer) linkL2(b, d []byte, wire int, lt layers.LinkType) ([]byte, int
 	case linkTypeFrameRelay:
 		b, n := p.frameRelay(b, d, wire)
 		return b, n, true
+	case linkTypeMFR:
+		b, n := p.mfr(b, d, wire)
+		return b, n, true
 	case linkTypePPP:
 		b, n := p.ppp(b, d, wire)
 		return b, n, true
@@ -146,6 +150,8 @@ func (p *Printer) linkL2(b, d []byte, wire int, lt layers.LinkType) ([]byte, int
 	case linkTypeSunATM:
 		b, n := p.sunATM(b, d, wire)
 		return b, n, true
+	case linkTypeJuniperES, linkTypeJuniperATM1, linkTypeJuniperEther:
+		return p.juniper(b, d, wire, lt)
 	case linkTypeATMRFC1483:
 		return p.llc(b, d, wire), 0, true
 	case linkTypeATMCLIP:

@@ -211,12 +211,18 @@ func llcUName(c byte) string {
 // protocol identifier; OUI 0 carries an ethertype, Cisco's OUI CDP, DTP,
 // UDLD, VTP and PVST.
 func (p *Printer) snap(b, d []byte, length int) []byte {
-	if len(d) < 8 || length < 8 {
+	return p.snapAt(b, d, length, 3)
+}
+
+// snapAt prints a SNAP header at d[at:] (the OUI) of a frame d whose
+// first at bytes are the LLC or NLPID header before it.
+func (p *Printer) snapAt(b, d []byte, length, at int) []byte {
+	if len(d) < at+5 || length < at+5 {
 		return appendTrunc(b, "snap")
 	}
-	oui := uint32(d[3])<<16 | uint32(d[4])<<8 | uint32(d[5])
-	pid := be16(d[6:])
-	rest, n := d[8:], length-8
+	oui := uint32(d[at])<<16 | uint32(d[at+1])<<8 | uint32(d[at+2])
+	pid := be16(d[at+3:])
+	rest, n := d[at+5:], length-at-5
 	switch oui {
 	case 0x000000, 0x0000f8:
 		if t, ok := p.etherType(b, rest, n, pid); ok {
@@ -253,7 +259,7 @@ func (p *Printer) snap(b, d []byte, length int) []byte {
 	b = append(b, " (0x"...)
 	b = appendHex(b, uint64(pid), 4)
 	b = append(b, "), length "...)
-	b = appendInt(b, length-8)
+	b = appendInt(b, n)
 	b = append(b, ": "...)
 	p.dump = d
 	return b
