@@ -363,3 +363,53 @@ func (p *Printer) arista(b, d []byte, length, frame int) []byte {
 		d, length = d[4:], length-4
 	}
 }
+
+// aarp prints an AppleTalk ARP packet (ethertype 0x80f3):
+//
+//	| hardware 2 | protocol 2 | hw length | proto length | op 2 |
+//	| sender hw 6 | sender AT 4 | target hw 6 | target AT 4 |
+func aarp(b, d []byte, length int) []byte {
+	b = append(b, "aarp "...)
+	if len(d) < 28 {
+		return appendTrunc(b, "aarp")
+	}
+	if be16(d) == 1 && be16(d[2:]) == 0x809b && d[4] == 6 && d[5] == 4 {
+		switch be16(d[6:]) {
+		case 1:
+			b = append(b, "who-has "...)
+			b = appendATAddr(b, d[24:])
+			b = append(b, " tell "...)
+			return appendATAddr(b, d[14:])
+		case 2:
+			b = append(b, "reply "...)
+			b = appendATAddr(b, d[14:])
+			b = append(b, " is-at "...)
+			return appendMAC(b, d[8:14])
+		case 3:
+			b = append(b, "probe "...)
+			b = appendATAddr(b, d[24:])
+			b = append(b, " tell "...)
+			return appendMAC(b, d[8:14])
+		}
+	}
+	b = append(b, "len "...)
+	b = appendInt(b, length)
+	b = append(b, " op "...)
+	b = appendUint(b, uint64(be16(d[6:])))
+	b = append(b, " htype "...)
+	b = appendUint(b, uint64(be16(d)))
+	b = append(b, " ptype 0x"...)
+	b = appendHex(b, uint64(be16(d[2:])), 1)
+	b = append(b, " halen "...)
+	b = appendUint(b, uint64(d[4]))
+	b = append(b, " palen "...)
+	return appendUint(b, uint64(d[5]))
+}
+
+// appendATAddr appends an AppleTalk address (a reserved byte, network 2,
+// node) as "net.node".
+func appendATAddr(b, a []byte) []byte {
+	b = appendUint(b, uint64(be16(a[1:])))
+	b = append(b, '.')
+	return appendUint(b, uint64(a[3]))
+}

@@ -92,6 +92,17 @@ func (p *Printer) arcnetLinux(b, d []byte, wire int) ([]byte, int) {
 		return p.arp(b, rest, length, false), off
 	case 0xd6:
 		return p.arp(b, rest, length, true), off
+	case 0xdd:
+		b = append(b, "AT "...)
+		if length < 13 {
+			// too short for a DDP header
+			b = append(b, " [|ddp "...)
+			b = appendInt(b, length)
+			return append(b, ']'), off
+		}
+		if len(rest) < 13 {
+			return appendTrunc(b, "ddp"), off
+		}
 	}
 	return b, off
 }
