@@ -87,6 +87,10 @@ func (p *Printer) etherL2(b, d []byte, length int, et uint16) ([]byte, bool) {
 		return tipc(b, d, length), true
 	case 0x80f3:
 		return aarp(b, d, length), true
+	case 0x88e5:
+		return p.macsec(b, d, length), true
+	case 0x886f:
+		return msnlb(b, d), true
 	}
 	return b, false
 }
@@ -97,7 +101,8 @@ func (p *Printer) etherL2(b, d []byte, length int, et uint16) ([]byte, bool) {
 func l2EtherType(et uint16) bool {
 	switch et {
 	case 0x8847, 0x8848, 0x88cc, 0x8809, 0x888e, 0x88a2, 0x8137, 0x8863, 0x8864,
-		0x9000, 0x8902, 0x1111, 0x8947, 0x0707, 0x6003, 0xd28b, 0x88ca, 0x80f3:
+		0x9000, 0x8902, 0x1111, 0x8947, 0x0707, 0x6003, 0xd28b, 0x88ca, 0x80f3,
+		0x88e5, 0x886f:
 		return true
 	}
 	return et <= 1500
