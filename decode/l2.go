@@ -157,6 +157,8 @@ func (p *Printer) linkL2(b, d []byte, wire int, lt layers.LinkType) ([]byte, int
 	case linkTypeSunATM:
 		b, n := p.sunATM(b, d, wire)
 		return b, n, true
+	case linkType802154, linkType802154NoFCS:
+		return p.ieee802154(b, d), len(d), true
 	case linkTypeJuniperES, linkTypeJuniperATM1, linkTypeJuniperEther:
 		return p.juniper(b, d, wire, lt)
 	case linkTypeATMRFC1483:

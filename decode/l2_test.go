@@ -254,6 +254,12 @@ func l2Cases(t testing.TB) []l2Case {
 		{name: "ether/ms nlb heartbeat", lt: layers.LinkTypeEthernet,
 			data: unhex(t, "ffffffffffff 0202c0a86450 886f bf01dec0 06020000 02000000 c0a86450 c0a86452"),
 			want: "MS NLB heartbeat, host priority: 2, cluster IP: 192.168.100.80, host IP: 192.168.100.82"},
+		{name: "802.15.4/beacon truncated", lt: linkType802154, data: unhex(t, "80eb cdab ffff cd"),
+			want: "IEEE 802.15.4 Beacon packet v2 abcd:ffff < -:[ERROR: Truncated before dst_addr]"},
+		{name: "802.15.4/data truncated", lt: linkType802154, data: unhex(t, "21ec 01 4d"),
+			want: "IEEE 802.15.4 Data packet v2 [ERROR: Truncated before dst_pan]"},
+		{name: "802.15.4/data", lt: linkType802154, data: unhex(t, "4188 05 3412 ffff 0100 6162 0000"),
+			want: "IEEE 802.15.4 Data packet v0 1234:ffff < -:0001 \n\t0x0000:  6162 0000                                ab..\n"},
 		{name: "brcm prepend/egress", lt: linkTypeDSABrcmPrepend, data: cat(unhex(t, "00002003 001122334455 66778899aabb 0800"), echo),
 			want: echoLine},
 	}
