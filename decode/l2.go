@@ -91,6 +91,12 @@ func (p *Printer) etherL2(b, d []byte, length int, et uint16) ([]byte, bool) {
 		return p.macsec(b, d, length), true
 	case 0x886f:
 		return msnlb(b, d), true
+	case 0xfefe:
+		// ISO network layer, after a byte tcpdump skips
+		if len(d) < 2 || length < 2 {
+			return appendTrunc(b, "isoclns"), true
+		}
+		return p.osi(b, d[1:], length-1), true
 	}
 	return b, false
 }
@@ -102,7 +108,7 @@ func l2EtherType(et uint16) bool {
 	switch et {
 	case 0x8847, 0x8848, 0x88cc, 0x8809, 0x888e, 0x88a2, 0x8137, 0x8863, 0x8864,
 		0x9000, 0x8902, 0x1111, 0x8947, 0x0707, 0x6003, 0xd28b, 0x88ca, 0x80f3,
-		0x88e5, 0x886f:
+		0x88e5, 0x886f, 0xfefe:
 		return true
 	}
 	return et <= 1500

@@ -260,6 +260,12 @@ func l2Cases(t testing.TB) []l2Case {
 			want: "IEEE 802.15.4 Data packet v2 [ERROR: Truncated before dst_pan]"},
 		{name: "802.15.4/data", lt: linkType802154, data: unhex(t, "4188 05 3412 ffff 0100 6162 0000"),
 			want: "IEEE 802.15.4 Data packet v0 1234:ffff < -:0001 \n\t0x0000:  6162 0000                                ab..\n"},
+		{name: "ether/clnp echo request", lt: layers.LinkTypeEthernet,
+			data: unhex(t, "66778899aabb 001122334455 fefe 00 81 11 01 20 1e 0013 0000 03 490001 03 490002 0000"),
+			want: "CLNP, 49.0002 > 49.0001, Echo Request, length 19"},
+		{name: "ether/clnp truncated", lt: layers.LinkTypeEthernet,
+			data: unhex(t, "66778899aabb 001122334455 fefe 00 81 fc 01 20 1e 0014 0000 10 4900"), wire: 400,
+			want: "CLNP [|clnp]"},
 		{name: "brcm prepend/egress", lt: linkTypeDSABrcmPrepend, data: cat(unhex(t, "00002003 001122334455 66778899aabb 0800"), echo),
 			want: echoLine},
 	}

@@ -70,6 +70,8 @@ func (p *Printer) osi(b, d []byte, length int) []byte {
 			b = append(b, "ES-IS, "...)
 		}
 		return esis(b, d, length)
+	case nlpidCLNP:
+		return clnp(b, d, length)
 	}
 	if !p.opts.Link {
 		b = append(b, "OSI NLPID 0x"...)
@@ -236,4 +238,56 @@ func appendPadLeft(b []byte, v uint64, width int) []byte {
 		b = append(b, ' ')
 	}
 	return appendUint(b, v)
+}
+
+// clnp prints the summary of a CLNP PDU: "CLNP, SRC > DST, TYPE, length N".
+//
+//	| NLPID | LI | version | lifetime | flags 3, type 5 | segment length 2 |
+//	| checksum 2 | dst length | dst | src length | src | ...
+func clnp(b, d []byte, length int) []byte {
+	b = append(b, "CLNP"...)
+	if len(d) < 10 {
+		return appendTrunc(b, "clnp")
+	}
+	dl := int(d[9])
+	if len(d) < 11+dl {
+		return appendTrunc(b, "clnp")
+	}
+	sl := int(d[10+dl])
+	if len(d) < 11+dl+sl {
+		return appendTrunc(b, "clnp")
+	}
+	b = append(b, ", "...)
+	b = appendNSAP(b, d[11+dl:11+dl+sl])
+	b = append(b, " > "...)
+	b = appendNSAP(b, d[10:10+dl])
+	b = append(b, ", "...)
+	switch t := d[4] & 0x1f; t {
+	case 1:
+		b = append(b, "Error Report"...)
+	case 28:
+		b = append(b, "Data"...)
+	case 30:
+		b = append(b, "Echo Request"...)
+	case 31:
+		b = append(b, "Echo Response"...)
+	default:
+		b = append(b, "unknown ("...)
+		b = appendUint(b, uint64(t))
+		b = append(b, ')')
+	}
+	b = append(b, ", length "...)
+	return appendInt(b, length)
+}
+
+// appendNSAP appends an OSI NSAP address as tcpdump does: the first byte,
+// then groups of two bytes, dot-separated (49.0001.1921.6800.1001.00).
+func appendNSAP(b, a []byte) []byte {
+	for i, c := range a {
+		if i > 0 && i%2 == 1 {
+			b = append(b, '.')
+		}
+		b = append(b, hexDigits[c>>4], hexDigits[c&0xf])
+	}
+	return b
 }
