@@ -105,7 +105,6 @@ func appendLenInvalid(b []byte, n, min int) []byte {
 	return append(b, "] (invalid)"...)
 }
 
-
 // appendCharJNP appends a byte as tcpdump prints a character of a string
 // field: "M-" before a byte above 127 (then its low 7 bits), "^" and the
 // byte xor 0x40 for a control character.

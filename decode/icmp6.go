@@ -1,9 +1,5 @@
 package decode
 
-// appendUnknownData appends tcpdump's dump of bytes no printer decodes:
-// hex only, each line on a new line after a tab (print_unknown_data).
-func appendUnknownData(b, d []byte) []byte { return appendHexLines(b, "\n\t", d) }
-
 // appendHexLines appends a hex dump of d (no ASCII column), each line of
 // 16 bytes after prefix, as tcpdump's hex_print does.
 func appendHexLines(b []byte, prefix string, d []byte) []byte {
@@ -406,18 +402,6 @@ func appendNIName(b, d []byte) []byte {
 		d = d[1+n:]
 	}
 	return append(b, '"')
-}
-
-// appendSafeChar appends c if printable, else tcpdump's escape of it.
-func appendSafeChar(b []byte, c byte) []byte {
-	if c >= 0x80 {
-		b = append(b, "M-"...)
-		c &= 0x7f
-	}
-	if c < 0x20 || c == 0x7f {
-		return append(b, '^', c^0x40)
-	}
-	return append(b, c)
 }
 
 var rplCodes = [...]string{"DODAG Information Solicitation", "DODAG Information Object",

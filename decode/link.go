@@ -77,7 +77,8 @@ func (p *Printer) ether(b, d []byte, wire int) ([]byte, int) {
 		return appendTrunc(b, "ether"), len(d)
 	}
 	et := be16(d[12:])
-	if p.opts.Link || !knownEtherType(et) {
+	p.l2.mac = d[:12]
+	if p.opts.Link || !(knownEtherType(et) || l2EtherType(et)) {
 		b = appendMAC(b, d[6:12])
 		b = append(b, " > "...)
 		b = appendMAC(b, d[0:6])

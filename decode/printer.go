@@ -81,6 +81,8 @@ type Printer struct {
 	// rpc remembers the calls of RPC-style protocols (AFS Rx) so that
 	// their replies can be named, as tcpdump does.
 	rpc rpcState
+	// l2 is what layer-2 dissectors need to know of the frame (l2.go).
+	l2 l2State
 }
 
 // NewPrinter returns a Printer writing to w; opts nil means the defaults.
@@ -119,7 +121,7 @@ func (p *Printer) Print(ci gopacket.CaptureInfo, data []byte, lt layers.LinkType
 		b = append(bad, "]\n"...)
 	} else {
 		b = p.appendTime(b, ci.Timestamp)
-		p.dump, p.dumpAlways, p.nest = nil, false, 0
+		p.dump, p.dumpAlways, p.nest, p.l2 = nil, false, 0, l2State{}
 		var net int
 		b, net = p.appendLink(b, data, wire, lt)
 		b = append(b, '\n')

@@ -53,7 +53,6 @@ func rIP6(tb testing.TB, nh layers.IPProtocol, hlim uint8, payload []byte) []byt
 }
 
 // cat joins byte slices.
-func cat(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
 
 // zeros returns n zero bytes.
 func zeros(n int) []byte { return make([]byte, n) }

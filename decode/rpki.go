@@ -210,4 +210,3 @@ func rpkiPDU(b, d []byte, n int, recurse bool, indent, verbose int) ([]byte, int
 	}
 	return b, pl, true
 }
-

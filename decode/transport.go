@@ -510,7 +510,7 @@ func (p *Printer) icmp6(b, d []byte, length int, h *ipHdr) []byte {
 		if p.opts.Verbose > 1 {
 			return b
 		}
-		return appendUnknownData(b, d[:min(len(d), length)])
+		return appendUnknownData(b, d, "\n\t", length)
 	}
 	if lengthFirst || p.opts.Verbose > 0 {
 		// With -v tcpdump leaves the length out (or printed it first).
@@ -584,7 +584,7 @@ func (p *Printer) icmp6Unreach(b, d []byte, length int) []byte {
 		if p.opts.Verbose > 1 {
 			return b
 		}
-		return appendUnknownData(b, d[:min(len(d), length)])
+		return appendUnknownData(b, d, "\n\t", length)
 	}
 	if p.opts.Verbose > 0 {
 		return b
@@ -689,6 +689,8 @@ func (p *Printer) arp(b, d []byte, length int, _ bool) []byte {
 		b = append(b, " at "...)
 		b = paddr(b, d[spa:])
 	default:
+		// tcpdump dumps the packet of an operation it does not know.
+		p.dump = d
 		return b
 	}
 	b = append(b, ", length "...)

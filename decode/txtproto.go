@@ -58,7 +58,6 @@ func txtToken(d []byte, idx, length int) (start, end, next int) {
 	return start, end, idx
 }
 
-
 // txtLine appends prefix and the text line at idx (print_txt_line) and
 // returns the index after its line end, or 0 when the line is not text or
 // not whole (a line cut by the end of the payload is printed with the
@@ -142,4 +141,3 @@ func (p *Printer) appendTxtProto(b, d []byte, length int, name string, methods [
 	}
 	return b
 }
-
