@@ -1,9 +1,656 @@
 package decode
 
-import "github.com/gopacket/gopacket/layers"
+import (
+	"encoding/binary"
+
+	"github.com/gopacket/gopacket/layers"
+)
+
+// 802.11 link types beyond gopacket's named constants.
+const (
+	linkTypePrism = 119 // LINKTYPE_IEEE802_11_PRISM
+	linkTypeAVS   = 163 // LINKTYPE_IEEE802_11_AVS
+	linkTypePPI   = 192 // LINKTYPE_PPI
+)
 
 // linkWifi prints IEEE 802.11 frames, bare or behind radiotap, PPI, Prism
 // or AVS headers; it returns the network-layer offset.
 func (p *Printer) linkWifi(b, d []byte, wire int, lt layers.LinkType) ([]byte, int, bool) {
+	switch lt {
+	case layers.LinkTypeIEEE802_11:
+		b, n := p.dot11(b, d, wire, false, 0)
+		return b, n, true
+	case layers.LinkTypeIEEE80211Radio:
+		b, n := p.radiotap(b, d, wire)
+		return b, n, true
+	case linkTypePrism:
+		b, n := p.prism(b, d, wire)
+		return b, n, true
+	case linkTypeAVS:
+		b, n := p.avs(b, d, wire, "802.11_radio_avs")
+		return b, n, true
+	case linkTypePPI:
+		b, n := p.ppi(b, d, wire)
+		return b, n, true
+	}
 	return b, 0, false
+}
+
+// prism prints a Prism monitor header (144 bytes, ignored) and the frame
+// after it; a header that starts with an AVS cookie is an AVS header.
+func (p *Printer) prism(b, d []byte, wire int) ([]byte, int) {
+	if len(d) < 4 {
+		return appendTrunc(b, "prism"), len(d)
+	}
+	if c := be32(d); c == 0x80211001 || c == 0x80211002 {
+		return p.avs(b, d, wire, "prism")
+	}
+	if len(d) < 144 {
+		return appendTrunc(b, "prism"), len(d)
+	}
+	b, n := p.dot11(b, d[144:], wire-144, false, 0)
+	return b, 144 + n
+}
+
+// avs prints an AVS capture header (its length is the big-endian word at
+// offset 4; the fields are ignored) and the frame after it; proto names
+// the header in truncation marks.
+func (p *Printer) avs(b, d []byte, wire int, proto string) ([]byte, int) {
+	if len(d) < 8 {
+		return appendTrunc(b, proto), len(d)
+	}
+	n := be32(d[4:])
+	if n < 8 || uint64(len(d)) < uint64(n) {
+		return appendTrunc(b, proto), len(d)
+	}
+	b, off := p.dot11(b, d[n:], wire-int(n), false, 0)
+	return b, int(n) + off
+}
+
+// ppi prints a Per-Packet Information header: version 1, flags 1, length
+// LE 2, link type LE 4, then TLVs (ignored) up to length. The packet after
+// it is printed by its link type's printer; when wirekit has none, the
+// header is printed and the packet dumped, as tcpdump does.
+func (p *Printer) ppi(b, d []byte, wire int) ([]byte, int) {
+	if len(d) < 8 {
+		return appendTrunc(b, "ppi"), len(d)
+	}
+	n := int(binary.LittleEndian.Uint16(d[2:]))
+	if n < 8 || n > 65532 {
+		b = append(b, " [length "...)
+		b = appendInt(b, n)
+		b = append(b, " < 8 or > 65532] (invalid)"...)
+		return b, len(d)
+	}
+	if len(d) < n {
+		return appendTrunc(b, "ppi"), len(d)
+	}
+	dlt := binary.LittleEndian.Uint32(d[4:])
+	if p.opts.Link {
+		b = appendPPIHeader(b, d, n, dlt, wire)
+	}
+	if dlt != linkTypePPI && dlt < 1<<16 {
+		start := len(b)
+		t, off := p.appendLink(b, d[n:], wire-n, layers.LinkType(dlt))
+		if !p.dumpAlways {
+			return t, n + off
+		}
+		b, p.dump, p.dumpAlways = t[:start], nil, false
+	}
+	if !p.opts.Link {
+		b = appendPPIHeader(b, d, n, dlt, wire)
+	}
+	p.dump = d[n:]
+	return b, n
+}
+
+// appendPPIHeader appends "V.0 DLT NAME (N) len L, length W: ".
+func appendPPIHeader(b, d []byte, n int, dlt uint32, wire int) []byte {
+	b = append(b, "V."...)
+	b = appendUint(b, uint64(d[0]))
+	b = append(b, " DLT "...)
+	b = append(b, dltName(dlt)...)
+	b = append(b, " ("...)
+	b = appendUint(b, uint64(dlt))
+	b = append(b, ") len "...)
+	b = appendInt(b, n)
+	b = append(b, ", length "...)
+	b = appendInt(b, wire)
+	return append(b, ": "...)
+}
+
+// dltName is libpcap's pcap_datalink_val_to_name for the link types a
+// PPI header carries in practice.
+func dltName(dlt uint32) string {
+	switch dlt {
+	case 1:
+		return "EN10MB"
+	case 105:
+		return "IEEE802_11"
+	case 119:
+		return "PRISM_HEADER"
+	case 127:
+		return "IEEE802_11_RADIO"
+	case 163:
+		return "IEEE802_11_RADIO_AVS"
+	case 192:
+		return "PPI"
+	}
+	return "UNKNOWN"
+}
+
+// 802.11 frame types (frame control bits 2-3).
+const (
+	wifiMgmt = 0
+	wifiCtrl = 1
+	wifiData = 2
+)
+
+// dot11HdrLen is the length of the MAC header of a frame whose frame
+// control field is fc, or 0 for a reserved type or control subtype.
+func dot11HdrLen(fc uint16) int {
+	sub := fc >> 4 & 0xf
+	switch fc >> 2 & 3 {
+	case wifiMgmt:
+		return 24
+	case wifiCtrl:
+		switch sub {
+		case 7: // control wrapper
+			return 16
+		case 8: // BAR
+			return 20
+		case 9, 12, 13: // BA, CTS, ACK
+			return 10
+		case 10, 11, 14, 15: // PS-Poll, RTS, CF-End, CF-End+CF-Ack
+			return 16
+		}
+		return 0
+	case wifiData:
+		n := 24
+		if fc&0x0300 == 0x0300 {
+			n = 30
+		}
+		if sub&8 != 0 {
+			n += 2
+		}
+		return n
+	}
+	return 0
+}
+
+// dot11 prints an 802.11 frame as tcpdump's ieee802_11_print does at
+// default verbosity: the management body (SSID, rates, channel,
+// reasons...), the control frame's name and address, or the data frame's
+// LLC payload. d is the captured frame, length its length on the wire; pad
+// says the header is padded to 32 bits and fcs is the FCS length at the
+// end. It returns the offset of the payload (for -x dumps).
+//
+//	+----+-----+-------+-------+-------+-----+-------+-----+------+
+//	| fc | dur | addr1 | addr2 | addr3 | seq | addr4 | QoS | body |
+//	+----+-----+-------+-------+-------+-----+-------+-----+------+
+//	   2    2      6       6       6      2     6(DS)  2(QoS)
+func (p *Printer) dot11(b, d []byte, length int, pad bool, fcs int) ([]byte, int) {
+	if length < fcs {
+		return appendTrunc(b, "802.11"), len(d)
+	}
+	length -= fcs
+	if len(d) > length {
+		d = d[:length]
+	}
+	if len(d) < 2 {
+		return appendTrunc(b, "802.11"), len(d)
+	}
+	fc := binary.LittleEndian.Uint16(d)
+	typ, sub := int(fc>>2&3), int(fc>>4&0xf)
+	hdr := dot11HdrLen(fc)
+	if hdr == 0 {
+		if typ == wifiCtrl {
+			b = append(b, "unknown 802.11 ctrl frame subtype ("...)
+			b = appendInt(b, sub)
+		} else {
+			b = append(b, "unknown 802.11 frame type ("...)
+			b = appendInt(b, typ)
+		}
+		return append(b, ')'), 0
+	}
+	if pad {
+		hdr = (hdr + 3) &^ 3
+	}
+	if len(d) < hdr {
+		return appendTrunc(b, "802.11"), hdr
+	}
+	if p.opts.Link {
+		b = p.dot11Header(b, fc, d)
+	}
+	body, blen := d[hdr:], length-hdr
+	ok := true
+	switch typ {
+	case wifiMgmt:
+		b, ok = p.dot11Mgmt(b, fc, d[10:16], body, blen)
+	case wifiCtrl:
+		b, ok = p.dot11Ctrl(b, sub, d)
+	case wifiData:
+		if sub&4 != 0 { // no data
+			return b, hdr
+		}
+		if fc&0x4000 != 0 {
+			b = append(b, "Data"...)
+			b, ok = appendWEP(b, body)
+			break
+		}
+		src, dst := dot11DataAddrs(fc, d)
+		var n int
+		b, n = p.wifiLLC(b, body, blen, src, dst)
+		hdr += n
+	}
+	if !ok {
+		b = appendTrunc(b, "802.11")
+	}
+	return b, hdr
+}
+
+// dot11DataAddrs returns a data frame's source and destination addresses
+// as the To DS and From DS bits place them.
+func dot11DataAddrs(fc uint16, d []byte) (src, dst []byte) {
+	switch fc & 0x0300 {
+	case 0x0000:
+		return d[10:16], d[4:10]
+	case 0x0200: // from DS
+		return d[16:22], d[4:10]
+	case 0x0100: // to DS
+		return d[10:16], d[16:22]
+	}
+	return d[24:30], d[16:22]
+}
+
+// appendWEP appends a protected body's " IV:%3x Pad %x KeyID %x".
+func appendWEP(b, d []byte) ([]byte, bool) {
+	if len(d) < 4 {
+		return b, false
+	}
+	iv := binary.LittleEndian.Uint32(d)
+	b = append(b, " IV:"...)
+	v := iv & 0xffffff
+	for w := 0x100; w > 1 && v < uint32(w); w >>= 4 {
+		b = append(b, ' ')
+	}
+	b = appendHex(b, uint64(v), 0)
+	b = append(b, " Pad "...)
+	b = appendHex(b, uint64(iv>>24&0x3f), 0)
+	b = append(b, " KeyID "...)
+	return appendHex(b, uint64(iv>>30), 0), true
+}
+
+// dot11Header prints the MAC header as tcpdump -e does (-v adds the frame
+// control flags and the duration).
+func (p *Printer) dot11Header(b []byte, fc uint16, d []byte) []byte {
+	if p.opts.Verbose > 0 {
+		for _, f := range [...]struct {
+			bit  uint16
+			name string
+		}{{0x2000, "More Data "}, {0x0400, "More Fragments "}, {0x1000, "Pwr Mgmt "},
+			{0x0800, "Retry "}, {0x8000, "Strictly Ordered "}, {0x4000, "Protected "}} {
+			if fc&f.bit != 0 {
+				b = append(b, f.name...)
+			}
+		}
+		if fc>>2&3 != wifiCtrl || fc>>4&0xf != 10 {
+			b = appendUint(b, uint64(binary.LittleEndian.Uint16(d[2:])))
+			b = append(b, "us "...)
+		}
+	}
+	addr := func(b []byte, name string, a []byte) []byte {
+		b = append(b, name...)
+		b = appendMAC(b, a)
+		return append(b, ' ')
+	}
+	switch fc >> 2 & 3 {
+	case wifiMgmt:
+		b = addr(b, "BSSID:", d[16:22])
+		b = addr(b, "DA:", d[4:10])
+		b = addr(b, "SA:", d[10:16])
+	case wifiCtrl:
+		switch fc >> 4 & 0xf {
+		case 8:
+			b = p.appendBAR(b, d)
+		case 9, 12, 13:
+			b = addr(b, "RA:", d[4:10])
+		case 10:
+			b = addr(b, "BSSID:", d[4:10])
+			b = addr(b, "TA:", d[10:16])
+		case 11:
+			b = addr(b, "RA:", d[4:10])
+			b = addr(b, "TA:", d[10:16])
+		case 14, 15:
+			b = addr(b, "RA:", d[4:10])
+			b = addr(b, "BSSID:", d[10:16])
+		}
+	case wifiData:
+		sub := fc >> 4 & 0xf
+		if sub&0xb != 0 {
+			b = append(b, "CF "...)
+			switch sub & 3 {
+			case 3:
+				b = append(b, "Ack/Poll"...)
+			case 1:
+				b = append(b, "Ack"...)
+			case 2:
+				b = append(b, "Poll"...)
+			}
+			if sub&8 != 0 {
+				b = append(b, "+QoS"...)
+			}
+			b = append(b, ' ')
+		}
+		switch fc & 0x0300 {
+		case 0x0000:
+			b = addr(b, "DA:", d[4:10])
+			b = addr(b, "SA:", d[10:16])
+			b = addr(b, "BSSID:", d[16:22])
+		case 0x0200:
+			b = addr(b, "DA:", d[4:10])
+			b = addr(b, "BSSID:", d[10:16])
+			b = addr(b, "SA:", d[16:22])
+		case 0x0100:
+			b = addr(b, "BSSID:", d[4:10])
+			b = addr(b, "SA:", d[10:16])
+			b = addr(b, "DA:", d[16:22])
+		default:
+			b = addr(b, "RA:", d[4:10])
+			b = addr(b, "TA:", d[10:16])
+			b = addr(b, "DA:", d[16:22])
+			b = addr(b, "SA:", d[24:30])
+		}
+	}
+	return b
+}
+
+// appendBAR appends a Block Ack Request's " RA:.. TA:.. CTL(x) SEQ(n) ".
+func (p *Printer) appendBAR(b, d []byte) []byte {
+	b = append(b, " RA:"...)
+	b = appendMAC(b, d[4:10])
+	b = append(b, " TA:"...)
+	b = appendMAC(b, d[10:16])
+	b = append(b, " CTL("...)
+	b = appendHex(b, uint64(binary.LittleEndian.Uint16(d[16:])), 0)
+	b = append(b, ") SEQ("...)
+	b = appendUint(b, uint64(binary.LittleEndian.Uint16(d[18:])))
+	return append(b, ") "...)
+}
+
+var ctrlNames = [16]string{
+	7: "Control Wrapper", 8: "BAR", 9: "BA", 10: "Power Save-Poll", 11: "Request-To-Send",
+	12: "Clear-To-Send", 13: "Acknowledgment", 14: "CF-End", 15: "CF-End+CF-Ack",
+}
+
+// dot11Ctrl prints a control frame: its name and, without -e, the
+// address tcpdump shows. d is the whole frame, whose header is there.
+func (p *Printer) dot11Ctrl(b []byte, sub int, d []byte) ([]byte, bool) {
+	b = append(b, ctrlNames[sub]...)
+	switch sub {
+	case 8:
+		if !p.opts.Link {
+			b = p.appendBAR(b, d)
+		}
+	case 10:
+		b = append(b, " AID("...)
+		b = appendHex(b, uint64(binary.LittleEndian.Uint16(d[2:])), 0)
+		b = append(b, ')')
+	case 11:
+		if !p.opts.Link {
+			b = append(b, " TA:"...)
+			b = appendMAC(b, d[10:16])
+			b = append(b, ' ')
+		}
+	case 9, 12, 13, 14, 15:
+		if !p.opts.Link {
+			b = append(b, " RA:"...)
+			b = appendMAC(b, d[4:10])
+			b = append(b, ' ')
+		}
+	}
+	return b, true
+}
+
+// wifiLLC prints the LLC payload of an 802.11 data frame as tcpdump's
+// llc_print: SNAP with an Ethernet OUI goes to the ethertype's printer.
+// src and dst are the frame's addresses; n is the LLC header length
+// consumed.
+func (p *Printer) wifiLLC(b, d []byte, length int, src, dst []byte) ([]byte, int) {
+	if len(d) < 3 || length < 3 {
+		p.dump = d
+		return appendTrunc(b, "llc"), min(len(d), length)
+	}
+	dsapF, ssapF, ctl := d[0], d[1], uint16(d[2])
+	hl, isU := 3, ctl&3 == 3
+	if !isU {
+		if len(d) < 4 || length < 4 {
+			p.dump = d
+			return appendTrunc(b, "llc"), min(len(d), length)
+		}
+		ctl, hl = binary.LittleEndian.Uint16(d[2:]), 4
+	}
+	if dsapF == 0xff && ssapF == 0xff {
+		// Ethernet_802.3 IPX bridged onto 802.11: no IPX printer yet.
+		p.dump = d
+		return append(b, "IPX"...), 0
+	}
+	dsap, ssap := dsapF&^1, ssapF&^1
+	if dsap == 0xaa && ssap == 0xaa && ctl == 3 {
+		s := d[3:]
+		if len(s) < 5 || length-3 < 5 {
+			return appendTrunc(b, "snap"), hl + 5
+		}
+		oui := uint32(s[0])<<16 | uint32(s[1])<<8 | uint32(s[2])
+		et := be16(s[3:])
+		if oui == 0 || oui == 0xf8 {
+			if t, ok := p.wifiEtherType(b, s[5:], length-8, et); ok {
+				return t, hl + 5
+			}
+		}
+		b = appendMAC(b, src)
+		b = append(b, " > "...)
+		b = appendMAC(b, dst)
+		if oui == 0 {
+			b = append(b, " SNAP, ethertype "...)
+			b = appendEtherType(b, et)
+		} else {
+			b = append(b, " SNAP, oui "...)
+			b = append(b, ouiName(oui)...)
+			b = append(b, " (0x"...)
+			b = appendHex(b, uint64(oui), 6)
+			b = append(b, "), pid "...)
+			if oui == 0xf8 || oui == 0x080007 {
+				b = appendEtherType(b, et)
+			} else {
+				b = append(b, "Unknown (0x"...)
+				b = appendHex(b, uint64(et), 4)
+				b = append(b, ')')
+			}
+		}
+		b = append(b, ", length "...)
+		b = appendInt(b, length-8)
+		b = append(b, ": "...)
+		p.dump = d
+		return b, hl + 5
+	}
+	if dsap == 0x06 && ssap == 0x06 && ctl == 3 {
+		return p.ip4(b, d[3:], length-3), 3
+	}
+	b = appendMAC(b, src)
+	if ssap != dsap {
+		b = append(b, ' ')
+		b = appendSAP(b, ssap, "SSAP")
+	}
+	b = append(b, " > "...)
+	b = appendMAC(b, dst)
+	b = append(b, ' ')
+	b = appendSAP(b, dsap, "DSAP")
+	b = append(b, ' ')
+	flag := uint16(ssapF&1) | ctl&0x10
+	if !isU {
+		flag = uint16(ssapF&1) | ctl&0x0100
+	}
+	switch {
+	case isU:
+		b = append(b, "Unnumbered, "...)
+		b = appendLLCCmd(b, byte(ctl&^0x10))
+		b = append(b, ", Flags ["...)
+		b = appendLLCFlag(b, flag)
+		b = append(b, "], length "...)
+		b = appendInt(b, length)
+		if ctl&^0x10 == 0xaf && length > hl && len(d) > hl && d[hl] == 0x81 {
+			if len(d) < hl+3 || length < hl+3 {
+				b = appendTrunc(b, "llc")
+				p.dump = d[hl:]
+				return b, hl
+			}
+			b = append(b, ": "...)
+			b = appendHex(b, uint64(d[hl+1]), 2)
+			b = append(b, ' ')
+			b = appendHex(b, uint64(d[hl+2]), 2)
+			return b, hl
+		}
+		if ctl&^0x10 == 0xaf && length == hl {
+			return b, hl
+		}
+	case ctl&1 == 1:
+		b = append(b, "Supervisory, "...)
+		switch ctl >> 2 & 3 {
+		case 0:
+			b = append(b, "Receiver Ready"...)
+		case 1:
+			b = append(b, "Receiver not Ready"...)
+		case 2:
+			b = append(b, "Reject"...)
+		default:
+			b = append(b, '?')
+		}
+		b = append(b, ", rcv seq "...)
+		b = appendUint(b, uint64(ctl>>9))
+		b = append(b, ", Flags ["...)
+		b = appendLLCFlag(b, flag)
+		b = append(b, "], length "...)
+		return appendInt(b, length), hl
+	default:
+		b = append(b, "Information, send seq "...)
+		b = appendUint(b, uint64(ctl>>1&0x7f))
+		b = append(b, ", rcv seq "...)
+		b = appendUint(b, uint64(ctl>>9))
+		b = append(b, ", Flags ["...)
+		b = appendLLCFlag(b, flag)
+		b = append(b, "], length "...)
+		b = appendInt(b, length)
+	}
+	p.dump = d
+	return b, hl
+}
+
+// wifiEtherType prints a SNAP payload whose protocol is an ethertype; it
+// reports false for an ethertype without a printer.
+func (p *Printer) wifiEtherType(b, d []byte, length int, et uint16) ([]byte, bool) {
+	switch et {
+	case 0x0800, 0x86dd, 0x0806, 0x8035:
+		return p.etherPayload(b, d, length, et), true
+	}
+	if t, ok := p.etherL2(b, d, length, et); ok {
+		return t, true
+	}
+	return p.etherMisc(b, d, length, et)
+}
+
+func ouiName(oui uint32) string {
+	switch oui {
+	case 0x000000:
+		return "Ethernet"
+	case 0x00000c:
+		return "Cisco"
+	case 0x0000f8:
+		return "Cisco bridged"
+	case 0x080007:
+		return "Appletalk"
+	case 0x0080c2:
+		return "IEEE 802.1"
+	}
+	return "Unknown"
+}
+
+func appendSAP(b []byte, sap byte, kind string) []byte {
+	var n string
+	switch sap {
+	case 0x00:
+		n = "Null"
+	case 0xff:
+		n = "Global"
+	case 0x02:
+		n = "802.1B I"
+	case 0x03:
+		n = "802.1B G"
+	case 0x06:
+		n = "IP"
+	case 0x04:
+		n = "SNA"
+	case 0x0e:
+		n = "ProWay NM"
+	case 0x42:
+		n = "STP"
+	case 0x4e:
+		n = "RS511"
+	case 0x7e:
+		n = "ISO8208"
+	case 0x8e:
+		n = "ProWay"
+	case 0xaa:
+		n = "SNAP"
+	case 0xe0:
+		n = "IPX"
+	case 0xf0:
+		n = "NetBeui"
+	case 0xfe:
+		n = "OSI"
+	default:
+		b = append(b, "Unknown "...)
+		b = append(b, kind...)
+		b = append(b, " 0x"...)
+		return appendHex(b, uint64(sap), 2)
+	}
+	return append(b, n...)
+}
+
+func appendLLCCmd(b []byte, c byte) []byte {
+	switch c {
+	case 0x03:
+		return append(b, "ui"...)
+	case 0xe3:
+		return append(b, "test"...)
+	case 0xaf:
+		return append(b, "xid"...)
+	case 0x63:
+		return append(b, "ua"...)
+	case 0x43:
+		return append(b, "disc"...)
+	case 0x0f:
+		return append(b, "dm"...)
+	case 0x6f:
+		return append(b, "sabme"...)
+	case 0x87:
+		return append(b, "frmr"...)
+	}
+	return appendHex(b, uint64(c), 2)
+}
+
+// appendLLCFlag names the command/response bit with the poll/final bit
+// (0x10 in U frames, 0x0100 in I and S frames).
+func appendLLCFlag(b []byte, f uint16) []byte {
+	switch f {
+	case 0:
+		return append(b, "Command"...)
+	case 1:
+		return append(b, "Response"...)
+	case 0x10, 0x0100:
+		return append(b, "Poll"...)
+	case 0x11, 0x0101:
+		return append(b, "Final"...)
+	}
+	return append(b, '?')
 }
