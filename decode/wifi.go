@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"bytes"
 	"encoding/binary"
 
 	"github.com/gopacket/gopacket/layers"
@@ -27,7 +28,7 @@ func (p *Printer) linkWifi(b, d []byte, wire int, lt layers.LinkType) ([]byte, i
 		b, n := p.prism(b, d, wire)
 		return b, n, true
 	case linkTypeAVS:
-		b, n := p.avs(b, d, wire, "802.11_radio_avs")
+		b, n := p.avs(b, d, wire)
 		return b, n, true
 	case linkTypePPI:
 		b, n := p.ppi(b, d, wire)
@@ -43,7 +44,7 @@ func (p *Printer) prism(b, d []byte, wire int) ([]byte, int) {
 		return appendTrunc(b, "prism"), len(d)
 	}
 	if c := be32(d); c == 0x80211001 || c == 0x80211002 {
-		return p.avs(b, d, wire, "prism")
+		return p.avs(b, d, wire)
 	}
 	if len(d) < 144 {
 		return appendTrunc(b, "prism"), len(d)
@@ -53,15 +54,14 @@ func (p *Printer) prism(b, d []byte, wire int) ([]byte, int) {
 }
 
 // avs prints an AVS capture header (its length is the big-endian word at
-// offset 4; the fields are ignored) and the frame after it; proto names
-// the header in truncation marks.
-func (p *Printer) avs(b, d []byte, wire int, proto string) ([]byte, int) {
+// offset 4; the fields are ignored) and the frame after it.
+func (p *Printer) avs(b, d []byte, wire int) ([]byte, int) {
 	if len(d) < 8 {
-		return appendTrunc(b, proto), len(d)
+		return appendTrunc(b, "802.11_radio_avs"), len(d)
 	}
 	n := be32(d[4:])
 	if n < 8 || uint64(len(d)) < uint64(n) {
-		return appendTrunc(b, proto), len(d)
+		return appendTrunc(b, "802.11_radio_avs"), len(d)
 	}
 	b, off := p.dot11(b, d[n:], wire-int(n), false, 0)
 	return b, int(n) + off
@@ -92,8 +92,10 @@ func (p *Printer) ppi(b, d []byte, wire int) ([]byte, int) {
 	if dlt != linkTypePPI && dlt < 1<<16 {
 		start := len(b)
 		t, off := p.appendLink(b, d[n:], wire-n, layers.LinkType(dlt))
-		if !p.dumpAlways {
-			return t, n + off
+		if !p.dumpAlways || !bytes.HasSuffix(t, []byte("UNSUPPORTED")) {
+			// tcpdump adds the inner header length twice (-x
+			// dumps start there).
+			return t, n + 2*off
 		}
 		b, p.dump, p.dumpAlways = t[:start], nil, false
 	}
@@ -417,25 +419,50 @@ func (p *Printer) dot11Ctrl(b []byte, sub int, d []byte) ([]byte, bool) {
 // src and dst are the frame's addresses; n is the LLC header length
 // consumed.
 func (p *Printer) wifiLLC(b, d []byte, length int, src, dst []byte) ([]byte, int) {
+	// llc_print dumps cut-off headers even under -x (dumpAlways).
 	if len(d) < 3 || length < 3 {
-		p.dump = d
+		p.dump, p.dumpAlways = d, true
 		return appendTrunc(b, "llc"), min(len(d), length)
 	}
 	dsapF, ssapF, ctl := d[0], d[1], uint16(d[2])
 	hl, isU := 3, ctl&3 == 3
 	if !isU {
 		if len(d) < 4 || length < 4 {
-			p.dump = d
+			p.dump, p.dumpAlways = d, true
 			return appendTrunc(b, "llc"), min(len(d), length)
 		}
 		ctl, hl = binary.LittleEndian.Uint16(d[2:]), 4
 	}
 	if dsapF == 0xff && ssapF == 0xff {
 		// Ethernet_802.3 IPX bridged onto 802.11: no IPX printer yet.
+		if p.opts.Link {
+			b = append(b, "IPX 802.3: "...)
+		}
 		p.dump = d
 		return append(b, "IPX"...), 0
 	}
 	dsap, ssap := dsapF&^1, ssapF&^1
+	if p.opts.Link {
+		b = append(b, "LLC, dsap "...)
+		b = appendSAPName(b, dsap)
+		b = append(b, " (0x"...)
+		b = appendHex(b, uint64(dsap), 2)
+		if dsapF&1 != 0 {
+			b = append(b, ") Group, ssap "...)
+		} else {
+			b = append(b, ") Individual, ssap "...)
+		}
+		b = appendSAPName(b, ssap)
+		b = append(b, " (0x"...)
+		b = appendHex(b, uint64(ssap), 2)
+		if ssapF&1 != 0 {
+			b = append(b, ") Response, ctrl 0x"...)
+		} else {
+			b = append(b, ") Command, ctrl 0x"...)
+		}
+		b = appendHex(b, uint64(ctl), 2*(hl-2))
+		b = append(b, ": "...)
+	}
 	if dsap == 0xaa && ssap == 0xaa && ctl == 3 {
 		s := d[3:]
 		if len(s) < 5 || length-3 < 5 {
@@ -443,50 +470,68 @@ func (p *Printer) wifiLLC(b, d []byte, length int, src, dst []byte) ([]byte, int
 		}
 		oui := uint32(s[0])<<16 | uint32(s[1])<<8 | uint32(s[2])
 		et := be16(s[3:])
+		if p.opts.Link {
+			b = append(b, "oui "...)
+			b = append(b, ouiName(oui)...)
+			b = append(b, " (0x"...)
+			b = appendHex(b, uint64(oui), 6)
+			if oui == 0 {
+				b = append(b, "), ethertype "...)
+			} else {
+				b = append(b, "), pid "...)
+			}
+			b = appendSNAPPid(b, oui, et)
+			b = append(b, ", length "...)
+			b = appendInt(b, length-8)
+			b = append(b, ": "...)
+		}
 		if oui == 0 || oui == 0xf8 {
 			if t, ok := p.wifiEtherType(b, s[5:], length-8, et); ok {
 				return t, hl + 5
 			}
 		}
-		b = appendMAC(b, src)
-		b = append(b, " > "...)
-		b = appendMAC(b, dst)
-		if oui == 0 {
-			b = append(b, " SNAP, ethertype "...)
-			b = appendEtherType(b, et)
-		} else {
-			b = append(b, " SNAP, oui "...)
-			b = append(b, ouiName(oui)...)
-			b = append(b, " (0x"...)
-			b = appendHex(b, uint64(oui), 6)
-			b = append(b, "), pid "...)
-			if oui == 0xf8 || oui == 0x080007 {
-				b = appendEtherType(b, et)
+		if !p.opts.Link {
+			b = appendMAC(b, src)
+			b = append(b, " > "...)
+			b = appendMAC(b, dst)
+			if oui == 0 {
+				b = append(b, " SNAP, ethertype "...)
 			} else {
-				b = append(b, "Unknown (0x"...)
-				b = appendHex(b, uint64(et), 4)
-				b = append(b, ')')
+				b = append(b, " SNAP, oui "...)
+				b = append(b, ouiName(oui)...)
+				b = append(b, " (0x"...)
+				b = appendHex(b, uint64(oui), 6)
+				b = append(b, "), pid "...)
 			}
+			b = appendSNAPPid(b, oui, et)
+			b = append(b, ", length "...)
+			b = appendInt(b, length-8)
+			b = append(b, ": "...)
 		}
-		b = append(b, ", length "...)
-		b = appendInt(b, length-8)
-		b = append(b, ": "...)
 		p.dump = d
 		return b, hl + 5
 	}
 	if dsap == 0x06 && ssap == 0x06 && ctl == 3 {
 		return p.ip4(b, d[3:], length-3), 3
 	}
-	b = appendMAC(b, src)
-	if ssap != dsap {
-		b = append(b, ' ')
-		b = appendSAP(b, ssap, "SSAP")
+	if dsap == 0x42 && ssap == 0x42 && ctl == 3 && length <= 1500 {
+		// STP: the LLC printer of 802.3 frames has it.
+		if t, ok := p.etherL2(b, d, length, uint16(length)); ok {
+			return t, 3
+		}
 	}
-	b = append(b, " > "...)
-	b = appendMAC(b, dst)
-	b = append(b, ' ')
-	b = appendSAP(b, dsap, "DSAP")
-	b = append(b, ' ')
+	if !p.opts.Link {
+		b = appendMAC(b, src)
+		if ssap != dsap {
+			b = append(b, ' ')
+			b = appendSAP(b, ssap, "SSAP")
+		}
+		b = append(b, " > "...)
+		b = appendMAC(b, dst)
+		b = append(b, ' ')
+		b = appendSAP(b, dsap, "DSAP")
+		b = append(b, ' ')
+	}
 	flag := uint16(ssapF&1) | ctl&0x10
 	if !isU {
 		flag = uint16(ssapF&1) | ctl&0x0100
@@ -502,7 +547,7 @@ func (p *Printer) wifiLLC(b, d []byte, length int, src, dst []byte) ([]byte, int
 		if ctl&^0x10 == 0xaf && length > hl && len(d) > hl && d[hl] == 0x81 {
 			if len(d) < hl+3 || length < hl+3 {
 				b = appendTrunc(b, "llc")
-				p.dump = d[hl:]
+				p.dump, p.dumpAlways = d[hl:], true
 				return b, hl
 			}
 			b = append(b, ": "...)
@@ -552,6 +597,8 @@ func (p *Printer) wifiEtherType(b, d []byte, length int, et uint16) ([]byte, boo
 	switch et {
 	case 0x0800, 0x86dd, 0x0806, 0x8035:
 		return p.etherPayload(b, d, length, et), true
+	case 0x888e:
+		return appendEAPOL(b, d), true
 	}
 	if t, ok := p.etherL2(b, d, length, et); ok {
 		return t, true
@@ -559,62 +606,86 @@ func (p *Printer) wifiEtherType(b, d []byte, length int, et uint16) ([]byte, boo
 	return p.etherMisc(b, d, length, et)
 }
 
+// ouiName names the SNAP OUIs tcpdump knows that 802.11 frames carry.
 func ouiName(oui uint32) string {
 	switch oui {
 	case 0x000000:
 		return "Ethernet"
 	case 0x00000c:
 		return "Cisco"
+	case 0x00005e:
+		return "IANA"
 	case 0x0000f8:
 		return "Cisco bridged"
+	case 0x0080c2:
+		return "Ethernet bridged"
 	case 0x080007:
 		return "Appletalk"
-	case 0x0080c2:
-		return "IEEE 802.1"
+	case 0x080009:
+		return "Hewlett-Packard"
+	case 0x00120f:
+		return "IEEE 802.3 Private"
+	case 0x0012bb:
+		return "ANSI/TIA"
 	}
 	return "Unknown"
 }
 
-func appendSAP(b []byte, sap byte, kind string) []byte {
-	var n string
-	switch sap {
-	case 0x00:
-		n = "Null"
-	case 0xff:
-		n = "Global"
-	case 0x02:
-		n = "802.1B I"
-	case 0x03:
-		n = "802.1B G"
-	case 0x06:
-		n = "IP"
-	case 0x04:
-		n = "SNA"
-	case 0x0e:
-		n = "ProWay NM"
-	case 0x42:
-		n = "STP"
-	case 0x4e:
-		n = "RS511"
-	case 0x7e:
-		n = "ISO8208"
-	case 0x8e:
-		n = "ProWay"
-	case 0xaa:
-		n = "SNAP"
-	case 0xe0:
-		n = "IPX"
-	case 0xf0:
-		n = "NetBeui"
-	case 0xfe:
-		n = "OSI"
-	default:
-		b = append(b, "Unknown "...)
-		b = append(b, kind...)
-		b = append(b, " 0x"...)
-		return appendHex(b, uint64(sap), 2)
+// appendSNAPPid appends a SNAP protocol id as "NAME (0x%04x)": an
+// ethertype for the Ethernet, Cisco-bridged and Appletalk OUIs.
+func appendSNAPPid(b []byte, oui uint32, pid uint16) []byte {
+	if oui == 0 || oui == 0xf8 || oui == 0x080007 {
+		return appendEtherType(b, pid)
 	}
-	return append(b, n...)
+	n := "Unknown"
+	switch {
+	case oui == 0x00000c && pid == 0x2000:
+		n = "CDP"
+	case oui == 0x00000c && pid == 0x2003:
+		n = "VTP"
+	case oui == 0x00000c && pid == 0x2004:
+		n = "DTP"
+	case oui == 0x00000c && pid == 0x0111:
+		n = "UDLD"
+	case oui == 0x00000c && pid == 0x010b:
+		n = "PVST"
+	case oui == 0x0080c2 && pid == 0x0007:
+		n = "Ethernet w/o FCS"
+	case oui == 0x0080c2 && pid == 0x0001:
+		n = "Ethernet + FCS"
+	case oui == 0x0080c2 && pid == 0x000e:
+		n = "BPDU"
+	}
+	b = append(b, n...)
+	b = append(b, " (0x"...)
+	b = appendHex(b, uint64(pid), 4)
+	return append(b, ')')
+}
+
+// appendSAPName names an LLC SAP as tcpdump -e does ("Unknown" otherwise).
+func appendSAPName(b []byte, sap byte) []byte {
+	if n := sapNames[sap]; n != "" {
+		return append(b, n...)
+	}
+	return append(b, "Unknown"...)
+}
+
+var sapNames = [256]string{
+	0x00: "Null", 0xff: "Global", 0x02: "802.1B I", 0x03: "802.1B G", 0x06: "IP", 0x04: "SNA",
+	0x0e: "ProWay NM", 0x42: "STP", 0x4e: "RS511", 0x7e: "ISO8208", 0x8e: "ProWay", 0xaa: "SNAP",
+	0xe0: "IPX", 0xf0: "NetBeui", 0xfe: "OSI",
+}
+
+// appendSAP names an LLC SAP as tcpdump does without -e ("Unknown DSAP
+// 0x%02x" otherwise).
+func appendSAP(b []byte, sap byte, kind string) []byte {
+	if n := sapNames[sap]; n != "" {
+		return append(b, n...)
+	}
+	b = append(b, "Unknown "...)
+	b = append(b, kind...)
+	b = append(b, " 0x"...)
+	return appendHex(b, uint64(sap), 2)
 }
 
 func appendLLCCmd(b []byte, c byte) []byte {
@@ -653,4 +724,33 @@ func appendLLCFlag(b []byte, f uint16) []byte {
 		return append(b, "Final"...)
 	}
 	return append(b, '?')
+}
+
+// appendEAPOL prints an 802.1X (EAPOL) frame as tcpdump does at default
+// verbosity: "EAPOL key (3) v2, len 95" (type name and number, version,
+// body length).
+func appendEAPOL(b, d []byte) []byte {
+	if len(d) < 4 {
+		return appendTrunc(b, "eap")
+	}
+	switch d[1] {
+	case 0:
+		b = append(b, "EAP packet"...)
+	case 1:
+		b = append(b, "EAPOL start"...)
+	case 2:
+		b = append(b, "EAPOL logoff"...)
+	case 3:
+		b = append(b, "EAPOL key"...)
+	case 4:
+		b = append(b, "Encapsulated ASF alert"...)
+	default:
+		b = append(b, "unknown"...)
+	}
+	b = append(b, " ("...)
+	b = appendUint(b, uint64(d[1]))
+	b = append(b, ") v"...)
+	b = appendUint(b, uint64(d[0]))
+	b = append(b, ", len "...)
+	return appendUint(b, uint64(be16(d[2:])))
 }
