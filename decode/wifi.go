@@ -111,7 +111,7 @@ func appendPPIHeader(b, d []byte, n int, dlt uint32, wire int) []byte {
 	b = append(b, "V."...)
 	b = appendUint(b, uint64(d[0]))
 	b = append(b, " DLT "...)
-	b = append(b, dltName(dlt)...)
+	b = append(b, ppiDLTName(dlt)...)
 	b = append(b, " ("...)
 	b = appendUint(b, uint64(dlt))
 	b = append(b, ") len "...)
@@ -121,9 +121,9 @@ func appendPPIHeader(b, d []byte, n int, dlt uint32, wire int) []byte {
 	return append(b, ": "...)
 }
 
-// dltName is libpcap's pcap_datalink_val_to_name for the link types a
+// ppiDLTName is libpcap's pcap_datalink_val_to_name for the link types a
 // PPI header carries in practice.
-func dltName(dlt uint32) string {
+func ppiDLTName(dlt uint32) string {
 	switch dlt {
 	case 1:
 		return "EN10MB"
@@ -444,7 +444,7 @@ func (p *Printer) wifiLLC(b, d []byte, length int, src, dst []byte) ([]byte, int
 	dsap, ssap := dsapF&^1, ssapF&^1
 	if p.opts.Link {
 		b = append(b, "LLC, dsap "...)
-		b = appendSAPName(b, dsap)
+		b = appendWifiSAPName(b, dsap)
 		b = append(b, " (0x"...)
 		b = appendHex(b, uint64(dsap), 2)
 		if dsapF&1 != 0 {
@@ -452,7 +452,7 @@ func (p *Printer) wifiLLC(b, d []byte, length int, src, dst []byte) ([]byte, int
 		} else {
 			b = append(b, ") Individual, ssap "...)
 		}
-		b = appendSAPName(b, ssap)
+		b = appendWifiSAPName(b, ssap)
 		b = append(b, " (0x"...)
 		b = appendHex(b, uint64(ssap), 2)
 		if ssapF&1 != 0 {
@@ -472,7 +472,7 @@ func (p *Printer) wifiLLC(b, d []byte, length int, src, dst []byte) ([]byte, int
 		et := be16(s[3:])
 		if p.opts.Link {
 			b = append(b, "oui "...)
-			b = append(b, ouiName(oui)...)
+			b = append(b, wifiOUIName(oui)...)
 			b = append(b, " (0x"...)
 			b = appendHex(b, uint64(oui), 6)
 			if oui == 0 {
@@ -480,7 +480,7 @@ func (p *Printer) wifiLLC(b, d []byte, length int, src, dst []byte) ([]byte, int
 			} else {
 				b = append(b, "), pid "...)
 			}
-			b = appendSNAPPid(b, oui, et)
+			b = appendWifiSNAPPid(b, oui, et)
 			b = append(b, ", length "...)
 			b = appendInt(b, length-8)
 			b = append(b, ": "...)
@@ -498,12 +498,12 @@ func (p *Printer) wifiLLC(b, d []byte, length int, src, dst []byte) ([]byte, int
 				b = append(b, " SNAP, ethertype "...)
 			} else {
 				b = append(b, " SNAP, oui "...)
-				b = append(b, ouiName(oui)...)
+				b = append(b, wifiOUIName(oui)...)
 				b = append(b, " (0x"...)
 				b = appendHex(b, uint64(oui), 6)
 				b = append(b, "), pid "...)
 			}
-			b = appendSNAPPid(b, oui, et)
+			b = appendWifiSNAPPid(b, oui, et)
 			b = append(b, ", length "...)
 			b = appendInt(b, length-8)
 			b = append(b, ": "...)
@@ -524,12 +524,12 @@ func (p *Printer) wifiLLC(b, d []byte, length int, src, dst []byte) ([]byte, int
 		b = appendMAC(b, src)
 		if ssap != dsap {
 			b = append(b, ' ')
-			b = appendSAP(b, ssap, "SSAP")
+			b = appendWifiSAP(b, ssap, "SSAP")
 		}
 		b = append(b, " > "...)
 		b = appendMAC(b, dst)
 		b = append(b, ' ')
-		b = appendSAP(b, dsap, "DSAP")
+		b = appendWifiSAP(b, dsap, "DSAP")
 		b = append(b, ' ')
 	}
 	flag := uint16(ssapF&1) | ctl&0x10
@@ -539,9 +539,9 @@ func (p *Printer) wifiLLC(b, d []byte, length int, src, dst []byte) ([]byte, int
 	switch {
 	case isU:
 		b = append(b, "Unnumbered, "...)
-		b = appendLLCCmd(b, byte(ctl&^0x10))
+		b = appendWifiLLCCmd(b, byte(ctl&^0x10))
 		b = append(b, ", Flags ["...)
-		b = appendLLCFlag(b, flag)
+		b = appendWifiLLCFlag(b, flag)
 		b = append(b, "], length "...)
 		b = appendInt(b, length)
 		if ctl&^0x10 == 0xaf && length > hl && len(d) > hl && d[hl] == 0x81 {
@@ -574,7 +574,7 @@ func (p *Printer) wifiLLC(b, d []byte, length int, src, dst []byte) ([]byte, int
 		b = append(b, ", rcv seq "...)
 		b = appendUint(b, uint64(ctl>>9))
 		b = append(b, ", Flags ["...)
-		b = appendLLCFlag(b, flag)
+		b = appendWifiLLCFlag(b, flag)
 		b = append(b, "], length "...)
 		return appendInt(b, length), hl
 	default:
@@ -583,7 +583,7 @@ func (p *Printer) wifiLLC(b, d []byte, length int, src, dst []byte) ([]byte, int
 		b = append(b, ", rcv seq "...)
 		b = appendUint(b, uint64(ctl>>9))
 		b = append(b, ", Flags ["...)
-		b = appendLLCFlag(b, flag)
+		b = appendWifiLLCFlag(b, flag)
 		b = append(b, "], length "...)
 		b = appendInt(b, length)
 	}
@@ -598,7 +598,7 @@ func (p *Printer) wifiEtherType(b, d []byte, length int, et uint16) ([]byte, boo
 	case 0x0800, 0x86dd, 0x0806, 0x8035:
 		return p.etherPayload(b, d, length, et), true
 	case 0x888e:
-		return appendEAPOL(b, d), true
+		return appendWifiEAPOL(b, d), true
 	}
 	if t, ok := p.etherL2(b, d, length, et); ok {
 		return t, true
@@ -606,8 +606,8 @@ func (p *Printer) wifiEtherType(b, d []byte, length int, et uint16) ([]byte, boo
 	return p.etherMisc(b, d, length, et)
 }
 
-// ouiName names the SNAP OUIs tcpdump knows that 802.11 frames carry.
-func ouiName(oui uint32) string {
+// wifiOUIName names the SNAP OUIs tcpdump knows that 802.11 frames carry.
+func wifiOUIName(oui uint32) string {
 	switch oui {
 	case 0x000000:
 		return "Ethernet"
@@ -631,9 +631,9 @@ func ouiName(oui uint32) string {
 	return "Unknown"
 }
 
-// appendSNAPPid appends a SNAP protocol id as "NAME (0x%04x)": an
+// appendWifiSNAPPid appends a SNAP protocol id as "NAME (0x%04x)": an
 // ethertype for the Ethernet, Cisco-bridged and Appletalk OUIs.
-func appendSNAPPid(b []byte, oui uint32, pid uint16) []byte {
+func appendWifiSNAPPid(b []byte, oui uint32, pid uint16) []byte {
 	if oui == 0 || oui == 0xf8 || oui == 0x080007 {
 		return appendEtherType(b, pid)
 	}
@@ -662,24 +662,24 @@ func appendSNAPPid(b []byte, oui uint32, pid uint16) []byte {
 	return append(b, ')')
 }
 
-// appendSAPName names an LLC SAP as tcpdump -e does ("Unknown" otherwise).
-func appendSAPName(b []byte, sap byte) []byte {
-	if n := sapNames[sap]; n != "" {
+// appendWifiSAPName names an LLC SAP as tcpdump -e does ("Unknown" otherwise).
+func appendWifiSAPName(b []byte, sap byte) []byte {
+	if n := wifiSAPNames[sap]; n != "" {
 		return append(b, n...)
 	}
 	return append(b, "Unknown"...)
 }
 
-var sapNames = [256]string{
+var wifiSAPNames = [256]string{
 	0x00: "Null", 0xff: "Global", 0x02: "802.1B I", 0x03: "802.1B G", 0x06: "IP", 0x04: "SNA",
 	0x0e: "ProWay NM", 0x42: "STP", 0x4e: "RS511", 0x7e: "ISO8208", 0x8e: "ProWay", 0xaa: "SNAP",
 	0xe0: "IPX", 0xf0: "NetBeui", 0xfe: "OSI",
 }
 
-// appendSAP names an LLC SAP as tcpdump does without -e ("Unknown DSAP
+// appendWifiSAP names an LLC SAP as tcpdump does without -e ("Unknown DSAP
 // 0x%02x" otherwise).
-func appendSAP(b []byte, sap byte, kind string) []byte {
-	if n := sapNames[sap]; n != "" {
+func appendWifiSAP(b []byte, sap byte, kind string) []byte {
+	if n := wifiSAPNames[sap]; n != "" {
 		return append(b, n...)
 	}
 	b = append(b, "Unknown "...)
@@ -688,7 +688,7 @@ func appendSAP(b []byte, sap byte, kind string) []byte {
 	return appendHex(b, uint64(sap), 2)
 }
 
-func appendLLCCmd(b []byte, c byte) []byte {
+func appendWifiLLCCmd(b []byte, c byte) []byte {
 	switch c {
 	case 0x03:
 		return append(b, "ui"...)
@@ -710,9 +710,9 @@ func appendLLCCmd(b []byte, c byte) []byte {
 	return appendHex(b, uint64(c), 2)
 }
 
-// appendLLCFlag names the command/response bit with the poll/final bit
+// appendWifiLLCFlag names the command/response bit with the poll/final bit
 // (0x10 in U frames, 0x0100 in I and S frames).
-func appendLLCFlag(b []byte, f uint16) []byte {
+func appendWifiLLCFlag(b []byte, f uint16) []byte {
 	switch f {
 	case 0:
 		return append(b, "Command"...)
@@ -726,10 +726,10 @@ func appendLLCFlag(b []byte, f uint16) []byte {
 	return append(b, '?')
 }
 
-// appendEAPOL prints an 802.1X (EAPOL) frame as tcpdump does at default
+// appendWifiEAPOL prints an 802.1X (EAPOL) frame as tcpdump does at default
 // verbosity: "EAPOL key (3) v2, len 95" (type name and number, version,
 // body length).
-func appendEAPOL(b, d []byte) []byte {
+func appendWifiEAPOL(b, d []byte) []byte {
 	if len(d) < 4 {
 		return appendTrunc(b, "eap")
 	}

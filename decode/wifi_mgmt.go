@@ -80,13 +80,13 @@ func (e *wifiElems) appendSSID(b []byte) []byte {
 		if c == 0 {
 			break
 		}
-		b = appendPrintChar(b, c)
+		b = appendWifiChar(b, c)
 	}
 	return append(b, ')')
 }
 
-// appendPrintChar appends c as tcpdump's fn_print_char.
-func appendPrintChar(b []byte, c byte) []byte {
+// appendWifiChar appends c as tcpdump's fn_print_char.
+func appendWifiChar(b []byte, c byte) []byte {
 	if c >= 0x80 {
 		c &= 0x7f
 		b = append(b, "M-"...)
