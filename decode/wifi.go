@@ -434,9 +434,13 @@ func (p *Printer) wifiLLC(b, d []byte, length int, src, dst []byte) ([]byte, int
 		ctl, hl = binary.LittleEndian.Uint16(d[2:]), 4
 	}
 	if dsapF == 0xff && ssapF == 0xff {
-		// Ethernet_802.3 IPX bridged onto 802.11: no IPX printer yet.
+		// Ethernet_802.3 IPX bridged onto 802.11: the 802.3 LLC
+		// printer (etherL2 with a length for type) has IPX.
 		if p.opts.Link {
 			b = append(b, "IPX 802.3: "...)
+		}
+		if t, ok := p.etherL2(b, d, length, uint16(min(length, 1500))); ok {
+			return t, 0
 		}
 		p.dump = d
 		return append(b, "IPX"...), 0
@@ -514,9 +518,10 @@ func (p *Printer) wifiLLC(b, d []byte, length int, src, dst []byte) ([]byte, int
 	if dsap == 0x06 && ssap == 0x06 && ctl == 3 {
 		return p.ip4(b, d[3:], length-3), 3
 	}
-	if dsap == 0x42 && ssap == 0x42 && ctl == 3 && length <= 1500 {
-		// STP: the LLC printer of 802.3 frames has it.
-		if t, ok := p.etherL2(b, d, length, uint16(length)); ok {
+	if ctl == 3 && dsap == ssap && (dsap == 0x42 || dsap == 0xe0 || dsap == 0xfe) {
+		// STP, IPX and OSI: the 802.3 LLC printer (etherL2 with a
+		// length for type) has them.
+		if t, ok := p.etherL2(b, d, length, uint16(min(length, 1500))); ok {
 			return t, 3
 		}
 	}

@@ -40,13 +40,13 @@ fi
 	echo "# Command: TZ=UTC tcpdump -n OPTS -r FILE, per block '### OPTS<TAB>FILE'"
 	echo "# (FILE relative to decode/, or corpus/ for the shared corpus)"
 	echo "# Tool: $ver"
-	for opts in "" "-e" "-v" "-x"; do
+	for opts in "" "-e" "-v" "-x" "-e -vv"; do
 		for f in $generated; do
 			printf '### %s\t%s\n' "$opts" "testdata/$f"
 			# shellcheck disable=SC2086
 			TZ=UTC tcpdump -n $opts -r "$root/decode/testdata/$f" 2>/dev/null || true
 		done
-		[ "$opts" = "-x" ] && continue
+		case $opts in -x|"-e -vv") continue ;; esac
 		for f in $files; do
 			printf '### %s\tcorpus/%s\n' "$opts" "$f"
 			# shellcheck disable=SC2086
