@@ -564,6 +564,9 @@ func (p *Printer) wifiLLC(b, d []byte, length int, src, dst []byte) ([]byte, int
 		if ctl&^0x10 == 0xaf && length == hl {
 			return b, hl
 		}
+		if ctl&^0x10 == 0xaf && len(d) == hl {
+			return appendTrunc(b, "llc"), hl
+		}
 	case ctl&1 == 1:
 		b = append(b, "Supervisory, "...)
 		switch ctl >> 2 & 3 {
