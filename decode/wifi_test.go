@@ -550,3 +550,34 @@ func FuzzPrintWifi(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkPrintWifi prints the generated 802.11 captures (every link
+// type) in turn.
+func BenchmarkPrintWifi(b *testing.B) {
+	caps := wifiCaptures(b)
+	type pkt struct {
+		d  []byte
+		n  int
+		lt layers.LinkType
+	}
+	var pk []pkt
+	for _, c := range caps {
+		for _, p := range c.pkts {
+			d := p.data
+			if p.snap > 0 && p.snap < len(d) {
+				d = d[:p.snap]
+			}
+			pk = append(pk, pkt{d, len(p.data), c.lt})
+		}
+	}
+	p := NewPrinter(io.Discard, &Options{Location: time.UTC})
+	ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000, 0)}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		k := pk[i%len(pk)]
+		ci.Length = k.n
+		_ = p.Print(ci, k.d, k.lt)
+		i++
+	}
+}
