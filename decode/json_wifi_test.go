@@ -25,8 +25,8 @@ func wifiBeacon() []byte {
 	return b
 }
 
-// wifiData is an unprotected QoS data frame to the AP carrying IPv4/UDP.
-func wifiData(t testing.TB) []byte {
+// jsonWifiFrame is an unprotected QoS data frame to the AP carrying IPv4/UDP.
+func jsonWifiFrame(t testing.TB) []byte {
 	h := []byte{0x88, 0x01, 0x2c, 0, // QoS data, To DS
 		0, 0xaa, 0, 0, 0, 1, // BSSID
 		0, 0xbb, 0, 0, 0, 2, // SA
@@ -114,7 +114,7 @@ func TestJSONWifiLayers(t *testing.T) {
 			"layers.0.signal": -45.0, "layers.0.noise": -95.0, "layers.0.antenna": 1.0,
 			"layers.1.layer": "wlan", "layers.1.ssid": "home", "layers.1.ds_channel": 6.0}},
 		{"radiotap data frame to ipv4 udp", layers.LinkTypeIEEE80211Radio, func(t *testing.T) []byte {
-			return cat(wifiRadiotap(), wifiData(t), fcs)
+			return cat(wifiRadiotap(), jsonWifiFrame(t), fcs)
 		}, map[string]any{"src": "10.0.0.1", "proto": "udp", "dport": 2000.0,
 			"layers.1.subtype": "qos-data", "layers.1.flags.0": "to-ds", "layers.1.bssid": "00:aa:00:00:00:01",
 			"layers.1.sa": "00:bb:00:00:00:02", "layers.1.da": "00:cc:00:00:00:03", "layers.1.tid": 5.0,
@@ -180,7 +180,7 @@ func jsonWifiPackets(t testing.TB) []struct {
 	}{
 		{layers.LinkTypeIEEE802_11, wifiBeacon()},
 		{layers.LinkTypeIEEE80211Radio, rt(wifiBeacon())},
-		{layers.LinkTypeIEEE80211Radio, rt(wifiData(t))},
+		{layers.LinkTypeIEEE80211Radio, rt(jsonWifiFrame(t))},
 		{192, append([]byte{0, 0, 8, 0, 105, 0, 0, 0}, wifiBeacon()...)},
 		{163, append(append([]byte{0x80, 0x21, 0x10, 0x01, 0, 0, 0, 64}, make([]byte, 56)...), wifiBeacon()...)},
 		{layers.LinkTypePrismHeader, append(make([]byte, 144), wifiBeacon()...)},
