@@ -47,7 +47,7 @@ func (p *Printer) udpMisc(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool
 	case port(701):
 		return lmp(b, d, ulen), true
 	case port(1589):
-		return vqp(b, d, ulen), true
+		return vqp(b, d, ulen, p.opts.Verbose), true
 	case port(6343):
 		return sflow(b, d, ulen), true
 	case dp == 12223:
