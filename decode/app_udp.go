@@ -1,9 +1,12 @@
 package decode
 
-// udpMisc prints the other UDP protocols: SNMP, Syslog, SIP, TFTP, RIP,
-// BFD, HSRP, PTP, ISAKMP, RADIUS, sFlow, Babel, QUIC, L2TP... The order of
-// the tests is tcpdump's, so that a datagram between two known ports goes
-// to the dissector tcpdump would choose.
+// udpMisc prints the other UDP protocols: TFTP, RIP, ISAKMP/IKE and
+// NAT-T, SNMP, RIPng, AHCP, Babel, HNCP, RADIUS, HSRP, LDP, OLSR, LSP ping,
+// the Broadcom LI shim, BFD, LMP, VQP, sFlow, LWAPP, SIP, Syslog, LISP,
+// PTP and SOME/IP. The order of the tests is tcpdump's, so that a datagram
+// between two known ports goes to the dissector tcpdump would choose.
+// (QUIC is not here: tcpdump 4.99 has no QUIC printer and prints
+// "UDP, length N", as the caller does.)
 func (p *Printer) udpMisc(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool) {
 	port := func(n int) bool { return sp == n || dp == n }
 	switch {
@@ -44,7 +47,7 @@ func (p *Printer) udpMisc(b, d []byte, ulen, sp, dp int, h *ipHdr) ([]byte, bool
 	case port(701):
 		return lmp(b, d, ulen), true
 	case port(1589):
-		return vqp(b, d, ulen), true
+		return vqp(b, d, ulen, p.opts.Verbose), true
 	case port(6343):
 		return sflow(b, d, ulen), true
 	case dp == 12223:
