@@ -18,8 +18,8 @@ import (
 // tcpdump's lines over every packet of the corpus's tcpdump folder that
 // the printer reproduces; unsupportedCeiling bounds the UNSUPPORTED lines.
 const (
-	identityFloor      = 47.5
-	unsupportedCeiling = 805
+	identityFloor      = 98.6
+	unsupportedCeiling = 4
 )
 
 // TestCorpusIdentity prints every packet of ../shared/corpus/tcpdump and
