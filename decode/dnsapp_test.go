@@ -615,3 +615,63 @@ func FuzzPrintApp(f *testing.F) {
 		}
 	})
 }
+
+// FuzzPrintAppPayload feeds any payload to each application dissector
+// behind valid Ethernet, IPv4 and UDP or TCP headers, at every verbosity,
+// so that the fuzzer works on DNS names (pointer loops), records, options
+// and text lines rather than on the headers before them.
+func FuzzPrintAppPayload(f *testing.F) {
+	type port struct {
+		tcp    bool
+		sp, dp int
+	}
+	ports := []port{{false, 33333, 53}, {false, 5353, 5353}, {false, 68, 67}, {false, 123, 123},
+		{false, 546, 547}, {true, 40000, 80}, {true, 40000, 53}, {true, 25, 40000}}
+	heads := make([][]byte, len(ports))
+	for i, pt := range ports {
+		if pt.tcp {
+			heads[i] = appTCP4(f, pt.sp, pt.dp, 1, nil)
+		} else {
+			heads[i] = appUDP4(f, pt.sp, pt.dp, nil)
+		}
+	}
+	for _, pk := range appPackets(f) {
+		d := appFrame(pk)
+		if len(d) > 42 {
+			f.Add(uint8(0), d[42:])
+		}
+	}
+	var out bytes.Buffer
+	var ps [4]*Printer
+	for v := range ps {
+		ps[v] = NewPrinter(&out, &Options{Location: time.UTC, Verbose: v})
+	}
+	var frame []byte
+	f.Fuzz(func(t *testing.T, sel uint8, payload []byte) {
+		if len(payload) > 60000 {
+			return
+		}
+		i := int(sel) % len(ports)
+		frame = append(append(frame[:0], heads[i]...), payload...)
+		binary.BigEndian.PutUint16(frame[14+2:], uint16(len(frame)-14))
+		if !ports[i].tcp {
+			binary.BigEndian.PutUint16(frame[14+20+4:], uint16(len(frame)-14-20))
+		}
+		p := ps[int(sel>>3)%len(ps)]
+		out.Reset()
+		snap := len(frame)
+		if sel&0x20 != 0 && len(payload) > 0 {
+			snap -= int(payload[0]) % (len(payload) + 1)
+		}
+		ci := gopacket.CaptureInfo{CaptureLength: snap, Length: len(frame)}
+		if err := p.Print(ci, frame[:snap], layers.LinkTypeEthernet); err != nil {
+			t.Fatalf("Print: %v", err)
+		}
+		if err := p.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasSuffix(out.Bytes(), []byte("\n")) {
+			t.Fatalf("output does not end a line: %q", out.Bytes())
+		}
+	})
+}
