@@ -30,7 +30,7 @@ func (p *Printer) ipRouting(b, d []byte, length int, h *ipHdr, proto uint8) ([]b
 	case protoOSPF:
 		return ospf(b, d, length), true
 	case protoEIGRP:
-		return eigrp(b, d, length), true
+		return p.eigrp(b, d, length), true
 	case protoVRRP:
 		return p.vrrp(b, d, length, h), true
 	case protoSCTP:
