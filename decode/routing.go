@@ -26,11 +26,11 @@ const (
 func (p *Printer) ipRouting(b, d []byte, length int, h *ipHdr, proto uint8) ([]byte, bool) {
 	switch proto {
 	case protoPIM:
-		return pim(b, d, length), true
+		return p.pim(b, d, length, h), true
 	case protoOSPF:
 		return ospf(b, d, length), true
 	case protoEIGRP:
-		return eigrp(b, d, length), true
+		return p.eigrp(b, d, length), true
 	case protoVRRP:
 		return p.vrrp(b, d, length, h), true
 	case protoSCTP:
@@ -68,7 +68,7 @@ func (p *Printer) ipRouting(b, d []byte, length int, h *ipHdr, proto uint8) ([]b
 //
 //	| next header 8 | payload len 8 | reserved 16 | SPI 32 | sequence 32 | ICV... |
 func (p *Printer) ah(b, d []byte, length int, h *ipHdr) []byte {
-	if len(d) < 12 {
+	if len(d) < 2 {
 		return appendTrunc(b, "ah")
 	}
 	n := (int(d[1]) + 2) * 4
@@ -80,14 +80,24 @@ func (p *Printer) ah(b, d []byte, length int, h *ipHdr) []byte {
 		b = appendInt(b, n)
 		b = append(b, "-bytes),"...)
 	}
+	if len(d) < 4 {
+		return appendTrunc(b, "ah")
+	}
 	if r := be16(d[2:]); r != 0 {
 		b = append(b, "reserved=0x"...)
 		b = appendHex(b, uint64(r), 1)
 		b = append(b, "[MustBeZero],"...)
 	}
+	if len(d) < 8 {
+		return appendTrunc(b, "ah")
+	}
 	b = append(b, "spi=0x"...)
 	b = appendHex(b, uint64(be32(d[4:])), 8)
-	b = append(b, ",seq=0x"...)
+	b = append(b, ',')
+	if len(d) < 12 {
+		return appendTrunc(b, "ah")
+	}
+	b = append(b, "seq=0x"...)
 	b = appendHex(b, uint64(be32(d[8:])), 1)
 	b = append(b, ",icv=0x"...)
 	for i := 12; i < n; i++ {
@@ -103,6 +113,12 @@ func (p *Printer) ah(b, d []byte, length int, h *ipHdr) []byte {
 	if d[0] == protoNoNext {
 		return append(b, "no next header"...)
 	}
+	if p.nest >= maxTunnelNest {
+		// Each AH may carry another: bound the recursion.
+		return appendTrunc(b, "ah")
+	}
+	p.nest++
+	defer func() { p.nest-- }()
 	return p.ipDemux(b, d[n:], length-n, h, d[0])
 }
 
