@@ -110,11 +110,12 @@ func (p *Printer) ether(b, d []byte, wire int) ([]byte, int) {
 			}
 			b = append(b, ", "...)
 			if et <= 1500 {
+				// tcpdump puts no separator after this one
 				b = append(b, "802.3"...)
 			} else {
 				b = appendEtherType(append(b, "ethertype "...), et)
+				b = append(b, ", "...)
 			}
-			b = append(b, ", "...)
 		}
 		off += 4
 	}
