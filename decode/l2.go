@@ -114,6 +114,32 @@ func l2EtherType(et uint16) bool {
 	return et <= 1500
 }
 
+// l2EtherTypeName names the ethertypes of etherL2's protocols that
+// link.go's table does not, as tcpdump -e does.
+func l2EtherTypeName(et uint16) string {
+	switch et {
+	case 0x88a2:
+		return "AoE"
+	case 0x1111:
+		return "CALM FAST"
+	case 0x8947:
+		return "GeoNet"
+	case 0x0707:
+		return "GeoNet (old)"
+	case 0x88ca:
+		return "TIPC"
+	case 0xd28b:
+		return "Arista Vendor Specific Protocol"
+	case 0x886f:
+		return "MS NLB heartbeat"
+	case 0xfefe:
+		return "OSI"
+	case 0x894f:
+		return "NSH"
+	}
+	return ""
+}
+
 // linkL2 prints link types other than 802.11 that appendLink does not
 // (PPP, Cisco HDLC, Frame Relay...); it returns the network-layer offset.
 func (p *Printer) linkL2(b, d []byte, wire int, lt layers.LinkType) ([]byte, int, bool) {

@@ -295,6 +295,8 @@ func knownEtherType(et uint16) bool {
 func appendEtherType(b []byte, et uint16) []byte {
 	if n, ok := etherTypeNames[et]; ok {
 		b = append(b, n...)
+	} else if n := l2EtherTypeName(et); n != "" {
+		b = append(b, n...)
 	} else {
 		b = append(b, "Unknown"...)
 	}
