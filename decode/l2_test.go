@@ -266,6 +266,9 @@ func l2Cases(t testing.TB) []l2Case {
 		{name: "ether/clnp truncated", lt: layers.LinkTypeEthernet,
 			data: unhex(t, "66778899aabb 001122334455 fefe 00 81 fc 01 20 1e 0014 0000 10 4900"), wire: 400,
 			want: "CLNP [|clnp]"},
+		{name: "ether/nsh ipv4", lt: layers.LinkTypeEthernet,
+			data: cat(unhex(t, "66778899aabb 001122334455 894f 0002 0101 00030907"), echo),
+			want: "NSH, flags [none], service-path-id 0x000309, service-index 0x7: " + echoLine},
 		{name: "brcm prepend/egress", lt: linkTypeDSABrcmPrepend, data: cat(unhex(t, "00002003 001122334455 66778899aabb 0800"), echo),
 			want: echoLine},
 	}
@@ -321,6 +324,23 @@ func printWire(t *testing.T, data []byte, wire int, lt layers.LinkType) string {
 		t.Fatal(err)
 	}
 	return out.String()
+}
+
+// TestL2NestBound checks that frames nesting layer-2 headers (here NSH
+// carrying Ethernet carrying NSH...) stop at maxL2Depth.
+func TestL2NestBound(t *testing.T) {
+	frame := unhex(t, "66778899aabb 001122334455 894f 0002 0103 00030907")
+	var data []byte
+	for range 50 {
+		data = append(data, frame...)
+	}
+	got := printOne(t, Options{}, data, layers.LinkTypeEthernet)
+	if n := strings.Count(got, "NSH"); n != maxL2Depth {
+		t.Errorf("printed %d NSH headers, want %d: %s", n, maxL2Depth, got)
+	}
+	if !strings.Contains(got, "[|ether]") {
+		t.Errorf("no truncation mark after %d levels: %s", maxL2Depth, got)
+	}
 }
 
 // TestWriteL2Captures writes each l2Case to DIR/NN.pcap when
