@@ -413,3 +413,46 @@ func appendATAddr(b, a []byte) []byte {
 	b = append(b, '.')
 	return appendUint(b, uint64(a[3]))
 }
+
+// nsh prints a Network Service Header (ethertype 0x894f) and the packet
+// it carries:
+//
+//	| version 2 | O | U | TTL 6 | length 6 (words) | MD type 4 (low) |
+//	| next protocol | service path ID 24 | service index 8 | metadata |
+func (p *Printer) nsh(b, d []byte, length int) []byte {
+	b = append(b, "NSH, "...)
+	if len(d) < 8 || length < 8 {
+		return appendTrunc(b, "nsh")
+	}
+	b = append(b, "flags ["...)
+	if d[0]&0x20 != 0 {
+		b = append(b, 'O')
+	} else {
+		b = append(b, "none"...)
+	}
+	b = append(b, "], service-path-id 0x"...)
+	b = appendHex(b, uint64(be32(d[4:])>>8), 6)
+	b = append(b, ", service-index 0x"...)
+	b = appendHex(b, uint64(d[7]), 1)
+	hlen := int(be16(d)&0x3f) * 4
+	if hlen < 8 || len(d) < hlen || length < hlen {
+		return appendTrunc(b, "nsh")
+	}
+	b = append(b, ": "...)
+	next := d[3]
+	d, length = d[hlen:], length-hlen
+	switch next {
+	case 1:
+		return p.ip4(b, d, length)
+	case 2:
+		return p.ip6(b, d, length)
+	case 3:
+		if len(d) < 14 {
+			return appendTrunc(b, "ether")
+		}
+		t, _ := p.ether(b, d, length)
+		return t
+	}
+	b = append(b, "next-protocol 0x"...)
+	return appendHex(b, uint64(next), 2)
+}

@@ -45,60 +45,82 @@ type l2State struct {
 	// (nil for other link types), printed when a frame is not
 	// understood.
 	mac []byte
+	// depth counts the nested layer-2 headers being printed (MACsec,
+	// NSH, Arista headers can carry frames that carry them again).
+	depth int
 }
+
+// maxL2Depth bounds the nesting of layer-2 headers in one packet.
+const maxL2Depth = 8
 
 // etherL2 prints Ethernet payloads other than IP and ARP: LLC/SNAP, STP,
 // CDP, LLDP, slow protocols, MPLS, PPPoE...
 func (p *Printer) etherL2(b, d []byte, length int, et uint16) ([]byte, bool) {
+	if !l2EtherType(et) {
+		return b, false
+	}
+	if p.l2.depth >= maxL2Depth {
+		return appendTrunc(b, "ether"), true
+	}
+	p.l2.depth++
+	t := p.etherL2Print(b, d, length, et)
+	p.l2.depth--
+	return t, true
+}
+
+// etherL2Print prints a frame of one of the types l2EtherType lists.
+func (p *Printer) etherL2Print(b, d []byte, length int, et uint16) []byte {
 	if et <= 1500 {
 		if p.l2.mac != nil {
 			length = int(et)
 		}
-		return p.llc(b, d, length), true
+		return p.llc(b, d, length)
 	}
 	switch et {
 	case 0x8847, 0x8848:
-		return p.mpls(b, d, length), true
+		return p.mpls(b, d, length)
 	case 0x88cc:
-		return lldp(b, d, length), true
+		return lldp(b, d, length)
 	case 0x8809:
-		return slow(b, d, length), true
+		return slow(b, d, length)
 	case 0x888e:
-		return eapol(b, d, length), true
+		return eapol(b, d, length)
 	case 0x88a2:
-		return aoe(b, d, length), true
+		return aoe(b, d, length)
 	case 0x8137:
-		return p.ipx(b, d, length), true
+		return p.ipx(b, d, length)
 	case 0x8863, 0x8864:
-		return p.pppoe(b, d, length), true
+		return p.pppoe(b, d, length)
 	case 0x9000:
-		return loopback(b, d, length), true
+		return loopback(b, d, length)
 	case 0x8902:
-		return cfm(b, d, length), true
+		return cfm(b, d, length)
 	case 0x1111:
-		return p.calmFast(b, d, length), true
+		return p.calmFast(b, d, length)
 	case 0x8947, 0x0707:
-		return p.geonet(b, d, length), true
+		return p.geonet(b, d, length)
 	case 0x6003:
-		return decnet(b, d, length), true
+		return decnet(b, d, length)
 	case 0xd28b:
-		return p.arista(b, d, length, length+14), true
+		return p.arista(b, d, length, length+14)
 	case 0x88ca:
-		return tipc(b, d, length), true
+		return tipc(b, d, length)
 	case 0x80f3:
-		return aarp(b, d, length), true
+		return aarp(b, d, length)
 	case 0x88e5:
-		return p.macsec(b, d, length), true
+		return p.macsec(b, d, length)
 	case 0x886f:
-		return msnlb(b, d), true
+		return msnlb(b, d)
+	case 0x894f:
+		return p.nsh(b, d, length)
 	case 0xfefe:
 		// ISO network layer, after a byte tcpdump skips
 		if len(d) < 2 || length < 2 {
-			return appendTrunc(b, "isoclns"), true
+			return appendTrunc(b, "isoclns")
 		}
-		return p.osi(b, d[1:], length-1), true
+		return p.osi(b, d[1:], length-1)
 	}
-	return b, false
+	return b
 }
 
 // l2EtherType says whether etherL2 prints frames of type et (or any
@@ -108,10 +130,36 @@ func l2EtherType(et uint16) bool {
 	switch et {
 	case 0x8847, 0x8848, 0x88cc, 0x8809, 0x888e, 0x88a2, 0x8137, 0x8863, 0x8864,
 		0x9000, 0x8902, 0x1111, 0x8947, 0x0707, 0x6003, 0xd28b, 0x88ca, 0x80f3,
-		0x88e5, 0x886f, 0xfefe:
+		0x88e5, 0x886f, 0xfefe, 0x894f:
 		return true
 	}
 	return et <= 1500
+}
+
+// l2EtherTypeName names the ethertypes of etherL2's protocols that
+// link.go's table does not, as tcpdump -e does.
+func l2EtherTypeName(et uint16) string {
+	switch et {
+	case 0x88a2:
+		return "AoE"
+	case 0x1111:
+		return "CALM FAST"
+	case 0x8947:
+		return "GeoNet"
+	case 0x0707:
+		return "GeoNet (old)"
+	case 0x88ca:
+		return "TIPC"
+	case 0xd28b:
+		return "Arista Vendor Specific Protocol"
+	case 0x886f:
+		return "MS NLB heartbeat"
+	case 0xfefe:
+		return "OSI"
+	case 0x894f:
+		return "NSH"
+	}
+	return ""
 }
 
 // linkL2 prints link types other than 802.11 that appendLink does not

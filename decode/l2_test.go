@@ -258,8 +258,35 @@ func l2Cases(t testing.TB) []l2Case {
 		{name: "ether/clnp truncated", lt: layers.LinkTypeEthernet,
 			data: unhex(t, "66778899aabb 001122334455 fefe 00 81 fc 01 20 1e 0014 0000 10 4900"), wire: 400,
 			want: "CLNP [|clnp]"},
+		{name: "ether/nsh ipv4", lt: layers.LinkTypeEthernet,
+			data: cat(unhex(t, "66778899aabb 001122334455 894f 0002 0101 00030907"), echo),
+			want: "NSH, flags [none], service-path-id 0x000309, service-index 0x7: " + echoLine},
 		{name: "brcm prepend/egress", lt: linkTypeDSABrcmPrepend, data: cat(unhex(t, "00002003 001122334455 66778899aabb 0800"), echo),
 			want: echoLine},
+	}
+}
+
+// TestL2PrintLink checks frames whose -e line tcpdump prints with the LLC
+// and SNAP headers.
+func TestL2PrintLink(t *testing.T) {
+	cases := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"stp", unhex(t, "0180c2000000 001122334455 0026 424203 0000 00 00 01 8001001122334455 00000004 8002001122334456 8003 0100 1400 0200 0f00"),
+			"00:11:22:33:44:55 > 01:80:c2:00:00:00, 802.3, length 38: LLC, dsap STP (0x42) Individual, ssap STP (0x42) Command, ctrl 0x03: STP 802.1d, Config, Flags [Topology change], bridge-id 8002.00:11:22:33:44:56.8003, length 35"},
+		{"dtp", unhex(t, "01000ccccccc 001122334455 000d aaaa03 00000c 2004 01 0001 0005 00"),
+			"00:11:22:33:44:55 > 01:00:0c:cc:cc:cc, 802.3, length 13: LLC, dsap SNAP (0xaa) Individual, ssap SNAP (0xaa) Command, ctrl 0x03: oui Cisco (0x00000c), pid DTP (0x2004), length 5: DTPv1, length 5"},
+		{"vlan stp", unhex(t, "0180c2000000 001122334455 8100 e000 0026 424203 0000 00 00 01 8001001122334455 00000004 8002001122334456 8003 0100 1400 0200 0f00"),
+			"00:11:22:33:44:55 > 01:80:c2:00:00:00, ethertype 802.1Q (0x8100), length 56: vlan 0, p 7, 802.3LLC, dsap STP (0x42) Individual, ssap STP (0x42) Command, ctrl 0x03: STP 802.1d, Config, Flags [Topology change], bridge-id 8002.00:11:22:33:44:56.8003, length 35"},
+	}
+	for _, c := range cases {
+		got := printOne(t, Options{Link: true}, c.data, layers.LinkTypeEthernet)
+		got = strings.TrimSuffix(got[strings.IndexByte(got, ' ')+1:], "\n")
+		if got != c.want {
+			t.Errorf("%s -e:\n got %q\nwant %q", c.name, got, c.want)
+		}
 	}
 }
 
@@ -289,6 +316,23 @@ func printWire(t *testing.T, data []byte, wire int, lt layers.LinkType) string {
 		t.Fatal(err)
 	}
 	return out.String()
+}
+
+// TestL2NestBound checks that frames nesting layer-2 headers (here NSH
+// carrying Ethernet carrying NSH...) stop at maxL2Depth.
+func TestL2NestBound(t *testing.T) {
+	frame := unhex(t, "66778899aabb 001122334455 894f 0002 0103 00030907")
+	var data []byte
+	for range 50 {
+		data = append(data, frame...)
+	}
+	got := printOne(t, Options{}, data, layers.LinkTypeEthernet)
+	if n := strings.Count(got, "NSH"); n != maxL2Depth {
+		t.Errorf("printed %d NSH headers, want %d: %s", n, maxL2Depth, got)
+	}
+	if !strings.Contains(got, "[|ether]") {
+		t.Errorf("no truncation mark after %d levels: %s", maxL2Depth, got)
+	}
 }
 
 // TestWriteL2Captures writes each l2Case to DIR/NN.pcap when

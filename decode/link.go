@@ -110,11 +110,12 @@ func (p *Printer) ether(b, d []byte, wire int) ([]byte, int) {
 			}
 			b = append(b, ", "...)
 			if et <= 1500 {
+				// tcpdump puts no separator after this one
 				b = append(b, "802.3"...)
 			} else {
 				b = appendEtherType(append(b, "ethertype "...), et)
+				b = append(b, ", "...)
 			}
-			b = append(b, ", "...)
 		}
 		off += 4
 	}
@@ -293,6 +294,8 @@ func knownEtherType(et uint16) bool {
 // appendEtherType appends "NAME (0x%04x)" as tcpdump names ethertypes.
 func appendEtherType(b []byte, et uint16) []byte {
 	if n, ok := etherTypeNames[et]; ok {
+		b = append(b, n...)
+	} else if n := l2EtherTypeName(et); n != "" {
 		b = append(b, n...)
 	} else {
 		b = append(b, "Unknown"...)

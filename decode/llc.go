@@ -18,11 +18,17 @@ func (p *Printer) llc(b, d []byte, length int) []byte {
 		// Novell "raw" 802.3: IPX with its checksum 0xffff.
 		return p.ipx(b, d, length)
 	}
+	if ctl == 0x03 && p.opts.Link {
+		b = appendLLCHeader(b, dsap, ssap, ctl)
+	}
 	if ctl == 0x03 {
 		switch {
 		case dsap == 0x42 && ssap == 0x42:
 			return stp(b, d[3:], length-3)
 		case dsap == 0xe0 && ssap == 0xe0:
+			if p.opts.Link {
+				b = append(b, "IPX 802.2: "...)
+			}
 			return p.ipx(b, d[3:], length-3)
 		case dsap == 0xfe && ssap == 0xfe:
 			return p.osi(b, d[3:], length-3)
@@ -31,6 +37,36 @@ func (p *Printer) llc(b, d []byte, length int) []byte {
 		}
 	}
 	return p.llcUnknown(b, d, length)
+}
+
+// appendLLCHeader appends the LLC header as tcpdump -e prints it.
+func appendLLCHeader(b []byte, dsap, ssap, ctl byte) []byte {
+	b = append(b, "LLC, dsap "...)
+	b = appendSAPName(b, dsap)
+	if dsap&1 == 0 {
+		b = append(b, " Individual, ssap "...)
+	} else {
+		b = append(b, " Group, ssap "...)
+	}
+	b = appendSAPName(b, ssap)
+	if ssap&1 == 0 {
+		b = append(b, " Command, ctrl 0x"...)
+	} else {
+		b = append(b, " Response, ctrl 0x"...)
+	}
+	b = appendHex(b, uint64(ctl), 2)
+	return append(b, ": "...)
+}
+
+func appendSAPName(b []byte, sap byte) []byte {
+	if n := sapName(sap &^ 1); n != "" {
+		b = append(b, n...)
+	} else {
+		b = append(b, "Unknown"...)
+	}
+	b = append(b, " (0x"...)
+	b = appendHex(b, uint64(sap&^1), 2)
+	return append(b, ')')
 }
 
 // appendL2Addrs appends "SRC > DST " for a frame tcpdump prints without
@@ -223,6 +259,9 @@ func (p *Printer) snapAt(b, d []byte, length, at int) []byte {
 	oui := uint32(d[at])<<16 | uint32(d[at+1])<<8 | uint32(d[at+2])
 	pid := be16(d[at+3:])
 	rest, n := d[at+5:], length-at-5
+	if p.opts.Link {
+		b = appendSNAPHeader(b, oui, pid, n)
+	}
 	switch oui {
 	case 0x000000, 0x0000f8:
 		if t, ok := p.etherType(b, rest, n, pid); ok {
@@ -249,8 +288,17 @@ func (p *Printer) snapAt(b, d []byte, length, at int) []byte {
 			}
 		}
 	}
-	b = p.appendL2Addrs(b)
-	b = append(b, "SNAP, oui "...)
+	if !p.opts.Link {
+		b = p.appendL2Addrs(b)
+		b = appendSNAPHeader(append(b, "SNAP, "...), oui, pid, n)
+	}
+	p.dump = d
+	return b
+}
+
+// appendSNAPHeader appends "oui NAME (0x...), pid NAME (0x...), length N: ".
+func appendSNAPHeader(b []byte, oui uint32, pid uint16, n int) []byte {
+	b = append(b, "oui "...)
 	b = append(b, ouiName(oui)...)
 	b = append(b, " (0x"...)
 	b = appendHex(b, uint64(oui), 6)
@@ -260,9 +308,7 @@ func (p *Printer) snapAt(b, d []byte, length, at int) []byte {
 	b = appendHex(b, uint64(pid), 4)
 	b = append(b, "), length "...)
 	b = appendInt(b, n)
-	b = append(b, ": "...)
-	p.dump = d
-	return b
+	return append(b, ": "...)
 }
 
 func ouiName(oui uint32) string {

@@ -35,7 +35,7 @@ func (p *Printer) ppp(b, d []byte, wire int) ([]byte, int) {
 	} else {
 		off++
 	}
-	return p.pppPayload(b, d[off:], wire-off, proto), off
+	return p.pppPayload(b, d[off:], wire-off, proto, wire), off
 }
 
 // pppSerial prints PPP in HDLC-like framing (LINKTYPE_PPP_HDLC): address,
@@ -47,11 +47,25 @@ func (p *Printer) pppSerial(b, d []byte, wire int) ([]byte, int) {
 	if len(d) < 4 {
 		return appendTrunc(b, "ppp_hdlc"), len(d)
 	}
-	return p.pppPayload(b, d[4:], wire-4, be16(d[2:])), 4
+	return p.pppPayload(b, d[4:], wire-4, be16(d[2:]), wire), 4
 }
 
-// pppPayload prints what a PPP protocol number carries.
-func (p *Printer) pppPayload(b, d []byte, length int, proto uint16) []byte {
+// pppPayload prints what a PPP protocol number carries; length counts
+// the bytes after the protocol field. With -e tcpdump first names the
+// protocol and the frame's length, frame.
+func (p *Printer) pppPayload(b, d []byte, length int, proto uint16, frame int) []byte {
+	if p.opts.Link {
+		if n := pppProtoName(proto); n != "" {
+			b = append(b, n...)
+		} else {
+			b = append(b, "unknown"...)
+		}
+		b = append(b, " (0x"...)
+		b = appendHex(b, uint64(proto), 4)
+		b = append(b, "), length "...)
+		b = appendInt(b, frame)
+		b = append(b, ": "...)
+	}
 	switch proto {
 	case pppIP:
 		return p.ip4(b, d, length)
@@ -70,6 +84,26 @@ func (p *Printer) pppPayload(b, d []byte, length int, proto uint16) []byte {
 	b = appendHex(b, uint64(proto), 4)
 	b = append(b, ") "...)
 	return appendDumpLines(b, d[:min(len(d), max(length, 0))])
+}
+
+func pppProtoName(proto uint16) string {
+	switch proto {
+	case pppIP:
+		return "IP"
+	case pppIPv6:
+		return "IP6"
+	case pppMPLS:
+		return "MPLS"
+	case pppMPLSMc:
+		return "MPLS mcast"
+	case pppISO:
+		return "OSI"
+	case 0xc023:
+		return "PAP"
+	case 0xc223:
+		return "CHAP"
+	}
+	return pppCtrlName(proto)
 }
 
 func pppCtrlName(proto uint16) string {

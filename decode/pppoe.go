@@ -50,7 +50,7 @@ func (p *Printer) pppoe(b, d []byte, length int) []byte {
 		if d[0]&1 == 0 {
 			proto, off = be16(d), 2
 		}
-		return p.pppPayload(b, d[off:], n-off, proto)
+		return p.pppPayload(b, d[off:], n-off, proto, n)
 	}
 	d = d[:min(len(d), n)]
 	for len(d) >= 4 {
