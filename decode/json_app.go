@@ -84,10 +84,13 @@ func (j *JSONWriter) appStep(step jsonStep, data []byte) (jsonStep, []byte, erro
 			j.truncated = true
 		}
 		wrote, err := j.dnsDecode(d)
-		if !wrote {
+		switch {
+		case !wrote:
 			return step, data, err
+		case err != nil:
+			return step, data[2+len(d):], err // the error names the dns layer
 		}
-		return jsonStepPayload, data[2+len(d):], err
+		return jsonStepPayload, data[2+len(d):], nil
 	case jsonStepHTTP:
 		return jsonStepPayload, j.httpLayer(data), nil
 	case jsonStepTLS:
@@ -249,163 +252,234 @@ func jsonDNSClass(b []byte, c layers.DNSClass, mdns bool, bit string) []byte {
 	return b
 }
 
-// jsonDNSName appends a domain name under key k; the root is ".".
-func jsonDNSName(b []byte, k string, name []byte) []byte {
-	b = jsonKey(b, k)
-	if len(name) == 0 {
-		return append(b, `"."`...)
-	}
-	return jsonBytes(b, name)
-}
-
-// dnsDecode decodes the DNS message d and adds its layer. When gopacket
-// cannot decode the whole message (cut by the snapshot length, or
-// malformed) the layer still gives the header, with "partial":true, and
-// the error is returned; wrote says whether a layer was added.
+// dnsDecode decodes the DNS message d and adds its layer. It reads the
+// sections in order; a message cut by the snapshot length, or malformed,
+// gives the records read before the fault, "partial":true and the error.
+// wrote says whether a layer was added (d has at least the 12-byte
+// header).
 func (j *JSONWriter) dnsDecode(d []byte) (wrote bool, err error) {
-	err = j.dns.DecodeFromBytes(d, j)
-	if err == nil {
-		j.dnsLayer(false)
-		return true, nil
-	}
 	if len(d) < 12 {
-		return false, err
+		return false, errDNSShort
 	}
-	m := &j.dns
-	m.ID, m.QR, m.OpCode = jsonBE16(d), d[2]&0x80 != 0, layers.DNSOpCode(d[2]>>3&15)
-	m.AA, m.TC, m.RD, m.RA = d[2]&4 != 0, d[2]&2 != 0, d[2]&1 != 0, d[3]&0x80 != 0
-	m.Z, m.ResponseCode = d[3]>>4&7, layers.DNSResponseCode(d[3]&15)
-	m.QDCount, m.ANCount, m.NSCount, m.ARCount = jsonBE16(d[4:]), jsonBE16(d[6:]), jsonBE16(d[8:]), jsonBE16(d[10:])
-	m.Questions, m.Answers, m.Authorities, m.Additionals = m.Questions[:0], m.Answers[:0], m.Authorities[:0], m.Additionals[:0]
-	j.dnsLayer(true)
-	return true, err
-}
-
-// dnsLayer adds the dns layer of j.dns; partial says only the header was
-// decoded.
-func (j *JSONWriter) dnsLayer(partial bool) {
-	d := &j.dns
 	mdns := j.sport == 5353 || j.dport == 5353
-	b := jsonInt(j.open("dns"), "id", int(d.ID))
-	b = jsonBool(b, "qr", d.QR)
-	b = jsonInt(b, "opcode", int(d.OpCode))
-	rc := int(d.ResponseCode)
+	b := jsonInt(j.open("dns"), "id", int(jsonBE16(d)))
+	b = jsonBool(b, "qr", d[2]&0x80 != 0)
+	b = jsonInt(b, "opcode", int(d[2]>>3&15))
+	rc := int(d[3] & 15)
 	if rc < len(jsonRcodes) && jsonRcodes[rc] != "" {
 		b = jsonStr(b, "rcode", jsonRcodes[rc])
 	} else {
 		b = append(jsonKey(b, "rcode"), `"RCODE`...)
 		b = append(strconv.AppendInt(b, int64(rc), 10), '"')
 	}
-	b = jsonBool(b, "aa", d.AA)
-	b = jsonBool(b, "tc", d.TC)
-	b = jsonBool(b, "rd", d.RD)
-	b = jsonBool(b, "ra", d.RA)
-	b = jsonBool(b, "ad", d.Z&2 != 0)
-	b = jsonBool(b, "cd", d.Z&1 != 0)
-	b = jsonInt(b, "qdcount", int(d.QDCount))
-	b = jsonInt(b, "ancount", int(d.ANCount))
-	b = jsonInt(b, "nscount", int(d.NSCount))
-	b = jsonInt(b, "arcount", int(d.ARCount))
+	b = jsonBool(b, "aa", d[2]&4 != 0)
+	b = jsonBool(b, "tc", d[2]&2 != 0)
+	b = jsonBool(b, "rd", d[2]&1 != 0)
+	b = jsonBool(b, "ra", d[3]&0x80 != 0)
+	b = jsonBool(b, "ad", d[3]&0x20 != 0)
+	b = jsonBool(b, "cd", d[3]&0x10 != 0)
+	var counts [4]int
+	for i, k := range [...]string{"qdcount", "ancount", "nscount", "arcount"} {
+		counts[i] = int(jsonBE16(d[4+2*i:]))
+		b = jsonInt(b, k, counts[i])
+	}
+	off := 12
 	b = append(b, `,"questions":[`...)
-	for i := range d.Questions {
-		q := &d.Questions[i]
+	for i := 0; i < counts[0] && err == nil; i++ {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		at := len(b) + 1
-		b = jsonDNSName(append(b, '{'), "name", q.Name)
-		b = jsonDropComma(b, at)
-		b = jsonDNSType(b, q.Type)
-		b = jsonDNSClass(b, q.Class, mdns, "unicast")
+		start := len(b)
+		b = append(b, `{"name":`...)
+		var ok bool
+		if b, off, ok = jsonDNSWireName(b, d, off); !ok || off+4 > len(d) {
+			b, err = jsonDNSUndo(b, start, i), errDNSShort
+			break
+		}
+		b = jsonDNSType(b, layers.DNSType(jsonBE16(d[off:])))
+		b = jsonDNSClass(b, layers.DNSClass(jsonBE16(d[off+2:])), mdns, "unicast")
 		b = append(b, '}')
+		off += 4
 	}
 	b = append(b, ']')
-	b = jsonDNSRecords(b, "answers", d.Answers, mdns)
-	b = jsonDNSRecords(b, "authorities", d.Authorities, mdns)
-	b = jsonDNSRecords(b, "additionals", d.Additionals, mdns)
-	if partial {
+	for s, key := range [...]string{"answers", "authorities", "additionals"} {
+		b = append(jsonKey(b, key), '[')
+		for i := 0; i < counts[s+1] && err == nil; i++ {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b, off, err = jsonDNSRecord(b, d, off, mdns, i)
+		}
+		b = append(b, ']')
+	}
+	if err != nil {
 		b = append(b, `,"partial":true`...)
 	}
 	j.lay = append(b, '}')
+	return true, err
 }
 
-func jsonDNSRecords(b []byte, key string, rrs []layers.DNSResourceRecord, mdns bool) []byte {
-	b = append(jsonKey(b, key), '[')
-	for i := range rrs {
-		r := &rrs[i]
-		if i > 0 {
-			b = append(b, ',')
-		}
-		at := len(b) + 1
-		b = jsonDNSName(append(b, '{'), "name", r.Name)
-		b = jsonDropComma(b, at)
-		b = jsonDNSType(b, r.Type)
-		if r.Type == layers.DNSTypeOPT {
-			// EDNS (RFC 6891): class is the UDP payload size, TTL the
-			// extended rcode, version and DO bit.
-			b = jsonInt(b, "udpsize", int(r.Class))
-			b = jsonInt(b, "extrcode", int(r.TTL>>24))
-			b = jsonInt(b, "version", int(r.TTL>>16&0xff))
-			b = jsonBool(b, "do", r.TTL&0x8000 != 0)
-			b = append(b, `,"options":[`...)
-			for k, o := range r.OPT {
-				if k > 0 {
-					b = append(b, ',')
-				}
-				b = jsonObjInt(b, "code", int(o.Code))
-				b = append(jsonInt(b, "len", len(o.Data)), '}')
-			}
-			b = append(b, "]}"...)
-			continue
-		}
-		b = jsonDNSClass(b, r.Class, mdns, "flush")
-		b = jsonInt(b, "ttl", int(r.TTL))
-		switch r.Type {
-		case layers.DNSTypeA, layers.DNSTypeAAAA:
-			if a, ok := netip.AddrFromSlice(r.IP); ok {
-				if r.Type == layers.DNSTypeA {
-					a = a.Unmap()
-				}
-				b = jsonAddr(b, "data", a)
-			}
-		case layers.DNSTypeCNAME:
-			b = jsonDNSName(b, "data", r.CNAME)
-		case layers.DNSTypeNS:
-			b = jsonDNSName(b, "data", r.NS)
-		case layers.DNSTypePTR:
-			b = jsonDNSName(b, "data", r.PTR)
-		case layers.DNSTypeMX:
-			b = jsonDNSName(b, "data", r.MX.Name)
-			b = jsonInt(b, "pref", int(r.MX.Preference))
-		case layers.DNSTypeSRV:
-			b = jsonDNSName(b, "data", r.SRV.Name)
-			b = jsonInt(b, "priority", int(r.SRV.Priority))
-			b = jsonInt(b, "weight", int(r.SRV.Weight))
-			b = jsonInt(b, "port", int(r.SRV.Port))
-		case layers.DNSTypeTXT:
-			b = append(b, `,"data":[`...)
-			for k, t := range r.TXTs {
-				if k > 0 {
-					b = append(b, ',')
-				}
-				b = jsonBytes(b, t)
-			}
-			b = append(b, ']')
-		case layers.DNSTypeSOA:
-			s := &r.SOA
-			b = jsonDNSName(b, "mname", s.MName)
-			b = jsonDNSName(b, "rname", s.RName)
-			b = jsonInt(b, "serial", int(s.Serial))
-			b = jsonInt(b, "refresh", int(s.Refresh))
-			b = jsonInt(b, "retry", int(s.Retry))
-			b = jsonInt(b, "expire", int(s.Expire))
-			b = jsonInt(b, "minimum", int(s.Minimum))
-		default:
-			b = jsonInt(b, "rdlen", int(r.DataLength))
-		}
-		b = append(b, '}')
+var (
+	errDNSShort = errors.New("message truncated or malformed")
+)
+
+// jsonDNSUndo drops a list element begun at start (and its comma when it
+// was not the first).
+func jsonDNSUndo(b []byte, start, i int) []byte {
+	if i > 0 {
+		start--
 	}
-	return append(b, ']')
+	return b[:start]
+}
+
+// jsonDNSWireName appends the (possibly compressed) domain name at off in
+// msg as a JSON string, and returns the offset after it. The root is ".".
+func jsonDNSWireName(b, msg []byte, off int) ([]byte, int, bool) {
+	start := len(b)
+	b = append(b, '"')
+	next, jumps, n := -1, 0, 0
+	for {
+		if off >= len(msg) {
+			return b[:start], off, false
+		}
+		l := int(msg[off])
+		switch {
+		case l == 0:
+			if n == 0 {
+				b = append(b, '.')
+			}
+			if next < 0 {
+				next = off + 1
+			}
+			return append(b, '"'), next, true
+		case l&0xc0 == 0xc0:
+			if off+1 >= len(msg) || jumps > 64 {
+				return b[:start], off, false
+			}
+			if next < 0 {
+				next = off + 2
+			}
+			off = (l&0x3f)<<8 | int(msg[off+1])
+			jumps++
+		case l&0xc0 != 0:
+			return b[:start], off, false // extended label types
+		default:
+			if off+1+l > len(msg) || n+l+1 > 255 {
+				return b[:start], off, false
+			}
+			if n > 0 {
+				b = append(b, '.')
+			}
+			b = jsonEscape(b, msg[off+1:off+1+l])
+			n += l + 1
+			off += 1 + l
+		}
+	}
+}
+
+// jsonDNSRecord appends the resource record at off in msg (the i-th of
+// its section) and returns the offset after it.
+func jsonDNSRecord(b, msg []byte, off int, mdns bool, i int) ([]byte, int, error) {
+	start := len(b)
+	b = append(b, `{"name":`...)
+	b, off, ok := jsonDNSWireName(b, msg, off)
+	if !ok || off+10 > len(msg) {
+		return jsonDNSUndo(b, start, i), off, errDNSShort
+	}
+	typ := layers.DNSType(jsonBE16(msg[off:]))
+	class := jsonBE16(msg[off+2:])
+	ttl := jsonBE32(msg[off+4:])
+	rdlen := int(jsonBE16(msg[off+8:]))
+	off += 10
+	if off+rdlen > len(msg) {
+		return jsonDNSUndo(b, start, i), off, errDNSShort
+	}
+	rd := msg[off : off+rdlen]
+	end := off + rdlen
+	b = jsonDNSType(b, typ)
+	if typ == layers.DNSTypeOPT {
+		// EDNS (RFC 6891): class is the UDP payload size, TTL the
+		// extended rcode, version and DO bit.
+		b = jsonInt(b, "udpsize", int(class))
+		b = jsonInt(b, "extrcode", int(ttl>>24))
+		b = jsonInt(b, "version", int(ttl>>16&0xff))
+		b = jsonBool(b, "do", ttl&0x8000 != 0)
+		b = append(b, `,"options":[`...)
+		for k := 0; len(rd) >= 4; k++ {
+			l := int(jsonBE16(rd[2:]))
+			if 4+l > len(rd) {
+				break
+			}
+			if k > 0 {
+				b = append(b, ',')
+			}
+			b = jsonObjInt(b, "code", int(jsonBE16(rd)))
+			b = append(jsonInt(b, "len", l), '}')
+			rd = rd[4+l:]
+		}
+		return append(b, "]}"...), end, nil
+	}
+	b = jsonDNSClass(b, layers.DNSClass(class), mdns, "flush")
+	b = jsonInt(b, "ttl", int(ttl))
+	ok = true
+	switch {
+	case typ == layers.DNSTypeA && rdlen == 4:
+		b = jsonAddr(b, "data", netip.AddrFrom4([4]byte(rd)))
+	case typ == layers.DNSTypeAAAA && rdlen == 16:
+		b = jsonAddr(b, "data", netip.AddrFrom16([16]byte(rd)))
+	case typ == layers.DNSTypeCNAME || typ == layers.DNSTypeNS || typ == layers.DNSTypePTR || typ == 39: // DNAME
+		b, _, ok = jsonDNSNameKey(b, msg, "data", off)
+	case typ == layers.DNSTypeMX && rdlen >= 3:
+		b, _, ok = jsonDNSNameKey(b, msg, "data", off+2)
+		b = jsonInt(b, "pref", int(jsonBE16(rd)))
+	case typ == layers.DNSTypeSRV && rdlen >= 7:
+		b, _, ok = jsonDNSNameKey(b, msg, "data", off+6)
+		b = jsonInt(b, "priority", int(jsonBE16(rd)))
+		b = jsonInt(b, "weight", int(jsonBE16(rd[2:])))
+		b = jsonInt(b, "port", int(jsonBE16(rd[4:])))
+	case typ == layers.DNSTypeTXT:
+		b = append(jsonKey(b, "data"), '[')
+		for k := 0; len(rd) > 0; k++ {
+			l := int(rd[0])
+			if 1+l > len(rd) {
+				ok = false
+				break
+			}
+			if k > 0 {
+				b = append(b, ',')
+			}
+			b = jsonBytes(b, rd[1:1+l])
+			rd = rd[1+l:]
+		}
+		b = append(b, ']')
+	case typ == layers.DNSTypeSOA:
+		var at int
+		if b, at, ok = jsonDNSNameKey(b, msg, "mname", off); ok {
+			b, at, ok = jsonDNSNameKey(b, msg, "rname", at)
+		}
+		if ok && at+20 <= len(msg) {
+			for k, key := range [...]string{"serial", "refresh", "retry", "expire", "minimum"} {
+				b = jsonInt(b, key, int(jsonBE32(msg[at+4*k:])))
+			}
+		}
+	default:
+		b = jsonInt(b, "rdlen", rdlen)
+	}
+	if !ok {
+		b = jsonInt(b, "rdlen", rdlen)
+	}
+	return append(b, '}'), end, nil
+}
+
+// jsonDNSNameKey appends key k with the name at off in msg (rdata names
+// may point anywhere in the message); on failure b is unchanged.
+func jsonDNSNameKey(b, msg []byte, k string, off int) ([]byte, int, bool) {
+	n := len(b)
+	b, next, ok := jsonDNSWireName(jsonKey(b, k), msg, off)
+	if !ok {
+		return b[:n], off, false
+	}
+	return b, next, true
 }
 
 // ---- HTTP ----
