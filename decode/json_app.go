@@ -688,35 +688,64 @@ func (j *JSONWriter) dhcpLayer(d []byte) error {
 		hl = 16
 	}
 	b = jsonMAC(b, "chaddr", d[28:28+hl])
-	b = jsonBytes(jsonKey(b, "sname"), jsonCString(d[44:108]))
-	b = jsonBytes(jsonKey(b, "file"), jsonCString(d[108:236]))
 	opts := d[236:]
-	if len(opts) < 4 || jsonBE32(opts) != 0x63825363 {
+	cookie := len(opts) >= 4 && jsonBE32(opts) == 0x63825363
+	msgType, overload := -1, 0
+	if cookie {
+		opts = opts[4:]
+		for i := 0; i+2 < len(opts); {
+			if opts[i] == 0 {
+				i++
+				continue
+			}
+			if opts[i] == 255 {
+				break
+			}
+			switch {
+			case opts[i] == 53 && opts[i+1] == 1:
+				msgType = int(opts[i+2])
+			case opts[i] == 52 && opts[i+1] == 1:
+				overload = int(opts[i+2])
+			}
+			i += 2 + int(opts[i+1])
+		}
+	}
+	// Overloaded fields (option 52) hold options, not names.
+	sname, file := jsonCString(d[44:108]), jsonCString(d[108:236])
+	if overload&2 != 0 {
+		sname = nil
+	}
+	if overload&1 != 0 {
+		file = nil
+	}
+	b = jsonBytes(jsonKey(b, "sname"), sname)
+	b = jsonBytes(jsonKey(b, "file"), file)
+	if !cookie {
 		j.lay = append(b, '}') // BOOTP
 		return nil
-	}
-	opts = opts[4:]
-	msgType := -1
-	for i := 0; i+2 < len(opts); {
-		if opts[i] == 53 && opts[i+1] == 1 {
-			msgType = int(opts[i+2])
-			break
-		}
-		if opts[i] == 0 {
-			i++
-			continue
-		}
-		if opts[i] == 255 {
-			break
-		}
-		i += 2 + int(opts[i+1])
 	}
 	if msgType >= 0 {
 		b = jsonMsgType(b, jsonDHCPMsgTypes[:], msgType)
 	}
 	b = append(b, `,"options":[`...)
-	n := 0
-	var err error
+	b, n, _, err := j.dhcpOptions(b, opts, 0, "")
+	// Option overload (52): the file, then the sname field, carry options.
+	if overload&1 != 0 && err == nil {
+		b, n, _, err = j.dhcpOptions(b, d[108:236], n, "file")
+	}
+	if overload&2 != 0 && err == nil {
+		b, _, _, err = j.dhcpOptions(b, d[44:108], n, "sname")
+	}
+	j.lay = append(b, "]}"...)
+	return err
+}
+
+// dhcpOptions appends the DHCP options in opts as list elements (n are
+// already in the list) and returns the new count and the value of an
+// overload option (52). Options read from the file or sname field have
+// key "field" naming it.
+func (j *JSONWriter) dhcpOptions(b, opts []byte, n int, field string) ([]byte, int, int, error) {
+	overload := 0
 	for i := 0; i < len(opts); {
 		code := opts[i]
 		if code == 0 {
@@ -728,14 +757,18 @@ func (j *JSONWriter) dhcpLayer(d []byte) error {
 		}
 		n++
 		if code == 255 {
-			b = append(b, `{"code":255,"name":"end"}`...)
+			b = append(b, `{"code":255,"name":"end"`...)
+			if field != "" {
+				b = jsonStr(b, "field", field)
+			}
+			b = append(b, '}')
 			break
 		}
 		if i+2 > len(opts) || i+2+int(opts[i+1]) > len(opts) {
 			b = jsonObjInt(b, "code", int(code))
 			b = append(b, `,"truncated":true}`...)
-			j.truncated, err = true, errAppShort
-			break
+			j.truncated = true
+			return b, n, overload, errAppShort
 		}
 		v := opts[i+2 : i+2+int(opts[i+1])]
 		i += 2 + len(v)
@@ -744,11 +777,16 @@ func (j *JSONWriter) dhcpLayer(d []byte) error {
 		if o.name != "" {
 			b = jsonStr(b, "name", o.name)
 		}
+		if code == 52 && len(v) == 1 && field == "" {
+			overload = int(v[0])
+		}
 		b = jsonOptValue(b, o.kind, v, 4, jsonDHCPMsgTypes[:])
+		if field != "" {
+			b = jsonStr(b, "field", field)
+		}
 		b = append(b, '}')
 	}
-	j.lay = append(b, "]}"...)
-	return err
+	return b, n, overload, nil
 }
 
 // jsonCString returns b up to its first NUL.

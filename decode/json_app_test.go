@@ -225,6 +225,15 @@ func TestJSONAppLayers(t *testing.T) {
 			d := jsonSerialize(t, dhcp)
 			return jsonUDPFrame(t, false, 68, 67, d[:245])
 		}, map[string]any{"truncated": true, "error": jsonPresent, "layers.3.options.1.truncated": true}},
+		{"dhcp option overload", func(t *testing.T) []byte {
+			d := make([]byte, 300)
+			d[0], d[1], d[2] = 1, 1, 6
+			copy(d[108:], []byte{12, 3, 'a', 'b', 'c', 255})                       // file: hostname
+			copy(d[236:], []byte{0x63, 0x82, 0x53, 0x63, 53, 1, 1, 52, 1, 1, 255}) // DISCOVER, overload file
+			return jsonUDPFrame(t, false, 68, 67, d)
+		}, map[string]any{"layers.3.msgtype": "DISCOVER", "layers.3.file": "", "layers.3.options.1.name": "overload",
+			"layers.3.options.1.value": 1.0, "layers.3.options.3.name": "hostname", "layers.3.options.3.value": "abc",
+			"layers.3.options.3.field": "file", "layers.3.options.4.field": "file"}},
 		{"dhcpv6 solicit", func(t *testing.T) []byte { return jsonUDPFrame(t, true, 546, 547, dhcp6) },
 			map[string]any{"layers.3.layer": "dhcp6", "layers.3.msgtype": "SOLICIT", "layers.3.xid": float64(0xabcdef),
 				"layers.3.options.0.name": "client-id", "layers.3.options.0.value": "00030001020000000001",
