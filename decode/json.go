@@ -55,7 +55,7 @@ type JSONOptions struct {
 //
 // A JSONWriter reuses its layer decoders and buffers, so it is not safe for
 // concurrent use. In the steady state it allocates only to report a
-// decode error and to decode DNS (with gopacket).
+// decode error.
 type JSONWriter struct {
 	w    io.Writer
 	opts JSONOptions
@@ -71,7 +71,6 @@ type JSONWriter struct {
 	udp   layers.UDP
 	icmp4 layers.ICMPv4
 	icmp6 layers.ICMPv6
-	dns   layers.DNS
 	sll   layers.LinuxSLL
 	sll2  layers.LinuxSLL2
 	loop  layers.Loopback
@@ -370,7 +369,10 @@ func (j *JSONWriter) decode(data []byte, lt layers.LinkType) {
 		case jsonStepDNS:
 			var wrote bool
 			if wrote, err = j.dnsDecode(data); wrote {
-				next, data = jsonStepPayload, nil
+				data = nil
+				if err == nil {
+					next = jsonStepPayload
+				}
 			}
 		case jsonStepSLL:
 			if err = j.sll.DecodeFromBytes(data, j); err == nil {

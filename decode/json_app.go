@@ -84,10 +84,13 @@ func (j *JSONWriter) appStep(step jsonStep, data []byte) (jsonStep, []byte, erro
 			j.truncated = true
 		}
 		wrote, err := j.dnsDecode(d)
-		if !wrote {
+		switch {
+		case !wrote:
 			return step, data, err
+		case err != nil:
+			return step, data[2+len(d):], err // the error names the dns layer
 		}
-		return jsonStepPayload, data[2+len(d):], err
+		return jsonStepPayload, data[2+len(d):], nil
 	case jsonStepHTTP:
 		return jsonStepPayload, j.httpLayer(data), nil
 	case jsonStepTLS:
@@ -100,312 +103,6 @@ func (j *JSONWriter) appStep(step jsonStep, data []byte) (jsonStep, []byte, erro
 		return jsonStepPayload, nil, j.ntpLayer(data)
 	}
 	return jsonStepPayload, data, nil
-}
-
-// ---- DNS ----
-
-var jsonRcodes = [...]string{"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED",
-	"YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE", "DSOTYPENI", "", "", "", "", "BADVERS",
-	"BADKEY", "BADTIME", "BADMODE", "BADNAME", "BADALG", "BADTRUNC", "BADCOOKIE"}
-
-// jsonDNSTypeName returns the mnemonic of a DNS type, or "".
-func jsonDNSTypeName(t layers.DNSType) string {
-	switch t {
-	case 1:
-		return "A"
-	case 2:
-		return "NS"
-	case 5:
-		return "CNAME"
-	case 6:
-		return "SOA"
-	case 12:
-		return "PTR"
-	case 13:
-		return "HINFO"
-	case 15:
-		return "MX"
-	case 16:
-		return "TXT"
-	case 17:
-		return "RP"
-	case 18:
-		return "AFSDB"
-	case 24:
-		return "SIG"
-	case 25:
-		return "KEY"
-	case 28:
-		return "AAAA"
-	case 29:
-		return "LOC"
-	case 33:
-		return "SRV"
-	case 35:
-		return "NAPTR"
-	case 36:
-		return "KX"
-	case 37:
-		return "CERT"
-	case 39:
-		return "DNAME"
-	case 41:
-		return "OPT"
-	case 42:
-		return "APL"
-	case 43:
-		return "DS"
-	case 44:
-		return "SSHFP"
-	case 45:
-		return "IPSECKEY"
-	case 46:
-		return "RRSIG"
-	case 47:
-		return "NSEC"
-	case 48:
-		return "DNSKEY"
-	case 49:
-		return "DHCID"
-	case 50:
-		return "NSEC3"
-	case 51:
-		return "NSEC3PARAM"
-	case 52:
-		return "TLSA"
-	case 53:
-		return "SMIMEA"
-	case 55:
-		return "HIP"
-	case 59:
-		return "CDS"
-	case 60:
-		return "CDNSKEY"
-	case 61:
-		return "OPENPGPKEY"
-	case 62:
-		return "CSYNC"
-	case 63:
-		return "ZONEMD"
-	case 64:
-		return "SVCB"
-	case 65:
-		return "HTTPS"
-	case 99:
-		return "SPF"
-	case 249:
-		return "TKEY"
-	case 250:
-		return "TSIG"
-	case 251:
-		return "IXFR"
-	case 252:
-		return "AXFR"
-	case 255:
-		return "ANY"
-	case 256:
-		return "URI"
-	case 257:
-		return "CAA"
-	}
-	return ""
-}
-
-// jsonDNSType appends a DNS type by mnemonic, or as "TYPE123" (RFC 3597).
-func jsonDNSType(b []byte, t layers.DNSType) []byte {
-	if name := jsonDNSTypeName(t); name != "" {
-		return jsonStr(b, "type", name)
-	}
-	b = append(jsonKey(b, "type"), `"TYPE`...)
-	return append(strconv.AppendUint(b, uint64(t), 10), '"')
-}
-
-// jsonDNSClass appends a DNS class by mnemonic, or as "CLASS123". The
-// mDNS top bit (cache flush in records, unicast response in questions)
-// is taken off and given as a bool under key bit when set.
-func jsonDNSClass(b []byte, c layers.DNSClass, mdns bool, bit string) []byte {
-	top := mdns && c&0x8000 != 0
-	if mdns {
-		c &= 0x7fff
-	}
-	switch c {
-	case 1:
-		b = jsonStr(b, "class", "IN")
-	case 3:
-		b = jsonStr(b, "class", "CH")
-	case 4:
-		b = jsonStr(b, "class", "HS")
-	case 254:
-		b = jsonStr(b, "class", "NONE")
-	case 255:
-		b = jsonStr(b, "class", "ANY")
-	default:
-		b = append(jsonKey(b, "class"), `"CLASS`...)
-		b = append(strconv.AppendUint(b, uint64(c), 10), '"')
-	}
-	if top {
-		b = jsonBool(b, bit, true)
-	}
-	return b
-}
-
-// jsonDNSName appends a domain name under key k; the root is ".".
-func jsonDNSName(b []byte, k string, name []byte) []byte {
-	b = jsonKey(b, k)
-	if len(name) == 0 {
-		return append(b, `"."`...)
-	}
-	return jsonBytes(b, name)
-}
-
-// dnsDecode decodes the DNS message d and adds its layer. When gopacket
-// cannot decode the whole message (cut by the snapshot length, or
-// malformed) the layer still gives the header, with "partial":true, and
-// the error is returned; wrote says whether a layer was added.
-func (j *JSONWriter) dnsDecode(d []byte) (wrote bool, err error) {
-	err = j.dns.DecodeFromBytes(d, j)
-	if err == nil {
-		j.dnsLayer(false)
-		return true, nil
-	}
-	if len(d) < 12 {
-		return false, err
-	}
-	m := &j.dns
-	m.ID, m.QR, m.OpCode = jsonBE16(d), d[2]&0x80 != 0, layers.DNSOpCode(d[2]>>3&15)
-	m.AA, m.TC, m.RD, m.RA = d[2]&4 != 0, d[2]&2 != 0, d[2]&1 != 0, d[3]&0x80 != 0
-	m.Z, m.ResponseCode = d[3]>>4&7, layers.DNSResponseCode(d[3]&15)
-	m.QDCount, m.ANCount, m.NSCount, m.ARCount = jsonBE16(d[4:]), jsonBE16(d[6:]), jsonBE16(d[8:]), jsonBE16(d[10:])
-	m.Questions, m.Answers, m.Authorities, m.Additionals = m.Questions[:0], m.Answers[:0], m.Authorities[:0], m.Additionals[:0]
-	j.dnsLayer(true)
-	return true, err
-}
-
-// dnsLayer adds the dns layer of j.dns; partial says only the header was
-// decoded.
-func (j *JSONWriter) dnsLayer(partial bool) {
-	d := &j.dns
-	mdns := j.sport == 5353 || j.dport == 5353
-	b := jsonInt(j.open("dns"), "id", int(d.ID))
-	b = jsonBool(b, "qr", d.QR)
-	b = jsonInt(b, "opcode", int(d.OpCode))
-	rc := int(d.ResponseCode)
-	if rc < len(jsonRcodes) && jsonRcodes[rc] != "" {
-		b = jsonStr(b, "rcode", jsonRcodes[rc])
-	} else {
-		b = append(jsonKey(b, "rcode"), `"RCODE`...)
-		b = append(strconv.AppendInt(b, int64(rc), 10), '"')
-	}
-	b = jsonBool(b, "aa", d.AA)
-	b = jsonBool(b, "tc", d.TC)
-	b = jsonBool(b, "rd", d.RD)
-	b = jsonBool(b, "ra", d.RA)
-	b = jsonBool(b, "ad", d.Z&2 != 0)
-	b = jsonBool(b, "cd", d.Z&1 != 0)
-	b = jsonInt(b, "qdcount", int(d.QDCount))
-	b = jsonInt(b, "ancount", int(d.ANCount))
-	b = jsonInt(b, "nscount", int(d.NSCount))
-	b = jsonInt(b, "arcount", int(d.ARCount))
-	b = append(b, `,"questions":[`...)
-	for i := range d.Questions {
-		q := &d.Questions[i]
-		if i > 0 {
-			b = append(b, ',')
-		}
-		at := len(b) + 1
-		b = jsonDNSName(append(b, '{'), "name", q.Name)
-		b = jsonDropComma(b, at)
-		b = jsonDNSType(b, q.Type)
-		b = jsonDNSClass(b, q.Class, mdns, "unicast")
-		b = append(b, '}')
-	}
-	b = append(b, ']')
-	b = jsonDNSRecords(b, "answers", d.Answers, mdns)
-	b = jsonDNSRecords(b, "authorities", d.Authorities, mdns)
-	b = jsonDNSRecords(b, "additionals", d.Additionals, mdns)
-	if partial {
-		b = append(b, `,"partial":true`...)
-	}
-	j.lay = append(b, '}')
-}
-
-func jsonDNSRecords(b []byte, key string, rrs []layers.DNSResourceRecord, mdns bool) []byte {
-	b = append(jsonKey(b, key), '[')
-	for i := range rrs {
-		r := &rrs[i]
-		if i > 0 {
-			b = append(b, ',')
-		}
-		at := len(b) + 1
-		b = jsonDNSName(append(b, '{'), "name", r.Name)
-		b = jsonDropComma(b, at)
-		b = jsonDNSType(b, r.Type)
-		if r.Type == layers.DNSTypeOPT {
-			// EDNS (RFC 6891): class is the UDP payload size, TTL the
-			// extended rcode, version and DO bit.
-			b = jsonInt(b, "udpsize", int(r.Class))
-			b = jsonInt(b, "extrcode", int(r.TTL>>24))
-			b = jsonInt(b, "version", int(r.TTL>>16&0xff))
-			b = jsonBool(b, "do", r.TTL&0x8000 != 0)
-			b = append(b, `,"options":[`...)
-			for k, o := range r.OPT {
-				if k > 0 {
-					b = append(b, ',')
-				}
-				b = jsonObjInt(b, "code", int(o.Code))
-				b = append(jsonInt(b, "len", len(o.Data)), '}')
-			}
-			b = append(b, "]}"...)
-			continue
-		}
-		b = jsonDNSClass(b, r.Class, mdns, "flush")
-		b = jsonInt(b, "ttl", int(r.TTL))
-		switch r.Type {
-		case layers.DNSTypeA, layers.DNSTypeAAAA:
-			if a, ok := netip.AddrFromSlice(r.IP); ok {
-				if r.Type == layers.DNSTypeA {
-					a = a.Unmap()
-				}
-				b = jsonAddr(b, "data", a)
-			}
-		case layers.DNSTypeCNAME:
-			b = jsonDNSName(b, "data", r.CNAME)
-		case layers.DNSTypeNS:
-			b = jsonDNSName(b, "data", r.NS)
-		case layers.DNSTypePTR:
-			b = jsonDNSName(b, "data", r.PTR)
-		case layers.DNSTypeMX:
-			b = jsonDNSName(b, "data", r.MX.Name)
-			b = jsonInt(b, "pref", int(r.MX.Preference))
-		case layers.DNSTypeSRV:
-			b = jsonDNSName(b, "data", r.SRV.Name)
-			b = jsonInt(b, "priority", int(r.SRV.Priority))
-			b = jsonInt(b, "weight", int(r.SRV.Weight))
-			b = jsonInt(b, "port", int(r.SRV.Port))
-		case layers.DNSTypeTXT:
-			b = append(b, `,"data":[`...)
-			for k, t := range r.TXTs {
-				if k > 0 {
-					b = append(b, ',')
-				}
-				b = jsonBytes(b, t)
-			}
-			b = append(b, ']')
-		case layers.DNSTypeSOA:
-			s := &r.SOA
-			b = jsonDNSName(b, "mname", s.MName)
-			b = jsonDNSName(b, "rname", s.RName)
-			b = jsonInt(b, "serial", int(s.Serial))
-			b = jsonInt(b, "refresh", int(s.Refresh))
-			b = jsonInt(b, "retry", int(s.Retry))
-			b = jsonInt(b, "expire", int(s.Expire))
-			b = jsonInt(b, "minimum", int(s.Minimum))
-		default:
-			b = jsonInt(b, "rdlen", int(r.DataLength))
-		}
-		b = append(b, '}')
-	}
-	return append(b, ']')
 }
 
 // ---- HTTP ----
@@ -614,35 +311,64 @@ func (j *JSONWriter) dhcpLayer(d []byte) error {
 		hl = 16
 	}
 	b = jsonMAC(b, "chaddr", d[28:28+hl])
-	b = jsonBytes(jsonKey(b, "sname"), jsonCString(d[44:108]))
-	b = jsonBytes(jsonKey(b, "file"), jsonCString(d[108:236]))
 	opts := d[236:]
-	if len(opts) < 4 || jsonBE32(opts) != 0x63825363 {
+	cookie := len(opts) >= 4 && jsonBE32(opts) == 0x63825363
+	msgType, overload := -1, 0
+	if cookie {
+		opts = opts[4:]
+		for i := 0; i+2 < len(opts); {
+			if opts[i] == 0 {
+				i++
+				continue
+			}
+			if opts[i] == 255 {
+				break
+			}
+			switch {
+			case opts[i] == 53 && opts[i+1] == 1:
+				msgType = int(opts[i+2])
+			case opts[i] == 52 && opts[i+1] == 1:
+				overload = int(opts[i+2])
+			}
+			i += 2 + int(opts[i+1])
+		}
+	}
+	// Overloaded fields (option 52) hold options, not names.
+	sname, file := jsonCString(d[44:108]), jsonCString(d[108:236])
+	if overload&2 != 0 {
+		sname = nil
+	}
+	if overload&1 != 0 {
+		file = nil
+	}
+	b = jsonBytes(jsonKey(b, "sname"), sname)
+	b = jsonBytes(jsonKey(b, "file"), file)
+	if !cookie {
 		j.lay = append(b, '}') // BOOTP
 		return nil
-	}
-	opts = opts[4:]
-	msgType := -1
-	for i := 0; i+2 < len(opts); {
-		if opts[i] == 53 && opts[i+1] == 1 {
-			msgType = int(opts[i+2])
-			break
-		}
-		if opts[i] == 0 {
-			i++
-			continue
-		}
-		if opts[i] == 255 {
-			break
-		}
-		i += 2 + int(opts[i+1])
 	}
 	if msgType >= 0 {
 		b = jsonMsgType(b, jsonDHCPMsgTypes[:], msgType)
 	}
 	b = append(b, `,"options":[`...)
-	n := 0
-	var err error
+	b, n, _, err := j.dhcpOptions(b, opts, 0, "")
+	// Option overload (52): the file, then the sname field, carry options.
+	if overload&1 != 0 && err == nil {
+		b, n, _, err = j.dhcpOptions(b, d[108:236], n, "file")
+	}
+	if overload&2 != 0 && err == nil {
+		b, _, _, err = j.dhcpOptions(b, d[44:108], n, "sname")
+	}
+	j.lay = append(b, "]}"...)
+	return err
+}
+
+// dhcpOptions appends the DHCP options in opts as list elements (n are
+// already in the list) and returns the new count and the value of an
+// overload option (52). Options read from the file or sname field have
+// key "field" naming it.
+func (j *JSONWriter) dhcpOptions(b, opts []byte, n int, field string) ([]byte, int, int, error) {
+	overload := 0
 	for i := 0; i < len(opts); {
 		code := opts[i]
 		if code == 0 {
@@ -654,14 +380,18 @@ func (j *JSONWriter) dhcpLayer(d []byte) error {
 		}
 		n++
 		if code == 255 {
-			b = append(b, `{"code":255,"name":"end"}`...)
+			b = append(b, `{"code":255,"name":"end"`...)
+			if field != "" {
+				b = jsonStr(b, "field", field)
+			}
+			b = append(b, '}')
 			break
 		}
 		if i+2 > len(opts) || i+2+int(opts[i+1]) > len(opts) {
 			b = jsonObjInt(b, "code", int(code))
 			b = append(b, `,"truncated":true}`...)
-			j.truncated, err = true, errAppShort
-			break
+			j.truncated = true
+			return b, n, overload, errAppShort
 		}
 		v := opts[i+2 : i+2+int(opts[i+1])]
 		i += 2 + len(v)
@@ -670,11 +400,16 @@ func (j *JSONWriter) dhcpLayer(d []byte) error {
 		if o.name != "" {
 			b = jsonStr(b, "name", o.name)
 		}
+		if code == 52 && len(v) == 1 && field == "" {
+			overload = int(v[0])
+		}
 		b = jsonOptValue(b, o.kind, v, 4, jsonDHCPMsgTypes[:])
+		if field != "" {
+			b = jsonStr(b, "field", field)
+		}
 		b = append(b, '}')
 	}
-	j.lay = append(b, "]}"...)
-	return err
+	return b, n, overload, nil
 }
 
 // jsonCString returns b up to its first NUL.

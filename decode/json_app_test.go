@@ -203,7 +203,12 @@ func TestJSONAppLayers(t *testing.T) {
 			d := jsonSerialize(t, dnsAll)
 			return jsonUDPFrame(t, false, 53, 40000, d[:len(d)-20])
 		}, map[string]any{"layers.3.layer": "dns", "layers.3.partial": true, "layers.3.ancount": 6.0,
-			"layers.3.id": 7.0, "error": jsonPresent}},
+			"layers.3.id": 7.0, "error": jsonPresent, "layers.3.answers.3.data.0": "v=spf1 -all",
+			"layers.3.answers.4.type": "CNAME"}},
+		{"dns compression loop", func(t *testing.T) []byte {
+			m := []byte{0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1}
+			return jsonUDPFrame(t, false, 53, 40000, m)
+		}, map[string]any{"layers.3.partial": true, "layers.3.qdcount": 1.0, "error": "dns: message truncated or malformed"}},
 		{"mdns cache flush", func(t *testing.T) []byte {
 			return jsonUDPFrame(t, false, 5353, 5353, jsonSerialize(t, mdns))
 		}, map[string]any{"layers.3.answers.0.class": "IN", "layers.3.answers.0.flush": true}},
@@ -220,6 +225,15 @@ func TestJSONAppLayers(t *testing.T) {
 			d := jsonSerialize(t, dhcp)
 			return jsonUDPFrame(t, false, 68, 67, d[:245])
 		}, map[string]any{"truncated": true, "error": jsonPresent, "layers.3.options.1.truncated": true}},
+		{"dhcp option overload", func(t *testing.T) []byte {
+			d := make([]byte, 300)
+			d[0], d[1], d[2] = 1, 1, 6
+			copy(d[108:], []byte{12, 3, 'a', 'b', 'c', 255})                       // file: hostname
+			copy(d[236:], []byte{0x63, 0x82, 0x53, 0x63, 53, 1, 1, 52, 1, 1, 255}) // DISCOVER, overload file
+			return jsonUDPFrame(t, false, 68, 67, d)
+		}, map[string]any{"layers.3.msgtype": "DISCOVER", "layers.3.file": "", "layers.3.options.1.name": "overload",
+			"layers.3.options.1.value": 1.0, "layers.3.options.3.name": "hostname", "layers.3.options.3.value": "abc",
+			"layers.3.options.3.field": "file", "layers.3.options.4.field": "file"}},
 		{"dhcpv6 solicit", func(t *testing.T) []byte { return jsonUDPFrame(t, true, 546, 547, dhcp6) },
 			map[string]any{"layers.3.layer": "dhcp6", "layers.3.msgtype": "SOLICIT", "layers.3.xid": float64(0xabcdef),
 				"layers.3.options.0.name": "client-id", "layers.3.options.0.value": "00030001020000000001",
@@ -255,7 +269,7 @@ func TestJSONAppLayers(t *testing.T) {
 }
 
 // jsonAppPackets returns application packets of every kind the JSON
-// writer decodes without gopacket (HTTP, TLS, DHCP, DHCPv6, NTP), for the
+// writer decodes without gopacket (DNS, HTTP, TLS, DHCP, DHCPv6, NTP), for the
 // allocation test and the fuzz seeds.
 func jsonAppPackets(t testing.TB) [][]byte {
 	ch, sh := jsonTLSHandshake(t, tls.VersionTLS13)
@@ -264,7 +278,14 @@ func jsonAppPackets(t testing.TB) [][]byte {
 	dhcp := make([]byte, 300)
 	dhcp[0], dhcp[1], dhcp[2] = 1, 1, 6
 	copy(dhcp[236:], []byte{0x63, 0x82, 0x53, 0x63, 53, 1, 1, 55, 2, 1, 3, 50, 4, 10, 0, 0, 9, 255})
+	dnsQ := []byte{0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 3, 'w', 'w', 'w', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e',
+		3, 'c', 'o', 'm', 0, 0, 1, 0, 1, 0, 0, 41, 16, 0, 0, 0, 0, 0, 0, 0}
+	dnsR := append(append([]byte{}, dnsQ[:29+4]...), 0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 192, 0, 2, 1,
+		0xc0, 12, 0, 5, 0, 1, 0, 0, 0, 60, 0, 2, 0xc0, 16)
+	dnsR[2], dnsR[3], dnsR[7], dnsR[11] = 0x81, 0x80, 2, 0
 	return [][]byte{
+		jsonUDPFrame(t, false, 40000, 53, dnsQ),
+		jsonUDPFrame(t, false, 53, 40000, dnsR),
 		jsonTCPFrame(t, 43210, 80, []byte("GET / HTTP/1.1\r\nHost: a.example\r\n\r\n")),
 		jsonTCPFrame(t, 80, 43210, []byte("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")),
 		jsonTCPFrame(t, 43210, 443, ch),
@@ -286,6 +307,6 @@ func TestJSONAppAllocs(t *testing.T) {
 		_ = w.Write(gopacket.CaptureInfo{CaptureLength: len(p), Length: len(p)}, p, layers.LinkTypeEthernet)
 	})
 	if allocs != 0 {
-		t.Errorf("%v allocations per HTTP, TLS, DHCP, DHCPv6 or NTP packet, want 0", allocs)
+		t.Errorf("%v allocations per DNS, HTTP, TLS, DHCP, DHCPv6 or NTP packet, want 0", allocs)
 	}
 }

@@ -35,7 +35,7 @@ func FuzzJSONWriter(f *testing.F) {
 		f.Add(uint8(0), pk.data) // GRE, ERSPAN, VXLAN, Geneve, IP in IP
 	}
 	for _, p := range jsonAppPackets(f) {
-		f.Add(uint8(0), p) // HTTP, TLS, DHCP, DHCPv6, NTP
+		f.Add(uint8(0), p) // DNS, HTTP, TLS, DHCP, DHCPv6, NTP
 	}
 	for _, p := range jsonWifiPackets(f) {
 		for i, lt := range jsonFuzzLinkTypes {
