@@ -385,4 +385,3 @@ func jsonDNSNameKey(b, msg []byte, k string, off int) ([]byte, int, bool) {
 	}
 	return b, next, true
 }
-
