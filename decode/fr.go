@@ -66,6 +66,11 @@ func (p *Printer) frameRelay(b, d []byte, wire int) ([]byte, int) {
 		return p.osi(b, d[hlen-1:], length+1), hlen
 	case nlpidSNAP:
 		return p.snapAt(b, d, wire, hlen), hlen
+	case nlpidMFR:
+		if len(rest) < 2 || length < 2 {
+			// an FRF.15 fragmentation header
+			return appendTrunc(b, "fr"), hlen
+		}
 	}
 	if !p.opts.Link {
 		b = appendFRNLPID(appendFRHeader(b, wire, alen, dlci, flags), shown, wire)

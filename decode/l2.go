@@ -262,3 +262,16 @@ func appendDumpLines(b, d []byte) []byte {
 	b = appendHexDump(b, d, false)
 	return b[:len(b)-1]
 }
+
+// ipN prints an IPv4 or IPv6 packet by its version, or tcpdump's
+// "unknown ip N" for another version; d holds at least one byte.
+func (p *Printer) ipN(b, d []byte, wire int) []byte {
+	switch d[0] >> 4 {
+	case 4:
+		return p.ip4(b, d, wire)
+	case 6:
+		return p.ip6(b, d, wire)
+	}
+	b = append(b, "unknown ip "...)
+	return appendUint(b, uint64(d[0]>>4))
+}

@@ -34,12 +34,7 @@ func (p *Printer) appendLink(b, d []byte, wire int, lt layers.LinkType) ([]byte,
 		if len(d) == 0 {
 			return appendTrunc(b, "ip"), 0
 		}
-		switch d[0] >> 4 {
-		case 6:
-			return p.ip6(b, d, wire), 0
-		default:
-			return p.ip4(b, d, wire), 0
-		}
+		return p.ipN(b, d, wire), 0
 	case linkTypeIPv4:
 		if p.opts.Link {
 			b = append(b, "ip: "...)
@@ -49,7 +44,10 @@ func (p *Printer) appendLink(b, d []byte, wire int, lt layers.LinkType) ([]byte,
 		if p.opts.Link {
 			b = append(b, "ip: "...)
 		}
-		return p.ip6(b, d, wire), 0
+		if len(d) == 0 {
+			return p.ip6(b, d, wire), 0
+		}
+		return p.ipN(b, d, wire), 0
 	}
 	if t, net, ok := p.linkWifi(b, d, wire, lt); ok {
 		return t, net

@@ -179,7 +179,7 @@ func isis(b, d []byte, length int) []byte {
 		b = append(b, '.')
 		b = appendHex(b, uint64(lan[idLen]), 2)
 		b = append(b, ", prio "...)
-		b = appendUint(b, uint64(h[1+idLen+4]&0x7f))
+		b = appendUint(b, uint64(h[1+idLen+4]))
 	case isisP2PIIH:
 		if len(h) < 1+idLen {
 			return appendTrunc(b, "isis")

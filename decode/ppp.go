@@ -7,6 +7,7 @@ const (
 	pppMPLS   = 0x0281
 	pppMPLSMc = 0x0283
 	pppISO    = 0x0023 // OSI network layer
+	pppMLPPP  = 0x003d // multilink
 	pppLCP    = 0xc021
 	pppIPCP   = 0x8021
 	pppIP6CP  = 0x8057
@@ -75,6 +76,8 @@ func (p *Printer) pppPayload(b, d []byte, length int, proto uint16, frame int) [
 		return p.mpls(b, d, length)
 	case pppISO:
 		return p.osi(b, d, length)
+	case pppMLPPP:
+		return p.mlppp(b, d, length)
 	}
 	if name := pppCtrlName(proto); name != "" {
 		// tcpdump counts the protocol field in this length.
@@ -98,6 +101,8 @@ func pppProtoName(proto uint16) string {
 		return "MPLS mcast"
 	case pppISO:
 		return "OSI"
+	case pppMLPPP:
+		return "MLPPP"
 	case 0xc023:
 		return "PAP"
 	case 0xc223:
@@ -149,5 +154,33 @@ func pppCtrl(b, d []byte, length int, name string) []byte {
 	b = append(b, "), id "...)
 	b = appendUint(b, uint64(d[1]))
 	b = append(b, ", length "...)
+	return appendInt(b, length)
+}
+
+// mlppp prints a multilink PPP fragment header:
+//
+//	| begin | end | 2 reserved | sequence 12 |
+func (p *Printer) mlppp(b, d []byte, length int) []byte {
+	if !p.opts.Link {
+		b = append(b, "MLPPP, "...)
+	}
+	if len(d) < 2 {
+		// tcpdump puts no space before this mark
+		return append(b, "[|mlppp]"...)
+	}
+	b = append(b, "seq 0x"...)
+	b = appendHex(b, uint64(be16(d)&0x0fff), 3)
+	b = append(b, ", Flags ["...)
+	switch d[0] & 0xc0 {
+	case 0xc0:
+		b = append(b, "begin, end"...)
+	case 0x80:
+		b = append(b, "begin"...)
+	case 0x40:
+		b = append(b, "end"...)
+	default:
+		b = append(b, "none"...)
+	}
+	b = append(b, "], length "...)
 	return appendInt(b, length)
 }
