@@ -1,9 +1,7 @@
 package decode
 
 import (
-	"bufio"
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -59,32 +57,7 @@ func tcpdumpFlags(t *testing.T, flags string) Options {
 // each printing option over captures fully within the printer's scope.
 func TestOptionsMatchTcpdump(t *testing.T) {
 	corpus := testutil.CorpusDir(t)
-	f, err := os.Open(filepath.Join("testdata", "tcpdump-opts.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	type block struct {
-		flags, file string
-		want        strings.Builder
-	}
-	var blocks []*block
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "### "):
-			flags, file, _ := strings.Cut(line[4:], "\t")
-			blocks = append(blocks, &block{flags: flags, file: file})
-		case strings.HasPrefix(line, "#"):
-		case len(blocks) > 0:
-			blocks[len(blocks)-1].want.WriteString(line + "\n")
-		}
-	}
-	if len(blocks) == 0 {
-		t.Fatal("no blocks in tcpdump-opts.txt")
-	}
+	blocks := readGoldenBlocks(t, "tcpdump-opts.txt")
 	for _, bl := range blocks {
 		t.Run(bl.flags+" "+filepath.Base(bl.file), func(t *testing.T) {
 			r, ltOf, err := openCapture(filepath.Join(corpus, bl.file))
@@ -107,7 +80,7 @@ func TestOptionsMatchTcpdump(t *testing.T) {
 			if err := p.Flush(); err != nil {
 				t.Fatal(err)
 			}
-			got, want := strings.Split(out.String(), "\n"), strings.Split(bl.want.String(), "\n")
+			got, want := strings.Split(out.String(), "\n"), append(append([]string(nil), bl.want...), "")
 			for i := range max(len(got), len(want)) {
 				var g, w string
 				if i < len(got) {

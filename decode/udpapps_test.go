@@ -544,32 +544,7 @@ func TestUDPAppsMatchTcpdump(t *testing.T) {
 // every line is tcpdump's.
 func TestUDPAppsCorpusVerbose(t *testing.T) {
 	corpus := testutil.CorpusDir(t)
-	f, err := os.Open(filepath.Join("testdata", "udpapps-corpus-golden.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	type block struct {
-		flags, file string
-		want        []string
-	}
-	var blocks []*block
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "### "):
-			flags, file, _ := strings.Cut(line[4:], "\t")
-			blocks = append(blocks, &block{flags: flags, file: file})
-		case strings.HasPrefix(line, "#"):
-		case len(blocks) > 0:
-			blocks[len(blocks)-1].want = append(blocks[len(blocks)-1].want, line)
-		}
-	}
-	if len(blocks) == 0 {
-		t.Fatal("no blocks in udpapps-corpus-golden.txt")
-	}
+	blocks := readGoldenBlocks(t, "udpapps-corpus-golden.txt")
 	for _, bl := range blocks {
 		t.Run(bl.flags+" "+bl.file, func(t *testing.T) {
 			r, ltOf, err := openCapture(filepath.Join(corpus, bl.file))

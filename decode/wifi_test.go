@@ -1,7 +1,6 @@
 package decode
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"io"
@@ -389,32 +388,7 @@ var wifiFloors = map[string]int{
 // TestWifiMatchesTcpdump prints every capture of testdata/wifi-golden.txt
 // and compares it line by line with tcpdump's output.
 func TestWifiMatchesTcpdump(t *testing.T) {
-	f, err := os.Open(filepath.Join("testdata", "wifi-golden.txt"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	type block struct {
-		flags, file string
-		want        []string
-	}
-	var blocks []*block
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "### "):
-			flags, file, _ := strings.Cut(line[4:], "\t")
-			blocks = append(blocks, &block{flags: flags, file: file})
-		case strings.HasPrefix(line, "#"):
-		case len(blocks) > 0:
-			blocks[len(blocks)-1].want = append(blocks[len(blocks)-1].want, line)
-		}
-	}
-	if len(blocks) == 0 {
-		t.Fatal("no blocks in wifi-golden.txt")
-	}
+	blocks := readGoldenBlocks(t, "wifi-golden.txt")
 	for _, bl := range blocks {
 		t.Run(bl.flags+" "+bl.file, func(t *testing.T) {
 			path, generated := bl.file, true
