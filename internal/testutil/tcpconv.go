@@ -24,6 +24,7 @@ type TCPConv struct {
 	Step           time.Duration // time between frames (default 1ms)
 	Frames         []Frame
 	cseq, sseq     uint32
+	closed         bool // PipeConv and TLSConv: no more segments recorded
 }
 
 // NewTCPConv starts a connection from client to server ("ip:port") whose

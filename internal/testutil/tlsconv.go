@@ -84,13 +84,18 @@ func TLSConvWith(tb testing.TB, client, server string, o TLSOptions) *TCPConv {
 	if err := <-done; err != nil {
 		tb.Fatal(err)
 	}
+	mu.Lock()
+	conv.Close()
+	conv.closed = true
+	mu.Unlock()
 	a.Close()
 	b.Close()
-	conv.Close()
 	return conv
 }
 
-// tapConn adds each write to the conversation as one segment.
+// tapConn adds each write to the conversation as one segment, until the
+// conversation is closed (a goroutine of the endpoints may still write
+// then; its bytes are not recorded).
 type tapConn struct {
 	net.Conn
 	conv       *TCPConv
@@ -100,7 +105,9 @@ type tapConn struct {
 
 func (c tapConn) Write(p []byte) (int, error) {
 	c.mu.Lock()
-	c.conv.Segment(c.fromClient, slices.Clone(p))
+	if !c.conv.closed {
+		c.conv.Segment(c.fromClient, slices.Clone(p))
+	}
 	c.mu.Unlock()
 	return c.Conn.Write(p)
 }
@@ -120,12 +127,13 @@ func PipeConv(tb testing.TB, client, server string, serve func(net.Conn), dial f
 		serve(tapConn{b, conv, &mu, false})
 	}()
 	dial(tapConn{a, conv, &mu, true})
+	mu.Lock()
+	conv.Close()
+	conv.closed = true
+	mu.Unlock()
 	a.Close()
 	b.Close()
 	<-done
-	mu.Lock()
-	conv.Close()
-	mu.Unlock()
 	return conv
 }
 
