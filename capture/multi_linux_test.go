@@ -1,0 +1,100 @@
+package capture
+
+import (
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket/layers"
+
+	"github.com/wirekit/wirekit/internal/testutil"
+)
+
+// TestMultiTwoInterfaces captures on two veth pairs at once, with a filter
+// expression compiled per interface, while UDP datagrams go over both in
+// turns: every datagram is read once, with the index of its interface,
+// in timestamp order.
+func TestMultiTwoInterfaces(t *testing.T) {
+	a, b := testutil.NewVethNS(t), testutil.NewVethNS(t)
+	m, err := OpenMulti([]string{a.Host, b.Host}, &MultiConfig{Expr: "udp dst port 9999"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if ifs := m.Interfaces(); len(ifs) != 2 || ifs[0].Name != a.Host || ifs[1].Name != b.Host || ifs[1].LinkType != layers.LinkTypeEthernet {
+		t.Fatalf("Interfaces %+v", ifs)
+	}
+	const each = 20
+	for range 2 { // in turns; the rings hold them until read
+		a.SendUDP(t, 9999, each/2)
+		b.SendUDP(t, 9999, each/2)
+	}
+	var got [2]int
+	var last time.Time
+	for end := time.Now().Add(10 * time.Second); got[0]+got[1] < 2*each && time.Now().Before(end); {
+		data, ci, err := m.ZeroCopyReadPacketData()
+		if errors.Is(err, ErrTimeout) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ci.InterfaceIndex < 0 || ci.InterfaceIndex > 1 || !strings.Contains(string(data), "wirekit-") {
+			t.Fatalf("packet on interface %d: %q", ci.InterfaceIndex, data)
+		}
+		if ci.Timestamp.Before(last) {
+			t.Errorf("packet at %v after one at %v", ci.Timestamp, last)
+		}
+		last = ci.Timestamp
+		got[ci.InterfaceIndex]++
+	}
+	if got != [2]int{each, each} || m.Late() != 0 {
+		t.Errorf("read %v datagrams per interface, want %d each; Late %d", got, each, m.Late())
+	}
+	// Close ends a read that waits, and every read after.
+	go func() { time.Sleep(50 * time.Millisecond); m.Close() }()
+	for {
+		_, _, err := m.ZeroCopyReadPacketData()
+		if err == io.EOF {
+			break
+		}
+		if err != nil && !errors.Is(err, ErrTimeout) {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := m.ZeroCopyReadPacketData(); err != io.EOF {
+		t.Errorf("read after Close: %v, want io.EOF", err)
+	}
+}
+
+// TestMultiErrors: names OpenMulti refuses, each error naming the
+// interface.
+func TestMultiErrors(t *testing.T) {
+	n := testutil.NewVethNS(t)
+	for _, tc := range []struct {
+		name  string
+		names []string
+		cfg   *MultiConfig
+		want  string
+		is    error
+	}{
+		{"no interface", nil, nil, "no interface named", nil},
+		{"same interface twice", []string{n.Host, "lo", n.Host}, nil, n.Host, ErrDuplicateInterface},
+		{"interface that does not exist", []string{n.Host, "wknosuch0"}, nil, `"wknosuch0"`, nil},
+		{"any with others", []string{Any, n.Host}, nil, "every interface", nil},
+		{"bad filter", []string{n.Host, "lo"}, &MultiConfig{Expr: "tcp port"}, "filter", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m, err := OpenMulti(tc.names, tc.cfg)
+			if err == nil {
+				m.Close()
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), tc.want) || (tc.is != nil && !errors.Is(err, tc.is)) {
+				t.Errorf("error %q, want it to contain %q (and match %v)", err, tc.want, tc.is)
+			}
+		})
+	}
+}
