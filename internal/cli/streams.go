@@ -157,16 +157,16 @@ func runStreams(ctx context.Context, e *env, f *streamsFlags, args []string) err
 // packetInput names where packets come from: capture files, or a live
 // interface.
 type packetInput struct {
-	files []string
-	iface string
-	inner innerFlags     // --decap, --decap-depth, --dedup
-	flags *pflag.FlagSet // where the flags were added, for check
+	files  []string
+	ifaces []string
+	inner  innerFlags     // --decap, --decap-depth, --dedup
+	flags  *pflag.FlagSet // where the flags were added, for check
 }
 
 // addInputFlags adds -r and -i.
 func addInputFlags(fl *pflag.FlagSet, in *packetInput) {
 	fl.StringArrayVarP(&in.files, "read", "r", nil, "capture file to read (repeat to merge several; - for stdin)")
-	fl.StringVarP(&in.iface, "interface", "i", "", "capture live on this interface until interrupted (Linux, root)")
+	fl.StringArrayVarP(&in.ifaces, "interface", "i", nil, "capture live on this interface until interrupted (Linux, root; repeat to merge several)")
 	addInnerFlags(fl, &in.inner)
 	in.flags = fl
 }
@@ -179,10 +179,22 @@ func (in *packetInput) check(name string) error {
 		}
 	}
 	switch {
-	case len(in.files) == 0 && in.iface == "":
+	case len(in.files) == 0 && len(in.ifaces) == 0:
 		return usagef("%s: no input: give a capture file with -r FILE or an interface with -i IFACE (see 'wirekit %s --help')", name, name)
-	case len(in.files) > 0 && in.iface != "":
+	case len(in.files) > 0 && len(in.ifaces) > 0:
 		return usagef("%s: give -r FILE or -i IFACE, not both", name)
+	}
+	seen := map[string]bool{}
+	for _, i := range in.ifaces {
+		switch {
+		case i == "":
+			return usagef("%s: -i: empty interface name", name)
+		case seen[i]:
+			return usagef("%s: -i %s given twice", name, i)
+		case i == capture.Any && len(in.ifaces) > 1:
+			return usagef("%s: -i %s already captures on every interface; give it alone", name, capture.Any)
+		}
+		seen[i] = true
 	}
 	return nil
 }
@@ -202,12 +214,12 @@ func feedPackets(ctx context.Context, e *env, name string, in *packetInput, args
 	// With --decap the filter must see the inner packet, so a live
 	// capture then filters in user space, after the tunnels are stripped.
 	innerOn := in.inner.decap || in.inner.dedup
-	if in.iface != "" {
+	if len(in.ifaces) > 0 {
 		kernelExpr := expr
 		if innerOn {
 			kernelExpr = ""
 		}
-		h, err := openLive(e, name, in.iface, kernelExpr)
+		h, err := openLive(e, name, in.ifaces, kernelExpr)
 		if err != nil {
 			return -1, err
 		}
@@ -225,7 +237,7 @@ func feedPackets(ctx context.Context, e *env, name string, in *packetInput, args
 		return -1, fmt.Errorf("%s: %w", name, err)
 	}
 	defer stage.report(e.stderr, name)
-	if in.iface == "" || innerOn {
+	if len(in.ifaces) == 0 || innerOn {
 		flt, err = newPacketFilter(name, expr, src)
 		if err != nil {
 			return -1, err
@@ -266,26 +278,30 @@ func feedPackets(ctx context.Context, e *env, name string, in *packetInput, args
 	}
 }
 
-// openLive starts a live capture with the filter attached in the kernel.
-func openLive(e *env, name, iface, expr string) (*capture.Handle, error) {
-	cfg := &capture.Config{}
+// openLive starts a live capture on one or more interfaces (merged in
+// timestamp order), with the filter compiled for each one's link type and
+// attached in the kernel.
+func openLive(e *env, name string, ifaces []string, expr string) (*capture.Multi, error) {
 	if expr != "" {
-		lt, err := capture.LinkTypeOf(iface)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+		// Compiled here first so that a bad expression is a usage error.
+		for _, iface := range ifaces {
+			lt, err := capture.LinkTypeOf(iface)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			if _, err := filter.Compile(expr, lt, 262144); err != nil {
+				return nil, &usageError{fmt.Errorf("%s: filter %q: %w", name, expr, err)}
+			}
 		}
-		prog, err := filter.Compile(expr, lt, 262144)
-		if err != nil {
-			return nil, &usageError{fmt.Errorf("%s: filter %q: %w", name, expr, err)}
-		}
-		cfg.Filter = prog
 	}
-	h, err := capture.Open(iface, cfg)
+	m, err := capture.OpenMulti(ifaces, &capture.MultiConfig{Expr: expr})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	fmt.Fprintf(e.stderr, "listening on %s, link-type %s\n", iface, linkTypeName(h.LinkType()))
-	return h, nil
+	for _, ifc := range m.Interfaces() {
+		fmt.Fprintf(e.stderr, "listening on %s, link-type %s\n", ifc.Name, linkTypeName(ifc.LinkType))
+	}
+	return m, nil
 }
 
 // streamPrinter prints each connection as it ends.
