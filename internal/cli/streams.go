@@ -37,7 +37,7 @@ type streamsFlags struct {
 func newStreamsCmd(e *env) *cobra.Command {
 	f := &streamsFlags{}
 	c := &cobra.Command{
-		Use:   "streams (-r FILE [-r FILE...] | -i IFACE) [--follow ascii|hex|raw] [--out-dir DIR] [--json] [EXPR]",
+		Use:   "streams (-r FILE [-r FILE...] | -i IFACE [-i IFACE...]) [--follow ascii|hex|raw] [--out-dir DIR] [--json] [EXPR]",
 		Short: "List TCP connections, follow their reassembled bytes",
 		Long: `streams reassembles the TCP connections of capture files and prints one line
 per connection as it ends: its number, client and server, first packet
@@ -64,7 +64,8 @@ bytes are not filled in.
 
 Several -r files are merged in timestamp order, as for 'wirekit read'. -i
 captures live on a Linux interface (root or CAP_NET_RAW) until interrupted,
-printing connections as they end. A filter expression selects the packets
+printing connections as they end; several -i are merged in timestamp
+order, each packet with its own interface's link type. A filter expression selects the packets
 given to reassembly.
 
 On SIGINT or SIGTERM the connections seen so far are ended as at the end
@@ -154,8 +155,8 @@ func runStreams(ctx context.Context, e *env, f *streamsFlags, args []string) err
 	return err
 }
 
-// packetInput names where packets come from: capture files, or a live
-// interface.
+// packetInput names where packets come from: capture files, or live
+// interfaces.
 type packetInput struct {
 	files  []string
 	ifaces []string
@@ -199,8 +200,8 @@ func (in *packetInput) check(name string) error {
 	return nil
 }
 
-// feedPackets reads the input (files merged by time when several, or a
-// live interface), compiles the filter expression in args for its link
+// feedPackets reads the input (files merged by time when several, or
+// live interfaces, merged likewise), compiles the filter expression in args for its link
 // type as 'read' and 'capture' do, and calls fn with every matching packet.
 // idle, if not nil, is called with the time when a live capture is quiet.
 // It returns the number of packets given to fn; on a read error after some
