@@ -185,14 +185,20 @@ func (in *packetInput) check(name string) error {
 	case len(in.files) > 0 && len(in.ifaces) > 0:
 		return usagef("%s: give -r FILE or -i IFACE, not both", name)
 	}
+	return checkIfaces(name, in.ifaces)
+}
+
+// checkIfaces refuses an empty -i, one given twice, and -i any beside
+// others.
+func checkIfaces(name string, ifaces []string) error {
 	seen := map[string]bool{}
-	for _, i := range in.ifaces {
+	for _, i := range ifaces {
 		switch {
 		case i == "":
 			return usagef("%s: -i: empty interface name", name)
 		case seen[i]:
 			return usagef("%s: -i %s given twice", name, i)
-		case i == capture.Any && len(in.ifaces) > 1:
+		case i == capture.Any && len(ifaces) > 1:
 			return usagef("%s: -i %s already captures on every interface; give it alone", name, capture.Any)
 		}
 		seen[i] = true
