@@ -97,3 +97,43 @@ func TestMultiErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestMultiInterfaceGone: when one of two interfaces is deleted, a read
+// returns its *InterfaceError (naming it) once, and the other interface's
+// packets keep coming.
+func TestMultiInterfaceGone(t *testing.T) {
+	a, b := testutil.NewVethNS(t), testutil.NewVethNS(t)
+	m, err := OpenMulti([]string{a.Host, b.Host}, &MultiConfig{Expr: "udp dst port 9999"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	ipLink(t, "del", a.Host)
+	var ie *InterfaceError
+	var gone int
+	got, sent := 0, false
+	for end := time.Now().Add(5 * time.Second); got < 3 && time.Now().Before(end); {
+		if gone == 1 && !sent {
+			b.SendUDP(t, 9999, 3)
+			sent = true
+		}
+		_, ci, err := m.ZeroCopyReadPacketData()
+		switch {
+		case errors.As(err, &ie):
+			if ie.Name != a.Host || !errors.Is(err, ErrInterfaceGone) {
+				t.Errorf("error %v, want %s gone", err, a.Host)
+			}
+			gone++
+		case errors.Is(err, ErrTimeout):
+		case err != nil:
+			t.Fatal(err)
+		case ci.InterfaceIndex != 1:
+			t.Fatalf("packet from interface %d", ci.InterfaceIndex)
+		default:
+			got++
+		}
+	}
+	if gone != 1 || got != 3 {
+		t.Errorf("%d errors for the deleted interface, %d packets of the other; want 1 and 3", gone, got)
+	}
+}
