@@ -3,12 +3,15 @@ package capture
 import (
 	"errors"
 	"io"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gopacket/gopacket/layers"
+	"golang.org/x/sys/unix"
 
+	"github.com/wirekit/wirekit/filter"
 	"github.com/wirekit/wirekit/internal/testutil"
 )
 
@@ -135,5 +138,54 @@ func TestMultiInterfaceGone(t *testing.T) {
 	}
 	if gone != 1 || got != 3 {
 		t.Errorf("%d errors for the deleted interface, %d packets of the other; want 1 and 3", gone, got)
+	}
+}
+
+// TestMultiMixedLinkTypes: an Ethernet veth and a raw-IP tun device in one
+// Multi, the filter expression compiled for each: each packet comes with
+// the index of its interface, whose link type is its own.
+func TestMultiMixedLinkTypes(t *testing.T) {
+	n := testutil.NewVethNS(t)
+	tun, fd := makeTun(t)
+	m, err := OpenMulti([]string{n.Host, tun}, &MultiConfig{Expr: "udp dst port 9999"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	if ifs := m.Interfaces(); ifs[0].LinkType != layers.LinkTypeEthernet || ifs[1].LinkType != layers.LinkTypeRaw {
+		t.Fatalf("link types %v %v, want Ethernet and RAW", ifs[0].LinkType, ifs[1].LinkType)
+	}
+	raw, err := filter.AppendFlowPacket(nil, layers.LinkTypeRaw, filter.Flow{Proto: filter.UDP,
+		Src: netip.MustParseAddrPort("10.215.0.2:5000"), Dst: netip.MustParseAddrPort("10.215.0.1:9999")}, []byte("through the tunnel"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := unix.Write(fd, raw); err != nil {
+		t.Fatal(err)
+	}
+	n.SendUDP(t, 9999, 1)
+	var got [2]int
+	for end := time.Now().Add(5 * time.Second); got[0]+got[1] < 2 && time.Now().Before(end); {
+		data, ci, err := m.ZeroCopyReadPacketData()
+		if errors.Is(err, ErrTimeout) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch ci.InterfaceIndex {
+		case 1:
+			if string(data) != string(raw) {
+				t.Errorf("tun packet\n% x\nwant\n% x", data, raw)
+			}
+		case 0:
+			if len(data) < 14 || data[12] != 0x08 || data[13] != 0x00 {
+				t.Errorf("veth packet without its Ethernet header: % x", data)
+			}
+		}
+		got[ci.InterfaceIndex]++
+	}
+	if got != [2]int{1, 1} {
+		t.Errorf("packets per interface %v, want one each", got)
 	}
 }
