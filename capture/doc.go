@@ -33,5 +33,16 @@
 // the capture goes on, and packets come again once the interface is up,
 // as with libpcap 1.10.
 //
-// On other systems Open and DropPrivileges return ErrNotSupported.
+// OpenMulti captures on several interfaces at once and merges their
+// packets in timestamp order into one pcapio.Source (a *Multi), each
+// packet with the index of its interface in Interfaces and so its own link
+// type; a filter expression (MultiConfig.Expr) is compiled for each
+// interface. A Multi is what stream.Assembler.ReadFrom and
+// http.Transactions read live: its reads return ErrTimeout while all is
+// quiet, which they read on through, and io.EOF once Close has run (from a
+// signal handler, say). wirekit's http, streams, flows and capture
+// commands read -i through it.
+//
+// On other systems Open, OpenMulti and DropPrivileges return
+// ErrNotSupported.
 package capture

@@ -1,6 +1,7 @@
 package capture_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/wirekit/wirekit/capture"
 	"github.com/wirekit/wirekit/filter"
+	whttp "github.com/wirekit/wirekit/stream/http"
 )
 
 // Capture ten DNS packets on every interface. The filter is compiled for
@@ -110,5 +112,32 @@ func Example_gopacket() {
 	}()
 	for packet := range gopacket.NewPacketSource(h, h.LinkType()).Packets() {
 		fmt.Println(packet)
+	}
+}
+
+// Print the HTTP transactions seen on two interfaces at once until
+// Ctrl-C: OpenMulti merges their packets in timestamp order, each with its
+// own interface's link type, and http.Transactions reads on through the
+// read timeouts of a quiet capture; closing the capture ends it. The same
+// Multi feeds stream.Assembler.ReadFrom. (Needs root or CAP_NET_RAW on
+// Linux; not run as a test.)
+func ExampleOpenMulti() {
+	m, err := capture.OpenMulti([]string{"eth0", "wg0"}, &capture.MultiConfig{Expr: "tcp port 80"})
+	if err != nil {
+		log.Fatal(err) // names an interface that does not exist, or CAP_NET_RAW
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		m.Close()
+	}()
+	for tx, err := range whttp.Transactions(m, nil) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		if tx.Request != nil && tx.Response != nil {
+			fmt.Println(tx.Client, tx.Server, tx.Request.Method, tx.Request.URL, tx.Response.Status)
+		}
 	}
 }

@@ -19,7 +19,7 @@ import (
 func newCaptureCmd(e *env) *cobra.Command {
 	f := &readFlags{}
 	var (
-		iface    string
+		ifaces   []string
 		snap     int
 		noPromis bool
 		ringKiB  int
@@ -29,7 +29,7 @@ func newCaptureCmd(e *env) *cobra.Command {
 		linkType string
 	)
 	c := &cobra.Command{
-		Use:   "capture -i IFACE [-w OUT] [-c N] [-s SNAPLEN] [-p] [flags] [EXPR]",
+		Use:   "capture -i IFACE [-i IFACE...] [-w OUT] [-c N] [-s SNAPLEN] [-p] [flags] [EXPR]",
 		Short: "Capture live traffic on Linux, like tcpdump -i, with the filter in the kernel",
 		Long: `capture reads packets from a network interface through AF_PACKET (a
 TPACKET_V3 ring), prints them as 'wirekit read' does, or writes them with
@@ -46,7 +46,10 @@ CAP_NET_RAW capability; -Z USER switches to USER once the socket is open,
 before any output file is made. -C, -G and -W rotate output files as
 tcpdump does (-G names go through strftime, in local time). "-i any"
 captures on every interface, each packet with a LINUX_SLL2 header
-(libpcap 1.10's default), or LINUX_SLL with -y LINUX_SLL.
+(libpcap 1.10's default), or LINUX_SLL with -y LINUX_SLL. -i given
+several times captures on each interface named, merged in timestamp
+order, each packet with its own interface's link type (write them to a
+.pcapng file when the link types differ); -i any stays alone.
 
 If the interface goes down, capture says so and waits for it to come
 back up, as tcpdump does. If it disappears (deleted, or moved to another
@@ -58,9 +61,13 @@ before, and capture exits 1 with a message naming the interface.`,
   wirekit capture -i any -y LINUX_SLL -w old-readers.pcap
   wirekit capture -i lo -n -e -v icmp`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if iface == "" {
+			if len(ifaces) == 0 {
 				return usagef("capture: name the interface with -i IFACE (see 'wirekit devices')")
 			}
+			if err := checkIfaces("capture", ifaces); err != nil {
+				return err
+			}
+			iface := strings.Join(ifaces, ", ")
 			if f.count < 0 {
 				return usagef("capture: -c %d: the count must be 0 or more", f.count)
 			}
@@ -87,21 +94,28 @@ before, and capture exits 1 with a message naming the interface.`,
 			default:
 				return usagef("capture: --direction %q: want in, out or inout", dir)
 			}
-			lt, err := captureLinkType(iface, linkType)
-			if err != nil {
-				return err
-			}
-			if iface == capture.Any {
-				cfg.AnyLinkType = lt
-			}
-			if expr := strings.TrimSpace(strings.Join(args, " ")); expr != "" {
-				prog, err := filter.Compile(expr, lt, cfg.SnapLen)
+			expr := strings.TrimSpace(strings.Join(args, " "))
+			for _, name := range ifaces {
+				lt, err := captureLinkType(name, linkType)
 				if err != nil {
-					return &usageError{fmt.Errorf("capture: filter %q: %w", expr, err)}
+					return err
 				}
-				cfg.Filter = prog
+				if name == capture.Any {
+					cfg.AnyLinkType = lt
+				}
+				if expr != "" {
+					prog, err := filter.Compile(expr, lt, cfg.SnapLen)
+					if err != nil {
+						return &usageError{fmt.Errorf("capture: filter %q: %w", expr, err)}
+					}
+					cfg.Filter = prog
+				}
 			}
-			h, err := capture.Open(iface, cfg)
+			mcfg := &capture.MultiConfig{Config: *cfg}
+			if len(ifaces) > 1 { // compiled again for each interface
+				mcfg.Filter, mcfg.Expr = nil, expr
+			}
+			h, err := capture.OpenMulti(ifaces, mcfg)
 			if err != nil {
 				return err
 			}
@@ -111,7 +125,9 @@ before, and capture exits 1 with a message naming the interface.`,
 					return err
 				}
 			}
-			fmt.Fprintf(e.stderr, "listening on %s, link-type %s, snapshot length %d bytes\n", iface, linkTypeName(h.LinkType()), h.Interfaces()[0].SnapLen)
+			for _, ifc := range h.Interfaces() {
+				fmt.Fprintf(e.stderr, "listening on %s, link-type %s, snapshot length %d bytes\n", ifc.Name, linkTypeName(ifc.LinkType), ifc.SnapLen)
+			}
 
 			f.ifName = interfaceNames()
 			sink, err := newSink(e, f, h)
@@ -190,7 +206,7 @@ before, and capture exits 1 with a message naming the interface.`,
 		},
 	}
 	fl := c.Flags()
-	fl.StringVarP(&iface, "interface", "i", "", "interface to capture on (see 'wirekit devices')")
+	fl.StringArrayVarP(&ifaces, "interface", "i", nil, "interface to capture on (see 'wirekit devices'; repeat to merge several)")
 	fl.IntVarP(&snap, "snapshot-length", "s", 262144, "keep at most this many bytes of each packet (0 to 262144; 0 means 262144, as in tcpdump)")
 	fl.BoolVarP(&noPromis, "no-promiscuous-mode", "p", false, "do not put the interface in promiscuous mode")
 	fl.IntVarP(&ringKiB, "buffer-size", "B", 32768, "receive ring size in KiB")

@@ -161,3 +161,48 @@ func TestCaptureLinkTypeFlag(t *testing.T) {
 		}
 	}
 }
+
+// TestCaptureTwoInterfaces: 'capture -i A -i B -w out.pcapng' writes the
+// datagrams sent over both veth pairs, each with its own interface, in
+// timestamp order.
+func TestCaptureTwoInterfaces(t *testing.T) {
+	a, b := testutil.NewVethNS(t), testutil.NewVethNS(t)
+	out := filepath.Join(t.TempDir(), "two.pcapng")
+	var stdout, errb syncBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(context.Background(), []string{"capture", "-i", a.Host, "-i", b.Host, "-c", "4", "-w", out, "udp", "dst", "port", "9999"}, nil, &stdout, &errb)
+	}()
+	waitFor(t, func() bool { return strings.Count(errb.String(), "listening on") == 2 }, "listening on both")
+	a.SendUDP(t, 9999, 2)
+	b.SendUDP(t, 9999, 2)
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errb.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatalf("no end: %s", errb.String())
+	}
+	r, err := pcapio.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var got []string
+	var last time.Time
+	for {
+		_, ci, err := r.ReadPacketData()
+		if err != nil {
+			break
+		}
+		if ci.Timestamp.Before(last) {
+			t.Errorf("packet at %v after one at %v", ci.Timestamp, last)
+		}
+		last = ci.Timestamp
+		got = append(got, r.Interfaces()[ci.InterfaceIndex].Name)
+	}
+	if g, w := strings.Join(got, " "), strings.Join([]string{a.Host, a.Host, b.Host, b.Host}, " "); g != w {
+		t.Errorf("interfaces of the packets %q, want %q", g, w)
+	}
+}

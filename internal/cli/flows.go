@@ -22,7 +22,7 @@ type flowsFlags struct {
 func newFlowsCmd(e *env) *cobra.Command {
 	f := &flowsFlags{}
 	c := &cobra.Command{
-		Use:   "flows (-r FILE [-r FILE...] | -i IFACE) [--zeek | --json] [EXPR]",
+		Use:   "flows (-r FILE [-r FILE...] | -i IFACE [-i IFACE...]) [--zeek | --json] [EXPR]",
 		Short: "One record per conversation for all traffic, with Zeek's conn.log fields",
 		Long: `flows keeps a table of the conversations in the traffic (TCP, UDP, SCTP, ICMP
 and ICMPv6 with the echo identifier, other IP protocols by address pair,
@@ -48,8 +48,8 @@ with the field names of Zeek's JSON logs (id.orig_h, orig_pkts...).
 '-z conv' tables count.
 
 Several -r files are merged in timestamp order; - reads standard input;
--i captures live on a Linux interface until interrupted, printing
-conversations as they end. A filter expression selects the packets.
+-i captures live on a Linux interface until interrupted (repeat -i to
+merge several in timestamp order), printing conversations as they end. A filter expression selects the packets.
 --decap strips tunnels so the inner conversations are counted; --dedup
 drops mirror copies. On SIGINT or SIGTERM the open conversations are
 printed as at the end of a file and the exit code is 130 or 143.`,

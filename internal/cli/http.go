@@ -42,7 +42,7 @@ type httpFlags struct {
 func newHTTPCmd(e *env) *cobra.Command {
 	f := &httpFlags{}
 	c := &cobra.Command{
-		Use:   "http (-r FILE [-r FILE...] | -i IFACE) [--har OUT] [--jsonl] [--bodies DIR] [EXPR]",
+		Use:   "http (-r FILE [-r FILE...] | -i IFACE [-i IFACE...]) [--har OUT] [--jsonl] [--bodies DIR] [EXPR]",
 		Short: "Extract HTTP/1.x and HTTP/2 transactions (gRPC, TLS with a key log): lines, JSON Lines, HAR, bodies",
 		Long: `http reassembles the TCP connections of capture files, reads the HTTP/1.0 and
 HTTP/1.1 requests and responses in them, pairs each request with its
@@ -76,8 +76,10 @@ Any port is parsed: a direction is taken as HTTP when its first bytes are a
 request line or a status line. EXPR selects the packets given to
 reassembly, as for 'wirekit read'; several -r files are merged in
 timestamp order. -i captures live on a Linux interface (root or
-CAP_NET_RAW) until interrupted; transactions print as they complete, and
-the HAR file is written when the capture stops.
+CAP_NET_RAW) until interrupted; given several times, the interfaces'
+packets are merged in timestamp order (-i any stays alone). Transactions
+print as they complete, and the HAR file is written when the capture
+stops.
 
 On SIGINT or SIGTERM the packets read so far are reassembled, open
 connections are ended as at the end of a file, the transactions are

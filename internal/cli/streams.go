@@ -37,7 +37,7 @@ type streamsFlags struct {
 func newStreamsCmd(e *env) *cobra.Command {
 	f := &streamsFlags{}
 	c := &cobra.Command{
-		Use:   "streams (-r FILE [-r FILE...] | -i IFACE) [--follow ascii|hex|raw] [--out-dir DIR] [--json] [EXPR]",
+		Use:   "streams (-r FILE [-r FILE...] | -i IFACE [-i IFACE...]) [--follow ascii|hex|raw] [--out-dir DIR] [--json] [EXPR]",
 		Short: "List TCP connections, follow their reassembled bytes",
 		Long: `streams reassembles the TCP connections of capture files and prints one line
 per connection as it ends: its number, client and server, first packet
@@ -64,7 +64,8 @@ bytes are not filled in.
 
 Several -r files are merged in timestamp order, as for 'wirekit read'. -i
 captures live on a Linux interface (root or CAP_NET_RAW) until interrupted,
-printing connections as they end. A filter expression selects the packets
+printing connections as they end; several -i are merged in timestamp
+order, each packet with its own interface's link type. A filter expression selects the packets
 given to reassembly.
 
 On SIGINT or SIGTERM the connections seen so far are ended as at the end
@@ -154,19 +155,19 @@ func runStreams(ctx context.Context, e *env, f *streamsFlags, args []string) err
 	return err
 }
 
-// packetInput names where packets come from: capture files, or a live
-// interface.
+// packetInput names where packets come from: capture files, or live
+// interfaces.
 type packetInput struct {
-	files []string
-	iface string
-	inner innerFlags     // --decap, --decap-depth, --dedup
-	flags *pflag.FlagSet // where the flags were added, for check
+	files  []string
+	ifaces []string
+	inner  innerFlags     // --decap, --decap-depth, --dedup
+	flags  *pflag.FlagSet // where the flags were added, for check
 }
 
 // addInputFlags adds -r and -i.
 func addInputFlags(fl *pflag.FlagSet, in *packetInput) {
 	fl.StringArrayVarP(&in.files, "read", "r", nil, "capture file to read (repeat to merge several; - for stdin)")
-	fl.StringVarP(&in.iface, "interface", "i", "", "capture live on this interface until interrupted (Linux, root)")
+	fl.StringArrayVarP(&in.ifaces, "interface", "i", nil, "capture live on this interface until interrupted (Linux, root; repeat to merge several)")
 	addInnerFlags(fl, &in.inner)
 	in.flags = fl
 }
@@ -179,16 +180,34 @@ func (in *packetInput) check(name string) error {
 		}
 	}
 	switch {
-	case len(in.files) == 0 && in.iface == "":
+	case len(in.files) == 0 && len(in.ifaces) == 0:
 		return usagef("%s: no input: give a capture file with -r FILE or an interface with -i IFACE (see 'wirekit %s --help')", name, name)
-	case len(in.files) > 0 && in.iface != "":
+	case len(in.files) > 0 && len(in.ifaces) > 0:
 		return usagef("%s: give -r FILE or -i IFACE, not both", name)
+	}
+	return checkIfaces(name, in.ifaces)
+}
+
+// checkIfaces refuses an empty -i, one given twice, and -i any beside
+// others.
+func checkIfaces(name string, ifaces []string) error {
+	seen := map[string]bool{}
+	for _, i := range ifaces {
+		switch {
+		case i == "":
+			return usagef("%s: -i: empty interface name", name)
+		case seen[i]:
+			return usagef("%s: -i %s given twice", name, i)
+		case i == capture.Any && len(ifaces) > 1:
+			return usagef("%s: -i %s already captures on every interface; give it alone", name, capture.Any)
+		}
+		seen[i] = true
 	}
 	return nil
 }
 
-// feedPackets reads the input (files merged by time when several, or a
-// live interface), compiles the filter expression in args for its link
+// feedPackets reads the input (files merged by time when several, or
+// live interfaces, merged likewise), compiles the filter expression in args for its link
 // type as 'read' and 'capture' do, and calls fn with every matching packet.
 // idle, if not nil, is called with the time when a live capture is quiet.
 // It returns the number of packets given to fn; on a read error after some
@@ -202,12 +221,12 @@ func feedPackets(ctx context.Context, e *env, name string, in *packetInput, args
 	// With --decap the filter must see the inner packet, so a live
 	// capture then filters in user space, after the tunnels are stripped.
 	innerOn := in.inner.decap || in.inner.dedup
-	if in.iface != "" {
+	if len(in.ifaces) > 0 {
 		kernelExpr := expr
 		if innerOn {
 			kernelExpr = ""
 		}
-		h, err := openLive(e, name, in.iface, kernelExpr)
+		h, err := openLive(e, name, in.ifaces, kernelExpr)
 		if err != nil {
 			return -1, err
 		}
@@ -225,7 +244,7 @@ func feedPackets(ctx context.Context, e *env, name string, in *packetInput, args
 		return -1, fmt.Errorf("%s: %w", name, err)
 	}
 	defer stage.report(e.stderr, name)
-	if in.iface == "" || innerOn {
+	if len(in.ifaces) == 0 || innerOn {
 		flt, err = newPacketFilter(name, expr, src)
 		if err != nil {
 			return -1, err
@@ -266,26 +285,30 @@ func feedPackets(ctx context.Context, e *env, name string, in *packetInput, args
 	}
 }
 
-// openLive starts a live capture with the filter attached in the kernel.
-func openLive(e *env, name, iface, expr string) (*capture.Handle, error) {
-	cfg := &capture.Config{}
+// openLive starts a live capture on one or more interfaces (merged in
+// timestamp order), with the filter compiled for each one's link type and
+// attached in the kernel.
+func openLive(e *env, name string, ifaces []string, expr string) (*capture.Multi, error) {
 	if expr != "" {
-		lt, err := capture.LinkTypeOf(iface)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
+		// Compiled here first so that a bad expression is a usage error.
+		for _, iface := range ifaces {
+			lt, err := capture.LinkTypeOf(iface)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			if _, err := filter.Compile(expr, lt, 262144); err != nil {
+				return nil, &usageError{fmt.Errorf("%s: filter %q: %w", name, expr, err)}
+			}
 		}
-		prog, err := filter.Compile(expr, lt, 262144)
-		if err != nil {
-			return nil, &usageError{fmt.Errorf("%s: filter %q: %w", name, expr, err)}
-		}
-		cfg.Filter = prog
 	}
-	h, err := capture.Open(iface, cfg)
+	m, err := capture.OpenMulti(ifaces, &capture.MultiConfig{Expr: expr})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	fmt.Fprintf(e.stderr, "listening on %s, link-type %s\n", iface, linkTypeName(h.LinkType()))
-	return h, nil
+	for _, ifc := range m.Interfaces() {
+		fmt.Fprintf(e.stderr, "listening on %s, link-type %s\n", ifc.Name, linkTypeName(ifc.LinkType))
+	}
+	return m, nil
 }
 
 // streamPrinter prints each connection as it ends.
