@@ -51,8 +51,14 @@ type Session struct {
 	version   uint16
 	dir       [2]direction // 0: client to server
 	sec       *secrets
-	decrypted int64 // application data bytes handed out
+	decrypted int64  // application data bytes handed out
+	alpn      string // TLS 1.3: the protocol EncryptedExtensions chose
 }
+
+// ALPN is the application protocol the server chose, read from TLS 1.3's
+// encrypted EncryptedExtensions once decrypted ("" when unknown or none;
+// up to TLS 1.2 the ServerHello says it in clear).
+func (s *Session) ALPN() string { return s.alpn }
 
 type direction struct {
 	rec     []byte // bytes of a record not complete yet
@@ -386,6 +392,8 @@ func (s *Session) protectedHandshake(d *direction, b []byte) {
 			return
 		}
 		switch b[0] {
+		case 8: // EncryptedExtensions
+			s.alpn = encryptedALPN(b[4:n])
 		case 20: // Finished
 			if d.appNext != nil {
 				next := d.appNext
@@ -460,4 +468,25 @@ func (s *Session) open(d *direction, typ byte, hdr, body []byte) ([]byte, byte, 
 		return nil, 0, errors.New("tlsdecrypt: record without a content type")
 	}
 	return plain[:i], plain[i], nil
+}
+
+// encryptedALPN finds the ALPN extension's protocol in an
+// EncryptedExtensions body, or "".
+func encryptedALPN(b []byte) string {
+	if len(b) < 2 {
+		return ""
+	}
+	n := int(binary.BigEndian.Uint16(b))
+	b = b[2:min(len(b), 2+n)]
+	for len(b) >= 4 {
+		typ, l := binary.BigEndian.Uint16(b), int(binary.BigEndian.Uint16(b[2:]))
+		if len(b) < 4+l {
+			return ""
+		}
+		if d := b[4 : 4+l]; typ == 0x0010 && len(d) >= 3 && int(d[2]) <= len(d)-3 {
+			return string(d[3 : 3+int(d[2])])
+		}
+		b = b[4+l:]
+	}
+	return ""
 }

@@ -78,6 +78,9 @@ func TestDecryptGoSessions(t *testing.T) {
 			if s.Err != nil {
 				t.Fatal(s.Err)
 			}
+			if tc.version == tls.VersionTLS13 && s.ALPN() != "http/1.1" {
+				t.Errorf("ALPN from EncryptedExtensions %q, want http/1.1", s.ALPN())
+			}
 			var want [2]bytes.Buffer
 			for _, e := range x {
 				want[0].Write(e[0])

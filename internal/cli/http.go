@@ -216,7 +216,11 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	var h stream.Handler = parser
 	if keys != nil {
 		out.decrypted = map[uint64]string{}
-		h = decryptHandler{inner: parser, keys: keys, status: func(id uint64, n int64, err error) {
+		out.alpn13 = map[uint64]string{}
+		h = decryptHandler{inner: parser, keys: keys, status: func(id uint64, n int64, alpn string, err error) {
+			if alpn != "" {
+				out.alpn13[id] = alpn
+			}
 			switch {
 			case err != nil && n > 0:
 				out.decrypted[id] = fmt.Sprintf("decrypted %d bytes, then: %v", n, err)
@@ -318,6 +322,7 @@ type httpOutput struct {
 
 	tlsConns  int               // TLS connections seen
 	decrypted map[uint64]string // --tls-keylog: each TLS connection's outcome
+	alpn13    map[uint64]string // --tls-keylog: TLS 1.3's chosen ALPN, decrypted
 
 	sel *whttp.Selection // nil: every transaction
 	red *redact.Redactor // nil: no redaction
@@ -413,6 +418,10 @@ func (o *httpOutput) tx(tx *whttp.Transaction) {
 // summary line (not with --har -).
 func (o *httpOutput) tls(c *stream.Conn, f *tlsinfo.Facts) {
 	o.tlsConns++
+	if a, ok := o.alpn13[c.ID]; ok && f.ALPN == "" {
+		f.ALPN = a // chosen in TLS 1.3's EncryptedExtensions, read once decrypted
+		delete(o.alpn13, c.ID)
+	}
 	switch {
 	case o.jsonl != nil:
 		rec := struct {

@@ -147,7 +147,7 @@ func TestHTTPRealCurl(t *testing.T) {
 			versions[r.TLS.Version+" "+r.TLS.ALPN]++
 		}
 	}
-	if versions["TLS 1.2 h2"] != 1 || versions["TLS 1.2 http/1.1"] != 1 || versions["TLS 1.3 "] != 2 {
+	if versions["TLS 1.2 h2"] != 1 || versions["TLS 1.2 http/1.1"] != 1 || versions["TLS 1.3 h2"] != 1 || versions["TLS 1.3 http/1.1"] != 1 {
 		t.Errorf("TLS versions and chosen ALPN %v", versions)
 	}
 	if len(tlsRecs) != 4 {

@@ -14,7 +14,7 @@ import (
 type decryptHandler struct {
 	inner  stream.Handler
 	keys   *tlsdecrypt.KeyLog
-	status func(id uint64, decrypted int64, err error)
+	status func(id uint64, decrypted int64, alpn string, err error)
 }
 
 func (h decryptHandler) Open(c *stream.Conn) stream.ConnHandler {
@@ -69,7 +69,7 @@ func (x *decryptConn) plain(fromClient bool, p []byte) {
 
 func (x *decryptConn) Close(c *stream.Conn) {
 	if x.sess != nil && x.h.status != nil {
-		x.h.status(c.ID, x.sess.Decrypted(), x.sess.Err)
+		x.h.status(c.ID, x.sess.Decrypted(), x.sess.ALPN(), x.sess.Err)
 	}
 	x.in.Close(c)
 }
