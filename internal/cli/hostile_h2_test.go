@@ -276,6 +276,9 @@ func TestTLSHostile(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
+			if tc.name == "wrong keys" && !strings.Contains(stderr, "1 TLS connections (0 decrypted)") {
+				t.Errorf("summary %q", stderr)
+			}
 			if tc.want != "" && !strings.Contains(out, tc.want) || strings.Contains(out, "/secret") {
 				t.Errorf("want %q (and no /secret) in:\n%s\nstderr: %s", tc.want, out, stderr)
 			}
