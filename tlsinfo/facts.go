@@ -34,9 +34,10 @@ type CertFacts struct {
 	SHA256    string   `json:"sha256"`
 }
 
-// Facts summarises what c found, or returns nil when it saw neither hello.
+// Facts summarises what c found, or returns nil when it saw neither hello
+// and met no error.
 func (c *Conn) Facts() *Facts {
-	if c.Client == nil && c.Server == nil {
+	if c.Client == nil && c.Server == nil && c.Err == nil {
 		return nil
 	}
 	f := &Facts{Alert: c.Alert}

@@ -273,7 +273,15 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	if out.undecoded > 0 {
 		fmt.Fprintf(e.stderr, "; %d bodies not decoded", out.undecoded)
 	}
-	if out.tlsConns > 0 {
+	if out.tlsConns > 0 && out.decrypted != nil {
+		n := 0
+		for _, d := range out.decrypted {
+			if strings.HasPrefix(d, "decrypted") {
+				n++
+			}
+		}
+		fmt.Fprintf(e.stderr, "; %d TLS connections (%d decrypted)", out.tlsConns, n)
+	} else if out.tlsConns > 0 {
 		fmt.Fprintf(e.stderr, "; %d TLS connections (not decrypted)", out.tlsConns)
 	}
 	if sel != nil && sel.Dropped > 0 {

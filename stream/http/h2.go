@@ -37,6 +37,7 @@ const (
 	h2MaxFrame      = 1<<24 - 1 // the largest frame length (RFC 9113 4.2)
 	h2MaxOpen       = 1000      // open streams; past it the oldest is emitted
 	h2MaxHeaderList = 1 << 20   // a header block's fragments
+	h2MaxConts      = 1000      // CONTINUATION frames in one header block
 )
 
 // h2Conn reads one HTTP/2 connection's frames in both directions and
@@ -59,7 +60,9 @@ type h2Dir struct {
 	blockID uint32
 	blockES bool   // the HEADERS that started block had END_STREAM
 	promise uint32 // PUSH_PROMISE: the promised stream of block, else 0
+	conts   int    // CONTINUATION frames in block
 	dead    string // why this direction is no longer read
+	noted   bool   // dead was given as a transaction's note
 }
 
 type h2Stream struct {
@@ -182,7 +185,7 @@ func (h *h2Conn) frame(d stream.Dir, f []byte, t time.Time) {
 			x.dead = "a HEADERS frame is shorter than its padding and priority"
 			return
 		}
-		x.block, x.blockID, x.blockES, x.promise = append(x.block[:0:0], p...), id, flags&h2EndStream != 0, 0
+		x.block, x.blockID, x.blockES, x.promise, x.conts = append(x.block[:0:0], p...), id, flags&h2EndStream != 0, 0, 0
 		if flags&h2EndHeaders != 0 {
 			h.headers(d, t)
 		}
@@ -192,7 +195,7 @@ func (h *h2Conn) frame(d stream.Dir, f []byte, t time.Time) {
 			x.dead = "a PUSH_PROMISE frame is too short"
 			return
 		}
-		x.block, x.blockID, x.blockES = append(x.block[:0:0], p[4:]...), id, false
+		x.block, x.blockID, x.blockES, x.conts = append(x.block[:0:0], p[4:]...), id, false, 0
 		x.promise = binary.BigEndian.Uint32(p) & 0x7fffffff
 		if flags&h2EndHeaders != 0 {
 			h.headers(d, t)
@@ -203,7 +206,11 @@ func (h *h2Conn) frame(d stream.Dir, f []byte, t time.Time) {
 			return
 		}
 		if len(x.block)+len(p) > h2MaxHeaderList {
-			x.dead = fmt.Sprintf("a header block larger than %d bytes", h2MaxHeaderList)
+			x.dead = fmt.Sprintf("a header block (stream %d) larger than %d bytes", id, h2MaxHeaderList)
+			return
+		}
+		if x.conts++; x.conts > h2MaxConts {
+			x.dead = fmt.Sprintf("a header block (stream %d) of more than %d CONTINUATION frames", id, h2MaxConts)
 			return
 		}
 		x.block = append(x.block, p...)
@@ -271,8 +278,13 @@ func (h *h2Conn) headers(d stream.Dir, t time.Time) {
 		// The decoder's table may now differ from the encoder's: later
 		// blocks of this direction cannot be trusted.
 		x.dead = "header compression (HPACK) failed: " + err.Error()
-		if s := h.streams[id]; s != nil {
+		s := h.streams[id]
+		if s == nil && d == stream.ClientToServer && promise == 0 {
+			s = h.stream(id, t) // the request that could not be read
+		}
+		if s != nil {
 			s.reset = "HTTP/2 " + x.dead
+			x.noted = true
 			h.end(s, t)
 		}
 		return
@@ -430,8 +442,29 @@ func (h *h2Conn) end(s *h2Stream, t time.Time) {
 	h.cp.done(s.tx)
 }
 
-// close emits every stream still open, in the order they opened.
+// close emits every stream still open, in the order they opened. When
+// a direction was given up and no stream is left to say why, it emits a
+// transaction with neither message whose note says it.
 func (h *h2Conn) close(t time.Time) {
+	for d := range h.dir {
+		x := &h.dir[d]
+		switch {
+		case x.dead != "":
+		case len(x.buf) > 0:
+			x.dead = fmt.Sprintf("the connection ended inside a frame (%d bytes of it)", len(x.buf))
+		case x.block != nil:
+			x.dead = fmt.Sprintf("the connection ended inside a header block (stream %d, %d bytes)", x.blockID, len(x.block))
+		}
+	}
+	if len(h.open) == 0 {
+		for d := range h.dir {
+			if x := &h.dir[d]; x.dead != "" && !x.noted {
+				s := h.stream(x.blockID, t)
+				s.reset = "HTTP/2 " + sideName(stream.Dir(d)) + ": " + x.dead
+				h.end(s, t)
+			}
+		}
+	}
 	for len(h.open) > 0 {
 		s := h.streams[h.open[0]]
 		if s == nil {
@@ -442,6 +475,7 @@ func (h *h2Conn) close(t time.Time) {
 			for d := range h.dir {
 				if h.dir[d].dead != "" {
 					s.reset = "HTTP/2 " + sideName(stream.Dir(d)) + ": " + h.dir[d].dead
+					h.dir[d].noted = true
 				}
 			}
 		}
