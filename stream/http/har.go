@@ -33,10 +33,16 @@ func NewHARWriter(w io.Writer, version string) *HARWriter {
 	return h
 }
 
-// Write adds one transaction as an entry.
+// Write adds one transaction as an entry. A transaction with neither a
+// request nor a response (only a Note, such as an HTTP/2 header block that
+// could not be decoded) has nothing a HAR entry could hold and is left
+// out.
 func (h *HARWriter) Write(tx *Transaction) error {
 	if h.err != nil {
 		return h.err
+	}
+	if tx.Request == nil && tx.Response == nil {
+		return nil
 	}
 	b, err := json.Marshal(entry(tx))
 	if err != nil {

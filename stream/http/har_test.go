@@ -147,3 +147,17 @@ func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+func TestHARSkipsNoteOnly(t *testing.T) {
+	var buf bytes.Buffer
+	h := whttp.NewHARWriter(&buf, "test")
+	if err := h.Write(&whttp.Transaction{Note: "HTTP/2 header compression (HPACK) failed"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), `"entries":[`) || strings.Contains(buf.String(), `"request"`) {
+		t.Errorf("a transaction with only a note became an entry: %s", buf.String())
+	}
+}
