@@ -13,7 +13,6 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/wirekit/wirekit/internal/linecmp"
 )
@@ -465,31 +464,9 @@ func TestAppPortOrder(t *testing.T) {
 // (scripts/gen-dnsapp-golden.sh sets it), and otherwise checks the
 // committed file holds exactly the built packets.
 func TestWriteAppCapture(t *testing.T) {
-	var buf bytes.Buffer
-	w := pcapgo.NewWriter(&buf)
-	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	for i, pk := range appPackets(t) {
-		data := appFrame(pk)
-		ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000+int64(i), 0).UTC(), CaptureLength: len(data), Length: len(pk.data)}
-		if err := w.WritePacket(ci, data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if os.Getenv("WIREKIT_WRITE_DNSAPP") == "1" {
-		if err := os.WriteFile(appCapture, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	old, err := os.ReadFile(appCapture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(old, buf.Bytes()) {
-		t.Fatalf("%s is stale: run scripts/gen-dnsapp-golden.sh", appCapture)
-	}
+	pkts := appPackets(t)
+	checkGeneratedCapture(t, appCapture, layers.LinkTypeEthernet, "WIREKIT_WRITE_DNSAPP", "scripts/gen-dnsapp-golden.sh",
+		len(pkts), func(i int) ([]byte, int) { return appFrame(pkts[i]), len(pkts[i].data) })
 }
 
 // readAppGolden returns tcpdump's lines per flags and packet.

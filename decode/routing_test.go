@@ -13,7 +13,6 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // routingCapture is the capture of generated routing, signalling and ICMP
@@ -461,34 +460,9 @@ func icmpPackets(tb testing.TB) []rPkt {
 // WIREKIT_WRITE_ROUTING=1 (scripts/gen-routing-golden.sh sets it), and
 // otherwise checks the committed file holds exactly the generated packets.
 func TestWriteRoutingCapture(t *testing.T) {
-	var buf bytes.Buffer
-	w := pcapgo.NewWriter(&buf)
-	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	for i, p := range routingPackets(t) {
-		data := p.data
-		if p.snap > 0 {
-			data = data[:p.snap]
-		}
-		ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000+int64(i), 0).UTC(), CaptureLength: len(data), Length: len(p.data)}
-		if err := w.WritePacket(ci, data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if os.Getenv("WIREKIT_WRITE_ROUTING") == "1" {
-		if err := os.WriteFile(routingCapture, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	old, err := os.ReadFile(routingCapture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(old, buf.Bytes()) {
-		t.Fatalf("%s is stale: run scripts/gen-routing-golden.sh", routingCapture)
-	}
+	pkts := routingPackets(t)
+	checkGeneratedCapture(t, routingCapture, layers.LinkTypeEthernet, "WIREKIT_WRITE_ROUTING", "scripts/gen-routing-golden.sh",
+		len(pkts), func(i int) ([]byte, int) { return snapped(pkts[i].data, pkts[i].snap) })
 }
 
 // TestRoutingMatchesTcpdump prints testdata/routing.pcap with each set of

@@ -14,7 +14,6 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 )
 
 // tcpappsCapture is the capture of generated packets of the TCP and RPC
@@ -508,34 +507,9 @@ func tcpappsPackets(tb testing.TB) []tcpappPacket {
 // WIREKIT_WRITE_TCPAPPS=1 (scripts/gen-tcpapps-golden.sh sets it), and
 // otherwise checks the committed file holds exactly the generated packets.
 func TestWriteTcpappsCapture(t *testing.T) {
-	var buf bytes.Buffer
-	w := pcapgo.NewWriter(&buf)
-	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	for i, p := range tcpappsPackets(t) {
-		data := p.data
-		if p.snap > 0 {
-			data = data[:p.snap]
-		}
-		ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000+int64(i), 0).UTC(), CaptureLength: len(data), Length: len(p.data)}
-		if err := w.WritePacket(ci, data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if os.Getenv("WIREKIT_WRITE_TCPAPPS") == "1" {
-		if err := os.WriteFile(tcpappsCapture, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	old, err := os.ReadFile(tcpappsCapture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(old, buf.Bytes()) {
-		t.Fatalf("%s is stale: run scripts/gen-tcpapps-golden.sh", tcpappsCapture)
-	}
+	pkts := tcpappsPackets(t)
+	checkGeneratedCapture(t, tcpappsCapture, layers.LinkTypeEthernet, "WIREKIT_WRITE_TCPAPPS", "scripts/gen-tcpapps-golden.sh",
+		len(pkts), func(i int) ([]byte, int) { return snapped(pkts[i].data, pkts[i].snap) })
 }
 
 // TestTcpappsMatchTcpdump prints the generated capture with each set of

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"io"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/wirekit/wirekit/internal/testutil"
 )
@@ -183,34 +181,8 @@ func tunnelPackets(tb testing.TB) []tunnelPacket {
 // otherwise checks the committed file holds exactly the generated packets.
 func TestWriteTunnelCapture(t *testing.T) {
 	pkts := tunnelPackets(t)
-	var buf bytes.Buffer
-	w := pcapgo.NewWriter(&buf)
-	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	for i, p := range pkts {
-		data := p.data
-		if p.snap > 0 {
-			data = data[:p.snap]
-		}
-		ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000+int64(i), 0).UTC(), CaptureLength: len(data), Length: len(p.data)}
-		if err := w.WritePacket(ci, data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if os.Getenv("WIREKIT_WRITE_TUNNELS") == "1" {
-		if err := os.WriteFile(tunnelCapture, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	old, err := os.ReadFile(tunnelCapture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(old, buf.Bytes()) {
-		t.Fatalf("%s is stale: run scripts/gen-tunnel-golden.sh", tunnelCapture)
-	}
+	checkGeneratedCapture(t, tunnelCapture, layers.LinkTypeEthernet, "WIREKIT_WRITE_TUNNELS", "scripts/gen-tunnel-golden.sh",
+		len(pkts), func(i int) ([]byte, int) { return snapped(pkts[i].data, pkts[i].snap) })
 }
 
 // tunnelFloors are the lines of each corpus capture known to match

@@ -13,7 +13,6 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/wirekit/wirekit/internal/testutil"
 )
@@ -440,34 +439,9 @@ func udpAppsPackets(tb testing.TB) []udpAppsPacket {
 // WIREKIT_WRITE_UDPAPPS=1 (scripts/gen-udpapps-golden.sh sets it), and
 // otherwise checks the committed file holds exactly the generated packets.
 func TestWriteUDPAppsCapture(t *testing.T) {
-	var buf bytes.Buffer
-	w := pcapgo.NewWriter(&buf)
-	if err := w.WriteFileHeader(65535, layers.LinkTypeEthernet); err != nil {
-		t.Fatal(err)
-	}
-	for i, p := range udpAppsPackets(t) {
-		data := p.data
-		if p.snap > 0 {
-			data = data[:p.snap]
-		}
-		ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000+int64(i), 0).UTC(), CaptureLength: len(data), Length: len(p.data)}
-		if err := w.WritePacket(ci, data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if os.Getenv("WIREKIT_WRITE_UDPAPPS") == "1" {
-		if err := os.WriteFile(udpAppsCapture, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	old, err := os.ReadFile(udpAppsCapture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(old, buf.Bytes()) {
-		t.Fatalf("%s is stale: run scripts/gen-udpapps-golden.sh", udpAppsCapture)
-	}
+	pkts := udpAppsPackets(t)
+	checkGeneratedCapture(t, udpAppsCapture, layers.LinkTypeEthernet, "WIREKIT_WRITE_UDPAPPS", "scripts/gen-udpapps-golden.sh",
+		len(pkts), func(i int) ([]byte, int) { return snapped(pkts[i].data, pkts[i].snap) })
 }
 
 // TestUDPAppsMatchTcpdump prints testdata/udpapps.pcap with each set of

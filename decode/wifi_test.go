@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"io"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
-	"github.com/gopacket/gopacket/pcapgo"
 
 	"github.com/wirekit/wirekit/internal/testutil"
 )
@@ -341,34 +339,8 @@ func wifiCaptures(tb testing.TB) []wifiCapture {
 // checks the committed files hold exactly the generated frames.
 func TestWriteWifiCaptures(t *testing.T) {
 	for _, c := range wifiCaptures(t) {
-		var buf bytes.Buffer
-		w := pcapgo.NewWriter(&buf)
-		if err := w.WriteFileHeader(65535, c.lt); err != nil {
-			t.Fatal(err)
-		}
-		for i, p := range c.pkts {
-			data := p.data
-			if p.snap > 0 && p.snap < len(data) {
-				data = data[:p.snap]
-			}
-			ci := gopacket.CaptureInfo{Timestamp: time.Unix(1700000000+int64(i), 0).UTC(), CaptureLength: len(data), Length: len(p.data)}
-			if err := w.WritePacket(ci, data); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if os.Getenv("WIREKIT_WRITE_WIFI") == "1" {
-			if err := os.WriteFile(c.file, buf.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		old, err := os.ReadFile(c.file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(old, buf.Bytes()) {
-			t.Errorf("%s is stale: run scripts/gen-wifi-golden.sh", c.file)
-		}
+		checkGeneratedCapture(t, c.file, c.lt, "WIREKIT_WRITE_WIFI", "scripts/gen-wifi-golden.sh",
+			len(c.pkts), func(i int) ([]byte, int) { return snapped(c.pkts[i].data, c.pkts[i].snap) })
 	}
 }
 
