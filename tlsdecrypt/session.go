@@ -62,6 +62,7 @@ func (s *Session) ALPN() string { return s.alpn }
 
 type direction struct {
 	rec     []byte // bytes of a record not complete yet
+	plain   []byte // decryption buffer, reused record after record
 	hs      []byte // clear handshake bytes not yet forming a message
 	aead    cipher.AEAD
 	iv      []byte
@@ -78,7 +79,9 @@ type direction struct {
 }
 
 // NewSession returns a Session that decrypts with the secrets of k and
-// hands application data to out.
+// hands application data to out. The plain bytes are valid only during the
+// call (the buffer is reused for the direction's next record): copy what
+// must be kept.
 func (k *KeyLog) NewSession(out func(fromClient bool, plain []byte)) *Session {
 	return &Session{keys: k, out: out}
 }
@@ -452,7 +455,10 @@ func (s *Session) open(d *direction, typ byte, hdr, body []byte) ([]byte, byte, 
 		aad[8], aad[9], aad[10] = typ, hdr[1], hdr[2]
 		binary.BigEndian.PutUint16(aad[11:], uint16(len(body)-d.aead.Overhead()))
 	}
-	plain, err := d.aead.Open(nil, nonce, body, aad)
+	plain, err := d.aead.Open(d.plain[:0], nonce, body, aad)
+	if err == nil {
+		d.plain = plain
+	}
 	if err != nil {
 		return nil, 0, ErrAuth
 	}
