@@ -221,6 +221,9 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 			if alpn != "" {
 				out.alpn13[id] = alpn
 			}
+			if err == nil || n > 0 {
+				out.nDecrypted++
+			}
 			switch {
 			case err != nil && n > 0:
 				out.decrypted[id] = fmt.Sprintf("decrypted %d bytes, then: %v", n, err)
@@ -274,13 +277,7 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 		fmt.Fprintf(e.stderr, "; %d bodies not decoded", out.undecoded)
 	}
 	if out.tlsConns > 0 && out.decrypted != nil {
-		n := 0
-		for _, d := range out.decrypted {
-			if strings.HasPrefix(d, "decrypted") {
-				n++
-			}
-		}
-		fmt.Fprintf(e.stderr, "; %d TLS connections (%d decrypted)", out.tlsConns, n)
+		fmt.Fprintf(e.stderr, "; %d TLS connections (%d decrypted)", out.tlsConns, out.nDecrypted)
 	} else if out.tlsConns > 0 {
 		fmt.Fprintf(e.stderr, "; %d TLS connections (not decrypted)", out.tlsConns)
 	}
@@ -331,6 +328,9 @@ type httpOutput struct {
 	tlsConns  int               // TLS connections seen
 	decrypted map[uint64]string // --tls-keylog: each TLS connection's outcome
 	alpn13    map[uint64]string // --tls-keylog: TLS 1.3's chosen ALPN, decrypted
+	// nDecrypted counts the TLS connections decrypted (wholly or in
+	// part); decrypted's entries are dropped once written.
+	nDecrypted int
 
 	sel *whttp.Selection // nil: every transaction
 	red *redact.Redactor // nil: no redaction

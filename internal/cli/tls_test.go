@@ -135,6 +135,9 @@ func TestHTTPTLSKeylog(t *testing.T) {
 			t.Errorf("no %q in\n%s%s", want, out, stderr)
 		}
 	}
+	if !strings.Contains(stderr, "2 TLS connections (2 decrypted)") {
+		t.Errorf("summary %q, want 2 of 2 TLS connections decrypted", stderr)
+	}
 	if n := strings.Count(out, " -> "); n != 6 {
 		t.Errorf("%d transactions, want 6:\n%s", n, out)
 	}
