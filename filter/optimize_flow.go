@@ -13,12 +13,13 @@ type vkind uint8
 const (
 	vConst vkind = iota
 	vLen
-	vLdAbs // a: size, k: offset
-	vLdInd // a: size, b: value of X, k: offset
-	vMsh   // k: offset
-	vAlu   // k: ALU op, a, b: operands
-	vNeg   // a
-	vPhi   // a: block, b: register: a merge of different values
+	vLdAbs  // a: size, k: offset
+	vLdInd  // a: size, b: value of X, k: offset
+	vMsh    // k: offset
+	vAlu    // k: ALU op, a, b: operands
+	vNeg    // a
+	vPhi    // a: block, b: register: a merge of different values
+	vOpaque // k: a serial number: a value equal to no other
 )
 
 type vkey struct {
@@ -362,7 +363,7 @@ func (o *optimizer) decideFacts(s *vstate, op uint16, a, b int32, by *int) (out,
 	if aConst && bConst {
 		return cmpOp(op, ca, cb), true
 	}
-	if a == b && op != opJsetK {
+	if a == b && op != opJsetK && !o.noBounds {
 		return op != opJgtK, true
 	}
 	for i, f := range s.facts {
@@ -373,14 +374,14 @@ func (o *optimizer) decideFacts(s *vstate, op uint16, a, b int32, by *int) (out,
 			*by = i
 			return f.out, true
 		}
-		if f.op == opJeqK && f.out && bConst {
+		if f.op == opJeqK && f.out && bConst && (op == opJeqK || !o.noBounds) {
 			if v, ok := o.vt.constOf(f.b); ok {
 				*by = i
 				return cmpOp(op, v, cb), true
 			}
 		}
 	}
-	if bConst {
+	if bConst && !o.noBounds {
 		m := o.vt.maxOf(a)
 		switch op {
 		case opJeqK:
@@ -494,6 +495,12 @@ func (o *optimizer) step(s *vstate, in bpf.RawInstruction) stepResult {
 			r = stepOK
 		}
 		v := o.vt.num(vkey{kind: vLdInd, a: int32(size), b: s.x, k: k})
+		if o.noBounds && o.vt.keys[s.x].kind == vPhi {
+			// libpcap's optimizer decides nothing about a load whose
+			// index merges different values (802.11's header length).
+			o.opaque++
+			v = o.vt.num(vkey{kind: vOpaque, k: o.opaque})
+		}
 		if setA(v) == stepNoop && r == stepOK {
 			return stepNoop
 		}

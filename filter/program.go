@@ -40,7 +40,10 @@ const DefaultSnapLen = 262144
 // "snaplen of 0 rejects all packets"; tcpdump turns -s 0 into 262144
 // before it compiles, and so does this). A snaplen below 0 or above
 // 4294967295 is an error. Errors are *SyntaxError; those for constructs
-// wirekit does not compile yet also wrap ErrUnsupported.
+// wirekit does not compile yet also wrap ErrUnsupported, and an expression
+// that can match no packet of lt gives libpcap's "expression rejects all
+// packets", wrapping ErrRejectsAll (see CompileWith's Options to compile
+// it anyway).
 func Compile(expr string, lt layers.LinkType, snaplen int) (*Program, error) {
 	return CompileWith(expr, lt, snaplen, nil)
 }
@@ -59,6 +62,14 @@ type Options struct {
 	// NoOptimize turns the optimizer off (see Optimize): the program is
 	// then libpcap's unoptimized code, as "tcpdump -O" prints it.
 	NoOptimize bool
+
+	// AllowRejectAll keeps a program that can never accept a packet: by
+	// default the optimizing compiler refuses it with ErrRejectsAll, as
+	// libpcap does; with AllowRejectAll it returns the optimized program
+	// (a lone "ret #0"). For callers that compile one expression for many
+	// link types and want "matches nothing" on some of them rather than
+	// an error.
+	AllowRejectAll bool
 }
 
 // CompileWith is Compile with options; opts may be nil. As in Compile, a
@@ -108,9 +119,21 @@ func CompileWith(expr string, lt layers.LinkType, snaplen int, opts *Options) (p
 	// works on acyclic programs, and libpcap does not optimize these
 	// either.
 	if !opts.NoOptimize && validate(raw, false, 0) == nil {
+		unopt := raw
 		var oerr error
 		if raw, oerr = Optimize(raw); oerr != nil {
 			return nil, fmt.Errorf("internal error: %w", oerr)
+		}
+		// libpcap's pcap_compile refuses an optimized program whose
+		// root is "ret #0". Optimize turns every block from which all
+		// paths reject into "ret #0", so that is the first instruction
+		// exactly when it finds that no packet can be accepted; the
+		// program is refused when it finds so by libpcap's kind of
+		// reasoning too (not from the bounds of a load: "proto 256").
+		if rejectsEvery(raw) && !opts.AllowRejectAll {
+			if lp, lerr := optimize(unopt, true); lerr == nil && rejectsEvery(lp) {
+				return nil, &SyntaxError{Pos: 0, Msg: ErrRejectsAll.Error(), err: ErrRejectsAll}
+			}
 		}
 	}
 	exec, verr := newLoopExecutor(raw)
@@ -118,6 +141,11 @@ func CompileWith(expr string, lt layers.LinkType, snaplen int, opts *Options) (p
 		return nil, fmt.Errorf("internal error: compiled program does not validate: %w", verr)
 	}
 	return &Program{expr: expr, linkType: lt, snaplen: snaplen, raw: raw, exec: exec, unsetScratch: unset, vlan: p.g.vlanUsed}, nil
+}
+
+// rejectsEvery tells whether an optimized program starts with "ret #0".
+func rejectsEvery(raw []bpf.RawInstruction) bool {
+	return raw[0].Op == opRetK && raw[0].K == 0
 }
 
 // NewBPF compiles expr like gopacket/pcap's NewBPF (same arguments, in the
