@@ -139,7 +139,14 @@
 // programs run in this package's executor but not in a kernel, so capture
 // keeps them in user space); geneve [vni] with its variable offsets;
 // decnet host/src/dst; ifindex on LINUX_SLL2; inbound/outbound on LINUX_SLL, LINUX_SLL2,
-// PFLOG and SLIP (refused on other link types, as libpcap does for files); the
+// PFLOG and SLIP, from their headers; on other link types, for a live
+// capture (Options.Live, as tcpdump -i on Linux), inbound, outbound and
+// ifindex load the kernel's packet type and interface index (SKF_AD_PKTTYPE,
+// SKF_AD_IFINDEX: "ldh [type]", "ld [ifidx]"), which a kernel gives the
+// program and Program.MatchesMeta gives it in user space (a Meta; Matches
+// gives none, and the loads reject), and for files they are refused as
+// libpcap does ("inbound/outbound not supported on Ethernet when reading
+// savefiles"); the
 // pflog fields ifname/on, ruleset, rnr, srnr, reason, action; 802.11
 // (IEEE802_11 and IEEE802_11_RADIO): wlan host/src/dst/addr1-4/ra/ta,
 // type/subtype/dir with libpcap's names, radio[], LLC/SNAP types over the

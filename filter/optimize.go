@@ -520,6 +520,9 @@ func (o *optimizer) subsumed(body []bpf.RawInstruction, keep []bool, j int) bool
 func absEnd(in bpf.RawInstruction) (uint64, bool) {
 	switch in.Op {
 	case opLdW, opLdH, opLdB:
+		if ancillary(in.K) {
+			return 0, false
+		}
 		return uint64(in.K) + uint64(loadSize(in.Op)), true
 	case opLdxMSH:
 		return uint64(in.K) + 1, true

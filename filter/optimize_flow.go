@@ -58,6 +58,9 @@ func (t *vtab) maxOf(n int32) uint32 {
 	case vConst:
 		return k.k
 	case vLdAbs, vLdInd:
+		if k.kind == vLdAbs && ancillary(k.k) {
+			break // the field's whole value, whatever the load's size
+		}
 		switch k.a {
 		case 1:
 			return 0xff
@@ -458,6 +461,12 @@ func (o *optimizer) step(s *vstate, in bpf.RawInstruction) stepResult {
 	switch in.Op {
 	case opLdW, opLdH, opLdB:
 		size := loadSize(in.Op)
+		if ancillary(k) {
+			// The kernel's metadata: says nothing of the packet's
+			// length, and fails where there is none (see Meta).
+			setA(o.vt.num(vkey{kind: vLdAbs, a: int32(size), k: k}))
+			return stepMayFault
+		}
 		end := uint64(k) + uint64(size)
 		if end > 0xffffffff {
 			return stepFaults

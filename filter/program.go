@@ -70,6 +70,19 @@ type Options struct {
 	// link types and want "matches nothing" on some of them rather than
 	// an error.
 	AllowRejectAll bool
+
+	// Live compiles for a live capture on a Linux AF_PACKET socket (as
+	// tcpdump -i does) rather than for packets read from a file: on link
+	// types whose header does not record the direction or the interface,
+	// inbound, outbound and ifindex then test the kernel's metadata of
+	// the packet (SKF_AD_PKTTYPE, SKF_AD_IFINDEX), as libpcap does on
+	// Linux, where for a file they are refused ("inbound/outbound not
+	// supported on Ethernet when reading savefiles"). A kernel runs such
+	// a program as is; in user space, Program.MatchesMeta gives it the
+	// metadata (Matches gives none, and those tests then reject). Link
+	// types whose header records them (LINUX_SLL, LINUX_SLL2, SLIP,
+	// PFLOG) test the header either way.
+	Live bool
 }
 
 // CompileWith is Compile with options; opts may be nil. As in Compile, a
@@ -89,7 +102,7 @@ func CompileWith(expr string, lt layers.LinkType, snaplen int, opts *Options) (p
 		return nil, &SyntaxError{Pos: 0, Msg: lerr.Error(), err: ErrUnsupported}
 	}
 	toks := lex(expr)
-	p := &parser{toks: toks, g: &gen{link: link, link0: link, nullLE: !opts.NullBigEndian}}
+	p := &parser{toks: toks, g: &gen{link: link, link0: link, nullLE: !opts.NullBigEndian, live: opts.Live}}
 	defer func() {
 		r := recover()
 		if r == nil {
