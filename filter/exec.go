@@ -56,8 +56,8 @@ const (
 	xTxa
 	xNeg
 	xLdAnc // ld [SKF_AD_OFF + field]: the packet's kernel metadata (see Meta)
-	xAluK // ALU with constant: sub-op in m
-	xAluX // ALU with X: sub-op in m
+	xAluK  // ALU with constant: sub-op in m
+	xAluX  // ALU with X: sub-op in m
 	xJa
 	xJaBack // a backward ja; only in programs the compiler makes (protochain)
 	xJeqK
