@@ -79,7 +79,8 @@ type optimizer struct {
 	// loads through an index that merges different values are equal to
 	// no other load: the reasoning libpcap's optimizer does without.
 	noBounds bool
-	opaque   uint32 // serial number of the last vOpaque value
+	opaque   uint32         // serial number of the last vOpaque value
+	phiDep   map[int32]bool // memo of fromPhi
 }
 
 // newOptimizer splits a validated program into basic blocks.

@@ -80,6 +80,31 @@ func (t *vtab) maxOf(n int32) uint32 {
 	return 0xffffffff
 }
 
+// fromPhi tells whether value n is, or is computed from, a merge of
+// different values (vPhi).
+func (o *optimizer) fromPhi(n int32) bool {
+	if r, ok := o.phiDep[n]; ok {
+		return r
+	}
+	k := o.vt.keys[n]
+	r := false
+	switch k.kind {
+	case vPhi:
+		r = true
+	case vAlu:
+		r = o.fromPhi(k.a) || o.fromPhi(k.b)
+	case vLdInd:
+		r = o.fromPhi(k.b)
+	case vNeg:
+		r = o.fromPhi(k.a)
+	}
+	if o.phiDep == nil {
+		o.phiDep = map[int32]bool{}
+	}
+	o.phiDep[n] = r
+	return r
+}
+
 // alu numbers the result of an ALU operation, folding constants and
 // identities. ok is false for a division by a constant zero.
 func (t *vtab) alu(op uint32, a, b int32) int32 {
@@ -504,9 +529,10 @@ func (o *optimizer) step(s *vstate, in bpf.RawInstruction) stepResult {
 			r = stepOK
 		}
 		v := o.vt.num(vkey{kind: vLdInd, a: int32(size), b: s.x, k: k})
-		if o.noBounds && o.vt.keys[s.x].kind == vPhi {
+		if o.noBounds && o.fromPhi(s.x) {
 			// libpcap's optimizer decides nothing about a load whose
-			// index merges different values (802.11's header length).
+			// index comes from a merge of different values (802.11's
+			// header length, Geneve's offsets).
 			o.opaque++
 			v = o.vt.num(vkey{kind: vOpaque, k: o.opaque})
 		}

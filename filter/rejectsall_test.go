@@ -38,6 +38,10 @@ func TestCompileRejectsAll(t *testing.T) {
 		// 802.11's header length merges two values; libpcap does not
 		// compare loads through it.
 		{"ip and ip6 through 802.11's variable header", layers.LinkTypeIEEE802_11, "ip6 and host 10.0.0.1", false},
+		// Geneve's offsets merge its IPv4 and IPv6 ways: libpcap does
+		// not compare loads through them either.
+		{"udp and tcp after geneve", layers.LinkTypeEthernet, "geneve and udp and tcp", false},
+		{"udp and tcp without geneve", layers.LinkTypeEthernet, "udp and tcp", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Compile(tc.expr, tc.lt, 0)
