@@ -118,7 +118,11 @@ type Config struct {
 	// (tcpdump -p); by default it is put in it, as tcpdump does.
 	NoPromiscuous bool
 	// Filter, when set, is attached in the kernel and applied in user
-	// space. It must be compiled for the interface's link type.
+	// space. It must be compiled for the interface's link type, and with
+	// filter.Options.Live for inbound, outbound and ifindex on link
+	// types whose header does not record them (Ethernet): those read
+	// the kernel's metadata of the packet, which the kernel gives the
+	// attached program and the user-space run gets from each frame.
 	Filter *filter.Program
 	// RingMB is the size of the receive ring in MiB (default 32).
 	RingMB int

@@ -51,6 +51,11 @@ type Handle struct {
 	// buf holds a packet whose VLAN tag is put back, or with an SLL
 	// header in front.
 	buf []byte
+	// meta is the kernel's metadata of the packet being filtered in user
+	// space, for a filter compiled with filter.Options.Live that tests
+	// inbound, outbound or ifindex (see filter.Meta); kept here so that
+	// passing it does not allocate.
+	meta filter.Meta
 }
 
 var _ pcapio.Source = (*Handle)(nil)
@@ -259,8 +264,11 @@ func (h *Handle) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 			data = data[:h.snap]
 			ci.CaptureLength = h.snap
 		}
-		if h.prog != nil && !h.prog.Matches(ci, data) {
-			continue
+		if h.prog != nil {
+			h.meta = filter.Meta{PktType: fr.Addr.Pkttype, IfIndex: uint32(fr.Addr.Ifindex)}
+			if !h.prog.MatchesMeta(ci, data, &h.meta) {
+				continue
+			}
 		}
 		return data, ci, nil
 	}

@@ -26,8 +26,9 @@ type MultiConfig struct {
 	// the merged reads (default 100ms; BlockForever: no bound).
 	Config
 	// Expr, when not empty, is a filter expression (package filter's
-	// syntax) compiled for each interface's link type and attached to
-	// its socket. It cannot be combined with Config.Filter.
+	// syntax) compiled for each interface's link type, for a live
+	// capture (filter.Options.Live), and attached to its socket. It
+	// cannot be combined with Config.Filter.
 	Expr string
 }
 
@@ -167,7 +168,9 @@ func OpenMulti(names []string, cfg *MultiConfig) (*Multi, error) {
 				m.closeHandles()
 				return nil, err
 			}
-			prog, err := filter.Compile(c.Expr, lt, c.withDefaults().SnapLen)
+			// Compiled for a live capture: inbound, outbound and
+			// ifindex test the kernel's metadata, as tcpdump -i does.
+			prog, err := filter.CompileWith(c.Expr, lt, c.withDefaults().SnapLen, &filter.Options{Live: true})
 			if err != nil {
 				m.closeHandles()
 				return nil, fmt.Errorf("capture: %s: filter %q: %w", n, c.Expr, err)

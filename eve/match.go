@@ -110,7 +110,9 @@ func (m *Matcher) Match(lt layers.LinkType, data []byte, ci gopacket.CaptureInfo
 			return false, err
 		}
 		var err error
-		p, err = filter.Compile(m.expr, lt, 262144)
+		// An expression that can match no packet of lt (an IPv4 flow
+		// on a link type without IPv4) gives a program matching none.
+		p, err = filter.CompileWith(m.expr, lt, 262144, &filter.Options{AllowRejectAll: true})
 		if err != nil {
 			m.bad[lt] = fmt.Errorf("filter %q for link type %v: %w", m.expr, lt, err)
 			return false, m.bad[lt]

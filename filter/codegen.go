@@ -369,6 +369,7 @@ type gen struct {
 	link   linkInfo
 	link0  linkInfo // the layout of the outermost link layer
 	nullLE bool     // DLT_NULL headers are little-endian
+	live   bool     // for a live Linux capture (Options.Live)
 	// vlanUsed: a vlan primitive was compiled (Program.TestsVLAN).
 	vlanUsed bool
 	pos      int // position of the token being reduced, for errors

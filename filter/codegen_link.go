@@ -432,9 +432,9 @@ func (g *gen) enterTunnel(rHdr, rType, rPl int, geneve bool) {
 
 // inbound compiles "inbound" and "outbound" (gen_inbound) for link types
 // whose header records the direction. Others carry it only in the Linux
-// kernel's packet metadata, which a live capture filter can test but a
-// file does not keep; as libpcap does for files, they are refused (for
-// live captures, capture.Config.Direction does that job).
+// kernel's packet metadata: for a live capture (Options.Live) the program
+// loads the packet type there, as libpcap does on Linux ("ldh [type]");
+// for files, which do not keep it, they are refused as libpcap does.
 func (g *gen) inbound(out bool) frag {
 	const outgoing = 4 // PACKET_OUTGOING
 	var b frag
@@ -453,7 +453,10 @@ func (g *gen) inbound(out bool) frag {
 		}
 		return g.cmp(orLinkHdr, pflogDir, 1, dir)
 	default:
-		g.fail("inbound/outbound not supported on %s when reading savefiles", dltDescription(g.link.dlt))
+		if !g.live {
+			g.fail("inbound/outbound not supported on %s when reading savefiles", dltDescription(g.link.dlt))
+		}
+		b = g.cmp(orLinkHdr, skfAdOff+skfAdPktType, 2, PacketOutgoing)
 	}
 	if !out {
 		b = not(b)
@@ -581,11 +584,15 @@ func (g *gen) vxlan(vni uint32, has bool) frag {
 
 // ifindex compiles "ifindex N" (gen_ifindex): the interface index that
 // LINUX_SLL2 headers record. Other link types carry it only in the Linux
-// kernel's packet metadata, which a file does not keep; as libpcap does
-// for files, they are refused.
+// kernel's packet metadata: for a live capture (Options.Live) the program
+// loads it there, as libpcap does on Linux ("ld [ifidx]"); for files,
+// which do not keep it, they are refused as libpcap does.
 func (g *gen) ifindex(n uint32) frag {
-	if g.link.dlt != ltLinuxSLL2 {
+	if g.link.dlt == ltLinuxSLL2 {
+		return g.cmp(orLinkHdr, 4, 4, n)
+	}
+	if !g.live {
 		g.fail("ifindex not supported on %s when reading savefiles", dltDescription(g.link.dlt))
 	}
-	return g.cmp(orLinkHdr, 4, 4, n)
+	return g.cmp(orLinkHdr, skfAdOff+skfAdIfIndex, 4, n)
 }

@@ -139,7 +139,14 @@
 // programs run in this package's executor but not in a kernel, so capture
 // keeps them in user space); geneve [vni] with its variable offsets;
 // decnet host/src/dst; ifindex on LINUX_SLL2; inbound/outbound on LINUX_SLL, LINUX_SLL2,
-// PFLOG and SLIP (refused on other link types, as libpcap does for files); the
+// PFLOG and SLIP, from their headers; on other link types, for a live
+// capture (Options.Live, as tcpdump -i on Linux), inbound, outbound and
+// ifindex load the kernel's packet type and interface index (SKF_AD_PKTTYPE,
+// SKF_AD_IFINDEX: "ldh [type]", "ld [ifidx]"), which a kernel gives the
+// program and Program.MatchesMeta gives it in user space (a Meta; Matches
+// gives none, and the loads reject), and for files they are refused as
+// libpcap does ("inbound/outbound not supported on Ethernet when reading
+// savefiles"); the
 // pflog fields ifname/on, ruleset, rnr, srnr, reason, action; 802.11
 // (IEEE802_11 and IEEE802_11_RADIO): wlan host/src/dst/addr1-4/ra/ta,
 // type/subtype/dir with libpcap's names, radio[], LLC/SNAP types over the
@@ -164,9 +171,26 @@
 // packet this package rejects. scripts/filter-random.sh measures it:
 // every disagreement it has found is of this kind.
 //
-// libpcap's optimizer refuses programs that can never accept ("expression
-// rejects all packets", for example "ip and host 2001:db8::1"); this
-// package compiles them to a program that rejects every packet (after
-// optimization usually a lone "ret #0"). Service names are limited to the
-// fixed table, where libpcap reads /etc/services.
+// As libpcap's pcap_compile does, Compile refuses with "expression rejects
+// all packets" (ErrRejectsAll) an expression whose optimized program can
+// only reject ("ip6 and igmp" on IPV4, "arp host 1.2.3.4" on RAW): the
+// optimizer turns every block from which all paths reject into "ret #0",
+// and the program is refused when that is its first instruction, found
+// by the reasoning libpcap's optimizer also does. Facts libpcap's does
+// not use do not count: the bounds of a load ("proto 256": a byte is
+// never 256), a "jeq" deciding another kind of test ("mpls and llc"),
+// loads through 802.11's variable header length. Options.NoOptimize (as
+// "tcpdump -O") and Options.AllowRejectAll compile such programs. The
+// two optimizers still differ on a few: after ARCnet's or BSD/OS PPP's
+// two ways of saying ip, libpcap's finds that an ip6 type cannot follow
+// ("icmp and port 80" rejects all there) and wirekit's does not; on the
+// three AF_INET6 values of LOOP and big-endian NULL files, wirekit's
+// finds "ip6 and link[0:4] = 0x1c000000" can never match and libpcap's
+// does not; and libpcap's optimizer sometimes stops before it has
+// reduced such a program (leaving "jgt #0x2d02 jt 14 jf 14", both to
+// "ret #0"), and compiles it: scripts/filter-random.sh finds 2 such in
+// 1500 expressions. The verdicts agree either way.
+//
+// Service names are limited to the fixed table, where libpcap reads
+// /etc/services.
 package filter

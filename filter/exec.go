@@ -19,7 +19,7 @@ type Executor struct {
 	code    []xins
 	rets    []uint32 // jump targets len(code)+i return rets[i]
 	usesMem bool     // the program has scratch memory instructions
-	entry   func(e *Executor, pkt []byte, wire uint32, mem *[16]uint32) uint32
+	entry   func(e *Executor, pkt []byte, wire uint32, mem *[16]uint32, meta *Meta) uint32
 }
 
 // xins is one step of an Executor: an operation, absolute jump targets and
@@ -55,8 +55,9 @@ const (
 	xTax
 	xTxa
 	xNeg
-	xAluK // ALU with constant: sub-op in m
-	xAluX // ALU with X: sub-op in m
+	xLdAnc // ld [SKF_AD_OFF + field]: the packet's kernel metadata (see Meta)
+	xAluK  // ALU with constant: sub-op in m
+	xAluX  // ALU with X: sub-op in m
 	xJa
 	xJaBack // a backward ja; only in programs the compiler makes (protochain)
 	xJeqK
@@ -228,6 +229,11 @@ func lower(raw []bpf.RawInstruction) []xins {
 		index[i] = uint32(len(code))
 		in := raw[i]
 		fusable := func(j int) bool { return j < n && !target[j] }
+		if (in.Op == 0x20 || in.Op == 0x28 || in.Op == 0x30) && ancillary(in.K) {
+			code = append(code, xins{op: xLdAnc, k: in.K})
+			i++
+			continue
+		}
 		// ldxb 4*([m]&0xf); ldh [x+k]; jeq #v
 		if in.Op == 0xb1 && fusable(i+1) && fusable(i+2) && raw[i+1].Op == 0x48 && raw[i+2].Op == 0x15 {
 			j := raw[i+2]

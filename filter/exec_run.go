@@ -7,19 +7,20 @@ func (e *Executor) Run(pkt []byte, wire uint32) uint32 {
 	// without scratch memory costs one call, to execute, and does not
 	// pay for zeroing the memory (a measurable part of a short
 	// program's cost); the others go through executeMem.
-	return e.entry(e, pkt, wire, nil)
+	return e.entry(e, pkt, wire, nil, nil)
 }
 
 // executeMem runs e with zeroed scratch memory.
-func executeMem(e *Executor, pkt []byte, wire uint32, _ *[16]uint32) uint32 {
+func executeMem(e *Executor, pkt []byte, wire uint32, _ *[16]uint32, meta *Meta) uint32 {
 	var mem [16]uint32
-	return execute(e, pkt, wire, &mem)
+	return execute(e, pkt, wire, &mem, meta)
 }
 
 // execute runs e's steps with scratch memory mem, which may be nil when
-// the program has no scratch memory instructions. A step index past the
-// code returns from e.rets (see foldReturns).
-func execute(e *Executor, pkt []byte, wire uint32, mem *[16]uint32) uint32 {
+// the program has no scratch memory instructions, and the packet's kernel
+// metadata meta (nil: none). A step index past the code returns from
+// e.rets (see foldReturns).
+func execute(e *Executor, pkt []byte, wire uint32, mem *[16]uint32, meta *Meta) uint32 {
 	code, rets := e.code, e.rets
 	var a, x uint32
 	pc := uint32(0)
@@ -230,6 +231,12 @@ func execute(e *Executor, pkt []byte, wire uint32, mem *[16]uint32) uint32 {
 			a = v
 		case xLdBX:
 			v, ok := ld8(pkt, uint64(x)+uint64(in.k))
+			if !ok {
+				return 0
+			}
+			a = v
+		case xLdAnc:
+			v, ok := meta.load(in.k)
 			if !ok {
 				return 0
 			}

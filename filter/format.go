@@ -44,6 +44,19 @@ var aluNames = map[uint16]string{
 }
 
 // image formats one instruction as libpcap's bpf_image.
+// absArg is an absolute load's operand as libpcap on Linux prints it:
+// the kernel metadata fields it names ("[type]", "[ifidx]"; see Meta),
+// else the offset.
+func absArg(k uint32) string {
+	switch k {
+	case skfAdOff + skfAdPktType:
+		return "[type]"
+	case skfAdOff + skfAdIfIndex:
+		return "[ifidx]"
+	}
+	return fmt.Sprintf("[%d]", k)
+}
+
 func image(in bpf.RawInstruction, n int) string {
 	k := in.K
 	var op, arg string
@@ -53,11 +66,11 @@ func image(in bpf.RawInstruction, n int) string {
 	case opRetA:
 		op, arg = "ret", "a"
 	case opLdW:
-		op, arg = "ld", fmt.Sprintf("[%d]", k)
+		op, arg = "ld", absArg(k)
 	case opLdH:
-		op, arg = "ldh", fmt.Sprintf("[%d]", k)
+		op, arg = "ldh", absArg(k)
 	case opLdB:
-		op, arg = "ldb", fmt.Sprintf("[%d]", k)
+		op, arg = "ldb", absArg(k)
 	case opLdLen:
 		op, arg = "ld", "#pktlen"
 	case opLdIW:

@@ -26,10 +26,18 @@ import (
 // from it rejects anyway, so a packet too short for the original program
 // is still rejected. Optimize never returns a longer program than raw.
 func Optimize(raw []bpf.RawInstruction) ([]bpf.RawInstruction, error) {
+	return optimize(raw, false)
+}
+
+// optimize is Optimize; asLibpcap leaves out the reasoning libpcap's
+// optimizer does not do (bounds on the values a load can give: a byte
+// is never 256), for CompileWith's "rejects all packets" decision.
+func optimize(raw []bpf.RawInstruction, asLibpcap bool) ([]bpf.RawInstruction, error) {
 	if err := validate(raw, false, 0); err != nil {
 		return nil, err
 	}
 	o := newOptimizer(raw)
+	o.noBounds = asLibpcap
 	o.run()
 	out := o.emit()
 	if len(out) >= len(raw) {
@@ -64,6 +72,15 @@ type optimizer struct {
 	reach  []bool      // reachable from the entry
 	// maxFacts is how many facts a state keeps (see factBudget).
 	maxFacts int
+	// noBounds: comparisons are not decided by the bounds of the values
+	// compared (maxOf), as libpcap's optimizer does not decide them.
+	// With it, the equality of a value with a constant decides only
+	// other equalities, a value compared with itself is not decided, and
+	// loads through an index that merges different values are equal to
+	// no other load: the reasoning libpcap's optimizer does without.
+	noBounds bool
+	opaque   uint32         // serial number of the last vOpaque value
+	phiDep   map[int32]bool // memo of fromPhi
 }
 
 // newOptimizer splits a validated program into basic blocks.
@@ -504,6 +521,9 @@ func (o *optimizer) subsumed(body []bpf.RawInstruction, keep []bool, j int) bool
 func absEnd(in bpf.RawInstruction) (uint64, bool) {
 	switch in.Op {
 	case opLdW, opLdH, opLdB:
+		if ancillary(in.K) {
+			return 0, false
+		}
 		return uint64(in.K) + uint64(loadSize(in.Op)), true
 	case opLdxMSH:
 		return uint64(in.K) + 1, true

@@ -13,12 +13,13 @@ type vkind uint8
 const (
 	vConst vkind = iota
 	vLen
-	vLdAbs // a: size, k: offset
-	vLdInd // a: size, b: value of X, k: offset
-	vMsh   // k: offset
-	vAlu   // k: ALU op, a, b: operands
-	vNeg   // a
-	vPhi   // a: block, b: register: a merge of different values
+	vLdAbs  // a: size, k: offset
+	vLdInd  // a: size, b: value of X, k: offset
+	vMsh    // k: offset
+	vAlu    // k: ALU op, a, b: operands
+	vNeg    // a
+	vPhi    // a: block, b: register: a merge of different values
+	vOpaque // k: a serial number: a value equal to no other
 )
 
 type vkey struct {
@@ -57,6 +58,9 @@ func (t *vtab) maxOf(n int32) uint32 {
 	case vConst:
 		return k.k
 	case vLdAbs, vLdInd:
+		if k.kind == vLdAbs && ancillary(k.k) {
+			break // the field's whole value, whatever the load's size
+		}
 		switch k.a {
 		case 1:
 			return 0xff
@@ -74,6 +78,31 @@ func (t *vtab) maxOf(n int32) uint32 {
 		}
 	}
 	return 0xffffffff
+}
+
+// fromPhi tells whether value n is, or is computed from, a merge of
+// different values (vPhi).
+func (o *optimizer) fromPhi(n int32) bool {
+	if r, ok := o.phiDep[n]; ok {
+		return r
+	}
+	k := o.vt.keys[n]
+	r := false
+	switch k.kind {
+	case vPhi:
+		r = true
+	case vAlu:
+		r = o.fromPhi(k.a) || o.fromPhi(k.b)
+	case vLdInd:
+		r = o.fromPhi(k.b)
+	case vNeg:
+		r = o.fromPhi(k.a)
+	}
+	if o.phiDep == nil {
+		o.phiDep = map[int32]bool{}
+	}
+	o.phiDep[n] = r
+	return r
 }
 
 // alu numbers the result of an ALU operation, folding constants and
@@ -290,7 +319,9 @@ func (o *optimizer) meet(blk int, s vstate, e *vstate) vstate {
 	}
 	facts := s.facts[:n]
 	for _, f := range s.facts[n:] {
-		if slices.Contains(e.facts[n:], f) {
+		// libpcap's optimizer knows only the tests on edges that
+		// dominate: those from before the paths parted.
+		if !o.noBounds && slices.Contains(e.facts[n:], f) {
 			facts = append(facts, f)
 		}
 	}
@@ -362,7 +393,7 @@ func (o *optimizer) decideFacts(s *vstate, op uint16, a, b int32, by *int) (out,
 	if aConst && bConst {
 		return cmpOp(op, ca, cb), true
 	}
-	if a == b && op != opJsetK {
+	if a == b && op != opJsetK && !o.noBounds {
 		return op != opJgtK, true
 	}
 	for i, f := range s.facts {
@@ -373,14 +404,14 @@ func (o *optimizer) decideFacts(s *vstate, op uint16, a, b int32, by *int) (out,
 			*by = i
 			return f.out, true
 		}
-		if f.op == opJeqK && f.out && bConst {
+		if f.op == opJeqK && f.out && bConst && (op == opJeqK || !o.noBounds) {
 			if v, ok := o.vt.constOf(f.b); ok {
 				*by = i
 				return cmpOp(op, v, cb), true
 			}
 		}
 	}
-	if bConst {
+	if bConst && !o.noBounds {
 		m := o.vt.maxOf(a)
 		switch op {
 		case opJeqK:
@@ -457,6 +488,12 @@ func (o *optimizer) step(s *vstate, in bpf.RawInstruction) stepResult {
 	switch in.Op {
 	case opLdW, opLdH, opLdB:
 		size := loadSize(in.Op)
+		if ancillary(k) {
+			// The kernel's metadata: says nothing of the packet's
+			// length, and fails where there is none (see Meta).
+			setA(o.vt.num(vkey{kind: vLdAbs, a: int32(size), k: k}))
+			return stepMayFault
+		}
 		end := uint64(k) + uint64(size)
 		if end > 0xffffffff {
 			return stepFaults
@@ -494,6 +531,13 @@ func (o *optimizer) step(s *vstate, in bpf.RawInstruction) stepResult {
 			r = stepOK
 		}
 		v := o.vt.num(vkey{kind: vLdInd, a: int32(size), b: s.x, k: k})
+		if o.noBounds && o.fromPhi(s.x) {
+			// libpcap's optimizer decides nothing about a load whose
+			// index comes from a merge of different values (802.11's
+			// header length, Geneve's offsets).
+			o.opaque++
+			v = o.vt.num(vkey{kind: vOpaque, k: o.opaque})
+		}
 		if setA(v) == stepNoop && r == stepOK {
 			return stepNoop
 		}

@@ -40,7 +40,10 @@ const DefaultSnapLen = 262144
 // "snaplen of 0 rejects all packets"; tcpdump turns -s 0 into 262144
 // before it compiles, and so does this). A snaplen below 0 or above
 // 4294967295 is an error. Errors are *SyntaxError; those for constructs
-// wirekit does not compile yet also wrap ErrUnsupported.
+// wirekit does not compile yet also wrap ErrUnsupported, and an expression
+// that can match no packet of lt gives libpcap's "expression rejects all
+// packets", wrapping ErrRejectsAll (see CompileWith's Options to compile
+// it anyway).
 func Compile(expr string, lt layers.LinkType, snaplen int) (*Program, error) {
 	return CompileWith(expr, lt, snaplen, nil)
 }
@@ -59,6 +62,27 @@ type Options struct {
 	// NoOptimize turns the optimizer off (see Optimize): the program is
 	// then libpcap's unoptimized code, as "tcpdump -O" prints it.
 	NoOptimize bool
+
+	// AllowRejectAll keeps a program that can never accept a packet: by
+	// default the optimizing compiler refuses it with ErrRejectsAll, as
+	// libpcap does; with AllowRejectAll it returns the optimized program
+	// (a lone "ret #0"). For callers that compile one expression for many
+	// link types and want "matches nothing" on some of them rather than
+	// an error.
+	AllowRejectAll bool
+
+	// Live compiles for a live capture on a Linux AF_PACKET socket (as
+	// tcpdump -i does) rather than for packets read from a file: on link
+	// types whose header does not record the direction or the interface,
+	// inbound, outbound and ifindex then test the kernel's metadata of
+	// the packet (SKF_AD_PKTTYPE, SKF_AD_IFINDEX), as libpcap does on
+	// Linux, where for a file they are refused ("inbound/outbound not
+	// supported on Ethernet when reading savefiles"). A kernel runs such
+	// a program as is; in user space, Program.MatchesMeta gives it the
+	// metadata (Matches gives none, and those tests then reject). Link
+	// types whose header records them (LINUX_SLL, LINUX_SLL2, SLIP,
+	// PFLOG) test the header either way.
+	Live bool
 }
 
 // CompileWith is Compile with options; opts may be nil. As in Compile, a
@@ -78,7 +102,7 @@ func CompileWith(expr string, lt layers.LinkType, snaplen int, opts *Options) (p
 		return nil, &SyntaxError{Pos: 0, Msg: lerr.Error(), err: ErrUnsupported}
 	}
 	toks := lex(expr)
-	p := &parser{toks: toks, g: &gen{link: link, link0: link, nullLE: !opts.NullBigEndian}}
+	p := &parser{toks: toks, g: &gen{link: link, link0: link, nullLE: !opts.NullBigEndian, live: opts.Live}}
 	defer func() {
 		r := recover()
 		if r == nil {
@@ -108,9 +132,21 @@ func CompileWith(expr string, lt layers.LinkType, snaplen int, opts *Options) (p
 	// works on acyclic programs, and libpcap does not optimize these
 	// either.
 	if !opts.NoOptimize && validate(raw, false, 0) == nil {
+		unopt := raw
 		var oerr error
 		if raw, oerr = Optimize(raw); oerr != nil {
 			return nil, fmt.Errorf("internal error: %w", oerr)
+		}
+		// libpcap's pcap_compile refuses an optimized program whose
+		// root is "ret #0". Optimize turns every block from which all
+		// paths reject into "ret #0", so that is the first instruction
+		// exactly when it finds that no packet can be accepted; the
+		// program is refused when it finds so by libpcap's kind of
+		// reasoning too (not from the bounds of a load: "proto 256").
+		if rejectsEvery(raw) && !opts.AllowRejectAll {
+			if lp, lerr := optimize(unopt, true); lerr == nil && rejectsEvery(lp) {
+				return nil, &SyntaxError{Pos: 0, Msg: ErrRejectsAll.Error(), err: ErrRejectsAll}
+			}
 		}
 	}
 	exec, verr := newLoopExecutor(raw)
@@ -118,6 +154,11 @@ func CompileWith(expr string, lt layers.LinkType, snaplen int, opts *Options) (p
 		return nil, fmt.Errorf("internal error: compiled program does not validate: %w", verr)
 	}
 	return &Program{expr: expr, linkType: lt, snaplen: snaplen, raw: raw, exec: exec, unsetScratch: unset, vlan: p.g.vlanUsed}, nil
+}
+
+// rejectsEvery tells whether an optimized program starts with "ret #0".
+func rejectsEvery(raw []bpf.RawInstruction) bool {
+	return raw[0].Op == opRetK && raw[0].K == 0
 }
 
 // NewBPF compiles expr like gopacket/pcap's NewBPF (same arguments, in the

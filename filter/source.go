@@ -37,7 +37,8 @@ type SourceFilter struct {
 // little-endian.
 //
 // The error is Compile's (a *SyntaxError, wrapping ErrUnsupported for
-// constructs not compiled yet) for the first interface's link type.
+// constructs not compiled yet, ErrRejectsAll for an expression that can
+// match none of its packets) for the first interface's link type.
 func NewSourceFilter(expr string, src pcapio.Source, opts *Options) (*SourceFilter, error) {
 	if opts == nil {
 		opts = &Options{}
@@ -66,8 +67,13 @@ func (f *SourceFilter) Program(lt layers.LinkType) (*Program, error) {
 	}
 	p, ok := f.progs[lt]
 	if !ok {
+		// A link type met after the first gets a program that matches
+		// nothing where the expression can match none of its packets,
+		// rather than an error for every packet.
+		o := *f.opts
+		o.AllowRejectAll = true
 		var err error
-		p, err = CompileWith(f.expr, lt, f.snaplen, f.opts)
+		p, err = CompileWith(f.expr, lt, f.snaplen, &o)
 		if err != nil {
 			return nil, fmt.Errorf("link type %s (%d): %w", lt, int(lt), err)
 		}

@@ -76,6 +76,10 @@ func TestSourceFilter(t *testing.T) {
 		{"negation on both link types", "not port 80", []bool{false, false, true, true}, false, -1},
 		{"syntax error is reported before reading", "tcp dst port", nil, true, -1},
 		{"ether on the raw IP interface names the link type", "ether host 02:00:00:00:00:01", []bool{true}, false, 1},
+		// arp can match nothing on raw IP: there it matches nothing,
+		// rather than Compile's "expression rejects all packets".
+		{"arp on the raw IP interface matches nothing there", "arp", []bool{false, false, false, false}, false, -1},
+		{"rejects all packets on the first link type is refused", "arp and port 80", nil, true, -1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

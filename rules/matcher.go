@@ -162,7 +162,9 @@ func (m *Matcher) compile(lt layers.LinkType) (*Program, error) {
 	}
 	exprs = append(exprs, alone...)
 	for _, x := range exprs {
-		prog, err := filter.Compile(x, lt, DefaultSnapLen)
+		// Conditions that together can match nothing give a program
+		// that matches nothing, as each alone would (see above).
+		prog, err := filter.CompileWith(x, lt, DefaultSnapLen, &filter.Options{AllowRejectAll: true})
 		if err != nil {
 			return nil, fmt.Errorf("filter %q: link type %v: %w", m.rule.Name, lt, err)
 		}

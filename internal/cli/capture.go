@@ -104,7 +104,10 @@ before, and capture exits 1 with a message naming the interface.`,
 					cfg.AnyLinkType = lt
 				}
 				if expr != "" {
-					prog, err := filter.Compile(expr, lt, cfg.SnapLen)
+					// For a live capture, as tcpdump -i compiles:
+					// inbound, outbound and ifindex test the
+					// kernel's metadata of each packet.
+					prog, err := filter.CompileWith(expr, lt, cfg.SnapLen, &filter.Options{Live: true})
 					if err != nil {
 						return &usageError{fmt.Errorf("capture: filter %q: %w", expr, err)}
 					}
