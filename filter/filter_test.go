@@ -62,7 +62,7 @@ func TestCompileErrors(t *testing.T) {
 }
 
 func TestUnsupportedLinkType(t *testing.T) {
-	_, err := Compile("ip", layers.LinkType(140), 65535) // MTP2
+	_, err := Compile("ip", layers.LinkType(65000), 65535) // no such link type
 	if !errors.Is(err, ErrUnsupported) {
 		t.Fatalf("err = %v, want ErrUnsupported", err)
 	}
