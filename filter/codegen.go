@@ -269,6 +269,7 @@ type linkInfo struct {
 	// variable, as libpcap's off_* with is_variable.
 	varHdr, varType, varPl int
 	geneve                 bool // after "geneve": libpcap's is_geneve
+	lane                   bool // Ethernet in SunATM LANE: prevlinktype is SUNATM
 }
 
 // varLazy marks a variable offset whose register is taken on first use;
@@ -360,6 +361,8 @@ func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
 		// offset is variable, computed at the start of the program when
 		// it is used.
 		return linkInfo{dlt: lt, offLinkType: -1, varPl: varLazy}, nil
+	case ltSunATM, ltATMRFC1483, dltATMRFC1483, ltATMCLIP, dltATMCLIP, ltSLIPBSDOS, dltSLIPBSDOS, ltPPPPPPD, ltLTalk, ltIPOver1394, ltBACnetMSTP, ltMTP2Phdr, ltMTP2, ltMTP3:
+		return moreLinkInfo(lt), nil
 	}
 	return linkInfo{}, fmt.Errorf("link type %d (%v): %w", int(lt), lt, ErrUnsupported)
 }
@@ -552,6 +555,9 @@ func (g *gen) linktype(ll uint32) frag {
 	}
 	switch l.dlt {
 	case layers.LinkTypeEthernet:
+		if l.lane && !l.geneve {
+			return and(g.laneCheck(), g.etherLinktype(ll))
+		}
 		return g.etherLinktype(ll)
 	case layers.LinkTypeLinuxSLL:
 		return g.sllLinktype(ll)
@@ -654,6 +660,8 @@ func (g *gen) linktype(ll uint32) frag {
 		return g.cmp(orLinkType, 0, 2, pppType(ll))
 	case layers.LinkTypePPP, ltPPPEther, layers.LinkTypePPP_HDLC:
 		return g.cmp(orLinkType, 0, 2, pppType(ll))
+	case ltSunATM, ltATMRFC1483, ltATMCLIP, ltSLIPBSDOS, ltPPPPPPD, ltLTalk, ltIPOver1394, ltBACnetMSTP, ltMTP2Phdr, ltMTP2, ltMTP3:
+		return g.moreLinktype(ll)
 	}
 	g.unsupported("link type " + l.dlt.String())
 	return nil

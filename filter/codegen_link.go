@@ -326,6 +326,9 @@ func dltDescription(lt layers.LinkType) string {
 	case layers.LinkTypeIPOverFC:
 		return "RFC 2625 IP-over-Fibre Channel"
 	}
+	if d, ok := moreDescriptions[lt]; ok {
+		return d
+	}
 	return "DLT " + strconv.Itoa(int(lt))
 }
 
@@ -334,6 +337,9 @@ func dltDescription(lt layers.LinkType) string {
 // header must not start where the payload does (gen_prevlinkhdr_check).
 func (g *gen) prevLinkHdrCheck(b frag) frag {
 	if !g.link.geneve {
+		if g.link.lane {
+			return and(g.laneCheck(), b)
+		}
 		return b
 	}
 	chk := not(test([]ins{{op: opLdMem, k: uint32(g.link.varHdr - 1)}, {op: opLdxMem, k: uint32(g.link.varPl - 1)}}, opJeqX, 0))
@@ -428,6 +434,7 @@ func (g *gen) enterTunnel(rHdr, rType, rPl int, geneve bool) {
 	l.varHdr, l.varType, l.varPl = rHdr+1, rType+1, rPl+1
 	l.offNl, l.offNlNosnap = 0, g.link0.offNlNosnap
 	l.geneve = geneve
+	l.lane = false
 }
 
 // inbound compiles "inbound" and "outbound" (gen_inbound) for link types
@@ -446,6 +453,8 @@ func (g *gen) inbound(out bool) frag {
 	case layers.LinkTypeSLIP:
 		// The pseudo header's first byte: 0 received, 1 sent.
 		b = not(g.cmp(orLinkHdr, 0, 1, 0))
+	case ltPPPPPPD:
+		return g.pppdInbound(out)
 	case layers.LinkTypePFLog:
 		dir := uint32(1) // PF_IN
 		if out {

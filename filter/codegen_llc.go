@@ -108,6 +108,9 @@ func (g *gen) llc() frag {
 	case layers.LinkTypeFDDI, layers.LinkTypeTokenRing:
 		return fTrue() // every frame has one
 	}
+	if b, ok := g.atmLLC(); ok {
+		return b
+	}
 	if g.link.dlt != layers.LinkTypeEthernet {
 		g.fail("'llc' not supported for %s", dltDescription(g.link.dlt))
 	}

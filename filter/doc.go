@@ -85,6 +85,27 @@
 // 0xd0 plus the first digit). Any other link type is refused with
 // ErrUnsupported.
 //
+// ATM and SS7, and older serial link types, as libpcap 1.10 lays them out:
+// SUNATM (the 4-byte SunATM pseudo header) with vpi and vci compared as
+// numbers, lane, oam, oamf4, oamf4ec, oamf4sc, metac, bcc, sc, ilmic,
+// connectmsg, metaconnect and llc (LLC-multiplexed PDUs; Ethernet types
+// in SNAP), after "lane" the tests apply to the LANE Ethernet frame and
+// check it is not an LE control frame; ATM_RFC1483 and ATM_CLIP (an
+// 802.2 LLC/SNAP header first); MTP2 and MTP2_WITH_PHDR with fisu, lssu,
+// msu, hfisu, hlssu, hmsu and the MTP3 fields sio, opc, dpc, sls, hsio,
+// hopc, hdpc and hsls, with libpcap's range errors ("sio value 256 too
+// big; max value = 255"); MTP3 (link[...] only, as libpcap 1.10);
+// BACNET_MS_TP (every protocol test is the 0x55 0xff preamble; as
+// libpcap 1.10 adds its "offset not set" to the offsets, "host" and the
+// like read bytes 10 and 14...); LTALK (atalk is always true, everything
+// else false); APPLE_IP_OVER_IEEE1394 (the Ethernet type at 16);
+// SLIP_BSDOS (no type: the IP version on the first byte, as on SLIP);
+// PPP_PPPD (PPP with inbound and outbound on its direction byte). As in
+// libpcap 1.10, "!=" on vpi, vci and the MTP3 fields compiles as "=="
+// (its gen_ncmp reverses only > and >=; the development branch negates
+// it), and ATM_RFC1483, ATM_CLIP and SLIP_BSDOS also have their DLT
+// numbers (11, 19, 15).
+//
 // NULL (BSD loopback) starts with the address family in the byte order of
 // the host that captured, which is the byte order of the pcap file; as
 // libpcap does when it reads a file, the program compares it in that

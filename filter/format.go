@@ -54,7 +54,7 @@ func absArg(k uint32) string {
 	case skfAdOff + skfAdIfIndex:
 		return "[ifidx]"
 	}
-	return fmt.Sprintf("[%d]", k)
+	return fmt.Sprintf("[%d]", int32(k))
 }
 
 func image(in bpf.RawInstruction, n int) string {
@@ -84,7 +84,7 @@ func image(in bpf.RawInstruction, n int) string {
 	case opLdxImm:
 		op, arg = "ldx", fmt.Sprintf("#0x%x", k)
 	case opLdxMSH:
-		op, arg = "ldxb", fmt.Sprintf("4*([%d]&0xf)", k)
+		op, arg = "ldxb", fmt.Sprintf("4*([%d]&0xf)", int32(k))
 	case opLdMem:
 		op, arg = "ld", fmt.Sprintf("M[%d]", k)
 	case opLdxMem:

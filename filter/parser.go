@@ -451,10 +451,12 @@ func (p *parser) parseOther() frag {
 			return g.llcKind(n.text)
 		}
 		return g.llc()
-	case "lane", "metac", "bcc", "oam", "oamf4", "oamf4ec", "oamf4sc", "sc", "ilmic",
-		"connectmsg", "metaconnect", "vpi", "vci", "fisu", "lssu", "msu", "hfisu", "hlssu",
-		"hmsu", "sio", "opc", "dpc", "sls", "hsio", "hopc", "hdpc", "hsls":
-		g.unsupported("ATM/MTP '" + t.text + "'")
+	case "lane", "metac", "bcc", "oam", "oamf4", "oamf4ec", "oamf4sc", "sc", "ilmic", "connectmsg", "metaconnect":
+		return g.atmKeyword(t.text)
+	case "fisu", "lssu", "msu", "hfisu", "hlssu", "hmsu":
+		return g.mtp2Type(t.text)
+	case "vpi", "vci", "sio", "opc", "dpc", "sls", "hsio", "hopc", "hdpc", "hsls":
+		return p.parseFieldValue(t)
 	}
 	p.i--
 	p.syntax()

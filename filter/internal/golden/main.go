@@ -96,10 +96,12 @@ func main() {
 	seed := flag.Uint64("seed", 1, "with -random: random seed")
 	unopt := flag.Bool("O", false, "with -random: compare with libpcap's unoptimized programs (tcpdump -O)")
 	failures := flag.String("failures", "", "with -random: write disagreements to this file")
+	linktype := flag.Int("linktype", 1, "with -random: link type of the packets (the random Ethernet frames relinked as the synthetic captures are)")
+	captures := flag.String("captures", "", "comma-separated capture names: write the rows of these only (and not the unoptimized code file)")
 	only := flag.String("only", "", "comma-separated capture names (synth-chdlc.pcap, corpus:x.pcap): recompute only their rows, copying the others from the existing golden file")
 	flag.Parse()
 	if *random > 0 {
-		if err := runRandom(*random, *npkts, *seed, *failures, *unopt); err != nil {
+		if err := runRandom(*random, *npkts, *seed, *failures, *unopt, layers.LinkType(*linktype)); err != nil {
 			log.Fatal(err)
 		}
 		return
@@ -111,7 +113,7 @@ func main() {
 	}
 	files := []string{synth}
 	names := []string{"synth.pcap"}
-	for _, o := range []struct {
+	for _, o := range append([]struct {
 		name string
 		lt   layers.LinkType
 	}{{"synth-raw.pcap", layers.LinkTypeRaw}, {"synth-ipv4.pcap", 228}, {"synth-loop.pcap", layers.LinkTypeLoop},
@@ -123,7 +125,7 @@ func main() {
 		{"synth-slip.pcap", layers.LinkTypeSLIP}, {"synth-fddi.pcap", layers.LinkTypeFDDI},
 		{"synth-tokenring.pcap", layers.LinkTypeTokenRing}, {"synth-ipfc.pcap", layers.LinkTypeIPOverFC},
 		{"synth-ppp-serial.pcap", layers.LinkTypePPP_HDLC}, {"synth-ppp-bsdos.pcap", 16},
-		{"synth-frelay.pcap", 107}, {"synth-arcnet.pcap", layers.LinkTypeArcNet}, {"synth-arcnet-linux.pcap", 129}} {
+		{"synth-frelay.pcap", 107}, {"synth-arcnet.pcap", layers.LinkTypeArcNet}, {"synth-arcnet-linux.pcap", 129}}, moreSynth...) {
 		p := filepath.Join("filter/testdata", o.name)
 		if err := writeLink(p, o.lt, relink(synthPackets(), o.lt)); err != nil {
 			log.Fatal(err)
@@ -178,7 +180,14 @@ func main() {
 	}
 	defer os.RemoveAll(tmp)
 	outp := filepath.Join(tmp, "out.pcap")
+	only2 := map[string]bool{}
+	for _, n := range strings.Split(*captures, ",") {
+		only2[n] = n != ""
+	}
 	for fi, file := range files {
+		if *captures != "" && !only2[names[fi]] || *captures == "" && moreCapture(names[fi]) {
+			continue
+		}
 		if *only != "" && !redo[names[fi]] && len(kept[names[fi]]) > 0 {
 			for _, l := range kept[names[fi]] {
 				fmt.Fprintln(&b, l)
@@ -226,6 +235,10 @@ func main() {
 	}
 	if *only != "" {
 		fmt.Fprintf(os.Stderr, "%d expressions x %d captures (%s recomputed) -> %s\n", len(exprs), len(files), *only, *out)
+		return
+	}
+	if *captures != "" {
+		fmt.Fprintf(os.Stderr, "%d expressions x %s -> %s\n", len(exprs), *captures, *out)
 		return
 	}
 	// libpcap's unoptimized code (tcpdump -O -d) for every expression it

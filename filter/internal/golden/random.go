@@ -18,7 +18,8 @@ import (
 // exprGen draws random filter expressions from a grammar of the pcap-filter
 // language, with values biased towards those the random packets carry.
 type exprGen struct {
-	r *rand.Rand
+	r     *rand.Rand
+	extra []string // primitives of the link type, drawn one time in 4 when set
 }
 
 func (g *exprGen) pick(s ...string) string { return s[g.r.IntN(len(s))] }
@@ -71,6 +72,9 @@ func (g *exprGen) arith(depth int) string {
 
 // primitive returns one primitive.
 func (g *exprGen) primitive() string {
+	if len(g.extra) > 0 && g.r.IntN(4) == 0 {
+		return g.pick(g.extra...)
+	}
 	switch g.r.IntN(23) {
 	case 0:
 		return g.pick("ip", "ip6", "arp", "rarp", "tcp", "udp", "icmp", "icmp6", "igmp", "sctp", "pim", "vrrp", "carp", "ah", "esp", "igrp")
@@ -172,7 +176,7 @@ func randomPackets(r *rand.Rand, n int) [][]byte {
 
 // runRandom compiles n random expressions with wirekit and with tcpdump
 // and compares the verdicts on random packets; it prints the agreement.
-func runRandom(n, npkts int, seed uint64, failures string, unopt bool) error {
+func runRandom(n, npkts int, seed uint64, failures string, unopt bool, lt layers.LinkType) error {
 	r := rand.New(rand.NewPCG(seed, 0x5eed))
 	tmp, err := os.MkdirTemp("", "filter-random")
 	if err != nil {
@@ -180,7 +184,7 @@ func runRandom(n, npkts int, seed uint64, failures string, unopt bool) error {
 	}
 	defer os.RemoveAll(tmp)
 	in := filepath.Join(tmp, "in.pcap")
-	if err := writeEthernet(in, randomPackets(r, npkts)); err != nil {
+	if err := writeLink(in, lt, relinkRandom(randomPackets(r, npkts), lt)); err != nil {
 		return err
 	}
 	pkts, _, err := readAll(in)
@@ -188,7 +192,7 @@ func runRandom(n, npkts int, seed uint64, failures string, unopt bool) error {
 		return err
 	}
 	outp := filepath.Join(tmp, "out.pcap")
-	g := &exprGen{r: r}
+	g := &exprGen{r: r, extra: morePrimitives(lt)}
 	var pairs, agree, exprs, bothErr, errAgree, unsupported, oneSided, unsetExprs, unsetPairs int
 	var libRejectsAll, ourRejectsAll int // "expression rejects all packets"
 	var fails bytes.Buffer
@@ -197,7 +201,7 @@ func runRandom(n, npkts int, seed uint64, failures string, unopt bool) error {
 		exprs++
 		// Against tcpdump -O, which never says "rejects all packets",
 		// the optimized program is compiled even when it rejects all.
-		prog, ourErr := filter.CompileWith(expr, layers.LinkTypeEthernet, 65535, &filter.Options{AllowRejectAll: unopt})
+		prog, ourErr := filter.CompileWith(expr, lt, 65535, &filter.Options{AllowRejectAll: unopt})
 		if errors.Is(ourErr, filter.ErrUnsupported) {
 			unsupported++
 			continue
@@ -279,7 +283,7 @@ func runRandom(n, npkts int, seed uint64, failures string, unopt bool) error {
 			return err
 		}
 		// The packets, to replay a disagreement with tcpdump -r.
-		if err := writeEthernet(failures+".pcap", randomPackets(rand.New(rand.NewPCG(seed, 0x5eed)), npkts)); err != nil {
+		if err := writeLink(failures+".pcap", lt, relinkRandom(randomPackets(rand.New(rand.NewPCG(seed, 0x5eed)), npkts), lt)); err != nil {
 			return err
 		}
 	}
@@ -291,7 +295,7 @@ func runRandom(n, npkts int, seed uint64, failures string, unopt bool) error {
 	if unopt {
 		against = "libpcap's unoptimized programs (tcpdump -O)"
 	}
-	fmt.Printf("seed %d: %d expressions x %d packets, against %s\n", seed, exprs, len(pkts), against)
+	fmt.Printf("seed %d: %d expressions x %d packets of link type %d, against %s\n", seed, exprs, len(pkts), int(lt), against)
 	fmt.Printf("verdicts: %d/%d (expression, packet) pairs agree (%.4f%%)\n", agree, pairs, pct)
 	fmt.Printf("not compared: %d expressions (%d pairs) whose programs read scratch memory not set on some path (undefined in libpcap 1.10)\n", unsetExprs, unsetPairs)
 	fmt.Printf("errors: %d/%d expressions both refuse with the same message; %d accepted by only one side; %d not supported by wirekit (skipped)\n",

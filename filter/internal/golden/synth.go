@@ -394,6 +394,8 @@ func relink(frames [][]byte, lt layers.LinkType) [][]byte {
 			p := sllProto(et, body)
 			h := []byte{byte(p >> 8), byte(p), 0, 0, 0, 0, 0, 2, 0, 1, byte(len(out) % 5), 6, f[6], f[7], f[8], f[9], f[10], f[11], 0, 0}
 			out = append(out, append(h, body...))
+		default:
+			out = append(out, relinkMore(lt, f, len(out))...)
 		}
 	}
 	return out
