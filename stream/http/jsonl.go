@@ -96,6 +96,7 @@ type MsgRecord struct {
 	Proto        string        `json:"proto"`
 	Reason       string        `json:"reason,omitempty"`
 	Headers      [][2]string   `json:"headers"`
+	Unknown      int           `json:"unknown_headers,omitempty"`
 	HeaderBytes  int           `json:"header_bytes"`
 	BodyBytes    int64         `json:"body_bytes"`
 	ContentBytes int64         `json:"content_bytes"`
@@ -150,7 +151,7 @@ func msgRecord(m *Message) *MsgRecord {
 		return nil
 	}
 	r := &MsgRecord{Proto: m.Proto, Reason: m.Reason, Headers: make([][2]string, len(m.Header)),
-		HeaderBytes: m.HeaderBytes, BodyBytes: m.BodyBytes, ContentBytes: m.ContentBytes,
+		Unknown: m.UnknownHeaders, HeaderBytes: m.HeaderBytes, BodyBytes: m.BodyBytes, ContentBytes: m.ContentBytes,
 		Chunked: m.Chunked, Encoding: m.Get("Content-Encoding"), ContentType: m.Get("Content-Type"),
 		DecodeError: m.DecodeError, BodyEncoding: m.BodyEncoding, Missing: m.Missing, Complete: m.Complete,
 		Start: stamp(m.Start), End: stamp(m.End)}
