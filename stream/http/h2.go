@@ -535,6 +535,7 @@ func (h *h2Conn) stream(id uint32, t time.Time) *h2Stream {
 		}
 	}
 	s := &h2Stream{id: id, tx: h.cp.newTx()}
+	s.tx.At = t
 	if h.swap {
 		s.tx.Client, s.tx.Server = s.tx.Server, s.tx.Client
 	}

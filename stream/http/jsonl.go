@@ -194,8 +194,12 @@ func Record(tx *Transaction) *TxRecord {
 	return r
 }
 
-// Span returns the time of the transaction's first byte and of its last.
+// Span returns the time of the transaction's first byte and of its last;
+// for a transaction with neither message, At (both times).
 func (tx *Transaction) Span() (start, end time.Time) {
+	if tx.Request == nil && tx.Response == nil {
+		return tx.At, tx.At
+	}
 	for _, m := range []*Message{tx.Request, tx.Response} {
 		if m == nil {
 			continue

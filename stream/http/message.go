@@ -114,6 +114,10 @@ type Transaction struct {
 	// error code, GOAWAY, header compression failing, bytes lost) or what
 	// of it could not be read (NoteMidConnection), or "".
 	Note string
+	// At is the capture time of what Note reports (a stream opened, a
+	// connection's end), for a transaction with neither message; Span
+	// gives it then.
+	At time.Time
 
 	reqDone, respDone bool
 	reqStart          int64 // offset of the request in the client's stream
