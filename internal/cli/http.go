@@ -270,6 +270,11 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	if ps.HTTP2 > 0 {
 		fmt.Fprintf(e.stderr, "; %d HTTP/2 connections", ps.HTTP2)
 	}
+	if ps.HTTP2Mid > 0 {
+		fmt.Fprintf(e.stderr, " (%d picked up mid-connection, %d header fields unknown)", ps.HTTP2Mid, ps.UnknownHeaders)
+	} else if ps.UnknownHeaders > 0 {
+		fmt.Fprintf(e.stderr, "; %d HTTP/2 header fields unknown", ps.UnknownHeaders)
+	}
 	if ps.Resyncs > 0 || ss.Overflow > 0 {
 		fmt.Fprintf(e.stderr, "; %d resyncs, %d bytes skipped", ps.Resyncs, ps.SkippedBytes)
 	}
@@ -334,6 +339,8 @@ type httpOutput struct {
 
 	sel *whttp.Selection // nil: every transaction
 	red *redact.Redactor // nil: no redaction
+
+	midWarned map[uint64]bool // connections warned about as picked up mid-connection
 }
 
 // selection builds the transaction selection and the redactor the flags
@@ -404,6 +411,16 @@ func (o *httpOutput) tx(tx *whttp.Transaction) {
 		}
 		if km.m != nil && km.m.DecodeError != "" {
 			o.decodeNote(tx, km.kind, km.m, saved)
+		}
+	}
+	if strings.Contains(tx.Note, whttp.NoteMidConnection) && !o.midWarned[tx.Conn] && len(o.midWarned) < maxDecodeNotes {
+		if o.midWarned == nil {
+			o.midWarned = map[uint64]bool{}
+		}
+		o.midWarned[tx.Conn] = true
+		fmt.Fprintf(o.stderr, "wirekit: http: warning: connection %d (%s > %s): %s\n", tx.Conn, tx.Client, tx.Server, escapeText(tx.Note))
+		if len(o.midWarned) == maxDecodeNotes {
+			fmt.Fprintf(o.stderr, "wirekit: http: more connections picked up mid-connection are only counted\n")
 		}
 	}
 	if o.har != nil {

@@ -98,7 +98,37 @@ var echoDesc = grpc.ServiceDesc{
 // with a status, and a bidirectional stream) and reads the calls back from
 // the capture of their connection.
 func TestGRPCGo(t *testing.T) {
-	conv := testutil.PipeConv(t, "10.0.0.1:40000", "10.0.0.2:50051",
+	conv := grpcConv(t)
+	var got []string
+	for _, tx := range transactions(t, frames2pcap(t, conv.Frames)) {
+		if tx.Request == nil || tx.Response == nil {
+			t.Fatalf("transaction %d: %+v (note %q)", tx.Index, tx, tx.Note)
+		}
+		q, s := tx.Request, tx.Response
+		var qm, sm []int64
+		for _, m := range q.GRPCMessages {
+			qm = append(qm, m.Length)
+		}
+		for _, m := range s.GRPCMessages {
+			sm = append(sm, m.Length)
+		}
+		got = append(got, fmt.Sprintf("%s %s %d grpc-status=%s %q %v/%v", q.Method, q.URL, s.Status, s.Get("grpc-status"), s.Get("grpc-message"), qm, sm))
+	}
+	want := []string{
+		`POST /wk.test.Echo/Unary 200 grpc-status=0 "" [5]/[10]`,
+		`POST /wk.test.Echo/Unary 200 grpc-status=5 "no such thing" [4]/[]`,
+		`POST /wk.test.Echo/Unary 200 grpc-status=0 "" [70000]/[70005]`,
+		`POST /wk.test.Echo/Chat 200 grpc-status=0 "" [1 1 1]/[3 3 3 3 3 3]`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("calls:\n got %q\nwant %q", got, want)
+	}
+}
+
+// grpcConv runs grpc-go's server and client over a pipe: three unary
+// calls (one failing with a status) and a bidirectional stream.
+func grpcConv(t *testing.T) *testutil.TCPConv {
+	return testutil.PipeConv(t, "10.0.0.1:40000", "10.0.0.2:50051",
 		func(c net.Conn) {
 			l := &oneConn{c: make(chan net.Conn, 1), done: make(chan struct{})}
 			l.c <- closeNotify{c, l}
@@ -145,28 +175,4 @@ func TestGRPCGo(t *testing.T) {
 			}
 			cc.Close()
 		})
-	var got []string
-	for _, tx := range transactions(t, frames2pcap(t, conv.Frames)) {
-		if tx.Request == nil || tx.Response == nil {
-			t.Fatalf("transaction %d: %+v (note %q)", tx.Index, tx, tx.Note)
-		}
-		q, s := tx.Request, tx.Response
-		var qm, sm []int64
-		for _, m := range q.GRPCMessages {
-			qm = append(qm, m.Length)
-		}
-		for _, m := range s.GRPCMessages {
-			sm = append(sm, m.Length)
-		}
-		got = append(got, fmt.Sprintf("%s %s %d grpc-status=%s %q %v/%v", q.Method, q.URL, s.Status, s.Get("grpc-status"), s.Get("grpc-message"), qm, sm))
-	}
-	want := []string{
-		`POST /wk.test.Echo/Unary 200 grpc-status=0 "" [5]/[10]`,
-		`POST /wk.test.Echo/Unary 200 grpc-status=5 "no such thing" [4]/[]`,
-		`POST /wk.test.Echo/Unary 200 grpc-status=0 "" [70000]/[70005]`,
-		`POST /wk.test.Echo/Chat 200 grpc-status=0 "" [1 1 1]/[3 3 3 3 3 3]`,
-	}
-	if !slices.Equal(got, want) {
-		t.Errorf("calls:\n got %q\nwant %q", got, want)
-	}
 }

@@ -50,6 +50,21 @@ type h2Conn struct {
 	// Notes about the connection (GOAWAY, lost bytes), added to the
 	// transactions still open when they happen.
 	goAway string
+	// try: the connection was picked up mid-stream and no frame boundary
+	// was found yet; until one is, it may not be HTTP/2 at all.
+	try bool
+	// mid: some of the connection was not seen (its start, or bytes lost
+	// in a gap): streams may lack their request.
+	mid     bool
+	skipped int64 // bytes passed over to find frame boundaries
+	// swap: the stream layer took the server for the client (it guesses
+	// from port numbers when the handshake was not captured); the header
+	// blocks said otherwise. roleKnown: a block said.
+	swap, roleKnown bool
+	maxReq          uint32 // highest stream ID of a request seen
+	waiting         int    // streams with noReq whose response ended
+	lostB           int64  // bytes lost in capture gaps
+	fields          []hpack.HeaderField
 }
 
 type h2Dir struct {
@@ -63,6 +78,20 @@ type h2Dir struct {
 	conts   int    // CONTINUATION frames in block
 	dead    string // why this direction is no longer read
 	noted   bool   // dead was given as a transaction's note
+	// Finding frame boundaries (a connection picked up mid-stream, or
+	// after a gap): sync is set while searching sbuf.
+	sync      bool
+	sbuf      []byte
+	sparts    []syncPart // when sbuf's bytes came
+	find      h2Finder
+	searched  int64 // bytes searched so far
+	skipped   int64 // bytes of this direction passed over
+	afterSync bool  // the first frames after a boundary was found: a CONTINUATION without its HEADERS is skipped
+	// lost says why the decoder's dynamic table is a placeholder one:
+	// "" (it is not), "mid" (the connection's start or bytes were lost)
+	// or "hpack" (a block failed to decode: hpackErr says why).
+	lost     string
+	hpackErr string
 }
 
 type h2Stream struct {
@@ -73,6 +102,11 @@ type h2Stream struct {
 	ended [2]bool
 	grpc  [2]grpcReader
 	reset string
+	note  string // what the loss of header compression state did to it
+	// noReq: a response whose request was not seen (yet): the client's
+	// direction may still be searching for frames, its request may come.
+	noReq bool
+	waits bool // noReq, and its response ended: counted in h2Conn.waiting
 }
 
 // newH2 starts reading HTTP/2 on a connection. preface says the client's
@@ -83,9 +117,23 @@ func newH2(cp *connParser, preface bool) *h2Conn {
 	for d := range h.dir {
 		h.dir[d].dec = hpack.NewDecoder(4096, nil)
 		h.dir[d].dec.SetMaxStringLength(cp.p.cfg.MaxHeaderBytes)
+		h.dir[d].dec.SetEmitFunc(h.emit)
 	}
 	if preface {
 		h.dir[stream.ClientToServer].preface = len(h2Preface)
+	}
+	return h
+}
+
+// newH2Mid starts reading a connection picked up mid-stream that may be
+// HTTP/2: each direction is searched for a frame boundary, and the header
+// decoders start with the dynamic table lost.
+func newH2Mid(cp *connParser) *h2Conn {
+	h := newH2(cp, false)
+	h.try, h.mid = true, true
+	for d := range h.dir {
+		h.dir[d].sync = true
+		h.loseTable(stream.Dir(d), "mid")
 	}
 	return h
 }
@@ -95,6 +143,10 @@ func (h *h2Conn) feed(d stream.Dir, data []byte, t time.Time) {
 	x := &h.dir[d]
 	if x.dead != "" {
 		h.cp.p.stats.SkippedBytes += int64(len(data))
+		return
+	}
+	if x.sync {
+		h.syncFeed(d, data, t)
 		return
 	}
 	if x.preface > 0 {
@@ -107,6 +159,12 @@ func (h *h2Conn) feed(d stream.Dir, data []byte, t time.Time) {
 		x.preface -= n
 		data = data[n:]
 	}
+	h.frames(d, data, t)
+}
+
+// frames reads direction d's bytes as frames.
+func (h *h2Conn) frames(d stream.Dir, data []byte, t time.Time) {
+	x := &h.dir[d]
 	for len(data) > 0 && x.dead == "" {
 		if len(x.buf) == 0 && len(data) >= 9 {
 			// Whole frames straight from data, without copying.
@@ -136,26 +194,52 @@ func (h *h2Conn) feed(d stream.Dir, data []byte, t time.Time) {
 	}
 }
 
-// gap gives up a direction whose bytes were lost: frame boundaries and
-// the header compression state cannot be recovered.
+// gap handles n bytes of direction d lost: the frame they were in and
+// the header compression state are lost; the direction is searched for
+// the next frame boundary and read on from there, with the dynamic table
+// unknown.
 func (h *h2Conn) gap(d stream.Dir, n int) {
 	x := &h.dir[d]
-	if x.dead == "" {
-		x.dead = fmt.Sprintf("%d bytes lost: the rest of this direction cannot be framed", n)
-		for _, id := range h.open {
-			if s := h.streams[id]; s != nil {
-				h.msg(s, d).Missing += int64(n)
+	if x.dead != "" {
+		return
+	}
+	r := h.role(d)
+	for _, id := range h.open {
+		if s := h.streams[id]; s != nil {
+			if m := h.msg(s, r); m != nil && !s.ended[r] {
+				m.Missing += int64(n)
 			}
 		}
 	}
+	h.lostB += int64(n)
+	h.mid = true
+	if x.sync {
+		// The bytes held are not contiguous with what follows.
+		h.skip(d, int64(len(x.sbuf)))
+		x.sbuf, x.sparts = x.sbuf[:0], x.sparts[:0]
+		return
+	}
+	x.sync, x.buf, x.block, x.sbuf = true, x.buf[:0], nil, x.sbuf[:0]
+	h.loseTable(d, "mid")
 }
 
 // frame handles one whole frame f (9-byte header and payload).
 func (h *h2Conn) frame(d stream.Dir, f []byte, t time.Time) {
 	x := &h.dir[d]
+	r := h.role(d)
 	typ, flags := f[3], f[4]
 	id := binary.BigEndian.Uint32(f[5:9]) & 0x7fffffff
 	p := f[9:]
+	if x.afterSync {
+		if typ == h2Continuation && x.block == nil {
+			// The rest of a header block whose start was not seen.
+			if flags&h2EndHeaders != 0 {
+				x.afterSync = false
+			}
+			return
+		}
+		x.afterSync = false
+	}
 	if x.block != nil && typ != h2Continuation {
 		x.dead = "a header block was interrupted by another frame"
 		return
@@ -171,7 +255,7 @@ func (h *h2Conn) frame(d stream.Dir, f []byte, t time.Time) {
 		if s == nil {
 			return // a stream opened before the capture: nothing to pair
 		}
-		h.data(s, d, p, flags&h2EndStream != 0, t)
+		h.data(s, r, p, flags&h2EndStream != 0, t)
 	case h2Headers:
 		p, ok := unpad(p, flags)
 		if ok && flags&h2Priority != 0 {
@@ -219,7 +303,7 @@ func (h *h2Conn) frame(d stream.Dir, f []byte, t time.Time) {
 		}
 	case h2RSTStream:
 		if s := h.streams[id]; s != nil && len(p) >= 4 {
-			s.reset = fmt.Sprintf("stream reset by the %s: %s", sideName(d), h2ErrName(binary.BigEndian.Uint32(p)))
+			s.reset = fmt.Sprintf("stream reset by the %s: %s", sideName(r), h2ErrName(binary.BigEndian.Uint32(p)))
 			h.end(s, t)
 		}
 	case h2Settings:
@@ -234,7 +318,7 @@ func (h *h2Conn) frame(d stream.Dir, f []byte, t time.Time) {
 		}
 	case h2GoAway:
 		if len(p) >= 8 {
-			h.goAway = fmt.Sprintf("GOAWAY from the %s: %s, last stream %d", sideName(d), h2ErrName(binary.BigEndian.Uint32(p[4:])), binary.BigEndian.Uint32(p)&0x7fffffff)
+			h.goAway = fmt.Sprintf("GOAWAY from the %s: %s, last stream %d", sideName(r), h2ErrName(binary.BigEndian.Uint32(p[4:])), binary.BigEndian.Uint32(p)&0x7fffffff)
 		}
 	}
 }
@@ -268,48 +352,112 @@ func h2ErrName(c uint32) string {
 	return "error 0x" + strconv.FormatUint(uint64(c), 16)
 }
 
-// headers decodes a complete header block of direction d.
+// headers decodes a complete header block of direction d. A block that
+// fails to decode keeps the fields before the failure; the decoder's
+// table is lost from there on (loseTable), and the stream goes on.
 func (h *h2Conn) headers(d stream.Dir, t time.Time) {
 	x := &h.dir[d]
 	block, id, es, promise := x.block, x.blockID, x.blockES, x.promise
 	x.block = nil
-	fields, err := x.dec.DecodeFull(block)
-	if err != nil {
-		// The decoder's table may now differ from the encoder's: later
-		// blocks of this direction cannot be trusted.
-		x.dead = "header compression (HPACK) failed: " + err.Error()
-		s := h.streams[id]
-		if s == nil && d == stream.ClientToServer && promise == 0 {
-			s = h.stream(id, t) // the request that could not be read
-		}
-		if s != nil {
-			s.reset = "HTTP/2 " + x.dead
-			x.noted = true
-			h.end(s, t)
-		}
-		return
+	h.fields = h.fields[:0]
+	_, err := x.dec.Write(block)
+	if err == nil {
+		err = x.dec.Close()
 	}
+	fields := h.fields
+	// Placeholders (empty names) stand for the entries of a lost table.
+	unknown := 0
+	for _, f := range fields {
+		if f.Name == "" {
+			unknown++
+		}
+	}
+	if unknown > 0 {
+		k := 0
+		for _, f := range fields {
+			if f.Name != "" {
+				fields[k] = f
+				k++
+			}
+		}
+		fields = fields[:k]
+	}
+	if h.mid && !h.roleKnown {
+		// Which side is the client, from what the block holds.
+		for _, f := range fields {
+			if f.Name == ":method" || f.Name == ":status" {
+				h.roleKnown = true
+				h.swap = (f.Name == ":method") != (d == stream.ClientToServer)
+				break
+			}
+		}
+	}
+	r := h.role(d)
+	note := ""
+	if unknown > 0 {
+		note = h.lostNote(d)
+	}
+	if err != nil {
+		// The decoder's table may now differ from the encoder's: what
+		// follows in this block is unknown, and so are later fields that
+		// use the table.
+		unknown++
+		note = fmt.Sprintf("HTTP/2 header compression (HPACK) failed on the %s's block: %v", sideName(r), err)
+		h.loseTable(d, "hpack")
+		x.hpackErr = err.Error()
+	}
+	h.cp.p.stats.UnknownHeaders += int64(unknown)
 	if promise != 0 {
 		// A pushed response's request, sent by the server.
 		s := h.stream(promise, t)
 		s.tx.Request = h.message(fields, len(block), true, t)
+		s.tx.Request.UnknownHeaders = unknown
 		s.ended[0] = true
+		if s.note == "" {
+			s.note = note
+		}
 		return
 	}
 	s := h.streams[id]
-	req := d == stream.ClientToServer
+	req := r == stream.ClientToServer
 	if s == nil {
-		if !req {
+		if !req && !h.mid && err == nil {
 			return // a response on a stream opened before the capture
 		}
+		if h.mid && err == nil && (!h.roleKnown || !startsMessage(fields, unknown, req)) {
+			return // trailers, or a block that says too little, of a stream begun before
+		}
 		s = h.stream(id, t)
+		if !req {
+			// Its request was sent before the capture began, or lost, or
+			// is still to be found in the client's bytes.
+			s.noReq = true
+			if note == "" && h.mid {
+				note = h.lostNote(d)
+			}
+		}
 	}
-	m := h.msg(s, d)
+	if s.note == "" || err != nil {
+		s.note = note
+	}
+	m := h.msg(s, r)
+	if req && id > h.maxReq {
+		h.maxReq = id
+		if h.waiting > 0 {
+			h.endWaiting(id, t)
+		}
+	}
 	switch {
 	case m == nil:
 		m = h.message(fields, len(block), req, t)
+		m.UnknownHeaders = unknown
 		if req {
 			s.tx.Request = m
+			s.noReq = false
+			if s.waits {
+				s.waits = false
+				h.waiting--
+			}
 		} else if m.Status >= 100 && m.Status < 200 {
 			h.cp.p.stats.Interim++
 			return // an interim response: the final one follows
@@ -317,18 +465,62 @@ func (h *h2Conn) headers(d stream.Dir, t time.Time) {
 			s.tx.Response = m
 			h.cp.p.stats.Responses++
 		}
-		s.grpc[d].on = strings.HasPrefix(m.Get("Content-Type"), "application/grpc")
+		s.grpc[r].on = strings.HasPrefix(m.Get("Content-Type"), "application/grpc")
 	default:
 		// Trailer fields.
 		for _, f := range fields {
 			m.Trailer = append(m.Trailer, Field{Name: f.Name, Value: f.Value})
 		}
 		m.HeaderBytes += len(block)
+		m.UnknownHeaders += unknown
 	}
 	m.End = t
 	if es {
-		h.finishMsg(s, d, t)
+		h.finishMsg(s, r, t)
 	}
+}
+
+// role is the side that sends direction d.
+func (h *h2Conn) role(d stream.Dir) stream.Dir {
+	if h.swap {
+		return 1 - d
+	}
+	return d
+}
+
+// startsMessage reports whether a decoded block of a stream not seen
+// before can start a request (req) or a response: a response needs its
+// :status; a request a pseudo-header, or a first field that used the lost
+// table (the pseudo-headers come first).
+func startsMessage(fields []hpack.HeaderField, unknown int, req bool) bool {
+	for _, f := range fields {
+		if !strings.HasPrefix(f.Name, ":") {
+			break
+		}
+		if f.Name == ":status" {
+			return !req
+		}
+		if req {
+			return true
+		}
+	}
+	return req && unknown > 0
+}
+
+// emit collects a decoded header field (the decoder's emit function).
+func (h *h2Conn) emit(f hpack.HeaderField) { h.fields = append(h.fields, f) }
+
+// lostNote says why direction d's header fields may be unknown.
+func (h *h2Conn) lostNote(d stream.Dir) string {
+	x := &h.dir[d]
+	if x.lost == "hpack" {
+		return fmt.Sprintf("HTTP/2 header compression (HPACK) failed earlier on the %s's side (%s): headers using the lost dynamic table are unknown", sideName(h.role(d)), x.hpackErr)
+	}
+	lost := ""
+	if h.lostB > 0 {
+		lost = fmt.Sprintf("%d bytes lost, ", h.lostB)
+	}
+	return fmt.Sprintf("%s: %s%d bytes skipped; headers using the lost dynamic table are unknown", NoteMidConnection, lost, h.skipped)
 }
 
 // stream opens stream id.
@@ -343,6 +535,10 @@ func (h *h2Conn) stream(id uint32, t time.Time) *h2Stream {
 		}
 	}
 	s := &h2Stream{id: id, tx: h.cp.newTx()}
+	s.tx.At = t
+	if h.swap {
+		s.tx.Client, s.tx.Server = s.tx.Server, s.tx.Client
+	}
 	h.streams[id] = s
 	h.open = append(h.open, id)
 	return s
@@ -412,8 +608,28 @@ func (h *h2Conn) finishMsg(s *h2Stream, d stream.Dir, t time.Time) {
 			s.body[d] = nil
 		}
 	}
+	if s.noReq && s.ended[1] {
+		if h.maxReq > s.id {
+			h.end(s, t) // its request came before the capture
+		} else if !s.waits {
+			s.waits = true
+			h.waiting++ // its request may still be found
+		}
+		return
+	}
 	if s.ended[0] && s.ended[1] {
 		h.end(s, t)
+	}
+}
+
+// endWaiting emits the responses waiting for a request whose stream is
+// before id: their requests will not come.
+func (h *h2Conn) endWaiting(id uint32, t time.Time) {
+	for i := 0; i < len(h.open); i++ {
+		if s := h.streams[h.open[i]]; s != nil && s.waits && s.id < id {
+			h.end(s, t)
+			i--
+		}
 	}
 }
 
@@ -421,6 +637,10 @@ func (h *h2Conn) finishMsg(s *h2Stream, d stream.Dir, t time.Time) {
 func (h *h2Conn) end(s *h2Stream, t time.Time) {
 	if h.streams[s.id] != s {
 		return
+	}
+	if s.waits {
+		s.waits = false
+		h.waiting--
 	}
 	for d := range s.ended {
 		if m := h.msg(s, stream.Dir(d)); m != nil && !s.ended[d] && h.cp.p.cfg.KeepBodies {
@@ -430,6 +650,13 @@ func (h *h2Conn) end(s *h2Stream, t time.Time) {
 	note := s.reset
 	if note == "" && !(s.ended[0] && s.ended[1]) && h.goAway != "" {
 		note = h.goAway
+	}
+	switch {
+	case s.note == "":
+	case note == "":
+		note = s.note
+	default:
+		note += "; " + s.note
 	}
 	s.tx.Note = note
 	delete(h.streams, s.id)
@@ -460,7 +687,7 @@ func (h *h2Conn) close(t time.Time) {
 		for d := range h.dir {
 			if x := &h.dir[d]; x.dead != "" && !x.noted {
 				s := h.stream(x.blockID, t)
-				s.reset = "HTTP/2 " + sideName(stream.Dir(d)) + ": " + x.dead
+				s.reset = "HTTP/2 " + sideName(h.role(stream.Dir(d))) + ": " + x.dead
 				h.end(s, t)
 			}
 		}
@@ -474,7 +701,7 @@ func (h *h2Conn) close(t time.Time) {
 		if s.reset == "" {
 			for d := range h.dir {
 				if h.dir[d].dead != "" {
-					s.reset = "HTTP/2 " + sideName(stream.Dir(d)) + ": " + h.dir[d].dead
+					s.reset = "HTTP/2 " + sideName(h.role(stream.Dir(d))) + ": " + h.dir[d].dead
 					h.dir[d].noted = true
 				}
 			}

@@ -34,15 +34,13 @@ func NewHARWriter(w io.Writer, version string) *HARWriter {
 }
 
 // Write adds one transaction as an entry. A transaction with neither a
-// request nor a response (only a Note, such as an HTTP/2 header block that
-// could not be decoded) has nothing a HAR entry could hold and is left
-// out.
+// request nor a response (only a Note, such as an HTTP/2 header block cut
+// by the connection's end) is an entry with an empty request and response
+// whose comment is the note, at the time the note applies (Transaction.At).
+// The entry's comment carries Transaction.Note.
 func (h *HARWriter) Write(tx *Transaction) error {
 	if h.err != nil {
 		return h.err
-	}
-	if tx.Request == nil && tx.Response == nil {
-		return nil
 	}
 	b, err := json.Marshal(entry(tx))
 	if err != nil {
@@ -211,6 +209,9 @@ func entry(tx *Transaction) harEntry {
 		e.Timings.Send = ms(q.End.Sub(q.Start))
 	}
 	e.Time = e.Timings.Send + e.Timings.Wait + e.Timings.Receive
+	if tx.Note != "" {
+		notes = append(notes, tx.Note)
+	}
 	e.Comment = strings.Join(notes, "; ")
 	return e
 }

@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/net/http2"
+
+	"github.com/wirekit/wirekit/internal/testutil"
 	whttp "github.com/wirekit/wirekit/stream/http"
 )
 
@@ -148,16 +151,60 @@ func itoa(n int) string {
 	return string(b)
 }
 
-func TestHARSkipsNoteOnly(t *testing.T) {
+// TestNoteOnlyTime: a transaction with neither message (a connection
+// that ended inside an HTTP/2 header block) has the time of the
+// connection's end in JSONL and an entry at that time in HAR, with the
+// note as its comment; no zero times anywhere.
+func TestNoteOnlyTime(t *testing.T) {
+	c := testutil.NewTCPConv("10.0.0.1:40000", "10.0.0.2:8080", time.Unix(1700000000, 0))
+	var b bytes.Buffer
+	b.WriteString(http2.ClientPreface)
+	fr := http2.NewFramer(&b, nil)
+	fr.WriteSettings()
+	fr.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: []byte{0x82}}) // no END_HEADERS
+	c.Send(true, b.Bytes())
+	c.Close()
+	end := c.Frames[len(c.Frames)-1].CI.Timestamp
+	txs := transactions(t, frames2pcap(t, c.Frames))
+	if len(txs) != 1 || txs[0].Request != nil || txs[0].Response != nil || txs[0].Note == "" {
+		t.Fatalf("want one transaction with only a note, got %d: %+v", len(txs), txs)
+	}
+	tx := txs[0]
+	if !tx.At.Equal(end) {
+		t.Errorf("At %v, want the connection's end %v", tx.At, end)
+	}
+	r := whttp.Record(tx)
+	want := end.UTC().Format(time.RFC3339Nano)
+	if r.Start != want || r.End != want {
+		t.Errorf("JSONL start %q end %q, want %q", r.Start, r.End, want)
+	}
 	var buf bytes.Buffer
 	h := whttp.NewHARWriter(&buf, "test")
-	if err := h.Write(&whttp.Transaction{Note: "HTTP/2 header compression (HPACK) failed"}); err != nil {
+	if err := h.Write(tx); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(buf.String(), `"entries":[`) || strings.Contains(buf.String(), `"request"`) {
-		t.Errorf("a transaction with only a note became an entry: %s", buf.String())
+	var har struct {
+		Log struct {
+			Entries []struct {
+				StartedDateTime string
+				Comment         string
+			}
+		}
+	}
+	if err := json.Unmarshal(buf.Bytes(), &har); err != nil {
+		t.Fatal(err)
+	}
+	if len(har.Log.Entries) != 1 {
+		t.Fatalf("%d HAR entries, want 1: %s", len(har.Log.Entries), buf.String())
+	}
+	e := har.Log.Entries[0]
+	if got, err := time.Parse(time.RFC3339Nano, e.StartedDateTime); err != nil || !got.Equal(end) {
+		t.Errorf("HAR startedDateTime %q, want %v", e.StartedDateTime, end)
+	}
+	if !strings.Contains(e.Comment, tx.Note) {
+		t.Errorf("HAR comment %q does not hold the note %q", e.Comment, tx.Note)
 	}
 }

@@ -96,6 +96,7 @@ type MsgRecord struct {
 	Proto        string        `json:"proto"`
 	Reason       string        `json:"reason,omitempty"`
 	Headers      [][2]string   `json:"headers"`
+	Unknown      int           `json:"unknown_headers,omitempty"`
 	HeaderBytes  int           `json:"header_bytes"`
 	BodyBytes    int64         `json:"body_bytes"`
 	ContentBytes int64         `json:"content_bytes"`
@@ -150,7 +151,7 @@ func msgRecord(m *Message) *MsgRecord {
 		return nil
 	}
 	r := &MsgRecord{Proto: m.Proto, Reason: m.Reason, Headers: make([][2]string, len(m.Header)),
-		HeaderBytes: m.HeaderBytes, BodyBytes: m.BodyBytes, ContentBytes: m.ContentBytes,
+		Unknown: m.UnknownHeaders, HeaderBytes: m.HeaderBytes, BodyBytes: m.BodyBytes, ContentBytes: m.ContentBytes,
 		Chunked: m.Chunked, Encoding: m.Get("Content-Encoding"), ContentType: m.Get("Content-Type"),
 		DecodeError: m.DecodeError, BodyEncoding: m.BodyEncoding, Missing: m.Missing, Complete: m.Complete,
 		Start: stamp(m.Start), End: stamp(m.End)}
@@ -193,8 +194,12 @@ func Record(tx *Transaction) *TxRecord {
 	return r
 }
 
-// Span returns the time of the transaction's first byte and of its last.
+// Span returns the time of the transaction's first byte and of its last;
+// for a transaction with neither message, At (both times).
 func (tx *Transaction) Span() (start, end time.Time) {
+	if tx.Request == nil && tx.Response == nil {
+		return tx.At, tx.At
+	}
 	for _, m := range []*Message{tx.Request, tx.Response} {
 		if m == nil {
 			continue

@@ -23,6 +23,12 @@ type Message struct {
 	// Header holds the fields in the order sent; obsolete line folding is
 	// joined with a space.
 	Header []Field
+	// UnknownHeaders counts HTTP/2 header fields that could not be read:
+	// fields that use HPACK dynamic table entries added before the capture
+	// began or before bytes were lost (left out of Header), plus one when
+	// the block failed to decode (its fields after the failure are
+	// unknown). Transaction.Note then says why.
+	UnknownHeaders int
 	// HeaderBytes counts the start line, the fields and the empty line.
 	HeaderBytes int
 	// BodyBytes counts the body as sent (chunk framing included).
@@ -105,8 +111,13 @@ type Transaction struct {
 	Request        *Message
 	Response       *Message
 	// Note says what cut an HTTP/2 stream short (RST_STREAM with its
-	// error code, GOAWAY, header compression failing, bytes lost), or "".
+	// error code, GOAWAY, header compression failing, bytes lost) or what
+	// of it could not be read (NoteMidConnection), or "".
 	Note string
+	// At is the capture time of what Note reports (a stream opened, a
+	// connection's end), for a transaction with neither message; Span
+	// gives it then.
+	At time.Time
 
 	reqDone, respDone bool
 	reqStart          int64 // offset of the request in the client's stream
@@ -115,16 +126,18 @@ type Transaction struct {
 
 // Stats counts what a Parser saw.
 type Stats struct {
-	Requests      int64 // requests parsed (complete or not)
-	Responses     int64 // responses parsed, 1xx excluded
-	Interim       int64 // 1xx responses skipped
-	Unanswered    int64 // requests emitted without a response
-	Unrequested   int64 // responses emitted without a request
-	Resyncs       int64 // times parsing lost its place and searched for the next message
-	SkippedBytes  int64 // bytes passed over while searching, or after parsing stopped
-	HeaderTooBig  int64 // header sections over MaxHeaderBytes
-	Upgraded      int64 // connections that left HTTP (101, CONNECT)
-	NotHTTP       int64 // directions whose first bytes were not HTTP
-	HTTP2         int64 // connections read as HTTP/2 (prior knowledge or Upgrade: h2c)
-	PendingCapHit int64 // requests emitted unanswered because MaxPending was reached
+	Requests       int64 // requests parsed (complete or not)
+	Responses      int64 // responses parsed, 1xx excluded
+	Interim        int64 // 1xx responses skipped
+	Unanswered     int64 // requests emitted without a response
+	Unrequested    int64 // responses emitted without a request
+	Resyncs        int64 // times parsing lost its place and searched for the next message
+	SkippedBytes   int64 // bytes passed over while searching, or after parsing stopped
+	HeaderTooBig   int64 // header sections over MaxHeaderBytes
+	Upgraded       int64 // connections that left HTTP (101, CONNECT)
+	NotHTTP        int64 // directions whose first bytes were not HTTP
+	HTTP2          int64 // connections read as HTTP/2 (prior knowledge, Upgrade: h2c, or picked up mid-connection)
+	HTTP2Mid       int64 // HTTP/2 connections picked up mid-connection (their start not captured)
+	UnknownHeaders int64 // HTTP/2 header fields not read (Message.UnknownHeaders)
+	PendingCapHit  int64 // requests emitted unanswered because MaxPending was reached
 }

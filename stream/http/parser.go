@@ -89,8 +89,12 @@ type connParser struct {
 	// that carried them acknowledged request bytes not yet seen (the
 	// capture has the two directions out of order).
 	early []*Transaction
-	h2    *h2Conn      // set once the connection speaks HTTP/2
-	chunk stream.Chunk // the chunk being parsed (Data and Marks cleared after)
+	h2    *h2Conn // set once the connection speaks HTTP/2
+	// h2try searches a connection picked up mid-stream for HTTP/2 frames,
+	// beside the HTTP/1 parsers, until one of them finds its footing.
+	h2try   *h2Conn
+	h2tried bool
+	chunk   stream.Chunk // the chunk being parsed (Data and Marks cleared after)
 }
 
 // Data parses a chunk of one direction (stream.ConnHandler).
@@ -102,8 +106,32 @@ func (cp *connParser) Data(c *stream.Conn, ch stream.Chunk) {
 		len(ch.Data) >= 4 && prefixEither(ch.Data, h2Preface) {
 		cp.h2 = newH2(cp, true) // prior knowledge
 		cp.p.stats.HTTP2++
+		if cp.h2try != nil {
+			// The server spoke first (its SETTINGS): the search for
+			// frames in its bytes was not needed.
+			cp.h2.adopt(cp.h2try, stream.ServerToClient)
+			cp.h2try = nil
+		}
 	}
-	if cp.h2 != nil {
+	if cp.h2 == nil && !cp.h2tried && !h.sniffed && len(ch.Data) > 0 && !looksHTTP(ch.Data) {
+		// Neither HTTP/1 nor the HTTP/2 preface: perhaps HTTP/2 whose
+		// start was not captured.
+		cp.h2tried = true
+		cp.h2try = newH2Mid(cp)
+	}
+	if cp.h2try != nil {
+		if ch.Lost > 0 {
+			cp.h2try.gap(ch.Dir, ch.Lost)
+		}
+		cp.h2try.feed(ch.Dir, ch.Data, ch.Time) // sets cp.h2 once it finds frames
+		if cp.h2 == nil && (cp.h2try.dir[ch.Dir].searched > h2TryWindow || cp.half[0].settled || cp.half[1].settled) {
+			cp.h2try = nil // not HTTP/2
+		}
+		if cp.h2 != nil {
+			cp.chunk = stream.Chunk{PeerAcked: -1}
+			return
+		}
+	} else if cp.h2 != nil {
 		if ch.Lost > 0 {
 			cp.h2.gap(ch.Dir, ch.Lost)
 		}
@@ -290,6 +318,20 @@ func (h *halfParser) sniff(data []byte) {
 		h.st = stResync
 		h.lineCut = true
 	}
+}
+
+// looksHTTP reports whether b could start an HTTP/1 message or the
+// HTTP/2 preface.
+func looksHTTP(b []byte) bool {
+	if prefixEither(b, "HTTP/1.") || prefixEither(b, h2Preface) {
+		return true
+	}
+	for _, m := range methods {
+		if prefixEither(b, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // prefixEither reports whether one of b and p is a prefix of the other.
