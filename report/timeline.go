@@ -63,14 +63,16 @@ type TimelineConfig struct {
 }
 
 // FindSeries groups files into sequential series from their time spans
-// (Beginning and End). Files are taken in order of beginning; each joins
-// a series whose last file ends before it begins, or overlaps it by at
-// most MaxOverlap of the shorter file; when none qualifies it starts a new
-// series. Among the series it may join it picks, when the files look
-// rotated on a clock (most last about as long as the median file), those
-// whose rotation its end falls on (its end is a whole number of median
-// durations after their last file's end, within 5%), then the one whose
-// last file ends closest to its beginning. Files of one capture worker follow
+// (Beginning and End). A file may follow another that began before it and
+// ended before it began, or that it overlaps by at most MaxOverlap of the
+// shorter of the two. Links are chosen cheapest first, each file following
+// at most one and followed by at most one (a greedy matching): the cost is
+// the time between the first's end and the second's beginning, except
+// that when the files look rotated on a clock (three quarters of them
+// last within 5% of the median file) a link whose second file does not
+// end on the first's rotation (a whole number of median durations after
+// it, within 2%) comes after every link that does. Runs left apart are
+// then joined the same way, last file to a later run's first. Files of one capture worker follow
 // each other closely and files of parallel workers overlap almost
 // entirely, so the number of series is the number of workers, and a
 // missing file shows as a gap in its worker's series whatever the files
@@ -102,64 +104,137 @@ func FindSeries(files []dataset.File, cfg *TimelineConfig) Timeline {
 		}
 		return fa.End.Before(fb.End)
 	})
+	rank := make([]int, len(files))
+	for r, i := range order {
+		rank[i] = r
+	}
 	period := rotationPeriod(files, order)
-	for _, i := range order {
-		f := &files[i]
-		// Candidates: series this file may continue.
-		type cand struct {
-			s     int
-			dist  time.Duration // f.Beginning - tail end; < 0 an overlap
-			phase time.Duration // how far f's end is off the tail's rotation
+	// edge links file e to a later file f that may continue e's series.
+	type edge struct {
+		e, f    int
+		offbeat bool          // f's end is off e's rotation (clock-rotated sets)
+		cost    time.Duration // |f's beginning - e's end|
+	}
+	link := func(e, f int) (edge, bool) {
+		fe, ff := &files[e], &files[f]
+		d := ff.Beginning.Sub(fe.End)
+		if d < 0 && float64(-d) > c.MaxOverlap*float64(min(fe.Duration, ff.Duration)) {
+			return edge{}, false
 		}
-		var cands []cand
-		bestPhase := time.Duration(-1)
-		for s := range tl.Series {
-			last := &files[tl.Series[s].Files[len(tl.Series[s].Files)-1]]
-			d := f.Beginning.Sub(last.End)
-			if d < 0 {
-				shorter := min(last.Duration, f.Duration)
-				if float64(-d) > c.MaxOverlap*float64(shorter) {
-					continue
-				}
-			}
-			ph := time.Duration(0)
-			if period > 0 {
-				ph = f.End.Sub(last.End) % period
-				ph = min(abs(ph), period-abs(ph))
-			}
-			cands = append(cands, cand{s, d, ph})
-			if bestPhase < 0 || ph < bestPhase {
-				bestPhase = ph
-			}
+		x := edge{e: e, f: f, cost: abs(d)}
+		if period > 0 {
+			ph := ff.End.Sub(fe.End) % period
+			x.offbeat = min(abs(ph), period-abs(ph)) > period/50
 		}
-		// Files rotated on a clock keep their worker's phase: prefer the
-		// series whose rotation the file's end falls on, then the one
-		// whose last file ends closest to this one's beginning.
-		best, bestDist := -1, time.Duration(0)
-		for _, k := range cands {
-			if period > 0 && k.phase > bestPhase+period/20 {
+		return x, true
+	}
+	less := func(a, b edge) int {
+		if a.offbeat != b.offbeat {
+			if a.offbeat {
+				return 1
+			}
+			return -1
+		}
+		if a.cost != b.cost {
+			if a.cost < b.cost {
+				return -1
+			}
+			return 1
+		}
+		if rank[a.f] != rank[b.f] {
+			return rank[a.f] - rank[b.f]
+		}
+		return rank[a.e] - rank[b.e]
+	}
+	// Candidate predecessors of each file: the files that began before it
+	// whose ends are nearest its beginning.
+	byEnd := slices.Clone(order)
+	sort.SliceStable(byEnd, func(a, b int) bool { return files[byEnd[a]].End.Before(files[byEnd[b]].End) })
+	const near = 64
+	var edges []edge
+	for _, f := range order {
+		at := sort.Search(len(byEnd), func(k int) bool { return !files[byEnd[k]].End.Before(files[f].Beginning) })
+		lo, hi, got := at-1, at, 0
+		for got < near && (lo >= 0 || hi < len(byEnd)) {
+			var e int
+			if hi >= len(byEnd) || lo >= 0 && files[f].Beginning.Sub(files[byEnd[lo]].End) <= files[byEnd[hi]].End.Sub(files[f].Beginning) {
+				e = byEnd[lo]
+				lo--
+			} else {
+				e = byEnd[hi]
+				hi++
+			}
+			if rank[e] >= rank[f] {
 				continue
 			}
-			if best < 0 || abs(k.dist) < abs(bestDist) {
-				best, bestDist = k.s, k.dist
+			if x, ok := link(e, f); ok {
+				edges = append(edges, x)
+				got++
 			}
 		}
-		if best < 0 {
-			tl.Series = append(tl.Series, Series{Files: []int{i}, Beginning: f.Beginning, End: f.End})
+	}
+	// Greedy matching, cheapest links first: a file continues at most one
+	// series and is continued by at most one file.
+	succ, pred := make([]int, len(files)), make([]int, len(files))
+	for i := range files {
+		succ[i], pred[i] = -1, -1
+	}
+	match := func(edges []edge) {
+		slices.SortFunc(edges, less)
+		for _, x := range edges {
+			if succ[x.e] < 0 && pred[x.f] < 0 {
+				succ[x.e], pred[x.f] = x.f, x.e
+			}
+		}
+	}
+	match(edges)
+	// Join the runs left apart (a long hole puts a worker's next file
+	// beyond its nearest candidates): each run's last file to a later
+	// run's first.
+	var heads, tails []int
+	for _, i := range order {
+		if pred[i] < 0 {
+			heads = append(heads, i)
+		}
+		if succ[i] < 0 {
+			tails = append(tails, i)
+		}
+	}
+	if len(heads) > 1 && len(heads) <= 4096 {
+		edges = edges[:0]
+		for _, t := range tails {
+			for _, h := range heads {
+				if rank[h] > rank[t] {
+					if x, ok := link(t, h); ok {
+						edges = append(edges, x)
+					}
+				}
+			}
+		}
+		match(edges)
+	}
+	for _, i := range order {
+		if pred[i] >= 0 {
 			continue
 		}
-		s := &tl.Series[best]
-		prev := s.Files[len(s.Files)-1]
-		switch {
-		case bestDist > c.MinGap:
-			s.Gaps = append(s.Gaps, Span{From: files[prev].End, To: f.Beginning, Before: prev, After: i})
-		case bestDist < 0:
-			s.Overlaps = append(s.Overlaps, Span{From: f.Beginning, To: files[prev].End, Before: prev, After: i})
+		s := Series{Beginning: files[i].Beginning, End: files[i].End}
+		for j := i; j >= 0; j = succ[j] {
+			f := &files[j]
+			if len(s.Files) > 0 {
+				prev := s.Files[len(s.Files)-1]
+				switch d := f.Beginning.Sub(files[prev].End); {
+				case d > c.MinGap:
+					s.Gaps = append(s.Gaps, Span{From: files[prev].End, To: f.Beginning, Before: prev, After: j})
+				case d < 0:
+					s.Overlaps = append(s.Overlaps, Span{From: f.Beginning, To: files[prev].End, Before: prev, After: j})
+				}
+			}
+			s.Files = append(s.Files, j)
+			if f.End.After(s.End) {
+				s.End = f.End
+			}
 		}
-		s.Files = append(s.Files, i)
-		if f.End.After(s.End) {
-			s.End = f.End
-		}
+		tl.Series = append(tl.Series, s)
 	}
 	return tl
 }
