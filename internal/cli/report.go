@@ -125,7 +125,13 @@ when complete.`,
 				if err := checkNotInput("report", "-o", out, append(paths, args...)); err != nil {
 					return err
 				}
-				s, err := dataset.Scan(ctx, paths, &dataset.Config{Workers: workers})
+				dcfg := &dataset.Config{Workers: workers}
+				bar := newProgress(e.stderr)
+				if bar != nil {
+					dcfg.Progress = bar.update
+				}
+				s, err := dataset.Scan(ctx, paths, dcfg)
+				bar.finish()
 				if err != nil {
 					if note := interrupted(ctx, "report", "no page written (%s left as it was)", out); note != nil {
 						return note
@@ -141,7 +147,19 @@ when complete.`,
 			if minGap > 0 {
 				cfg.Timeline = &report.TimelineConfig{MinGap: minGap}
 			}
+			if newProgress(e.stderr) != nil {
+				var last time.Time
+				cfg.Progress = func(n int64) {
+					if now := time.Now(); now.Sub(last) >= drawEvery {
+						last = now
+						fmt.Fprintf(e.stderr, "\r%d of %d packets read   ", n, set.Packets)
+					}
+				}
+			}
 			r, err := report.Build(ctx, set, cfg)
+			if cfg.Progress != nil {
+				fmt.Fprintln(e.stderr)
+			}
 			if err != nil {
 				if note := interrupted(ctx, "report", "no page written (%s left as it was)", out); note != nil {
 					return note
