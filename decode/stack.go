@@ -11,6 +11,7 @@ import (
 const (
 	ProtoEth    = "eth"
 	ProtoVLAN   = "vlan"
+	ProtoQinQ   = "ieee8021ad" // an 802.1ad (0x88a8) service tag
 	ProtoSLL    = "sll"
 	ProtoNull   = "null"
 	ProtoIP     = "ip"
@@ -144,7 +145,11 @@ func (s *Stack) stackEtherType(dst []string, d []byte, et uint16) []string {
 	for len(dst) < maxStack {
 		switch et {
 		case 0x8100, 0x88a8, 0x9100:
-			dst = append(dst, ProtoVLAN)
+			if et == 0x88a8 {
+				dst = append(dst, ProtoQinQ)
+			} else {
+				dst = append(dst, ProtoVLAN)
+			}
 			if len(d) < 4 {
 				return dst
 			}
