@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
@@ -74,7 +75,7 @@ func (m *lazyMerge) advance(in *mergeIn) bool {
 	data, ci, err := in.r.ZeroCopyReadPacketData()
 	if err != nil {
 		if !errors.Is(err, io.EOF) {
-			m.errs = append(m.errs, fmt.Errorf("%s: %w", m.files[in.file].Path, err))
+			m.errs = append(m.errs, withPath(m.files[in.file].Path, err))
 		}
 		in.r.Close()
 		return false
@@ -99,7 +100,7 @@ func (m *lazyMerge) openUpTo(until func(f *dataset.File) bool) {
 		m.next++
 		r, err := pcapio.Open(m.files[i].Path)
 		if err != nil {
-			m.errs = append(m.errs, fmt.Errorf("%s: %w", m.files[i].Path, err))
+			m.errs = append(m.errs, withPath(m.files[i].Path, err))
 			continue
 		}
 		m.opened++
@@ -158,3 +159,12 @@ func (m *lazyMerge) close() {
 
 // err joins the errors met reading single files.
 func (m *lazyMerge) err() error { return errors.Join(slices.Clip(m.errs)...) }
+
+// withPath makes err name the file, unless it does already (pcapio's
+// errors do).
+func withPath(path string, err error) error {
+	if strings.Contains(err.Error(), path) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}

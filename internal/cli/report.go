@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -166,12 +167,26 @@ when complete.`,
 				}
 				return err
 			}
+			// A file the map found damaged fails the same way when read:
+			// it is named once.
+			var damaged []string
 			for _, f := range set.Files {
 				if f.Error != "" {
-					fmt.Fprintf(e.stderr, "wirekit: report: warning: %s: %s (kept %d packets read before it)\n", f.Path, f.Error, f.Packets)
+					damaged = append(damaged, f.Path)
+					msg := f.Error
+					if !strings.Contains(msg, f.Path) {
+						msg = f.Path + ": " + msg
+					}
+					fmt.Fprintf(e.stderr, "wirekit: report: warning: %s (kept %d packets read before it)\n", msg, f.Packets)
 				}
 			}
+		errors:
 			for _, m := range r.Errors {
+				for _, p := range damaged {
+					if strings.Contains(m, p) {
+						continue errors
+					}
+				}
 				fmt.Fprintf(e.stderr, "wirekit: report: warning: %s\n", m)
 			}
 			w, err := safefile.Create(out)

@@ -314,6 +314,9 @@ func TestReportDumpJSONAndErrors(t *testing.T) {
 				t.Errorf("page written: %v, want %v", err == nil, tc.wantPage)
 			}
 			if tc.wantPage {
+				if n := strings.Count(stderr, tc.stderr); n != 1 {
+					t.Errorf("%s named %d times on stderr, want once:\n%s", tc.stderr, n, stderr)
+				}
 				if r := pageData(t, out); r.Packets == 0 || len(r.Errors)+r.Set.Errors == 0 {
 					t.Errorf("damaged input: page has %d packets and no error named", r.Packets)
 				}
