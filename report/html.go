@@ -36,7 +36,7 @@ func (r *Report) WriteHTML(w io.Writer) error {
 	b.WriteString("</header><main>")
 
 	section(&b, "timeline", "Files over time", fmt.Sprintf("%d files in %d sequential series, found from their time spans; gaps longer than %s in red, overlaps in orange; hover a file for its facts.",
-		len(r.Set.Files), len(r.Timeline.Series), r.Timeline.MinGap))
+		len(r.Set.Files), len(r.Timeline.Series), r.Timeline.MinGap.Round(time.Millisecond)))
 	timeline(&b, r)
 	r.gapTable(&b)
 	b.WriteString("</section>")
