@@ -217,6 +217,11 @@ type Stats struct {
 	Open      int64 // connections open now
 	Overflow  int64 // bytes skipped because a buffer cap was reached
 	Evicted   int64 // connections closed early to keep under MaxConns
+	// Retransmissions and OutOfOrder add up the connections' Half
+	// counters of the same names as segments arrive, so that a caller can
+	// place them in time (packet by packet) before the connections end.
+	Retransmissions int64
+	OutOfOrder      int64
 }
 
 // Assembler turns packets into connections and their byte streams. It is
@@ -532,8 +537,10 @@ func (s *tcpStream) Accept(t *layers.TCP, ci gopacket.CaptureInfo, dir reassembl
 		switch {
 		case nextSeq.Difference(seq) < 0:
 			h.Retransmissions++ // bytes already delivered
+			s.a.stats.Retransmissions++
 		case s.hiKnown[d] && seq.Difference(s.hi[d]) > 0:
 			h.OutOfOrder++ // later bytes came first
+			s.a.stats.OutOfOrder++
 		}
 		if nextSeq.Difference(seq) > 0 && len(s.queued[d]) < maxQueuedAcks {
 			// Buffered: remember what it acknowledged for when it is

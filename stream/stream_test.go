@@ -262,7 +262,20 @@ func TestLossAndReordering(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			pkts := tc.edit(append([]pkt(nil), base...))
-			k, _ := run(pkts, nil)
+			k, st := run(pkts, nil)
+			var retrans, ooo int64
+			for _, c := range k.conns {
+				for _, h := range c.Half {
+					retrans += h.Retransmissions
+					ooo += h.OutOfOrder
+				}
+			}
+			if st.Retransmissions != retrans || st.OutOfOrder != ooo {
+				t.Errorf("Stats counts %d retransmissions and %d out of order, the connections %d and %d", st.Retransmissions, st.OutOfOrder, retrans, ooo)
+			}
+			if retrans+ooo == 0 && tc.name != "drop one segment" {
+				t.Errorf("no retransmission nor out-of-order segment counted")
+			}
 			got := k.data[key]
 			if got == nil || !bytes.Equal(got.Bytes(), tc.wantBytes) {
 				t.Fatalf("%s: delivered %d bytes, want %d (equal prefix %d)", key, lenOf(got), len(tc.wantBytes), prefix(got, tc.wantBytes))

@@ -125,6 +125,7 @@ in one static binary.`,
 	root.AddCommand(newVersionCmd(e), newExampleConfigCmd(e, &cfgFile))
 	root.AddCommand(newReadCmd(e), newCaptureCmd(e), newFilterCmd(e), newDevicesCmd(e), newGenCmd(e), newMapCmd(e), newInfoCmd(e), newTarExtractCmd(e), newStreamsCmd(e), newHTTPCmd(e), newReplayCmd(e), newExtractCmd(e), newEve2FilterCmd(e))
 	root.AddCommand(newFlowsCmd(e))
+	root.AddCommand(newReportCmd(e))
 	return root
 }
 
