@@ -2,7 +2,6 @@ package tables
 
 import (
 	"io"
-	"net/netip"
 
 	"github.com/wirekit/wirekit/flow"
 )
@@ -49,6 +48,7 @@ type FlowRow struct {
 	EndReason      []byte `parquet:"end_reason,string,dict"`
 
 	origP, respP, ipProto, vlan, innerVLAN int32 // what the pointers point to
+	a                                      arena // the row's string bytes
 }
 
 // FlowWriter writes the flows table.
@@ -67,22 +67,23 @@ func (x *FlowWriter) Write(f *flow.Record) error {
 	if err != nil {
 		return err
 	}
+	r.a = r.a[:0]
 	r.TS = f.TS.UnixMicro()
-	r.UID = setBytes(r.UID, f.UID)
-	r.OrigH, r.OrigP, r.RespH, r.RespP, r.IPProto = r.OrigH[:0], nil, r.RespH[:0], nil, nil
+	r.UID = r.a.str(f.UID)
+	r.OrigH, r.OrigP, r.RespH, r.RespP, r.IPProto = nil, nil, nil, nil, nil
 	if f.Orig.IsValid() {
-		r.OrigH = appendAddr(r.OrigH, f.Orig.Addr())
-		r.RespH = appendAddr(r.RespH, f.Resp.Addr())
+		r.OrigH = r.a.addr(f.Orig.Addr())
+		r.RespH = r.a.addr(f.Resp.Addr())
 		r.origP, r.respP, r.ipProto = int32(f.Orig.Port()), int32(f.Resp.Port()), int32(f.IPProto)
 		r.OrigP, r.RespP, r.IPProto = &r.origP, &r.respP, &r.ipProto
 	}
-	r.Proto = setBytes(r.Proto, f.Proto)
-	r.Service = setBytes(r.Service, f.Service)
+	r.Proto = r.a.str(f.Proto)
+	r.Service = r.a.str(f.Service)
 	r.DurationNS = int64(f.Duration)
 	r.OrigBytes, r.RespBytes = f.OrigBytes, f.RespBytes
-	r.ConnState = setBytes(r.ConnState, f.ConnState)
+	r.ConnState = r.a.str(f.ConnState)
 	r.MissedBytes = f.MissedBytes
-	r.History = setBytes(r.History, f.History)
+	r.History = r.a.str(f.History)
 	r.OrigPkts, r.OrigIPBytes, r.RespPkts, r.RespIPBytes = f.OrigPkts, f.OrigIPBytes, f.RespPkts, f.RespIPBytes
 	r.OrigFrameBytes, r.RespFrameBytes = f.OrigFrameBytes, f.RespFrameBytes
 	r.VLAN, r.InnerVLAN = nil, nil
@@ -94,16 +95,16 @@ func (x *FlowWriter) Write(f *flow.Record) error {
 		r.innerVLAN = int32(f.InnerVLAN)
 		r.InnerVLAN = &r.innerVLAN
 	}
-	r.OrigL2Addr, r.RespL2Addr = r.OrigL2Addr[:0], r.RespL2Addr[:0]
+	r.OrigL2Addr, r.RespL2Addr = nil, nil
 	if f.HasMAC {
-		r.OrigL2Addr = appendMAC(r.OrigL2Addr, f.OrigMAC)
-		r.RespL2Addr = appendMAC(r.RespL2Addr, f.RespMAC)
+		r.OrigL2Addr = r.a.mac(f.OrigMAC)
+		r.RespL2Addr = r.a.mac(f.RespMAC)
 	}
-	r.DNSQuery = setBytes(r.DNSQuery, f.DNSQuery)
-	r.SSLServerName = setBytes(r.SSLServerName, f.ServerName)
-	r.SSLALPN = setBytes(r.SSLALPN, f.ALPN)
-	r.HTTPHost = setBytes(r.HTTPHost, f.HTTPHost)
-	r.EndReason = setBytes(r.EndReason, f.End.String())
+	r.DNSQuery = r.a.str(f.DNSQuery)
+	r.SSLServerName = r.a.str(f.ServerName)
+	r.SSLALPN = r.a.str(f.ALPN)
+	r.HTTPHost = r.a.str(f.HTTPHost)
+	r.EndReason = r.a.str(f.End.String())
 	return x.w.commit()
 }
 
@@ -113,25 +114,3 @@ func (x *FlowWriter) Rows() int64 { return x.w.count }
 // Close writes the rows still buffered and the file's footer. The file
 // is valid only after Close returns nil.
 func (x *FlowWriter) Close() error { return x.w.close() }
-
-// appendAddr appends a's text form (IPv4 dotted, IPv6 RFC 5952, as
-// netip.Addr.String) to b[:0]; an invalid address gives b[:0].
-func appendAddr(b []byte, a netip.Addr) []byte {
-	if !a.IsValid() {
-		return b[:0]
-	}
-	return a.AppendTo(b[:0])
-}
-
-// appendMAC appends m as six colon-separated lower-case hex bytes.
-func appendMAC(b []byte, m [6]byte) []byte {
-	const hexd = "0123456789abcdef"
-	b = b[:0]
-	for i, c := range m {
-		if i > 0 {
-			b = append(b, ':')
-		}
-		b = append(b, hexd[c>>4], hexd[c&15])
-	}
-	return b
-}

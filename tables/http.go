@@ -55,6 +55,7 @@ type HTTPRow struct {
 	GRPCStatus  *int32 `parquet:"grpc_status"`
 
 	grpcStatus int32
+	a          arena // the row's string bytes
 }
 
 // HTTPWriter writes the http table.
@@ -74,45 +75,46 @@ func (x *HTTPWriter) Write(tx *whttp.Transaction) error {
 	if err != nil {
 		return err
 	}
+	r.a = r.a[:0]
 	r.Conn, r.Index = int64(tx.Conn), int32(tx.Index)
 	start, end := tx.Span()
 	r.Start, r.End = start.UnixMicro(), end.UnixMicro()
 	r.DurationNS = int64(end.Sub(start))
-	r.ClientAddr = appendAddr(r.ClientAddr, tx.Client.Addr())
+	r.ClientAddr = r.a.addr(tx.Client.Addr())
 	r.ClientPort = int32(tx.Client.Port())
-	r.ServerAddr = appendAddr(r.ServerAddr, tx.Server.Addr())
+	r.ServerAddr = r.a.addr(tx.Server.Addr())
 	r.ServerPort = int32(tx.Server.Port())
 
 	note := ""
-	r.Method, r.Host, r.URL, r.Path, r.Proto = r.Method[:0], r.Host[:0], r.URL[:0], r.Path[:0], r.Proto[:0]
+	r.Method, r.Host, r.URL, r.Path, r.Proto = nil, nil, nil, nil, nil
 	r.RequestHeaderBytes, r.RequestBodyBytes, r.RequestContentBytes, r.RequestComplete = 0, 0, 0, false
 	r.RequestHeaderNames = r.RequestHeaderNames[:0]
 	if q := tx.Request; q != nil {
-		r.Method = setBytes(r.Method, q.Method)
-		r.Host = setBytes(r.Host, q.Get("Host"))
-		r.URL = setBytes(r.URL, q.URL)
+		r.Method = r.a.str(q.Method)
+		r.Host = r.a.str(q.Get("Host"))
+		r.URL = r.a.str(q.URL)
 		p := q.URL
 		if i := strings.IndexAny(p, "?#"); i >= 0 {
 			p = p[:i]
 		}
-		r.Path = setBytes(r.Path, p)
-		r.Proto = setBytes(r.Proto, q.Proto)
+		r.Path = r.a.str(p)
+		r.Proto = r.a.str(q.Proto)
 		r.RequestHeaderBytes, r.RequestBodyBytes, r.RequestContentBytes = int64(q.HeaderBytes), q.BodyBytes, q.ContentBytes
 		r.RequestComplete = q.Complete
 		r.RequestHeaderNames = appendNames(r.RequestHeaderNames, q.Header)
 	} else {
 		note = "no request"
 	}
-	r.Status, r.FirstByte, r.ContentType = 0, 0, r.ContentType[:0]
+	r.Status, r.FirstByte, r.ContentType = 0, 0, nil
 	r.ResponseHeaderBytes, r.ResponseBodyBytes, r.ResponseContentBytes, r.ResponseComplete = 0, 0, 0, false
 	r.ResponseHeaderNames = r.ResponseHeaderNames[:0]
 	if s := tx.Response; s != nil {
 		r.Status = int32(s.Status)
 		r.FirstByte = micros(s.Start)
 		if len(r.Proto) == 0 {
-			r.Proto = setBytes(r.Proto, s.Proto)
+			r.Proto = r.a.str(s.Proto)
 		}
-		r.ContentType = setBytes(r.ContentType, s.Get("Content-Type"))
+		r.ContentType = r.a.str(s.Get("Content-Type"))
 		r.ResponseHeaderBytes, r.ResponseBodyBytes, r.ResponseContentBytes = int64(s.HeaderBytes), s.BodyBytes, s.ContentBytes
 		r.ResponseComplete = s.Complete
 		r.ResponseHeaderNames = appendNames(r.ResponseHeaderNames, s.Header)
@@ -122,11 +124,11 @@ func (x *HTTPWriter) Write(tx *whttp.Transaction) error {
 	if tx.Note != "" {
 		note = tx.Note
 	}
-	r.Note = setBytes(r.Note, note)
-	r.GRPCService, r.GRPCMethod, r.GRPCStatus = r.GRPCService[:0], r.GRPCMethod[:0], nil
+	r.Note = r.a.str(note)
+	r.GRPCService, r.GRPCMethod, r.GRPCStatus = nil, nil, nil
 	if g := whttp.GRPC(tx); g != nil {
-		r.GRPCService = setBytes(r.GRPCService, g.Service)
-		r.GRPCMethod = setBytes(r.GRPCMethod, g.Method)
+		r.GRPCService = r.a.str(g.Service)
+		r.GRPCMethod = r.a.str(g.Method)
 		if g.Status != nil {
 			r.grpcStatus = int32(*g.Status)
 			r.GRPCStatus = &r.grpcStatus

@@ -32,6 +32,7 @@ type MapRow struct {
 	FileSize      int64    `parquet:"file_size"`
 	DelayNS       int64    `parquet:"delay_ns"`
 	Error         []byte   `parquet:"error,optional,string"`
+	a             arena    // the row's string bytes
 }
 
 // MapWriter writes the map table.
@@ -50,9 +51,10 @@ func (m *MapWriter) Write(f *dataset.File) error {
 	if err != nil {
 		return err
 	}
-	r.Path = setBytes(r.Path, f.Path)
-	r.Format = setBytes(r.Format, f.Format)
-	r.Compression = setBytes(r.Compression, f.Compression)
+	r.a = r.a[:0]
+	r.Path = r.a.str(f.Path)
+	r.Format = r.a.str(f.Format)
+	r.Compression = r.a.str(f.Compression)
 	r.LinkTypes = append(r.LinkTypes[:0], f.LinkTypes...)
 	r.Snaplen = int64(f.Snaplen)
 	r.Packets = f.Packets
@@ -68,7 +70,7 @@ func (m *MapWriter) Write(f *dataset.File) error {
 	r.BitsPerSecond = f.BitsPerSecond
 	r.FileSize = f.FileSize
 	r.DelayNS = int64(f.Delay)
-	r.Error = setBytes(r.Error, f.Error)
+	r.Error = r.a.str(f.Error)
 	return m.w.commit()
 }
 

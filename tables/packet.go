@@ -39,6 +39,7 @@ type PacketRow struct {
 	TCPFlags       *int32 `parquet:"tcp_flags"`
 
 	etherType, vlan, ipProto, srcPort, dstPort, tcpFlags int32
+	a                                                    arena // the row's string bytes
 }
 
 // PacketWriter writes the packet index.
@@ -62,7 +63,8 @@ func (x *PacketWriter) Write(file string, offset int64, ci gopacket.CaptureInfo,
 	if err != nil {
 		return err
 	}
-	r.File = setBytes(r.File, file)
+	r.a = r.a[:0]
+	r.File = r.a.str(file)
 	r.Offset = offset
 	ns := ci.Timestamp.UnixNano()
 	r.TS, r.TSNS = ci.Timestamp.UnixMicro(), ns
@@ -83,8 +85,8 @@ func (x *PacketWriter) Write(file string, offset int64, ci gopacket.CaptureInfo,
 		r.vlan = int32(h.vlan)
 		r.VLAN = &r.vlan
 	}
-	r.Src = appendAddr(r.Src, h.src)
-	r.Dst = appendAddr(r.Dst, h.dst)
+	r.Src = r.a.addr(h.src)
+	r.Dst = r.a.addr(h.dst)
 	if h.hasProto {
 		r.ipProto = int32(h.proto)
 		r.IPProto = &r.ipProto

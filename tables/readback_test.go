@@ -2,6 +2,7 @@ package tables_test
 
 import (
 	"bytes"
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -307,5 +308,34 @@ func TestPacketTable(t *testing.T) {
 	}
 	if r := rows[2]; *r.EtherType != 0x0806 || r.Src != nil || r.IPProto != nil || r.SrcPort != nil || r.TCPFlags != nil {
 		t.Errorf("ARP row: %+v", r)
+	}
+}
+
+// TestEmptyIsNullWhenRowsAreReused writes rows whose optional strings are
+// set and empty by turns, more rows than a batch so that row buffers are
+// reused: an empty value must read back as NULL every time, never as ""
+// (nor as the value a reused row held before).
+func TestEmptyIsNullWhenRowsAreReused(t *testing.T) {
+	var buf bytes.Buffer
+	w := tables.NewFlowWriter(&buf, nil)
+	const n = 2000
+	for i := range n {
+		r := flow.Record{UID: fmt.Sprintf("C%d", i), Proto: "udp", ConnState: "S0"}
+		if i%3 == 0 {
+			r.Service, r.History = "dns", "D"
+			r.Orig, r.Resp = netip.MustParseAddrPort("10.0.0.1:1"), netip.MustParseAddrPort("10.0.0.2:53")
+		}
+		if err := w.Write(&r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range readRows[tables.FlowRow](t, buf.Bytes()) {
+		set := i%3 == 0
+		if (r.Service != nil) != set || (r.History != nil) != set || (r.OrigH != nil) != set || set && string(r.Service) != "dns" || string(r.UID) != fmt.Sprintf("C%d", i) {
+			t.Fatalf("row %d: service %q history %q orig_h %q uid %s; want set %v", i, r.Service, r.History, r.OrigH, r.UID, set)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/netip"
 	"time"
 
 	"github.com/parquet-go/parquet-go"
@@ -118,9 +119,46 @@ func (w *writer[T]) close() error {
 	return w.err
 }
 
-// setBytes returns b[:0] with s appended, reusing b's array: an optional
-// string column is NULL when the result is empty.
-func setBytes(b []byte, s string) []byte { return append(b[:0], s...) }
+// arena holds the bytes of a row's string columns, reused from row to
+// row: each column is a slice of it, nil for an empty value, which
+// parquet-go writes as NULL in an optional column (an empty slice that is
+// not nil would be written as ""). When an append moves the arena, the
+// slices taken before keep the old array, which holds their bytes still.
+type arena []byte
+
+// str copies s into the arena and returns its bytes, nil when s is "".
+func (a *arena) str(s string) []byte {
+	if s == "" {
+		return nil
+	}
+	n := len(*a)
+	*a = append(*a, s...)
+	return (*a)[n:len(*a):len(*a)]
+}
+
+// addr appends x's text form (IPv4 dotted, IPv6 RFC 5952, as
+// netip.Addr.String); nil for an invalid address.
+func (a *arena) addr(x netip.Addr) []byte {
+	if !x.IsValid() {
+		return nil
+	}
+	n := len(*a)
+	*a = x.AppendTo(*a)
+	return (*a)[n:len(*a):len(*a)]
+}
+
+// mac appends m as six colon-separated lower-case hex bytes.
+func (a *arena) mac(m [6]byte) []byte {
+	const hexd = "0123456789abcdef"
+	n := len(*a)
+	for i, c := range m {
+		if i > 0 {
+			*a = append(*a, ':')
+		}
+		*a = append(*a, hexd[c>>4], hexd[c&15])
+	}
+	return (*a)[n:len(*a):len(*a)]
+}
 
 // micros converts a time to microseconds since the epoch; the zero time
 // gives 0, which an optional column writes as NULL.
