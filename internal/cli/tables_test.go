@@ -135,16 +135,16 @@ func checkTables(t *testing.T, files []string) {
 	}
 
 	queries := []string{
-		`select count(*) n, sum(packets) p, sum(size) s, sum(file_size) fs from `+rp("map"),
-		`select path, packets, size, file_size, wire_bytes, max_packet_size, epoch_us(beginning) b, epoch_us("end") e, duration_ns, link_types from `+rp("map")+` order by path`,
-		`select count(*) n, sum(orig_pkts) op, sum(resp_pkts) rp, sum(orig_ip_bytes) ob, sum(resp_ip_bytes) rb from `+rp("flows"),
+		`select count(*) n, sum(packets) p, sum(size) s, sum(file_size) fs from ` + rp("map"),
+		`select path, packets, size, file_size, wire_bytes, max_packet_size, epoch_us(beginning) b, epoch_us("end") e, duration_ns, link_types from ` + rp("map") + ` order by path`,
+		`select count(*) n, sum(orig_pkts) op, sum(resp_pkts) rp, sum(orig_ip_bytes) ob, sum(resp_ip_bytes) rb from ` + rp("flows"),
 		`select uid, orig_h, orig_p, resp_h, resp_p, proto, service, conn_state, history, epoch_us(ts) ts, orig_pkts, resp_ip_bytes, vlan, dns_query, http_host,
-			case when duration_ns > 0 then orig_bytes end ob from `+rp("flows"),
-		`select count(*) n, count(status) st, sum(response_content_bytes) rcb, sum(request_content_bytes) qcb from `+rp("http"),
+			case when duration_ns > 0 then orig_bytes end ob from ` + rp("flows"),
+		`select count(*) n, count(status) st, sum(response_content_bytes) rcb, sum(request_content_bytes) qcb from ` + rp("http"),
 		`select conn, "index" i, method, host, url, status, epoch_us(start) st, epoch_us("end") en, client_addr, client_port, server_addr, server_port,
-			request_header_names, response_header_names, response_content_bytes from `+rp("http"),
-		`select count(*) n, sum(captured_length) cl, count(distinct file) f from `+rp("index"),
-		`select file, "offset", ts_ns, epoch_us(ts) ts, captured_length, original_length, src, dst, src_port, dst_port from `+rp("index"),
+			request_header_names, response_header_names, response_content_bytes from ` + rp("http"),
+		`select count(*) n, sum(captured_length) cl, count(distinct file) f from ` + rp("index"),
+		`select file, "offset", ts_ns, epoch_us(ts) ts, captured_length, original_length, src, dst, src_port, dst_port from ` + rp("index"),
 	}
 	// Per file, packets to fetch back with read --offsets.
 	for _, f := range files {
