@@ -108,6 +108,7 @@ func (r *Reader) pcapNextHeader() (gopacket.CaptureInfo, error) {
 	if !st.nano {
 		nsec *= 1000
 	}
+	r.recOff = start
 	return gopacket.CaptureInfo{
 		Timestamp:     time.Unix(int64(sec), nsec),
 		CaptureLength: int(min(capLen, st.snap)),
@@ -202,6 +203,7 @@ func (r *Reader) ngNextHeader() (gopacket.CaptureInfo, error) {
 			r.off = start
 			return gopacket.CaptureInfo{}, r.formatErr(start, fmt.Errorf("block type %#x: %w", typ, err))
 		}
+		r.recOff = start
 		return ci, nil
 	}
 }

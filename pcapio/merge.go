@@ -67,12 +67,18 @@ type mergeSlot struct {
 	ci   gopacket.CaptureInfo
 	ns   int64
 	seq  uint64
+	off  int64 // the record's offset in its input, -1 when unknown
 	src  *mergeSrc
 }
+
+// recordOffsetter is a Source that says where its last packet's record
+// starts (*Reader does).
+type recordOffsetter interface{ RecordOffset() int64 }
 
 type mergeSrc struct {
 	src    Source
 	idx    int          // rank among the inputs for ties
+	pos    int          // position among the inputs as given
 	buf    []*mergeSlot // min-heap by (ns, seq)
 	free   []*mergeSlot
 	ifmap  []int
@@ -112,7 +118,7 @@ func MergeSources(opts *MergeOptions, srcs ...Source) *Merged {
 		m.window = opts.Window
 	}
 	for i, s := range srcs {
-		ms := &mergeSrc{src: s, idx: i}
+		ms := &mergeSrc{src: s, idx: i, pos: i}
 		if opts != nil && opts.LastFirstOnTies {
 			ms.idx = len(srcs) - 1 - i
 		}
@@ -162,6 +168,10 @@ func (m *Merged) fill(ms *mergeSrc) {
 		}
 		s.data = append(s.data[:0], data...)
 		s.ci = ci
+		s.off = -1
+		if ro, ok := ms.src.(recordOffsetter); ok {
+			s.off = ro.RecordOffset()
+		}
 		s.ns = ci.Timestamp.UnixNano()
 		m.seq++
 		s.seq = m.seq
@@ -217,6 +227,18 @@ func (m *Merged) ZeroCopyReadPacketData() ([]byte, gopacket.CaptureInfo, error) 
 	m.lastTS = max(m.lastTS, s.ns)
 	m.last = s
 	return s.data, s.ci, nil
+}
+
+// Origin says where the packet last returned by ZeroCopyReadPacketData (or
+// ReadPacketData) comes from: the position of its input among those given
+// to MergeSources or Merge (0 for the first), and the offset of its record
+// in that input's uncompressed capture (see Reader.RecordOffset; -1 when
+// the input does not say). Before the first packet it returns -1, -1.
+func (m *Merged) Origin() (input int, offset int64) {
+	if m.last == nil {
+		return -1, -1
+	}
+	return m.last.src.pos, m.last.off
 }
 
 // Err returns the errors the inputs met so far (one, or several joined

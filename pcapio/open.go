@@ -34,6 +34,7 @@ type Reader struct {
 
 	off     int64 // bytes consumed from the uncompressed stream
 	packets int64 // packets delivered
+	recOff  int64 // where the last packet's record starts, -1 before one
 	err     error // returned by every later read: io.EOF once the stream ended
 	damage  error // the error that ended the stream, for Err; nil at a clean end
 
@@ -88,7 +89,7 @@ func NewReader(r io.Reader, name string) (*Reader, error) {
 }
 
 func newReader(r io.Reader, name string, c io.Closer) (*Reader, error) {
-	rd := &Reader{name: name, in: &countingReader{r: r}, seekMin: DefaultSeekThreshold}
+	rd := &Reader{name: name, in: &countingReader{r: r}, seekMin: DefaultSeekThreshold, recOff: -1}
 	if c != nil {
 		rd.closer = append(rd.closer, c)
 	}
@@ -188,6 +189,15 @@ func (r *Reader) Compression() Compression { return r.comp }
 // Offset returns how many bytes of the uncompressed capture have been
 // consumed: after an error, where the damaged header or record starts.
 func (r *Reader) Offset() int64 { return r.off }
+
+// RecordOffset returns where the record of the packet last returned (by
+// ZeroCopyReadPacketData, ReadPacketData or NextHeader) starts in the
+// uncompressed capture: the pcap record header, or the pcapng block
+// (Enhanced, Simple or obsolete Packet Block). It is -1 before the first
+// packet. With the file's name it identifies the packet for good: a
+// packet index stores it, and reading the file again finds the packet
+// whose RecordOffset is the same.
+func (r *Reader) RecordOffset() int64 { return r.recOff }
 
 // ByteOrder returns the byte order the file was written in: the pcap
 // header's, or the current pcapng section's. Link types whose headers are

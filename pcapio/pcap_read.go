@@ -180,5 +180,6 @@ func (r *Reader) pcapNext() ([]byte, gopacket.CaptureInfo, error) {
 		CaptureLength: int(keep),
 		Length:        int(wireLen),
 	}
+	r.recOff = start
 	return rec[st.hdrLen:], ci, nil
 }

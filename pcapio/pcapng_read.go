@@ -182,6 +182,9 @@ func (r *Reader) ngStep() (data []byte, ci gopacket.CaptureInfo, ok bool, err er
 		r.off = start
 		return nil, ci, false, r.formatErr(start, fmt.Errorf("block type %#x: %w", typ, err))
 	}
+	if ok {
+		r.recOff = start
+	}
 	return data, ci, ok, nil
 }
 

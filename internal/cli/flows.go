@@ -10,19 +10,21 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wirekit/wirekit/flow"
+	"github.com/wirekit/wirekit/tables"
 )
 
 type flowsFlags struct {
 	in         packetInput
 	zeek, json bool
 	frames     bool
+	parquet    string
 	cfg        flow.Config
 }
 
 func newFlowsCmd(e *env) *cobra.Command {
 	f := &flowsFlags{}
 	c := &cobra.Command{
-		Use:   "flows (-r FILE [-r FILE...] | -i IFACE [-i IFACE...]) [--zeek | --json] [EXPR]",
+		Use:   "flows (-r FILE [-r FILE...] | -i IFACE [-i IFACE...]) [--zeek | --json] [--parquet OUT] [EXPR]",
 		Short: "One record per conversation for all traffic, with Zeek's conn.log fields",
 		Long: `flows keeps a table of the conversations in the traffic (TCP, UDP, SCTP, ICMP
 and ICMPv6 with the echo identifier, other IP protocols by address pair,
@@ -47,6 +49,13 @@ with the field names of Zeek's JSON logs (id.orig_h, orig_pkts...).
 --frame-bytes adds the link-layer bytes per direction, what tshark's
 '-z conv' tables count.
 
+--parquet OUT writes the conversations as a Parquet table (the JSON's
+fields, frame bytes and why each ended included; docs/parquet.md), for
+Spark, Trino or DuckDB: beside --json or --zeek when one is given, in
+place of the text table otherwise. It is written to a temporary file
+renamed at the end (after a signal too, holding the conversations
+written); an OUT that already exists is refused.
+
 Several -r files are merged in timestamp order; - reads standard input;
 -i captures live on a Linux interface until interrupted (repeat -i to
 merge several in timestamp order), printing conversations as they end. A filter expression selects the packets.
@@ -56,7 +65,8 @@ printed as at the end of a file and the exit code is 130 or 143.`,
 		Example: `  wirekit flows -r capture.pcap
   wirekit flows -r capture.pcap --zeek > conn.log
   wirekit flows -r capture.pcap --json 'not port 53' | jq .
-  wirekit flows -i eth0 --json --udp-timeout 30s --max-flows 100000`,
+  wirekit flows -i eth0 --json --udp-timeout 30s --max-flows 100000
+  wirekit flows -r capture.pcap --parquet conn.parquet`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runFlows(cmd.Context(), e, f, args)
 		},
@@ -67,6 +77,7 @@ printed as at the end of a file and the exit code is 130 or 143.`,
 	fl.BoolVar(&f.zeek, "zeek", false, "print Zeek's TSV conn.log format")
 	fl.BoolVar(&f.json, "json", false, "print JSON Lines with Zeek's field names")
 	fl.BoolVar(&f.frames, "frame-bytes", false, "add link-layer bytes per direction (orig_frame_bytes, resp_frame_bytes)")
+	fl.StringVar(&f.parquet, "parquet", "", "write the conversations as a Parquet table to this new file (beside --json or --zeek; instead of the text table)")
 	fl.DurationVar(&f.cfg.TCPTimeout, "tcp-timeout", flow.DefaultTCPTimeout, "end a TCP conversation idle this long")
 	fl.DurationVar(&f.cfg.UDPTimeout, "udp-timeout", flow.DefaultUDPTimeout, "end a UDP or SCTP conversation idle this long")
 	fl.DurationVar(&f.cfg.ICMPTimeout, "icmp-timeout", flow.DefaultICMPTimeout, "end an ICMP conversation idle this long")
@@ -102,11 +113,32 @@ func runFlows(ctx context.Context, e *env, f *flowsFlags, args []string) error {
 	case f.json:
 		format = flow.FormatJSON
 	}
-	w := flow.NewWriter(e.stdout, format, &flow.WriterOptions{FrameBytes: f.frames})
+	var table *tableOutput
+	var fw *tables.FlowWriter
+	if f.parquet != "" {
+		var err error
+		if table, err = openTable("flows", "--parquet", f.parquet); err != nil {
+			return err
+		}
+		defer table.abort() // after commit, a no-op
+		fw = tables.NewFlowWriter(table.bw, tableOptions())
+		table.close, table.rows = fw.Close, fw.Rows
+	}
+	var w *flow.Writer
+	if f.parquet == "" || f.zeek || f.json {
+		w = flow.NewWriter(e.stdout, format, &flow.WriterOptions{FrameBytes: f.frames})
+	}
 	var werr error
 	t, err := flow.New(&f.cfg, func(r *flow.Record) {
-		if err := w.Write(r); err != nil && werr == nil {
-			werr = err
+		if w != nil {
+			if err := w.Write(r); err != nil && werr == nil {
+				werr = err
+			}
+		}
+		if fw != nil {
+			if err := fw.Write(r); err != nil && werr == nil {
+				werr = fmt.Errorf("--parquet %s: %w", f.parquet, err)
+			}
 		}
 	})
 	if err != nil {
@@ -123,14 +155,22 @@ func runFlows(ctx context.Context, e *env, f *flowsFlags, args []string) error {
 		return err
 	}
 	t.Flush()
-	if cerr := w.Close(last); cerr != nil && werr == nil {
-		werr = cerr
+	if w != nil {
+		if cerr := w.Close(last); cerr != nil && werr == nil {
+			werr = cerr
+		}
+	}
+	if table != nil && werr == nil {
+		werr = table.commit()
 	}
 	if werr != nil && err == nil {
 		err = fmt.Errorf("flows: %w", werr)
 	}
 	st := t.Stats()
 	fmt.Fprintf(e.stderr, "%d packets, %d conversations", st.Packets, st.Flows)
+	if table != nil && werr == nil {
+		fmt.Fprintf(e.stderr, " (to %s)", f.parquet)
+	}
 	if st.Unkeyed > 0 {
 		fmt.Fprintf(e.stderr, " (%d packets not in any: no IP or Ethernet header)", st.Unkeyed)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/wirekit/wirekit/stream"
 	whttp "github.com/wirekit/wirekit/stream/http"
 	"github.com/wirekit/wirekit/stream/http/redact"
+	"github.com/wirekit/wirekit/tables"
 	"github.com/wirekit/wirekit/tlsdecrypt"
 	"github.com/wirekit/wirekit/tlsinfo"
 )
@@ -29,6 +30,7 @@ type httpFlags struct {
 	jsonl   bool
 	bodies  string
 	maxBody int
+	parquet string
 
 	keylog       string
 	redact       bool
@@ -42,7 +44,7 @@ type httpFlags struct {
 func newHTTPCmd(e *env) *cobra.Command {
 	f := &httpFlags{}
 	c := &cobra.Command{
-		Use:   "http (-r FILE [-r FILE...] | -i IFACE [-i IFACE...]) [--har OUT] [--jsonl] [--bodies DIR] [EXPR]",
+		Use:   "http (-r FILE [-r FILE...] | -i IFACE [-i IFACE...]) [--har OUT] [--jsonl] [--parquet OUT] [--bodies DIR] [EXPR]",
 		Short: "Extract HTTP/1.x and HTTP/2 transactions (gRPC, TLS with a key log): lines, JSON Lines, HAR, bodies",
 		Long: `http reassembles the TCP connections of capture files, reads the HTTP/1.0 and
 HTTP/1.1 requests and responses in them, pairs each request with its
@@ -71,6 +73,14 @@ is named on stderr and counted in the summary, its --jsonl record has
 a body kept as sent is saved with ".undecoded-CODING" added to its name.
 With --har, response bodies are also put in the archive (text, or
 base64 for binary content). Kept bodies are cut at --max-body bytes.
+
+--parquet OUT writes one row per transaction to a Parquet table (times,
+client and server, method, host, URL and path, status, sizes, duration,
+header names; docs/parquet.md) for Spark, Trino or DuckDB, after --redact
+and the selection flags as every output. It goes beside --jsonl, --har
+and --bodies, and in place of the printed lines when none of --jsonl and
+"--har -" is given. It is written to a temporary file renamed at the end;
+an OUT that already exists is refused.
 
 Any port is parsed: a direction is taken as HTTP when its first bytes are a
 request line or a status line. EXPR selects the packets given to
@@ -138,6 +148,7 @@ Transactions not selected are counted on stderr.`,
   wirekit http -r capture.pcap --jsonl 'tcp port 8080' | jq .url
   wirekit http -r capture.pcap --har capture.har
   wirekit http -r capture.pcap --bodies objects
+  wirekit http -r capture.pcap --parquet http.parquet --redact
   wirekit http -r capture.pcap --redact --jsonl --host '^api\.' --exclude-path '^/health'`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runHTTP(cmd.Context(), e, f, args)
@@ -149,6 +160,7 @@ Transactions not selected are counted on stderr.`,
 	fl.StringVar(&f.har, "har", "", "write an HTTP Archive (HAR 1.2) to this file (- for stdout)")
 	fl.BoolVar(&f.jsonl, "jsonl", false, "print one JSON object per transaction")
 	fl.StringVar(&f.bodies, "bodies", "", "save decoded bodies in this directory")
+	fl.StringVar(&f.parquet, "parquet", "", "write one row per transaction to this new Parquet file (beside --jsonl and --har; instead of the printed lines)")
 	fl.IntVar(&f.maxBody, "max-body", whttp.DefaultMaxBodyBytes, "bytes of each body kept for --bodies and --har")
 	fl.StringVar(&f.keylog, "tls-keylog", "", "decrypt TLS 1.2 (AEAD suites) and TLS 1.3 with this NSS key log (SSLKEYLOGFILE) and read the HTTP inside")
 	fl.BoolVar(&f.redact, "redact", false, "replace secrets (credentials, cookies, tokens, passwords, card numbers) with <redacted:N> in every output")
@@ -188,12 +200,25 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	if err := checkNotInput("http", "--har", f.har, f.in.files); err != nil {
 		return err
 	}
+	if f.parquet != "" && (f.parquet == f.har || f.parquet == "-") {
+		return usagef("http: --parquet %s: give it a file name of its own", f.parquet)
+	}
 	if f.bodies != "" {
 		if err := os.MkdirAll(f.bodies, 0o755); err != nil {
 			return fmt.Errorf("http: --bodies: %w", err)
 		}
 	}
 	out := &httpOutput{f: f, bw: bufio.NewWriterSize(e.stdout, 256<<10), stderr: e.stderr, sel: sel, red: red}
+	out.lines = !f.jsonl && f.har != "-" && f.parquet == ""
+	if f.parquet != "" {
+		var err error
+		if out.table, err = openTable("http", "--parquet", f.parquet); err != nil {
+			return err
+		}
+		defer out.table.abort() // after commit, a no-op
+		out.pq = tables.NewHTTPWriter(out.table.bw, tableOptions())
+		out.table.close, out.table.rows = out.pq.Close, out.pq.Rows
+	}
 	if f.jsonl {
 		out.jsonl = whttp.NewJSONLWriter(out.bw)
 	}
@@ -256,6 +281,9 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 			out.err = fmt.Errorf("--har: %w", cerr)
 		}
 	}
+	if out.table != nil && out.err == nil {
+		out.err = out.table.commit()
+	}
 	if out.jsonl != nil {
 		if jerr := out.jsonl.Flush(); jerr != nil && out.err == nil {
 			out.err = jerr
@@ -297,6 +325,9 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 		var where []string
 		if f.har != "" && f.har != "-" {
 			where = append(where, "the HAR file "+f.har+" is complete for them")
+		}
+		if f.parquet != "" {
+			where = append(where, "the Parquet table "+f.parquet+" holds them")
 		}
 		if f.bodies != "" {
 			where = append(where, "their bodies are in "+f.bodies)
@@ -340,7 +371,10 @@ type httpOutput struct {
 	sel *whttp.Selection // nil: every transaction
 	red *redact.Redactor // nil: no redaction
 
-	midWarned map[uint64]bool // connections warned about as picked up mid-connection
+	midWarned map[uint64]bool    // connections warned about as picked up mid-connection
+	lines     bool               // print a line per transaction and TLS connection
+	table     *tableOutput       // --parquet
+	pq        *tables.HTTPWriter // --parquet's rows
 }
 
 // selection builds the transaction selection and the redactor the flags
@@ -428,13 +462,17 @@ func (o *httpOutput) tx(tx *whttp.Transaction) {
 			o.err = err
 		}
 	}
+	if o.pq != nil {
+		if err := o.pq.Write(tx); err != nil && o.err == nil {
+			o.err = fmt.Errorf("--parquet %s: %w", o.f.parquet, err)
+		}
+	}
 	switch {
 	case o.jsonl != nil:
 		if err := o.jsonl.Write(tx); err != nil && o.err == nil {
 			o.err = err
 		}
-	case o.f.har == "-":
-	default:
+	case o.lines:
 		o.line(tx)
 	}
 }
@@ -460,7 +498,10 @@ func (o *httpOutput) tls(c *stream.Conn, f *tlsinfo.Facts) {
 		if err := o.jsonl.WriteConn("tls", c.ID, c.Client, c.Server, c.First, rec); err != nil && o.err == nil {
 			o.err = err
 		}
-	case o.f.har == "-":
+	case !o.lines:
+		if o.decrypted != nil {
+			delete(o.decrypted, c.ID)
+		}
 	default:
 		sni, alpn := f.SNI, f.ALPN
 		if sni == "" {

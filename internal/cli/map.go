@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wirekit/wirekit/dataset"
+	"github.com/wirekit/wirekit/tables"
 )
 
 func newMapCmd(e *env) *cobra.Command {
@@ -22,9 +23,10 @@ func newMapCmd(e *env) *cobra.Command {
 		reText   string
 		workers  int
 		dumpJSON string
+		parquet  string
 	)
 	c := &cobra.Command{
-		Use:   "map --dir-src DIR --dump-json OUT [--file-suffix S] [--file-regexp RE] [--file-workers N] [FILE...]",
+		Use:   "map --dir-src DIR (--dump-json OUT | --parquet OUT) [--file-suffix S] [--file-regexp RE] [--file-workers N] [FILE...]",
 		Short: "Map a set of capture files: per-file span, counts and sizes, as JSON",
 		Long: `map reads every capture file of a set (record headers only, no decoding) and
 writes, as JSON, each file's format, link types, snap length, first and last
@@ -44,15 +46,22 @@ whatever --file-workers says. An error that is not the file's (out of
 file descriptors or memory, permission denied) is never recorded as
 damage: map stops with a message and writes no map.
 
-Without --dump-json the map goes where GopherCap puts it,
-/tmp/mapped-files.json (a note on stderr says so), and replay without
---dump-json or files reads it from there.`,
+--parquet OUT writes the map as a Parquet table too, one row per file
+with the JSON's fields (times as timestamps, durations in nanoseconds;
+docs/parquet.md lists the columns), for Spark, Trino or DuckDB. It goes
+beside --dump-json (give both to get both), through a temporary file
+renamed at the end; an OUT that already exists is refused.
+
+Without --dump-json (and without --parquet) the map goes where GopherCap
+puts it, /tmp/mapped-files.json (a note on stderr says so), and replay
+without --dump-json or files reads it from there.`,
 		Example: `  wirekit map --dir-src /data/pcap --file-suffix pcap --dump-json map.json
   wirekit map --dir-src /data --file-regexp 'eth0-.*\.pcap(\.gz)?$' --file-workers 8 --dump-json map.json
   wirekit map --dump-json map.json a.pcap b.pcapng.zst
+  wirekit map --dir-src /data/pcap --dump-json map.json --parquet map.parquet
   wirekit map info capture.pcap`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if dumpJSON == "" {
+			if dumpJSON == "" && parquet == "" {
 				dumpJSON = gopherCapDumpJSON
 				fmt.Fprintf(e.stderr, "wirekit: map: no --dump-json given: writing the map to %s, GopherCap's default\n", dumpJSON)
 			}
@@ -78,6 +87,16 @@ Without --dump-json the map goes where GopherCap puts it,
 			if err := checkNotInput("map", "--dump-json", dumpJSON, append(paths, roots...)); err != nil {
 				return err
 			}
+			if parquet != "" && parquet == dumpJSON {
+				return usagef("map: --dump-json and --parquet are both %s: give two names", parquet)
+			}
+			var table *tableOutput
+			if parquet != "" {
+				if table, err = openTable("map", "--parquet", parquet); err != nil {
+					return err
+				}
+				defer table.abort() // after commit, a no-op
+			}
 			cfg := &dataset.Config{Workers: workers}
 			bar := newProgress(e.stderr)
 			if bar != nil {
@@ -97,14 +116,34 @@ Without --dump-json the map goes where GopherCap puts it,
 				}
 			}
 			summary, where := e.stdout, dumpJSON
-			if dumpJSON == "-" {
+			switch dumpJSON {
+			case "":
+				where = parquet
+			case "-":
 				where = "standard output"
 				if err := set.Encode(e.stdout); err != nil {
 					return fmt.Errorf("map: %w", err)
 				}
 				summary = e.stderr // stdout carries the map
-			} else if err := set.Save(dumpJSON); err != nil {
-				return fmt.Errorf("map: %w", err)
+			default:
+				if err := set.Save(dumpJSON); err != nil {
+					return fmt.Errorf("map: %w", err)
+				}
+			}
+			if table != nil {
+				mw := tables.NewMapWriter(table.bw, tableOptions())
+				table.close, table.rows = mw.Close, mw.Rows
+				for i := range set.Files {
+					if err := mw.Write(&set.Files[i]); err != nil {
+						break // Close returns it
+					}
+				}
+				if err := table.commit(); err != nil {
+					return fmt.Errorf("map: %w", err)
+				}
+				if dumpJSON != "" {
+					where += " and " + parquet
+				}
 			}
 			fmt.Fprintf(summary, "mapped %d files (%d damaged), %d packets, %s to %s (%s), to %s\n",
 				len(set.Files), set.Errors, set.Packets, stamp(set.Beginning), stamp(set.End), set.Duration, where)
@@ -121,7 +160,8 @@ Without --dump-json the map goes where GopherCap puts it,
 	f.StringVar(&suffix, "file-suffix", "", "keep only files whose name ends with this (for example pcap or .pcap.gz)")
 	f.StringVar(&reText, "file-regexp", "", "keep only files whose path matches this regular expression (Go syntax)")
 	f.IntVar(&workers, "file-workers", 4, "files read at once; less than 1 reads all files at once")
-	f.StringVar(&dumpJSON, "dump-json", "", "write the map to this JSON file (- for stdout; default /tmp/mapped-files.json, as GopherCap)")
+	f.StringVar(&dumpJSON, "dump-json", "", "write the map to this JSON file (- for stdout; default /tmp/mapped-files.json, as GopherCap, unless --parquet is given)")
+	f.StringVar(&parquet, "parquet", "", "also write the map as a Parquet table (one row per file) to this new file")
 	c.AddCommand(newInfoCmd(e))
 	return c
 }

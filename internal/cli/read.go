@@ -40,12 +40,15 @@ type readFlags struct {
 	ifName func(index int) string
 	// inner is --decap, --decap-depth and --dedup (read only).
 	inner innerFlags
+	// index is --index, the Parquet packet index; offsets is --offsets
+	// (read only).
+	index, offsets string
 }
 
 func newReadCmd(e *env) *cobra.Command {
 	f := &readFlags{}
 	c := &cobra.Command{
-		Use:   "read -r FILE [-r FILE...] [-w OUT] [-c N] [flags] [EXPR]",
+		Use:   "read -r FILE [-r FILE...] [-w OUT] [--index OUT] [--offsets LIST|@FILE] [-c N] [flags] [EXPR]",
 		Short: "Print, convert or merge capture files, like tcpdump -r",
 		Long: `read prints one tcpdump-style line per packet (always numeric, as tcpdump -n),
 or writes the packets to another capture file with -w.
@@ -74,14 +77,33 @@ and -w see the inner packet (an inner IP packet gets an Ethernet header).
 --dedup drops packets identical to one seen within the last 4 to 6
 seconds of packet time, ignoring what mirror ports change (IPv4 TTL and
 checksum, IPv6 hop limit); with --decap it compares the inner packets.
-Both report their counts on stderr at the end.`,
+Both report their counts on stderr at the end.
+
+--index OUT writes a Parquet packet index: one row per packet read (after
+the filter), with the -r file it is in and its record's offset in that
+file (uncompressed), timestamp, lengths, link type and outermost headers
+(addresses, IP protocol, ports, VLAN, TCP flags; docs/parquet.md), for
+Spark, Trino or DuckDB to query. It goes beside -w; without -w nothing is
+printed. It is written to a temporary file renamed at the end; an OUT that
+already exists is refused.
+
+--offsets LIST reads back the packets whose records start at those
+offsets (comma-separated, or @FILE with one or more per line: what an
+engine's query over the index exports) from the one -r file: they are
+printed or written with -w as any packet (the filter and -c apply too).
+The file is read from its start up to the last offset asked for; an
+offset where no packet record starts is an error (exit 1) after the
+others are written.`,
 		Example: `  wirekit read -r capture.pcap
   wirekit read -r capture.pcapng.zst -c 10 -e -v
   wirekit read -r a.pcap -r b.pcap -w merged.pcapng
   wirekit read -r big.pcap -w big.pcap.zst
   wirekit read -r capture.pcap --json | jq .layers[1].src
   wirekit read -r capture.pcap -X -c 1
-  wirekit read -r mirror.pcap --decap --dedup -w inner.pcap 'host 10.0.0.1'`,
+  wirekit read -r mirror.pcap --decap --dedup -w inner.pcap 'host 10.0.0.1'
+  wirekit read -r a.pcap -r b.pcap --index packets.parquet
+  wirekit read -r a.pcap --offsets 24,1580,99012 -w found.pcap
+  wirekit read -r a.pcap --offsets @offsets.txt -X`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runRead(cmd, e, f, args)
 		},
@@ -94,6 +116,8 @@ Both report their counts on stderr at the end.`,
 	addPrintFlags(fl, f)
 	addRotateFlags(fl, f)
 	addInnerFlags(fl, &f.inner)
+	fl.StringVar(&f.index, "index", "", "write a Parquet packet index (file, record offset, time, lengths, headers) to this new file")
+	fl.StringVar(&f.offsets, "offsets", "", "read only the packets whose records start at these offsets (a,b,c or @FILE), from the one -r file")
 	return c
 }
 
@@ -166,6 +190,19 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	if err := f.inner.check("read", cmd.Flags()); err != nil {
 		return err
 	}
+	var want *offsetSet
+	if f.offsets != "" {
+		if len(f.files) != 1 {
+			return usagef("read: --offsets: give the one -r file the offsets are from (%d given)", len(f.files))
+		}
+		var err error
+		if want, err = parseOffsets(f.offsets); err != nil {
+			return err
+		}
+	}
+	if f.index != "" && (f.index == f.out || f.index == "-") {
+		return usagef("read: --index %s: give it a file name of its own", f.index)
+	}
 	ctx := cmd.Context()
 	src, err := openSources(ctx, e, f.files)
 	if err != nil {
@@ -191,9 +228,25 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 		return err
 	}
 
-	sink, err := newSink(e, f, src)
-	if err != nil {
-		return fmt.Errorf("read: %w", err)
+	origin := originOf(merged, f.files)
+	if (want != nil || f.index != "") && origin == nil {
+		return fmt.Errorf("read: this input does not say where its records are, for --index or --offsets")
+	}
+	var sink packetSink
+	if f.index == "" || f.out != "" {
+		if sink, err = newSink(e, f, src); err != nil {
+			return fmt.Errorf("read: %w", err)
+		}
+	}
+	if f.index != "" {
+		is, err := newIndexSink(f.index, sink, origin)
+		if err != nil {
+			if sink != nil {
+				sink.abort()
+			}
+			return err
+		}
+		sink = is
 	}
 
 	n := 0
@@ -212,6 +265,14 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 			}
 			break
 		}
+		if want != nil {
+			if _, off := origin(); !want.take(off) {
+				if want.done() {
+					break
+				}
+				continue
+			}
+		}
 		if flt != nil {
 			ok, err := flt.match(src, ci, data)
 			if err != nil {
@@ -227,9 +288,20 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 			return fmt.Errorf("read: %w", err)
 		}
 		n++
+		if want != nil && want.done() {
+			break
+		}
 	}
 	if err := sink.close(); err != nil {
 		return fmt.Errorf("read: %w", err)
+	}
+	if f.index != "" {
+		fmt.Fprintf(e.stderr, "%d packets indexed to %s\n", n, f.index)
+	}
+	if want != nil && readErr == nil && ctx.Err() == nil && (f.count == 0 || n < f.count) {
+		if err := want.check(f.files[0]); err != nil {
+			return err
+		}
 	}
 	inner.report(e.stderr, "read")
 	if m, ok := merged.(*pcapio.Merged); ok && m.OutOfOrder() > 0 {
@@ -251,6 +323,8 @@ func sinkReport(f *readFlags, n int) string {
 		return fmt.Sprintf("%d packets written to standard output, a valid capture of what was read before the signal", n)
 	case f.out != "":
 		return fmt.Sprintf("%d packets written to %s, a valid capture of what was read before the signal", n, f.out)
+	case f.index != "":
+		return fmt.Sprintf("%d packets indexed to %s, a valid table of what was read before the signal", n, f.index)
 	}
 	return fmt.Sprintf("%d packets printed, all that were read before the signal", n)
 }
