@@ -220,3 +220,20 @@ func init() {
 		optimizerDrops[[2]string{f[0], f[1]}] = keep
 	}
 }
+
+// TestGoldenReadsLinkMore: TestGolden checks the rows of
+// golden-linkmore.tsv, on every capture of these link types.
+func TestGoldenReadsLinkMore(t *testing.T) {
+	n := map[string]int{}
+	for _, r := range readGolden(t) {
+		n[r.file]++
+	}
+	for _, name := range []string{"synth-sunatm.pcap", "synth-atm-rfc1483.pcap", "synth-atm-clip.pcap",
+		"synth-mtp2.pcap", "synth-mtp2-phdr.pcap", "synth-mtp3.pcap", "synth-bacnet.pcap", "synth-ltalk.pcap",
+		"synth-ipoieee1394.pcap", "synth-slip-bsdos.pcap", "synth-ppp-pppd.pcap",
+		"corpus:isup_load_generator.pcap", "corpus:mstp_20140225214217.pcap"} {
+		if n[name] == 0 {
+			t.Errorf("no golden row on %s", name)
+		}
+	}
+}
