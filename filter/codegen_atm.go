@@ -173,7 +173,7 @@ func (g *gen) atmKeyword(kw string) frag {
 		l := &g.link
 		l.lane = l.dlt == ltSunATM
 		l.dlt = layers.LinkTypeEthernet
-		l.offLinkHdr = sunatmPayload + 2
+		l.offLinkHdr, l.varHdr = sunatmPayload+2, 0 // not variable, even after geneve
 		l.offLinkType = l.offLinkHdr + 12
 		l.offLinkPl = l.offLinkHdr + 14
 		l.offNl, l.offNlNosnap = 0, 3

@@ -106,8 +106,22 @@ type goldenRow struct {
 	match  map[int]bool
 }
 
+// readGolden reads testdata/golden.tsv, then the golden-*.tsv files of
+// other link types (golden-linkmore.tsv: scripts/filter-golden-linkmore.sh).
 func readGolden(tb testing.TB) []goldenRow {
-	f, err := os.Open(filepath.Join("testdata", "golden.tsv"))
+	more, err := filepath.Glob(filepath.Join("testdata", "golden-*.tsv"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var rows []goldenRow
+	for _, path := range append([]string{filepath.Join("testdata", "golden.tsv")}, more...) {
+		rows = append(rows, readGoldenFile(tb, path)...)
+	}
+	return rows
+}
+
+func readGoldenFile(tb testing.TB, path string) []goldenRow {
+	f, err := os.Open(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -123,7 +137,7 @@ func readGolden(tb testing.TB) []goldenRow {
 		}
 		parts := strings.Split(l, "\t")
 		if len(parts) != 3 {
-			tb.Fatalf("golden.tsv:%d: want 3 fields", n)
+			tb.Fatalf("%s:%d: want 3 fields", path, n)
 		}
 		r := goldenRow{line: n, expr: parts[0], file: parts[1]}
 		if msg, ok := strings.CutPrefix(parts[2], "error:"); ok {
@@ -137,7 +151,7 @@ func readGolden(tb testing.TB) []goldenRow {
 				}
 				i, err := strconv.Atoi(s)
 				if err != nil {
-					tb.Fatalf("golden.tsv:%d: %v", n, err)
+					tb.Fatalf("%s:%d: %v", path, n, err)
 				}
 				r.match[i] = true
 			}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -193,5 +194,46 @@ func init() {
 		"mstp_link_broadcast": "libpcap 1.10 has no MS/TP broadcast: 'not a broadcast link'",
 	} {
 		testrunDiffers[name] = why
+	}
+}
+
+// The rows of golden-linkmore.tsv where libpcap's optimizer changes its
+// verdict are checked against its unoptimized verdicts
+// (testdata/unopt-linkmore.tsv, made by scripts/filter-golden-linkmore.sh),
+// as optimizerDrops does for golden.tsv.
+func init() {
+	b, err := os.ReadFile(filepath.Join("testdata", "unopt-linkmore.tsv"))
+	if err != nil {
+		panic(err)
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		f := strings.Split(l, "\t")
+		if l == "" || strings.HasPrefix(l, "#") || len(f) != 3 {
+			continue
+		}
+		keep := []int{}
+		for _, s := range strings.Split(strings.TrimPrefix(f[2], "match:"), ",") {
+			if n, err := strconv.Atoi(s); err == nil {
+				keep = append(keep, n)
+			}
+		}
+		optimizerDrops[[2]string{f[0], f[1]}] = keep
+	}
+}
+
+// TestGoldenReadsLinkMore: TestGolden checks the rows of
+// golden-linkmore.tsv, on every capture of these link types.
+func TestGoldenReadsLinkMore(t *testing.T) {
+	n := map[string]int{}
+	for _, r := range readGolden(t) {
+		n[r.file]++
+	}
+	for _, name := range []string{"synth-sunatm.pcap", "synth-atm-rfc1483.pcap", "synth-atm-clip.pcap",
+		"synth-mtp2.pcap", "synth-mtp2-phdr.pcap", "synth-mtp3.pcap", "synth-bacnet.pcap", "synth-ltalk.pcap",
+		"synth-ipoieee1394.pcap", "synth-slip-bsdos.pcap", "synth-ppp-pppd.pcap",
+		"corpus:isup_load_generator.pcap", "corpus:mstp_20140225214217.pcap"} {
+		if n[name] == 0 {
+			t.Errorf("no golden row on %s", name)
+		}
 	}
 }

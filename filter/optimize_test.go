@@ -169,11 +169,14 @@ func TestOptimizeAgrees(t *testing.T) {
 			continue // a loop (protochain): not optimized, and x/net/bpf refuses it
 		}
 		vm, err := bpf.NewVM(opt.Instructions())
+		useVM := true
 		if err != nil {
-			t.Fatalf("%q: x/net/bpf refuses the optimized program: %v", r.expr, err)
+			if !loadsAncillary(opt.raw) {
+				t.Fatalf("%q: x/net/bpf refuses the optimized program: %v", r.expr, err)
+			}
+			useVM = false
 		}
 		// x/net/bpf's VM has no "neg".
-		useVM := true
 		for _, in := range opt.raw {
 			useVM = useVM && in.Op != opNeg
 		}
@@ -553,4 +556,21 @@ func TestOptimizeLongJumps(t *testing.T) {
 		t.Fatal("no packet accepted: the test packets miss the addresses")
 	}
 	t.Logf("%d instructions (unoptimized %d); %d of 400 packets accepted by both", len(o.raw), len(u.raw), accepted)
+}
+
+// loadsAncillary reports whether a program has an absolute load from
+// 0xfffff000 on, where x/net/bpf (as the Linux kernel) reads ancillary
+// data (SKF_AD_OFF) and refuses offsets it does not know: libpcap's
+// wrapped "offset not set" offsets (on BACNET_MS_TP, MTP2, MTP3) land
+// there, and the program then loads out of the packet.
+func loadsAncillary(raw []bpf.RawInstruction) bool {
+	for _, in := range raw {
+		switch in.Op {
+		case opLdW, opLdH, opLdB, opLdxMSH:
+			if in.K >= 0xfffff000 {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -94,7 +94,7 @@ func main() {
 	random := flag.Int("random", 0, "instead of the golden files: compare verdicts on this many random expressions")
 	npkts := flag.Int("packets", 200, "with -random: number of random packets")
 	seed := flag.Uint64("seed", 1, "with -random: random seed")
-	unopt := flag.Bool("O", false, "with -random: compare with libpcap's unoptimized programs (tcpdump -O)")
+	unopt := flag.Bool("O", false, "libpcap's unoptimized programs' verdicts (tcpdump -O): with -random, compare with them; else record them")
 	failures := flag.String("failures", "", "with -random: write disagreements to this file")
 	linktype := flag.Int("linktype", 1, "with -random: link type of the packets (the random Ethernet frames relinked as the synthetic captures are)")
 	captures := flag.String("captures", "", "comma-separated capture names: write the rows of these only (and not the unoptimized code file)")
@@ -199,7 +199,11 @@ func main() {
 			log.Fatal(err)
 		}
 		for _, expr := range exprs {
-			cmd := exec.Command("tcpdump", "-r", file, "-w", outp, "--", expr)
+			args := []string{"-r", file, "-w", outp}
+			if *unopt {
+				args = append(args, "-O")
+			}
+			cmd := exec.Command("tcpdump", append(args, "--", expr)...)
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			if err := cmd.Run(); err != nil {
