@@ -1,5 +1,8 @@
 package filter
 
+// pullupWalk bounds the blocks andPullup walks from each block.
+const pullupWalk = 64
+
 // andPullup is the reasoning of libpcap's and_pullup: in a chain of tests
 // that all fail to the same block (an "and"), libpcap moves a later test
 // of the value the chain's predecessors tested up to the top of the
@@ -11,6 +14,10 @@ package filter
 // (edges only go forward), so the test is not moved; only the outcome is
 // used. Only chains failing to "ret #0" are taken: the loads skipped
 // could only reject a short packet, as that return does.
+//
+// Each walk down a chain stops after pullupWalk blocks, so that the pass
+// takes time in proportion to the program's length (a chain of n tests
+// would otherwise be walked n times).
 func (o *optimizer) andPullup() bool {
 	changed := false
 	rejects := func(i int) bool {
@@ -44,7 +51,11 @@ func (o *optimizer) andPullup() bool {
 		// leave val in A (the chain's top moves below them), then the
 		// test of val to pull up.
 		prev, d := -1, i
-		for {
+		for steps := 0; ; steps++ {
+			if steps == pullupWalk {
+				d = -1
+				break
+			}
 			bd := &o.blocks[d]
 			if !bd.isCond() || bd.f != b.f || d != i && len(o.preds[d]) != 1 {
 				d = -1
@@ -59,7 +70,7 @@ func (o *optimizer) andPullup() bool {
 			continue
 		}
 		pull := -1
-		for s := o.blocks[d].t; ; {
+		for s, steps := o.blocks[d].t, 0; steps < pullupWalk; steps++ {
 			bs := &o.blocks[s]
 			if !bs.isCond() || bs.f != b.f || len(o.preds[s]) != 1 {
 				break
