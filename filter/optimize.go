@@ -176,6 +176,8 @@ func (o *optimizer) run() {
 		analyze()
 		note(o.thread())
 		analyze()
+		note(o.andPullup())
+		analyze()
 		c = o.mergeBlocks()
 		note(o.coalesce() || c)
 		if !changed {

@@ -319,9 +319,7 @@ func (o *optimizer) meet(blk int, s vstate, e *vstate) vstate {
 	}
 	facts := s.facts[:n]
 	for _, f := range s.facts[n:] {
-		// libpcap's optimizer knows only the tests on edges that
-		// dominate: those from before the paths parted.
-		if !o.noBounds && slices.Contains(e.facts[n:], f) {
+		if slices.Contains(e.facts[n:], f) {
 			facts = append(facts, f)
 		}
 	}

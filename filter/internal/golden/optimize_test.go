@@ -35,7 +35,9 @@ func TestOptimizerOnRandomExpressions(t *testing.T) {
 				}
 				continue
 			}
-			o, err := filter.Compile(expr, layers.LinkTypeEthernet, 65535)
+			// AllowRejectAll: the optimized program of an expression
+			// that can match nothing is compared too.
+			o, err := filter.CompileWith(expr, layers.LinkTypeEthernet, 65535, &filter.Options{AllowRejectAll: true})
 			if err != nil {
 				t.Fatalf("%q: compiles unoptimized only: %v", expr, err)
 			}
