@@ -482,6 +482,17 @@ func (o *optimizer) step(s *vstate, in bpf.RawInstruction) stepResult {
 		s.absEnd = end
 		return stepMayFault
 	}
+	// past is a load whose bytes end beyond 2^32: it fails on every
+	// packet. libpcap's optimizer does not know that (it keeps the load,
+	// its value unknown), so with noBounds neither does this.
+	past := func() stepResult {
+		if !o.noBounds {
+			return stepFaults
+		}
+		o.opaque++
+		setA(o.vt.num(vkey{kind: vOpaque, k: o.opaque}))
+		return stepMayFault
+	}
 	k := in.K
 	switch in.Op {
 	case opLdW, opLdH, opLdB:
@@ -494,7 +505,7 @@ func (o *optimizer) step(s *vstate, in bpf.RawInstruction) stepResult {
 		}
 		end := uint64(k) + uint64(size)
 		if end > 0xffffffff {
-			return stepFaults
+			return past()
 		}
 		r := load(uint32(end))
 		if setA(o.vt.num(vkey{kind: vLdAbs, a: int32(size), k: k})) == stepNoop && r == stepOK {
@@ -503,9 +514,15 @@ func (o *optimizer) step(s *vstate, in bpf.RawInstruction) stepResult {
 		return r
 	case opLdIW, opLdIH, opLdIB:
 		size := loadSize(in.Op)
+		if xc, ok := o.vt.constOf(s.x); ok && o.noBounds {
+			// libpcap's optimizer folds a constant index into the
+			// offset modulo 2^32 (BACNET_MS_TP's unset offsets wrap
+			// to small ones), where the machine refuses the load.
+			return o.step(s, bpf.RawInstruction{Op: in.Op&^0x60 | 0x20, K: xc + k})
+		}
 		end := uint64(k) + uint64(size)
 		if end > 0xffffffff {
-			return stepFaults
+			return past()
 		}
 		if abs, ok := o.absolute(s, in); ok {
 			return o.step(s, abs)
