@@ -225,6 +225,42 @@ func init() {
 	}
 }
 
+func init() {
+	// Geneve on LocalTalk: LTALK's link test for IP is the constant false
+	// ("ld #1; jeq #0"), so nothing after it can match. libpcap 1.10's
+	// optimizer stops before deciding it and compiles the program
+	// (tcpdump -d -y LTALK 'geneve and ip' keeps the "ld #1; jeq #0",
+	// 'geneve 11' leaves "ja 19; ... (019) ja 55; ... ret #0"); wirekit's
+	// reaches "ret #0" and refuses it.
+	for _, e := range []string{
+		"geneve and ip",
+		"geneve and ip6",
+		"geneve and arp",
+		"geneve and udp",
+		"geneve and udp port 53",
+		"geneve and tcp port 80",
+		"geneve and icmp",
+		"geneve and ether host 00:00:00:00:00:01",
+		"geneve and ether broadcast",
+		"geneve and ether multicast",
+		"geneve and ip[9] = 1",
+		"geneve and ether[12:2] = 0x800",
+		"geneve and tcp[13] & 2 != 0",
+		"geneve and icmp6[0] = 128",
+		"geneve and vlan",
+		"geneve and llc",
+		"geneve and ip host 10.0.0.1",
+		"geneve and net 10.0.0.0/8",
+		"geneve and geneve",
+		"geneve",
+		"geneve 10",
+		"geneve 11",
+		"geneve and tcp src port 22",
+	} {
+		rejectsAllDiffers[rejectsAllKey{expr: e, lt: ltLTalk}] = "libpcap's optimizer stops before folding LTALK's constant-false link test under geneve; wirekit's reaches ret #0"
+	}
+}
+
 // rejectsAll is the error libpcap's optimizer gives for a program that can
 // never accept a packet.
 const rejectsAll = "expression rejects all packets"
