@@ -269,6 +269,10 @@ type linkInfo struct {
 	// variable, as libpcap's off_* with is_variable.
 	varHdr, varType, varPl int
 	geneve                 bool // after "geneve": libpcap's is_geneve
+
+	// as is the link type given, when dlt is another laid out the same
+	// (codegen_other.go); 0 otherwise.
+	as layers.LinkType
 }
 
 // varLazy marks a variable offset whose register is taken on first use;
@@ -361,6 +365,9 @@ func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
 		// it is used.
 		return linkInfo{dlt: lt, offLinkType: -1, varPl: varLazy}, nil
 	}
+	if li, ok := otherLinkInfo(lt); ok {
+		return li, nil
+	}
 	return linkInfo{}, fmt.Errorf("link type %d (%v): %w", int(lt), lt, ErrUnsupported)
 }
 
@@ -389,6 +396,9 @@ func (g *gen) unsupported(what string) {
 // As in libpcap, it fills the register the payload offset has at the end
 // of compilation, which after "geneve" is Geneve's.
 func (g *gen) prologue() []ins {
+	if code, ok := g.otherPrologue(); ok {
+		return code
+	}
 	switch g.link0.dlt {
 	case layers.LinkTypeIEEE802_11, layers.LinkTypeIEEE80211Radio:
 		// As libpcap's, the padding test depends on the link type the
@@ -411,7 +421,7 @@ func (g *gen) prologue() []ins {
 // holding the variable part (-1 when there is none) and the constant part.
 func (g *gen) base(rel offrel) (reg, k int) {
 	l := &g.link
-	if l.varHdr == varLazy && (rel == orLinkHdr || l.dlt == layers.LinkTypeIEEE80211Radio && rel != orPacket) {
+	if l.varHdr == varLazy && (rel == orLinkHdr || hasLinkPrefix(l.dlt) && rel != orPacket) {
 		// Radiotap: the MAC header's length is found after the
 		// radiotap header's, so the payload offset needs it too.
 		l.varHdr = g.allocReg() + 1
@@ -548,6 +558,9 @@ func (g *gen) linktype(ll uint32) frag {
 			return and(g.mcmp(orLinkPl, -2, 1, 1, 1), g.mcmp(orLinkPl, 0, 1, 0x60, 0xf0))
 		}
 		g.fail("unsupported protocol over mpls")
+	}
+	if f := g.otherLinktype(ll); f != nil {
+		return f
 	}
 	switch l.dlt {
 	case layers.LinkTypeEthernet:

@@ -53,11 +53,11 @@ func image(in bpf.RawInstruction, n int) string {
 	case opRetA:
 		op, arg = "ret", "a"
 	case opLdW:
-		op, arg = "ld", fmt.Sprintf("[%d]", k)
+		op, arg = "ld", fmt.Sprintf("[%d]", int32(k))
 	case opLdH:
-		op, arg = "ldh", fmt.Sprintf("[%d]", k)
+		op, arg = "ldh", fmt.Sprintf("[%d]", int32(k))
 	case opLdB:
-		op, arg = "ldb", fmt.Sprintf("[%d]", k)
+		op, arg = "ldb", fmt.Sprintf("[%d]", int32(k))
 	case opLdLen:
 		op, arg = "ld", "#pktlen"
 	case opLdIW:
@@ -71,7 +71,7 @@ func image(in bpf.RawInstruction, n int) string {
 	case opLdxImm:
 		op, arg = "ldx", fmt.Sprintf("#0x%x", k)
 	case opLdxMSH:
-		op, arg = "ldxb", fmt.Sprintf("4*([%d]&0xf)", k)
+		op, arg = "ldxb", fmt.Sprintf("4*([%d]&0xf)", int32(k))
 	case opLdMem:
 		op, arg = "ld", fmt.Sprintf("M[%d]", k)
 	case opLdxMem:
