@@ -111,8 +111,8 @@ func or(a, b frag) frag { return &fnode{kind: fOr, a: a, b: b, size: a.size + b.
 // not swaps the exits of a.
 func not(a frag) frag { return &fnode{kind: fNot, a: a, size: a.size} }
 
-func fTrue() frag  { return leaf([]ins{{op: opJa, jt: tgtTrue}}) }
-func fFalse() frag { return leaf([]ins{{op: opJa, jt: tgtFalse}}) }
+func fTrue() frag  { return test([]ins{{op: opLdImm, k: 0}}, opJeqK, 0) }
+func fFalse() frag { return test([]ins{{op: opLdImm, k: 1}}, opJeqK, 0) }
 
 // test builds a fragment from straight-line code and a final conditional
 // jump on k.

@@ -277,8 +277,10 @@ func (g *gen) otherPrologue() (code []ins, ok bool) {
 		return nil, false
 	}
 	hdr, pl := g.link.varHdr-1, g.link.varPl-1
-	if lt == ltPPI {
-		// The PPI header's DLT field, little-endian: 105 (802.11).
+	if lt == ltPPI && g.link.dlt == ltPPI {
+		// The PPI header's DLT field, little-endian: 105 (802.11). As
+		// libpcap's, tested only when the compilation ends on PPI's own
+		// link layer (not after pppoes or geneve).
 		code = append(code, ins{op: opLdW, k: 4}, ins{op: opJeqK, k: 0x69000000, jt: 2, jf: tgtFalse})
 	}
 	if hdr >= 0 {
