@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 )
 
@@ -157,4 +158,66 @@ func refusedBy110(tb testing.TB, name string, err error) bool {
 		}
 	}
 	return false
+}
+
+// TestOtherLinkVerdicts runs programs for the link types of
+// codegen_other.go on packets built by hand, each case naming what it
+// shows.
+func TestOtherLinkVerdicts(t *testing.T) {
+	ip4 := []byte{0x45, 0, 0, 20, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 1, 2, 3, 4}
+	ether := append([]byte{1, 2, 3, 4, 5, 6, 0xa, 0xb, 0xc, 0xd, 0xe, 0xf, 0x08, 0x00}, ip4...)
+	// An 802.11 data frame to DS with SNAP and IPv4.
+	wlan := append([]byte{0x08, 0x01, 0, 0, 2, 0, 0, 0, 0, 1, 0xa, 0xb, 0xc, 0xd, 0xe, 0xf, 1, 2, 3, 4, 5, 6, 0, 0,
+		0xaa, 0xaa, 0x03, 0, 0, 0, 0x08, 0x00}, ip4...)
+	prism := append(make([]byte, 144), wlan...)
+	avs := append([]byte{0x80, 0x21, 0x10, 0x01, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0}, wlan...)
+	ppi := func(dlt byte) []byte { return append([]byte{0, 0, 8, 0, dlt, 0, 0, 0}, wlan...) }
+	juniper := func(magic byte, flags byte) []byte { return append([]byte{0x4d, 0x47, magic, flags}, ip4...) }
+	ipnet := func(family, dir byte) []byte {
+		return append([]byte{1, family, 0, dir, 0, 0, 0, 20, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, ip4...)
+	}
+	for _, c := range []struct {
+		name string
+		lt   layers.LinkType
+		expr string
+		pkt  []byte
+		want bool
+	}{
+		{"prism: ip after the 144-byte header", ltPrism, "ip host 1.2.3.4", prism, true},
+		{"prism: an AVS cookie gives the header's length", ltPrism, "ip host 1.2.3.4", avs, true},
+		{"prism: wlan addresses after the header", ltPrism, "wlan src 0a:0b:0c:0d:0e:0f", prism, true},
+		{"avs: ip after the header length at 4", ltAVS, "udp and dst 1.2.3.4", avs, true},
+		{"avs: wrong address", ltAVS, "dst 1.2.3.5", avs, false},
+		{"ppi: ip after the PPI header", ltPPI, "ip dst 1.2.3.4", ppi(105), true},
+		{"ppi: a DLT other than 802.11 rejects", ltPPI, "ip dst 1.2.3.4", ppi(1), false},
+		{"ppi: raw length tests check the DLT too", ltPPI, "len > 1", ppi(1), false},
+		{"netanalyzer: Ethernet after 4 bytes", ltNetAn, "ether src 0a:0b:0c:0d:0e:0f and ip dst 1.2.3.4", append([]byte{0, 0, 0, 0}, ether...), true},
+		{"netanalyzer transparent: after 12 bytes", ltNetAnTr, "ip dst 1.2.3.4", append(make([]byte, 12), ether...), true},
+		{"netanalyzer: not at offset 0", ltNetAn, "ip dst 1.2.3.4", ether, false},
+		{"ipnet: IPv4 family", ltIPNET, "ip and dst 1.2.3.4", ipnet(2, 2), true},
+		{"ipnet: IPv6 family is not ip", ltIPNET, "ip", ipnet(26, 2), false},
+		{"ipnet: inbound", ltIPNET, "inbound", ipnet(2, 2), true},
+		{"ipnet: outbound", ltIPNET, "outbound", ipnet(2, 2), false},
+		{"juniper mfr: magic number", 134, "ip", juniper(0x43, 1), true},
+		{"juniper mfr: bad magic number", 134, "ip", juniper(0x44, 1), false},
+		{"juniper mfr: payload at 4", 134, "ip and dst 1.2.3.4", juniper(0x43, 1), true},
+		{"juniper mfr: inbound flag", 134, "inbound", juniper(0x43, 1), true},
+		{"juniper mfr: outbound flag", 134, "outbound", juniper(0x43, 0), true},
+		{"juniper mfr: inbound is not outbound", 134, "outbound", juniper(0x43, 1), false},
+		{"enc: little-endian AF_INET", ltENC, "ip dst 1.2.3.4", append([]byte{2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, ip4...), true},
+		{"enc: AF_INET6 is not ip", ltENC, "ip", append([]byte{24, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, ip4...), false},
+		{"symantec firewall: type at 6, IP at 44", 99, "ip dst 1.2.3.4", append(append(make([]byte, 6), append([]byte{8, 0}, make([]byte, 36)...)...), ip4...), true},
+		{"netbsd hdlc: as Cisco HDLC", ltNetBSDHDLC, "ip dst 1.2.3.4", append([]byte{0x0f, 0, 8, 0}, ip4...), true},
+		{"dsa brcm: raw link tests", 281, "link[0] = 1 and len = 34", ether, true},
+		{"user0: raw link tests", 147, "link[1:2] = 0x203", ether, true},
+	} {
+		prog, err := Compile(c.expr, c.lt, 262144)
+		if err != nil {
+			t.Errorf("%s: %q: %v", c.name, c.expr, err)
+			continue
+		}
+		if got := prog.Matches(gopacket.CaptureInfo{}, c.pkt); got != c.want {
+			t.Errorf("%s: %q: got %v, want %v", c.name, c.expr, got, c.want)
+		}
+	}
 }

@@ -180,7 +180,7 @@ func runRandom(n, npkts int, seed uint64, failures string, unopt bool) error {
 	}
 	defer os.RemoveAll(tmp)
 	in := filepath.Join(tmp, "in.pcap")
-	if err := writeEthernet(in, randomPackets(r, npkts)); err != nil {
+	if err := writeLink(in, layers.LinkType(*randomLink), randomLinkPackets(r, npkts)); err != nil {
 		return err
 	}
 	pkts, _, err := readAll(in)
@@ -194,7 +194,7 @@ func runRandom(n, npkts int, seed uint64, failures string, unopt bool) error {
 	for range n {
 		expr := g.expr(0)
 		exprs++
-		prog, ourErr := filter.Compile(expr, layers.LinkTypeEthernet, 65535)
+		prog, ourErr := filter.Compile(expr, layers.LinkType(*randomLink), 65535)
 		if errors.Is(ourErr, filter.ErrUnsupported) {
 			unsupported++
 			continue
@@ -276,7 +276,7 @@ func runRandom(n, npkts int, seed uint64, failures string, unopt bool) error {
 			return err
 		}
 		// The packets, to replay a disagreement with tcpdump -r.
-		if err := writeEthernet(failures+".pcap", randomPackets(rand.New(rand.NewPCG(seed, 0x5eed)), npkts)); err != nil {
+		if err := writeLink(failures+".pcap", layers.LinkType(*randomLink), randomLinkPackets(rand.New(rand.NewPCG(seed, 0x5eed)), npkts)); err != nil {
 			return err
 		}
 	}
@@ -288,7 +288,7 @@ func runRandom(n, npkts int, seed uint64, failures string, unopt bool) error {
 	if unopt {
 		against = "libpcap's unoptimized programs (tcpdump -O)"
 	}
-	fmt.Printf("seed %d: %d expressions x %d packets, against %s\n", seed, exprs, len(pkts), against)
+	fmt.Printf("seed %d: %d expressions x %d packets of link type %d, against %s\n", seed, exprs, len(pkts), *randomLink, against)
 	fmt.Printf("verdicts: %d/%d (expression, packet) pairs agree (%.4f%%)\n", agree, pairs, pct)
 	fmt.Printf("not compared: %d expressions (%d pairs) whose programs read scratch memory not set on some path (undefined in libpcap 1.10)\n", unsetExprs, unsetPairs)
 	fmt.Printf("errors: %d/%d expressions both refuse with the same message; %d accepted by only one side; %d not supported by wirekit (skipped)\n",
