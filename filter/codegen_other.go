@@ -173,8 +173,16 @@ func (g *gen) desc() string {
 }
 
 // asOther reports whether the link layer is one laid out as another type
-// (and not the frame inside a tunnel, which has its own).
-func (g *gen) asOther() bool { return g.link.as != 0 && g.link.varHdr == 0 }
+// (and not the frame inside a tunnel, nor PPP after pppoes, which have
+// their own).
+func (g *gen) asOther() bool {
+	l := &g.link
+	if l.as == 0 || l.varHdr != 0 {
+		return false
+	}
+	li, _ := otherLinkInfo(l.as)
+	return l.dlt == li.dlt
+}
 
 // otherLinktype is linktype for the link types of this file; nil for
 // the others.

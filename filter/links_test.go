@@ -221,3 +221,30 @@ func TestOtherLinkVerdicts(t *testing.T) {
 		}
 	}
 }
+
+// TestOtherLinkErrors checks libpcap 1.10's messages (tcpdump -d -y) in
+// cases the battery of TestLibpcapLinks does not reach.
+func TestOtherLinkErrors(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		lt   layers.LinkType
+		expr string
+		want string
+	}{
+		{"netanalyzer: after pppoes the link layer is PPP's", ltNetAn, "pppoes and llc", "'llc' not supported for PPP"},
+		{"netanalyzer: llc names the pseudo-header", ltNetAn, "llc", "'llc' not supported for Ethernet with Hilscher netANALYZER pseudo-header"},
+		{"netbsd hdlc: described by number", ltNetBSDHDLC, "vlan", "no VLAN support for DLT 112"},
+		{"ppi: no vlan", ltPPI, "vlan", "no VLAN support for Per-Packet Information"},
+		{"ppi: no radio header", ltPPI, "radio[0] = 1", "radio information not present in capture"},
+		{"juniper pic peer: not one of the Juniper types", 174, "ip", "Juniper PIC Peer link-layer type filtering not implemented"},
+		{"mfr: its own refusal", 182, "ip", "Multi-link Frame Relay link-layer type filtering not implemented"},
+		{"usb: refused by family", 189, "arp", "USB link-layer type filtering not implemented"},
+		{"dsa: no MPLS", 284, "mpls", "no MPLS support for Marvell DSA"},
+	} {
+		_, err := Compile(c.expr, c.lt, 262144)
+		var se *SyntaxError
+		if !errors.As(err, &se) || errors.Is(err, ErrUnsupported) || se.LibpcapMessage() != c.want {
+			t.Errorf("%s: %q: got %v, want %q", c.name, c.expr, err, c.want)
+		}
+	}
+}
