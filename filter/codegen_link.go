@@ -354,10 +354,12 @@ const genevePort = 6081
 // 0x6558 (transparent Ethernet bridging), otherwise the protocol type
 // stands for an Ethernet type and the payload is the network layer.
 func (g *gen) geneve(vni uint32, has bool) frag {
-	if has && vni > 0xffffff {
-		g.fail("Geneve VNI %d greater than maximum %d", vni, 0xffffff)
-	}
 	b := g.udpTunnel(genevePort, func(rel offrel) frag {
+		// After the link type's test, as libpcap: where that fails,
+		// its error comes first.
+		if has && vni > 0xffffff {
+			g.fail("Geneve VNI %d greater than maximum %d", vni, 0xffffff)
+		}
 		b := g.mcmp(rel, 8, 1, 0, 0xc0) // version 0
 		if has {
 			b = and(b, g.mcmp(rel, 12, 4, vni<<8, 0xffffff00))
