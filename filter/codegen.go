@@ -111,8 +111,8 @@ func or(a, b frag) frag { return &fnode{kind: fOr, a: a, b: b, size: a.size + b.
 // not swaps the exits of a.
 func not(a frag) frag { return &fnode{kind: fNot, a: a, size: a.size} }
 
-func fTrue() frag  { return leaf([]ins{{op: opJa, jt: tgtTrue}}) }
-func fFalse() frag { return leaf([]ins{{op: opJa, jt: tgtFalse}}) }
+func fTrue() frag  { return test([]ins{{op: opLdImm, k: 0}}, opJeqK, 0) }
+func fFalse() frag { return test([]ins{{op: opLdImm, k: 1}}, opJeqK, 0) }
 
 // test builds a fragment from straight-line code and a final conditional
 // jump on k.
@@ -270,6 +270,10 @@ type linkInfo struct {
 	varHdr, varType, varPl int
 	geneve                 bool // after "geneve": libpcap's is_geneve
 	lane                   bool // Ethernet in SunATM LANE: prevlinktype is SUNATM
+
+	// as is the link type given, when dlt is another laid out the same
+	// (codegen_other.go); 0 otherwise.
+	as layers.LinkType
 }
 
 // varLazy marks a variable offset whose register is taken on first use;
@@ -364,6 +368,9 @@ func newLinkInfo(lt layers.LinkType) (linkInfo, error) {
 	case ltSunATM, ltATMRFC1483, dltATMRFC1483, ltATMCLIP, dltATMCLIP, ltSLIPBSDOS, dltSLIPBSDOS, ltPPPPPPD, ltLTalk, ltIPOver1394, ltBACnetMSTP, ltMTP2Phdr, ltMTP2, ltMTP3:
 		return moreLinkInfo(lt), nil
 	}
+	if li, ok := otherLinkInfo(lt); ok {
+		return li, nil
+	}
 	return linkInfo{}, fmt.Errorf("link type %d (%v): %w", int(lt), lt, ErrUnsupported)
 }
 
@@ -393,6 +400,9 @@ func (g *gen) unsupported(what string) {
 // As in libpcap, it fills the register the payload offset has at the end
 // of compilation, which after "geneve" is Geneve's.
 func (g *gen) prologue() []ins {
+	if code, ok := g.otherPrologue(); ok {
+		return code
+	}
 	switch g.link0.dlt {
 	case layers.LinkTypeIEEE802_11, layers.LinkTypeIEEE80211Radio:
 		// As libpcap's, the padding test depends on the link type the
@@ -415,7 +425,7 @@ func (g *gen) prologue() []ins {
 // holding the variable part (-1 when there is none) and the constant part.
 func (g *gen) base(rel offrel) (reg, k int) {
 	l := &g.link
-	if l.varHdr == varLazy && (rel == orLinkHdr || l.dlt == layers.LinkTypeIEEE80211Radio && rel != orPacket) {
+	if l.varHdr == varLazy && (rel == orLinkHdr || hasLinkPrefix(l.dlt) && rel != orPacket) {
 		// Radiotap: the MAC header's length is found after the
 		// radiotap header's, so the payload offset needs it too.
 		l.varHdr = g.allocReg() + 1
@@ -552,6 +562,9 @@ func (g *gen) linktype(ll uint32) frag {
 			return and(g.mcmp(orLinkPl, -2, 1, 1, 1), g.mcmp(orLinkPl, 0, 1, 0x60, 0xf0))
 		}
 		g.fail("unsupported protocol over mpls")
+	}
+	if f := g.otherLinktype(ll); f != nil {
+		return f
 	}
 	switch l.dlt {
 	case layers.LinkTypeEthernet:

@@ -1,7 +1,5 @@
 package filter
 
-import "github.com/gopacket/gopacket/layers"
-
 // arth is an arithmetic value under construction: code that leaves it in
 // scratch register reg, and a guard that must hold for the value to mean
 // anything (for tcp[...] that the packet is TCP), as libpcap's struct arth.
@@ -53,7 +51,7 @@ func (g *gen) loadIndexed(p qproto, inst *arth, size uint32) *arth {
 	switch p {
 	case pRADIO:
 		// Relative to the start of the packet, where the radio header is.
-		if g.link.dlt != layers.LinkTypeIEEE80211Radio {
+		if !hasRadioInfo(g.link.dlt) {
 			g.fail("radio information not present in capture")
 		}
 		code = append(code, ins{op: opLdxMem, k: uint32(inst.reg)}, ins{op: ldi, k: 0})

@@ -212,8 +212,8 @@ func (g *gen) vlan(id uint32, has bool) frag {
 	if g.link.labelDepth > 0 {
 		g.fail("no VLAN match after MPLS")
 	}
-	if !g.isEthernet() && !g.is80211() {
-		g.fail("no VLAN support for %s", dltDescription(g.link.dlt))
+	if !g.isEthernet() && !g.is80211() || g.link.dlt == ltPPI {
+		g.fail("no VLAN support for %s", g.desc())
 	}
 	if has && id > 0x0fff {
 		g.fail("VLAN tag %d greater than maximum %d", id, 0x0fff)
@@ -240,7 +240,7 @@ func (g *gen) mpls(label uint32, has bool) frag {
 		case layers.LinkTypePPP:
 			b = g.linktype(0x0281)
 		default:
-			g.fail("no MPLS support for %s", dltDescription(g.link.dlt))
+			g.fail("no MPLS support for %s", g.desc())
 		}
 	}
 	if has {
@@ -278,6 +278,9 @@ func (g *gen) pppoes(sess uint32, has bool) frag {
 // dltDescription is pcap_datalink_val_to_description_or_dlt for the link
 // types this package knows.
 func dltDescription(lt layers.LinkType) string {
+	if d, ok := otherDescription(lt); ok {
+		return d
+	}
 	switch lt {
 	case layers.LinkTypeEthernet:
 		return "Ethernet"
@@ -358,6 +361,11 @@ const genevePort = 6081
 // stands for an Ethernet type and the payload is the network layer.
 func (g *gen) geneve(vni uint32, has bool) frag {
 	b := g.udpTunnel(genevePort, func(rel offrel) frag {
+		// After the link type's test, as libpcap: where that fails,
+		// its error comes first.
+		if has && vni > 0xffffff {
+			g.fail("Geneve VNI %d greater than maximum %d", vni, 0xffffff)
+		}
 		b := g.mcmp(rel, 8, 1, 0, 0xc0) // version 0
 		if has {
 			// Checked here, after the link type, as libpcap does.
@@ -445,6 +453,9 @@ func (g *gen) enterTunnel(rHdr, rType, rPl int, geneve bool) {
 // for files, which do not keep it, they are refused as libpcap does.
 func (g *gen) inbound(out bool) frag {
 	const outgoing = 4 // PACKET_OUTGOING
+	if b := g.otherInbound(out); b != nil {
+		return b
+	}
 	var b frag
 	switch g.link.dlt {
 	case layers.LinkTypeLinuxSLL:
@@ -464,7 +475,7 @@ func (g *gen) inbound(out bool) frag {
 		return g.cmp(orLinkHdr, pflogDir, 1, dir)
 	default:
 		if !g.live {
-			g.fail("inbound/outbound not supported on %s when reading savefiles", dltDescription(g.link.dlt))
+			g.fail("inbound/outbound not supported on %s when reading savefiles", g.desc())
 		}
 		b = g.cmp(orLinkHdr, skfAdOff+skfAdPktType, 2, PacketOutgoing)
 	}
@@ -602,7 +613,7 @@ func (g *gen) ifindex(n uint32) frag {
 		return g.cmp(orLinkHdr, 4, 4, n)
 	}
 	if !g.live {
-		g.fail("ifindex not supported on %s when reading savefiles", dltDescription(g.link.dlt))
+		g.fail("ifindex not supported on %s when reading savefiles", g.desc())
 	}
 	return g.cmp(orLinkHdr, skfAdOff+skfAdIfIndex, 4, n)
 }

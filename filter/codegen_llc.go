@@ -111,8 +111,8 @@ func (g *gen) llc() frag {
 	if b, ok := g.atmLLC(); ok {
 		return b
 	}
-	if g.link.dlt != layers.LinkTypeEthernet {
-		g.fail("'llc' not supported for %s", dltDescription(g.link.dlt))
+	if g.link.dlt != layers.LinkTypeEthernet || g.asOther() {
+		g.fail("'llc' not supported for %s", g.desc())
 	}
 	// A length field, and not Novell's raw 802.3 (DSAP and SSAP 0xff).
 	return and(g.notLength(), not(g.cmp(orLLC, 0, 2, 0xffff)))

@@ -10,7 +10,7 @@ import "github.com/gopacket/gopacket/layers"
 // is80211 reports whether the link layer is 802.11, with or without a
 // radiotap header.
 func (g *gen) is80211() bool {
-	return g.link.dlt == layers.LinkTypeIEEE802_11 || g.link.dlt == layers.LinkTypeIEEE80211Radio
+	return g.link.dlt == layers.LinkTypeIEEE802_11 || g.link.dlt == layers.LinkTypeIEEE80211Radio || isWlanOther(g.link.dlt)
 }
 
 // Frame-control bits.
@@ -104,7 +104,7 @@ func (g *gen) notCTSorACK() frag {
 // wlanType compiles "type T [subtype S]" and "subtype S"
 // (gen_p80211_type): the frame control's first byte under mask.
 func (g *gen) wlanType(v, mask uint32) frag {
-	if !g.is80211() {
+	if !g.is80211() || g.link.dlt == ltPPI {
 		g.fail("802.11 link-layer types supported only on 802.11")
 	}
 	return g.mcmp(orLinkHdr, 0, 1, v, mask)
@@ -112,7 +112,7 @@ func (g *gen) wlanType(v, mask uint32) frag {
 
 // wlanDir compiles "dir D" (gen_p80211_fcdir).
 func (g *gen) wlanDir(v uint32) frag {
-	if !g.is80211() {
+	if !g.is80211() || g.link.dlt == ltPPI {
 		g.fail("frame direction supported only with 802.11 headers")
 	}
 	return g.mcmp(orLinkHdr, 1, 1, v, fcDirMask)

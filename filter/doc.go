@@ -82,7 +82,21 @@
 // NLPID at 2; as libpcap 1.10, the network layer is taken to start at
 // byte 0) and ARCNET and ARCNET_LINUX (ARCnet's type values, $XY
 // addresses after "link" or "ether", read as libpcap 1.10 reads them:
-// 0xd0 plus the first digit). Any other link type is refused with
+// 0xd0 plus the first digit). And the other link types libpcap 1.10
+// compiles for (codegen_other.go): PRISM_HEADER, IEEE802_11_RADIO_AVS and
+// PPI as 802.11 after their radio headers (PPI also checks that its DLT
+// field says 802.11, and takes no type/subtype/dir, radio[] or vlan);
+// NETANALYZER and NETANALYZER_TRANSPARENT as Ethernet after their
+// pseudo-headers (llc refused); IPNET; the Juniper types, whose protocol
+// tests only check Juniper's magic number; ENC (as NULL); SYMANTEC_FIREWALL;
+// NetBSD's HDLC (LINKTYPE 112, as C_HDLC); and every other LINKTYPE from
+// 104 to 289, on which libpcap compiles raw link[N:M] tests and refuses
+// the protocol keywords with its message ("Broadcom tag link-layer type
+// filtering not implemented"). Offsets a link type lacks are libpcap's
+// (u_int)-1, wrapping around in its arithmetic as in libpcap's. The ATM
+// and SS7 link types (SUNATM, ATM_RFC1483, ATM_CLIP, MTP2, MTP2_WITH_PHDR,
+// MTP3), BACNET_MS_TP, LTALK, APPLE_IP_OVER_IEEE1394, SLIP_BSDOS,
+// PPP_PPPD and link types libpcap does not know are refused with
 // ErrUnsupported.
 //
 // ATM and SS7, and older serial link types, as libpcap 1.10 lays them out:
@@ -160,7 +174,7 @@
 // programs run in this package's executor but not in a kernel, so capture
 // keeps them in user space); geneve [vni] with its variable offsets;
 // decnet host/src/dst; ifindex on LINUX_SLL2; inbound/outbound on LINUX_SLL, LINUX_SLL2,
-// PFLOG and SLIP, from their headers; on other link types, for a live
+// PFLOG, SLIP, IPNET and the Juniper types, from their headers; on other link types, for a live
 // capture (Options.Live, as tcpdump -i on Linux), inbound, outbound and
 // ifindex load the kernel's packet type and interface index (SKF_AD_PKTTYPE,
 // SKF_AD_IFINDEX: "ldh [type]", "ld [ifidx]"), which a kernel gives the
@@ -169,12 +183,12 @@
 // libpcap does ("inbound/outbound not supported on Ethernet when reading
 // savefiles"); the
 // pflog fields ifname/on, ruleset, rnr, srnr, reason, action; 802.11
-// (IEEE802_11 and IEEE802_11_RADIO): wlan host/src/dst/addr1-4/ra/ta,
+// (IEEE802_11, IEEE802_11_RADIO, PRISM_HEADER, IEEE802_11_RADIO_AVS, PPI): wlan host/src/dst/addr1-4/ra/ta,
 // type/subtype/dir with libpcap's names, radio[], LLC/SNAP types over the
 // variable MAC header (as libpcap 1.10, a fourth address and HT control
 // are not counted in the header length).
 //
-// Not compiled (ErrUnsupported): gateway by name, the ATM and MTP2/MTP3 keywords, and link types other than the
+// Not compiled (ErrUnsupported): gateway by name, the ATM and MTP2/MTP3 keywords (also on ERF), and link types other than the
 // ones above.
 //
 // Deliberate difference: "byte N & M" and "byte N | M" load the byte;

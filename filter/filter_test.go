@@ -225,6 +225,7 @@ func FuzzCompile(f *testing.F) {
 		"tcp[tcpflags] & (tcp-syn|tcp-ack) != 0", "((1))", "pppoes 3 and udp portrange 1-1024",
 		"geneve 10 and ether host 1:2:3:4:5:6", "ip6 protochain 6", "wlan ta 1:2:3:4:5:6 and type data subtype qos-data",
 		"radio[2:2] = 8 and ifname em0", "decnet src 1.2 or byte 1 & 2", "link host $c0 or iso proto 0x83",
+		"llc u and wlan dir fromds", "outbound and juniper", "iso proto 0x83 and link[3] & 1 = 1",
 		"fddi src 1:2:3:4:5:6 and llc i", "tr multicast or clnp", "inbound and ip6 multicast",
 		"lane and ether host 1:2:3:4:5:6 or vpi > 3", "sio (1 or 2) and hsls != 3 or hlssu", "connectmsg or oamf4sc and llc"} {
 		f.Add(s)
@@ -233,7 +234,8 @@ func FuzzCompile(f *testing.F) {
 		for _, lt := range []layers.LinkType{layers.LinkTypeEthernet, layers.LinkTypeIEEE80211Radio, layers.LinkTypePFLog, layers.LinkTypeLinuxSLL,
 			ltCHDLC, layers.LinkTypeSLIP, layers.LinkTypeFDDI, layers.LinkTypeTokenRing, layers.LinkTypeIPOverFC,
 			ltPPPBSDOS, ltFrelay, layers.LinkTypeArcNet, ltSunATM, ltATMRFC1483, ltATMCLIP, ltMTP2, ltMTP2Phdr, ltMTP3,
-			ltBACnetMSTP, ltLTalk, ltIPOver1394, ltSLIPBSDOS, ltPPPPPPD} {
+			ltBACnetMSTP, ltLTalk, ltIPOver1394, ltSLIPBSDOS, ltPPPPPPD,
+			ltPrism, ltAVS, ltPPI, ltNetAn, ltNetAnTr, ltIPNET, ltENC, 99, ltNetBSDHDLC, 132, 134, 178, 182, 281, 147} {
 			p, err := Compile(expr, lt, 65535)
 			if (p == nil) == (err == nil) {
 				t.Fatalf("Compile(%q, %v): program %v, error %v: want exactly one", expr, lt, p != nil, err)

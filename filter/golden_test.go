@@ -175,6 +175,9 @@ var deliberate = map[string]func(link []byte) bool{
 // linkHeader returns the packet from its link-layer header on: after the
 // radiotap header for IEEE802_11_RADIO.
 func linkHeader(lt layers.LinkType, pkt []byte) []byte {
+	if h, ok := otherLinkHeader(lt, pkt); ok {
+		return h
+	}
 	if lt == layers.LinkTypeIEEE80211Radio {
 		if len(pkt) < 4 {
 			return nil
@@ -274,6 +277,8 @@ func TestGolden(t *testing.T) {
 	// the generated ones in testdata always are.
 	corpusDir := ""
 	t.Run("corpus", func(t *testing.T) { corpusDir = testutil.CorpusDir(t, "libpcap-filter") })
+	tcpdumpDir := "" // tcpdump's test captures, for link types libpcap's have none of
+	t.Run("tcpdump-corpus", func(t *testing.T) { tcpdumpDir = testutil.CorpusDir(t, "tcpdump") })
 	skippedRows := 0
 	load := func(name string) *capture {
 		if c, ok := caps[name]; ok {
@@ -286,6 +291,12 @@ func TestGolden(t *testing.T) {
 				return nil
 			}
 			path = filepath.Join(corpusDir, rest)
+		} else if rest, ok := strings.CutPrefix(name, "tcpdump:"); ok {
+			if tcpdumpDir == "" {
+				caps[name] = nil
+				return nil
+			}
+			path = filepath.Join(tcpdumpDir, rest)
 		} else {
 			path = filepath.Join("testdata", name)
 		}

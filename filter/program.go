@@ -123,7 +123,7 @@ func CompileWith(expr string, lt layers.LinkType, snaplen int, opts *Options) (p
 		}
 	}()
 	f := p.parseProg()
-	if pro := p.g.prologue(); pro != nil {
+	if pro := p.g.prologue(); pro != nil && toks[0].kind != tEOF {
 		f = and(leaf(pro), f)
 	}
 	raw := assemble(f, uint32(snaplen))

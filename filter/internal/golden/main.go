@@ -133,6 +133,10 @@ func main() {
 		files = append(files, p)
 		names = append(names, o.name)
 	}
+	files, names, err := addOtherSynth("filter/testdata", filepath.Join(filepath.Dir(*corpus), "tcpdump"), files, names)
+	if err != nil {
+		log.Fatal(err)
+	}
 	ents, err := os.ReadDir(*corpus)
 	if err != nil {
 		log.Fatal(err)
@@ -271,6 +275,42 @@ var corpusLink = map[layers.LinkType]bool{
 	layers.LinkTypeSLIP: true, layers.LinkTypeArcNet: true,
 	104: true, // C_HDLC
 	129: true, // ARCNET_LINUX
+	// PPI, DSA_TAG_BRCM, DSA_TAG_BRCM_PREPEND, DSA_TAG_DSA, DSA_TAG_EDSA
+	192: true, 281: true, 282: true, 284: true, 285: true,
+}
+
+// verdictRow is the golden row of expr on the capture file (named name,
+// with packets pkts): the packets tcpdump -r keeps, or its error. outp is
+// a scratch file.
+func verdictRow(file, name, expr, outp string, pkts []pkt) string {
+	cmd := exec.Command("tcpdump", "-r", file, "-w", outp, "--", expr)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		msg := ""
+		for _, l := range strings.Split(stderr.String(), "\n") {
+			if strings.HasPrefix(l, "tcpdump: ") {
+				msg = strings.TrimPrefix(l, "tcpdump: ")
+			}
+		}
+		return fmt.Sprintf("%s\t%s\terror:%s\n", expr, name, msg)
+	}
+	got, _, err := readAll(outp)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var idx []string
+	j := 0
+	for i, p := range pkts {
+		if j < len(got) && p.ci.Timestamp.Equal(got[j].ci.Timestamp) && bytes.Equal(p.data, got[j].data) {
+			idx = append(idx, fmt.Sprint(i))
+			j++
+		}
+	}
+	if j != len(got) {
+		log.Fatalf("%s %q: could not map %d output packets", file, expr, len(got)-j)
+	}
+	return fmt.Sprintf("%s\t%s\tmatch:%s\n", expr, name, strings.Join(idx, ","))
 }
 
 // oldRows reads the rows of an existing golden file by capture name, in

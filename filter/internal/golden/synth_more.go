@@ -118,6 +118,9 @@ func relinkRandom(frames [][]byte, lt layers.LinkType) [][]byte {
 	if lt == layers.LinkTypeEthernet {
 		return frames
 	}
+	if out := relinkOther(frames, lt); len(out) > 0 {
+		return out
+	}
 	return relink(frames, lt)
 }
 
