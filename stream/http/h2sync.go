@@ -218,6 +218,9 @@ func (h *h2Conn) synced(d stream.Dir, off int) {
 	x := &h.dir[d]
 	x.sync = false
 	x.afterSync = true
+	if x.prime {
+		h.loseTable(d, x.lost)
+	}
 	h.skip(d, int64(off))
 	if h.try {
 		h.try = false // the connection is HTTP/2: the HTTP/1 parsers stop
@@ -269,6 +272,11 @@ func (h *h2Conn) skip(d stream.Dir, n int64) {
 func (h *h2Conn) loseTable(d stream.Dir, why string) {
 	x := &h.dir[d]
 	x.lost = why
+	if x.sync {
+		x.prime = true // when a frame boundary is found: most searches find none
+		return
+	}
+	x.prime = false
 	x.dec = hpack.NewDecoder(h2LostTable, nil)
 	x.dec.SetMaxStringLength(h.cp.p.cfg.MaxHeaderBytes)
 	x.dec.SetAllowedMaxDynamicTableSize(1 << 20)
