@@ -16,10 +16,10 @@ const NoteMidConnection = "HTTP/2 picked up mid-connection"
 
 // Bounds on finding frames in a direction whose start was not seen.
 const (
-	h2SyncFrames = 3         // consecutive plausible frame headers that make a boundary
-	h2SyncMaxLen = 16384     // the largest frame accepted while searching (the default SETTINGS_MAX_FRAME_SIZE)
-	h2SyncBuf    = 64 << 10  // bytes held while searching
-	h2TryWindow  = 256 << 10 // bytes of a direction searched before a connection is given up as not HTTP/2
+	h2SyncFrames = 3        // consecutive plausible frame headers that make a boundary
+	h2SyncMaxLen = 16384    // the largest frame accepted while searching (the default SETTINGS_MAX_FRAME_SIZE)
+	h2SyncBuf    = 64 << 10 // bytes held while searching
+	h2TryWindow  = 64 << 10 // bytes of a direction searched before a connection is given up as not HTTP/2 (three frames of the largest size searched for fit)
 	// h2LostTable is the dynamic table size assumed when the real one is
 	// unknown: large enough for the tables peers use (4 KiB by default),
 	// with one placeholder per 32 bytes.
