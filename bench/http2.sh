@@ -9,6 +9,7 @@
 #
 #   bench/http2.sh                  # SIZE=150MB RUNS=3
 #   SIZE=20MB RUNS=3 bench/http2.sh
+#   WIREKIT_BASE=/path/to/older/wirekit bench/http2.sh   # also times an older build, in the same run
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${SIZE:-150MB}
@@ -58,11 +59,17 @@ for kind in h2c tls; do
 	fi
 	echo "capture $kind: $f, $(du -h "$f" | cut -f1), $("$bin" info "$f" 2>/dev/null | awk -F': *' '/^Number of packets/ {print $2}') packets"
 	w=$(median "wk-$kind" "$wk")
+	if [ -n "${WIREKIT_BASE:-}" ]; then
+		wb=$(median "base-$kind" "${wk/#$bin/$WIREKIT_BASE}")
+	fi
 	# hyperfine -N splits on spaces: give tshark through a script.
 	printf '#!/bin/sh\nexec %s\n' "$ts" >"$out/ts-$kind.sh"
 	chmod +x "$out/ts-$kind.sh"
 	t=$(median "ts-$kind" "$out/ts-$kind.sh")
 	echo "  wirekit http --jsonl: $w s; tshark -Y '$filter' -T fields: $t s; tshark/wirekit: $(x "$t" "$w")x (goal >= 20x)"
+	if [ -n "${WIREKIT_BASE:-}" ]; then
+		echo "  $WIREKIT_BASE http --jsonl: $wb s; tshark/it: $(x "$t" "$wb")x; it/wirekit: $(x "$wb" "$w")x"
+	fi
 	/usr/bin/time -f "%M" -o "$out/rss-wk-$kind" $wk >"$out/wk-$kind.jsonl" 2>/dev/null
 	/usr/bin/time -f "%M" -o "$out/rss-ts-$kind" "${tsa[@]}" >"$out/ts-$kind.tsv" 2>/dev/null
 	wreq=$(jq -r 'select(.request != null) | 1' "$out/wk-$kind.jsonl" | wc -l)

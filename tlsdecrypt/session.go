@@ -76,6 +76,8 @@ type direction struct {
 	appNext []byte
 	secret  []byte // TLS 1.3 current traffic secret, for KeyUpdate
 	done    bool
+	nonce   [12]byte // a record's nonce (AEADs here use 12 bytes)
+	aad     [13]byte // a TLS 1.2 record's additional data
 }
 
 // NewSession returns a Session that decrypts with the secrets of k and
@@ -123,6 +125,25 @@ func (s *Session) fail(err error) {
 func (s *Session) Feed(fromClient bool, data []byte) {
 	d := &s.dir[dirIndex(fromClient)]
 	for len(data) > 0 && !d.done {
+		if len(d.rec) == 0 && len(data) >= 5 {
+			// Whole records straight from data, without copying.
+			n := int(binary.BigEndian.Uint16(data[3:5]))
+			if !plausibleRecord(data[0], data[1], n) {
+				d.done = true
+				s.fail(fmt.Errorf("tlsdecrypt: %s's stream: not a TLS record (type %d, length %d)", side(fromClient), data[0], n))
+				return
+			}
+			if len(data) >= 5+n {
+				if n > 0 {
+					s.record(d, fromClient, data[0], data[:5], data[5:5+n])
+				}
+				data = data[5+n:]
+				continue
+			}
+		}
+		if d.rec == nil {
+			d.rec = make([]byte, 0, 5+maxRecord) // one buffer, not a growing series
+		}
 		need := 5
 		if len(d.rec) >= 5 {
 			need = 5 + int(binary.BigEndian.Uint16(d.rec[3:5]))
@@ -132,7 +153,7 @@ func (s *Session) Feed(fromClient bool, data []byte) {
 		data = data[take:]
 		if len(d.rec) == 5 {
 			n := int(binary.BigEndian.Uint16(d.rec[3:5]))
-			if d.rec[0] < 20 || d.rec[0] > 24 || d.rec[1] != 3 || n > maxRecord {
+			if !plausibleRecord(d.rec[0], d.rec[1], n) {
 				d.done = true
 				s.fail(fmt.Errorf("tlsdecrypt: %s's stream: not a TLS record (type %d, length %d)", side(fromClient), d.rec[0], n))
 				return
@@ -147,6 +168,12 @@ func (s *Session) Feed(fromClient bool, data []byte) {
 			d.rec = d.rec[:0]
 		}
 	}
+}
+
+// plausibleRecord reports whether a record header's type, major version
+// and length can be TLS's.
+func plausibleRecord(typ, major byte, n int) bool {
+	return typ >= 20 && typ <= 24 && major == 3 && n <= maxRecord
 }
 
 // record handles one whole record.
@@ -427,7 +454,10 @@ func (s *Session) open(d *direction, typ byte, hdr, body []byte) ([]byte, byte, 
 	if d.aead == nil {
 		return nil, 0, errors.New("tlsdecrypt: no key")
 	}
-	nonce := make([]byte, d.aead.NonceSize())
+	if d.aead.NonceSize() > len(d.nonce) {
+		return nil, 0, errors.New("tlsdecrypt: nonce longer than 12 bytes")
+	}
+	nonce := d.nonce[:d.aead.NonceSize()]
 	var aad []byte
 	if d.explict {
 		if len(body) < 8+d.aead.Overhead() {
@@ -450,10 +480,13 @@ func (s *Session) open(d *direction, typ byte, hdr, body []byte) ([]byte, byte, 
 		if len(body) < d.aead.Overhead() {
 			return nil, 0, errors.New("tlsdecrypt: record shorter than its tag")
 		}
-		aad = make([]byte, 13)
+		aad = d.aad[:]
 		binary.BigEndian.PutUint64(aad, d.seq)
 		aad[8], aad[9], aad[10] = typ, hdr[1], hdr[2]
 		binary.BigEndian.PutUint16(aad[11:], uint16(len(body)-d.aead.Overhead()))
+	}
+	if d.plain == nil {
+		d.plain = make([]byte, 0, maxRecord)
 	}
 	plain, err := d.aead.Open(d.plain[:0], nonce, body, aad)
 	if err == nil {

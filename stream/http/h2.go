@@ -92,6 +92,7 @@ type h2Dir struct {
 	// or "hpack" (a block failed to decode: hpackErr says why).
 	lost     string
 	hpackErr string
+	prime    bool // the placeholder table is still to be made (loseTable)
 }
 
 type h2Stream struct {
@@ -174,6 +175,9 @@ func (h *h2Conn) frames(d stream.Dir, data []byte, t time.Time) {
 				data = data[n:]
 				continue
 			}
+		}
+		if x.buf == nil {
+			x.buf = make([]byte, 0, 9+h2SyncMaxLen) // one buffer for the usual frame sizes
 		}
 		if len(x.buf) < 9 {
 			k := min(9-len(x.buf), len(data))
@@ -554,7 +558,7 @@ func (h *h2Conn) msg(s *h2Stream, d stream.Dir) *Message {
 
 // message builds a Message from a decoded header block.
 func (h *h2Conn) message(fields []hpack.HeaderField, n int, req bool, t time.Time) *Message {
-	m := &Message{Proto: "HTTP/2.0", HeaderBytes: n, Start: t, End: t, DecodedBytes: -1}
+	m := &Message{Proto: "HTTP/2.0", HeaderBytes: n, Start: t, End: t, DecodedBytes: -1, Header: make([]Field, 0, len(fields))}
 	for _, f := range fields {
 		switch f.Name {
 		case ":method":

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
 	"slices"
 	"strings"
 	"testing"
@@ -20,6 +21,7 @@ import (
 
 	"github.com/wirekit/wirekit/internal/testutil"
 	"github.com/wirekit/wirekit/pcapio"
+	"github.com/wirekit/wirekit/stream"
 	whttp "github.com/wirekit/wirekit/stream/http"
 )
 
@@ -199,5 +201,43 @@ func TestHTTP2Upgrade(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("transactions:\n got %q\nwant %q", got, want)
+	}
+}
+
+// TestHTTP2DataAllocs: DATA frames (the bulk of HTTP/2 traffic), whole in
+// a segment or split across segments, are counted without allocating when
+// bodies are not kept.
+func TestHTTP2DataAllocs(t *testing.T) {
+	p := whttp.NewParser(nil, nil)
+	c := &stream.Conn{Client: netip.MustParseAddrPort("10.0.0.1:1"), Server: netip.MustParseAddrPort("10.0.0.2:80")}
+	h := p.Open(c)
+	var cb, sb, hb bytes.Buffer
+	cb.WriteString(http2.ClientPreface)
+	cf, sf := http2.NewFramer(&cb, nil), http2.NewFramer(&sb, nil)
+	cf.WriteSettings()
+	enc := hpack.NewEncoder(&hb)
+	enc.WriteField(hpack.HeaderField{Name: ":method", Value: "GET"})
+	enc.WriteField(hpack.HeaderField{Name: ":path", Value: "/big"})
+	cf.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: bytes.Clone(hb.Bytes()), EndHeaders: true, EndStream: true})
+	hb.Reset()
+	enc.WriteField(hpack.HeaderField{Name: ":status", Value: "200"})
+	sf.WriteHeaders(http2.HeadersFrameParam{StreamID: 1, BlockFragment: hb.Bytes(), EndHeaders: true})
+	h.Data(c, stream.Chunk{Dir: stream.ClientToServer, Data: cb.Bytes()})
+	h.Data(c, stream.Chunk{Dir: stream.ServerToClient, Data: sb.Bytes()})
+	sb.Reset()
+	sf.WriteData(1, false, make([]byte, 16384))
+	frame := bytes.Clone(sb.Bytes())
+	for _, tc := range []struct {
+		name string
+		seg  int
+	}{{"whole frames", len(frame)}, {"frames across 1448-byte segments", 1448}} {
+		allocs := testing.AllocsPerRun(200, func() {
+			for off := 0; off < len(frame); off += tc.seg {
+				h.Data(c, stream.Chunk{Dir: stream.ServerToClient, Data: frame[off:min(off+tc.seg, len(frame))]})
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%s: %.1f allocations per DATA frame", tc.name, allocs)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package http_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/wirekit/wirekit/internal/testutil"
+	"github.com/wirekit/wirekit/stream"
 	whttp "github.com/wirekit/wirekit/stream/http"
 )
 
@@ -183,4 +185,29 @@ func describe(txs []*whttp.Transaction) string {
 		fmt.Fprintf(&b, " note %q\n", tx.Note)
 	}
 	return b.String()
+}
+
+// TestHTTP2SearchGivesUp: a connection of random bytes (neither HTTP/1,
+// TLS nor HTTP/2) is searched for HTTP/2 frames for a bounded window and
+// given up: no transaction, not counted as HTTP/2.
+func TestHTTP2SearchGivesUp(t *testing.T) {
+	rnd := rand.New(rand.NewPCG(1, 2))
+	var tx int
+	p := whttp.NewParser(nil, func(*whttp.Transaction) { tx++ })
+	c := &stream.Conn{}
+	h := p.Open(c)
+	seg := make([]byte, 1448)
+	for range 1000 {
+		for d := range 2 {
+			for i := range seg {
+				seg[i] = byte(rnd.Uint32())
+			}
+			seg[0] = 0x80 // neither a method, "HTTP/1." nor a TLS record
+			h.Data(c, stream.Chunk{Dir: stream.Dir(d), Data: seg})
+		}
+	}
+	h.Close(c)
+	if st := p.Stats(); tx != 0 || st.HTTP2 != 0 || st.HTTP2Mid != 0 {
+		t.Errorf("%d transactions, %d HTTP/2 connections (%d mid-connection) from random bytes", tx, st.HTTP2, st.HTTP2Mid)
+	}
 }

@@ -16,10 +16,10 @@ const NoteMidConnection = "HTTP/2 picked up mid-connection"
 
 // Bounds on finding frames in a direction whose start was not seen.
 const (
-	h2SyncFrames = 3         // consecutive plausible frame headers that make a boundary
-	h2SyncMaxLen = 16384     // the largest frame accepted while searching (the default SETTINGS_MAX_FRAME_SIZE)
-	h2SyncBuf    = 64 << 10  // bytes held while searching
-	h2TryWindow  = 256 << 10 // bytes of a direction searched before a connection is given up as not HTTP/2
+	h2SyncFrames = 3        // consecutive plausible frame headers that make a boundary
+	h2SyncMaxLen = 16384    // the largest frame accepted while searching (the default SETTINGS_MAX_FRAME_SIZE)
+	h2SyncBuf    = 64 << 10 // bytes held while searching
+	h2TryWindow  = 64 << 10 // bytes of a direction searched before a connection is given up as not HTTP/2 (three frames of the largest size searched for fit)
 	// h2LostTable is the dynamic table size assumed when the real one is
 	// unknown: large enough for the tables peers use (4 KiB by default),
 	// with one placeholder per 32 bytes.
@@ -218,6 +218,9 @@ func (h *h2Conn) synced(d stream.Dir, off int) {
 	x := &h.dir[d]
 	x.sync = false
 	x.afterSync = true
+	if x.prime {
+		h.loseTable(d, x.lost)
+	}
 	h.skip(d, int64(off))
 	if h.try {
 		h.try = false // the connection is HTTP/2: the HTTP/1 parsers stop
@@ -269,6 +272,11 @@ func (h *h2Conn) skip(d stream.Dir, n int64) {
 func (h *h2Conn) loseTable(d stream.Dir, why string) {
 	x := &h.dir[d]
 	x.lost = why
+	if x.sync {
+		x.prime = true // when a frame boundary is found: most searches find none
+		return
+	}
+	x.prime = false
 	x.dec = hpack.NewDecoder(h2LostTable, nil)
 	x.dec.SetMaxStringLength(h.cp.p.cfg.MaxHeaderBytes)
 	x.dec.SetAllowedMaxDynamicTableSize(1 << 20)

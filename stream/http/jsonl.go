@@ -18,9 +18,10 @@ import (
 // (U+0080 to U+009F) as \u007f..\u009f too, so that no line can drive a
 // terminal.
 type JSONLWriter struct {
-	w   *bufio.Writer
-	buf bytes.Buffer
-	enc *json.Encoder
+	w    *bufio.Writer
+	buf  bytes.Buffer
+	enc  *json.Encoder
+	line []byte // a transaction's line, reused
 }
 
 // NewJSONLWriter returns a writer to w. Call Flush at the end.
@@ -34,11 +35,8 @@ func NewJSONLWriter(w io.Writer) *JSONLWriter {
 // Write writes one transaction as a line. Errors come from the underlying
 // writer.
 func (j *JSONLWriter) Write(tx *Transaction) error {
-	j.buf.Reset()
-	if err := j.enc.Encode(Record(tx)); err != nil {
-		return fmt.Errorf("jsonl: %w", err)
-	}
-	if _, err := j.w.Write(escapeControls(j.buf.Bytes())); err != nil {
+	j.line = appendRecord(j.line[:0], tx)
+	if _, err := j.w.Write(escapeControls(j.line)); err != nil {
 		return fmt.Errorf("jsonl: %w", err)
 	}
 	return nil

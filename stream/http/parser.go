@@ -113,7 +113,7 @@ func (cp *connParser) Data(c *stream.Conn, ch stream.Chunk) {
 			cp.h2try = nil
 		}
 	}
-	if cp.h2 == nil && !cp.h2tried && !h.sniffed && len(ch.Data) > 0 && !looksHTTP(ch.Data) {
+	if cp.h2 == nil && !cp.h2tried && !h.sniffed && len(ch.Data) > 0 && !looksHTTP(ch.Data) && !looksTLS(ch.Data) {
 		// Neither HTTP/1 nor the HTTP/2 preface: perhaps HTTP/2 whose
 		// start was not captured.
 		cp.h2tried = true
@@ -332,6 +332,12 @@ func looksHTTP(b []byte) bool {
 		}
 	}
 	return false
+}
+
+// looksTLS reports whether b starts with a TLS record header (a content
+// type, major version 3, a minor version up to 4): not HTTP/2 in clear.
+func looksTLS(b []byte) bool {
+	return len(b) >= 3 && b[0] >= 20 && b[0] <= 24 && b[1] == 3 && b[2] <= 4
 }
 
 // prefixEither reports whether one of b and p is a prefix of the other.
