@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # bench/parquet.sh: each table's Parquet output against the JSON output of
 # the same command on the same input, in one run: 'http --jsonl' against
-# 'http --parquet' (a generated capture of SIZE, cut to its TCP port 80
-# traffic, as bench/http.sh), 'map --dump-json' against 'map --parquet' (a
+# 'http --parquet' on two captures (wirekit gen of SIZE cut to its TCP port
+# 80 traffic, as bench/http.sh: few transactions with large bodies; and
+# bench/h2gen's h2c capture of SIZE: HTTP/2, 20 requests a connection,
+# many transactions), 'map --dump-json' against 'map --parquet' (a
 # set of FILES small generated files, so that the table has rows to
 # speak of), and 'read --json' against 'read --index'. Printed per table:
 # median wall and CPU (user+sys) times and their ratio Parquet / JSON
@@ -30,6 +32,11 @@ if [ ! -f "$cap" ]; then
 	"$bin" gen -w "$BENCH_DIR/mix-$SIZE.pcap" --size "$SIZE" --seed 1
 	"$bin" read -r "$BENCH_DIR/mix-$SIZE.pcap" -w "$cap" 'tcp port 80' 2>/dev/null
 	rm "$BENCH_DIR/mix-$SIZE.pcap"
+fi
+h2c=$BENCH_DIR/h2c-$SIZE.pcap
+if [ ! -f "$h2c" ]; then
+	CGO_ENABLED=0 go build -o bench/.bin/h2gen ./bench/h2gen
+	bench/.bin/h2gen -mode h2c -w "$h2c" -size "$SIZE"
 fi
 if [ "$(find "$BENCH_DIR/set" -name '*.pcap' | wc -l)" -ne "$FILES" ]; then
 	rm -rf "$BENCH_DIR/set" && mkdir -p "$BENCH_DIR/set"
@@ -68,11 +75,14 @@ report() {
 		"$1" "$js" "$(ratio "$js" "$2")" "$pq" "$(ratio "$pq" "$2")" "$(ratio "$js" "$pq")" "$(ratio "$2" "$7")"
 }
 
-echo "http capture: $cap, $(du -h "$cap" | cut -f1); map set: $FILES files in $BENCH_DIR/set, $(du -sh "$BENCH_DIR/set" | cut -f1)"
+echo "http captures: $cap, $(du -h "$cap" | cut -f1); $h2c, $(du -h "$h2c" | cut -f1); map set: $FILES files in $BENCH_DIR/set, $(du -sh "$BENCH_DIR/set" | cut -f1)"
 echo "$(nproc) CPUs; JSON and Parquet alternate, $RUNS runs each after a warm-up, medians; ratio = Parquet / JSON"
 
 read -r jw jc pw pc < <(pair "$bin http -r $cap --jsonl > $out/http.jsonl" "rm -f $out/http.parquet; $bin http -r $cap --parquet $out/http.parquet")
 report http "$(grep -vc '"type":"tls"' "$out/http.jsonl")" "$out/http.jsonl" "$out/http.parquet" "$jw" "$jc" "$pw" "$pc"
+
+read -r jw jc pw pc < <(pair "$bin http -r $h2c --jsonl > $out/h2c.jsonl" "rm -f $out/h2c.parquet; $bin http -r $h2c --parquet $out/h2c.parquet")
+report h2c "$(grep -vc '"type":"tls"' "$out/h2c.jsonl")" "$out/h2c.jsonl" "$out/h2c.parquet" "$jw" "$jc" "$pw" "$pc"
 
 read -r jw jc pw pc < <(pair "$bin map --file-workers 1 --dump-json $out/map.json $BENCH_DIR/set" "rm -f $out/map.parquet; $bin map --file-workers 1 --parquet $out/map.parquet $BENCH_DIR/set")
 report map "$FILES" "$out/map.json" "$out/map.parquet" "$jw" "$jc" "$pw" "$pc"

@@ -51,6 +51,9 @@ type tableOutput struct {
 // (exit 2), a path that cannot be written a runtime error, both naming
 // the flag and the path and what to do.
 func openTable(cmd, flag, path string) (*tableOutput, error) {
+	if path == "-" {
+		return nil, usagef("%s: %s -: a Parquet table goes to a file (engines read its footer first); give a file name", cmd, flag)
+	}
 	out, err := createOutput(path)
 	if errors.Is(err, errOutputExists) {
 		return nil, usagef("%s: %s %s: the file already exists: remove it or give another name (a table is never replaced)", cmd, flag, path)
