@@ -155,4 +155,3 @@ func radioHeader(lt layers.LinkType, n int) []byte {
 	binary.LittleEndian.PutUint32(h[4:], dlt)
 	return h
 }
-
