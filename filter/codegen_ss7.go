@@ -23,6 +23,7 @@ const (
 	ltMTP2Phdr layers.LinkType = 139
 	ltMTP2     layers.LinkType = 140
 	ltMTP3     layers.LinkType = 141
+	ltERF      layers.LinkType = 197
 )
 
 // ss7Off returns the offsets of the length indicator, the high-speed
@@ -34,6 +35,10 @@ func (g *gen) ss7Off() (li, liHSL, sio int, ok bool) {
 		return 2, 4, 3, true
 	case ltMTP2Phdr:
 		return 6, 8, 7, true
+	case ltERF:
+		// libpcap gives ERF the offsets of MTP2 after a 20-byte ERF
+		// record header (ERF's MTP2 record type), and no other layer.
+		return 22, 24, 23, true
 	}
 	return 0, 0, 0, false
 }
