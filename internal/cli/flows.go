@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/gopacket/gopacket"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wirekit/wirekit/flow"
+	"github.com/wirekit/wirekit/pcapio"
 )
 
 type flowsFlags struct {
@@ -17,6 +19,8 @@ type flowsFlags struct {
 	zeek, json bool
 	frames     bool
 	cfg        flow.Config
+	out        string
+	sf         shardFlags
 }
 
 func newFlowsCmd(e *env) *cobra.Command {
@@ -74,10 +78,20 @@ printed as at the end of a file and the exit code is 130 or 143.`,
 	fl.DurationVar(&f.cfg.CloseDelay, "close-delay", flow.DefaultCloseDelay, "keep a closed or reset TCP conversation this long for its last packets")
 	fl.IntVar(&f.cfg.MaxFlows, "max-flows", flow.DefaultMaxFlows, "most conversations held at once; beyond, the one idle longest ends early")
 	fl.Uint64Var(&f.cfg.Seed, "uid-seed", 0, "vary the uids (the same input and seed give the same uids)")
+	fl.StringVarP(&f.out, "output", "o", "", "write the records to this file or URL instead of standard output (with --shard a folder: OUT/shard=I/part.jsonl, .log for --zeek, .txt for the table)")
+	addShardFlags(fl, &f.sf, true)
 	return c
 }
 
 func runFlows(ctx context.Context, e *env, f *flowsFlags, args []string) error {
+	if err := f.sf.parse("flows"); err != nil {
+		return err
+	}
+	files, ok, err := f.sf.files(ctx, e, "flows", f.in.files, f.in.ifaces)
+	if err != nil || !ok {
+		return err
+	}
+	f.in.files = files
 	if err := f.in.check("flows"); err != nil {
 		return err
 	}
@@ -102,7 +116,27 @@ func runFlows(ctx context.Context, e *env, f *flowsFlags, args []string) error {
 	case f.json:
 		format = flow.FormatJSON
 	}
-	w := flow.NewWriter(e.stdout, format, &flow.WriterOptions{FrameBytes: f.frames})
+	part := "part.txt"
+	switch format {
+	case flow.FormatZeek:
+		part = "part.log"
+	case flow.FormatJSON:
+		part = "part.jsonl"
+	}
+	outName, err := f.sf.output(ctx, e, "flows", "--output", f.out, part)
+	if err != nil {
+		return err
+	}
+	var dst io.Writer = e.stdout
+	var outFile pcapio.Output
+	if outName != "" && outName != "-" {
+		if outFile, err = e.createOutput(ctx, "--output", outName); err != nil {
+			return fmt.Errorf("flows: %w", err)
+		}
+		defer outFile.Abort() // a no-op after Close
+		dst = outFile
+	}
+	w := flow.NewWriter(dst, format, &flow.WriterOptions{FrameBytes: f.frames})
 	var werr error
 	t, err := flow.New(&f.cfg, func(r *flow.Record) {
 		if err := w.Write(r); err != nil && werr == nil {
@@ -125,6 +159,12 @@ func runFlows(ctx context.Context, e *env, f *flowsFlags, args []string) error {
 	t.Flush()
 	if cerr := w.Close(last); cerr != nil && werr == nil {
 		werr = cerr
+	}
+	if outFile != nil && werr == nil && (err == nil || n >= 0) {
+		// The records of the packets read are kept, as on stdout.
+		if cerr := outFile.Close(); cerr != nil {
+			werr = cerr
+		}
 	}
 	if werr != nil && err == nil {
 		err = fmt.Errorf("flows: %w", werr)

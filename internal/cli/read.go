@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/wirekit/wirekit/blobio"
 	"github.com/wirekit/wirekit/decode"
 	"github.com/wirekit/wirekit/filter"
 	"github.com/wirekit/wirekit/pcapio"
@@ -40,6 +42,8 @@ type readFlags struct {
 	ifName func(index int) string
 	// inner is --decap, --decap-depth and --dedup (read only).
 	inner innerFlags
+	// sf is --shard and --input-map (read only).
+	sf shardFlags
 }
 
 func newReadCmd(e *env) *cobra.Command {
@@ -94,6 +98,7 @@ Both report their counts on stderr at the end.`,
 	addPrintFlags(fl, f)
 	addRotateFlags(fl, f)
 	addInnerFlags(fl, &f.inner)
+	addShardFlags(fl, &f.sf, true)
 	return c
 }
 
@@ -136,10 +141,24 @@ func checkOutputFlags(f *readFlags) error {
 }
 
 // newSink makes the output: files (rotating with -C), or printing.
-func newSink(e *env, f *readFlags, src pcapio.Source) (packetSink, error) {
+func newSink(ctx context.Context, e *env, f *readFlags, src pcapio.Source) (packetSink, error) {
 	switch {
 	case f.rotateMB > 0 || f.rotateS > 0:
+		if blobio.IsURL(f.out) {
+			return nil, usagef("-C and -G write local files; -w %s is a URL", f.out)
+		}
 		return newRotator(e, f.out, f.rotateMB, f.ringN, f.rotateS)
+	case blobio.IsURL(f.out) || f.sf.on:
+		out, err := e.createOutput(ctx, "-w", f.out)
+		if err != nil {
+			return nil, err
+		}
+		ifs := src.Interfaces()
+		w, err := pcapio.CreateOutput(out, f.out, ifs, writeOptions(ifs))
+		if err != nil {
+			return nil, err
+		}
+		return &fileSink{w: w, declared: len(ifs)}, nil
 	case f.out != "":
 		return newFileSink(e, f.out, src)
 	}
@@ -147,6 +166,24 @@ func newSink(e *env, f *readFlags, src pcapio.Source) (packetSink, error) {
 }
 
 func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
+	ctx := cmd.Context()
+	if err := f.sf.parse("read"); err != nil {
+		return err
+	}
+	if f.sf.on && f.out == "" {
+		return usagef("read: --shard needs -w DIR: each shard writes DIR/shard=I/part.pcap (printing shards would mix their lines)")
+	}
+	if f.sf.on && (f.rotateMB > 0 || f.rotateS > 0) {
+		return usagef("read: --shard and -C/-G cannot be combined")
+	}
+	files, ok, err := f.sf.files(ctx, e, "read", f.files, nil)
+	if err != nil || !ok {
+		return err
+	}
+	f.files = files
+	if f.out, err = f.sf.output(ctx, e, "read", "-w", f.out, "part.pcap"); err != nil {
+		return err
+	}
 	if len(f.files) == 0 {
 		return usagef("read: no input: give a capture file with -r FILE (see 'wirekit read --help')")
 	}
@@ -166,7 +203,6 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	if err := f.inner.check("read", cmd.Flags()); err != nil {
 		return err
 	}
-	ctx := cmd.Context()
 	src, err := openSources(ctx, e, f.files)
 	if err != nil {
 		return fmt.Errorf("read: %w", err)
@@ -191,7 +227,7 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 		return err
 	}
 
-	sink, err := newSink(e, f, src)
+	sink, err := newSink(ctx, e, f, src)
 	if err != nil {
 		return fmt.Errorf("read: %w", err)
 	}
