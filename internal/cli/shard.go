@@ -92,7 +92,7 @@ func (sf *shardFlags) output(ctx context.Context, e *env, cmd, flag, out, part s
 	}
 	dir := blobio.Join(out, sf.s.Partition())
 	if blobio.IsURL(out) {
-		objs, err := e.store().List(ctx, dir+"/")
+		objs, err := e.store().List(ctx, dir)
 		if err != nil && !errors.Is(err, blobio.ErrNotFound) {
 			return "", fmt.Errorf("%s: %s: %w", cmd, flag, err)
 		}
