@@ -204,3 +204,19 @@ func (s Spec) Pick(items []Item) []int {
 	}
 	return out
 }
+
+// ByName returns the shard, of n, of a name by a hash of it (FNV-1a, 64
+// bits): for streams such as a tarball, whose members are not known (nor
+// their sizes) before the stream has been read to its end. Every shard
+// then reads the whole stream and keeps about 1/n of the members; the
+// split does not depend on the other names, so it too is the same in
+// every run. n below 1 is taken as 1.
+func ByName(name string, n int) int {
+	n = max(n, 1)
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(name); i++ {
+		h ^= uint64(name[i])
+		h *= 1099511628211
+	}
+	return int(h % uint64(n))
+}

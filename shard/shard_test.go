@@ -199,3 +199,24 @@ func TestPartition(t *testing.T) {
 		t.Fatalf("Partition = %q, want shard=3", got)
 	}
 }
+
+// ByName puts every name in one shard in [0, n), the same one every time,
+// and spreads many names about evenly.
+func TestByName(t *testing.T) {
+	for _, n := range []int{1, 3, 8} {
+		count := make([]int, n)
+		for k := range 8000 {
+			name := fmt.Sprintf("set/day-%d/cap-%05d.pcap", k%3, k)
+			s := ByName(name, n)
+			if s < 0 || s >= n || ByName(name, n) != s {
+				t.Fatalf("ByName(%q, %d) = %d, not a stable shard in range", name, n, s)
+			}
+			count[s]++
+		}
+		for s, c := range count {
+			if want := 8000 / n; c < want*9/10 || c > want*11/10 {
+				t.Fatalf("%d shards: shard %d got %d names, want about %d", n, s, c, want)
+			}
+		}
+	}
+}

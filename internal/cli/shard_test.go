@@ -223,3 +223,65 @@ func TestShardFromEnvironment(t *testing.T) {
 		}
 	})
 }
+
+// relFiles lists the files under dir, relative to it, with the partition
+// folder (shard=I/) taken off.
+func relFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		if strings.HasPrefix(rel, "shard=") {
+			rel = rel[strings.IndexByte(rel, os.PathSeparator)+1:]
+		}
+		out = append(out, filepath.ToSlash(rel))
+		return nil
+	})
+	slices.Sort(out)
+	return out
+}
+
+// filter --yaml and tar-extract split their inputs too: the shards'
+// partitions together hold the single run's files, each once.
+func TestShardFilterAndTarExtract(t *testing.T) {
+	set := genSet(t, 6)
+	dir := t.TempDir()
+	yml := filepath.Join(dir, "f.yml")
+	os.WriteFile(yml, []byte("web:\n  conditions:\n    - kind: port\n      match: [\"80/tcp\"]\n"), 0o644)
+	single := filepath.Join(dir, "single")
+	mustRun(t, "filter", "--yaml", yml, "--input", set, "--output", single)
+	want := relFiles(t, single)
+	if len(want) != 6 {
+		t.Fatalf("the single filter run wrote %v, want 6 files", want)
+	}
+	sharded := filepath.Join(dir, "sharded")
+	for i := range 4 {
+		mustRun(t, "filter", "--yaml", yml, "--input", set, "--output", sharded, "--shard", fmt.Sprintf("%d/4", i))
+	}
+	if got := relFiles(t, sharded); !slices.Equal(got, want) {
+		t.Errorf("filter shards wrote %v, want %v", got, want)
+	}
+	for i := range 4 {
+		if _, err := os.Stat(filepath.Join(sharded, fmt.Sprintf("shard=%d", i), "web")); err != nil {
+			t.Errorf("filter shard %d: %v", i, err)
+		}
+	}
+
+	tarball, _ := tarFixture(t, false)
+	mustRun(t, "tar-extract", "--in-tarball", tarball, "--out-dir", filepath.Join(dir, "tsingle"))
+	want = relFiles(t, filepath.Join(dir, "tsingle"))
+	tsharded := filepath.Join(dir, "tsharded")
+	for i := range 3 {
+		mustRun(t, "tar-extract", "--in-tarball", tarball, "--out-dir", tsharded, "--shard", fmt.Sprintf("%d/3", i))
+	}
+	if got := relFiles(t, tsharded); !slices.Equal(got, want) {
+		t.Errorf("tar-extract shards wrote %v, want %v (each member once)", got, want)
+	}
+	code, _, stderr := run(t, nil, "tar-extract", "--in-tarball", tarball, "--out-dir", tsharded, "--shard", "0/3")
+	if code != 2 || !strings.Contains(stderr, "--out-dir") || !strings.Contains(stderr, "already exists") {
+		t.Errorf("tar-extract into an existing partition: exit %d, %q", code, stderr)
+	}
+}
