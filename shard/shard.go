@@ -205,8 +205,9 @@ func (s Spec) Pick(items []Item) []int {
 	return out
 }
 
-// ByName returns the shard, of n, of a name by a hash of it (FNV-1a, 64
-// bits): for streams such as a tarball, whose members are not known (nor
+// ByName returns the shard, of n, of a name by a hash of it (64-bit
+// FNV-1a, its bits then mixed by SplitMix64's finalizer, since FNV's low
+// bits vary little between similar names): for streams such as a tarball, whose members are not known (nor
 // their sizes) before the stream has been read to its end. Every shard
 // then reads the whole stream and keeps about 1/n of the members; the
 // split does not depend on the other names, so it too is the same in
@@ -218,5 +219,10 @@ func ByName(name string, n int) int {
 		h ^= uint64(name[i])
 		h *= 1099511628211
 	}
+	h ^= h >> 30
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 27
+	h *= 0x94d049bb133111eb
+	h ^= h >> 31
 	return int(h % uint64(n))
 }
