@@ -58,6 +58,20 @@ type openGate struct {
 	cond   *sync.Cond
 	nOpen  int    // files of the scan open now
 	closes uint64 // files of the scan closed so far
+	// openFile, when set, opens what paths name (Config.Open).
+	openFile func(ctx context.Context, path string) (pcapio.File, error)
+	sizes    map[string]int64 // what openFile's files said their size was
+}
+
+// sizeOf returns the size openFile found for path.
+func (g *openGate) sizeOf(path string) (int64, bool) {
+	if g == nil {
+		return 0, false
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	n, ok := g.sizes[path]
+	return n, ok
 }
 
 func newOpenGate(ctx context.Context) (*openGate, func() bool) {
@@ -76,6 +90,21 @@ func newOpenGate(ctx context.Context) (*openGate, func() bool) {
 func (g *openGate) open(ctx context.Context, path string) (*pcapio.Reader, error) {
 	if g == nil {
 		return pcapio.Open(path)
+	}
+	if g.openFile != nil {
+		f, err := g.openFile(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		if st, err := f.Stat(); err == nil {
+			g.mu.Lock()
+			if g.sizes == nil {
+				g.sizes = map[string]int64{}
+			}
+			g.sizes[path] = st.Size()
+			g.mu.Unlock()
+		}
+		return pcapio.OpenFile(f, path)
 	}
 	for {
 		// A file being opened holds a descriptor too: count it as open

@@ -104,6 +104,9 @@ func scanFile(ctx context.Context, path string, progress func(int64), gate *open
 		return f, err
 	}
 	defer gate.close(r)
+	if n, ok := gate.sizeOf(path); ok {
+		f.FileSize = n
+	}
 	f.Format = r.Format().String()
 	f.Compression = r.Compression().String()
 

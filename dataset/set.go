@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/wirekit/wirekit/internal/osenv"
+	"github.com/wirekit/wirekit/pcapio"
 )
 
 // Set is the map of a set of capture files. Beginning and End span every
@@ -43,6 +44,14 @@ type Config struct {
 	// packets) and after each file is mapped, from the goroutine reading
 	// it; calls may be concurrent.
 	Progress func(Progress)
+	// Open, when set, opens each path instead of the local file system
+	// (an object storage URL, with blobio); the File's Stat gives the
+	// file's size. Its errors are recorded as the file's damage, except
+	// those that are *EnvironmentError.
+	Open func(ctx context.Context, path string) (pcapio.File, error)
+	// Sizes, when set, gives the size of the paths Scan cannot stat
+	// (for the progress report).
+	Sizes map[string]int64
 }
 
 // Progress reports how far a Scan has come.
@@ -88,13 +97,16 @@ func Scan(ctx context.Context, paths []string, cfg *Config) (*Set, error) {
 	}
 	var total int64
 	for _, p := range paths {
-		if st, err := os.Stat(p); err == nil {
+		if sz, ok := cfg.Sizes[p]; ok {
+			total += sz
+		} else if st, err := os.Stat(p); err == nil {
 			total += st.Size()
 		}
 	}
 	scanCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	gate, stop := newOpenGate(scanCtx)
+	gate.openFile = cfg.Open
 	defer stop()
 	var (
 		envOnce sync.Once

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/gopacket/gopacket"
@@ -331,7 +330,7 @@ func (r *Reader) seekOver(n int64) (have int64, ok bool) {
 
 // plainFile returns f when the capture can be sought in: a regular file
 // read without a decompressor. size is its size at Open.
-func plainFile(f *os.File) (*os.File, int64) {
+func plainFile(f File) (File, int64) {
 	st, err := f.Stat()
 	if err != nil || !st.Mode().IsRegular() {
 		return nil, 0

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 
@@ -42,7 +43,7 @@ type Reader struct {
 	scratch []byte // holds records that do not fit the buffer
 
 	in       *countingReader // the file's own bytes, under any decompressor
-	file     *os.File        // the file, when uncompressed and seekable
+	file     File            // the file, when uncompressed and seekable
 	fileSize int64           // its size, for seeks past the end
 	seekMin  int64           // NextHeader seeks over skips this long
 
@@ -75,6 +76,27 @@ func Open(path string) (*Reader, error) {
 		return nil, err
 	}
 	r, err := newReader(f, path, f)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// File is what OpenFile reads: *os.File, or an object in a bucket
+// (blobio.Reader). Stat's size and Seek let NextHeader seek over long
+// records of an uncompressed capture instead of reading them.
+type File interface {
+	io.Reader
+	io.Seeker
+	io.Closer
+	Stat() (fs.FileInfo, error)
+}
+
+// OpenFile reads the capture in f, as Open does a path; name is used in
+// errors. Close closes f, also when OpenFile fails.
+func OpenFile(f File, name string) (*Reader, error) {
+	r, err := newReader(f, name, f)
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -131,7 +153,7 @@ func newReader(r io.Reader, name string, c io.Closer) (*Reader, error) {
 		dec = z
 	default:
 		dec = src
-		if f, ok := c.(*os.File); ok {
+		if f, ok := c.(File); ok {
 			rd.file, rd.fileSize = plainFile(f)
 		}
 	}

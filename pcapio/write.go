@@ -49,7 +49,7 @@ var ErrCompressionSuffix = errors.New("wirekit cannot write this compression: us
 // descriptor written in place).
 type FileWriter struct {
 	path  string
-	out   *safefile.File // nil for "-" and once closed or aborted
+	out   Output // nil for "-" and once closed or aborted
 	comp  io.WriteCloser
 	inner interface {
 		Writer
@@ -134,13 +134,40 @@ func Create(path string, ifaces []Interface, opts *WriteOptions) (*FileWriter, e
 		}
 		return &FileWriter{path: "stdout", inner: p}, nil
 	}
-	_, comp, err := SplitCompression(filepath.Base(path))
-	if err != nil {
+	if _, _, err := SplitCompression(filepath.Base(path)); err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
 	out, err := safefile.Create(path)
 	if err != nil {
 		return nil, err
+	}
+	return CreateOutput(out, path, ifaces, opts)
+}
+
+// Output is where CreateOutput writes a capture: Close publishes what was
+// written, Abort discards it. *safefile.File and blobio's Writer (an
+// object in a bucket) are Outputs.
+type Output interface {
+	io.Writer
+	Close() error
+	Abort() error
+}
+
+// CreateOutput is Create writing to out, an output the caller opened
+// (an object in a bucket, say): name chooses the format and compression
+// as Create's path does and is used in errors. Close closes out (which
+// commits it); Abort and every failure abort it. On error out is
+// aborted too.
+func CreateOutput(out Output, name string, ifaces []Interface, opts *WriteOptions) (*FileWriter, error) {
+	path := name
+	if len(ifaces) == 0 {
+		out.Abort()
+		return nil, fmt.Errorf("create %s: no interface to describe the link type", path)
+	}
+	_, comp, err := SplitCompression(filepath.Base(path))
+	if err != nil {
+		out.Abort()
+		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
 	fw := &FileWriter{path: path, out: out}
 	var w io.Writer = out

@@ -68,6 +68,9 @@ type Options struct {
 	// Match selects members whose name in the tarball it matches; nil
 	// selects all.
 	Match *regexp.Regexp
+	// Keep, when set, further selects members by name, after Match (the
+	// CLI's --shard keeps the members of one shard).
+	Keep func(name string) bool
 	// Compress compresses each output file: None, Gzip or Zstd. The
 	// output name gets ".gz" or ".zst" appended.
 	Compress Compression
@@ -261,6 +264,9 @@ func (x *extractor) members(dec *stream) error {
 			continue // directories are made as files need them
 		}
 		if x.opts.Match != nil && !x.opts.Match.MatchString(hdr.Name) {
+			continue
+		}
+		if x.opts.Keep != nil && !x.opts.Keep(hdr.Name) {
 			continue
 		}
 		x.sum.Selected++

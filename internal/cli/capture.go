@@ -133,7 +133,7 @@ before, and capture exits 1 with a message naming the interface.`,
 			}
 
 			f.ifName = interfaceNames()
-			sink, err := newSink(e, f, h)
+			sink, err := newSink(cmd.Context(), e, f, h)
 			if err != nil {
 				return fmt.Errorf("capture: %w", err)
 			}

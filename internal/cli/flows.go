@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/gopacket/gopacket"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wirekit/wirekit/flow"
+	"github.com/wirekit/wirekit/pcapio"
 	"github.com/wirekit/wirekit/tables"
 )
 
@@ -19,6 +21,8 @@ type flowsFlags struct {
 	frames     bool
 	parquet    string
 	cfg        flow.Config
+	out        string
+	sf         shardFlags
 }
 
 func newFlowsCmd(e *env) *cobra.Command {
@@ -85,10 +89,20 @@ printed as at the end of a file and the exit code is 130 or 143.`,
 	fl.DurationVar(&f.cfg.CloseDelay, "close-delay", flow.DefaultCloseDelay, "keep a closed or reset TCP conversation this long for its last packets")
 	fl.IntVar(&f.cfg.MaxFlows, "max-flows", flow.DefaultMaxFlows, "most conversations held at once; beyond, the one idle longest ends early")
 	fl.Uint64Var(&f.cfg.Seed, "uid-seed", 0, "vary the uids (the same input and seed give the same uids)")
+	fl.StringVarP(&f.out, "output", "o", "", "write the records to this file or URL instead of standard output (with --shard a folder: OUT/shard=I/part.jsonl, .log for --zeek, .txt for the table)")
+	addShardFlags(fl, &f.sf, true)
 	return c
 }
 
 func runFlows(ctx context.Context, e *env, f *flowsFlags, args []string) error {
+	if err := f.sf.parse("flows"); err != nil {
+		return err
+	}
+	files, ok, err := f.sf.files(ctx, e, "flows", f.in.files, f.in.ifaces)
+	if err != nil || !ok {
+		return err
+	}
+	f.in.files = files
 	if err := f.in.check("flows"); err != nil {
 		return err
 	}
@@ -113,11 +127,34 @@ func runFlows(ctx context.Context, e *env, f *flowsFlags, args []string) error {
 	case f.json:
 		format = flow.FormatJSON
 	}
+	part := "part.txt"
+	switch format {
+	case flow.FormatZeek:
+		part = "part.log"
+	case flow.FormatJSON:
+		part = "part.jsonl"
+	}
+	outName, err := f.sf.output(ctx, e, "flows", "--output", f.out, part)
+	if err != nil {
+		return err
+	}
+	var dst io.Writer = e.stdout
+	var outFile pcapio.Output
+	if outName != "" && outName != "-" {
+		if outFile, err = e.createOutput(ctx, "--output", outName); err != nil {
+			return fmt.Errorf("flows: %w", err)
+		}
+		defer outFile.Abort() // a no-op after Close
+		dst = outFile
+	}
 	var table *tableOutput
 	var fw *tables.FlowWriter
 	if f.parquet != "" {
-		var err error
-		if table, err = openTable("flows", "--parquet", f.parquet); err != nil {
+		pq, err := f.sf.output(ctx, e, "flows", "--parquet", f.parquet, "part.parquet")
+		if err != nil {
+			return err
+		}
+		if table, err = openTable("flows", "--parquet", pq); err != nil {
 			return err
 		}
 		defer table.abort() // after commit, a no-op
@@ -125,8 +162,8 @@ func runFlows(ctx context.Context, e *env, f *flowsFlags, args []string) error {
 		table.close, table.rows = fw.Close, fw.Rows
 	}
 	var w *flow.Writer
-	if f.parquet == "" || f.zeek || f.json {
-		w = flow.NewWriter(e.stdout, format, &flow.WriterOptions{FrameBytes: f.frames})
+	if f.parquet == "" || f.zeek || f.json || outFile != nil {
+		w = flow.NewWriter(dst, format, &flow.WriterOptions{FrameBytes: f.frames})
 	}
 	var werr error
 	t, err := flow.New(&f.cfg, func(r *flow.Record) {
@@ -162,6 +199,12 @@ func runFlows(ctx context.Context, e *env, f *flowsFlags, args []string) error {
 	}
 	if table != nil && werr == nil {
 		werr = table.commit()
+	}
+	if outFile != nil && werr == nil && (err == nil || n >= 0) {
+		// The records of the packets read are kept, as on stdout.
+		if cerr := outFile.Close(); cerr != nil {
+			werr = cerr
+		}
 	}
 	if werr != nil && err == nil {
 		err = fmt.Errorf("flows: %w", werr)

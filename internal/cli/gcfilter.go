@@ -16,6 +16,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/spf13/cobra"
 
+	"github.com/wirekit/wirekit/blobio"
 	"github.com/wirekit/wirekit/dataset"
 	"github.com/wirekit/wirekit/decap"
 	"github.com/wirekit/wirekit/pcapio"
@@ -27,6 +28,7 @@ type batchFlags struct {
 	yaml, input, output, suffix, dumpJSON, compress, maxmind string
 	workers, decapDepth                                      int
 	decap, dedup                                             bool
+	sf                                                       shardFlags
 }
 
 // captureName is what "filter --yaml" takes from a directory when no
@@ -50,6 +52,7 @@ func addBatchFlags(c *cobra.Command, e *env) {
 	fl.StringVar(&f.maxmind, "maxmind-asn", "", "batch: MaxMind ASN database (GeoLite2-ASN layout) for asn conditions")
 	fl.StringVar(&f.suffix, "suffix", "", "batch: take the files of --input whose names end with this (default: .pcap, .pcapng, .cap, compressed or not)")
 	fl.StringVar(&f.dumpJSON, "dump-json", "", "batch: take the files listed in this map (written by 'wirekit map') instead of --input")
+	addShardFlags(fl, &f.sf, false)
 	c.Long += `
 
 With --yaml, filter runs GopherCap's batch filtering: every capture file of
@@ -141,9 +144,43 @@ func runBatch(ctx context.Context, e *env, f *batchFlags, args []string) error {
 			return usagef("filter: --yaml %s: %w", f.yaml, err)
 		}
 	}
+	if err := f.sf.parse("filter"); err != nil {
+		return err
+	}
+	if blobio.IsURL(f.output) {
+		return usagef("filter: --output %s: the filtered files are written to a local folder, not a URL", f.output)
+	}
 	inputs, err := batchInputs(ctx, f, args)
 	if err != nil {
 		return fmt.Errorf("filter: %w", err)
+	}
+	if f.sf.on {
+		// The map's sizes when there is one, else the files' own.
+		sizes := map[string]int64{}
+		if f.dumpJSON != "" {
+			if set, err := dataset.Load(f.dumpJSON); err == nil {
+				for _, fl := range set.Files {
+					sizes[fl.Path] = fl.FileSize
+				}
+			}
+		}
+		list := make([]inputFile, len(inputs))
+		for i, p := range inputs {
+			sz, ok := sizes[p]
+			if !ok {
+				if st, err := os.Stat(p); err == nil {
+					sz = st.Size()
+				}
+			}
+			list[i] = inputFile{p, sz}
+		}
+		if inputs = f.sf.pick(list); len(inputs) == 0 {
+			f.sf.noFilesNote(e, "filter", len(list))
+			return nil
+		}
+		if f.output, err = f.sf.output(ctx, e, "filter", "--output", f.output, ""); err != nil {
+			return err
+		}
 	}
 	jobs, err := planBatch(f.output, compExt, rs, inputs)
 	if err != nil {

@@ -15,7 +15,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wirekit/wirekit/blobio"
 	"github.com/wirekit/wirekit/internal/safefile"
+	"github.com/wirekit/wirekit/pcapio"
 	"github.com/wirekit/wirekit/stream"
 	whttp "github.com/wirekit/wirekit/stream/http"
 	"github.com/wirekit/wirekit/stream/http/redact"
@@ -39,6 +41,9 @@ type httpFlags struct {
 	path, exPath []string
 	sampleRate   float64
 	rateLimit    int
+
+	out string
+	sf  shardFlags
 }
 
 func newHTTPCmd(e *env) *cobra.Command {
@@ -171,10 +176,20 @@ Transactions not selected are counted on stderr.`,
 	fl.StringArrayVar(&f.exPath, "exclude-path", nil, "drop transactions whose path matches this regular expression (repeat: any)")
 	fl.Float64Var(&f.sampleRate, "sample-rate", 1, "keep this fraction of connections (0 < R <= 1), chosen by a hash of their endpoints")
 	fl.IntVar(&f.rateLimit, "rate-limit", 0, "keep at most N transactions per minute of capture time (0: no limit)")
+	fl.StringVarP(&f.out, "output", "o", "", "write the lines (or --jsonl) to this file or URL instead of standard output (with --shard a folder: OUT/shard=I/part.jsonl or part.txt)")
+	addShardFlags(fl, &f.sf, true)
 	return c
 }
 
 func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
+	if err := f.sf.parse("http"); err != nil {
+		return err
+	}
+	files, ok, err := f.sf.files(ctx, e, "http", f.in.files, f.in.ifaces)
+	if err != nil || !ok {
+		return err
+	}
+	f.in.files = files
 	if err := f.in.check("http"); err != nil {
 		return err
 	}
@@ -186,6 +201,22 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	}
 	if f.bodies == "-" {
 		return usagef("http: --bodies takes a directory, not standard output")
+	}
+	if blobio.IsURL(f.bodies) {
+		return usagef("http: --bodies %s: bodies are written to a local folder, not a URL", f.bodies)
+	}
+	if f.sf.on && f.bodies != "" {
+		f.bodies = filepath.Join(f.bodies, f.sf.s.Partition())
+	}
+	part := "part.txt"
+	if f.jsonl {
+		part = "part.jsonl"
+	}
+	if f.out, err = f.sf.output(ctx, e, "http", "--output", f.out, part); err != nil {
+		return err
+	}
+	if f.har, err = f.sf.output(ctx, e, "http", "--har", f.har, "part.har"); err != nil {
+		return err
 	}
 	sel, red, err := f.selection()
 	if err != nil {
@@ -208,11 +239,23 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 			return fmt.Errorf("http: --bodies: %w", err)
 		}
 	}
-	out := &httpOutput{f: f, bw: bufio.NewWriterSize(e.stdout, 256<<10), stderr: e.stderr, sel: sel, red: red}
-	out.lines = !f.jsonl && f.har != "-" && f.parquet == ""
+	var dst io.Writer = e.stdout
+	var outFile pcapio.Output
+	if f.out != "" && f.out != "-" {
+		if outFile, err = e.createOutput(ctx, "--output", f.out); err != nil {
+			return fmt.Errorf("http: %w", err)
+		}
+		defer outFile.Abort() // a no-op after Close
+		dst = outFile
+	}
+	out := &httpOutput{f: f, bw: bufio.NewWriterSize(dst, 256<<10), stderr: e.stderr, sel: sel, red: red}
+	out.lines = !f.jsonl && f.har != "-" && (f.parquet == "" || outFile != nil)
 	if f.parquet != "" {
-		var err error
-		if out.table, err = openTable("http", "--parquet", f.parquet); err != nil {
+		pq, err := f.sf.output(ctx, e, "http", "--parquet", f.parquet, "part.parquet")
+		if err != nil {
+			return err
+		}
+		if out.table, err = openTable("http", "--parquet", pq); err != nil {
 			return err
 		}
 		defer out.table.abort() // after commit, a no-op
@@ -222,14 +265,14 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	if f.jsonl {
 		out.jsonl = whttp.NewJSONLWriter(out.bw)
 	}
-	var harFile *safefile.File
+	var harFile pcapio.Output
 	if f.har != "" {
 		var hw io.Writer = out.bw
 		if f.har != "-" {
 			var err error
-			harFile, err = safefile.Create(f.har)
+			harFile, err = e.createOutput(ctx, "--har", f.har)
 			if err != nil {
-				return fmt.Errorf("http: --har: %w", err)
+				return fmt.Errorf("http: %w", err)
 			}
 			defer harFile.Abort() // after Close, a no-op
 			hw = harFile
@@ -291,6 +334,11 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	}
 	if berr := out.bw.Flush(); berr != nil && out.err == nil {
 		out.err = berr
+	}
+	if outFile != nil && out.err == nil {
+		if cerr := outFile.Close(); cerr != nil {
+			out.err = fmt.Errorf("--output: %w", cerr)
+		}
 	}
 	ps, ss := parser.Stats(), asm.Stats()
 	fmt.Fprintf(e.stderr, "%d packets, %d connections, %d transactions (%d requests, %d responses; %d without response, %d without request)",

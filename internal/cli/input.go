@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/wirekit/wirekit/blobio"
 	"github.com/wirekit/wirekit/pcapio"
 )
 
@@ -46,6 +47,9 @@ func openInput(ctx context.Context, e *env, path string) (pcapio.Source, error) 
 		}
 		pf, own := pollableStdin(f)
 		return interruptible(ctx, pf, "stdin", own)
+	}
+	if blobio.IsURL(path) {
+		return e.openCapture(ctx, path)
 	}
 	if fi, err := os.Stat(path); err != nil || fi.Mode().IsRegular() {
 		return pcapio.Open(path)

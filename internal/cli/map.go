@@ -1,20 +1,39 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"regexp"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/wirekit/wirekit/blobio"
 	"github.com/wirekit/wirekit/dataset"
 	"github.com/wirekit/wirekit/tables"
 )
+
+// saveMap writes the map to a local path or URL through createOutput.
+func saveMap(ctx context.Context, e *env, set *dataset.Set, name string) error {
+	out, err := e.createOutput(ctx, "--dump-json", name)
+	if err != nil {
+		return err
+	}
+	if err := set.Encode(out); err != nil {
+		out.Abort()
+		return fmt.Errorf("--dump-json %s: %w", name, err)
+	}
+	if err := out.Close(); err != nil {
+		return fmt.Errorf("--dump-json %s: %w", name, err)
+	}
+	return nil
+}
 
 func newMapCmd(e *env) *cobra.Command {
 	var (
@@ -24,6 +43,7 @@ func newMapCmd(e *env) *cobra.Command {
 		workers  int
 		dumpJSON string
 		parquet  string
+		sf       shardFlags
 	)
 	c := &cobra.Command{
 		Use:   "map --dir-src DIR (--dump-json OUT | --parquet OUT) [--file-suffix S] [--file-regexp RE] [--file-workers N] [FILE...]",
@@ -61,7 +81,13 @@ without --dump-json or files reads it from there.`,
   wirekit map --dir-src /data/pcap --dump-json map.json --parquet map.parquet
   wirekit map info capture.pcap`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := sf.parse("map"); err != nil {
+				return err
+			}
 			if dumpJSON == "" && parquet == "" {
+				if sf.on {
+					return usagef("map: --shard needs --dump-json DIR: each shard writes DIR/shard=I/map.json")
+				}
 				dumpJSON = gopherCapDumpJSON
 				fmt.Fprintf(e.stderr, "wirekit: map: no --dump-json given: writing the map to %s, GopherCap's default\n", dumpJSON)
 			}
@@ -69,8 +95,11 @@ without --dump-json or files reads it from there.`,
 			if dirSrc != "" {
 				roots = append([]string{dirSrc}, args...)
 			}
-			if len(roots) == 0 {
+			if len(roots) == 0 && sf.inputMap == "" {
 				return usagef("map: give a directory with --dir-src DIR or capture files as arguments")
+			}
+			if len(roots) > 0 && sf.inputMap != "" {
+				return usagef("map: give the inputs either with --input-map or with --dir-src and file arguments, not both")
 			}
 			sel := &dataset.Select{Suffix: suffix}
 			if reText != "" {
@@ -80,32 +109,66 @@ without --dump-json or files reads it from there.`,
 				}
 				sel.Regexp = re
 			}
-			paths, err := dataset.Discover(roots, sel)
-			if err != nil {
-				return fmt.Errorf("map: %w", err)
+			ctx := cmd.Context()
+			remote := blobio.IsURL(dumpJSON) || sf.inputMap != ""
+			for _, r := range roots {
+				remote = remote || blobio.IsURL(r)
+			}
+			var paths []string
+			cfg := &dataset.Config{Workers: workers}
+			if !remote && !sf.on {
+				var err error
+				if paths, err = dataset.Discover(roots, sel); err != nil {
+					return fmt.Errorf("map: %w", err)
+				}
+			} else {
+				files, err := sf.mapInputs(ctx, e)
+				if err == nil && files == nil {
+					files, err = e.expandInputs(ctx, roots, func(p string) bool {
+						return strings.HasSuffix(p, suffix) && (sel.Regexp == nil || sel.Regexp.MatchString(p))
+					})
+				}
+				if err != nil {
+					return fmt.Errorf("map: %w", err)
+				}
+				paths = sf.pick(files)
+				cfg.Sizes = map[string]int64{}
+				for _, f := range files {
+					cfg.Sizes[f.name] = f.size
+				}
+				cfg.Open = e.openFile
+				if sf.on && len(paths) == 0 {
+					sf.noFilesNote(e, "map", len(files))
+				}
+				if dumpJSON, err = sf.output(ctx, e, "map", "--dump-json", dumpJSON, "map.json"); err != nil {
+					return err
+				}
 			}
 			if err := checkNotInput("map", "--dump-json", dumpJSON, append(paths, roots...)); err != nil {
 				return err
 			}
-			if parquet != "" && parquet == dumpJSON {
-				return usagef("map: --dump-json and --parquet are both %s: give two names", parquet)
-			}
 			var table *tableOutput
 			if parquet != "" {
-				if table, err = openTable("map", "--parquet", parquet); err != nil {
+				pq, err := sf.output(ctx, e, "map", "--parquet", parquet, "part.parquet")
+				if err != nil {
+					return err
+				}
+				if pq == dumpJSON {
+					return usagef("map: --dump-json and --parquet are both %s: give two names", pq)
+				}
+				if table, err = openTable("map", "--parquet", pq); err != nil {
 					return err
 				}
 				defer table.abort() // after commit, a no-op
 			}
-			cfg := &dataset.Config{Workers: workers}
 			bar := newProgress(e.stderr)
 			if bar != nil {
 				cfg.Progress = bar.update
 			}
-			set, err := dataset.Scan(cmd.Context(), paths, cfg)
+			set, err := dataset.Scan(ctx, paths, cfg)
 			bar.finish()
 			if err != nil {
-				if note := interrupted(cmd.Context(), "map", "no map written (%s left as it was): a map of part of the set would make replay leave out the rest", dumpJSON); note != nil {
+				if note := interrupted(ctx, "map", "no map written (%s left as it was): a map of part of the set would make replay leave out the rest", dumpJSON); note != nil {
 					return note
 				}
 				return fmt.Errorf("map: %w", err)
@@ -126,7 +189,11 @@ without --dump-json or files reads it from there.`,
 				}
 				summary = e.stderr // stdout carries the map
 			default:
-				if err := set.Save(dumpJSON); err != nil {
+				if remote || sf.on {
+					if err := saveMap(ctx, e, set, dumpJSON); err != nil {
+						return fmt.Errorf("map: %w", err)
+					}
+				} else if err := set.Save(dumpJSON); err != nil {
 					return fmt.Errorf("map: %w", err)
 				}
 			}
@@ -160,7 +227,8 @@ without --dump-json or files reads it from there.`,
 	f.StringVar(&suffix, "file-suffix", "", "keep only files whose name ends with this (for example pcap or .pcap.gz)")
 	f.StringVar(&reText, "file-regexp", "", "keep only files whose path matches this regular expression (Go syntax)")
 	f.IntVar(&workers, "file-workers", 4, "files read at once; less than 1 reads all files at once")
-	f.StringVar(&dumpJSON, "dump-json", "", "write the map to this JSON file (- for stdout; default /tmp/mapped-files.json, as GopherCap, unless --parquet is given)")
+	f.StringVar(&dumpJSON, "dump-json", "", "write the map to this JSON file or URL (- for stdout; default /tmp/mapped-files.json, as GopherCap, unless --parquet is given; with --shard a folder: DIR/shard=I/map.json)")
+	addShardFlags(f, &sf, true)
 	f.StringVar(&parquet, "parquet", "", "also write the map as a Parquet table (one row per file) to this new file")
 	c.AddCommand(newInfoCmd(e))
 	return c

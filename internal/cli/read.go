@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/wirekit/wirekit/blobio"
 	"github.com/wirekit/wirekit/decode"
 	"github.com/wirekit/wirekit/filter"
 	"github.com/wirekit/wirekit/pcapio"
@@ -43,6 +45,8 @@ type readFlags struct {
 	// index is --index, the Parquet packet index; offsets is --offsets
 	// (read only).
 	index, offsets string
+	// sf is --shard and --input-map (read only).
+	sf shardFlags
 }
 
 func newReadCmd(e *env) *cobra.Command {
@@ -118,6 +122,7 @@ others are written.`,
 	addInnerFlags(fl, &f.inner)
 	fl.StringVar(&f.index, "index", "", "write a Parquet packet index (file, record offset, time, lengths, headers) to this new file")
 	fl.StringVar(&f.offsets, "offsets", "", "read only the packets whose records start at these offsets (a,b,c or @FILE), from the one -r file")
+	addShardFlags(fl, &f.sf, true)
 	return c
 }
 
@@ -160,10 +165,24 @@ func checkOutputFlags(f *readFlags) error {
 }
 
 // newSink makes the output: files (rotating with -C), or printing.
-func newSink(e *env, f *readFlags, src pcapio.Source) (packetSink, error) {
+func newSink(ctx context.Context, e *env, f *readFlags, src pcapio.Source) (packetSink, error) {
 	switch {
 	case f.rotateMB > 0 || f.rotateS > 0:
+		if blobio.IsURL(f.out) {
+			return nil, usagef("-C and -G write local files; -w %s is a URL", f.out)
+		}
 		return newRotator(e, f.out, f.rotateMB, f.ringN, f.rotateS)
+	case blobio.IsURL(f.out) || f.sf.on:
+		out, err := e.createOutput(ctx, "-w", f.out)
+		if err != nil {
+			return nil, err
+		}
+		ifs := src.Interfaces()
+		w, err := pcapio.CreateOutput(out, f.out, ifs, writeOptions(ifs))
+		if err != nil {
+			return nil, err
+		}
+		return &fileSink{w: w, declared: len(ifs)}, nil
 	case f.out != "":
 		return newFileSink(e, f.out, src)
 	}
@@ -171,6 +190,27 @@ func newSink(e *env, f *readFlags, src pcapio.Source) (packetSink, error) {
 }
 
 func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
+	ctx := cmd.Context()
+	if err := f.sf.parse("read"); err != nil {
+		return err
+	}
+	if f.sf.on && f.out == "" {
+		return usagef("read: --shard needs -w DIR: each shard writes DIR/shard=I/part.pcap (printing shards would mix their lines)")
+	}
+	if f.sf.on && (f.rotateMB > 0 || f.rotateS > 0) {
+		return usagef("read: --shard and -C/-G cannot be combined")
+	}
+	files, ok, err := f.sf.files(ctx, e, "read", f.files, nil)
+	if err != nil || !ok {
+		return err
+	}
+	f.files = files
+	if f.out, err = f.sf.output(ctx, e, "read", "-w", f.out, "part.pcap"); err != nil {
+		return err
+	}
+	if f.index, err = f.sf.output(ctx, e, "read", "--index", f.index, "part.parquet"); err != nil {
+		return err
+	}
 	if len(f.files) == 0 {
 		return usagef("read: no input: give a capture file with -r FILE (see 'wirekit read --help')")
 	}
@@ -203,7 +243,6 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	if f.index != "" && (f.index == f.out || f.index == "-") {
 		return usagef("read: --index %s: give it a file name of its own", f.index)
 	}
-	ctx := cmd.Context()
 	src, err := openSources(ctx, e, f.files)
 	if err != nil {
 		return fmt.Errorf("read: %w", err)
@@ -234,7 +273,7 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	}
 	var sink packetSink
 	if f.index == "" || f.out != "" {
-		if sink, err = newSink(e, f, src); err != nil {
+		if sink, err = newSink(ctx, e, f, src); err != nil {
 			return fmt.Errorf("read: %w", err)
 		}
 	}

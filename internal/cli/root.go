@@ -32,6 +32,7 @@ const (
 // stopped.
 func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	env := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	defer env.closeStore()
 	root := newRoot(env)
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -74,6 +75,7 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	objs           objects // object storage buckets, opened on first use
 }
 
 // usageError marks a mistake in how wirekit was called (exit code 2).

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/wirekit/wirekit/blobio"
 	"io"
 	"io/fs"
 	"os"
@@ -53,6 +54,9 @@ type tableOutput struct {
 func openTable(cmd, flag, path string) (*tableOutput, error) {
 	if path == "-" {
 		return nil, usagef("%s: %s -: a Parquet table goes to a file (engines read its footer first); give a file name", cmd, flag)
+	}
+	if blobio.IsURL(path) {
+		return nil, usagef("%s: %s %s: Parquet tables are written to local files only for now: give a path and copy it to the store", cmd, flag, path)
 	}
 	out, err := createOutput(path)
 	if errors.Is(err, errOutputExists) {

@@ -75,15 +75,6 @@ func epochMicros(v any) string {
 // row joins values with spaces, for comparing rows.
 func row(vals ...any) string { return strings.TrimSuffix(fmt.Sprintln(vals...), "\n") }
 
-func mustRun(t *testing.T, args ...string) string {
-	t.Helper()
-	code, stdout, stderr := run(t, nil, args...)
-	if code != 0 {
-		t.Fatalf("wirekit %s: exit %d: %s", strings.Join(args, " "), code, stderr)
-	}
-	return stdout
-}
-
 func withR(files []string, args ...string) []string {
 	var out []string
 	for _, f := range files {

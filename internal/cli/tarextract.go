@@ -12,6 +12,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/wirekit/wirekit/blobio"
+	"github.com/wirekit/wirekit/shard"
 	"github.com/wirekit/wirekit/tarx"
 )
 
@@ -20,6 +22,7 @@ func newTarExtractCmd(e *env) *cobra.Command {
 		in, outDir, pattern                       string
 		outGzip, outZstd, dryrun, overwrite, flat bool
 		verbose                                   bool
+		sf                                        shardFlags
 	)
 	c := &cobra.Command{
 		Use:     "tar-extract --in-tarball FILE --out-dir DIR [--file-regexp RE] [--out-gzip | --out-zstd] [--dryrun]",
@@ -84,6 +87,25 @@ summary line ends every run. The flag names are GopherCap's, and
 				}
 				opts.Match = re
 			}
+			if err := sf.parse("tar-extract"); err != nil {
+				return err
+			}
+			if blobio.IsURL(outDir) {
+				return usagef("tar-extract: --out-dir %s: members are extracted to a local folder, not a URL", outDir)
+			}
+			if sf.on {
+				// The members are known only as the stream goes by:
+				// each shard reads the whole tarball and keeps the
+				// members whose name hashes to it.
+				s := sf.s
+				opts.Keep = func(name string) bool { return shard.ByName(name, s.Count) == s.Index }
+				if !dryrun {
+					var err error
+					if outDir, err = sf.output(cmd.Context(), e, "tar-extract", "--out-dir", outDir, ""); err != nil {
+						return err
+					}
+				}
+			}
 			switch {
 			case outGzip:
 				opts.Compress = tarx.Gzip
@@ -103,6 +125,7 @@ summary line ends every run. The flag names are GopherCap's, and
 	f.BoolVar(&overwrite, "overwrite", false, "replace existing files in --out-dir")
 	f.BoolVar(&flat, "flatten", false, "write every file directly in --out-dir, folders joined to the name with -")
 	f.BoolVarP(&verbose, "verbose", "v", false, "print the path of each extracted file")
+	addShardFlags(f, &sf, false)
 	return c
 }
 
@@ -113,7 +136,7 @@ func runTarExtract(cmd *cobra.Command, e *env, in, outDir string, opts *tarx.Opt
 		total int64     = -1
 	)
 	if in != "-" {
-		fh, err := os.Open(in)
+		fh, err := e.openFile(cmd.Context(), in)
 		if err != nil {
 			return fmt.Errorf("tar-extract: %w", err)
 		}
