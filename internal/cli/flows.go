@@ -150,7 +150,7 @@ func runFlows(ctx context.Context, e *env, f *flowsFlags, args []string) error {
 	var table *tableOutput
 	var fw *tables.FlowWriter
 	if f.parquet != "" {
-		pq, err := f.sf.output(ctx, e, "flows", "--parquet", f.parquet, "part.parquet")
+		pq, err := f.sf.tableOutput(ctx, e, "flows", "--parquet", f.parquet)
 		if err != nil {
 			return err
 		}

@@ -251,7 +251,7 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	out := &httpOutput{f: f, bw: bufio.NewWriterSize(dst, 256<<10), stderr: e.stderr, sel: sel, red: red}
 	out.lines = !f.jsonl && f.har != "-" && (f.parquet == "" || outFile != nil)
 	if f.parquet != "" {
-		pq, err := f.sf.output(ctx, e, "http", "--parquet", f.parquet, "part.parquet")
+		pq, err := f.sf.tableOutput(ctx, e, "http", "--parquet", f.parquet)
 		if err != nil {
 			return err
 		}

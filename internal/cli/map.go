@@ -149,7 +149,7 @@ without --dump-json or files reads it from there.`,
 			}
 			var table *tableOutput
 			if parquet != "" {
-				pq, err := sf.output(ctx, e, "map", "--parquet", parquet, "part.parquet")
+				pq, err := sf.tableOutput(ctx, e, "map", "--parquet", parquet)
 				if err != nil {
 					return err
 				}

@@ -194,8 +194,8 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	if err := f.sf.parse("read"); err != nil {
 		return err
 	}
-	if f.sf.on && f.out == "" {
-		return usagef("read: --shard needs -w DIR: each shard writes DIR/shard=I/part.pcap (printing shards would mix their lines)")
+	if f.sf.on && f.out == "" && f.index == "" {
+		return usagef("read: --shard needs -w DIR or --index DIR: each shard writes DIR/shard=I/part.pcap or part.parquet (printing shards would mix their lines)")
 	}
 	if f.sf.on && (f.rotateMB > 0 || f.rotateS > 0) {
 		return usagef("read: --shard and -C/-G cannot be combined")
@@ -208,7 +208,7 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	if f.out, err = f.sf.output(ctx, e, "read", "-w", f.out, "part.pcap"); err != nil {
 		return err
 	}
-	if f.index, err = f.sf.output(ctx, e, "read", "--index", f.index, "part.parquet"); err != nil {
+	if f.index, err = f.sf.tableOutput(ctx, e, "read", "--index", f.index); err != nil {
 		return err
 	}
 	if len(f.files) == 0 {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/pflag"
 
@@ -164,4 +165,18 @@ func (sf *shardFlags) files(ctx context.Context, e *env, cmd string, files, ifac
 		return nil, false, nil
 	}
 	return picked, true, nil
+}
+
+// tableOutput is output for a Parquet table (part.parquet): with --shard
+// on a local path, the partition's folder is made, as createOutput makes
+// it for the other outputs.
+func (sf *shardFlags) tableOutput(ctx context.Context, e *env, cmd, flag, out string) (string, error) {
+	name, err := sf.output(ctx, e, cmd, flag, out, "part.parquet")
+	if err != nil || !sf.on || name == "" || blobio.IsURL(name) {
+		return name, err
+	}
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return "", fmt.Errorf("%s: %s %s: %w", cmd, flag, name, err)
+	}
+	return name, nil
 }

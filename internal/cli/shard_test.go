@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/parquet-go/parquet-go"
 	"os"
 	"path/filepath"
 	"slices"
@@ -284,4 +285,56 @@ func TestShardFilterAndTarExtract(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "--out-dir") || !strings.Contains(stderr, "already exists") {
 		t.Errorf("tar-extract into an existing partition: exit %d, %q", code, stderr)
 	}
+}
+
+// TestShardParquetPartitions: with --shard, the Parquet outputs of map,
+// flows, http and read --index go to OUT/shard=I/part.parquet, and the
+// rows of all shards' map tables are the set's files, each once.
+func TestShardParquetPartitions(t *testing.T) {
+	set := genSet(t, 5)
+	dir := t.TempDir()
+	mapRows := 0
+	for i := range 2 {
+		spec := fmt.Sprintf("%d/2", i)
+		mustRun(t, "map", "--dir-src", set, "--shard", spec, "--dump-json", filepath.Join(dir, "map"), "--parquet", filepath.Join(dir, "mapq"))
+		files := shardFiles(t, set, spec)
+		mustRun(t, append([]string{"flows", "--shard", spec, "--parquet", filepath.Join(dir, "flows")}, files...)...)
+		mustRun(t, append([]string{"http", "--shard", spec, "--parquet", filepath.Join(dir, "http")}, files...)...)
+		mustRun(t, append([]string{"read", "--shard", spec, "--index", filepath.Join(dir, "index")}, files...)...)
+		for _, table := range []string{"mapq", "flows", "http", "index"} {
+			p := filepath.Join(dir, table, "shard="+fmt.Sprint(i), "part.parquet")
+			if _, err := os.Stat(p); err != nil {
+				t.Fatalf("--shard %s: %s: %v", spec, table, err)
+			}
+		}
+		f, err := os.Open(filepath.Join(dir, "mapq", "shard="+fmt.Sprint(i), "part.parquet"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, _ := f.Stat()
+		pf, err := parquet.OpenFile(f, st.Size())
+		if err != nil {
+			t.Fatal(err)
+		}
+		mapRows += int(pf.NumRows())
+		f.Close()
+	}
+	if mapRows != 5 {
+		t.Errorf("the shards' map tables hold %d rows, want the set's 5 files", mapRows)
+	}
+}
+
+// shardFiles lists the set's files as "-r FILE" arguments (the shard
+// picks its own share of them).
+func shardFiles(t *testing.T, set, spec string) []string {
+	t.Helper()
+	ents, err := os.ReadDir(set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var args []string
+	for _, e := range ents {
+		args = append(args, "-r", filepath.Join(set, e.Name()))
+	}
+	return args
 }
