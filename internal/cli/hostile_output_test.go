@@ -300,7 +300,9 @@ func TestHostileOutputSignalChild(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			time.Sleep(500 * time.Millisecond) // let it read what there is
+			// Let it start (the cloud drivers' package inits take about 0.1 s
+			// quiet, several times that under load) and read what there is.
+			time.Sleep(1500 * time.Millisecond)
 			cmd.Process.Signal(tc.sig)
 			done := make(chan error, 1)
 			go func() { done <- cmd.Wait() }()
