@@ -203,39 +203,7 @@ func main() {
 			log.Fatal(err)
 		}
 		for _, expr := range exprs {
-			args := []string{"-r", file, "-w", outp}
-			if *unopt {
-				args = append(args, "-O")
-			}
-			cmd := exec.Command("tcpdump", append(args, "--", expr)...)
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			if err := cmd.Run(); err != nil {
-				msg := ""
-				for _, l := range strings.Split(stderr.String(), "\n") {
-					if strings.HasPrefix(l, "tcpdump: ") {
-						msg = strings.TrimPrefix(l, "tcpdump: ")
-					}
-				}
-				fmt.Fprintf(&b, "%s\t%s\terror:%s\n", expr, names[fi], msg)
-				continue
-			}
-			got, _, err := readAll(outp)
-			if err != nil {
-				log.Fatal(err)
-			}
-			var idx []string
-			j := 0
-			for i, p := range pkts {
-				if j < len(got) && p.ci.Timestamp.Equal(got[j].ci.Timestamp) && bytes.Equal(p.data, got[j].data) {
-					idx = append(idx, fmt.Sprint(i))
-					j++
-				}
-			}
-			if j != len(got) {
-				log.Fatalf("%s %q: could not map %d output packets", file, expr, len(got)-j)
-			}
-			fmt.Fprintf(&b, "%s\t%s\tmatch:%s\n", expr, names[fi], strings.Join(idx, ","))
+			b.WriteString(verdictRow(file, names[fi], expr, outp, pkts, *unopt))
 		}
 	}
 	if err := os.WriteFile(*out, b.Bytes(), 0o644); err != nil {
@@ -280,10 +248,14 @@ var corpusLink = map[layers.LinkType]bool{
 }
 
 // verdictRow is the golden row of expr on the capture file (named name,
-// with packets pkts): the packets tcpdump -r keeps, or its error. outp is
-// a scratch file.
-func verdictRow(file, name, expr, outp string, pkts []pkt) string {
-	cmd := exec.Command("tcpdump", "-r", file, "-w", outp, "--", expr)
+// with packets pkts): the packets tcpdump -r keeps (with -O when unopt),
+// or its error. outp is a scratch file.
+func verdictRow(file, name, expr, outp string, pkts []pkt, unopt bool) string {
+	args := []string{"-r", file, "-w", outp}
+	if unopt {
+		args = append(args, "-O")
+	}
+	cmd := exec.Command("tcpdump", append(args, "--", expr)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
