@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -77,11 +78,7 @@ func TestPageInChromium(t *testing.T) {
 		Holes: []setgen.Edit{{Worker: 1, File: 2, By: 15 * time.Second}}, Missing: []setgen.Edit{{Worker: 3, File: 3}},
 		Overlaps: []setgen.Edit{{Worker: 2, File: 1, By: 5 * time.Second}}})
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.WindowSize(1280, 900))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancel := startChromium(t, exe)
 	defer cancel()
 	// The console is read from before the page loads.
 	var mu sync.Mutex
@@ -228,4 +225,29 @@ func TestPageInChromium(t *testing.T) {
 	if len(shot) < 10000 {
 		t.Errorf("screenshot of %d bytes", len(shot))
 	}
+}
+
+// startChromium starts a headless Chromium and returns a chromedp context
+// whose browser runs, trying up to three times on a loaded machine. A
+// context whose start failed is never used again: chromedp would start a
+// second browser on it and panic when both stop.
+func startChromium(t *testing.T, exe string) (context.Context, context.CancelFunc) {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.WindowSize(1280, 900))
+	var errs []error
+	for attempt := 1; attempt <= 3; attempt++ {
+		actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancel := chromedp.NewContext(actx)
+		err := chromedp.Do(ctx)
+		if err == nil {
+			return ctx, func() { cancel(); acancel() }
+		}
+		cancel()
+		acancel()
+		errs = append(errs, fmt.Errorf("attempt %d: %w", attempt, err))
+		t.Logf("chromium %s did not start (attempt %d): %v", exe, attempt, err)
+	}
+	t.Fatalf("chromium %s did not start: %v", exe, errors.Join(errs...))
+	return nil, nil
 }
