@@ -154,7 +154,7 @@ func runFlows(ctx context.Context, e *env, f *flowsFlags, args []string) error {
 		if err != nil {
 			return err
 		}
-		if table, err = openTable("flows", "--parquet", pq); err != nil {
+		if table, err = openTable(ctx, e, "flows", "--parquet", pq); err != nil {
 			return err
 		}
 		defer table.abort() // after commit, a no-op

@@ -69,6 +69,8 @@ func TestHostileShardPartitionExists(t *testing.T) {
 		{"http har local", "--har", func(o string) []string { return []string{"http", "-r", set, "--shard", "1/2", "--har", o} }, local + "/har", "part.har"},
 		{"map s3", "--dump-json", func(o string) []string { return []string{"map", "--dir-src", set, "--shard", "1/2", "--dump-json", o} }, srv.URL("caps", "map"), "map.json"},
 		{"http s3", "--output", func(o string) []string { return []string{"http", "-r", set, "--shard", "1/2", "--jsonl", "-o", o} }, srv.URL("caps", "http"), "part.jsonl"},
+		{"flows parquet s3", "--parquet", func(o string) []string { return []string{"flows", "-r", set, "--shard", "1/2", "--parquet", o} }, srv.URL("caps", "flowsq"), "part.parquet"},
+		{"read index s3", "--index", func(o string) []string { return []string{"read", "-r", set, "--shard", "1/2", "--index", o} }, srv.URL("caps", "index"), "part.parquet"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			mustRun(t, tc.args(tc.out)...)
@@ -154,6 +156,9 @@ func TestHostileObjectStorage(t *testing.T) {
 		{"missing credentials, input", true, []string{"read", "-r", srv.URL("caps", "in.pcap")}, []string{"s3://caps/in.pcap", "no usable credentials", "AWS_ACCESS_KEY_ID"}},
 		{"missing credentials, output", true, []string{"read", "-r", one[0], "-w", srv.URL("caps", "out.pcap")}, []string{"-w", "s3://caps/out.pcap", "no usable credentials"}},
 		{"output exists", false, []string{"map", "--dump-json", srv.URL("caps", "exists.json"), one[0]}, []string{"--dump-json", "s3://caps/exists.json", "already exists"}},
+		{"unreachable endpoint, table", false, []string{"read", "-r", one[0], "--index", deadURL("i.parquet")}, []string{"--index", "s3://caps/i.parquet", "cannot be reached"}},
+		{"missing bucket, table", false, []string{"http", "-r", one[0], "--parquet", srv.URL("nobucket", "h.parquet")}, []string{"--parquet", "s3://nobucket/h.parquet", "no such bucket"}},
+		{"missing credentials, table", true, []string{"flows", "-r", one[0], "--parquet", srv.URL("caps", "f.parquet")}, []string{"--parquet", "s3://caps/f.parquet", "no usable credentials"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.noCred {

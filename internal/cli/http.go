@@ -255,7 +255,7 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 		if err != nil {
 			return err
 		}
-		if out.table, err = openTable("http", "--parquet", pq); err != nil {
+		if out.table, err = openTable(ctx, e, "http", "--parquet", pq); err != nil {
 			return err
 		}
 		defer out.table.abort() // after commit, a no-op

@@ -156,7 +156,7 @@ without --dump-json or files reads it from there.`,
 				if pq == dumpJSON {
 					return usagef("map: --dump-json and --parquet are both %s: give two names", pq)
 				}
-				if table, err = openTable("map", "--parquet", pq); err != nil {
+				if table, err = openTable(ctx, e, "map", "--parquet", pq); err != nil {
 					return err
 				}
 				defer table.abort() // after commit, a no-op

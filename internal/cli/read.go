@@ -278,7 +278,7 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 		}
 	}
 	if f.index != "" {
-		is, err := newIndexSink(f.index, sink, origin)
+		is, err := newIndexSink(ctx, e, f.index, sink, origin)
 		if err != nil {
 			if sink != nil {
 				sink.abort()

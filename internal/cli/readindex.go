@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"slices"
@@ -46,8 +47,8 @@ type indexSink struct {
 	origin originFunc
 }
 
-func newIndexSink(path string, next packetSink, origin originFunc) (*indexSink, error) {
-	table, err := openTable("read", "--index", path)
+func newIndexSink(ctx context.Context, e *env, path string, next packetSink, origin originFunc) (*indexSink, error) {
+	table, err := openTable(ctx, e, "read", "--index", path)
 	if err != nil {
 		return nil, err
 	}

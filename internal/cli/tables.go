@@ -2,68 +2,57 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
-	"github.com/wirekit/wirekit/blobio"
-	"io"
-	"io/fs"
 	"os"
 
+	"github.com/wirekit/wirekit/blobio"
 	"github.com/wirekit/wirekit/internal/safefile"
+	"github.com/wirekit/wirekit/pcapio"
 	"github.com/wirekit/wirekit/tables"
 )
-
-// output is a file being written: Close commits it under its name,
-// Abort discards it and leaves nothing under the name.
-type output interface {
-	io.WriteCloser
-	Abort() error
-}
-
-// errOutputExists is wrapped by createOutput's error for an output that
-// is already there.
-var errOutputExists = fmt.Errorf("already exists: %w", fs.ErrExist)
-
-// createOutput opens a table output (--parquet, --index) at path: a new
-// file is written to a temporary file in its directory, which Close
-// renames into place and Abort removes (internal/safefile), so a failed
-// or interrupted run never leaves a partial table under the name. An
-// existing regular file is refused (errOutputExists): a table is a run's
-// result, and a second run must not replace the first's by mistake. A
-// device or FIFO (/dev/null, /dev/stdout) is written in place. Errors
-// name path.
-func createOutput(path string) (output, error) {
-	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: %w", path, errOutputExists)
-	}
-	return safefile.Create(path)
-}
 
 // tableOutput is a Parquet table being written to an output.
 type tableOutput struct {
 	cmd, flag, path string
-	out             output
+	out             pcapio.Output
 	bw              *bufio.Writer
 	close           func() error // the tables writer's Close
 	rows            func() int64
 }
 
-// openTable opens path for cmd's flag: an existing file is a usage error
-// (exit 2), a path that cannot be written a runtime error, both naming
-// the flag and the path and what to do.
-func openTable(cmd, flag, path string) (*tableOutput, error) {
+// openTable opens path for cmd's flag, a local path (internal/safefile)
+// or an object storage URL (e.createOutput): nothing appears under the
+// name until the table is committed, and a failed or interrupted run
+// leaves nothing there. An existing file or object is a usage error (exit 2): a table is
+// a run's result and is never replaced. A device or FIFO (/dev/null) is
+// written in place. Errors name the flag and the path and say what to do.
+func openTable(ctx context.Context, e *env, cmd, flag, path string) (*tableOutput, error) {
 	if path == "-" {
 		return nil, usagef("%s: %s -: a Parquet table goes to a file (engines read its footer first); give a file name", cmd, flag)
 	}
+	var out pcapio.Output
 	if blobio.IsURL(path) {
-		return nil, usagef("%s: %s %s: Parquet tables are written to local files only for now: give a path and copy it to the store", cmd, flag, path)
-	}
-	out, err := createOutput(path)
-	if errors.Is(err, errOutputExists) {
-		return nil, usagef("%s: %s %s: the file already exists: remove it or give another name (a table is never replaced)", cmd, flag, path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %s: %w (give a path in a directory you can write)", cmd, flag, err)
+		w, err := e.createOutput(ctx, flag, path)
+		if errors.Is(err, blobio.ErrExists) {
+			return nil, usagef("%s: %w (a table is never replaced)", cmd, err)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", cmd, err)
+		}
+		out = w
+	} else {
+		if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+			return nil, usagef("%s: %s %s: the file already exists: remove it or give another name (a table is never replaced)", cmd, flag, path)
+		}
+		// Unlike -w, a table's folder is not made: a mistyped folder
+		// is an error, not a new tree (shards make their partitions).
+		f, err := safefile.Create(path)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w (give a path in a directory you can write)", cmd, flag, err)
+		}
+		out = f
 	}
 	return &tableOutput{cmd: cmd, flag: flag, path: path, out: out, bw: bufio.NewWriterSize(out, 1<<20)}, nil
 }
