@@ -45,19 +45,22 @@ func TestReadDoesNotAllocate(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer h.Close()
-	sendFrames(t, n.Host, 1, 300)
+	// Five times the frames the reads below take: a loaded machine (CI)
+	// has been seen to leave fewer than 300 in the ring.
+	sendFrames(t, n.Host, 1, 500)
 	time.Sleep(200 * time.Millisecond) // the block retires after the read timeout
 	if _, _, err := h.ZeroCopyReadPacketData(); err != nil {
 		t.Fatal(err)
 	}
 	var readErr error
-	allocs := testing.AllocsPerRun(200, func() {
+	allocs := testing.AllocsPerRun(100, func() {
 		if _, _, err := h.ZeroCopyReadPacketData(); err != nil && readErr == nil {
 			readErr = err
 		}
 	})
 	if readErr != nil {
-		t.Fatal(readErr)
+		st, _ := h.Stats()
+		t.Fatalf("%v (the ring's counts: %+v)", readErr, st)
 	}
 	if allocs != 0 {
 		t.Errorf("%v allocations per read, want 0", allocs)

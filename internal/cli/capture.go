@@ -236,10 +236,10 @@ func captureLinkType(iface, name string) (layers.LinkType, error) {
 	if iface == capture.Any && want == "LINUX_SLL" {
 		return layers.LinkTypeLinuxSLL, nil
 	}
-	if n, ok := dltNames[lt]; ok && n[0] == want {
+	offer, _, _ := filter.LinkTypeName(lt)
+	if offer == want {
 		return lt, nil
 	}
-	offer := dltNames[lt][0]
 	if iface == capture.Any {
 		offer += ", LINUX_SLL"
 	}

@@ -93,7 +93,7 @@ does. Both give the same verdict on every packet.`,
 			return nil
 		},
 	}
-	c.Flags().StringVarP(&dlt, "linktype", "y", "EN10MB", "link type, by tcpdump name (EN10MB, RAW, IPV4, IPV6, LINUX_SLL, LINUX_SLL2, NULL, LOOP, PPP, PPP_ETHER, PFLOG, IEEE802_11, IEEE802_11_RADIO, C_HDLC, SLIP, FDDI, IEEE802, IP_OVER_FC, PPP_SERIAL, PPP_BSDOS, FRELAY, ARCNET, ARCNET_LINUX) or number")
+	c.Flags().StringVarP(&dlt, "linktype", "y", "EN10MB", "link type, by tcpdump's -y name (EN10MB, RAW, LINUX_SLL2, IEEE802_11_RADIO, SUNATM, MTP3, PPI...: every type the compiler knows) or LINKTYPE number")
 	c.Flags().IntVarP(&snap, "snaplen", "s", 262144, "snapshot length: the value an accepting program returns (0 to 262144; 0 means 262144, as in tcpdump)")
 	c.Flags().StringVar(&format, "format", "d", "output: d (tcpdump -d), dd (-dd), ddd (-ddd) or go")
 	c.Flags().StringVarP(&file, "file", "F", "", "read the expression from this file (# starts a comment)")
@@ -119,15 +119,10 @@ func parseDLT(s string) (layers.LinkType, error) {
 	if lt, ok, err := parseLinkTypeNumber(s); ok {
 		return lt, err
 	}
-	for lt, n := range dltNames {
-		if strings.EqualFold(n[0], s) {
-			if lt == 12 { // DLT_RAW's two numbers; the file value is 101
-				lt = 101
-			}
-			return lt, nil
-		}
+	if lt, ok := filter.LinkTypeByName(s); ok {
+		return lt, nil
 	}
-	return 0, fmt.Errorf("unknown link type name (try EN10MB, RAW, LINUX_SLL, LINUX_SLL2, LOOP, IPV4, IPV6, C_HDLC, SLIP, FDDI, IEEE802, IP_OVER_FC, PPP_SERIAL, PPP_BSDOS, FRELAY, ARCNET, ARCNET_LINUX or a number)")
+	return 0, fmt.Errorf("unknown link type name %q (give tcpdump's -y name, such as EN10MB, RAW, LINUX_SLL2, IEEE802_11_RADIO, SUNATM, MTP3, PPI, or the LINKTYPE number)", s)
 }
 
 // goLiteral renders the program as Go source for golang.org/x/net/bpf.

@@ -32,3 +32,31 @@ func TestFilterCompileLinkMoreNames(t *testing.T) {
 		})
 	}
 }
+
+// TestFilterCompileOtherNames: the names of the link types compiled by
+// codegen_other.go (filter.LinkTypeName) give the program their numbers
+// give.
+func TestFilterCompileOtherNames(t *testing.T) {
+	for _, tc := range []struct{ name, num, expr string }{
+		{"JUNIPER_MFR", "134", "ip"},
+		{"SYMANTEC_FIREWALL", "99", "tcp"},
+		{"ENC", "109", "ip"},
+		{"IEEE802_11_RADIO_AVS", "163", "wlan type data"},
+		{"IPNET", "226", "ip6"},
+		{"NETANALYZER", "240", "arp"},
+		{"NETANALYZER_TRANSPARENT", "241", "vlan"},
+		{"DSA_TAG_BRCM", "281", "link[0] = 1"},
+		{"PPI", "192", "ip"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, byName, stderr := run(t, nil, "filter", "compile", "-y", tc.name, tc.expr)
+			if code != 0 {
+				t.Fatalf("-y %s %q: exit %d: %s", tc.name, tc.expr, code, stderr)
+			}
+			_, byNum, _ := run(t, nil, "filter", "compile", "-y", tc.num, tc.expr)
+			if byName != byNum || byName == "" {
+				t.Errorf("-y %s gives\n%s\n-y %s gives\n%s", tc.name, byName, tc.num, byNum)
+			}
+		})
+	}
+}
