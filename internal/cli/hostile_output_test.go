@@ -22,10 +22,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/parquet-go/parquet-go"
 	"golang.org/x/sys/unix"
 
+	"github.com/wirekit/wirekit/blobio"
 	"github.com/wirekit/wirekit/internal/testutil"
 	"github.com/wirekit/wirekit/pcapio"
+	"github.com/wirekit/wirekit/tables"
 )
 
 // countPackets reads a capture to its end and returns its packets and
@@ -523,5 +526,45 @@ func TestHostileOutputFullDevice(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
 		t.Fatalf("%d files left in the directory, want the device alone", len(ents))
+	}
+}
+
+// TestHostileOutputInterruptedMidwayURL: as TestHostileOutputInterruptedMidway,
+// with the capture and the packet index going to object storage (the
+// in-process S3 endpoint and file://): the signal must not cancel the
+// uploads, which publish what was read before it.
+func TestHostileOutputInterruptedMidwayURL(t *testing.T) {
+	demo, err := os.ReadFile(demoPath(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range storeBackends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancelCause(context.Background())
+			in := &blockingStdin{head: demo[:len(demo)/2], ctx: ctx, served: make(chan struct{})}
+			go func() {
+				<-in.served
+				cancel(&Interrupted{Signal: syscall.SIGINT})
+			}()
+			capURL, indexURL := b.url("sig/half.pcap"), b.url("sig/half.parquet")
+			var stdout, stderr bytes.Buffer
+			code := Run(ctx, []string{"read", "-r", "-", "-w", capURL, "--index", indexURL}, in, &stdout, &stderr)
+			if code != 130 || !strings.Contains(stderr.String(), "a valid capture of what was read before the signal") {
+				t.Fatalf("exit %d: %s", code, stderr.String())
+			}
+			s := blobio.NewStore()
+			defer s.Close()
+			local := filepath.Join(t.TempDir(), "half.pcap")
+			os.WriteFile(local, getObject(t, s, capURL), 0o644)
+			n, _ := countPackets(t, local)
+			if n == 0 || n >= 300 {
+				t.Fatalf("%d packets kept in %s, want those of the first half", n, capURL)
+			}
+			index := getObject(t, s, indexURL)
+			rows, err := parquet.Read[tables.PacketRow](bytes.NewReader(index), int64(len(index)))
+			if err != nil || len(rows) != n {
+				t.Fatalf("index %s: %d rows (%v), want %d", indexURL, len(rows), err, n)
+			}
+		})
 	}
 }

@@ -69,7 +69,9 @@ func (e *env) openCapture(ctx context.Context, name string) (*pcapio.Reader, err
 // failed write, then Close) leaves the name as it was. A local path
 // follows internal/safefile (a temporary file renamed by Close; a device
 // or FIFO written in place), its folder created when missing; a URL must
-// not name an existing object (blobio.ErrExists). This is the one way
+// not name an existing object (blobio.ErrExists), and its upload is not
+// cancelled with ctx: an interrupted command still publishes what it
+// read, as it does to a local file. This is the one way
 // every command, and the Parquet writer, opens a file output:
 //
 //	out, err := e.createOutput(ctx, "--parquet", name)
@@ -79,7 +81,11 @@ func (e *env) openCapture(ctx context.Context, name string) (*pcapio.Reader, err
 //	return out.Close()
 func (e *env) createOutput(ctx context.Context, flag, name string) (pcapio.Output, error) {
 	if blobio.IsURL(name) {
-		w, err := e.store().Create(ctx, name, nil)
+		// The first SIGINT cancels ctx, and the command then commits
+		// what it read (Interrupted): the upload must outlive that
+		// cancel, or Close would discard it. Abort ends it; a second
+		// signal ends the process.
+		w, err := e.store().Create(context.WithoutCancel(ctx), name, nil)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", flag, err)
 		}
