@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
+	"golang.org/x/sys/unix"
 
 	"github.com/wirekit/wirekit/pcapio"
 	"github.com/wirekit/wirekit/tables"
@@ -233,4 +234,53 @@ func TestHTTPParquetRedactsAndSelects(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTableOutputDevices: a table written to a full device (/dev/full)
+// fails with exit 1 naming the flag and the cause; a table written to a
+// FIFO arrives whole at its reader (the writer never seeks).
+func TestTableOutputDevices(t *testing.T) {
+	demo := demoPath(t)
+	if _, err := os.Stat("/dev/full"); err == nil {
+		for _, args := range [][]string{
+			{"http", "-r", demo, "--parquet", "/dev/full"},
+			{"flows", "-r", demo, "--parquet", "/dev/full"},
+			{"map", "--parquet", "/dev/full", demo},
+			{"read", "-r", demo, "--index", "/dev/full"},
+		} {
+			t.Run(args[0]+" to /dev/full", func(t *testing.T) {
+				code, _, stderr := run(t, nil, args...)
+				flag := "--parquet /dev/full"
+				if args[0] == "read" {
+					flag = "--index /dev/full"
+				}
+				if code != 1 || !strings.Contains(stderr, flag) || !strings.Contains(stderr, "no space left") {
+					t.Errorf("exit %d, stderr %q; want exit 1 naming %s and the full device", code, stderr, flag)
+				}
+			})
+		}
+	}
+	t.Run("http to a FIFO", func(t *testing.T) {
+		fifo := filepath.Join(t.TempDir(), "fifo")
+		if err := unix.Mkfifo(fifo, 0o600); err != nil {
+			t.Skipf("no FIFO here: %v", err)
+		}
+		got := make(chan []byte, 1)
+		go func() {
+			b, _ := os.ReadFile(fifo)
+			got <- b
+		}()
+		if code, _, stderr := run(t, nil, "http", "-r", demo, "--parquet", fifo); code != 0 {
+			// Let the reader go: it waits for a writer to come and go.
+			if f, err := os.OpenFile(fifo, os.O_WRONLY|unix.O_NONBLOCK, 0); err == nil {
+				f.Close()
+			}
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		b := <-got
+		rows, err := parquet.Read[tables.HTTPRow](bytes.NewReader(b), int64(len(b)))
+		if err != nil || len(rows) != 6 {
+			t.Fatalf("the FIFO's reader got %d bytes: %d rows (%v), want demo.pcap's 6 transactions", len(b), len(rows), err)
+		}
+	})
 }
