@@ -115,6 +115,16 @@ func (o *folderOutput) existing(ctx context.Context, names []string) ([]string, 
 	return out, nil
 }
 
+// nameOf is the name an output's format and compression are chosen by:
+// a URL without its query (s3://b/x.pcap.gz?region=... is a gzip'd pcap),
+// a local path as it is.
+func nameOf(p string) string {
+	if blobio.IsURL(p) {
+		return urlKey(p)
+	}
+	return p
+}
+
 // urlKey is a URL without its query, for comparing object names.
 func urlKey(u string) string {
 	if i := strings.IndexByte(u, '?'); i >= 0 {

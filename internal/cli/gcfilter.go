@@ -495,7 +495,7 @@ func (w *batchWorker) run(ctx context.Context, j *batchJob) (err error) {
 		if err != nil {
 			return fmt.Errorf("%s: %w", j.in, err)
 		}
-		fw, err := pcapio.CreateOutput(out, path, []pcapio.Interface{first}, opts)
+		fw, err := pcapio.CreateOutput(out, nameOf(path), []pcapio.Interface{first}, opts)
 		if err != nil {
 			return fmt.Errorf("%s: %w", j.in, err)
 		}

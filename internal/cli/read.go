@@ -178,7 +178,7 @@ func newSink(ctx context.Context, e *env, f *readFlags, src pcapio.Source) (pack
 			return nil, err
 		}
 		ifs := src.Interfaces()
-		w, err := pcapio.CreateOutput(out, f.out, ifs, writeOptions(ifs))
+		w, err := pcapio.CreateOutput(out, nameOf(f.out), ifs, writeOptions(ifs))
 		if err != nil {
 			return nil, err
 		}
@@ -254,7 +254,7 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	if err != nil {
 		return fmt.Errorf("read: %w", err)
 	}
-	if inner != nil && f.out != "" && pcapio.NameFormat(f.out) != pcapio.FormatPcapNG {
+	if inner != nil && f.out != "" && pcapio.NameFormat(nameOf(f.out)) != pcapio.FormatPcapNG {
 		// A classic pcap holds one link type: a tunnelled packet whose
 		// inner frame has another one (Ethernet inside GRE on a raw-IP
 		// capture) is written whole and counted, instead of failing the
