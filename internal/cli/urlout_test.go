@@ -134,3 +134,43 @@ func TestFilterBatchURL(t *testing.T) {
 		})
 	}
 }
+
+// http --bodies URL writes each body as an object under the prefix, the
+// same bytes under the same names as in a local folder; with --shard
+// under shard=I/.
+func TestHTTPBodiesURL(t *testing.T) {
+	capf := genCapture(t, 5000)
+	want := filepath.Join(t.TempDir(), "bodies")
+	mustRun(t, "http", "-r", capf, "--bodies", want)
+	if len(allFiles(t, want)) == 0 {
+		t.Fatal("the capture has no bodies to save")
+	}
+	for _, b := range storeBackends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			s := blobio.NewStore()
+			defer s.Close()
+			in := putSet(t, s, b, "in", []string{capf})
+			for _, tc := range []struct {
+				name, input, out string
+				shard            bool
+			}{
+				{"local input, URL bodies differ from a local folder's", capf, b.url("bodies"), false},
+				{"URL input, URL bodies differ", blobio.Join(in, filepath.Base(capf)), b.url("bodies2"), false},
+				{"sharded bodies are not under shard=0/", capf, b.url("sharded"), true},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					args := []string{"http", "-r", tc.input, "--bodies", tc.out}
+					if tc.shard {
+						args = append(args, "--shard", "0/1")
+					}
+					mustRun(t, args...)
+					dir := tc.out
+					if tc.shard {
+						dir = blobio.Join(tc.out, "shard=0")
+					}
+					sameFiles(t, s, want, dir)
+				})
+			}
+		})
+	}
+}
