@@ -168,10 +168,7 @@ func checkOutputFlags(f *readFlags) error {
 func newSink(ctx context.Context, e *env, f *readFlags, src pcapio.Source) (packetSink, error) {
 	switch {
 	case f.rotateMB > 0 || f.rotateS > 0:
-		if blobio.IsURL(f.out) {
-			return nil, usagef("-C and -G write local files; -w %s is a URL", f.out)
-		}
-		return newRotator(e, f.out, f.rotateMB, f.ringN, f.rotateS)
+		return newRotator(ctx, e, f.out, f.rotateMB, f.ringN, f.rotateS)
 	case blobio.IsURL(f.out) || f.sf.on:
 		out, err := e.createOutput(ctx, "-w", f.out)
 		if err != nil {
@@ -356,6 +353,8 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 // sinkReport says what read or capture's output holds after a signal.
 func sinkReport(f *readFlags, n int) string {
 	switch {
+	case (f.rotateMB > 0 || f.rotateS > 0) && blobio.IsURL(f.out):
+		return fmt.Sprintf("%d packets read; the files of -w %s closed before the signal are in place, the one in progress was discarded (an object is published only complete)", n, f.out)
 	case f.rotateMB > 0 || f.rotateS > 0:
 		return fmt.Sprintf("%d packets written to the files of -w %s, the last one closed as a valid capture of what was read before the signal", n, f.out)
 	case f.out == "-":

@@ -3,14 +3,17 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/wirekit/wirekit/blobio"
+	"github.com/wirekit/wirekit/pcapio"
 )
 
 // keysUnder lists the objects under a folder URL, as names relative to it.
@@ -171,6 +174,151 @@ func TestHTTPBodiesURL(t *testing.T) {
 					sameFiles(t, s, want, dir)
 				})
 			}
+		})
+	}
+}
+
+// rotateInto runs the rotator over src's packets with a fake clock (the
+// packet k comes at[k] seconds after t0) and returns how many packets each
+// file of base's folder holds, read back from the folder (local or URL).
+func rotateInto(t *testing.T, s *blobio.Store, src, base string, limit bool, files int, at []int64) map[string]int {
+	t.Helper()
+	const t0 = 1700000000
+	in, err := pcapio.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	var clock int64
+	var errb strings.Builder
+	e := &env{stderr: &errb}
+	defer e.closeStore()
+	r, err := newRotator(context.Background(), e, base, 0, files, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.now = func() time.Time { return time.Unix(t0+clock, 0) }
+	r.loc = time.UTC
+	r.period = time.Unix(t0, 0)
+	if limit {
+		r.limit = 1 // every packet passes it
+	}
+	for _, c := range at {
+		clock = c
+		data, ci, err := in.ReadPacketData()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.packet(in, ci, data); err != nil {
+			if errors.Is(err, errRotationDone) {
+				break
+			}
+			t.Fatalf("rotating into %s: %v", base, err)
+		}
+	}
+	if err := r.close(); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	if !blobio.IsURL(base) {
+		dir := filepath.Dir(base)
+		for _, name := range allFiles(t, dir) {
+			got[name] = countIn(t, s, filepath.Join(dir, name))
+		}
+		return got
+	}
+	dir, _, _ := splitOutputURL(base)
+	for _, name := range keysUnder(t, s, dir) {
+		got[name] = countIn(t, s, blobio.Join(dir, name))
+	}
+	return got
+}
+
+// countIn counts the packets of a capture file or object.
+func countIn(t *testing.T, s *blobio.Store, name string) int {
+	t.Helper()
+	var f pcapio.File
+	var err error
+	if blobio.IsURL(name) {
+		f, err = s.Open(context.Background(), name)
+	} else {
+		f, err = os.Open(name)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := pcapio.OpenFile(f, name)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	defer r.Close()
+	n := 0
+	for {
+		if _, err := r.NextHeader(); err != nil {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+// read -w URL with -C, -G and -W writes each file of the rotation as an
+// object under the URL's folder, the same files holding the same packets
+// as a local -w; the ring deletes its oldest object to write it anew.
+func TestRotateURL(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "src.pcap")
+	mustRun(t, "gen", "-w", src, "--packets", "20", "--seed", "3")
+	tests := []struct {
+		name  string
+		base  string
+		limit bool
+		files int
+		at    []int64
+	}{
+		{"-G 10 names from strftime", "g-%H%M%S.pcap", false, 0, []int64{0, 5, 9, 10, 25, 26}},
+		{"-G 10 -W 2 stops after 2 files", "g-%M%S", false, 2, []int64{0, 1, 12, 13, 30, 31}},
+		{"-C tiny numbers its files", "c.pcap.gz", true, 0, []int64{0, 0, 0, 0}},
+		{"-C tiny -W 3 ring reuses its oldest names", "ring.pcapng", true, 3, []int64{0, 0, 0, 0, 0, 0, 0, 0}},
+		{"-G 10 -C tiny -W 2: ring in each period", "w-%S", true, 2, []int64{0, 0, 0, 10, 10}},
+	}
+	backends := storeBackends(t)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s := blobio.NewStore()
+			defer s.Close()
+			want := rotateInto(t, s, src, filepath.Join(t.TempDir(), tc.base), tc.limit, tc.files, tc.at)
+			if len(want) < 2 {
+				t.Fatalf("the local run wrote %v: the case does not rotate", want)
+			}
+			for _, b := range backends {
+				dir := "rot/" + strings.NewReplacer(" ", "_", "%", "", "/", "").Replace(tc.name)
+				base := strings.Replace(b.url(dir+"/NAME"), "NAME", tc.base, 1)
+				got := rotateInto(t, s, src, base, tc.limit, tc.files, tc.at)
+				if fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("%s: objects %v, want the local files %v", b.name, got, want)
+				}
+			}
+		})
+	}
+}
+
+// The command line: read -w URL -C 1 -W 2 over a capture of a few
+// megabytes gives the objects a local run gives files, byte for byte.
+func TestReadRotateURLCommand(t *testing.T) {
+	src := filepath.Join(t.TempDir(), "big.pcap")
+	mustRun(t, "gen", "-w", src, "--packets", "30000", "--seed", "2")
+	if st, _ := os.Stat(src); st.Size() < 2500000 {
+		t.Fatalf("the capture is %d bytes: too small to rotate at 1 MB more than twice", st.Size())
+	}
+	local := filepath.Join(t.TempDir(), "out")
+	os.MkdirAll(local, 0o755)
+	mustRun(t, "read", "-r", src, "-w", filepath.Join(local, "r.pcap"), "-C", "1", "-W", "2")
+	for _, b := range storeBackends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			s := blobio.NewStore()
+			defer s.Close()
+			mustRun(t, "read", "-r", src, "-w", b.url("out/r.pcap"), "-C", "1", "-W", "2")
+			sameFiles(t, s, local, b.url("out"))
 		})
 	}
 }
