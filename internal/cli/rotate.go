@@ -41,12 +41,12 @@ import (
 type rotator struct {
 	ctx     context.Context
 	e       *env
-	out     *folderOutput // -w URL: its folder; nil for a local -w
+	out     *folderOutput   // -w URL: its folder; nil for a local -w
 	written map[string]bool // -w URL: the names the run wrote
 	base    string          // the local path, or the URL's last element
-	limit   int64 // -C in bytes, 0 without
-	files   int   // -W, 0 without
-	seconds int64 // -G, 0 without
+	limit   int64           // -C in bytes, 0 without
+	files   int             // -W, 0 without
+	seconds int64           // -G, 0 without
 	now     func() time.Time
 	loc     *time.Location // for strftime: local time, as tcpdump
 
