@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wirekit/wirekit/blobio"
+	"github.com/wirekit/wirekit/pcapio"
 	"github.com/wirekit/wirekit/shard"
 	"github.com/wirekit/wirekit/tarx"
 )
@@ -90,9 +92,6 @@ summary line ends every run. The flag names are GopherCap's, and
 			if err := sf.parse("tar-extract"); err != nil {
 				return err
 			}
-			if blobio.IsURL(outDir) {
-				return usagef("tar-extract: --out-dir %s: members are extracted to a local folder, not a URL", outDir)
-			}
 			if sf.on {
 				// The members are known only as the stream goes by:
 				// each shard reads the whole tarball and keeps the
@@ -111,6 +110,9 @@ summary line ends every run. The flag names are GopherCap's, and
 				opts.Compress = tarx.Gzip
 			case outZstd:
 				opts.Compress = tarx.Zstd
+			}
+			if blobio.IsURL(outDir) && !dryrun {
+				opts.Folder = tarFolder{e.folder("--out-dir", outDir)}
 			}
 			return runTarExtract(cmd, e, in, outDir, opts, verbose)
 		},
@@ -203,6 +205,33 @@ func runTarExtract(cmd *cobra.Command, e *env, in, outDir string, opts *tarx.Opt
 		firstErr = fmt.Errorf("tar-extract: %s: %d members refused (named above)", name, sum.Refused)
 	}
 	return firstErr
+}
+
+// tarFolder gives tar-extract's members to a folderOutput (--out-dir as a
+// URL prefix: each member an object published when complete and
+// verified).
+type tarFolder struct{ o *folderOutput }
+
+// Create starts the object of a member. Its upload is not cancelled by a
+// signal: tarx aborts the member in progress and publishes those complete
+// (as it keeps them in a local folder). An existing object is refused
+// with tarx.ErrExists unless overwrite.
+func (t tarFolder) Create(ctx context.Context, name string, overwrite bool) (tarx.FolderFile, error) {
+	ctx = context.WithoutCancel(ctx)
+	var out pcapio.Output
+	var err error
+	if overwrite {
+		out, err = t.o.createOver(ctx, name)
+	} else {
+		out, err = t.o.create(ctx, name)
+	}
+	if errors.Is(err, blobio.ErrExists) {
+		return nil, fmt.Errorf("%w: %w", tarx.ErrExists, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // tarHumanSize formats a byte count with a decimal unit.

@@ -322,3 +322,74 @@ func TestReadRotateURLCommand(t *testing.T) {
 		})
 	}
 }
+
+// tar-extract --out-dir URL writes each member as an object under the
+// prefix, with the names and bytes a local folder gets (--out-zstd,
+// --flatten, --shard too); an existing object is kept and the member
+// skipped unless --overwrite.
+func TestTarExtractURL(t *testing.T) {
+	tarball, _ := tarFixture(t, true)
+	for _, b := range storeBackends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			s := blobio.NewStore()
+			defer s.Close()
+			inURL := blobio.Join(putSet(t, s, b, "tar", []string{tarball}), filepath.Base(tarball))
+			for i, tc := range []struct {
+				name  string
+				args  []string
+				parts []string // with --shard: the partitions to compare
+			}{
+				{"members differ from a local extraction", nil, nil},
+				{"zstd members differ", []string{"--out-zstd"}, nil},
+				{"flattened names differ", []string{"--flatten"}, nil},
+				{"shards are not under shard=I/", []string{"--shard", "0/2"}, []string{"shard=0"}},
+				{"a tarball read from storage gives other members", []string{"IN"}, nil},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					in := tarball
+					var extra []string
+					for _, a := range tc.args {
+						if a == "IN" {
+							in = inURL
+						} else {
+							extra = append(extra, a)
+						}
+					}
+					// The tarball has a member refused (exit 1),
+					// unless a shard does not hold it.
+					local := filepath.Join(t.TempDir(), "out")
+					wantCode, wantOut, _ := run(t, nil, append([]string{"tar-extract", "--in-tarball", tarball, "--out-dir", local}, extra...)...)
+					out := b.url(fmt.Sprintf("x%d", i))
+					code, stdout, stderr := run(t, nil, append([]string{"tar-extract", "--in-tarball", in, "--out-dir", out}, extra...)...)
+					if code != wantCode || cut(stdout, " in ") != cut(wantOut, " in ") {
+						t.Fatalf("URL: exit %d, %q; the local run: exit %d, %q\n%s", code, stdout, wantCode, wantOut, stderr)
+					}
+					sameFiles(t, s, local, out)
+				})
+			}
+			t.Run("an existing object was replaced or not named", func(t *testing.T) {
+				out := b.url("exists")
+				putObject(t, s, blobio.Join(out, "set/a.pcap"), []byte("mine"))
+				code, stdout, stderr := run(t, nil, "tar-extract", "--in-tarball", tarball, "--out-dir", out, "--file-regexp", `\.pcap$`)
+				if code != 1 || !strings.Contains(stderr, urlKey(blobio.Join(out, "set/a.pcap"))) || !strings.Contains(stderr, "--overwrite") || !strings.Contains(stdout, "2 skipped") {
+					t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+				}
+				if got := string(getObject(t, s, blobio.Join(out, "set/a.pcap"))); got != "mine" {
+					t.Fatalf("the existing object now holds %q", got)
+				}
+				run(t, nil, "tar-extract", "--in-tarball", tarball, "--out-dir", out, "--file-regexp", `\.pcap$`, "--overwrite")
+				if got := string(getObject(t, s, blobio.Join(out, "set/a.pcap"))); got != "pcap a" {
+					t.Fatalf("--overwrite: the object holds %q", got)
+				}
+			})
+		})
+	}
+}
+
+// cut is s up to sep (the summary without its timing).
+func cut(s, sep string) string {
+	if i := strings.Index(s, sep); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
