@@ -80,6 +80,20 @@ func (o *folderOutput) remove(ctx context.Context, name string) error {
 	return nil
 }
 
+// check reaches a URL folder's bucket before any work, so that a missing
+// bucket, missing credentials or an endpoint that cannot be reached are
+// reported at once, naming the flag and the URL, rather than at the first
+// file. A local folder needs no check (it is made as files need it).
+func (o *folderOutput) check(ctx context.Context) error {
+	if !o.isURL() {
+		return nil
+	}
+	if _, err := o.e.store().List(ctx, o.dir); err != nil {
+		return fmt.Errorf("%s: %w", o.flag, err)
+	}
+	return nil
+}
+
 // existing returns which of names are already in the folder, with one
 // listing in object storage (a stat per name locally), so that a command
 // can refuse to start rather than fail half-way. A folder that does not

@@ -254,6 +254,9 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 		// transactions completed after a signal are saved too, as
 		// they are in a local folder (an upload is not cut short).
 		out.bodies, out.ctx = e.folder("--bodies", f.bodies), context.WithoutCancel(ctx)
+		if err := out.bodies.check(ctx); err != nil {
+			return fmt.Errorf("http: %w", err)
+		}
 	}
 	out.lines = !f.jsonl && f.har != "-" && (f.parquet == "" || outFile != nil)
 	if f.parquet != "" {

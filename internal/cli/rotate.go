@@ -71,6 +71,9 @@ func newRotator(ctx context.Context, e *env, base string, limitMB, files, second
 			return nil, usagef("-w %s: with -C or -G, give the URL of a file (its name is numbered or formatted), not of a folder", base)
 		}
 		r.out, r.base, r.written = e.folder("-w", dir), name, map[string]bool{}
+		if err := r.out.check(ctx); err != nil {
+			return nil, err
+		}
 	}
 	r.period = time.Unix(r.now().Unix(), 0)
 	return r, nil

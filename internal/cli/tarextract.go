@@ -112,7 +112,11 @@ summary line ends every run. The flag names are GopherCap's, and
 				opts.Compress = tarx.Zstd
 			}
 			if blobio.IsURL(outDir) && !dryrun {
-				opts.Folder = tarFolder{e.folder("--out-dir", outDir)}
+				o := e.folder("--out-dir", outDir)
+				if err := o.check(cmd.Context()); err != nil {
+					return fmt.Errorf("tar-extract: %w", err)
+				}
+				opts.Folder = tarFolder{o}
 			}
 			return runTarExtract(cmd, e, in, outDir, opts, verbose)
 		},
