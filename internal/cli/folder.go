@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -173,9 +172,4 @@ func splitOutputURL(raw string) (dir, base string, ok bool) {
 		return "", "", false
 	}
 	return p[:j+1] + q, p[j+1:], true
-}
-
-// errIsExists reports whether err says an output is already there.
-func errIsExists(err error) bool {
-	return errors.Is(err, blobio.ErrExists) || errors.Is(err, fs.ErrExist)
 }
