@@ -9,10 +9,12 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/wirekit/wirekit/blobio"
+	"github.com/wirekit/wirekit/internal/testutil"
 	"github.com/wirekit/wirekit/pcapio"
 )
 
@@ -392,4 +394,52 @@ func cut(s, sep string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// A capture ends with a signal: its -w object, rotated or not, is
+// published then with the packets captured, as a local file is kept.
+func TestCaptureSignalPublishesURL(t *testing.T) {
+	n := testutil.NewVethNS(t)
+	for _, b := range storeBackends(t) {
+		for i, tc := range []struct {
+			name, file string
+			args       []string
+		}{
+			{"-w URL published nothing", "live.pcapng", nil},
+			{"-w URL -C -W published nothing", "ring.pcap", []string{"-C", "1", "-W", "2"}},
+		} {
+			t.Run(b.name+"/"+tc.name, func(t *testing.T) {
+				s := blobio.NewStore()
+				defer s.Close()
+				dir := b.url(fmt.Sprintf("cap%d", i))
+				ctx, cancel := context.WithCancelCause(context.Background())
+				defer cancel(nil)
+				var errb syncBuffer
+				done := make(chan int)
+				go func() {
+					args := append([]string{"capture", "-i", n.Host, "-w", blobio.Join(dir, tc.file)}, tc.args...)
+					done <- Run(ctx, append(args, "udp"), nil, &bytes.Buffer{}, &errb)
+				}()
+				for start := time.Now(); !strings.Contains(errb.String(), "listening on"); time.Sleep(50 * time.Millisecond) {
+					if time.Since(start) > 10*time.Second {
+						cancel(nil)
+						t.Fatalf("capture did not start: %s", errb.String())
+					}
+				}
+				n.SendUDP(t, 9999, 3)
+				time.Sleep(300 * time.Millisecond)
+				cancel(&Interrupted{Signal: syscall.SIGINT})
+				if code := <-done; code != 130 {
+					t.Fatalf("exit %d, want 130: %s", code, errb.String())
+				}
+				keys := keysUnder(t, s, dir)
+				if len(keys) != 1 {
+					t.Fatalf("objects %v, want the one capture file", keys)
+				}
+				if got := countIn(t, s, blobio.Join(dir, keys[0])); got < 3 {
+					t.Fatalf("%s holds %d packets, want the 3 sent at least", keys[0], got)
+				}
+			})
+		}
+	}
 }
