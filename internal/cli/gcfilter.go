@@ -42,8 +42,8 @@ func addBatchFlags(c *cobra.Command, e *env) {
 	var f batchFlags
 	fl := c.Flags()
 	fl.StringVar(&f.yaml, "yaml", "", "batch: filter file (GopherCap's YAML: NAME: {conditions: [{kind, negate, match: [...]}]})")
-	fl.StringVar(&f.input, "input", "", "batch: folder of capture files, searched recursively")
-	fl.StringVar(&f.output, "output", "", "batch: output folder; each filter writes OUTPUT/NAME/<input name>")
+	fl.StringVar(&f.input, "input", "", "batch: folder of capture files, searched recursively, or a URL prefix (s3://, gs://, azblob://, file://) listed recursively")
+	fl.StringVar(&f.output, "output", "", "batch: output folder or URL prefix; each filter writes OUTPUT/NAME/<input name> (in object storage, existing objects are refused before any work)")
 	fl.IntVar(&f.workers, "workers", 4, "batch: capture files filtered at once (1 to 1024)")
 	fl.BoolVar(&f.decap, "decap", false, "batch: strip GRE, ERSPAN, VXLAN, GENEVE and IP-in-IP; conditions see and outputs get the inner frame")
 	fl.IntVar(&f.decapDepth, "decap-depth", -1, fmt.Sprintf("batch: most tunnels stripped from a packet, 1 to %d; -1 or 0: all", decap.MaxDepth))
@@ -52,7 +52,7 @@ func addBatchFlags(c *cobra.Command, e *env) {
 	fl.Lookup("compress").NoOptDefVal = "gz"
 	fl.StringVar(&f.maxmind, "maxmind-asn", "", "batch: MaxMind ASN database (GeoLite2-ASN layout) for asn conditions")
 	fl.StringVar(&f.suffix, "suffix", "", "batch: take the files of --input whose names end with this (default: .pcap, .pcapng, .cap, compressed or not)")
-	fl.StringVar(&f.dumpJSON, "dump-json", "", "batch: take the files listed in this map (written by 'wirekit map') instead of --input")
+	fl.StringVar(&f.dumpJSON, "dump-json", "", "batch: take the files listed in this map (a path or URL, written by 'wirekit map') instead of --input")
 	addShardFlags(fl, &f.sf, false)
 	c.Long += `
 

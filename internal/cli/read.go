@@ -119,7 +119,7 @@ others are written.`,
 	fl := c.Flags()
 	fl.SetInterspersed(true)
 	fl.StringArrayVarP(&f.files, "read", "r", nil, "capture file to read (repeat to merge several; - for stdin)")
-	fl.StringVarP(&f.out, "write", "w", "", "write packets to this capture file instead of printing (- for stdout)")
+	fl.StringVarP(&f.out, "write", "w", "", "write packets to this capture file or URL instead of printing (- for stdout; with -C/-G a URL's rotated files are objects in its folder)")
 	fl.IntVarP(&f.count, "count", "c", 0, "stop after this many packets (0: all)")
 	addPrintFlags(fl, f)
 	addRotateFlags(fl, f)

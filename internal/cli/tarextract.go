@@ -48,7 +48,10 @@ through a symbolic link, or a name component over 255 bytes are refused
 skipped; an existing file is kept unless --overwrite. Each file is
 written under a temporary name and renamed when complete. Refused and
 skipped members are named on stderr and extraction goes on with the next
-one. --out-dir is created when the first file is written.
+one. --out-dir is created when the first file is written. --out-dir may be
+a URL prefix (s3://, gs://, azblob://, file://): each member becomes an
+object under it, published when complete and verified; an existing object
+is skipped as an existing file is (see docs/tar-extract.md).
 
 Integrity: the whole compressed stream is read and its checks verified
 (gzip CRC-32 and length of every member, zstd and lz4 checksums, xz
@@ -123,7 +126,7 @@ summary line ends every run. The flag names are GopherCap's, and
 	}
 	f := c.Flags()
 	f.StringVar(&in, "in-tarball", "", "tarball to read (.tar, .tar.gz, .tgz, .tar.zst, .tar.xz, .tar.lz4; - for stdin)")
-	f.StringVar(&outDir, "out-dir", "", "folder to extract into (created if missing)")
+	f.StringVar(&outDir, "out-dir", "", "folder to extract into (created if missing), or a URL prefix: each member becomes an object")
 	f.StringVar(&pattern, "file-regexp", "", "extract only members whose name in the tarball matches this regular expression (Go syntax)")
 	f.BoolVar(&outGzip, "out-gzip", false, "compress extracted files with gzip (parallel, adds .gz)")
 	f.BoolVar(&outZstd, "out-zstd", false, "compress extracted files with zstd (adds .zst)")
