@@ -30,6 +30,8 @@
 //     CreateOptions.Overwrite is set.
 //   - List returns the objects under a "directory" URL (a key prefix),
 //     sorted by key, with their sizes.
+//   - Delete removes one object (a ring of rotated captures reusing its
+//     names deletes the oldest before writing it again).
 //
 // Errors name the URL and wrap one of the sentinels ErrNotFound,
 // ErrExists, ErrCredentials, ErrUnreachable or ErrPermission when the

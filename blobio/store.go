@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"strings"
 	"sync"
 
@@ -134,4 +135,32 @@ func classify(err error) (error, string) {
 		return ErrNotFound, "check the bucket name"
 	}
 	return nil, ""
+}
+
+// Delete removes the object at rawURL. It is how a writer that reuses
+// names (a ring of rotated captures) makes room for the next round: Create
+// refuses an existing object unless told to overwrite it. Errors name the
+// URL and wrap ErrBadURL (not a URL, or one naming a folder: a key ending
+// in "/" or none), ErrNotFound (no such object or bucket), ErrCredentials,
+// ErrUnreachable or ErrPermission.
+func (s *Store) Delete(ctx context.Context, rawURL string) error {
+	loc, err := parse(rawURL)
+	if err != nil {
+		return err
+	}
+	if loc.key == "" || loc.key[len(loc.key)-1] == '/' {
+		return fmt.Errorf("%s: %w: the URL names a folder; give an object name", rawURL, ErrBadURL)
+	}
+	if loc.scheme == "file" {
+		// The file system has folders: never remove one (an empty one
+		// would go).
+		if fi, err := os.Lstat("/" + loc.key); err == nil && fi.IsDir() {
+			return fmt.Errorf("%s: %w: the URL names a folder; give an object name", rawURL, ErrBadURL)
+		}
+	}
+	b, err := s.bucket(ctx, loc)
+	if err != nil {
+		return err
+	}
+	return describe(rawURL, "deleting the object", b.Delete(ctx, loc.key))
 }

@@ -25,6 +25,14 @@
 // component over 255 bytes are refused ([ErrNameTooLong]). The output
 // folder is created when the first file is written.
 //
+// Files may go somewhere other than a local folder: [Options.Folder] takes
+// a [Folder] (the wirekit CLI gives one writing objects under an object
+// storage prefix). The same names, refusals and integrity rule apply; a
+// file is published by its [FolderFile]'s Close, and one that the check
+// fails is discarded by Abort. A file waiting for its check is kept open
+// until then, so a Folder that buffers (an upload's last part) holds that
+// much memory per waiting file.
+//
 // [Extract] reports each member it sees to [Options.OnMember] and returns a
 // [Summary]; a refused or skipped member does not stop the extraction.
 package tarx

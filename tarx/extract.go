@@ -87,12 +87,41 @@ type Options struct {
 	// DryRun reports the members that would be extracted as Listed and
 	// writes nothing.
 	DryRun bool
+	// Folder, when set, receives the extracted files in place of the
+	// local folder outDir, which Extract then ignores: object storage,
+	// say. Names, selection, refusals and the integrity rule are the
+	// same; files get no modification time, and a file waiting for the
+	// check of the compressed data it came from stays an unfinished
+	// FolderFile (published by Close, or discarded by Abort) until then.
+	Folder Folder
 	// OnMember, when set, is called for each selected member after it was
 	// handled, from the goroutine running Extract. m is valid only during
 	// the call. An extracted member of a compressed tarball is reported
 	// when it is published (see Extract), so it may come after members
 	// that follow it in the tarball.
 	OnMember func(m *Member)
+}
+
+// Folder is a place other than a local folder that Extract writes files
+// to (Options.Folder).
+type Folder interface {
+	// Create starts writing the file name: slash-separated, relative,
+	// and already checked by Extract (no "..", no absolute name, no
+	// component over 255 bytes). Nothing may appear under name before
+	// the FolderFile's Close returns nil, and its Abort must leave
+	// nothing. Unless overwrite is set, an existing name is refused with
+	// an error wrapping ErrExists (the member is then skipped); any
+	// other error stops the extraction.
+	Create(ctx context.Context, name string, overwrite bool) (FolderFile, error)
+}
+
+// FolderFile is one file being written to a Folder.
+type FolderFile interface {
+	io.Writer
+	// Close publishes the file under its name.
+	Close() error
+	// Abort discards the file: its name keeps what it held before.
+	Abort() error
 }
 
 // Summary counts what Extract did.
@@ -146,9 +175,10 @@ type extractor struct {
 // pending is a member written to a temporary file, complete, waiting for
 // the integrity check of the compressed data it came from.
 type pending struct {
-	tmp string
-	end int64 // its end in the decompressed stream
-	m   Member
+	tmp  string
+	file FolderFile // with Options.Folder, instead of tmp
+	end  int64      // its end in the decompressed stream
+	m    Member
 }
 
 // outputError marks a failure of the output side (creating, writing or
@@ -174,7 +204,8 @@ func ExtractFile(ctx context.Context, path, outDir string, opts *Options) (Summa
 }
 
 // Extract reads the tarball r in one pass (plain or compressed, found from
-// its first bytes) and writes the selected regular files under outDir.
+// its first bytes) and writes the selected regular files under outDir, or
+// to Options.Folder when it is set (outDir is then ignored).
 // outDir is created, if needed, only when the first file is about to be
 // written (never in a dry run, nor for a tarball with nothing to extract).
 // Members that are unsafe, have a name component longer than 255 bytes,
@@ -370,7 +401,15 @@ func (x *extractor) flush(upTo int64) error {
 		if upTo >= 0 && p.end > upTo {
 			break
 		}
-		if err := x.publish(p.tmp, p.m.Path); err != nil {
+		if p.file != nil {
+			if err := p.file.Close(); err != nil {
+				p.m.Written = 0
+				p.m.Action, p.m.Reason = Skipped, fmt.Errorf("writing %s: %w", p.m.Path, err)
+				if first == nil {
+					first = outputError{fmt.Errorf("member %q: %w", p.m.Name, p.m.Reason)}
+				}
+			}
+		} else if err := x.publish(p.tmp, p.m.Path); err != nil {
 			x.root.Remove(p.tmp)
 			p.m.Written = 0
 			p.m.Action, p.m.Reason = Skipped, ErrExists
@@ -392,7 +431,11 @@ func (x *extractor) flush(upTo int64) error {
 func (x *extractor) discard(reason error) {
 	for i := range x.pending {
 		p := &x.pending[i]
-		x.root.Remove(p.tmp)
+		if p.file != nil {
+			p.file.Abort()
+		} else {
+			x.root.Remove(p.tmp)
+		}
 		p.m.Action, p.m.Reason, p.m.Written = Discarded, reason, 0
 		x.report(&p.m)
 	}
@@ -485,6 +528,9 @@ func (x *extractor) member(hdr *tar.Header, tr io.Reader, m *Member, cr *countRe
 	if x.opts.DryRun {
 		m.Action = Listed
 		return nil
+	}
+	if x.opts.Folder != nil {
+		return x.writeFolder(tr, m, cr)
 	}
 	if err := x.openRoot(); err != nil {
 		return err
@@ -589,6 +635,45 @@ func (x *extractor) write(hdr *tar.Header, tr io.Reader, m *Member, cr *countRea
 			return nil
 		}
 		return outputError{fmt.Errorf("renaming %s to %s: %w", tmp, m.Path, err)}
+	}
+	return nil
+}
+
+// writeFolder copies the member to a new file of Options.Folder; then it
+// publishes it, or leaves it pending when the compressed data it came from
+// is not verified yet.
+func (x *extractor) writeFolder(tr io.Reader, m *Member, cr *countReader) error {
+	f, err := x.opts.Folder.Create(x.ctx, m.Path, x.opts.Overwrite)
+	if errors.Is(err, ErrExists) {
+		m.Action, m.Reason = Skipped, err
+		return nil
+	}
+	if err != nil {
+		return outputError{fmt.Errorf("creating %s: %w", m.Path, err)}
+	}
+	cw := &countWriter{w: f}
+	var w io.Writer = cw
+	if x.comp != nil {
+		x.comp.Reset(cw)
+		w = x.comp
+	}
+	if err := x.copy(w, tr); err != nil {
+		f.Abort()
+		return err
+	}
+	if x.comp != nil {
+		if err := x.comp.Close(); err != nil {
+			f.Abort()
+			return outputError{fmt.Errorf("writing %s: %w", m.Path, err)}
+		}
+	}
+	m.Action, m.Written = Extracted, cw.n
+	if end := cr.n; len(x.pending) > 0 || end > x.dec.verified() {
+		x.pending = append(x.pending, pending{file: f, end: end, m: *m})
+		return nil
+	}
+	if err := f.Close(); err != nil {
+		return outputError{fmt.Errorf("writing %s: %w", m.Path, err)}
 	}
 	return nil
 }

@@ -133,6 +133,7 @@ before, and capture exits 1 with a message naming the interface.`,
 			}
 
 			f.ifName = interfaceNames()
+			f.keepOnSignal = true
 			sink, err := newSink(cmd.Context(), e, f, h)
 			if err != nil {
 				return fmt.Errorf("capture: %w", err)
@@ -217,7 +218,7 @@ before, and capture exits 1 with a message naming the interface.`,
 	fl.StringVarP(&dir, "direction", "Q", "inout", "keep packets received (in), sent (out) or both (inout)")
 	fl.StringVarP(&user, "relinquish-privileges", "Z", "", "switch to this user (and its groups) once the capture socket is open")
 	fl.StringVarP(&linkType, "linktype", "y", "", "link type to capture as: LINUX_SLL2 (default) or LINUX_SLL for -i any; EN10MB otherwise")
-	fl.StringVarP(&f.out, "write", "w", "", "write packets to this capture file instead of printing (- for stdout)")
+	fl.StringVarP(&f.out, "write", "w", "", "write packets to this capture file or URL instead of printing (- for stdout; with -C/-G a URL's rotated files are objects in its folder)")
 	fl.IntVarP(&f.count, "count", "c", 0, "stop after this many packets (0: until interrupted)")
 	addPrintFlags(fl, f)
 	addRotateFlags(fl, f)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -41,8 +42,8 @@ func addBatchFlags(c *cobra.Command, e *env) {
 	var f batchFlags
 	fl := c.Flags()
 	fl.StringVar(&f.yaml, "yaml", "", "batch: filter file (GopherCap's YAML: NAME: {conditions: [{kind, negate, match: [...]}]})")
-	fl.StringVar(&f.input, "input", "", "batch: folder of capture files, searched recursively")
-	fl.StringVar(&f.output, "output", "", "batch: output folder; each filter writes OUTPUT/NAME/<input name>")
+	fl.StringVar(&f.input, "input", "", "batch: folder of capture files, searched recursively, or a URL prefix (s3://, gs://, azblob://, file://) listed recursively")
+	fl.StringVar(&f.output, "output", "", "batch: output folder or URL prefix; each filter writes OUTPUT/NAME/<input name> (in object storage, existing objects are refused before any work)")
 	fl.IntVar(&f.workers, "workers", 4, "batch: capture files filtered at once (1 to 1024)")
 	fl.BoolVar(&f.decap, "decap", false, "batch: strip GRE, ERSPAN, VXLAN, GENEVE and IP-in-IP; conditions see and outputs get the inner frame")
 	fl.IntVar(&f.decapDepth, "decap-depth", -1, fmt.Sprintf("batch: most tunnels stripped from a packet, 1 to %d; -1 or 0: all", decap.MaxDepth))
@@ -51,7 +52,7 @@ func addBatchFlags(c *cobra.Command, e *env) {
 	fl.Lookup("compress").NoOptDefVal = "gz"
 	fl.StringVar(&f.maxmind, "maxmind-asn", "", "batch: MaxMind ASN database (GeoLite2-ASN layout) for asn conditions")
 	fl.StringVar(&f.suffix, "suffix", "", "batch: take the files of --input whose names end with this (default: .pcap, .pcapng, .cap, compressed or not)")
-	fl.StringVar(&f.dumpJSON, "dump-json", "", "batch: take the files listed in this map (written by 'wirekit map') instead of --input")
+	fl.StringVar(&f.dumpJSON, "dump-json", "", "batch: take the files listed in this map (a path or URL, written by 'wirekit map') instead of --input")
 	addShardFlags(fl, &f.sf, false)
 	c.Long += `
 
@@ -79,7 +80,7 @@ docs/gophercap-filter.md.`
 type batchJob struct {
 	in      string
 	size    int64
-	outs    []string // per rule: the output path without .pcap/.pcapng
+	outs    []string // per rule: the output's name in --output (NAME/stem), without .pcap/.pcapng
 	compExt string   // the compression suffix, or ""
 }
 
@@ -147,34 +148,13 @@ func runBatch(ctx context.Context, e *env, f *batchFlags, args []string) error {
 	if err := f.sf.parse("filter"); err != nil {
 		return err
 	}
-	if blobio.IsURL(f.output) {
-		return usagef("filter: --output %s: the filtered files are written to a local folder, not a URL", f.output)
-	}
-	inputs, err := batchInputs(ctx, f, args)
+	list, err := batchInputs(ctx, e, f, args)
 	if err != nil {
 		return fmt.Errorf("filter: %w", err)
 	}
+	inputs := f.sf.pick(list) // all of them when not sharded
 	if f.sf.on {
-		// The map's sizes when there is one, else the files' own.
-		sizes := map[string]int64{}
-		if f.dumpJSON != "" {
-			if set, err := dataset.Load(f.dumpJSON); err == nil {
-				for _, fl := range set.Files {
-					sizes[fl.Path] = fl.FileSize
-				}
-			}
-		}
-		list := make([]inputFile, len(inputs))
-		for i, p := range inputs {
-			sz, ok := sizes[p]
-			if !ok {
-				if st, err := os.Stat(p); err == nil {
-					sz = st.Size()
-				}
-			}
-			list[i] = inputFile{p, sz}
-		}
-		if inputs = f.sf.pick(list); len(inputs) == 0 {
+		if len(inputs) == 0 {
 			f.sf.noFilesNote(e, "filter", len(list))
 			return nil
 		}
@@ -182,13 +162,36 @@ func runBatch(ctx context.Context, e *env, f *batchFlags, args []string) error {
 			return err
 		}
 	}
-	jobs, err := planBatch(f.output, compExt, rs, inputs)
+	sizes := make(map[string]int64, len(list))
+	for _, in := range list {
+		sizes[in.name] = in.size
+	}
+	outDir := e.folder("--output", f.output)
+	jobs, err := planBatch(outDir.path, compExt, rs, inputs, sizes)
 	if err != nil {
 		return err
 	}
-	for _, r := range rs {
-		if err := os.MkdirAll(filepath.Join(f.output, r.Name), 0o755); err != nil {
-			return fmt.Errorf("filter: --output: %w", err)
+	if outDir.isURL() {
+		// Objects are never replaced: refuse before any work, naming
+		// them, rather than fail file by file.
+		var names []string
+		for _, j := range jobs {
+			for _, o := range j.outs {
+				names = append(names, o+".pcap"+compExt, o+".pcapng"+compExt)
+			}
+		}
+		have, err := outDir.existing(ctx, names)
+		if err != nil {
+			return fmt.Errorf("filter: %w", err)
+		}
+		if len(have) > 0 {
+			return fmt.Errorf("filter: --output %s: %d outputs already exist (%s): %w: objects are never replaced; remove them or write to another prefix", f.output, len(have), strings.Join(have[:min(len(have), 3)], ", "), blobio.ErrExists)
+		}
+	} else {
+		for _, r := range rs {
+			if err := os.MkdirAll(filepath.Join(f.output, r.Name), 0o755); err != nil {
+				return fmt.Errorf("filter: --output: %w", err)
+			}
 		}
 	}
 
@@ -210,7 +213,7 @@ func runBatch(ctx context.Context, e *env, f *batchFlags, args []string) error {
 	var wg sync.WaitGroup
 	for range min(f.workers, len(jobs)) {
 		wg.Go(func() {
-			w := &batchWorker{ms: ms, totals: totals, inner: innerFlags{decap: f.decap, depth: f.decapDepth, dedup: f.dedup}}
+			w := &batchWorker{e: e, out: outDir, ms: ms, totals: totals, inner: innerFlags{decap: f.decap, depth: f.decapDepth, dedup: f.dedup}}
 			for j := range work {
 				err := w.run(ctx, j)
 				dups.Add(w.dups)
@@ -243,7 +246,7 @@ feed:
 	for i, r := range rs {
 		t := &totals[i]
 		fmt.Fprintf(e.stdout, "%s: %d files, %d of %d packets, %d bytes written to %s\n",
-			r.Name, t.files.Load(), t.out.Load(), t.in.Load(), t.bytes.Load(), filepath.Join(f.output, r.Name))
+			r.Name, t.files.Load(), t.out.Load(), t.in.Load(), t.bytes.Load(), outDir.path(r.Name))
 	}
 	if f.decap {
 		fmt.Fprintf(e.stdout, "decap: %d packets were tunnelled\n", tunnels.Load())
@@ -251,7 +254,11 @@ feed:
 	if f.dedup {
 		fmt.Fprintf(e.stdout, "dedup: %d duplicate packets dropped\n", dups.Load())
 	}
-	if err := interrupted(ctx, "filter", "%d of %d files done; the outputs of the files being read hold the packets read so far, as valid captures", done.Load(), len(jobs)); err != nil {
+	held := "the outputs of the files being read hold the packets read so far, as valid captures"
+	if outDir.isURL() {
+		held = "the outputs of the files being read were discarded (an object is published only complete), those of the files done are in place"
+	}
+	if err := interrupted(ctx, "filter", "%d of %d files done; %s", done.Load(), len(jobs), held); err != nil {
 		return err
 	}
 	if len(failures) > 0 {
@@ -263,21 +270,25 @@ feed:
 	return nil
 }
 
-// batchInputs lists the capture files to filter.
-func batchInputs(ctx context.Context, f *batchFlags, args []string) ([]string, error) {
+// batchInputs lists the capture files to filter, with their sizes (for
+// --shard and progress): from the map of --dump-json (a path or URL), or
+// from --input and the arguments, each a file or a folder (a local one
+// searched recursively, or an object storage URL prefix listed, as map and
+// read take them).
+func batchInputs(ctx context.Context, e *env, f *batchFlags, args []string) ([]inputFile, error) {
 	if f.dumpJSON != "" {
-		set, err := dataset.Load(f.dumpJSON)
+		set, err := e.loadMap(ctx, f.dumpJSON)
 		if err != nil {
 			return nil, fmt.Errorf("--dump-json: %w", err)
 		}
-		paths := make([]string, len(set.Files))
-		for i, fl := range set.Files {
-			paths[i] = fl.Path
-		}
-		if len(paths) == 0 {
+		if len(set.Files) == 0 {
 			return nil, fmt.Errorf("--dump-json %s: the map lists no files: %w", f.dumpJSON, dataset.ErrNoFiles)
 		}
-		return paths, nil
+		out := make([]inputFile, len(set.Files))
+		for i, fl := range set.Files {
+			out[i] = inputFile{fl.Path, fl.FileSize}
+		}
+		return out, nil
 	}
 	roots := args
 	if f.input != "" {
@@ -287,34 +298,78 @@ func batchInputs(ctx context.Context, f *batchFlags, args []string) ([]string, e
 	if f.suffix == "" {
 		sel.Regexp = captureName
 	}
-	paths, err := dataset.Discover(roots, sel)
-	if err != nil {
-		return nil, err
+	keep := func(name string) bool {
+		return strings.HasSuffix(name, sel.Suffix) && (sel.Regexp == nil || sel.Regexp.MatchString(name))
+	}
+	var local, urls []string
+	for _, root := range roots {
+		if blobio.IsURL(root) {
+			urls = append(urls, root)
+		} else {
+			local = append(local, root)
+		}
+	}
+	var out []inputFile
+	if len(local) > 0 {
+		paths, err := dataset.Discover(local, sel)
+		if err != nil && !(errors.Is(err, dataset.ErrNoFiles) && len(urls) > 0) {
+			return nil, err
+		}
+		for _, p := range paths {
+			var size int64
+			if st, err := os.Stat(p); err == nil {
+				size = st.Size()
+			}
+			out = append(out, inputFile{p, size})
+		}
+	}
+	if len(urls) > 0 {
+		// Each prefix must hold a capture file: expandInputs says which
+		// does not.
+		files, err := e.expandInputs(ctx, urls, keep)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, files...)
 	}
 	// An output folder inside an input folder holds the outputs of an
 	// earlier run: they are not inputs.
 	if f.input != "" {
-		if outAbs, err := filepath.Abs(f.output); err == nil {
-			keep := paths[:0]
-			for _, p := range paths {
-				if a, err := filepath.Abs(p); err == nil && strings.HasPrefix(a, outAbs+string(filepath.Separator)) {
-					continue
-				}
-				keep = append(keep, p)
+		keep := out[:0]
+		for _, in := range out {
+			if !inside(in.name, f.output) {
+				keep = append(keep, in)
 			}
-			paths = keep
 		}
-		if len(paths) == 0 {
+		out = keep
+		if len(out) == 0 {
 			return nil, fmt.Errorf("--input %s: no capture files outside --output %s: %w", f.input, f.output, dataset.ErrNoFiles)
 		}
 	}
-	return paths, nil
+	return out, nil
+}
+
+// inside reports whether the file (path or URL) is in the folder dir.
+func inside(file, dir string) bool {
+	if blobio.IsURL(file) != blobio.IsURL(dir) {
+		return false
+	}
+	if blobio.IsURL(dir) {
+		d := strings.TrimSuffix(urlKey(dir), "/") + "/"
+		return strings.HasPrefix(urlKey(file), d)
+	}
+	outAbs, err := filepath.Abs(dir)
+	if err != nil {
+		return false
+	}
+	a, err := filepath.Abs(file)
+	return err == nil && strings.HasPrefix(a, outAbs+string(filepath.Separator))
 }
 
 // outputName is the name of an input's output: the input's base name
 // without its compression suffix, with .pcap or .pcapng for the format.
 func outputName(in string, pcapng bool, compExt string) string {
-	base := filepath.Base(in)
+	base := blobio.Base(in)
 	if b, _, err := pcapio.SplitCompression(base); err == nil {
 		base = b
 	}
@@ -331,16 +386,14 @@ func outputName(in string, pcapng bool, compExt string) string {
 	return base + ".pcap" + compExt
 }
 
-// planBatch names every output and refuses two inputs that would write the
-// same output, or an output that is an input.
-func planBatch(outDir, compExt string, rs []rules.Rule, inputs []string) ([]*batchJob, error) {
+// planBatch names every output (pathOf turns an output's name into its
+// path or URL) and refuses two inputs that would write the same output, or
+// an output that is an input.
+func planBatch(pathOf func(string) string, compExt string, rs []rules.Rule, inputs []string, sizes map[string]int64) ([]*batchJob, error) {
 	jobs := make([]*batchJob, 0, len(inputs))
 	owner := make(map[string]string)
 	for _, in := range inputs {
-		j := &batchJob{in: in, compExt: compExt}
-		if st, err := os.Stat(in); err == nil {
-			j.size = st.Size()
-		}
+		j := &batchJob{in: in, compExt: compExt, size: sizes[in]}
 		// The format is known when the file is opened: run adds the
 		// extension.
 		base := outputName(in, false, "")
@@ -349,11 +402,11 @@ func planBatch(outDir, compExt string, rs []rules.Rule, inputs []string) ([]*bat
 		}
 		owner[base] = in
 		for _, r := range rs {
-			out := filepath.Join(outDir, r.Name, strings.TrimSuffix(base, ".pcap"))
-			if err := checkNotInput("filter", "--output", out+".pcap"+compExt, inputs); err != nil {
+			out := r.Name + "/" + strings.TrimSuffix(base, ".pcap")
+			if err := checkNotInput("filter", "--output", pathOf(out+".pcap"+compExt), inputs); err != nil {
 				return nil, err
 			}
-			if err := checkNotInput("filter", "--output", out+".pcapng"+compExt, inputs); err != nil {
+			if err := checkNotInput("filter", "--output", pathOf(out+".pcapng"+compExt), inputs); err != nil {
 				return nil, err
 			}
 			j.outs = append(j.outs, out)
@@ -367,6 +420,8 @@ func planBatch(outDir, compExt string, rs []rules.Rule, inputs []string) ([]*bat
 // handled by the same stage as read's --decap and --dedup, made anew for
 // each file (duplicates are looked for within a file, as GopherCap does).
 type batchWorker struct {
+	e      *env
+	out    *folderOutput // --output
 	ms     []*rules.Matcher
 	totals []ruleTotals
 	inner  innerFlags
@@ -394,7 +449,7 @@ type ifaceKey struct {
 // failed output, or an interruption.
 func (w *batchWorker) run(ctx context.Context, j *batchJob) (err error) {
 	w.dups, w.tunnels = 0, 0
-	r, err := pcapio.Open(j.in)
+	r, err := w.e.openCapture(ctx, j.in)
 	if err != nil {
 		return fmt.Errorf("%w (file skipped)", err) // the error names the file
 	}
@@ -412,7 +467,13 @@ func (w *batchWorker) run(ctx context.Context, j *batchJob) (err error) {
 			if o == nil {
 				continue
 			}
-			if cerr := o.w.Close(); cerr != nil && o.err == nil {
+			if ctx.Err() != nil && w.out.isURL() {
+				// Interrupted: an object is published only complete
+				// (a local file is kept as a valid capture of what
+				// was read).
+				o.w.Abort()
+				o.n, o.bytes = 0, 0
+			} else if cerr := o.w.Close(); cerr != nil && o.err == nil {
 				o.err = cerr
 			}
 			if o.err != nil && err == nil {
@@ -425,11 +486,16 @@ func (w *batchWorker) run(ctx context.Context, j *batchJob) (err error) {
 		}
 	}()
 	for i, stem := range j.outs {
-		path := stem + ".pcap" + j.compExt
+		name := stem + ".pcap" + j.compExt
 		if pcapng {
-			path = stem + ".pcapng" + j.compExt
+			name = stem + ".pcapng" + j.compExt
 		}
-		fw, err := pcapio.Create(path, []pcapio.Interface{first}, opts)
+		path := w.out.path(name)
+		out, err := w.out.create(ctx, name)
+		if err != nil {
+			return fmt.Errorf("%s: %w", j.in, err)
+		}
+		fw, err := pcapio.CreateOutput(out, nameOf(path), []pcapio.Interface{first}, opts)
 		if err != nil {
 			return fmt.Errorf("%s: %w", j.in, err)
 		}

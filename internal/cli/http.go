@@ -16,7 +16,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wirekit/wirekit/blobio"
-	"github.com/wirekit/wirekit/internal/safefile"
 	"github.com/wirekit/wirekit/pcapio"
 	"github.com/wirekit/wirekit/stream"
 	whttp "github.com/wirekit/wirekit/stream/http"
@@ -164,7 +163,7 @@ Transactions not selected are counted on stderr.`,
 	addInputFlags(fl, &f.in)
 	fl.StringVar(&f.har, "har", "", "write an HTTP Archive (HAR 1.2) to this file (- for stdout)")
 	fl.BoolVar(&f.jsonl, "jsonl", false, "print one JSON object per transaction")
-	fl.StringVar(&f.bodies, "bodies", "", "save decoded bodies in this directory")
+	fl.StringVar(&f.bodies, "bodies", "", "save decoded bodies in this directory, or as objects under this URL prefix")
 	fl.StringVar(&f.parquet, "parquet", "", "write one row per transaction to this new Parquet file (beside --jsonl and --har; instead of the printed lines)")
 	fl.IntVar(&f.maxBody, "max-body", whttp.DefaultMaxBodyBytes, "bytes of each body kept for --bodies and --har")
 	fl.StringVar(&f.keylog, "tls-keylog", "", "decrypt TLS 1.2 (AEAD suites) and TLS 1.3 with this NSS key log (SSLKEYLOGFILE) and read the HTTP inside")
@@ -202,11 +201,12 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	if f.bodies == "-" {
 		return usagef("http: --bodies takes a directory, not standard output")
 	}
-	if blobio.IsURL(f.bodies) {
-		return usagef("http: --bodies %s: bodies are written to a local folder, not a URL", f.bodies)
-	}
 	if f.sf.on && f.bodies != "" {
-		f.bodies = filepath.Join(f.bodies, f.sf.s.Partition())
+		if blobio.IsURL(f.bodies) {
+			f.bodies = blobio.Join(f.bodies, f.sf.s.Partition())
+		} else {
+			f.bodies = filepath.Join(f.bodies, f.sf.s.Partition())
+		}
 	}
 	part := "part.txt"
 	if f.jsonl {
@@ -234,7 +234,7 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	if f.parquet != "" && (f.parquet == f.har || f.parquet == "-") {
 		return usagef("http: --parquet %s: give it a file name of its own", f.parquet)
 	}
-	if f.bodies != "" {
+	if f.bodies != "" && !blobio.IsURL(f.bodies) {
 		if err := os.MkdirAll(f.bodies, 0o755); err != nil {
 			return fmt.Errorf("http: --bodies: %w", err)
 		}
@@ -249,6 +249,15 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 		dst = outFile
 	}
 	out := &httpOutput{f: f, bw: bufio.NewWriterSize(dst, 256<<10), stderr: e.stderr, sel: sel, red: red}
+	if f.bodies != "" {
+		// Bodies are written whole, each from memory: those of the
+		// transactions completed after a signal are saved too, as
+		// they are in a local folder (an upload is not cut short).
+		out.bodies, out.ctx = e.folder("--bodies", f.bodies), context.WithoutCancel(ctx)
+		if err := out.bodies.check(ctx); err != nil {
+			return fmt.Errorf("http: %w", err)
+		}
+	}
 	out.lines = !f.jsonl && f.har != "-" && (f.parquet == "" || outFile != nil)
 	if f.parquet != "" {
 		pq, err := f.sf.tableOutput(ctx, e, "http", "--parquet", f.parquet)
@@ -418,6 +427,9 @@ type httpOutput struct {
 
 	sel *whttp.Selection // nil: every transaction
 	red *redact.Redactor // nil: no redaction
+
+	bodies *folderOutput   // --bodies
+	ctx    context.Context // for writing bodies
 
 	midWarned map[uint64]bool    // connections warned about as picked up mid-connection
 	lines     bool               // print a line per transaction and TLS connection
@@ -667,8 +679,9 @@ func (o *httpOutput) decodeNote(tx *whttp.Transaction, kind string, m *whttp.Mes
 	}
 }
 
-// saveBody writes one decoded body to --bodies, through a temporary file,
-// and returns its path ("" when nothing was saved). A body that could not
+// saveBody writes one decoded body to --bodies (a local folder, through a
+// temporary file, or a URL prefix, an object published whole) and returns
+// its path or URL ("" when nothing was saved). A body that could not
 // be decoded at all is saved as sent under a name ending in
 // ".undecoded-CODING", so that it cannot be taken for the content.
 func (o *httpOutput) saveBody(tx *whttp.Transaction, kind string, m *whttp.Message) string {
@@ -705,15 +718,18 @@ func (o *httpOutput) saveBody(tx *whttp.Transaction, kind string, m *whttp.Messa
 	if !m.Complete || m.BodyTruncated {
 		name += ".partial" // bytes missing, cut by --max-body, or not decoded to its end
 	}
-	final := filepath.Join(o.f.bodies, fmt.Sprintf("%06d-%03d-%s-%s", tx.Conn, tx.Index, kind, name))
-	fh, err := safefile.Create(final)
+	file := fmt.Sprintf("%06d-%03d-%s-%s", tx.Conn, tx.Index, kind, name)
+	final := o.bodies.path(file)
+	fh, err := o.bodies.create(o.ctx, file)
+	if err != nil {
+		o.err = err // it names --bodies and the file
+		return ""
+	}
+	_, err = fh.Write(m.Body)
 	if err == nil {
-		_, err = fh.Write(m.Body)
-		if err == nil {
-			err = fh.Close()
-		} else {
-			fh.Abort()
-		}
+		err = fh.Close()
+	} else {
+		fh.Abort()
 	}
 	if err != nil {
 		o.err = fmt.Errorf("--bodies: %w", err)

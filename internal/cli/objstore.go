@@ -159,7 +159,9 @@ func (e *env) expandInputs(ctx context.Context, roots []string, keep func(string
 		}
 		n := 0
 		for _, o := range objs {
-			if keep == nil || keep(o.URL) {
+			// keep sees the object's name without the URL's query
+			// (endpoint=...), as it sees a local path.
+			if keep == nil || keep(urlKey(o.URL)) {
 				out = append(out, inputFile{o.URL, o.Size})
 				n++
 			}

@@ -31,12 +31,13 @@ func checkNotInput(cmd, flag, out string, inputs []string) error {
 
 // checkCaptureName refuses (usage error) a capture output name whose
 // compression suffix wirekit cannot write (.bz2, .lzma, .zip...), before
-// any work: such a file used to be written uncompressed.
+// any work: such a file used to be written uncompressed. A URL's query is
+// not part of its name.
 func checkCaptureName(cmd, flag, out string) error {
 	if out == "" || out == "-" {
 		return nil
 	}
-	if _, _, err := pcapio.SplitCompression(out); err != nil {
+	if _, _, err := pcapio.SplitCompression(nameOf(out)); err != nil {
 		return usagef("%s: %s %s: %v", cmd, flag, out, err)
 	}
 	return nil

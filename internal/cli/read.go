@@ -40,6 +40,10 @@ type readFlags struct {
 	rotateS  int
 	// ifName names interfaces by index when printing a live capture.
 	ifName func(index int) string
+	// keepOnSignal finishes and publishes -w's objects when a signal
+	// ends the run (capture, which a signal ends as a rule), where read
+	// discards the object in progress.
+	keepOnSignal bool
 	// inner is --decap, --decap-depth and --dedup (read only).
 	inner innerFlags
 	// index is --index, the Parquet packet index; offsets is --offsets
@@ -115,7 +119,7 @@ others are written.`,
 	fl := c.Flags()
 	fl.SetInterspersed(true)
 	fl.StringArrayVarP(&f.files, "read", "r", nil, "capture file to read (repeat to merge several; - for stdin)")
-	fl.StringVarP(&f.out, "write", "w", "", "write packets to this capture file instead of printing (- for stdout)")
+	fl.StringVarP(&f.out, "write", "w", "", "write packets to this capture file or URL instead of printing (- for stdout; with -C/-G a URL's rotated files are objects in its folder)")
 	fl.IntVarP(&f.count, "count", "c", 0, "stop after this many packets (0: all)")
 	addPrintFlags(fl, f)
 	addRotateFlags(fl, f)
@@ -166,19 +170,21 @@ func checkOutputFlags(f *readFlags) error {
 
 // newSink makes the output: files (rotating with -C), or printing.
 func newSink(ctx context.Context, e *env, f *readFlags, src pcapio.Source) (packetSink, error) {
+	if f.keepOnSignal {
+		// The uploads outlive the signal that ends a capture: Close
+		// then publishes what was captured, as a local file keeps it.
+		ctx = context.WithoutCancel(ctx)
+	}
 	switch {
 	case f.rotateMB > 0 || f.rotateS > 0:
-		if blobio.IsURL(f.out) {
-			return nil, usagef("-C and -G write local files; -w %s is a URL", f.out)
-		}
-		return newRotator(e, f.out, f.rotateMB, f.ringN, f.rotateS)
+		return newRotator(ctx, e, f.out, f.rotateMB, f.ringN, f.rotateS)
 	case blobio.IsURL(f.out) || f.sf.on:
 		out, err := e.createOutput(ctx, "-w", f.out)
 		if err != nil {
 			return nil, err
 		}
 		ifs := src.Interfaces()
-		w, err := pcapio.CreateOutput(out, f.out, ifs, writeOptions(ifs))
+		w, err := pcapio.CreateOutput(out, nameOf(f.out), ifs, writeOptions(ifs))
 		if err != nil {
 			return nil, err
 		}
@@ -254,7 +260,7 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 	if err != nil {
 		return fmt.Errorf("read: %w", err)
 	}
-	if inner != nil && f.out != "" && pcapio.NameFormat(f.out) != pcapio.FormatPcapNG {
+	if inner != nil && f.out != "" && pcapio.NameFormat(nameOf(f.out)) != pcapio.FormatPcapNG {
 		// A classic pcap holds one link type: a tunnelled packet whose
 		// inner frame has another one (Ethernet inside GRE on a raw-IP
 		// capture) is written whole and counted, instead of failing the
@@ -331,7 +337,11 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 			break
 		}
 	}
-	if err := sink.close(); err != nil {
+	if ctx.Err() != nil && blobio.IsURL(f.out) && f.index == "" {
+		// Interrupted: an object is published only complete (a local
+		// file is kept as a valid capture of what was read).
+		sink.abort()
+	} else if err := sink.close(); err != nil {
 		return fmt.Errorf("read: %w", err)
 	}
 	if f.index != "" {
@@ -356,8 +366,12 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 // sinkReport says what read or capture's output holds after a signal.
 func sinkReport(f *readFlags, n int) string {
 	switch {
+	case (f.rotateMB > 0 || f.rotateS > 0) && blobio.IsURL(f.out):
+		return fmt.Sprintf("%d packets read; the files of -w %s closed before the signal are in place, the one in progress was discarded (an object is published only complete)", n, f.out)
 	case f.rotateMB > 0 || f.rotateS > 0:
 		return fmt.Sprintf("%d packets written to the files of -w %s, the last one closed as a valid capture of what was read before the signal", n, f.out)
+	case f.out != "" && blobio.IsURL(f.out) && f.index == "":
+		return fmt.Sprintf("%d packets read; -w %s was discarded (an object is published only complete)", n, f.out)
 	case f.out == "-":
 		return fmt.Sprintf("%d packets written to standard output, a valid capture of what was read before the signal", n)
 	case f.out != "":

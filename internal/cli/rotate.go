@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/gopacket/gopacket"
 
+	"github.com/wirekit/wirekit/blobio"
 	"github.com/wirekit/wirekit/pcapio"
 )
 
@@ -30,12 +32,21 @@ import (
 // The number goes at the end of the name, as tcpdump puts it, except
 // before a .pcapng or compression (.gz, .zst, .xz, .lz4) ending, which
 // chooses the format.
+//
+// With -w URL each file is an object in the URL's folder, published when
+// it is closed: an object that existed before the run is refused, one the
+// run wrote itself (the ring's oldest, or a -G name that comes again) is
+// deleted before it is written anew, and a signal discards the object in
+// progress rather than publish a part of it.
 type rotator struct {
+	ctx     context.Context
 	e       *env
-	base    string
-	limit   int64 // -C in bytes, 0 without
-	files   int   // -W, 0 without
-	seconds int64 // -G, 0 without
+	out     *folderOutput   // -w URL: its folder; nil for a local -w
+	written map[string]bool // -w URL: the names the run wrote
+	base    string          // the local path, or the URL's last element
+	limit   int64           // -C in bytes, 0 without
+	files   int             // -W, 0 without
+	seconds int64           // -G, 0 without
 	now     func() time.Time
 	loc     *time.Location // for strftime: local time, as tcpdump
 
@@ -49,11 +60,21 @@ type rotator struct {
 // errRotationDone ends a capture when -G with -W has written its files.
 var errRotationDone = errors.New("maximum file limit reached")
 
-func newRotator(e *env, base string, limitMB, files, seconds int) (*rotator, error) {
+func newRotator(ctx context.Context, e *env, base string, limitMB, files, seconds int) (*rotator, error) {
 	if base == "-" {
 		return nil, usagef("-C and -G cannot rotate standard output: give a file name with -w")
 	}
-	r := &rotator{e: e, base: base, limit: int64(limitMB) * 1000000, files: files, seconds: int64(seconds), now: time.Now, loc: time.Local}
+	r := &rotator{ctx: ctx, e: e, base: base, limit: int64(limitMB) * 1000000, files: files, seconds: int64(seconds), now: time.Now, loc: time.Local}
+	if blobio.IsURL(base) {
+		dir, name, ok := splitOutputURL(base)
+		if !ok {
+			return nil, usagef("-w %s: with -C or -G, give the URL of a file (its name is numbered or formatted), not of a folder", base)
+		}
+		r.out, r.base, r.written = e.folder("-w", dir), name, map[string]bool{}
+		if err := r.out.check(ctx); err != nil {
+			return nil, err
+		}
+	}
 	r.period = time.Unix(r.now().Unix(), 0)
 	return r, nil
 }
@@ -109,7 +130,13 @@ func (r *rotator) packet(src pcapio.Source, ci gopacket.CaptureInfo, data []byte
 		r.nC++
 	}
 	if r.cur == nil {
-		s, err := newFileSink(r.e, r.name(r.nC), src)
+		var s *fileSink
+		var err error
+		if r.out != nil {
+			s, err = r.newObject(r.name(r.nC), src)
+		} else {
+			s, err = newFileSink(r.e, r.name(r.nC), src)
+		}
 		if err != nil {
 			return err
 		}
@@ -119,8 +146,37 @@ func (r *rotator) packet(src pcapio.Source, ci gopacket.CaptureInfo, data []byte
 	return r.cur.packet(src, ci, data)
 }
 
+// newObject starts the object name in -w's folder, deleting the one of
+// that name the run wrote before (the ring's oldest).
+func (r *rotator) newObject(name string, src pcapio.Source) (*fileSink, error) {
+	if r.written[name] {
+		if err := r.out.remove(r.ctx, name); err != nil {
+			return nil, fmt.Errorf("making room for the next file of the ring: %w", err)
+		}
+		delete(r.written, name)
+	}
+	out, err := r.out.create(r.ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	ifs := src.Interfaces()
+	w, err := pcapio.CreateOutput(out, nameOf(r.out.path(name)), ifs, writeOptions(ifs))
+	if err != nil {
+		return nil, err
+	}
+	r.written[name] = true
+	return &fileSink{w: w, declared: len(ifs)}, nil
+}
+
+// close closes the file in progress; after a signal, an object in
+// progress is discarded instead (a local file is kept as a valid capture).
 func (r *rotator) close() error {
 	if r.cur == nil {
+		return nil
+	}
+	if r.out != nil && r.ctx.Err() != nil {
+		r.cur.abort()
+		r.cur = nil
 		return nil
 	}
 	err := r.cur.close()

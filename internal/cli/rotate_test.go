@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -161,7 +162,7 @@ func TestRotateSeconds(t *testing.T) {
 			defer in.Close()
 			var clock int64
 			var errb strings.Builder
-			r, err := newRotator(&env{stderr: &errb}, filepath.Join(dir, tc.base), 0, tc.files, 10)
+			r, err := newRotator(context.Background(), &env{stderr: &errb}, filepath.Join(dir, tc.base), 0, tc.files, 10)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wirekit/wirekit/blobio"
+	"github.com/wirekit/wirekit/pcapio"
 	"github.com/wirekit/wirekit/shard"
 	"github.com/wirekit/wirekit/tarx"
 )
@@ -46,7 +48,10 @@ through a symbolic link, or a name component over 255 bytes are refused
 skipped; an existing file is kept unless --overwrite. Each file is
 written under a temporary name and renamed when complete. Refused and
 skipped members are named on stderr and extraction goes on with the next
-one. --out-dir is created when the first file is written.
+one. --out-dir is created when the first file is written. --out-dir may be
+a URL prefix (s3://, gs://, azblob://, file://): each member becomes an
+object under it, published when complete and verified; an existing object
+is skipped as an existing file is (see docs/tar-extract.md).
 
 Integrity: the whole compressed stream is read and its checks verified
 (gzip CRC-32 and length of every member, zstd and lz4 checksums, xz
@@ -90,9 +95,6 @@ summary line ends every run. The flag names are GopherCap's, and
 			if err := sf.parse("tar-extract"); err != nil {
 				return err
 			}
-			if blobio.IsURL(outDir) {
-				return usagef("tar-extract: --out-dir %s: members are extracted to a local folder, not a URL", outDir)
-			}
 			if sf.on {
 				// The members are known only as the stream goes by:
 				// each shard reads the whole tarball and keeps the
@@ -112,12 +114,19 @@ summary line ends every run. The flag names are GopherCap's, and
 			case outZstd:
 				opts.Compress = tarx.Zstd
 			}
+			if blobio.IsURL(outDir) && !dryrun {
+				o := e.folder("--out-dir", outDir)
+				if err := o.check(cmd.Context()); err != nil {
+					return fmt.Errorf("tar-extract: %w", err)
+				}
+				opts.Folder = tarFolder{o}
+			}
 			return runTarExtract(cmd, e, in, outDir, opts, verbose)
 		},
 	}
 	f := c.Flags()
 	f.StringVar(&in, "in-tarball", "", "tarball to read (.tar, .tar.gz, .tgz, .tar.zst, .tar.xz, .tar.lz4; - for stdin)")
-	f.StringVar(&outDir, "out-dir", "", "folder to extract into (created if missing)")
+	f.StringVar(&outDir, "out-dir", "", "folder to extract into (created if missing), or a URL prefix: each member becomes an object")
 	f.StringVar(&pattern, "file-regexp", "", "extract only members whose name in the tarball matches this regular expression (Go syntax)")
 	f.BoolVar(&outGzip, "out-gzip", false, "compress extracted files with gzip (parallel, adds .gz)")
 	f.BoolVar(&outZstd, "out-zstd", false, "compress extracted files with zstd (adds .zst)")
@@ -203,6 +212,33 @@ func runTarExtract(cmd *cobra.Command, e *env, in, outDir string, opts *tarx.Opt
 		firstErr = fmt.Errorf("tar-extract: %s: %d members refused (named above)", name, sum.Refused)
 	}
 	return firstErr
+}
+
+// tarFolder gives tar-extract's members to a folderOutput (--out-dir as a
+// URL prefix: each member an object published when complete and
+// verified).
+type tarFolder struct{ o *folderOutput }
+
+// Create starts the object of a member. Its upload is not cancelled by a
+// signal: tarx aborts the member in progress and publishes those complete
+// (as it keeps them in a local folder). An existing object is refused
+// with tarx.ErrExists unless overwrite.
+func (t tarFolder) Create(ctx context.Context, name string, overwrite bool) (tarx.FolderFile, error) {
+	ctx = context.WithoutCancel(ctx)
+	var out pcapio.Output
+	var err error
+	if overwrite {
+		out, err = t.o.createOver(ctx, name)
+	} else {
+		out, err = t.o.create(ctx, name)
+	}
+	if errors.Is(err, blobio.ErrExists) {
+		return nil, fmt.Errorf("%w: %w", tarx.ErrExists, err)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // tarHumanSize formats a byte count with a decimal unit.
