@@ -255,9 +255,6 @@ feed:
 		fmt.Fprintf(e.stdout, "dedup: %d duplicate packets dropped\n", dups.Load())
 	}
 	held := "the outputs of the files being read hold the packets read so far, as valid captures"
-	if outDir.isURL() {
-		held = "the outputs of the files being read were discarded (an object is published only complete), those of the files done are in place"
-	}
 	if err := interrupted(ctx, "filter", "%d of %d files done; %s", done.Load(), len(jobs), held); err != nil {
 		return err
 	}
@@ -467,13 +464,9 @@ func (w *batchWorker) run(ctx context.Context, j *batchJob) (err error) {
 			if o == nil {
 				continue
 			}
-			if ctx.Err() != nil && w.out.isURL() {
-				// Interrupted: an object is published only complete
-				// (a local file is kept as a valid capture of what
-				// was read).
-				o.w.Abort()
-				o.n, o.bytes = 0, 0
-			} else if cerr := o.w.Close(); cerr != nil && o.err == nil {
+			// Interrupted too: a local file or an object is kept
+			// as a valid capture of what was read.
+			if cerr := o.w.Close(); cerr != nil && o.err == nil {
 				o.err = cerr
 			}
 			if o.err != nil && err == nil {

@@ -337,11 +337,9 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 			break
 		}
 	}
-	if ctx.Err() != nil && blobio.IsURL(f.out) && f.index == "" {
-		// Interrupted: an object is published only complete (a local
-		// file is kept as a valid capture of what was read).
-		sink.abort()
-	} else if err := sink.close(); err != nil {
+	// After a signal too: a file or an object is kept as a valid capture
+	// of what was read (the upload is not cancelled with ctx).
+	if err := sink.close(); err != nil {
 		return fmt.Errorf("read: %w", err)
 	}
 	if f.index != "" {
@@ -366,12 +364,8 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 // sinkReport says what read or capture's output holds after a signal.
 func sinkReport(f *readFlags, n int) string {
 	switch {
-	case (f.rotateMB > 0 || f.rotateS > 0) && blobio.IsURL(f.out):
-		return fmt.Sprintf("%d packets read; the files of -w %s closed before the signal are in place, the one in progress was discarded (an object is published only complete)", n, f.out)
 	case f.rotateMB > 0 || f.rotateS > 0:
 		return fmt.Sprintf("%d packets written to the files of -w %s, the last one closed as a valid capture of what was read before the signal", n, f.out)
-	case f.out != "" && blobio.IsURL(f.out) && f.index == "":
-		return fmt.Sprintf("%d packets read; -w %s was discarded (an object is published only complete)", n, f.out)
 	case f.out == "-":
 		return fmt.Sprintf("%d packets written to standard output, a valid capture of what was read before the signal", n)
 	case f.out != "":

@@ -168,15 +168,10 @@ func (r *rotator) newObject(name string, src pcapio.Source) (*fileSink, error) {
 	return &fileSink{w: w, declared: len(ifs)}, nil
 }
 
-// close closes the file in progress; after a signal, an object in
-// progress is discarded instead (a local file is kept as a valid capture).
+// close closes the file in progress, after a signal too: a local file or
+// an object is kept as a valid capture of what was read.
 func (r *rotator) close() error {
 	if r.cur == nil {
-		return nil
-	}
-	if r.out != nil && r.ctx.Err() != nil {
-		r.cur.abort()
-		r.cur = nil
 		return nil
 	}
 	err := r.cur.close()
