@@ -191,6 +191,46 @@ func TestCreateCommitsOnlyOnClose(t *testing.T) {
 	}
 }
 
+// Two writers of one key, both started while it was free: the first to
+// Close publishes, the second's Close fails with ErrExists and leaves the
+// first's object as it was.
+func TestCreateRace(t *testing.T) {
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			s := blobio.NewStore()
+			defer s.Close()
+			ctx := context.Background()
+			url := b.url("race/out.pcap")
+			w1, err := s.Create(ctx, url, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w2, err := s.Create(ctx, url, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			w1.Write([]byte("first"))
+			w2.Write([]byte("second"))
+			if err := w1.Close(); err != nil {
+				t.Fatal(err)
+			}
+			err = w2.Close()
+			if !errors.Is(err, blobio.ErrExists) || !strings.Contains(err.Error(), "race/out.pcap") {
+				t.Fatalf("the second writer's Close: %v, want ErrExists naming the URL", err)
+			}
+			r, err := s.Open(ctx, url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := io.ReadAll(r)
+			r.Close()
+			if string(got) != "first" {
+				t.Fatalf("the object holds %q, want the first writer's", got)
+			}
+		})
+	}
+}
+
 func TestList(t *testing.T) {
 	for _, b := range backends(t) {
 		t.Run(b.name, func(t *testing.T) {

@@ -33,9 +33,11 @@ type Writer struct {
 // only by Close: S3 (multipart or single PUT), GCS (resumable upload) and
 // Azure (block list) all make an object visible only at the end, and
 // file:// writes a temporary file beside the final one and renames it.
-// A key ending in "/" is refused (ErrBadURL). Errors name the URL and wrap
-// ErrExists (unless opts.Overwrite), ErrNotFound (no such bucket),
-// ErrCredentials, ErrUnreachable or ErrPermission.
+// A key ending in "/" is refused (ErrBadURL). Unless opts.Overwrite, an
+// object created under the key by another writer while this one writes
+// makes Close fail with ErrExists and leaves that object as it is. Errors
+// name the URL and wrap ErrExists (unless opts.Overwrite), ErrNotFound
+// (no such bucket), ErrCredentials, ErrUnreachable or ErrPermission.
 func (s *Store) Create(ctx context.Context, rawURL string, opts *CreateOptions) (*Writer, error) {
 	if opts == nil {
 		opts = &CreateOptions{}
@@ -69,7 +71,10 @@ func (s *Store) Create(ctx context.Context, rawURL string, opts *CreateOptions) 
 		}
 	}
 	wctx, cancel := context.WithCancel(ctx)
-	w, err := b.NewWriter(wctx, loc.key, &blob.WriterOptions{ContentType: opts.ContentType})
+	// The check above is for an early, clear error; IfNotExist makes the
+	// store itself refuse at Close an object another writer created in
+	// the meantime (S3 If-None-Match, GCS and Azure preconditions).
+	w, err := b.NewWriter(wctx, loc.key, &blob.WriterOptions{ContentType: opts.ContentType, IfNotExist: !opts.Overwrite})
 	if err != nil {
 		cancel()
 		return nil, describe(rawURL, "creating the object", err)
