@@ -149,8 +149,8 @@ func TestHostileURLOutputsInterrupted(t *testing.T) {
 				name string
 				args func(out string) []string // reading standard input
 				head []byte
-				want     []string // the objects left, when known
-				note     string   // what the interruption note says
+				want []string // the objects left, when known
+				note string   // what the interruption note says
 			}{
 				{"read -w -C -W published a partial capture", func(out string) []string {
 					return []string{"read", "-r", "-", "-w", blobio.Join(out, "r.pcap"), "-C", "1", "-W", "50"}
