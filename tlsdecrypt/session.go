@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"sync"
 
 	"golang.org/x/crypto/chacha20poly1305"
 
@@ -61,9 +62,8 @@ type Session struct {
 func (s *Session) ALPN() string { return s.alpn }
 
 type direction struct {
-	rec     []byte // bytes of a record not complete yet
-	plain   []byte // decryption buffer, reused record after record
-	hs      []byte // clear handshake bytes not yet forming a message
+	rec     *[]byte // bytes of a record not complete yet (from recPool), or nil
+	hs      []byte  // clear handshake bytes not yet forming a message
 	aead    cipher.AEAD
 	iv      []byte
 	explict bool // TLS 1.2 GCM: 8-byte explicit nonce in each record
@@ -121,11 +121,20 @@ func (s *Session) fail(err error) {
 	}
 }
 
+// recPool holds record-sized buffers: a record split across segments is
+// assembled in one, and each record is decrypted into one, so that a
+// connection holds no buffer of its own between records (there are many
+// connections, each mostly idle).
+var recPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, 5+maxRecord)
+	return &b
+}}
+
 // Feed reads the next bytes of one direction.
 func (s *Session) Feed(fromClient bool, data []byte) {
 	d := &s.dir[dirIndex(fromClient)]
 	for len(data) > 0 && !d.done {
-		if len(d.rec) == 0 && len(data) >= 5 {
+		if d.rec == nil && len(data) >= 5 {
 			// Whole records straight from data, without copying.
 			n := int(binary.BigEndian.Uint16(data[3:5]))
 			if !plausibleRecord(data[0], data[1], n) {
@@ -142,31 +151,43 @@ func (s *Session) Feed(fromClient bool, data []byte) {
 			}
 		}
 		if d.rec == nil {
-			d.rec = make([]byte, 0, 5+maxRecord) // one buffer, not a growing series
+			d.rec = recPool.Get().(*[]byte)
 		}
+		rec := *d.rec
 		need := 5
-		if len(d.rec) >= 5 {
-			need = 5 + int(binary.BigEndian.Uint16(d.rec[3:5]))
+		if len(rec) >= 5 {
+			need = 5 + int(binary.BigEndian.Uint16(rec[3:5]))
 		}
-		take := min(need-len(d.rec), len(data))
-		d.rec = append(d.rec, data[:take]...)
+		take := min(need-len(rec), len(data))
+		rec = append(rec, data[:take]...)
+		*d.rec = rec
 		data = data[take:]
-		if len(d.rec) == 5 {
-			n := int(binary.BigEndian.Uint16(d.rec[3:5]))
-			if !plausibleRecord(d.rec[0], d.rec[1], n) {
+		if len(rec) == 5 {
+			n := int(binary.BigEndian.Uint16(rec[3:5]))
+			if !plausibleRecord(rec[0], rec[1], n) {
 				d.done = true
-				s.fail(fmt.Errorf("tlsdecrypt: %s's stream: not a TLS record (type %d, length %d)", side(fromClient), d.rec[0], n))
+				s.fail(fmt.Errorf("tlsdecrypt: %s's stream: not a TLS record (type %d, length %d)", side(fromClient), rec[0], n))
+				d.release()
 				return
 			}
 			if n == 0 {
-				d.rec = d.rec[:0]
+				d.release()
 			}
 			continue
 		}
-		if len(d.rec) >= 5 && len(d.rec) == 5+int(binary.BigEndian.Uint16(d.rec[3:5])) {
-			s.record(d, fromClient, d.rec[0], d.rec[:5], d.rec[5:])
-			d.rec = d.rec[:0]
+		if len(rec) >= 5 && len(rec) == 5+int(binary.BigEndian.Uint16(rec[3:5])) {
+			s.record(d, fromClient, rec[0], rec[:5], rec[5:])
+			d.release()
 		}
+	}
+}
+
+// release gives the direction's record buffer back to recPool.
+func (d *direction) release() {
+	if d.rec != nil {
+		*d.rec = (*d.rec)[:0]
+		recPool.Put(d.rec)
+		d.rec = nil
 	}
 }
 
@@ -190,7 +211,9 @@ func (s *Session) record(d *direction, fromClient bool, typ byte, hdr, body []by
 		}
 		return
 	}
-	plain, inner, err := s.open(d, typ, hdr, body)
+	buf := recPool.Get().(*[]byte)
+	defer recPool.Put(buf)
+	plain, inner, err := s.open(d, typ, hdr, body, (*buf)[:0])
 	if err != nil {
 		d.done = true
 		s.fail(fmt.Errorf("%s's record %d: %w", side(fromClient), d.seq, err))
@@ -449,8 +472,9 @@ func (s *Session) protectedHandshake(d *direction, b []byte) {
 	}
 }
 
-// open decrypts one protected record, returning the content and its type.
-func (s *Session) open(d *direction, typ byte, hdr, body []byte) ([]byte, byte, error) {
+// open decrypts one protected record into dst (reusing its capacity),
+// returning the content and its type.
+func (s *Session) open(d *direction, typ byte, hdr, body, dst []byte) ([]byte, byte, error) {
 	if d.aead == nil {
 		return nil, 0, errors.New("tlsdecrypt: no key")
 	}
@@ -485,13 +509,7 @@ func (s *Session) open(d *direction, typ byte, hdr, body []byte) ([]byte, byte, 
 		aad[8], aad[9], aad[10] = typ, hdr[1], hdr[2]
 		binary.BigEndian.PutUint16(aad[11:], uint16(len(body)-d.aead.Overhead()))
 	}
-	if d.plain == nil {
-		d.plain = make([]byte, 0, maxRecord)
-	}
-	plain, err := d.aead.Open(d.plain[:0], nonce, body, aad)
-	if err == nil {
-		d.plain = plain
-	}
+	plain, err := d.aead.Open(dst, nonce, body, aad)
 	if err != nil {
 		return nil, 0, ErrAuth
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/net/http2/hpack"
@@ -68,16 +69,18 @@ type h2Conn struct {
 }
 
 type h2Dir struct {
-	buf     []byte // a frame's bytes not complete yet
-	preface int    // client: bytes of the preface still expected
-	dec     *hpack.Decoder
-	block   []byte // header block being assembled (HEADERS + CONTINUATION)
-	blockID uint32
-	blockES bool   // the HEADERS that started block had END_STREAM
-	promise uint32 // PUSH_PROMISE: the promised stream of block, else 0
-	conts   int    // CONTINUATION frames in block
-	dead    string // why this direction is no longer read
-	noted   bool   // dead was given as a transaction's note
+	buf      []byte  // a frame's bytes not complete yet
+	bufp     *[]byte // where buf came from (h2BufPool), or nil
+	preface  int     // client: bytes of the preface still expected
+	dec      *hpack.Decoder
+	block    []byte // header block being assembled (HEADERS + CONTINUATION)
+	blockBuf []byte // block's storage, kept for the next block
+	blockID  uint32
+	blockES  bool   // the HEADERS that started block had END_STREAM
+	promise  uint32 // PUSH_PROMISE: the promised stream of block, else 0
+	conts    int    // CONTINUATION frames in block
+	dead     string // why this direction is no longer read
+	noted    bool   // dead was given as a transaction's note
 	// Finding frame boundaries (a connection picked up mid-stream, or
 	// after a gap): sync is set while searching sbuf.
 	sync      bool
@@ -176,8 +179,11 @@ func (h *h2Conn) frames(d stream.Dir, data []byte, t time.Time) {
 				continue
 			}
 		}
-		if x.buf == nil {
-			x.buf = make([]byte, 0, 9+h2SyncMaxLen) // one buffer for the usual frame sizes
+		if x.bufp == nil {
+			// One buffer for the usual frame sizes, held only while a
+			// frame is incomplete: connections are many and mostly idle.
+			x.bufp = h2BufPool.Get().(*[]byte)
+			x.buf = append((*x.bufp)[:0], x.buf...)
 		}
 		if len(x.buf) < 9 {
 			k := min(9-len(x.buf), len(data))
@@ -194,8 +200,28 @@ func (h *h2Conn) frames(d stream.Dir, data []byte, t time.Time) {
 		if len(x.buf) == n {
 			h.frame(d, x.buf, t)
 			x.buf = x.buf[:0]
+			x.release()
 		}
 	}
+}
+
+// h2BufPool holds buffers for frames split across segments.
+var h2BufPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, 9+h2SyncMaxLen)
+	return &b
+}}
+
+// release gives buf back to h2BufPool once it is empty (a larger frame
+// grew it: then it is dropped).
+func (x *h2Dir) release() {
+	if x.bufp == nil || len(x.buf) > 0 {
+		return
+	}
+	if cap(x.buf) == 9+h2SyncMaxLen {
+		*x.bufp = x.buf[:0]
+		h2BufPool.Put(x.bufp)
+	}
+	x.bufp, x.buf = nil, nil
 }
 
 // gap handles n bytes of direction d lost: the frame they were in and
@@ -224,6 +250,7 @@ func (h *h2Conn) gap(d stream.Dir, n int) {
 		return
 	}
 	x.sync, x.buf, x.block, x.sbuf = true, x.buf[:0], nil, x.sbuf[:0]
+	x.release()
 	h.loseTable(d, "mid")
 }
 
@@ -273,9 +300,12 @@ func (h *h2Conn) frame(d stream.Dir, f []byte, t time.Time) {
 			x.dead = "a HEADERS frame is shorter than its padding and priority"
 			return
 		}
-		x.block, x.blockID, x.blockES, x.promise, x.conts = append(x.block[:0:0], p...), id, flags&h2EndStream != 0, 0, 0
+		x.blockID, x.blockES, x.promise, x.conts = id, flags&h2EndStream != 0, 0, 0
 		if flags&h2EndHeaders != 0 {
+			x.block = p[:len(p):len(p)] // the whole block: decoded from the frame, not copied
 			h.headers(d, t)
+		} else {
+			x.block = append(x.blockBuf[:0], p...)
 		}
 	case h2PushPromise:
 		p, ok := unpad(p, flags)
@@ -283,10 +313,13 @@ func (h *h2Conn) frame(d stream.Dir, f []byte, t time.Time) {
 			x.dead = "a PUSH_PROMISE frame is too short"
 			return
 		}
-		x.block, x.blockID, x.blockES, x.conts = append(x.block[:0:0], p[4:]...), id, false, 0
+		x.blockID, x.blockES, x.conts = id, false, 0
 		x.promise = binary.BigEndian.Uint32(p) & 0x7fffffff
 		if flags&h2EndHeaders != 0 {
+			x.block = p[4:len(p):len(p)]
 			h.headers(d, t)
+		} else {
+			x.block = append(x.blockBuf[:0], p[4:]...)
 		}
 	case h2Continuation:
 		if x.block == nil || id != x.blockID {
@@ -302,6 +335,9 @@ func (h *h2Conn) frame(d stream.Dir, f []byte, t time.Time) {
 			return
 		}
 		x.block = append(x.block, p...)
+		if cap(x.block) <= h2MaxHeaderList {
+			x.blockBuf = x.block[:0] // kept for the next block split across frames
+		}
 		if flags&h2EndHeaders != 0 {
 			h.headers(d, t)
 		}
