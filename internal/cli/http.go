@@ -279,7 +279,9 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 		}
 		out.har = whttp.NewHARWriter(hw, buildVersion())
 	}
-	cfg := &whttp.Config{KeepBodies: f.bodies != "" || f.har != "", MaxBodyBytes: f.maxBody}
+	// Every output writes a transaction out before the next: the parser
+	// may reuse its memory.
+	cfg := &whttp.Config{KeepBodies: f.bodies != "" || f.har != "", MaxBodyBytes: f.maxBody, ReuseTransactions: true}
 	parser := whttp.NewParser(cfg, out.tx)
 	var h stream.Handler = parser
 	if keys != nil {

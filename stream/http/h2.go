@@ -574,7 +574,14 @@ func (h *h2Conn) stream(id uint32, t time.Time) *h2Stream {
 			h.end(old, t)
 		}
 	}
-	s := &h2Stream{id: id, tx: h.cp.newTx()}
+	var s *h2Stream
+	if p := h.cp.p; len(p.freeH2) > 0 {
+		s = p.freeH2[len(p.freeH2)-1]
+		p.freeH2 = p.freeH2[:len(p.freeH2)-1]
+		s.id, s.tx = id, h.cp.newTx()
+	} else {
+		s = &h2Stream{id: id, tx: h.cp.newTx()}
+	}
 	s.tx.At = t
 	if h.swap {
 		s.tx.Client, s.tx.Server = s.tx.Server, s.tx.Client
@@ -594,7 +601,11 @@ func (h *h2Conn) msg(s *h2Stream, d stream.Dir) *Message {
 
 // message builds a Message from a decoded header block.
 func (h *h2Conn) message(fields []hpack.HeaderField, n int, req bool, t time.Time) *Message {
-	m := &Message{Proto: "HTTP/2.0", HeaderBytes: n, Start: t, End: t, DecodedBytes: -1, Header: make([]Field, 0, len(fields))}
+	m := h.cp.p.newMsg()
+	m.Proto, m.HeaderBytes, m.Start, m.End = "HTTP/2.0", n, t, t
+	if cap(m.Header) < len(fields) {
+		m.Header = make([]Field, 0, len(fields))
+	}
 	for _, f := range fields {
 		switch f.Name {
 		case ":method":
@@ -707,6 +718,10 @@ func (h *h2Conn) end(s *h2Stream, t time.Time) {
 		}
 	}
 	h.cp.done(s.tx)
+	if p := h.cp.p; p.cfg.ReuseTransactions && len(p.freeH2) < maxFree {
+		*s = h2Stream{}
+		p.freeH2 = append(p.freeH2, s)
+	}
 }
 
 // close emits every stream still open, in the order they opened. When

@@ -115,6 +115,7 @@ func BenchmarkHTTP2(b *testing.B) {
 	}{
 		{"default", nil},
 		{"bodies", &whttp.Config{KeepBodies: true}},
+		{"reuse", &whttp.Config{ReuseTransactions: true}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			n := 0

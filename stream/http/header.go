@@ -13,7 +13,8 @@ import (
 func (h *halfParser) parseHeader(hdr []byte, t time.Time) {
 	text := string(hdr)
 	lines := strings.Split(strings.TrimRight(text, "\r\n"), "\n")
-	m := &Message{HeaderBytes: len(hdr), Start: t, End: t, DecodedBytes: -1, Missing: h.partialMissing}
+	m := h.cp.p.newMsg()
+	m.HeaderBytes, m.Start, m.End, m.Missing = len(hdr), t, t, h.partialMissing
 	if h.partialMissing > 0 {
 		m.HeaderBytes -= 2 // the CRLF added to end the salvaged lines
 	}
@@ -210,10 +211,14 @@ func (h *halfParser) startResponse(m *Message, t time.Time) {
 		// on stream 1 (RFC 7540 3.2).
 		cp.p.stats.Upgraded++
 		cp.p.stats.HTTP2++
-		h.finish(t, true)
-		cp.h2 = newH2(cp, true)
+		// A copy of the request for stream 1, made before finish emits
+		// tx (whose memory the parser may then reuse).
 		q := *tx.Request
 		q.Header = append([]Field(nil), q.Header...)
+		q.Trailer = append([]Field(nil), q.Trailer...)
+		q.GRPCMessages = append([]GRPCMessage(nil), q.GRPCMessages...)
+		h.finish(t, true)
+		cp.h2 = newH2(cp, true)
 		s1 := cp.h2.stream(1, t)
 		s1.tx.Request = &q
 		s1.ended[stream.ClientToServer] = true
