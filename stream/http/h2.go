@@ -461,9 +461,12 @@ func (h *h2Conn) headers(d stream.Dir, t time.Time) {
 	s := h.streams[id]
 	req := r == stream.ClientToServer
 	if s == nil {
-		if !req && !h.mid && err == nil {
-			return // a response on a stream opened before the capture
+		if !req && !h.mid && err == nil && (id <= h.maxReq || id%2 == 0) {
+			return // a response on a stream already over (a late frame)
 		}
+		// (A response on a client stream not opened yet, the connection
+		// seen from its start: the client's bytes come later, held back
+		// by a gap or reordered; its request may still come.)
 		if h.mid && err == nil && (!h.roleKnown || !startsMessage(fields, unknown, req)) {
 			return // trailers, or a block that says too little, of a stream begun before
 		}
@@ -697,6 +700,9 @@ func (h *h2Conn) end(s *h2Stream, t time.Time) {
 		if m := h.msg(s, stream.Dir(d)); m != nil && !s.ended[d] && h.cp.p.cfg.KeepBodies {
 			decodeBody(m, s.body[d], true, h.cp.p.cfg.MaxBodyBytes)
 		}
+	}
+	if s.tx.Request == nil && s.note == "" && h.lostB > 0 {
+		s.note = h.lostNote(h.role(stream.ClientToServer)) // its request was lost in a gap
 	}
 	note := s.reset
 	if note == "" && !(s.ended[0] && s.ended[1]) && h.goAway != "" {
