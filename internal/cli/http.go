@@ -421,7 +421,7 @@ type httpOutput struct {
 	sel *whttp.Selection // nil: every transaction
 	red *redact.Redactor // nil: no redaction
 
-	midWarned map[uint64]bool    // connections warned about as picked up mid-connection
+	midWarned map[uint64]bool    // connections warned about as picked up mid-connection or with bytes lost in gaps
 	lines     bool               // print a line per transaction and TLS connection
 	table     *tableOutput       // --parquet
 	pq        *tables.HTTPWriter // --parquet's rows
@@ -497,14 +497,14 @@ func (o *httpOutput) tx(tx *whttp.Transaction) {
 			o.decodeNote(tx, km.kind, km.m, saved)
 		}
 	}
-	if strings.Contains(tx.Note, whttp.NoteMidConnection) && !o.midWarned[tx.Conn] && len(o.midWarned) < maxDecodeNotes {
+	if (strings.Contains(tx.Note, whttp.NoteMidConnection) || strings.Contains(tx.Note, whttp.NoteGap)) && !o.midWarned[tx.Conn] && len(o.midWarned) < maxDecodeNotes {
 		if o.midWarned == nil {
 			o.midWarned = map[uint64]bool{}
 		}
 		o.midWarned[tx.Conn] = true
 		fmt.Fprintf(o.stderr, "wirekit: http: warning: connection %d (%s > %s): %s\n", tx.Conn, tx.Client, tx.Server, escapeText(tx.Note))
 		if len(o.midWarned) == maxDecodeNotes {
-			fmt.Fprintf(o.stderr, "wirekit: http: more connections picked up mid-connection are only counted\n")
+			fmt.Fprintf(o.stderr, "wirekit: http: more connections picked up mid-connection or with bytes lost are only counted\n")
 		}
 	}
 	if o.har != nil {

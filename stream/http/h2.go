@@ -57,7 +57,10 @@ type h2Conn struct {
 	// mid: some of the connection was not seen (its start, or bytes lost
 	// in a gap): streams may lack their request.
 	mid     bool
-	skipped int64 // bytes passed over to find frame boundaries
+	// fromStart: the connection was seen from its start (the client's
+	// preface): what was lost, was lost in gaps.
+	fromStart bool
+	skipped   int64 // bytes passed over to find frame boundaries
 	// swap: the stream layer took the server for the client (it guesses
 	// from port numbers when the handshake was not captured); the header
 	// blocks said otherwise. roleKnown: a block said.
@@ -117,7 +120,7 @@ type h2Stream struct {
 // preface is still to come (prior knowledge: its first bytes; after an
 // Upgrade: h2c, the bytes after the request).
 func newH2(cp *connParser, preface bool) *h2Conn {
-	h := &h2Conn{cp: cp, streams: map[uint32]*h2Stream{}}
+	h := &h2Conn{cp: cp, streams: map[uint32]*h2Stream{}, fromStart: preface}
 	for d := range h.dir {
 		h.dir[d].dec = hpack.NewDecoder(4096, nil)
 		h.dir[d].dec.SetMaxStringLength(cp.p.cfg.MaxHeaderBytes)
@@ -562,6 +565,9 @@ func (h *h2Conn) lostNote(d stream.Dir) string {
 	lost := ""
 	if h.lostB > 0 {
 		lost = fmt.Sprintf("%d bytes lost, ", h.lostB)
+	}
+	if h.fromStart {
+		return fmt.Sprintf("%s: %s%d bytes skipped to the next frame; headers using the lost dynamic table are unknown", NoteGap, lost, h.skipped)
 	}
 	return fmt.Sprintf("%s: %s%d bytes skipped; headers using the lost dynamic table are unknown", NoteMidConnection, lost, h.skipped)
 }
