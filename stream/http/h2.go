@@ -56,7 +56,7 @@ type h2Conn struct {
 	try bool
 	// mid: some of the connection was not seen (its start, or bytes lost
 	// in a gap): streams may lack their request.
-	mid     bool
+	mid bool
 	// fromStart: the connection was seen from its start (the client's
 	// preface): what was lost, was lost in gaps.
 	fromStart bool
