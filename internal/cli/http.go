@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -287,7 +288,14 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	if keys != nil {
 		out.decrypted = map[uint64]string{}
 		out.alpn13 = map[uint64]string{}
-		h = decryptHandler{inner: parser, keys: keys, status: func(id uint64, n int64, alpn string, err error) {
+		h = decryptHandler{inner: parser, keys: keys, status: func(c *stream.Conn, n int64, alpn string, gaps int, err error) {
+			id := c.ID
+			switch {
+			case errors.Is(err, tlsdecrypt.ErrGap):
+				fmt.Fprintf(e.stderr, "wirekit: http: warning: connection %d (%s > %s): TLS: decrypted %d bytes, then: %v\n", id, c.Client, c.Server, n, err)
+			case gaps > 0:
+				fmt.Fprintf(e.stderr, "wirekit: http: warning: connection %d (%s > %s): TLS: bytes lost in capture gaps (%d); decryption resumed after each at the next record that decrypted (its sequence number found by trying the next ones)\n", id, c.Client, c.Server, gaps)
+			}
 			if alpn != "" {
 				out.alpn13[id] = alpn
 			}
@@ -301,6 +309,9 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 				out.decrypted[id] = "not decrypted: " + err.Error()
 			default:
 				out.decrypted[id] = fmt.Sprintf("decrypted %d bytes", n)
+			}
+			if gaps > 0 {
+				out.decrypted[id] += fmt.Sprintf(" (resumed after capture gaps: %d)", gaps)
 			}
 		}}
 	}

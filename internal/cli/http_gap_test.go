@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"bytes"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -97,6 +100,51 @@ func TestHTTPGapWarning(t *testing.T) {
 			}
 			if paired < 7 {
 				t.Errorf("%d of 8 requests paired with their response, want at least 7 (one may lose its request or response to the gap):\n%s", paired, out)
+			}
+		})
+	}
+}
+
+// TestHTTPTLSGapWarning: a TLS connection (TLS 1.3 and 1.2, HTTP/1.1
+// inside, decrypted with the key log) that lost one server segment in the
+// middle: decryption resumes at the next record, wirekit http warns naming
+// the connection, and the exchanges after the gap come out paired.
+func TestHTTPTLSGapWarning(t *testing.T) {
+	var x [][2][]byte
+	for i := range 10 {
+		body := strings.Repeat(fmt.Sprint(i), 3000)
+		x = append(x, [2][]byte{[]byte(fmt.Sprintf("GET /item/%d HTTP/1.1\r\nHost: api.example\r\n\r\n", i)),
+			[]byte(fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s", len(body), body))})
+	}
+	for _, tc := range []struct {
+		name    string
+		version uint16
+	}{{"TLS 1.3", tls.VersionTLS13}, {"TLS 1.2", tls.VersionTLS12}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var keylog bytes.Buffer
+			conv := testutil.TLSConvWith(t, "10.0.0.1:40000", "10.0.0.2:443", testutil.TLSOptions{Version: tc.version, SNI: "api.example",
+				ALPN: []string{"http/1.1"}, KeyLog: &keylog, Exchanges: x})
+			dir := t.TempDir()
+			capf, keys := filepath.Join(dir, "gap.pcap"), filepath.Join(dir, "keys")
+			if err := os.WriteFile(keys, keylog.Bytes(), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			writeFrames(t, capf, dropSegment(t, conv.Frames, false, 9))
+			code, out, stderr := run(t, nil, "http", "-r", capf, "--tls-keylog", keys, "--jsonl")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if !strings.Contains(stderr, "warning: connection 0 (10.0.0.1:40000 > 10.0.0.2:443): TLS: bytes lost in capture gaps (1); decryption resumed") {
+				t.Errorf("no warning that decryption resumed after the gap on stderr:\n%s", stderr)
+			}
+			paired := 0
+			for _, l := range strings.Split(out, "\n") {
+				if strings.Contains(l, `"status":200`) && strings.Contains(l, `"request":`) && strings.Contains(l, `"complete":true,"start"`) {
+					paired++
+				}
+			}
+			if paired < 8 {
+				t.Errorf("%d of 10 exchanges paired, want at least 8 (the gap may cut one or two):\n%s\n%s", paired, out, stderr)
 			}
 		})
 	}
