@@ -116,3 +116,22 @@ func TestReuseTransactions(t *testing.T) {
 		}
 	})
 }
+
+// TestHTTP1Allocs: an HTTP/1.1 keep-alive transaction costs two
+// allocations with ReuseTransactions (one string a header section, its
+// fields substrings of it), not one per field.
+func TestHTTP1Allocs(t *testing.T) {
+	p := whttp.NewParser(&whttp.Config{ReuseTransactions: true}, func(*whttp.Transaction) {})
+	c := &stream.Conn{Client: netip.MustParseAddrPort("10.0.0.1:1"), Server: netip.MustParseAddrPort("10.0.0.2:80")}
+	h := p.Open(c)
+	req := []byte("GET /v1/items/1?page=2 HTTP/1.1\r\nHost: api.example\r\nUser-Agent: bench/1.0\r\nAccept: application/json\r\nAccept-Encoding: identity\r\nX-Request-Id: 42\r\n\r\n")
+	res := []byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nDate: Sat, 05 Dec 2026 15:41:12 GMT\r\nServer: x\r\n\r\n{}")
+	one := func() {
+		h.Data(c, stream.Chunk{Dir: c2s, Data: req, PeerAcked: -1})
+		h.Data(c, stream.Chunk{Dir: s2c, Data: res, PeerAcked: -1})
+	}
+	one()
+	if allocs := testing.AllocsPerRun(200, one); allocs > 2 {
+		t.Errorf("%.1f allocations per HTTP/1.1 transaction, want <= 2", allocs)
+	}
+}
