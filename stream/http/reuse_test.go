@@ -135,3 +135,54 @@ func TestHTTP1Allocs(t *testing.T) {
 		t.Errorf("%.1f allocations per HTTP/1.1 transaction, want <= 2", allocs)
 	}
 }
+
+// FuzzReuseTransactions: arbitrary bytes of both directions (after an
+// HTTP/2 preface or not, with gaps now and then), fed in pieces: the JSON
+// lines written as transactions come are the same with and without
+// ReuseTransactions.
+func FuzzReuseTransactions(f *testing.F) {
+	f.Add([]byte("GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\n\r\n"), []byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 404 No\r\nContent-Length: 0\r\n\r\n"), false, uint8(5))
+	x := h2Conversation(3, 100)
+	var c, s []byte
+	for _, p := range x.parts {
+		if p.dir == stream.ClientToServer {
+			c = append(c, p.data...)
+		} else {
+			s = append(s, p.data...)
+		}
+	}
+	f.Add(c[len(http2.ClientPreface):], s, true, uint8(9))
+	f.Add(c, s, false, uint8(200))
+	f.Fuzz(func(t *testing.T, client, server []byte, preface bool, step uint8) {
+		run := func(reuse bool) string {
+			var out bytes.Buffer
+			w := whttp.NewJSONLWriter(&out)
+			p := whttp.NewParser(&whttp.Config{KeepBodies: step%2 == 0, ReuseTransactions: reuse}, func(tx *whttp.Transaction) { w.Write(tx) })
+			conn := &stream.Conn{Client: netip.MustParseAddrPort("10.0.0.1:1"), Server: netip.MustParseAddrPort("10.0.0.2:80")}
+			h := p.Open(conn)
+			if preface {
+				h.Data(conn, stream.Chunk{Dir: stream.ClientToServer, Data: []byte(http2.ClientPreface), PeerAcked: -1})
+			}
+			n := int(step%29) + 1
+			cl, sv := client, server
+			for i := 0; len(cl) > 0 || len(sv) > 0; i++ {
+				lost := 0
+				if step > 200 && i%7 == 3 {
+					lost = 10
+				}
+				k := min(n, len(cl))
+				h.Data(conn, stream.Chunk{Dir: stream.ClientToServer, Data: cl[:k], Lost: lost, PeerAcked: -1})
+				cl = cl[k:]
+				k = min(n, len(sv))
+				h.Data(conn, stream.Chunk{Dir: stream.ServerToClient, Data: sv[:k], PeerAcked: -1})
+				sv = sv[k:]
+			}
+			h.Close(conn)
+			w.Flush()
+			return out.String()
+		}
+		if a, b := run(false), run(true); a != b {
+			t.Errorf("with ReuseTransactions:\n%s\nwithout:\n%s", b, a)
+		}
+	})
+}
