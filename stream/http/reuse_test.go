@@ -99,6 +99,9 @@ func TestReuseTransactions(t *testing.T) {
 		}
 	}
 	t.Run("allocations per HTTP/2 transaction", func(t *testing.T) {
+		if raceEnabled {
+			t.Skip("allocation counts do not hold under the race detector")
+		}
 		x := h2Conversation(50, 2000)
 		p := whttp.NewParser(&whttp.Config{ReuseTransactions: true}, func(*whttp.Transaction) {})
 		c := &stream.Conn{Client: netip.MustParseAddrPort("10.0.0.1:1"), Server: netip.MustParseAddrPort("10.0.0.2:80")}
@@ -121,6 +124,9 @@ func TestReuseTransactions(t *testing.T) {
 // allocations with ReuseTransactions (one string a header section, its
 // fields substrings of it), not one per field.
 func TestHTTP1Allocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts do not hold under the race detector")
+	}
 	p := whttp.NewParser(&whttp.Config{ReuseTransactions: true}, func(*whttp.Transaction) {})
 	c := &stream.Conn{Client: netip.MustParseAddrPort("10.0.0.1:1"), Server: netip.MustParseAddrPort("10.0.0.2:80")}
 	h := p.Open(c)
