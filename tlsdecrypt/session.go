@@ -3,7 +3,6 @@ package tlsdecrypt
 import (
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -564,14 +563,8 @@ func (s *Session) startTLS13() {
 
 // setKey13 installs the key and IV derived from a TLS 1.3 traffic secret.
 func (s *Session) setKey13(d *direction, su suite, secret []byte) error {
-	key, err := expandLabel(su.hash, secret, "key", su.keyLen)
-	if err != nil {
-		return err
-	}
-	iv, err := expandLabel(su.hash, secret, "iv", 12)
-	if err != nil {
-		return err
-	}
+	mac := hmac.New(su.hash, secret)
+	key, iv := expandLabel(mac, "key", su.keyLen), expandLabel(mac, "iv", 12)
 	a, err := newAEAD(su, key)
 	if err != nil {
 		return err
@@ -580,13 +573,20 @@ func (s *Session) setKey13(d *direction, su suite, secret []byte) error {
 	return nil
 }
 
-// expandLabel is HKDF-Expand-Label with an empty context.
-func expandLabel(h func() hash.Hash, secret []byte, label string, n int) ([]byte, error) {
-	full := "tls13 " + label
-	info := []byte{byte(n >> 8), byte(n), byte(len(full))}
-	info = append(info, full...)
-	info = append(info, 0)
-	return hkdf.Expand(h, secret, string(info), n)
+// expandLabel is HKDF-Expand-Label (RFC 8446 7.1) with an empty context
+// and mac the HMAC keyed with the secret, for n no longer than the hash
+// (every use here): the first block of HKDF-Expand (RFC 5869 2.3),
+// HMAC(secret, info | 0x01), is the output. One HMAC serves the key and
+// the IV of a secret.
+func expandLabel(mac hash.Hash, label string, n int) []byte {
+	var buf [64]byte
+	info := append(buf[:0], byte(n>>8), byte(n), byte(len("tls13 ")+len(label)))
+	info = append(info, "tls13 "...)
+	info = append(info, label...)
+	info = append(info, 0, 1)
+	mac.Reset()
+	mac.Write(info)
+	return mac.Sum(nil)[:n]
 }
 
 // protectedHandshake reads TLS 1.3 handshake messages in clear after
@@ -614,11 +614,8 @@ func (s *Session) protectedHandshake(d *direction, b []byte) {
 				}
 			}
 		case 24: // KeyUpdate
-			next, err := expandLabel(su.hash, d.secret, "traffic upd", su.hash().Size())
-			if err == nil {
-				err = s.setKey13(d, su, next)
-			}
-			if err != nil {
+			next := expandLabel(hmac.New(su.hash, d.secret), "traffic upd", su.hash().Size())
+			if err := s.setKey13(d, su, next); err != nil {
 				d.done = true
 				s.fail(err)
 				return
