@@ -432,7 +432,7 @@ type httpOutput struct {
 	sel *whttp.Selection // nil: every transaction
 	red *redact.Redactor // nil: no redaction
 
-	midWarned map[uint64]bool    // connections warned about as picked up mid-connection or with bytes lost in gaps
+	midWarned map[uint64]bool    // connections warned about as picked up mid-connection
 	lines     bool               // print a line per transaction and TLS connection
 	table     *tableOutput       // --parquet
 	pq        *tables.HTTPWriter // --parquet's rows
