@@ -10,6 +10,9 @@
 #   bench/http2.sh                  # SIZE=150MB RUNS=3
 #   SIZE=20MB RUNS=3 bench/http2.sh
 #   WIREKIT_BASE=/path/to/older/wirekit bench/http2.sh   # also times an older build, in the same run
+#
+# Each time is printed with its CPU time (user + system) beside: on a
+# loaded machine wall time is mostly waiting.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${SIZE:-150MB}
@@ -39,6 +42,9 @@ median() {
 	hyperfine -N --runs "$RUNS" --output null --export-json "$out/$1.json" "$2" >/dev/null 2>&1
 	jq '.results[0].median' "$out/$1.json"
 }
+# cpu: the mean CPU time (user + system) of the runs median timed, for a
+# figure less at the mercy of the machine's load than wall time.
+cpu() { jq '.results[0].user + .results[0].system' "$out/$1.json"; }
 x() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 
 echo "$(nproc) CPUs; $RUNS runs, medians"
@@ -67,8 +73,10 @@ for kind in h2c tls; do
 	chmod +x "$out/ts-$kind.sh"
 	t=$(median "ts-$kind" "$out/ts-$kind.sh")
 	echo "  wirekit http --jsonl: $w s; tshark -Y '$filter' -T fields: $t s; tshark/wirekit: $(x "$t" "$w")x (goal >= 20x)"
+	echo "  CPU (user + system, mean): wirekit $(cpu "wk-$kind") s, tshark $(cpu "ts-$kind") s; tshark/wirekit: $(x "$(cpu "ts-$kind")" "$(cpu "wk-$kind")")x"
 	if [ -n "${WIREKIT_BASE:-}" ]; then
 		echo "  $WIREKIT_BASE http --jsonl: $wb s; tshark/it: $(x "$t" "$wb")x; it/wirekit: $(x "$wb" "$w")x"
+		echo "  CPU: $WIREKIT_BASE $(cpu "base-$kind") s; tshark/it: $(x "$(cpu "ts-$kind")" "$(cpu "base-$kind")")x; it/wirekit: $(x "$(cpu "base-$kind")" "$(cpu "wk-$kind")")x"
 	fi
 	/usr/bin/time -f "%M" -o "$out/rss-wk-$kind" $wk >"$out/wk-$kind.jsonl" 2>/dev/null
 	/usr/bin/time -f "%M" -o "$out/rss-ts-$kind" "${tsa[@]}" >"$out/ts-$kind.tsv" 2>/dev/null

@@ -3,7 +3,6 @@ package tlsdecrypt
 import (
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/sha512"
@@ -12,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"sync"
 
 	"golang.org/x/crypto/chacha20poly1305"
 
@@ -28,6 +28,10 @@ var (
 	// ErrAuth: a record failed authentication (a wrong key, or damaged
 	// bytes); the direction is given up.
 	ErrAuth = errors.New("tlsdecrypt: record failed authentication (wrong key or damaged data)")
+	// ErrGap: bytes were lost in a capture gap and no record after it
+	// could be decrypted: TLS records carry no sequence number, and the
+	// nonce and additional data of every AEAD suite depend on it.
+	ErrGap = errors.New("tlsdecrypt: records after a capture gap cannot be decrypted without their sequence numbers")
 )
 
 // maxRecord bounds a record's length (2^14 plus the expansion allowed).
@@ -61,9 +65,8 @@ type Session struct {
 func (s *Session) ALPN() string { return s.alpn }
 
 type direction struct {
-	rec     []byte // bytes of a record not complete yet
-	plain   []byte // decryption buffer, reused record after record
-	hs      []byte // clear handshake bytes not yet forming a message
+	rec     *[]byte // bytes of a record not complete yet (from recPool), or nil
+	hs      []byte  // clear handshake bytes not yet forming a message
 	aead    cipher.AEAD
 	iv      []byte
 	explict bool // TLS 1.2 GCM: 8-byte explicit nonce in each record
@@ -78,6 +81,22 @@ type direction struct {
 	done    bool
 	nonce   [12]byte // a record's nonce (AEADs here use 12 bytes)
 	aad     [13]byte // a TLS 1.2 record's additional data
+	// After a gap: resync is set while the bytes that follow (held in
+	// sbuf, scan bytes of it looked at) are searched for a record that
+	// decrypts with one of the next sequence numbers (window of them).
+	resync   bool
+	sbuf     []byte
+	scan     int
+	window   uint64
+	searched int64  // bytes passed over since the gap
+	lost     int64  // bytes lost in gaps, in all
+	recMinor byte   // the minor version of the direction's protected records
+	gaps     int    // gaps the direction resumed after
+	gapSeq   uint64 // the sequence number at the last gap
+	// budget bounds the bytes trial decryption may authenticate while
+	// searching (hostile bytes full of plausible record headers);
+	// tried counts them over the direction's life.
+	budget, tried int64
 }
 
 // NewSession returns a Session that decrypts with the secrets of k and
@@ -91,14 +110,145 @@ func (k *KeyLog) NewSession(out func(fromClient bool, plain []byte)) *Session {
 // Decrypted is the number of application data bytes handed out so far.
 func (s *Session) Decrypted() int64 { return s.decrypted }
 
-// Lost says a direction lost bytes in a capture gap: its records cannot be
-// framed any more, so it is given up.
-func (s *Session) Lost(fromClient bool) {
+// Lost says a direction lost n bytes in a capture gap (n <= 0: how many
+// is unknown). Where the record boundaries are and which sequence number
+// the next record has (TLS 1.3 and TLS 1.2 AEAD nonces and additional data
+// hold it) are then unknown: the bytes that follow are searched for a
+// record header that starts a record decrypting with one of the next
+// sequence numbers (as many as the lost bytes can hold records, at most
+// MaxGapRecords), and decryption resumes there; Gaps counts the times it
+// did. Until then nothing is handed out. A direction whose search finds
+// no such record in MaxGapSearch bytes, or that lost bytes before its keys
+// were in use (the handshake in clear), is given up with Err saying so.
+func (s *Session) Lost(fromClient bool, n int) {
 	d := &s.dir[dirIndex(fromClient)]
-	if !d.done {
-		d.done = true
-		s.fail(fmt.Errorf("tlsdecrypt: bytes missing from the %s's stream: the rest cannot be decrypted", side(fromClient)))
+	if d.done {
+		return
 	}
+	if !d.encrypted || d.aead == nil {
+		d.done = true
+		s.fail(fmt.Errorf("tlsdecrypt: %d bytes missing from the %s's stream before its records were protected: the rest cannot be decrypted", max(n, 0), side(fromClient)))
+		return
+	}
+	d.release()
+	if !d.resync {
+		d.resync, d.gapSeq, d.window = true, d.seq, 0
+		d.sbuf, d.scan, d.searched = d.sbuf[:0], 0, 0
+	} else {
+		// Another gap while searching: what is held is not
+		// contiguous with what follows.
+		d.searched += int64(len(d.sbuf))
+		d.sbuf, d.scan = d.sbuf[:0], 0
+	}
+	d.budget = min(gapBudget+2*int64(max(n, 0)), maxTried-d.tried)
+	if n <= 0 {
+		d.window = MaxGapRecords
+	} else {
+		d.lost += int64(n)
+		// The records n bytes can hold (the smallest protected record
+		// is 22 bytes), and the one the gap cut.
+		d.window = min(d.window+uint64(n)/22+2, MaxGapRecords)
+	}
+}
+
+// Bounds on finding the next record after a gap.
+const (
+	// MaxGapRecords is the most sequence numbers tried on a record
+	// after a gap.
+	MaxGapRecords = 1024
+	// MaxGapSearch is how many bytes after a gap are searched for a
+	// record that decrypts before the direction is given up.
+	MaxGapSearch = 1 << 20
+	// gapBudget is the bytes trial decryption may authenticate after a
+	// gap (plus twice the bytes lost), maxTried over a direction's life.
+	gapBudget = 64 << 20
+	maxTried  = 256 << 20
+)
+
+// Gaps is the number of capture gaps after which decryption resumed.
+func (s *Session) Gaps() int { return s.dir[0].gaps + s.dir[1].gaps }
+
+// resyncFeed searches the bytes after a gap for a record that decrypts
+// with one of the next sequence numbers, and reads on from it as usual.
+func (s *Session) resyncFeed(d *direction, fromClient bool, data []byte) {
+	d.sbuf = append(d.sbuf, data...)
+	b := d.sbuf
+	for ; d.scan+5 <= len(b); d.scan++ {
+		i := d.scan
+		n := int(binary.BigEndian.Uint16(b[i+3 : i+5]))
+		// An application data record of the direction's version, long
+		// enough for a tag and a content type.
+		if b[i] != 23 || b[i+1] != 3 || (b[i+2] != 3 && b[i+2] != d.recMinor) || n < 17 || n > maxRecord {
+			continue
+		}
+		if i+5+n > len(b) {
+			break // wait for the rest of the candidate
+		}
+		seq, ok := s.trySeqs(d, b[i:i+5], b[i+5:i+5+n])
+		if !ok {
+			if d.budget <= 0 {
+				d.done, d.resync, d.sbuf = true, false, nil
+				s.fail(d.gapErr(fromClient, fmt.Sprintf("%d bytes (the trial decryptions allowed ran out)", d.searched+int64(i))))
+				return
+			}
+			continue
+		}
+		// Found: the record is read with its sequence number, and the
+		// bytes after it as usual.
+		d.resync, d.seq, d.gaps = false, seq, d.gaps+1
+		d.searched += int64(i)
+		rest := b[i:]
+		d.sbuf = d.sbuf[:0]
+		if cap(d.sbuf) > 4*(5+maxRecord) {
+			d.sbuf = nil
+		}
+		s.Feed(fromClient, rest)
+		return
+	}
+	// Keep what may still start a record: the bytes from scan on.
+	if drop := d.scan; drop > 0 {
+		d.searched += int64(drop)
+		n := copy(d.sbuf, d.sbuf[drop:])
+		d.sbuf, d.scan = d.sbuf[:n], 0
+	}
+	if d.searched+int64(len(d.sbuf)) > MaxGapSearch {
+		d.done, d.resync, d.sbuf = true, false, nil
+		s.fail(d.gapErr(fromClient, fmt.Sprintf("the next %d bytes", MaxGapSearch)))
+	}
+}
+
+// gapErr says why a direction stopped at a gap: searched, what was
+// searched.
+func (d *direction) gapErr(fromClient bool, searched string) error {
+	return fmt.Errorf("%w: the %s's stream lost %d bytes after record %d, and no record in %s decrypted with sequence numbers %d to %d (more records lost than tried, or a KeyUpdate lost)",
+		ErrGap, side(fromClient), d.lost, d.gapSeq, searched, d.gapSeq, d.gapSeq+max(d.window, 1)-1)
+}
+
+// End says the connection ended: a direction still searching for a record
+// after a gap sets Err (ErrGap).
+func (s *Session) End() {
+	for i := range s.dir {
+		if d := &s.dir[i]; d.resync && !d.done {
+			d.done, d.resync = true, false
+			s.fail(d.gapErr(i == 0, fmt.Sprintf("the %d bytes up to the end", d.searched+int64(len(d.sbuf)))))
+			d.sbuf = nil
+		}
+	}
+}
+
+// trySeqs tries to decrypt the record hdr+body with each sequence number
+// of the window after the gap, returning the one that authenticates.
+func (s *Session) trySeqs(d *direction, hdr, body []byte) (uint64, bool) {
+	buf := recPool.Get().(*[]byte)
+	defer recPool.Put(buf)
+	for seq := d.gapSeq; seq < d.gapSeq+max(d.window, 1) && d.budget > 0; seq++ {
+		d.budget -= int64(len(body))
+		d.tried += int64(len(body))
+		if _, _, err := s.open(d, seq, hdr[0], hdr, body, (*buf)[:0]); err == nil {
+			return seq, true
+		}
+	}
+	return 0, false
 }
 
 func dirIndex(fromClient bool) int {
@@ -121,11 +271,24 @@ func (s *Session) fail(err error) {
 	}
 }
 
+// recPool holds record-sized buffers: a record split across segments is
+// assembled in one, and each record is decrypted into one, so that a
+// connection holds no buffer of its own between records (there are many
+// connections, each mostly idle).
+var recPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, 5+maxRecord)
+	return &b
+}}
+
 // Feed reads the next bytes of one direction.
 func (s *Session) Feed(fromClient bool, data []byte) {
 	d := &s.dir[dirIndex(fromClient)]
+	if d.resync && !d.done {
+		s.resyncFeed(d, fromClient, data)
+		return
+	}
 	for len(data) > 0 && !d.done {
-		if len(d.rec) == 0 && len(data) >= 5 {
+		if d.rec == nil && len(data) >= 5 {
 			// Whole records straight from data, without copying.
 			n := int(binary.BigEndian.Uint16(data[3:5]))
 			if !plausibleRecord(data[0], data[1], n) {
@@ -142,31 +305,43 @@ func (s *Session) Feed(fromClient bool, data []byte) {
 			}
 		}
 		if d.rec == nil {
-			d.rec = make([]byte, 0, 5+maxRecord) // one buffer, not a growing series
+			d.rec = recPool.Get().(*[]byte)
 		}
+		rec := *d.rec
 		need := 5
-		if len(d.rec) >= 5 {
-			need = 5 + int(binary.BigEndian.Uint16(d.rec[3:5]))
+		if len(rec) >= 5 {
+			need = 5 + int(binary.BigEndian.Uint16(rec[3:5]))
 		}
-		take := min(need-len(d.rec), len(data))
-		d.rec = append(d.rec, data[:take]...)
+		take := min(need-len(rec), len(data))
+		rec = append(rec, data[:take]...)
+		*d.rec = rec
 		data = data[take:]
-		if len(d.rec) == 5 {
-			n := int(binary.BigEndian.Uint16(d.rec[3:5]))
-			if !plausibleRecord(d.rec[0], d.rec[1], n) {
+		if len(rec) == 5 {
+			n := int(binary.BigEndian.Uint16(rec[3:5]))
+			if !plausibleRecord(rec[0], rec[1], n) {
 				d.done = true
-				s.fail(fmt.Errorf("tlsdecrypt: %s's stream: not a TLS record (type %d, length %d)", side(fromClient), d.rec[0], n))
+				s.fail(fmt.Errorf("tlsdecrypt: %s's stream: not a TLS record (type %d, length %d)", side(fromClient), rec[0], n))
+				d.release()
 				return
 			}
 			if n == 0 {
-				d.rec = d.rec[:0]
+				d.release()
 			}
 			continue
 		}
-		if len(d.rec) >= 5 && len(d.rec) == 5+int(binary.BigEndian.Uint16(d.rec[3:5])) {
-			s.record(d, fromClient, d.rec[0], d.rec[:5], d.rec[5:])
-			d.rec = d.rec[:0]
+		if len(rec) >= 5 && len(rec) == 5+int(binary.BigEndian.Uint16(rec[3:5])) {
+			s.record(d, fromClient, rec[0], rec[:5], rec[5:])
+			d.release()
 		}
+	}
+}
+
+// release gives the direction's record buffer back to recPool.
+func (d *direction) release() {
+	if d.rec != nil {
+		*d.rec = (*d.rec)[:0]
+		recPool.Put(d.rec)
+		d.rec = nil
 	}
 }
 
@@ -190,13 +365,16 @@ func (s *Session) record(d *direction, fromClient bool, typ byte, hdr, body []by
 		}
 		return
 	}
-	plain, inner, err := s.open(d, typ, hdr, body)
+	buf := recPool.Get().(*[]byte)
+	defer recPool.Put(buf)
+	plain, inner, err := s.open(d, d.seq, typ, hdr, body, (*buf)[:0])
 	if err != nil {
 		d.done = true
 		s.fail(fmt.Errorf("%s's record %d: %w", side(fromClient), d.seq, err))
 		return
 	}
 	d.seq++
+	d.recMinor = hdr[2]
 	switch inner {
 	case 23:
 		if len(plain) > 0 {
@@ -385,14 +563,8 @@ func (s *Session) startTLS13() {
 
 // setKey13 installs the key and IV derived from a TLS 1.3 traffic secret.
 func (s *Session) setKey13(d *direction, su suite, secret []byte) error {
-	key, err := expandLabel(su.hash, secret, "key", su.keyLen)
-	if err != nil {
-		return err
-	}
-	iv, err := expandLabel(su.hash, secret, "iv", 12)
-	if err != nil {
-		return err
-	}
+	mac := hmac.New(su.hash, secret)
+	key, iv := expandLabel(mac, "key", su.keyLen), expandLabel(mac, "iv", 12)
 	a, err := newAEAD(su, key)
 	if err != nil {
 		return err
@@ -401,13 +573,20 @@ func (s *Session) setKey13(d *direction, su suite, secret []byte) error {
 	return nil
 }
 
-// expandLabel is HKDF-Expand-Label with an empty context.
-func expandLabel(h func() hash.Hash, secret []byte, label string, n int) ([]byte, error) {
-	full := "tls13 " + label
-	info := []byte{byte(n >> 8), byte(n), byte(len(full))}
-	info = append(info, full...)
-	info = append(info, 0)
-	return hkdf.Expand(h, secret, string(info), n)
+// expandLabel is HKDF-Expand-Label (RFC 8446 7.1) with an empty context
+// and mac the HMAC keyed with the secret, for n no longer than the hash
+// (every use here): the first block of HKDF-Expand (RFC 5869 2.3),
+// HMAC(secret, info | 0x01), is the output. One HMAC serves the key and
+// the IV of a secret.
+func expandLabel(mac hash.Hash, label string, n int) []byte {
+	var buf [64]byte
+	info := append(buf[:0], byte(n>>8), byte(n), byte(len("tls13 ")+len(label)))
+	info = append(info, "tls13 "...)
+	info = append(info, label...)
+	info = append(info, 0, 1)
+	mac.Reset()
+	mac.Write(info)
+	return mac.Sum(nil)[:n]
 }
 
 // protectedHandshake reads TLS 1.3 handshake messages in clear after
@@ -435,11 +614,8 @@ func (s *Session) protectedHandshake(d *direction, b []byte) {
 				}
 			}
 		case 24: // KeyUpdate
-			next, err := expandLabel(su.hash, d.secret, "traffic upd", su.hash().Size())
-			if err == nil {
-				err = s.setKey13(d, su, next)
-			}
-			if err != nil {
+			next := expandLabel(hmac.New(su.hash, d.secret), "traffic upd", su.hash().Size())
+			if err := s.setKey13(d, su, next); err != nil {
 				d.done = true
 				s.fail(err)
 				return
@@ -449,8 +625,9 @@ func (s *Session) protectedHandshake(d *direction, b []byte) {
 	}
 }
 
-// open decrypts one protected record, returning the content and its type.
-func (s *Session) open(d *direction, typ byte, hdr, body []byte) ([]byte, byte, error) {
+// open decrypts one protected record into dst (reusing its capacity),
+// returning the content and its type.
+func (s *Session) open(d *direction, seq uint64, typ byte, hdr, body, dst []byte) ([]byte, byte, error) {
 	if d.aead == nil {
 		return nil, 0, errors.New("tlsdecrypt: no key")
 	}
@@ -468,10 +645,10 @@ func (s *Session) open(d *direction, typ byte, hdr, body []byte) ([]byte, byte, 
 		body = body[8:]
 	} else {
 		copy(nonce, d.iv)
-		var seq [8]byte
-		binary.BigEndian.PutUint64(seq[:], d.seq)
+		var sb [8]byte
+		binary.BigEndian.PutUint64(sb[:], seq)
 		for i := range 8 {
-			nonce[len(nonce)-8+i] ^= seq[i]
+			nonce[len(nonce)-8+i] ^= sb[i]
 		}
 	}
 	if s.version == 0x0304 {
@@ -481,17 +658,11 @@ func (s *Session) open(d *direction, typ byte, hdr, body []byte) ([]byte, byte, 
 			return nil, 0, errors.New("tlsdecrypt: record shorter than its tag")
 		}
 		aad = d.aad[:]
-		binary.BigEndian.PutUint64(aad, d.seq)
+		binary.BigEndian.PutUint64(aad, seq)
 		aad[8], aad[9], aad[10] = typ, hdr[1], hdr[2]
 		binary.BigEndian.PutUint16(aad[11:], uint16(len(body)-d.aead.Overhead()))
 	}
-	if d.plain == nil {
-		d.plain = make([]byte, 0, maxRecord)
-	}
-	plain, err := d.aead.Open(d.plain[:0], nonce, body, aad)
-	if err == nil {
-		d.plain = plain
-	}
+	plain, err := d.aead.Open(dst, nonce, body, aad)
 	if err != nil {
 		return nil, 0, ErrAuth
 	}

@@ -16,7 +16,7 @@ import (
 
 // payloads pulls each direction's TCP payload out of a conversation's
 // frames, in order, one piece per segment.
-func payloads(t *testing.T, conv *testutil.TCPConv) []piece {
+func payloads(_ testing.TB, conv *testutil.TCPConv) []piece {
 	var out []piece
 	for _, f := range conv.Frames {
 		pk := gopacket.NewPacket(f.Data, layers.LayerTypeEthernet, gopacket.Default)

@@ -5,6 +5,8 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 )
 
@@ -202,6 +204,10 @@ func parseCertificates(b []byte) ([]Certificate, error) {
 			return out, fmt.Errorf("tlsinfo: Certificate %d: %w", len(out)+1, list.err)
 		}
 		sum := sha256.Sum256(der)
+		if c, ok := certs.get(sum); ok {
+			out = append(out, c)
+			continue
+		}
 		cert := Certificate{SHA256: hex.EncodeToString(sum[:])}
 		if x, err := x509.ParseCertificate(der); err == nil {
 			cert.Subject, cert.Issuer = x.Subject.String(), x.Issuer.String()
@@ -215,7 +221,41 @@ func parseCertificates(b []byte) ([]Certificate, error) {
 				cert.SANs = append(cert.SANs, u.String())
 			}
 		}
+		certs.put(sum, cert)
 		out = append(out, cert)
 	}
 	return out, nil
+}
+
+// certs remembers the certificates parsed last, by the SHA-256 of their
+// DER encoding: a server sends the same chain to every client, and
+// parsing it is most of the cost of a connection's facts.
+var certs = certCache{m: map[[32]byte]Certificate{}}
+
+// maxCerts bounds certs: past it, it starts afresh.
+const maxCerts = 1024
+
+type certCache struct {
+	mu sync.Mutex
+	m  map[[32]byte]Certificate
+}
+
+// get returns the certificate whose DER encoding has SHA-256 sum, with
+// a SANs slice of its own.
+func (c *certCache) get(sum [32]byte) (Certificate, bool) {
+	c.mu.Lock()
+	cert, ok := c.m[sum]
+	c.mu.Unlock()
+	cert.SANs = slices.Clone(cert.SANs)
+	return cert, ok
+}
+
+func (c *certCache) put(sum [32]byte, cert Certificate) {
+	cert.SANs = slices.Clone(cert.SANs)
+	c.mu.Lock()
+	if len(c.m) >= maxCerts {
+		clear(c.m)
+	}
+	c.m[sum] = cert
+	c.mu.Unlock()
 }

@@ -2,6 +2,7 @@ package tlsinfo
 
 import (
 	"crypto/tls"
+	"sync"
 	"time"
 )
 
@@ -61,7 +62,7 @@ func (c *Conn) Facts() *Facts {
 	}
 	if s := c.Server; s != nil {
 		f.Version = VersionName(s.NegotiatedVersion())
-		f.CipherSuite = tls.CipherSuiteName(s.CipherSuite)
+		f.CipherSuite = suiteName(s.CipherSuite)
 		f.ALPN = s.ALPN
 		_, f.JA3S = s.JA3S()
 	}
@@ -70,4 +71,17 @@ func (c *Conn) Facts() *Facts {
 			NotBefore: x.NotBefore.UTC().Format(time.RFC3339), NotAfter: x.NotAfter.UTC().Format(time.RFC3339), SHA256: x.SHA256})
 	}
 	return f
+}
+
+// suiteNames caches tls.CipherSuiteName, which builds Go's list of suites
+// at each call.
+var suiteNames sync.Map // uint16 -> string
+
+func suiteName(id uint16) string {
+	if n, ok := suiteNames.Load(id); ok {
+		return n.(string)
+	}
+	n := tls.CipherSuiteName(id)
+	suiteNames.Store(id, n)
+	return n
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -288,13 +289,22 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 		}
 		out.har = whttp.NewHARWriter(hw, buildVersion())
 	}
-	cfg := &whttp.Config{KeepBodies: f.bodies != "" || f.har != "", MaxBodyBytes: f.maxBody}
+	// Every output writes a transaction out before the next: the parser
+	// may reuse its memory.
+	cfg := &whttp.Config{KeepBodies: f.bodies != "" || f.har != "", MaxBodyBytes: f.maxBody, ReuseTransactions: true}
 	parser := whttp.NewParser(cfg, out.tx)
 	var h stream.Handler = parser
 	if keys != nil {
 		out.decrypted = map[uint64]string{}
 		out.alpn13 = map[uint64]string{}
-		h = decryptHandler{inner: parser, keys: keys, status: func(id uint64, n int64, alpn string, err error) {
+		h = decryptHandler{inner: parser, keys: keys, status: func(c *stream.Conn, n int64, alpn string, gaps int, err error) {
+			id := c.ID
+			switch {
+			case errors.Is(err, tlsdecrypt.ErrGap):
+				fmt.Fprintf(e.stderr, "wirekit: http: warning: connection %d (%s > %s): TLS: decrypted %d bytes, then: %v\n", id, c.Client, c.Server, n, err)
+			case gaps > 0:
+				fmt.Fprintf(e.stderr, "wirekit: http: warning: connection %d (%s > %s): TLS: bytes lost in capture gaps (%d); decryption resumed after each at the next record that decrypted (its sequence number found by trying the next ones)\n", id, c.Client, c.Server, gaps)
+			}
 			if alpn != "" {
 				out.alpn13[id] = alpn
 			}
@@ -308,6 +318,9 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 				out.decrypted[id] = "not decrypted: " + err.Error()
 			default:
 				out.decrypted[id] = fmt.Sprintf("decrypted %d bytes", n)
+			}
+			if gaps > 0 {
+				out.decrypted[id] += fmt.Sprintf(" (resumed after capture gaps: %d)", gaps)
 			}
 		}}
 	}
@@ -507,14 +520,14 @@ func (o *httpOutput) tx(tx *whttp.Transaction) {
 			o.decodeNote(tx, km.kind, km.m, saved)
 		}
 	}
-	if strings.Contains(tx.Note, whttp.NoteMidConnection) && !o.midWarned[tx.Conn] && len(o.midWarned) < maxDecodeNotes {
+	if (strings.Contains(tx.Note, whttp.NoteMidConnection) || strings.Contains(tx.Note, whttp.NoteGap)) && !o.midWarned[tx.Conn] && len(o.midWarned) < maxDecodeNotes {
 		if o.midWarned == nil {
 			o.midWarned = map[uint64]bool{}
 		}
 		o.midWarned[tx.Conn] = true
 		fmt.Fprintf(o.stderr, "wirekit: http: warning: connection %d (%s > %s): %s\n", tx.Conn, tx.Client, tx.Server, escapeText(tx.Note))
 		if len(o.midWarned) == maxDecodeNotes {
-			fmt.Fprintf(o.stderr, "wirekit: http: more connections picked up mid-connection are only counted\n")
+			fmt.Fprintf(o.stderr, "wirekit: http: more connections picked up mid-connection or with bytes lost are only counted\n")
 		}
 	}
 	if o.har != nil {

@@ -14,7 +14,7 @@ import (
 type decryptHandler struct {
 	inner  stream.Handler
 	keys   *tlsdecrypt.KeyLog
-	status func(id uint64, decrypted int64, alpn string, err error)
+	status func(c *stream.Conn, decrypted int64, alpn string, gaps int, err error)
 }
 
 func (h decryptHandler) Open(c *stream.Conn) stream.ConnHandler {
@@ -48,7 +48,11 @@ func (x *decryptConn) Data(c *stream.Conn, ch stream.Chunk) {
 	x.c, x.cur = c, ch
 	client := ch.Dir == stream.ClientToServer
 	if ch.Lost > 0 {
-		x.sess.Lost(client)
+		// The session searches for the next record that decrypts; the
+		// parser inside learns that bytes are missing (as many in clear
+		// as were lost encrypted, near enough) before what follows.
+		x.sess.Lost(client, ch.Lost)
+		x.in.Data(c, stream.Chunk{Dir: ch.Dir, Lost: ch.Lost, Time: ch.Time})
 	}
 	x.sess.Feed(client, ch.Data)
 	if ch.End {
@@ -68,8 +72,11 @@ func (x *decryptConn) plain(fromClient bool, p []byte) {
 }
 
 func (x *decryptConn) Close(c *stream.Conn) {
-	if x.sess != nil && x.h.status != nil {
-		x.h.status(c.ID, x.sess.Decrypted(), x.sess.ALPN(), x.sess.Err)
+	if x.sess != nil {
+		x.sess.End()
+		if x.h.status != nil {
+			x.h.status(c, x.sess.Decrypted(), x.sess.ALPN(), x.sess.Gaps(), x.sess.Err)
+		}
 	}
 	x.in.Close(c)
 }

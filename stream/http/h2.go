@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/net/http2/hpack"
@@ -55,8 +56,11 @@ type h2Conn struct {
 	try bool
 	// mid: some of the connection was not seen (its start, or bytes lost
 	// in a gap): streams may lack their request.
-	mid     bool
-	skipped int64 // bytes passed over to find frame boundaries
+	mid bool
+	// fromStart: the connection was seen from its start (the client's
+	// preface): what was lost, was lost in gaps.
+	fromStart bool
+	skipped   int64 // bytes passed over to find frame boundaries
 	// swap: the stream layer took the server for the client (it guesses
 	// from port numbers when the handshake was not captured); the header
 	// blocks said otherwise. roleKnown: a block said.
@@ -68,16 +72,18 @@ type h2Conn struct {
 }
 
 type h2Dir struct {
-	buf     []byte // a frame's bytes not complete yet
-	preface int    // client: bytes of the preface still expected
-	dec     *hpack.Decoder
-	block   []byte // header block being assembled (HEADERS + CONTINUATION)
-	blockID uint32
-	blockES bool   // the HEADERS that started block had END_STREAM
-	promise uint32 // PUSH_PROMISE: the promised stream of block, else 0
-	conts   int    // CONTINUATION frames in block
-	dead    string // why this direction is no longer read
-	noted   bool   // dead was given as a transaction's note
+	buf      []byte  // a frame's bytes not complete yet
+	bufp     *[]byte // where buf came from (h2BufPool), or nil
+	preface  int     // client: bytes of the preface still expected
+	dec      *hpack.Decoder
+	block    []byte // header block being assembled (HEADERS + CONTINUATION)
+	blockBuf []byte // block's storage, kept for the next block
+	blockID  uint32
+	blockES  bool   // the HEADERS that started block had END_STREAM
+	promise  uint32 // PUSH_PROMISE: the promised stream of block, else 0
+	conts    int    // CONTINUATION frames in block
+	dead     string // why this direction is no longer read
+	noted    bool   // dead was given as a transaction's note
 	// Finding frame boundaries (a connection picked up mid-stream, or
 	// after a gap): sync is set while searching sbuf.
 	sync      bool
@@ -114,7 +120,7 @@ type h2Stream struct {
 // preface is still to come (prior knowledge: its first bytes; after an
 // Upgrade: h2c, the bytes after the request).
 func newH2(cp *connParser, preface bool) *h2Conn {
-	h := &h2Conn{cp: cp, streams: map[uint32]*h2Stream{}}
+	h := &h2Conn{cp: cp, streams: map[uint32]*h2Stream{}, fromStart: preface}
 	for d := range h.dir {
 		h.dir[d].dec = hpack.NewDecoder(4096, nil)
 		h.dir[d].dec.SetMaxStringLength(cp.p.cfg.MaxHeaderBytes)
@@ -176,8 +182,11 @@ func (h *h2Conn) frames(d stream.Dir, data []byte, t time.Time) {
 				continue
 			}
 		}
-		if x.buf == nil {
-			x.buf = make([]byte, 0, 9+h2SyncMaxLen) // one buffer for the usual frame sizes
+		if x.bufp == nil {
+			// One buffer for the usual frame sizes, held only while a
+			// frame is incomplete: connections are many and mostly idle.
+			x.bufp = h2BufPool.Get().(*[]byte)
+			x.buf = append((*x.bufp)[:0], x.buf...)
 		}
 		if len(x.buf) < 9 {
 			k := min(9-len(x.buf), len(data))
@@ -194,8 +203,28 @@ func (h *h2Conn) frames(d stream.Dir, data []byte, t time.Time) {
 		if len(x.buf) == n {
 			h.frame(d, x.buf, t)
 			x.buf = x.buf[:0]
+			x.release()
 		}
 	}
+}
+
+// h2BufPool holds buffers for frames split across segments.
+var h2BufPool = sync.Pool{New: func() any {
+	b := make([]byte, 0, 9+h2SyncMaxLen)
+	return &b
+}}
+
+// release gives buf back to h2BufPool once it is empty (a larger frame
+// grew it: then it is dropped).
+func (x *h2Dir) release() {
+	if x.bufp == nil || len(x.buf) > 0 {
+		return
+	}
+	if cap(x.buf) == 9+h2SyncMaxLen {
+		*x.bufp = x.buf[:0]
+		h2BufPool.Put(x.bufp)
+	}
+	x.bufp, x.buf = nil, nil
 }
 
 // gap handles n bytes of direction d lost: the frame they were in and
@@ -224,6 +253,7 @@ func (h *h2Conn) gap(d stream.Dir, n int) {
 		return
 	}
 	x.sync, x.buf, x.block, x.sbuf = true, x.buf[:0], nil, x.sbuf[:0]
+	x.release()
 	h.loseTable(d, "mid")
 }
 
@@ -273,9 +303,12 @@ func (h *h2Conn) frame(d stream.Dir, f []byte, t time.Time) {
 			x.dead = "a HEADERS frame is shorter than its padding and priority"
 			return
 		}
-		x.block, x.blockID, x.blockES, x.promise, x.conts = append(x.block[:0:0], p...), id, flags&h2EndStream != 0, 0, 0
+		x.blockID, x.blockES, x.promise, x.conts = id, flags&h2EndStream != 0, 0, 0
 		if flags&h2EndHeaders != 0 {
+			x.block = p[:len(p):len(p)] // the whole block: decoded from the frame, not copied
 			h.headers(d, t)
+		} else {
+			x.block = append(x.blockBuf[:0], p...)
 		}
 	case h2PushPromise:
 		p, ok := unpad(p, flags)
@@ -283,10 +316,13 @@ func (h *h2Conn) frame(d stream.Dir, f []byte, t time.Time) {
 			x.dead = "a PUSH_PROMISE frame is too short"
 			return
 		}
-		x.block, x.blockID, x.blockES, x.conts = append(x.block[:0:0], p[4:]...), id, false, 0
+		x.blockID, x.blockES, x.conts = id, false, 0
 		x.promise = binary.BigEndian.Uint32(p) & 0x7fffffff
 		if flags&h2EndHeaders != 0 {
+			x.block = p[4:len(p):len(p)]
 			h.headers(d, t)
+		} else {
+			x.block = append(x.blockBuf[:0], p[4:]...)
 		}
 	case h2Continuation:
 		if x.block == nil || id != x.blockID {
@@ -302,6 +338,9 @@ func (h *h2Conn) frame(d stream.Dir, f []byte, t time.Time) {
 			return
 		}
 		x.block = append(x.block, p...)
+		if cap(x.block) <= h2MaxHeaderList {
+			x.blockBuf = x.block[:0] // kept for the next block split across frames
+		}
 		if flags&h2EndHeaders != 0 {
 			h.headers(d, t)
 		}
@@ -425,9 +464,12 @@ func (h *h2Conn) headers(d stream.Dir, t time.Time) {
 	s := h.streams[id]
 	req := r == stream.ClientToServer
 	if s == nil {
-		if !req && !h.mid && err == nil {
-			return // a response on a stream opened before the capture
+		if !req && !h.mid && err == nil && (id <= h.maxReq || id%2 == 0) {
+			return // a response on a stream already over (a late frame)
 		}
+		// (A response on a client stream not opened yet, the connection
+		// seen from its start: the client's bytes come later, held back
+		// by a gap or reordered; its request may still come.)
 		if h.mid && err == nil && (!h.roleKnown || !startsMessage(fields, unknown, req)) {
 			return // trailers, or a block that says too little, of a stream begun before
 		}
@@ -524,6 +566,9 @@ func (h *h2Conn) lostNote(d stream.Dir) string {
 	if h.lostB > 0 {
 		lost = fmt.Sprintf("%d bytes lost, ", h.lostB)
 	}
+	if h.fromStart {
+		return fmt.Sprintf("%s: %s%d bytes skipped to the next frame; headers using the lost dynamic table are unknown", NoteGap, lost, h.skipped)
+	}
 	return fmt.Sprintf("%s: %s%d bytes skipped; headers using the lost dynamic table are unknown", NoteMidConnection, lost, h.skipped)
 }
 
@@ -538,7 +583,14 @@ func (h *h2Conn) stream(id uint32, t time.Time) *h2Stream {
 			h.end(old, t)
 		}
 	}
-	s := &h2Stream{id: id, tx: h.cp.newTx()}
+	var s *h2Stream
+	if p := h.cp.p; len(p.freeH2) > 0 {
+		s = p.freeH2[len(p.freeH2)-1]
+		p.freeH2 = p.freeH2[:len(p.freeH2)-1]
+		s.id, s.tx = id, h.cp.newTx()
+	} else {
+		s = &h2Stream{id: id, tx: h.cp.newTx()}
+	}
 	s.tx.At = t
 	if h.swap {
 		s.tx.Client, s.tx.Server = s.tx.Server, s.tx.Client
@@ -558,7 +610,11 @@ func (h *h2Conn) msg(s *h2Stream, d stream.Dir) *Message {
 
 // message builds a Message from a decoded header block.
 func (h *h2Conn) message(fields []hpack.HeaderField, n int, req bool, t time.Time) *Message {
-	m := &Message{Proto: "HTTP/2.0", HeaderBytes: n, Start: t, End: t, DecodedBytes: -1, Header: make([]Field, 0, len(fields))}
+	m := h.cp.p.newMsg()
+	m.Proto, m.HeaderBytes, m.Start, m.End = "HTTP/2.0", n, t, t
+	if cap(m.Header) < len(fields) {
+		m.Header = make([]Field, 0, len(fields))
+	}
 	for _, f := range fields {
 		switch f.Name {
 		case ":method":
@@ -651,6 +707,9 @@ func (h *h2Conn) end(s *h2Stream, t time.Time) {
 			decodeBody(m, s.body[d], true, h.cp.p.cfg.MaxBodyBytes)
 		}
 	}
+	if s.tx.Request == nil && s.note == "" && h.lostB > 0 {
+		s.note = h.lostNote(h.role(stream.ClientToServer)) // its request was lost in a gap
+	}
 	note := s.reset
 	if note == "" && !(s.ended[0] && s.ended[1]) && h.goAway != "" {
 		note = h.goAway
@@ -671,6 +730,10 @@ func (h *h2Conn) end(s *h2Stream, t time.Time) {
 		}
 	}
 	h.cp.done(s.tx)
+	if p := h.cp.p; p.cfg.ReuseTransactions && len(p.freeH2) < maxFree {
+		*s = h2Stream{}
+		p.freeH2 = append(p.freeH2, s)
+	}
 }
 
 // close emits every stream still open, in the order they opened. When

@@ -14,6 +14,14 @@ import (
 // and its request may be missing.
 const NoteMidConnection = "HTTP/2 picked up mid-connection"
 
+// NoteGap is in the Transaction.Note of an HTTP/2 stream of a connection
+// seen from its start whose bytes were lost in a capture gap (a segment
+// not captured): the stream the gap cut lost bytes (Message.Missing), and
+// streams after it may have header fields unknown (Message.UnknownHeaders)
+// or have lost their request. Reading resumes at the next frame after the
+// gap.
+const NoteGap = "HTTP/2 bytes lost in a capture gap"
+
 // Bounds on finding frames in a direction whose start was not seen.
 const (
 	h2SyncFrames = 3        // consecutive plausible frame headers that make a boundary

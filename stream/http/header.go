@@ -11,13 +11,14 @@ import (
 
 // parseHeader reads a start line and header fields, and sets up the body.
 func (h *halfParser) parseHeader(hdr []byte, t time.Time) {
-	text := string(hdr)
-	lines := strings.Split(strings.TrimRight(text, "\r\n"), "\n")
-	m := &Message{HeaderBytes: len(hdr), Start: t, End: t, DecodedBytes: -1, Missing: h.partialMissing}
+	// One string for the whole header: the fields are substrings of it.
+	first, rest, _ := strings.Cut(strings.TrimRight(string(hdr), "\r\n"), "\n")
+	m := h.cp.p.newMsg()
+	m.HeaderBytes, m.Start, m.End, m.Missing = len(hdr), t, t, h.partialMissing
 	if h.partialMissing > 0 {
 		m.HeaderBytes -= 2 // the CRLF added to end the salvaged lines
 	}
-	first := strings.TrimSuffix(lines[0], "\r")
+	first = strings.TrimSuffix(first, "\r")
 	ok := h.startLine(first, m)
 	if !ok && !h.settled {
 		// The first message decides the role when the connection's
@@ -35,7 +36,12 @@ func (h *halfParser) parseHeader(hdr []byte, t time.Time) {
 		h.lost(t)
 		return
 	}
-	for _, l := range lines[1:] {
+	if n := strings.Count(rest, "\n") + 1; cap(m.Header) < n {
+		m.Header = make([]Field, 0, n)
+	}
+	for rest != "" {
+		var l string
+		l, rest, _ = strings.Cut(rest, "\n")
 		l = strings.TrimSuffix(l, "\r")
 		if l == "" {
 			continue
@@ -187,8 +193,11 @@ func (h *halfParser) startResponse(m *Message, t time.Time) {
 			cp.done(old)
 		}
 		tx = cp.pending[i]
-		clear(cp.pending[:i+1])
-		cp.pending = cp.pending[i+1:]
+		// Moved down rather than resliced, so that the slice keeps its
+		// capacity for the next request.
+		n := copy(cp.pending, cp.pending[i+1:])
+		clear(cp.pending[n:])
+		cp.pending = cp.pending[:n]
 	} else {
 		tx = cp.newTx()
 		if h.msgAck > reqOff && len(cp.early) < cp.p.cfg.MaxPending {
@@ -210,10 +219,14 @@ func (h *halfParser) startResponse(m *Message, t time.Time) {
 		// on stream 1 (RFC 7540 3.2).
 		cp.p.stats.Upgraded++
 		cp.p.stats.HTTP2++
-		h.finish(t, true)
-		cp.h2 = newH2(cp, true)
+		// A copy of the request for stream 1, made before finish emits
+		// tx (whose memory the parser may then reuse).
 		q := *tx.Request
 		q.Header = append([]Field(nil), q.Header...)
+		q.Trailer = append([]Field(nil), q.Trailer...)
+		q.GRPCMessages = append([]GRPCMessage(nil), q.GRPCMessages...)
+		h.finish(t, true)
+		cp.h2 = newH2(cp, true)
 		s1 := cp.h2.stream(1, t)
 		s1.tx.Request = &q
 		s1.ended[stream.ClientToServer] = true

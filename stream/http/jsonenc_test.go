@@ -3,6 +3,7 @@ package http
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand/v2"
 	"net/netip"
 	"testing"
 	"time"
@@ -79,4 +80,32 @@ func FuzzAppendRecord(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAppendStamp: the hand-written stamp is what
+// t.UTC().Format(time.RFC3339Nano) gives, for fractions with and without
+// trailing zeros, other zones, years at the edges and outside 0..9999.
+func TestAppendStamp(t *testing.T) {
+	cases := []time.Time{
+		time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2026, 12, 1, 0, 0, 0, 3400000, time.UTC),
+		time.Date(2026, 1, 9, 23, 59, 59, 999999999, time.UTC),
+		time.Date(2026, 6, 30, 12, 5, 7, 1, time.FixedZone("x", -7*3600)),
+		time.Date(1, 1, 1, 0, 0, 0, 10, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 500000000, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC),
+		{},
+		time.Unix(1700000000, 123456789),
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 1000 {
+		cases = append(cases, time.Unix(r.Int64N(1<<36)-1<<35, r.Int64N(1e9)))
+	}
+	for _, tc := range cases {
+		want := `"` + tc.UTC().Format(time.RFC3339Nano) + `"`
+		if got := string(appendStamp(nil, tc)); got != want {
+			t.Errorf("appendStamp(%v) = %s, want %s", tc, got, want)
+		}
+	}
 }

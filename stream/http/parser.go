@@ -24,6 +24,14 @@ type Config struct {
 	// in progress on all connections (default 256 MiB); past it, bodies
 	// are cut (Message.BodyTruncated).
 	MaxBodiesTotal int
+	// ReuseTransactions lets the Parser reuse each Transaction, its
+	// Messages and their Header, Trailer and GRPCMessages slices once emit
+	// has returned, for the transactions that follow: emit must then not
+	// keep tx, nor anything it points to, past its return (the strings
+	// are never reused: they may be kept). A caller that writes each
+	// transaction out as it comes (wirekit http does) saves several
+	// allocations per transaction.
+	ReuseTransactions bool
 }
 
 // Defaults for Config fields left zero.
@@ -42,7 +50,15 @@ type Parser struct {
 	emit  func(*Transaction)
 	stats Stats
 	held  int // body bytes held by messages in progress
+	// With ReuseTransactions: transactions, messages and HTTP/2 streams
+	// emitted and free to be used again.
+	freeTx  []*Transaction
+	freeMsg []*Message
+	freeH2  []*h2Stream
 }
+
+// maxFree bounds each of the Parser's free lists.
+const maxFree = 256
 
 // NewParser returns a Parser that calls emit with each transaction once
 // both its messages are complete (or its connection ended). emit owns the
@@ -172,7 +188,14 @@ func (cp *connParser) Close(c *stream.Conn) {
 
 // newTx starts a transaction for a request.
 func (cp *connParser) newTx() *Transaction {
-	tx := &Transaction{Index: cp.next}
+	var tx *Transaction
+	if p := cp.p; len(p.freeTx) > 0 {
+		tx = p.freeTx[len(p.freeTx)-1]
+		p.freeTx = p.freeTx[:len(p.freeTx)-1]
+		tx.Index = cp.next
+	} else {
+		tx = &Transaction{Index: cp.next}
+	}
 	cp.next++
 	if cp.c != nil {
 		tx.Conn, tx.Client, tx.Server = cp.c.ID, cp.c.Client, cp.c.Server
@@ -190,6 +213,40 @@ func (cp *connParser) done(tx *Transaction) {
 	}
 	if cp.p.emit != nil {
 		cp.p.emit(tx)
+	}
+	if cp.p.cfg.ReuseTransactions && cp.half[0].tx != tx && cp.half[1].tx != tx {
+		cp.p.recycle(tx)
+	}
+}
+
+// newMsg returns a zeroed Message, reused when one is free, with
+// DecodedBytes -1 (not decoded).
+func (p *Parser) newMsg() *Message {
+	if n := len(p.freeMsg); n > 0 {
+		m := p.freeMsg[n-1]
+		p.freeMsg = p.freeMsg[:n-1]
+		m.DecodedBytes = -1
+		return m
+	}
+	return &Message{DecodedBytes: -1}
+}
+
+// recycle puts an emitted transaction and its messages on the free lists
+// (ReuseTransactions), their slices emptied (for their capacity) and
+// their strings let go.
+func (p *Parser) recycle(tx *Transaction) {
+	for _, m := range [2]*Message{tx.Request, tx.Response} {
+		if m == nil || len(p.freeMsg) >= maxFree {
+			continue
+		}
+		clear(m.Header)
+		clear(m.Trailer)
+		*m = Message{Header: m.Header[:0], Trailer: m.Trailer[:0], GRPCMessages: m.GRPCMessages[:0]}
+		p.freeMsg = append(p.freeMsg, m)
+	}
+	if len(p.freeTx) < maxFree {
+		*tx = Transaction{}
+		p.freeTx = append(p.freeTx, tx)
 	}
 }
 

@@ -15,7 +15,8 @@ import (
 // closed at the wall-clock time (yielding what they held) and reading goes
 // on; Close the capture from another goroutine to end the loop. Any other
 // read error is yielded last, after the transactions the packets before it
-// made. Stopping the loop early stops reading.
+// made. Stopping the loop early stops reading. With cfg.ReuseTransactions,
+// a transaction is valid only until the loop body returns.
 func Transactions(src pcapio.Source, cfg *Config) iter.Seq2[*Transaction, error] {
 	return func(yield func(*Transaction, error) bool) {
 		stop := false
