@@ -9,13 +9,9 @@ import (
 	"syscall"
 
 	"github.com/wirekit/wirekit/internal/cli"
-	"github.com/wirekit/wirekit/internal/osenv"
 )
 
 func main() {
-	// A larger heap between collections, bounded by the machine's
-	// memory: see osenv.TuneGC (GOGC and GOMEMLIMIT still win).
-	osenv.TuneGC()
 	// The first SIGINT or SIGTERM cancels the context with the signal as
 	// its cause: commands finish their outputs and Run exits 130 or 143.
 	// A second one stops at once (the default action restored).
