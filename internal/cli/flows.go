@@ -81,7 +81,7 @@ printed as at the end of a file and the exit code is 130 or 143.`,
 	fl.BoolVar(&f.zeek, "zeek", false, "print Zeek's TSV conn.log format")
 	fl.BoolVar(&f.json, "json", false, "print JSON Lines with Zeek's field names")
 	fl.BoolVar(&f.frames, "frame-bytes", false, "add link-layer bytes per direction (orig_frame_bytes, resp_frame_bytes)")
-	fl.StringVar(&f.parquet, "parquet", "", "write the conversations as a Parquet table to this new file (beside --json or --zeek; instead of the text table)")
+	fl.StringVar(&f.parquet, "parquet", "", "write the conversations as a Parquet table to this new file or object URL (beside --json or --zeek; instead of the text table)")
 	fl.DurationVar(&f.cfg.TCPTimeout, "tcp-timeout", flow.DefaultTCPTimeout, "end a TCP conversation idle this long")
 	fl.DurationVar(&f.cfg.UDPTimeout, "udp-timeout", flow.DefaultUDPTimeout, "end a UDP or SCTP conversation idle this long")
 	fl.DurationVar(&f.cfg.ICMPTimeout, "icmp-timeout", flow.DefaultICMPTimeout, "end an ICMP conversation idle this long")

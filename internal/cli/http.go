@@ -165,7 +165,7 @@ Transactions not selected are counted on stderr.`,
 	fl.StringVar(&f.har, "har", "", "write an HTTP Archive (HAR 1.2) to this file (- for stdout)")
 	fl.BoolVar(&f.jsonl, "jsonl", false, "print one JSON object per transaction")
 	fl.StringVar(&f.bodies, "bodies", "", "save decoded bodies in this directory, or as objects under this URL prefix")
-	fl.StringVar(&f.parquet, "parquet", "", "write one row per transaction to this new Parquet file (beside --jsonl and --har; instead of the printed lines)")
+	fl.StringVar(&f.parquet, "parquet", "", "write one row per transaction to this new Parquet file or object URL (beside --jsonl and --har; instead of the printed lines)")
 	fl.IntVar(&f.maxBody, "max-body", whttp.DefaultMaxBodyBytes, "bytes of each body kept for --bodies and --har")
 	fl.StringVar(&f.keylog, "tls-keylog", "", "decrypt TLS 1.2 (AEAD suites) and TLS 1.3 with this NSS key log (SSLKEYLOGFILE) and read the HTTP inside")
 	fl.BoolVar(&f.redact, "redact", false, "replace secrets (credentials, cookies, tokens, passwords, card numbers) with <redacted:N> in every output")

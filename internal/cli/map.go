@@ -229,7 +229,7 @@ without --dump-json or files reads it from there.`,
 	f.IntVar(&workers, "file-workers", 4, "files read at once; less than 1 reads all files at once")
 	f.StringVar(&dumpJSON, "dump-json", "", "write the map to this JSON file or URL (- for stdout; default /tmp/mapped-files.json, as GopherCap, unless --parquet is given; with --shard a folder: DIR/shard=I/map.json)")
 	addShardFlags(f, &sf, true)
-	f.StringVar(&parquet, "parquet", "", "also write the map as a Parquet table (one row per file) to this new file")
+	f.StringVar(&parquet, "parquet", "", "also write the map as a Parquet table (one row per file) to this new file or object URL")
 	c.AddCommand(newInfoCmd(e))
 	return c
 }

@@ -124,7 +124,7 @@ others are written.`,
 	addPrintFlags(fl, f)
 	addRotateFlags(fl, f)
 	addInnerFlags(fl, &f.inner)
-	fl.StringVar(&f.index, "index", "", "write a Parquet packet index (file, record offset, time, lengths, headers) to this new file")
+	fl.StringVar(&f.index, "index", "", "write a Parquet packet index (file, record offset, time, lengths, headers) to this new file or object URL")
 	fl.StringVar(&f.offsets, "offsets", "", "read only the packets whose records start at these offsets (a,b,c or @FILE), from the one -r file")
 	addShardFlags(fl, &f.sf, true)
 	return c
