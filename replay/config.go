@@ -9,6 +9,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 
 	"github.com/wirekit/wirekit/dataset"
+	"github.com/wirekit/wirekit/pcapio"
 )
 
 // Config tunes a replay; a nil *Config replays once at the original
@@ -87,6 +88,12 @@ type Config struct {
 	// the loop shift, and minus the file's delay with NoWait) instead of
 	// the time it was sent.
 	KeepTimestamps bool
+
+	// Open, when set, opens each file of the set instead of pcapio.Open
+	// (a capture in object storage, say). Its errors are treated as
+	// pcapio.Open's: the file is left out, or the run stops for an error
+	// of the environment (osenv.IsEnvironment).
+	Open func(path string) (pcapio.Source, error)
 
 	// StatsEvery, when positive, calls OnStats about this often with the
 	// stats so far (from the replay goroutine; keep it short).

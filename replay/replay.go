@@ -265,7 +265,13 @@ var errNothingToRead = errors.New("no file of the set can be read")
 func (r *runner) open() (*pcapio.Merged, error) {
 	srcs := make([]pcapio.Source, 0, len(r.keep))
 	for _, in := range r.keep {
-		src, err := pcapio.Open(in.path)
+		var src pcapio.Source
+		var err error
+		if r.cfg.Open != nil {
+			src, err = r.cfg.Open(in.path)
+		} else {
+			src, err = pcapio.Open(in.path)
+		}
 		if err != nil {
 			if osenv.IsEnvironment(err) {
 				for _, s := range srcs {

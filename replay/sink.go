@@ -59,6 +59,7 @@ func (s *NullSink) Close() error { return nil }
 // Config.KeepTimestamps.
 type FileSink struct {
 	path string
+	out  pcapio.Output // NewOutputSink's; nil: pcapio.Create(path)
 	opts *pcapio.WriteOptions
 	w    *pcapio.FileWriter
 	n    int // interfaces given to the writer
@@ -72,11 +73,26 @@ func NewFileSink(path string, opts *pcapio.WriteOptions) *FileSink {
 	return &FileSink{path: path, opts: opts}
 }
 
+// NewOutputSink is NewFileSink writing to out, an output the caller
+// opened (an object in a bucket, with blobio), which Close commits; name
+// chooses the format and compression as NewFileSink's path does. A sink
+// closed before Start aborts out.
+func NewOutputSink(out pcapio.Output, name string, opts *pcapio.WriteOptions) *FileSink {
+	return &FileSink{path: name, out: out, opts: opts}
+}
+
 // Start creates the file on the first call and adds interfaces later.
 // Creating fails for the reasons pcapio.Create gives.
 func (s *FileSink) Start(ifaces []pcapio.Interface) error {
 	if s.w == nil {
-		w, err := pcapio.Create(s.path, ifaces, s.opts)
+		var w *pcapio.FileWriter
+		var err error
+		if s.out != nil {
+			w, err = pcapio.CreateOutput(s.out, s.path, ifaces, s.opts)
+			s.out = nil // CreateOutput aborts it on error
+		} else {
+			w, err = pcapio.Create(s.path, ifaces, s.opts)
+		}
 		if err != nil {
 			return err
 		}
@@ -109,6 +125,9 @@ func (s *FileSink) MTU() int { return 0 }
 // before an error are kept.
 func (s *FileSink) Close() error {
 	if s.w == nil {
+		if s.out != nil {
+			return s.out.Abort()
+		}
 		return nil
 	}
 	return s.w.Close()

@@ -29,6 +29,7 @@ type lazyMerge struct {
 	errs    []error
 	opened  int
 	maxOpen int
+	openFn  func(string) (*pcapio.Reader, error)
 }
 
 type mergeIn struct {
@@ -57,8 +58,11 @@ func (h *mergeHeap) Pop() any {
 	return x
 }
 
-func newLazyMerge(files []dataset.File) *lazyMerge {
-	m := &lazyMerge{files: files}
+func newLazyMerge(files []dataset.File, open func(string) (*pcapio.Reader, error)) *lazyMerge {
+	if open == nil {
+		open = pcapio.Open
+	}
+	m := &lazyMerge{files: files, openFn: open}
 	for i := range files {
 		m.order = append(m.order, i)
 	}
@@ -98,7 +102,7 @@ func (m *lazyMerge) openUpTo(until func(f *dataset.File) bool) {
 			return
 		}
 		m.next++
-		r, err := pcapio.Open(m.files[i].Path)
+		r, err := m.openFn(m.files[i].Path)
 		if err != nil {
 			m.errs = append(m.errs, withPath(m.files[i].Path, err))
 			continue

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wirekit/wirekit/dataset"
 	"github.com/wirekit/wirekit/flow"
+	"github.com/wirekit/wirekit/pcapio"
 	"github.com/wirekit/wirekit/stream"
 	whttp "github.com/wirekit/wirekit/stream/http"
 )
@@ -37,6 +38,10 @@ type Config struct {
 	// Progress, when not nil, is called now and then with the packets
 	// read so far.
 	Progress func(packets int64)
+	// Open, when set, opens each file of the set instead of pcapio.Open
+	// (a capture in object storage, say); its errors are the file's, as
+	// pcapio.Open's are.
+	Open func(path string) (*pcapio.Reader, error)
 }
 
 // Report is what Build found in a set: everything the page shows, and
@@ -116,7 +121,7 @@ func Build(ctx context.Context, set *dataset.Set, cfg *Config) (*Report, error) 
 	if err != nil {
 		return nil, err
 	}
-	m := newLazyMerge(set.Files)
+	m := newLazyMerge(set.Files, c.Open)
 	defer m.close()
 	var rerr error
 	for {

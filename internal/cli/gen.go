@@ -10,6 +10,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/spf13/cobra"
 
+	"github.com/wirekit/wirekit/blobio"
 	"github.com/wirekit/wirekit/internal/synth"
 	"github.com/wirekit/wirekit/pcapio"
 )
@@ -59,6 +60,11 @@ of OUT, as for 'wirekit read -w'.`,
 			var w pcapio.Writer
 			if out == "-" {
 				w, err = pcapio.NewPcapWriter(e.stdout, layers.LinkTypeEthernet, 262144, nil)
+			} else if blobio.IsURL(out) {
+				var o pcapio.Output
+				if o, err = e.createOutput(cmd.Context(), "-w", out); err == nil {
+					w, err = pcapio.CreateOutput(o, nameOf(out), ifs, nil)
+				}
 			} else {
 				w, err = pcapio.Create(out, ifs, nil)
 			}

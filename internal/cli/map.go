@@ -249,7 +249,7 @@ damaged or cannot be read, after printing what was read.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			failed := 0
 			for i, p := range args {
-				f, err := dataset.ScanFile(cmd.Context(), p)
+				f, err := scanOne(cmd.Context(), e, p)
 				var ee *dataset.EnvironmentError
 				if errors.As(err, &ee) {
 					// Not the file's fault: nothing to show about it.
@@ -361,4 +361,21 @@ func (p *progress) finish() {
 	if p.drawn {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// scanOne maps one capture, a local path or an object storage URL, as
+// dataset.ScanFile does: the error says what ended the scan early.
+func scanOne(ctx context.Context, e *env, p string) (dataset.File, error) {
+	if !blobio.IsURL(p) {
+		return dataset.ScanFile(ctx, p)
+	}
+	set, err := dataset.Scan(ctx, []string{p}, &dataset.Config{Open: e.openFile})
+	if err != nil {
+		return dataset.File{Path: p, Error: err.Error()}, err
+	}
+	f := set.Files[0]
+	if f.Error != "" {
+		return f, errors.New(f.Error)
+	}
+	return f, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -75,6 +76,10 @@ func TestObjectStorageCommands(t *testing.T) {
 	wantPcap, _ := os.ReadFile(filepath.Join(work, "one.pcap"))
 	wantFlows := mustRun(t, "flows", "-r", one, "--json")
 	wantHTTP := mustRun(t, "http", "-r", one, "--jsonl")
+	mustRun(t, "gen", "-w", filepath.Join(work, "gen.pcap"), "--packets", "50", "--seed", "3")
+	wantGen, _ := os.ReadFile(filepath.Join(work, "gen.pcap"))
+	mustRun(t, "replay", "--dump-json", filepath.Join(work, "map.json"), "-w", filepath.Join(work, "replayed.pcap"), "--topspeed", "--keep-timestamps")
+	wantReplay, _ := os.ReadFile(filepath.Join(work, "replayed.pcap"))
 	// The Parquet tables of the same runs, written locally.
 	mustRun(t, "flows", "-r", one, "--parquet", filepath.Join(work, "flows.parquet"))
 	mustRun(t, "http", "-r", one, "--parquet", filepath.Join(work, "http.parquet"))
@@ -111,6 +116,36 @@ func TestObjectStorageCommands(t *testing.T) {
 			// the number.
 			if got := sortedLines(t, string(getObject(t, s, b.url("out/http.jsonl"))), "conn"); !slices.Equal(got, sortedLines(t, wantHTTP, "conn")) {
 				t.Errorf("http -r URL -o URL differs from http on the local file")
+			}
+			// gen, info and replay: output, input and map by URL.
+			mustRun(t, "gen", "-w", b.url("out/gen.pcap"), "--packets", "50", "--seed", "3")
+			if got := getObject(t, s, b.url("out/gen.pcap")); !bytes.Equal(got, wantGen) {
+				t.Errorf("gen -w URL: %d bytes, differ from the local file's %d", len(got), len(wantGen))
+			}
+			if got := mustRun(t, "info", b.url("out/gen.pcap")); !strings.Contains(got, "Number of packets:    50") {
+				t.Errorf("info URL:\n%s", got)
+			}
+			for _, args := range [][]string{
+				{"replay", "--dump-json", b.url("out/map.json"), "-w", b.url("out/replayed.pcap")},
+				{"replay", b.url("set/"), "-w", b.url("out/replayed2.pcap")},
+			} {
+				mustRun(t, append(args, "--topspeed", "--keep-timestamps")...)
+				if got := getObject(t, s, args[len(args)-1]); !bytes.Equal(got, wantReplay) {
+					t.Errorf("%v: %d bytes, differ from the local replay's %d", args, len(got), len(wantReplay))
+				}
+			}
+			// report: inputs by URL (files, a prefix, a map), the page to a URL.
+			for i, args := range [][]string{
+				{"report", "-r", in},
+				{"report", b.url("set/")},
+				{"report", "--dump-json", b.url("out/map.json")},
+			} {
+				page := b.url(fmt.Sprintf("out/report%d.html", i))
+				mustRun(t, append(args, "-o", page)...)
+				html := getObject(t, s, page)
+				if !bytes.Contains(html, []byte("<html")) || !bytes.Contains(html, []byte(blobio.Base(in))) {
+					t.Errorf("%v -o URL: %d bytes, not a page naming the input", args, len(html))
+				}
 			}
 			// Parquet tables to URLs: the same rows as the local tables
 			// (http numbers connections in no set order: conn is left

@@ -14,6 +14,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/spf13/cobra"
 
+	"github.com/wirekit/wirekit/blobio"
 	"github.com/wirekit/wirekit/capture"
 	"github.com/wirekit/wirekit/dataset"
 	"github.com/wirekit/wirekit/pcapio"
@@ -216,7 +217,7 @@ span of a Go time.Duration) is refused with the smallest value that fits.`,
 					return usagef("replay: --file-regexp %q: %v", reText, err)
 				}
 			}
-			files, err := replaySet(cmd.Context(), dumpJSON, args, re)
+			files, err := replaySet(cmd.Context(), e, dumpJSON, args, re)
 			if err != nil {
 				if note := interrupted(cmd.Context(), "replay", "nothing sent: the signal came while the files were being mapped"); note != nil {
 					return note
@@ -252,6 +253,12 @@ span of a Go time.Duration) is refused with the smallest value that fits.`,
 					return fmt.Errorf("replay: %w", err)
 				}
 				sink = ifSink
+			case blobio.IsURL(outFile):
+				out, err := e.createOutput(cmd.Context(), "-w", outFile)
+				if err != nil {
+					return fmt.Errorf("replay: %w", err)
+				}
+				sink = replay.NewOutputSink(out, nameOf(outFile), &pcapio.WriteOptions{Nanosecond: nano})
 			case outFile != "":
 				sink = replay.NewFileSink(outFile, &pcapio.WriteOptions{Nanosecond: nano})
 			default:
@@ -259,6 +266,12 @@ span of a Go time.Duration) is refused with the smallest value that fits.`,
 			}
 			if statsSec > 0 {
 				cfg.OnStats = func(s replay.Stats) { fmt.Fprintln(e.stderr, "wirekit: replay: "+statsLine(s)) }
+			}
+			cfg.Open = func(p string) (pcapio.Source, error) {
+				if !blobio.IsURL(p) {
+					return pcapio.Open(p)
+				}
+				return e.openCapture(cmd.Context(), p)
 			}
 			cfg.OnFileError = func(fe *replay.FileError) { fmt.Fprintln(e.stderr, "wirekit: replay: "+leftOutLine(fe)) }
 			st, err := replay.Run(cmd.Context(), files, sink, cfg)
@@ -387,14 +400,31 @@ func replayConfigErr(err error, cmd *cobra.Command) error {
 
 // replaySet loads the map or maps the given files and directories, and
 // keeps the files re selects.
-func replaySet(ctx context.Context, dumpJSON string, roots []string, re *regexp.Regexp) ([]dataset.File, error) {
+func replaySet(ctx context.Context, e *env, dumpJSON string, roots []string, re *regexp.Regexp) ([]dataset.File, error) {
 	var set *dataset.Set
 	var err error
-	if dumpJSON != "" {
-		if set, err = dataset.Load(dumpJSON); err != nil {
+	remote := false
+	for _, r := range roots {
+		remote = remote || blobio.IsURL(r)
+	}
+	switch {
+	case dumpJSON != "":
+		if set, err = e.loadMap(ctx, dumpJSON); err != nil {
 			return nil, err
 		}
-	} else {
+	case remote:
+		files, err := e.expandInputs(ctx, roots, nil)
+		if err != nil {
+			return nil, err
+		}
+		paths := make([]string, len(files))
+		for i, f := range files {
+			paths[i] = f.name
+		}
+		if set, err = dataset.Scan(ctx, paths, &dataset.Config{Open: e.openFile}); err != nil {
+			return nil, err
+		}
+	default:
 		paths, err := dataset.Discover(roots, nil)
 		if err != nil {
 			return nil, err

@@ -1,16 +1,18 @@
 package cli
 
 import (
+	"context"
 	"fmt"
-	"os"
+	"io"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/wirekit/wirekit/blobio"
 	"github.com/wirekit/wirekit/dataset"
-	"github.com/wirekit/wirekit/internal/safefile"
+	"github.com/wirekit/wirekit/pcapio"
 	"github.com/wirekit/wirekit/report"
 )
 
@@ -85,7 +87,7 @@ when complete.`,
 			var set *dataset.Set
 			var inputs []string
 			if mapPath != "" {
-				s, err := dataset.Load(mapPath)
+				s, err := e.loadMap(ctx, mapPath)
 				if err != nil {
 					return fmt.Errorf("report: --dump-json %s: %w (write one with 'wirekit map')", mapPath, err)
 				}
@@ -109,7 +111,7 @@ when complete.`,
 						sel.Regexp = re
 					}
 					var err error
-					paths, err = dataset.Discover(args, sel)
+					paths, err = discoverInputs(ctx, e, args, sel)
 					if err != nil {
 						return fmt.Errorf("report: %w", err)
 					}
@@ -126,7 +128,7 @@ when complete.`,
 				if err := checkNotInput("report", "-o", out, append(paths, args...)); err != nil {
 					return err
 				}
-				dcfg := &dataset.Config{Workers: workers}
+				dcfg := &dataset.Config{Workers: workers, Open: e.openFile}
 				bar := newProgress(e.stderr)
 				if bar != nil {
 					dcfg.Progress = bar.update
@@ -144,7 +146,7 @@ when complete.`,
 			if err := checkNotInput("report", "-o", out, inputs); err != nil {
 				return err
 			}
-			cfg := &report.Config{Title: title, Points: points, Top: top}
+			cfg := &report.Config{Title: title, Points: points, Top: top, Open: func(p string) (*pcapio.Reader, error) { return e.openCapture(ctx, p) }}
 			if minGap > 0 {
 				cfg.Timeline = &report.TimelineConfig{MinGap: minGap}
 			}
@@ -189,21 +191,19 @@ when complete.`,
 				}
 				fmt.Fprintf(e.stderr, "wirekit: report: warning: %s\n", m)
 			}
-			w, err := safefile.Create(out)
+			w, err := e.createOutput(ctx, "-o", out)
 			if err != nil {
-				return fmt.Errorf("report: -o %s: %w", out, err)
+				return fmt.Errorf("report: %w", err)
 			}
 			defer w.Abort()
-			if err := r.WriteHTML(w); err != nil {
+			cw := &countingWriter{w: w}
+			if err := r.WriteHTML(cw); err != nil {
 				return fmt.Errorf("report: -o %s: %w", out, err)
 			}
 			if err := w.Close(); err != nil {
 				return fmt.Errorf("report: -o %s: %w", out, err)
 			}
-			size := int64(0)
-			if st, err := os.Stat(out); err == nil {
-				size = st.Size()
-			}
+			size := cw.n
 			gaps, overlaps := 0, 0
 			for _, s := range r.Timeline.Series {
 				gaps += len(s.Gaps)
@@ -233,4 +233,40 @@ when complete.`,
 	f.DurationVar(&minGap, "min-gap", 0, "shortest time between files of a series shown as a gap (default 1s, or 10x the median time between packets)")
 	f.IntVar(&workers, "file-workers", 4, "files mapped at once")
 	return c
+}
+
+// discoverInputs finds the capture files under roots, local folders as
+// dataset.Discover does, URL prefixes listed in object storage.
+func discoverInputs(ctx context.Context, e *env, roots []string, sel *dataset.Select) ([]string, error) {
+	remote := false
+	for _, r := range roots {
+		remote = remote || blobio.IsURL(r)
+	}
+	if !remote {
+		return dataset.Discover(roots, sel)
+	}
+	files, err := e.expandInputs(ctx, roots, func(p string) bool {
+		name := blobio.Base(p)
+		return (sel.Suffix == "" || strings.HasSuffix(name, sel.Suffix)) && (sel.Regexp == nil || sel.Regexp.MatchString(p))
+	})
+	if err != nil {
+		return nil, err
+	}
+	paths := make([]string, len(files))
+	for i, f := range files {
+		paths[i] = f.name
+	}
+	return paths, nil
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
