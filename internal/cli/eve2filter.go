@@ -3,13 +3,13 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/wirekit/wirekit/blobio"
 	"github.com/wirekit/wirekit/eve"
 	"github.com/wirekit/wirekit/internal/safefile"
 )
@@ -42,7 +42,7 @@ not at all (- writes it to standard output).`,
 			}
 			var r io.Reader = e.stdin
 			if pathEve != "-" {
-				fh, err := os.Open(pathEve)
+				fh, err := e.openFile(cmd.Context(), pathEve)
 				if err != nil {
 					return fmt.Errorf("eve2filter: --path-eve: %w", err)
 				}
@@ -88,6 +88,18 @@ not at all (- writes it to standard output).`,
 			if pathFilter == "-" {
 				if _, err := io.WriteString(e.stdout, b.String()); err != nil {
 					return fmt.Errorf("eve2filter: %w", err)
+				}
+			} else if blobio.IsURL(pathFilter) {
+				w, err := e.createOutput(cmd.Context(), "--path-filter", pathFilter)
+				if err != nil {
+					return fmt.Errorf("eve2filter: %w", err)
+				}
+				if _, err := io.WriteString(w, b.String()); err != nil {
+					w.Abort()
+					return fmt.Errorf("eve2filter: --path-filter: %w", err)
+				}
+				if err := w.Close(); err != nil {
+					return fmt.Errorf("eve2filter: --path-filter: %w", err)
 				}
 			} else if err := safefile.WriteFile(pathFilter, []byte(b.String())); err != nil {
 				return fmt.Errorf("eve2filter: --path-filter: %w", err)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +18,7 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/spf13/cobra"
 
+	"github.com/wirekit/wirekit/blobio"
 	"github.com/wirekit/wirekit/dataset"
 	"github.com/wirekit/wirekit/eve"
 	"github.com/wirekit/wirekit/pcapio"
@@ -180,6 +182,7 @@ type extractFlow struct {
 	lo, hi time.Time
 	m      *eve.Matcher
 	out    string
+	e      *env // opens out when it is a URL
 	w      *pcapio.FileWriter
 	lt     layers.LinkType
 	files  int
@@ -214,7 +217,7 @@ func runExtract(cmd *cobra.Command, e *env, f *extractFlags, args []string) erro
 	if len(flows) > 1 && f.dumpPcap == "-" {
 		return usagef("extract: --dump-pcap - writes one flow but the events hold %d flows", len(flows))
 	}
-	files, named, err := extractCandidates(f, events, args)
+	files, named, err := extractCandidates(cmd.Context(), e, f, events, args)
 	if err != nil {
 		return err
 	}
@@ -224,7 +227,7 @@ func runExtract(cmd *cobra.Command, e *env, f *extractFlags, args []string) erro
 		}
 	}
 	var damage []error
-	spans, err := fileSpans(cmd, f, files, named, &damage)
+	spans, err := fileSpans(cmd, e, f, files, named, &damage)
 	if err != nil {
 		if in := interrupted(ctx, "extract", "while reading the capture files' times: no file written"); in != nil {
 			return in
@@ -250,7 +253,7 @@ func runExtract(cmd *cobra.Command, e *env, f *extractFlags, args []string) erro
 	}
 	var srcs []pcapio.Source
 	for _, p := range paths {
-		r, err := pcapio.Open(p)
+		r, err := e.openCapture(cmd.Context(), p)
 		if err != nil {
 			damage = append(damage, err)
 			fmt.Fprintf(e.stderr, "wirekit: extract: %v (skipped)\n", err)
@@ -308,8 +311,8 @@ func readEvents(e *env, name string) (evs []eve.Event, lines []int, err error) {
 	if name == "-" {
 		r = e.stdin
 	} else {
-		fh, oerr := os.Open(name)
-		if err != nil {
+		fh, oerr := e.openFile(context.Background(), name)
+		if oerr != nil {
 			return nil, nil, fmt.Errorf("extract: --event: %w", oerr)
 		}
 		defer fh.Close()
@@ -326,7 +329,7 @@ func readEvents(e *env, name string) (evs []eve.Event, lines []int, err error) {
 	skipped := sc.Skipped()
 	if len(evs) == 0 && len(skipped) > 0 && name != "-" {
 		// One event pretty-printed over several lines, as GopherCap reads it.
-		if b, err := os.ReadFile(name); err == nil && len(b) <= eve.MaxLine {
+		if b, err := e.readAll(name); err == nil && len(b) <= eve.MaxLine {
 			if ev, err := eve.Parse(bytes.TrimSpace(b)); err == nil {
 				return []eve.Event{ev}, []int{1}, nil
 			} else if json.Valid(b) {
@@ -375,7 +378,7 @@ func groupFlows(e *env, evs []eve.Event, lines []int, f *extractFlags) ([]*extra
 			if !ev.HasFlowID {
 				name = strings.NewReplacer(":", "_", "/", "_").Replace(key)
 			}
-			fl = &extractFlow{key: key, m: m, out: strings.ReplaceAll(f.dumpPcap, "%f", name)}
+			fl = &extractFlow{key: key, m: m, out: strings.ReplaceAll(f.dumpPcap, "%f", name), e: e}
 			by[key] = fl
 			flows = append(flows, fl)
 		}
@@ -428,7 +431,7 @@ func flowSpan(evs []eve.Event, timeout time.Duration) (lo, hi time.Time) {
 }
 
 // extractCandidates lists the capture files to consider.
-func extractCandidates(f *extractFlags, evs []eve.Event, args []string) (files, named []string, err error) {
+func extractCandidates(ctx context.Context, e *env, f *extractFlags, evs []eve.Event, args []string) (files, named []string, err error) {
 	files = append([]string(nil), args...)
 	if f.dumpJSON != "" {
 		return files, nil, nil // the map names them
@@ -452,22 +455,23 @@ func extractCandidates(f *extractFlags, evs []eve.Event, args []string) (files, 
 	if err != nil {
 		return nil, nil, usagef("extract: --file-format %q: %v", f.fileFormat, err)
 	}
-	ents, err := os.ReadDir(dir)
+	ents, err := dirEntries(ctx, e, dir)
 	if err != nil {
 		return nil, nil, fmt.Errorf("extract: --dir-pcap: %w", err)
 	}
 	n := 0
-	for _, de := range ents {
-		if !de.Type().IsRegular() || strings.HasPrefix(de.Name(), ".") {
+	for _, path := range ents {
+		name := blobio.Base(path)
+		if strings.HasPrefix(name, ".") {
 			continue
 		}
-		if f.fileFormat != "" && !re.MatchString(de.Name()) {
+		if f.fileFormat != "" && !re.MatchString(name) {
 			continue
 		}
 		if f.fileFormat == "" {
-			files = append(files, filepath.Join(dir, de.Name()))
+			files = append(files, path)
 		} else {
-			named = append(named, filepath.Join(dir, de.Name()))
+			named = append(named, path)
 		}
 		n++
 	}
@@ -480,7 +484,7 @@ func extractCandidates(f *extractFlags, evs []eve.Event, args []string) (files, 
 // fileSpans gives each candidate's first and last timestamp, from the map
 // or by reading the files.
 // Files that could not be read at all are added to unreadable.
-func fileSpans(cmd *cobra.Command, f *extractFlags, files, named []string, unreadable *[]error) ([]dataset.File, error) {
+func fileSpans(cmd *cobra.Command, e *env, f *extractFlags, files, named []string, unreadable *[]error) ([]dataset.File, error) {
 	var out []dataset.File
 	if len(named) > 0 {
 		re, _ := fileFormatRegexp(f.fileFormat) // checked by extractCandidates
@@ -489,14 +493,14 @@ func fileSpans(cmd *cobra.Command, f *extractFlags, files, named []string, unrea
 		files = append(files, rest...)
 	}
 	if f.dumpJSON != "" {
-		set, err := dataset.Load(f.dumpJSON)
+		set, err := e.loadMap(cmd.Context(), f.dumpJSON)
 		if err != nil {
 			return nil, fmt.Errorf("extract: --dump-json: %w", err)
 		}
 		out = append(out, set.Files...)
 	}
 	if len(files) > 0 {
-		set, err := dataset.Scan(cmd.Context(), files, nil)
+		set, err := dataset.Scan(cmd.Context(), files, &dataset.Config{Open: e.openFile})
 		if err != nil {
 			return nil, fmt.Errorf("extract: reading the capture files' times: %w", err)
 		}
@@ -548,7 +552,17 @@ func extractLoop(ctx interface{ Err() error }, m *pcapio.Merged, flows []*extrac
 func (fl *extractFlow) write(ifc pcapio.Interface, ci gopacket.CaptureInfo, data []byte) error {
 	if fl.w == nil {
 		ifc.Section = 0
-		w, err := pcapio.Create(fl.out, []pcapio.Interface{ifc}, writeOptions([]pcapio.Interface{ifc}))
+		ifs := []pcapio.Interface{ifc}
+		var w *pcapio.FileWriter
+		var err error
+		if blobio.IsURL(fl.out) {
+			var o pcapio.Output
+			if o, err = fl.e.createOutput(context.Background(), "--dump-pcap", fl.out); err == nil {
+				w, err = pcapio.CreateOutput(o, nameOf(fl.out), ifs, writeOptions(ifs))
+			}
+		} else {
+			w, err = pcapio.Create(fl.out, ifs, writeOptions(ifs))
+		}
 		if err != nil {
 			return err
 		}
@@ -597,4 +611,31 @@ func flowReport(flows []*extractFlow) string {
 		return "no packet found yet, no file written"
 	}
 	return strings.Join(parts, "; ")
+}
+
+// dirEntries lists the regular files directly in dir, a local folder, or
+// under dir, a URL prefix; paths are dir's joined with each name.
+func dirEntries(ctx context.Context, e *env, dir string) ([]string, error) {
+	if blobio.IsURL(dir) {
+		files, err := e.expandInputs(ctx, []string{dir}, nil)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]string, len(files))
+		for i, f := range files {
+			out[i] = f.name
+		}
+		return out, nil
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, de := range ents {
+		if de.Type().IsRegular() {
+			out = append(out, filepath.Join(dir, de.Name()))
+		}
+	}
+	return out, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/gopacket/gopacket"
 	"github.com/gopacket/gopacket/layers"
 
+	"github.com/wirekit/wirekit/blobio"
 	"github.com/wirekit/wirekit/pcapio"
 )
 
@@ -375,6 +376,51 @@ func TestExtractNameSpans(t *testing.T) {
 			sort.Strings(got)
 			if fmt.Sprint(got) != fmt.Sprint(tc.want) || fmt.Sprint(rest) != fmt.Sprint(tc.rest) {
 				t.Fatalf("spans %v rest %v, want %v and %v", got, rest, tc.want, tc.rest)
+			}
+		})
+	}
+}
+
+// extract and eve2filter with everything in object storage (the
+// in-process S3 endpoint and file://): Suricata's log folder as a prefix,
+// the events, the map and the flows' captures as URLs, and a missing
+// --event named in the error.
+func TestExtractURL(t *testing.T) {
+	dir := t.TempDir()
+	pkts := suriSet(t)
+	suricataLogs(t, dir, pkts, 3, 10*time.Second)
+	names, _ := filepath.Glob(filepath.Join(dir, "pcap.*"))
+	flows := map[string]string{"111": "tcp", "222": "udp", "333": "gre", "444": "vxlan"}
+	for _, b := range storeBackends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			s := blobio.NewStore()
+			defer s.Close()
+			for _, n := range names {
+				data, _ := os.ReadFile(n)
+				putObject(t, s, b.url("logs/"+filepath.Base(n)), data)
+			}
+			putObject(t, s, b.url("eve.json"), []byte(suriEvents))
+			mustRun(t, "map", "--dir-src", b.url("logs/"), "--dump-json", b.url("map.json"))
+			for i, args := range [][]string{
+				{"--dir-pcap", b.url("logs/"), "--file-format", "pcap.%n.%t"},
+				{"--dump-json", b.url("map.json")},
+			} {
+				out := func(name string) string { return b.url(fmt.Sprintf("out%d/%s", i, name)) }
+				mustRun(t, append([]string{"extract", "--event", b.url("eve.json"), "--dump-pcap", out("flow-%f.pcap")}, args...)...)
+				local := t.TempDir()
+				for id, flow := range flows {
+					p := filepath.Join(local, "flow-"+id+".pcap")
+					os.WriteFile(p, getObject(t, s, out("flow-"+id+".pcap")), 0o644)
+					checkFlowFile(t, p, pkts, flow)
+				}
+			}
+			mustRun(t, "eve2filter", "--path-eve", b.url("eve.json"), "--path-filter", b.url("filters.yaml"))
+			if got := parseFilterYAML(t, string(getObject(t, s, b.url("filters.yaml")))); len(got) == 0 {
+				t.Error("eve2filter --path-filter URL: no filter written")
+			}
+			code, _, stderr := run(t, nil, "extract", "--event", b.url("nope.json"), "--dir-pcap", b.url("logs/"), "--dump-pcap", b.url("x/f-%f.pcap"))
+			if code != 1 || !strings.Contains(stderr, "--event") || !strings.Contains(stderr, "nope.json") {
+				t.Errorf("missing --event: exit %d, %q", code, stderr)
 			}
 		})
 	}

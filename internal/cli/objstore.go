@@ -47,6 +47,19 @@ func (e *env) openFile(ctx context.Context, name string) (pcapio.File, error) {
 	return os.Open(name)
 }
 
+// readAll reads a whole local file or object.
+func (e *env) readAll(name string) ([]byte, error) {
+	if !blobio.IsURL(name) {
+		return os.ReadFile(name)
+	}
+	r, err := e.store().Open(context.Background(), name)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
+}
+
 // openCapture opens a capture file at a local path or URL.
 func (e *env) openCapture(ctx context.Context, name string) (*pcapio.Reader, error) {
 	if !blobio.IsURL(name) {
