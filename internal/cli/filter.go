@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"net/netip"
-	"os"
 	"strings"
 
 	"github.com/gopacket/gopacket/layers"
@@ -54,9 +53,9 @@ does. Both give the same verdict on every packet.`,
 				if len(args) > 0 {
 					return usagef("filter compile: give the expression either with -F or as arguments, not both")
 				}
-				b, err := os.ReadFile(file)
+				b, err := e.readAll(file)
 				if err != nil {
-					return fmt.Errorf("filter compile: %w", err)
+					return fmt.Errorf("filter compile: -F: %w", err)
 				}
 				expr = stripComments(string(b))
 			}

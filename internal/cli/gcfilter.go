@@ -122,7 +122,7 @@ func runBatch(ctx context.Context, e *env, f *batchFlags, args []string) error {
 	if f.dumpJSON == "" && f.input == "" && len(args) == 0 {
 		return usagef("filter: no inputs: give --input DIR, --dump-json MAP or capture files")
 	}
-	data, err := os.ReadFile(f.yaml)
+	data, err := e.readAll(f.yaml)
 	if err != nil {
 		return usagef("filter: --yaml: %w", err)
 	}

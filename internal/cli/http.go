@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -225,7 +226,7 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	}
 	var keys *tlsdecrypt.KeyLog
 	if f.keylog != "" {
-		if keys, err = tlsdecrypt.LoadKeyLog(f.keylog); err != nil {
+		if keys, err = loadKeyLog(e, f.keylog); err != nil {
 			return fmt.Errorf("http: --tls-keylog: %w", err)
 		}
 	}
@@ -749,4 +750,17 @@ func (o *httpOutput) saveBody(tx *whttp.Transaction, kind string, m *whttp.Messa
 		return ""
 	}
 	return final
+}
+
+// loadKeyLog reads a key log from a local path (tlsdecrypt.LoadKeyLog) or
+// an object storage URL.
+func loadKeyLog(e *env, name string) (*tlsdecrypt.KeyLog, error) {
+	if !blobio.IsURL(name) {
+		return tlsdecrypt.LoadKeyLog(name)
+	}
+	b, err := e.readAll(name)
+	if err != nil {
+		return nil, err
+	}
+	return tlsdecrypt.ParseKeyLog(bytes.NewReader(b), name)
 }

@@ -147,6 +147,23 @@ func TestObjectStorageCommands(t *testing.T) {
 					t.Errorf("%v -o URL: %d bytes, not a page naming the input", args, len(html))
 				}
 			}
+			// Files of flags that are not captures: filter compile -F,
+			// read --offsets @FILE, http --tls-keylog.
+			putObject(t, s, b.url("expr.txt"), []byte("tcp port 80 # web\n"))
+			if got, want := mustRun(t, "filter", "compile", "-F", b.url("expr.txt")), mustRun(t, "filter", "compile", "tcp port 80"); got != want {
+				t.Errorf("filter compile -F URL:\n%s\nwant\n%s", got, want)
+			}
+			putObject(t, s, b.url("offsets.txt"), []byte("offset\n24\n"))
+			if got, want := mustRun(t, "read", "-r", in, "--offsets", "@"+b.url("offsets.txt")), mustRun(t, "read", "-r", one, "--offsets", "24"); got != want {
+				t.Errorf("read --offsets @URL:\n%s\nwant\n%s", got, want)
+			}
+			golden := filepath.Join("testdata", "h2golden")
+			keyLog, _ := os.ReadFile(filepath.Join(golden, "h2golden.keys"))
+			putObject(t, s, b.url("keys.log"), keyLog)
+			tlsCap := filepath.Join(golden, "h2golden.pcap")
+			if got, want := mustRun(t, "http", "-r", tlsCap, "--tls-keylog", b.url("keys.log")), mustRun(t, "http", "-r", tlsCap, "--tls-keylog", filepath.Join(golden, "h2golden.keys")); got != want || !strings.Contains(got, "decrypted") {
+				t.Errorf("http --tls-keylog URL:\n%s\nwant\n%s", got, want)
+			}
 			// Parquet tables to URLs: the same rows as the local tables
 			// (http numbers connections in no set order: conn is left
 			// out); the index's rows name their input, so it is checked

@@ -242,7 +242,7 @@ func runRead(cmd *cobra.Command, e *env, f *readFlags, args []string) error {
 			return usagef("read: --offsets: give the one -r file the offsets are from (%d given)", len(f.files))
 		}
 		var err error
-		if want, err = parseOffsets(f.offsets); err != nil {
+		if want, err = parseOffsets(e, f.offsets); err != nil {
 			return err
 		}
 	}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -98,10 +97,10 @@ type offsetSet struct {
 // parseOffsets reads --offsets: a comma-separated list, or @FILE with
 // offsets separated by commas, spaces or new lines ('#' starts a comment,
 // a line "offset" is the header an engine's CSV export writes).
-func parseOffsets(arg string) (*offsetSet, error) {
+func parseOffsets(e *env, arg string) (*offsetSet, error) {
 	text, where := arg, "--offsets"
 	if name, ok := strings.CutPrefix(arg, "@"); ok {
-		b, err := os.ReadFile(name)
+		b, err := e.readAll(name)
 		if err != nil {
 			return nil, fmt.Errorf("read: --offsets: %w", err)
 		}
