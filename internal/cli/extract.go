@@ -500,7 +500,7 @@ func fileSpans(cmd *cobra.Command, e *env, f *extractFlags, files, named []strin
 		out = append(out, set.Files...)
 	}
 	if len(files) > 0 {
-		set, err := dataset.Scan(cmd.Context(), files, &dataset.Config{Open: e.openFile})
+		set, err := dataset.Scan(cmd.Context(), files, &dataset.Config{Open: e.urlOpener(files)})
 		if err != nil {
 			return nil, fmt.Errorf("extract: reading the capture files' times: %w", err)
 		}
@@ -553,16 +553,7 @@ func (fl *extractFlow) write(ifc pcapio.Interface, ci gopacket.CaptureInfo, data
 	if fl.w == nil {
 		ifc.Section = 0
 		ifs := []pcapio.Interface{ifc}
-		var w *pcapio.FileWriter
-		var err error
-		if blobio.IsURL(fl.out) {
-			var o pcapio.Output
-			if o, err = fl.e.createOutput(context.Background(), "--dump-pcap", fl.out); err == nil {
-				w, err = pcapio.CreateOutput(o, nameOf(fl.out), ifs, writeOptions(ifs))
-			}
-		} else {
-			w, err = pcapio.Create(fl.out, ifs, writeOptions(ifs))
-		}
+		w, err := fl.e.createCapture(context.Background(), "--dump-pcap", fl.out, ifs, writeOptions(ifs))
 		if err != nil {
 			return err
 		}
@@ -621,11 +612,7 @@ func dirEntries(ctx context.Context, e *env, dir string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		out := make([]string, len(files))
-		for i, f := range files {
-			out[i] = f.name
-		}
-		return out, nil
+		return inputNames(files), nil
 	}
 	ents, err := os.ReadDir(dir)
 	if err != nil {

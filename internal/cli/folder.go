@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -108,12 +107,9 @@ func (o *folderOutput) existing(ctx context.Context, names []string) ([]string, 
 		return out, nil
 	}
 	objs, err := o.e.store().List(ctx, o.dir)
-	if err != nil && !errors.Is(err, blobio.ErrNotFound) {
-		return nil, fmt.Errorf("%s: %w", o.flag, err)
-	}
-	if errors.Is(err, blobio.ErrNotFound) {
-		// No such bucket: say so now, naming the URL, rather than at
-		// the first file.
+	if err != nil {
+		// No such bucket among them: said now, naming the URL, rather
+		// than at the first file.
 		return nil, fmt.Errorf("%s: %w", o.flag, err)
 	}
 	have := make(map[string]bool, len(objs))

@@ -10,7 +10,6 @@ import (
 	"github.com/gopacket/gopacket/layers"
 	"github.com/spf13/cobra"
 
-	"github.com/wirekit/wirekit/blobio"
 	"github.com/wirekit/wirekit/internal/synth"
 	"github.com/wirekit/wirekit/pcapio"
 )
@@ -60,13 +59,8 @@ of OUT, as for 'wirekit read -w'.`,
 			var w pcapio.Writer
 			if out == "-" {
 				w, err = pcapio.NewPcapWriter(e.stdout, layers.LinkTypeEthernet, 262144, nil)
-			} else if blobio.IsURL(out) {
-				var o pcapio.Output
-				if o, err = e.createOutput(cmd.Context(), "-w", out); err == nil {
-					w, err = pcapio.CreateOutput(o, nameOf(out), ifs, nil)
-				}
 			} else {
-				w, err = pcapio.Create(out, ifs, nil)
+				w, err = e.createCapture(cmd.Context(), "-w", out, ifs, nil)
 			}
 			if err != nil {
 				return fmt.Errorf("gen: %w", err)

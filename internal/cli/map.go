@@ -110,10 +110,7 @@ without --dump-json or files reads it from there.`,
 				sel.Regexp = re
 			}
 			ctx := cmd.Context()
-			remote := blobio.IsURL(dumpJSON) || sf.inputMap != ""
-			for _, r := range roots {
-				remote = remote || blobio.IsURL(r)
-			}
+			remote := blobio.IsURL(dumpJSON) || sf.inputMap != "" || anyURL(roots)
 			var paths []string
 			cfg := &dataset.Config{Workers: workers}
 			if !remote && !sf.on {

@@ -47,6 +47,41 @@ func (e *env) openFile(ctx context.Context, name string) (pcapio.File, error) {
 	return os.Open(name)
 }
 
+// anyURL reports whether any of names is an object storage URL.
+func anyURL(names []string) bool {
+	for _, n := range names {
+		if blobio.IsURL(n) {
+			return true
+		}
+	}
+	return false
+}
+
+// urlOpener is e.openFile for a dataset.Config when paths hold a URL, and
+// nil for local paths only, which keeps dataset's own opening (it waits
+// for file descriptors when a scan has too many open).
+func (e *env) urlOpener(paths []string) func(context.Context, string) (pcapio.File, error) {
+	if anyURL(paths) {
+		return e.openFile
+	}
+	return nil
+}
+
+// createCapture creates the capture file name (a local path through
+// pcapio.Create, or an object through e.createOutput), its format and
+// compression chosen by the name without a URL's query. Errors name the
+// flag for URLs and the path for files, as pcapio.Create's do.
+func (e *env) createCapture(ctx context.Context, flag, name string, ifs []pcapio.Interface, opts *pcapio.WriteOptions) (*pcapio.FileWriter, error) {
+	if !blobio.IsURL(name) {
+		return pcapio.Create(name, ifs, opts)
+	}
+	out, err := e.createOutput(ctx, flag, name)
+	if err != nil {
+		return nil, err
+	}
+	return pcapio.CreateOutput(out, nameOf(name), ifs, opts)
+}
+
 // readAll reads a whole local file or object.
 func (e *env) readAll(name string) ([]byte, error) {
 	if !blobio.IsURL(name) {

@@ -403,33 +403,16 @@ func replayConfigErr(err error, cmd *cobra.Command) error {
 func replaySet(ctx context.Context, e *env, dumpJSON string, roots []string, re *regexp.Regexp) ([]dataset.File, error) {
 	var set *dataset.Set
 	var err error
-	remote := false
-	for _, r := range roots {
-		remote = remote || blobio.IsURL(r)
-	}
-	switch {
-	case dumpJSON != "":
+	if dumpJSON != "" {
 		if set, err = e.loadMap(ctx, dumpJSON); err != nil {
 			return nil, err
 		}
-	case remote:
-		files, err := e.expandInputs(ctx, roots, nil)
+	} else {
+		paths, err := discoverInputs(ctx, e, roots, nil)
 		if err != nil {
 			return nil, err
 		}
-		paths := make([]string, len(files))
-		for i, f := range files {
-			paths[i] = f.name
-		}
-		if set, err = dataset.Scan(ctx, paths, &dataset.Config{Open: e.openFile}); err != nil {
-			return nil, err
-		}
-	default:
-		paths, err := dataset.Discover(roots, nil)
-		if err != nil {
-			return nil, err
-		}
-		if set, err = dataset.Scan(ctx, paths, nil); err != nil {
+		if set, err = dataset.Scan(ctx, paths, &dataset.Config{Open: e.urlOpener(paths)}); err != nil {
 			return nil, err
 		}
 	}

@@ -128,7 +128,7 @@ when complete.`,
 				if err := checkNotInput("report", "-o", out, append(paths, args...)); err != nil {
 					return err
 				}
-				dcfg := &dataset.Config{Workers: workers, Open: e.openFile}
+				dcfg := &dataset.Config{Workers: workers, Open: e.urlOpener(paths)}
 				bar := newProgress(e.stderr)
 				if bar != nil {
 					dcfg.Progress = bar.update
@@ -237,26 +237,31 @@ when complete.`,
 
 // discoverInputs finds the capture files under roots, local folders as
 // dataset.Discover does, URL prefixes listed in object storage.
+// A nil sel keeps every file.
 func discoverInputs(ctx context.Context, e *env, roots []string, sel *dataset.Select) ([]string, error) {
-	remote := false
-	for _, r := range roots {
-		remote = remote || blobio.IsURL(r)
-	}
-	if !remote {
+	if !anyURL(roots) {
 		return dataset.Discover(roots, sel)
 	}
-	files, err := e.expandInputs(ctx, roots, func(p string) bool {
-		name := blobio.Base(p)
-		return (sel.Suffix == "" || strings.HasSuffix(name, sel.Suffix)) && (sel.Regexp == nil || sel.Regexp.MatchString(p))
-	})
+	var keep func(string) bool
+	if sel != nil {
+		keep = func(p string) bool {
+			return (sel.Suffix == "" || strings.HasSuffix(blobio.Base(p), sel.Suffix)) && (sel.Regexp == nil || sel.Regexp.MatchString(p))
+		}
+	}
+	files, err := e.expandInputs(ctx, roots, keep)
 	if err != nil {
 		return nil, err
 	}
-	paths := make([]string, len(files))
+	return inputNames(files), nil
+}
+
+// inputNames are the names of files.
+func inputNames(files []inputFile) []string {
+	names := make([]string, len(files))
 	for i, f := range files {
-		paths[i] = f.name
+		names[i] = f.name
 	}
-	return paths, nil
+	return names
 }
 
 // countingWriter counts the bytes written through it.
