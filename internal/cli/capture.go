@@ -133,7 +133,6 @@ before, and capture exits 1 with a message naming the interface.`,
 			}
 
 			f.ifName = interfaceNames()
-			f.keepOnSignal = true
 			sink, err := newSink(cmd.Context(), e, f, h)
 			if err != nil {
 				return fmt.Errorf("capture: %w", err)

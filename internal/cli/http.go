@@ -253,9 +253,9 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	out := &httpOutput{f: f, bw: bufio.NewWriterSize(dst, 256<<10), stderr: e.stderr, sel: sel, red: red}
 	if f.bodies != "" {
 		// Bodies are written whole, each from memory: those of the
-		// transactions completed after a signal are saved too, as
-		// they are in a local folder (an upload is not cut short).
-		out.bodies, out.ctx = e.folder("--bodies", f.bodies), context.WithoutCancel(ctx)
+		// transactions completed after a signal are saved too, as in a
+		// local folder (createOutput's uploads outlive the signal).
+		out.bodies, out.ctx = e.folder("--bodies", f.bodies), ctx
 		if err := out.bodies.check(ctx); err != nil {
 			return fmt.Errorf("http: %w", err)
 		}

@@ -40,10 +40,6 @@ type readFlags struct {
 	rotateS  int
 	// ifName names interfaces by index when printing a live capture.
 	ifName func(index int) string
-	// keepOnSignal finishes and publishes -w's objects when a signal
-	// ends the run (capture, which a signal ends as a rule), where read
-	// discards the object in progress.
-	keepOnSignal bool
 	// inner is --decap, --decap-depth and --dedup (read only).
 	inner innerFlags
 	// index is --index, the Parquet packet index; offsets is --offsets
@@ -170,11 +166,6 @@ func checkOutputFlags(f *readFlags) error {
 
 // newSink makes the output: files (rotating with -C), or printing.
 func newSink(ctx context.Context, e *env, f *readFlags, src pcapio.Source) (packetSink, error) {
-	if f.keepOnSignal {
-		// The uploads outlive the signal that ends a capture: Close
-		// then publishes what was captured, as a local file keeps it.
-		ctx = context.WithoutCancel(ctx)
-	}
 	switch {
 	case f.rotateMB > 0 || f.rotateS > 0:
 		return newRotator(ctx, e, f.out, f.rotateMB, f.ringN, f.rotateS)

@@ -36,8 +36,8 @@ import (
 // With -w URL each file is an object in the URL's folder, published when
 // it is closed: an object that existed before the run is refused, one the
 // run wrote itself (the ring's oldest, or a -G name that comes again) is
-// deleted before it is written anew, and a signal discards the object in
-// progress rather than publish a part of it.
+// deleted before it is written anew, and a signal closes the object in
+// progress as a valid capture of what was read, as it closes a local file.
 type rotator struct {
 	ctx     context.Context
 	e       *env
@@ -64,7 +64,9 @@ func newRotator(ctx context.Context, e *env, base string, limitMB, files, second
 	if base == "-" {
 		return nil, usagef("-C and -G cannot rotate standard output: give a file name with -w")
 	}
-	r := &rotator{ctx: ctx, e: e, base: base, limit: int64(limitMB) * 1000000, files: files, seconds: int64(seconds), now: time.Now, loc: time.Local}
+	// The ring's deletions, as createOutput's uploads, are not cut short
+	// by the first signal: the run still closes its files after it.
+	r := &rotator{ctx: context.WithoutCancel(ctx), e: e, base: base, limit: int64(limitMB) * 1000000, files: files, seconds: int64(seconds), now: time.Now, loc: time.Local}
 	if blobio.IsURL(base) {
 		dir, name, ok := splitOutputURL(base)
 		if !ok {
@@ -155,12 +157,8 @@ func (r *rotator) newObject(name string, src pcapio.Source) (*fileSink, error) {
 		}
 		delete(r.written, name)
 	}
-	out, err := r.out.create(r.ctx, name)
-	if err != nil {
-		return nil, err
-	}
 	ifs := src.Interfaces()
-	w, err := pcapio.CreateOutput(out, nameOf(r.out.path(name)), ifs, writeOptions(ifs))
+	w, err := r.e.createCapture(r.ctx, "-w", r.out.path(name), ifs, writeOptions(ifs))
 	if err != nil {
 		return nil, err
 	}
