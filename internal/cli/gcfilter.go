@@ -254,8 +254,7 @@ feed:
 	if f.dedup {
 		fmt.Fprintf(e.stdout, "dedup: %d duplicate packets dropped\n", dups.Load())
 	}
-	held := "the outputs of the files being read hold the packets read so far, as valid captures"
-	if err := interrupted(ctx, "filter", "%d of %d files done; %s", done.Load(), len(jobs), held); err != nil {
+	if err := interrupted(ctx, "filter", "%d of %d files done; the outputs of the files being read hold the packets read so far, as valid captures", done.Load(), len(jobs)); err != nil {
 		return err
 	}
 	if len(failures) > 0 {

@@ -405,7 +405,7 @@ func replaySet(ctx context.Context, e *env, dumpJSON string, roots []string, re 
 	var err error
 	if dumpJSON != "" {
 		if set, err = e.loadMap(ctx, dumpJSON); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("--dump-json: %w", err)
 		}
 	} else {
 		paths, err := discoverInputs(ctx, e, roots, nil)
