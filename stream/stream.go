@@ -1,6 +1,8 @@
 package stream
 
 import (
+	"bytes"
+	"cmp"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -243,6 +245,8 @@ type Assembler struct {
 	pending []*tcpStream
 	// live holds the connections gopacket's pool still reassembles.
 	live map[*tcpStream]struct{}
+	// held holds the handler calls of a flush in progress (see flush).
+	held []heldCall
 }
 
 // New returns an Assembler that calls h for each connection. h may be nil
@@ -340,9 +344,7 @@ func (a *Assembler) evict() {
 	slices.SortFunc(lasts, time.Time.Compare)
 	cut := lasts[len(lasts)-keep-1].Add(time.Nanosecond)
 	before := len(a.live)
-	a.flushing = EndEvicted
-	a.asm.FlushWithOptions(reassembly.FlushOptions{T: cut, TC: cut})
-	a.flushing = EndNone
+	a.flush(EndEvicted, func() { a.asm.FlushWithOptions(reassembly.FlushOptions{T: cut, TC: cut}) })
 	a.stats.Evicted += int64(before - len(a.live))
 }
 
@@ -367,12 +369,12 @@ func (a *Assembler) tick(now time.Time) {
 		return
 	}
 	a.lastFlush = now
-	a.flushing = EndTimeout
-	a.asm.FlushWithOptions(reassembly.FlushOptions{
-		T:  now.Add(-a.cfg.GapTimeout),
-		TC: now.Add(-a.cfg.IdleTimeout),
+	a.flush(EndTimeout, func() {
+		a.asm.FlushWithOptions(reassembly.FlushOptions{
+			T:  now.Add(-a.cfg.GapTimeout),
+			TC: now.Add(-a.cfg.IdleTimeout),
+		})
 	})
-	a.flushing = EndNone
 	a.report(now.Add(-time.Second))
 }
 
@@ -394,10 +396,46 @@ func (a *Assembler) report(t time.Time) {
 // Flush ends input: every open connection delivers what it holds and is
 // closed (EndEOF unless it saw FIN or RST).
 func (a *Assembler) Flush() {
-	a.flushing = EndEOF
-	a.asm.FlushAll()
-	a.flushing = EndNone
+	a.flush(EndEOF, func() { a.asm.FlushAll() })
 	a.report(time.Time{})
+}
+
+// flush runs one of gopacket's flushes, which walk its connections in the
+// order of a map (it changes from run to run), and then makes the handler
+// calls it caused in the order of the connections' IDs, so that the same
+// capture always gives the same calls. Connections it left pending are
+// put in that order too.
+func (a *Assembler) flush(why EndReason, walk func()) {
+	a.flushing = why
+	pend := len(a.pending)
+	walk()
+	a.flushing = EndNone
+	slices.SortStableFunc(a.held, func(x, y heldCall) int { return cmp.Compare(x.s.c.ID, y.s.c.ID) })
+	for i := range a.held {
+		hc := &a.held[i]
+		if hc.close {
+			if hc.s.h != nil {
+				hc.s.h.Close(&hc.s.c)
+			}
+			if a.onClose != nil {
+				a.onClose(&hc.s.c)
+			}
+		} else {
+			hc.s.h.Data(&hc.s.c, hc.ch)
+		}
+	}
+	clear(a.held)
+	a.held = a.held[:0]
+	slices.SortStableFunc(a.pending[pend:], func(x, y *tcpStream) int { return cmp.Compare(x.c.ID, y.c.ID) })
+}
+
+// heldCall is a handler call held back during a flush (see flush): Data
+// with its own copy of the chunk's bytes and marks, or Close (and
+// onClose) when close is set.
+type heldCall struct {
+	s     *tcpStream
+	ch    Chunk
+	close bool
 }
 
 // pktCtx carries the current packet's CaptureInfo into gopacket's
@@ -665,8 +703,15 @@ func (s *tcpStream) ReassembledSG(sg reassembly.ScatterGather, ac reassembly.Ass
 		if known {
 			acked, known = s.peerAcked(d, ack)
 		}
-		s.h.Data(&s.c, Chunk{Dir: d, Data: data, Lost: max(skip, 0), Time: s.a.ctx.ci.Timestamp, End: end,
-			PeerAcked: acked, PeerAckKnown: known, Marks: marks})
+		ch := Chunk{Dir: d, Data: data, Lost: max(skip, 0), Time: s.a.ctx.ci.Timestamp, End: end,
+			PeerAcked: acked, PeerAckKnown: known, Marks: marks}
+		if s.a.flushing != EndNone {
+			ch.Data = bytes.Clone(ch.Data)
+			ch.Marks = slices.Clone(ch.Marks)
+			s.a.held = append(s.a.held, heldCall{s: s, ch: ch})
+		} else {
+			s.h.Data(&s.c, ch)
+		}
 	}
 	if end && h.RST && !s.done {
 		// A reset ends both directions: report the connection soon rather
@@ -728,7 +773,11 @@ func (s *tcpStream) end() {
 		c.End = EndEOF
 	}
 	s.a.stats.Open--
-	if s.h != nil {
+	switch {
+	case s.a.flushing != EndNone && (s.h != nil || s.a.onClose != nil):
+		s.a.held = append(s.a.held, heldCall{s: s, close: true})
+		return
+	case s.h != nil:
 		s.h.Close(c)
 	}
 	if s.a.onClose != nil {
