@@ -11,6 +11,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -250,6 +251,15 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 		defer outFile.Abort() // a no-op after Close
 		dst = outFile
 	}
+	// Reading a file with a second core, the parsing, decryption and
+	// output run on a goroutine of their own (below), so both write to
+	// stderr.
+	pipelined := len(f.in.ifaces) == 0 && runtime.GOMAXPROCS(0) > 1
+	if pipelined {
+		prev := e.stderr
+		e.stderr = &lockedWriter{w: prev}
+		defer func() { e.stderr = prev }()
+	}
 	out := &httpOutput{f: f, bw: bufio.NewWriterSize(dst, 256<<10), stderr: e.stderr, sel: sel, red: red}
 	if f.bodies != "" {
 		// Bodies are written whole, each from memory: those of the
@@ -325,7 +335,15 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 			}
 		}}
 	}
-	asm := stream.New(nil, teeHandler{h, &tlsTap{done: out.tls}}, nil)
+	var all stream.Handler = teeHandler{h, &tlsTap{done: out.tls}}
+	// Live, the output goes out as it comes (the idle flush below),
+	// without waiting for a batch to fill: no Async.
+	var async *stream.Async
+	if pipelined {
+		async = stream.NewAsync(all)
+		all = async
+	}
+	asm := stream.New(nil, all, nil)
 	n, err := feedPackets(ctx, e, "http", &f.in, args, asm.Packet, func(now time.Time) {
 		asm.Advance(now)
 		if out.jsonl != nil {
@@ -333,10 +351,13 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 		}
 		out.bw.Flush()
 	})
+	asm.Flush()
+	if async != nil {
+		async.Close()
+	}
 	if err != nil && n < 0 {
 		return err // the deferred Abort leaves no HAR file
 	}
-	asm.Flush()
 	if out.har != nil {
 		if herr := out.har.Close(); herr != nil && out.err == nil {
 			out.err = herr

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"io"
 	"os"
+	"sync"
 
 	"github.com/wirekit/wirekit/pcapio"
 )
@@ -41,4 +43,16 @@ func checkCaptureName(cmd, flag, out string) error {
 		return usagef("%s: %s %s: %v", cmd, flag, out, err)
 	}
 	return nil
+}
+
+// lockedWriter serializes the writes of several goroutines to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
