@@ -26,6 +26,7 @@ type Async struct {
 	free chan *asyncBatch
 	done chan struct{}
 	once sync.Once
+	made int // batches made so far (they are made when needed)
 }
 
 // NewAsync starts the goroutine that calls h.
@@ -36,10 +37,7 @@ func NewAsync(h Handler) *Async {
 		free: make(chan *asyncBatch, asyncBatches),
 		done: make(chan struct{}),
 	}
-	for range asyncBatches - 1 {
-		a.free <- newAsyncBatch()
-	}
-	a.cur = newAsyncBatch()
+	a.cur, a.made = &asyncBatch{}, 1
 	go a.run()
 	return a
 }
@@ -107,10 +105,6 @@ type asyncBatch struct {
 	marks []AckMark
 }
 
-func newAsyncBatch() *asyncBatch {
-	return &asyncBatch{ev: make([]asyncEvent, 0, asyncBatchCalls), data: make([]byte, 0, 2*asyncBatchBytes)}
-}
-
 // asyncConn is the ConnHandler the Assembler calls; in and conn belong to
 // the Async's goroutine.
 type asyncConn struct {
@@ -142,13 +136,23 @@ func (a *Async) add(ev asyncEvent) {
 }
 
 // send hands the current batch over (if it holds anything) and takes a
-// free one, waiting for it when the Async's goroutine is behind.
+// free one, or makes one, or waits for one when the Async's goroutine is
+// behind.
 func (a *Async) send() {
 	if len(a.cur.ev) == 0 {
 		return
 	}
 	a.full <- a.cur
-	a.cur = <-a.free
+	select {
+	case a.cur = <-a.free:
+	default:
+		if a.made < asyncBatches {
+			a.made++
+			a.cur = &asyncBatch{}
+		} else {
+			a.cur = <-a.free
+		}
+	}
 }
 
 // run makes the calls, batch by batch, in order.
@@ -190,7 +194,7 @@ func (a *Async) run() {
 		b.ev = b.ev[:0]
 		b.data, b.marks = b.data[:0], b.marks[:0]
 		if cap(b.data) > asyncKeepBytes {
-			b.data = make([]byte, 0, 2*asyncBatchBytes)
+			b.data = nil
 		}
 		a.free <- b
 	}
