@@ -37,7 +37,7 @@ func NewAsync(h Handler) *Async {
 		free: make(chan *asyncBatch, asyncBatches),
 		done: make(chan struct{}),
 	}
-	a.cur, a.made = &asyncBatch{}, 1
+	a.cur, a.made = newAsyncBatch(), 1
 	go a.run()
 	return a
 }
@@ -105,6 +105,12 @@ type asyncBatch struct {
 	marks []AckMark
 }
 
+// newAsyncBatch makes a batch with room for the usual calls: growing it
+// by appends would copy, and touch fresh memory, several times.
+func newAsyncBatch() *asyncBatch {
+	return &asyncBatch{ev: make([]asyncEvent, 0, asyncBatchCalls), data: make([]byte, 0, asyncBatchBytes+asyncBatchBytes/2)}
+}
+
 // asyncConn is the ConnHandler the Assembler calls; in and conn belong to
 // the Async's goroutine.
 type asyncConn struct {
@@ -148,7 +154,7 @@ func (a *Async) send() {
 	default:
 		if a.made < asyncBatches {
 			a.made++
-			a.cur = &asyncBatch{}
+			a.cur = newAsyncBatch()
 		} else {
 			a.cur = <-a.free
 		}
@@ -194,7 +200,7 @@ func (a *Async) run() {
 		b.ev = b.ev[:0]
 		b.data, b.marks = b.data[:0], b.marks[:0]
 		if cap(b.data) > asyncKeepBytes {
-			b.data = nil
+			b.data = make([]byte, 0, asyncBatchBytes+asyncBatchBytes/2)
 		}
 		a.free <- b
 	}
