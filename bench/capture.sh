@@ -38,7 +38,7 @@ done
 [ "$(id -u)" = 0 ] || { echo "bench/capture.sh needs root" >&2; exit 1; }
 mkdir -p bench/.bin
 bin=$PWD/bench/.bin/wirekit send=$PWD/bench/.bin/capsend
-CGO_ENABLED=0 go build -o "$bin" ./cmd/wirekit
+CGO_ENABLED=0 go build -tags disable_grpc_modules -o "$bin" ./cmd/wirekit
 CGO_ENABLED=0 go build -o "$send" ./bench/capsend
 
 ns=wkcapbench$$ host=wkcb$$h peer=wkcb$$p

@@ -28,7 +28,7 @@ if [ -z "${BENCH_DIR:-}" ]; then
 fi
 mkdir -p "$BENCH_DIR" bench/.bin
 bin=bench/.bin/wirekit
-CGO_ENABLED=0 go build -o "$bin" ./cmd/wirekit
+CGO_ENABLED=0 go build -tags disable_grpc_modules -o "$bin" ./cmd/wirekit
 cap=$BENCH_DIR/mix-$SIZE.pcap
 [ -f "$cap" ] || "$bin" gen -w "$cap" --size "$SIZE" --seed 1 2>/dev/null
 out=$BENCH_DIR/flows-out

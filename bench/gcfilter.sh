@@ -27,7 +27,7 @@ FLAGS=${FLAGS:-}
 GOPHERCAP=${GOPHERCAP:-}
 [ -x /usr/bin/time ] || { echo "bench/gcfilter.sh needs GNU time (/usr/bin/time)" >&2; exit 1; }
 mkdir -p bench/.bin
-go build -o bench/.bin/wirekit ./cmd/wirekit
+go build -tags disable_grpc_modules -o bench/.bin/wirekit ./cmd/wirekit
 wk=$PWD/bench/.bin/wirekit
 
 # The set: FILES files of SIZE/FILES each, made once per (SIZE, FILES).

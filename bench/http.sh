@@ -19,7 +19,7 @@ done
 BENCH_DIR=${BENCH_DIR:-bench/.data/http}
 mkdir -p "$BENCH_DIR" bench/.bin
 bin=bench/.bin/wirekit
-CGO_ENABLED=0 go build -o "$bin" ./cmd/wirekit
+CGO_ENABLED=0 go build -tags disable_grpc_modules -o "$bin" ./cmd/wirekit
 cap=$BENCH_DIR/http-$SIZE.pcap
 if [ ! -f "$cap" ]; then
 	"$bin" gen -w "$BENCH_DIR/mix-$SIZE.pcap" --size "$SIZE" --seed 1

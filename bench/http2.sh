@@ -23,7 +23,7 @@ done
 BENCH_DIR=${BENCH_DIR:-bench/.data/http2}
 mkdir -p "$BENCH_DIR" bench/.bin
 bin=bench/.bin/wirekit
-CGO_ENABLED=0 go build -o "$bin" ./cmd/wirekit
+CGO_ENABLED=0 go build -tags disable_grpc_modules -o "$bin" ./cmd/wirekit
 CGO_ENABLED=0 go build -o bench/.bin/h2gen ./bench/h2gen
 h2c=$BENCH_DIR/h2c-$SIZE.pcap
 tlsf=$BENCH_DIR/tls-$SIZE.pcap

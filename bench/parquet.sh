@@ -26,7 +26,7 @@ command -v /usr/bin/time >/dev/null || { echo "bench/parquet.sh needs /usr/bin/t
 BENCH_DIR=${BENCH_DIR:-bench/.data/parquet}
 mkdir -p "$BENCH_DIR/set" bench/.bin
 bin=bench/.bin/wirekit
-CGO_ENABLED=0 go build -o "$bin" ./cmd/wirekit
+CGO_ENABLED=0 go build -tags disable_grpc_modules -o "$bin" ./cmd/wirekit
 cap=$BENCH_DIR/http-$SIZE.pcap
 if [ ! -f "$cap" ]; then
 	"$bin" gen -w "$BENCH_DIR/mix-$SIZE.pcap" --size "$SIZE" --seed 1

@@ -35,7 +35,7 @@ done
 BENCH_DIR=${BENCH_DIR:-/dev/shm/wirekit-bench-replay}
 mkdir -p "$BENCH_DIR/set" bench/.bin
 bin=bench/.bin/wirekit cmp=bench/.bin/replaycmp
-CGO_ENABLED=0 go build -o "$bin" ./cmd/wirekit
+CGO_ENABLED=0 go build -tags disable_grpc_modules -o "$bin" ./cmd/wirekit
 CGO_ENABLED=0 go build -o "$cmp" ./bench/replaycmp
 
 files=()

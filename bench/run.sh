@@ -26,7 +26,7 @@ if [ -z "${BENCH_DIR:-}" ]; then
 fi
 mkdir -p "$BENCH_DIR" bench/.bin
 bin=bench/.bin/wirekit
-CGO_ENABLED=0 go build -o "$bin" ./cmd/wirekit
+CGO_ENABLED=0 go build -tags disable_grpc_modules -o "$bin" ./cmd/wirekit
 
 in="$BENCH_DIR/bench-$SIZE.pcap"
 if [ ! -s "$in" ]; then

@@ -28,7 +28,7 @@ if [ -z "${BENCH_DIR:-}" ]; then
 fi
 mkdir -p "$BENCH_DIR" bench/.bin
 bin=$PWD/bench/.bin/wirekit
-CGO_ENABLED=0 go build -o "$bin" ./cmd/wirekit
+CGO_ENABLED=0 go build -tags disable_grpc_modules -o "$bin" ./cmd/wirekit
 
 tarball="$BENCH_DIR/set-$SIZE-$FILES.tar.gz"
 if [ ! -s "$tarball" ]; then

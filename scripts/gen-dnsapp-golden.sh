@@ -10,7 +10,7 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$root" && go build -o "$tmp/wirekit" ./cmd/wirekit)
+(cd "$root" && go build -tags disable_grpc_modules -o "$tmp/wirekit" ./cmd/wirekit)
 tcpdump --version 2>&1 | head -2 >"$tmp/version"
 for seed in 1 7 42; do
 	"$tmp/wirekit" gen -w "$tmp/$seed.pcap" --packets 6000 --seed "$seed" >/dev/null

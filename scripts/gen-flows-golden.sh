@@ -21,7 +21,7 @@ out=$root/flow/testdata/tshark-conv.tsv.gz
 mkdir -p "$root/flow/testdata"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$root" && CGO_ENABLED=0 go build -o "$tmp/wirekit" ./cmd/wirekit)
+(cd "$root" && CGO_ENABLED=0 go build -tags disable_grpc_modules -o "$tmp/wirekit" ./cmd/wirekit)
 ver=$(tshark --version 2>/dev/null | head -1)
 
 # conv FILE: tshark's four tables as rows.

@@ -12,7 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 (cd "$tmp" && npm init -y >/dev/null && npm install --silent har-validator@5.1.5 >/dev/null)
 files=("$@")
 if [ ${#files[@]} -eq 0 ]; then
-	go build -o "$tmp/wirekit" ./cmd/wirekit
+	go build -tags disable_grpc_modules -o "$tmp/wirekit" ./cmd/wirekit
 	go test ./stream -run '^TestWriteGoldenCaptures$' -count=1 -stream.gen "$tmp" >/dev/null
 	for c in gen-s1 gen-s1-loss; do
 		"$tmp/wirekit" http -r "$tmp/$c.pcap" --har "$tmp/$c.har" >/dev/null 2>&1

@@ -17,7 +17,7 @@ if [ -z "$chromium" ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$root" && go build -o "$tmp/wirekit" ./cmd/wirekit && go build -o "$tmp/setgen" ./bench/setgen)
+(cd "$root" && go build -tags disable_grpc_modules -o "$tmp/wirekit" ./cmd/wirekit && go build -o "$tmp/setgen" ./bench/setgen)
 cd "$tmp"
 ./setgen -dir set -workers 4 -files 6 -span 1m -packets 3000 -http 40 -seed 1 >/dev/null
 ./wirekit report set -o report.html --points 300 --top 8 --title "wirekit report: 4 capture workers, 23 files"

@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 corpus=${WIREKIT_CORPUS:-$root/../shared/corpus}
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
-(cd "$root" && go build -o "$bin/wirekit" ./cmd/wirekit)
+(cd "$root" && go build -tags disable_grpc_modules -o "$bin/wirekit" ./cmd/wirekit)
 golden=()
 for a in "$@"; do
 	if [ "$a" = -write-golden ]; then golden=(-golden "$root/decode/testdata/corpus-tcpdump.tsv.gz"); fi
