@@ -55,4 +55,10 @@
 // with the wall-clock time at each read timeout (IsTimeout), which they
 // skip; they end when the source returns io.EOF, as a capture does once
 // closed.
+//
+// Order: the calls are the same on every run over the same packets.
+// Connections ended together (at the end of input, or by one timeout)
+// are reported in the order of their IDs. Async runs a Handler on a
+// goroutine of its own, with the same calls in the same order, so that
+// what it does with the bytes overlaps with the reassembly.
 package stream
