@@ -403,8 +403,9 @@ func (a *Assembler) Flush() {
 // flush runs one of gopacket's flushes, which walk its connections in the
 // order of a map (it changes from run to run), and then makes the handler
 // calls it caused in the order of the connections' IDs, so that the same
-// capture always gives the same calls. Connections it left pending are
-// put in that order too.
+// capture always gives the same calls (a Data call made so sees the
+// Conn's counters as the whole flush left them). Connections it left
+// pending are put in that order too.
 func (a *Assembler) flush(why EndReason, walk func()) {
 	a.flushing = why
 	pend := len(a.pending)
