@@ -78,6 +78,7 @@ type direction struct {
 	// direction's Finished.
 	appNext []byte
 	secret  []byte // TLS 1.3 current traffic secret, for KeyUpdate
+	updates int    // TLS 1.3 KeyUpdates the direction sent, read so far
 	done    bool
 	nonce   [12]byte // a record's nonce (AEADs here use 12 bytes)
 	aad     [13]byte // a TLS 1.2 record's additional data
@@ -109,6 +110,14 @@ func (k *KeyLog) NewSession(out func(fromClient bool, plain []byte)) *Session {
 
 // Decrypted is the number of application data bytes handed out so far.
 func (s *Session) Decrypted() int64 { return s.decrypted }
+
+// KeyUpdates is the number of TLS 1.3 KeyUpdate messages each direction
+// sent that were read so far (each switched the direction to its next
+// traffic key): from the client, and from the server. Both are 0 before
+// TLS 1.3 and for a direction given up before any.
+func (s *Session) KeyUpdates() (client, server int) {
+	return s.dir[0].updates, s.dir[1].updates
+}
 
 // Lost says a direction lost n bytes in a capture gap (n <= 0: how many
 // is unknown). Where the record boundaries are and which sequence number
@@ -620,6 +629,7 @@ func (s *Session) protectedHandshake(d *direction, b []byte) {
 				s.fail(err)
 				return
 			}
+			d.updates++
 		}
 		b = b[n:]
 	}

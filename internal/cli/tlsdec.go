@@ -8,13 +8,13 @@ import (
 
 // decryptHandler hands an inner handler each connection's bytes, decrypted
 // with a key log when the connection is TLS, as they are otherwise.
-// status, when set, receives each TLS connection's outcome ("" decrypted,
-// else why not) before the connection's Close reaches the handlers after
-// it.
+// status, when set, receives each TLS connection's session once it ended
+// (what was decrypted, and why not the rest: Err) before the connection's
+// Close reaches the handlers after it.
 type decryptHandler struct {
 	inner  stream.Handler
 	keys   *tlsdecrypt.KeyLog
-	status func(c *stream.Conn, decrypted int64, alpn string, gaps int, err error)
+	status func(c *stream.Conn, s *tlsdecrypt.Session)
 }
 
 func (h decryptHandler) Open(c *stream.Conn) stream.ConnHandler {
@@ -75,7 +75,7 @@ func (x *decryptConn) Close(c *stream.Conn) {
 	if x.sess != nil {
 		x.sess.End()
 		if x.h.status != nil {
-			x.h.status(c, x.sess.Decrypted(), x.sess.ALPN(), x.sess.Gaps(), x.sess.Err)
+			x.h.status(c, x.sess)
 		}
 	}
 	x.in.Close(c)
