@@ -94,10 +94,21 @@ type direction struct {
 	recMinor byte   // the minor version of the direction's protected records
 	gaps     int    // gaps the direction resumed after
 	gapSeq   uint64 // the sequence number at the last gap
+	// ahead: TLS 1.3, while searching after a gap, the keys of the
+	// next KeyUpdates, tried in turn when the current key fails (the
+	// gap may have held KeyUpdates).
+	ahead []trafficKey
 	// budget bounds the bytes trial decryption may authenticate while
 	// searching (hostile bytes full of plausible record headers);
 	// tried counts them over the direction's life.
 	budget, tried int64
+}
+
+// trafficKey is a TLS 1.3 traffic secret and the key and IV made from it.
+type trafficKey struct {
+	secret []byte
+	aead   cipher.AEAD
+	iv     []byte
 }
 
 // NewSession returns a Session that decrypts with the secrets of k and
@@ -113,8 +124,9 @@ func (s *Session) Decrypted() int64 { return s.decrypted }
 
 // KeyUpdates is the number of TLS 1.3 KeyUpdate messages each direction
 // sent that were read so far (each switched the direction to its next
-// traffic key): from the client, and from the server. Both are 0 before
-// TLS 1.3 and for a direction given up before any.
+// traffic key), or found lost in a capture gap (see Lost): from the
+// client, and from the server. Both are 0 up to TLS 1.2 and for a
+// direction given up before any.
 func (s *Session) KeyUpdates() (client, server int) {
 	return s.dir[0].updates, s.dir[1].updates
 }
@@ -126,7 +138,11 @@ func (s *Session) KeyUpdates() (client, server int) {
 // record header that starts a record decrypting with one of the next
 // sequence numbers (as many as the lost bytes can hold records, at most
 // MaxGapRecords), and decryption resumes there; Gaps counts the times it
-// did. Until then nothing is handed out. A direction whose search finds
+// did. In TLS 1.3 the gap may have held KeyUpdates: a record that
+// decrypts with none of them under the current key is tried with the
+// keys of the next MaxGapKeyUpdates updates (sequence numbers from 0),
+// and a key found that way is kept (KeyUpdates counts the updates lost).
+// Until then nothing is handed out. A direction whose search finds
 // no such record in MaxGapSearch bytes, or that lost bytes before its keys
 // were in use (the handshake in clear), is given up with Err saying so.
 func (s *Session) Lost(fromClient bool, n int) {
@@ -143,6 +159,7 @@ func (s *Session) Lost(fromClient bool, n int) {
 	if !d.resync {
 		d.resync, d.gapSeq, d.window = true, d.seq, 0
 		d.sbuf, d.scan, d.searched = d.sbuf[:0], 0, 0
+		d.ahead = s.nextKeys(d)
 	} else {
 		// Another gap while searching: what is held is not
 		// contiguous with what follows.
@@ -168,6 +185,9 @@ const (
 	// MaxGapSearch is how many bytes after a gap are searched for a
 	// record that decrypts before the direction is given up.
 	MaxGapSearch = 1 << 20
+	// MaxGapKeyUpdates is the most TLS 1.3 KeyUpdates a gap may have
+	// held for the search after it to find the next record.
+	MaxGapKeyUpdates = 3
 	// gapBudget is the bytes trial decryption may authenticate after a
 	// gap (plus twice the bytes lost), maxTried over a direction's life.
 	gapBudget = 64 << 20
@@ -229,8 +249,38 @@ func (s *Session) resyncFeed(d *direction, fromClient bool, data []byte) {
 // gapErr says why a direction stopped at a gap: searched, what was
 // searched.
 func (d *direction) gapErr(fromClient bool, searched string) error {
-	return fmt.Errorf("%w: the %s's stream lost %d bytes after record %d, and no record in %s decrypted with sequence numbers %d to %d (more records lost than tried, or a KeyUpdate lost)",
-		ErrGap, side(fromClient), d.lost, d.gapSeq, searched, d.gapSeq, d.gapSeq+max(d.window, 1)-1)
+	return fmt.Errorf("%w: the %s's stream lost %d bytes after record %d, and no record in %s decrypted with sequence numbers %d to %d (%s)",
+		ErrGap, side(fromClient), d.lost, d.gapSeq, searched, d.gapSeq, d.gapSeq+max(d.window, 1)-1, d.why())
+}
+
+// why says what a gap's search could not have found.
+func (d *direction) why() string {
+	if len(d.ahead) > 0 {
+		return fmt.Sprintf("more records lost than tried, or more than %d KeyUpdates lost", len(d.ahead))
+	}
+	return "more records lost than tried"
+}
+
+// nextKeys returns the keys of a TLS 1.3 direction's next
+// MaxGapKeyUpdates KeyUpdates (nil before its application traffic key,
+// and up to TLS 1.2).
+func (s *Session) nextKeys(d *direction) []trafficKey {
+	if s.version != 0x0304 || d.secret == nil || d.appNext != nil {
+		return nil
+	}
+	su, _ := suiteOf(s.server.CipherSuite)
+	keys := make([]trafficKey, 0, MaxGapKeyUpdates)
+	secret := d.secret
+	for range MaxGapKeyUpdates {
+		secret = expandLabel(hmac.New(su.hash, secret), "traffic upd", su.hash().Size())
+		mac := hmac.New(su.hash, secret)
+		a, err := newAEAD(su, expandLabel(mac, "key", su.keyLen))
+		if err != nil {
+			break
+		}
+		keys = append(keys, trafficKey{secret: secret, aead: a, iv: expandLabel(mac, "iv", 12)})
+	}
+	return keys
 }
 
 // End says the connection ended: a direction still searching for a record
@@ -246,7 +296,9 @@ func (s *Session) End() {
 }
 
 // trySeqs tries to decrypt the record hdr+body with each sequence number
-// of the window after the gap, returning the one that authenticates.
+// of the window after the gap, returning the one that authenticates; then
+// (TLS 1.3) with the keys of the next KeyUpdates from sequence number 0,
+// switching the direction to the key that authenticates.
 func (s *Session) trySeqs(d *direction, hdr, body []byte) (uint64, bool) {
 	buf := recPool.Get().(*[]byte)
 	defer recPool.Put(buf)
@@ -254,7 +306,21 @@ func (s *Session) trySeqs(d *direction, hdr, body []byte) (uint64, bool) {
 		d.budget -= int64(len(body))
 		d.tried += int64(len(body))
 		if _, _, err := s.open(d, seq, hdr[0], hdr, body, (*buf)[:0]); err == nil {
+			d.ahead = nil
 			return seq, true
+		}
+	}
+	for i, k := range d.ahead {
+		trial := direction{aead: k.aead, iv: k.iv}
+		for seq := uint64(0); seq < max(d.window, 1) && d.budget > 0; seq++ {
+			d.budget -= int64(len(body))
+			d.tried += int64(len(body))
+			if _, _, err := s.open(&trial, seq, hdr[0], hdr, body, (*buf)[:0]); err == nil {
+				d.aead, d.iv, d.secret = k.aead, k.iv, k.secret
+				d.updates += i + 1
+				d.ahead = nil
+				return seq, true
+			}
 		}
 	}
 	return 0, false
