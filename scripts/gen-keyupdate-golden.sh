@@ -12,8 +12,8 @@
 # row), captured with 'wirekit capture'. It checks that 'wirekit http
 # --tls-keylog' and tshark (-o tls.keylog_file) both find every request
 # and response as sent and the KeyUpdates of each direction, then writes
-# keyupdate.pcap, keyupdate.keys and expected.tsv. Needs root, openssl and
-# tshark.
+# keyupdate.pcap, keyupdate.keys and expected.tsv. Needs root, openssl,
+# stdbuf (coreutils) and tshark.
 #   scripts/gen-keyupdate-golden.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."

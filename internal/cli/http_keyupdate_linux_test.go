@@ -67,10 +67,13 @@ func kuBody(seed, n int) []byte {
 // KeyUpdates of each direction as sent, and decrypt the connection whole;
 // tshark (when installed) must agree. With -cli.keyupdate it writes the
 // capture, key log and facts that TestHTTPKeyUpdateGolden reads. Needs
-// root and openssl.
+// root, openssl and stdbuf (coreutils).
 func TestHTTPKeyUpdateOpenSSL(t *testing.T) {
 	if _, err := exec.LookPath("openssl"); err != nil {
 		t.Skip("openssl not installed (apt-get install openssl)")
+	}
+	if _, err := exec.LookPath("stdbuf"); err != nil {
+		t.Skip("stdbuf not installed (coreutils)")
 	}
 	_, tsErr := exec.LookPath("tshark")
 	if *kuGoldenUpd && tsErr != nil {
@@ -105,7 +108,8 @@ func TestHTTPKeyUpdateOpenSSL(t *testing.T) {
 		})
 		return in, &out
 	}
-	srvIn, srvOut := start("s_server", "openssl", "s_server", "-accept", fmt.Sprintf("%s:%d", n.HostIP, port), "-naccept", "1",
+	// stdbuf: s_server says what it did through stdio, buffered in a pipe.
+	srvIn, srvOut := start("s_server", "stdbuf", "-oL", "openssl", "s_server", "-accept", fmt.Sprintf("%s:%d", n.HostIP, port), "-naccept", "1",
 		"-cert", certf, "-key", keyf, "-tls1_3", "-alpn", "http/1.1", "-max_send_frag", "1024")
 	waitFor(t, func() bool { return strings.Contains(srvOut.String(), "ACCEPT") }, "s_server listening")
 
@@ -122,20 +126,23 @@ func TestHTTPKeyUpdateOpenSSL(t *testing.T) {
 		"-servername", "api.test", "-tls1_3", "-alpn", "http/1.1", "-max_send_frag", "1024", "-keylogfile", keylog)
 	waitFor(t, func() bool { return strings.Contains(cliOut.String(), "Verify return code") }, "s_client's handshake")
 
-	// command gives one side its commands, one at a time (a command is
-	// read only when it starts what one read of the standard input gets).
-	command := func(in io.Writer, cmds string) {
+	// command gives one side its commands, one at a time, each once the
+	// one before was taken (a command is read only when it starts what one
+	// read of the standard input gets, so nothing may follow it in the
+	// pipe before it is read): s_client says "KEYUPDATE" as it takes one,
+	// s_server "SSL_do_handshake -> 1" once it sent it.
+	command := func(in io.Writer, out *syncBuffer, done string, cmds string) {
 		for _, c := range cmds {
-			time.Sleep(150 * time.Millisecond)
+			n := strings.Count(out.String(), done)
 			if _, err := fmt.Fprintf(in, "%c\n", c); err != nil {
 				t.Fatal(err)
 			}
+			waitFor(t, func() bool { return strings.Count(out.String(), done) > n }, fmt.Sprintf("command %c done (%q)", c, done))
 		}
-		time.Sleep(150 * time.Millisecond)
 	}
 	want := kuFacts{txs: map[string]tsTx{}}
 	for i, x := range kuPlan {
-		command(cliIn, x.client)
+		command(cliIn, cliOut, "KEYUPDATE", x.client)
 		req := fmt.Sprintf("%s %s HTTP/1.1\r\nHost: api.test\r\nUser-Agent: openssl-s_client\r\n", x.method, x.path)
 		if x.reqBody > 0 {
 			req += fmt.Sprintf("Content-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s", x.reqBody, kuBody(50+i, x.reqBody))
@@ -146,7 +153,7 @@ func TestHTTPKeyUpdateOpenSSL(t *testing.T) {
 			t.Fatal(err)
 		}
 		waitFor(t, func() bool { return strings.Contains(srvOut.String(), req) }, "s_server to read "+x.path)
-		command(srvIn, x.server)
+		command(srvIn, srvOut, "SSL_do_handshake -> 1", x.server)
 		body := kuBody(i, x.respLen)
 		end := fmt.Sprintf("\nend of %s\n", x.path)
 		body = append(body[:len(body)-len(end)], end...)
