@@ -310,19 +310,23 @@ func (s *Session) trySeqs(d *direction, hdr, body []byte) (uint64, bool) {
 			return seq, true
 		}
 	}
+	// The direction's key is swapped for each candidate while it is
+	// tried, and kept if one authenticates.
+	aead, iv := d.aead, d.iv
 	for i, k := range d.ahead {
-		trial := direction{aead: k.aead, iv: k.iv}
+		d.aead, d.iv = k.aead, k.iv
 		for seq := uint64(0); seq < max(d.window, 1) && d.budget > 0; seq++ {
 			d.budget -= int64(len(body))
 			d.tried += int64(len(body))
-			if _, _, err := s.open(&trial, seq, hdr[0], hdr, body, (*buf)[:0]); err == nil {
-				d.aead, d.iv, d.secret = k.aead, k.iv, k.secret
+			if _, _, err := s.open(d, seq, hdr[0], hdr, body, (*buf)[:0]); err == nil {
+				d.secret = k.secret
 				d.updates += i + 1
 				d.ahead = nil
 				return seq, true
 			}
 		}
 	}
+	d.aead, d.iv = aead, iv
 	return 0, false
 }
 
