@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -216,9 +217,10 @@ func TestKeyUpdateOpenSSL(t *testing.T) {
 // KeyUpdate's own segment (the next record is under a key the session
 // has not switched to: the search tries the next updates' keys), and each
 // row of three KeyUpdates at once. Each time, decryption resumes (Gaps 1,
-// every KeyUpdate counted), the other direction is whole, and the
-// direction that lost bytes hands out its bytes before the gap and all of
-// them after the records lost. Losing more KeyUpdates than are tried
+// every KeyUpdate counted), the other direction is whole, the direction
+// that lost bytes hands out its bytes before the gap and all of them
+// after the records lost, and GapHeldData says whether application data
+// was lost (not when only KeyUpdates were). Losing more KeyUpdates than are tried
 // (MaxGapKeyUpdates) gives up the direction with ErrGap saying so.
 func TestKeyUpdateThenGap(t *testing.T) {
 	c := readKUConn(t)
@@ -292,6 +294,18 @@ func TestKeyUpdateThenGap(t *testing.T) {
 			if got[1-d] != whole[1-d] {
 				t.Errorf("the other direction differs (%d bytes, want %d)", len(got[1-d]), len(whole[1-d]))
 			}
+			// Application data was lost unless every segment lost
+			// held a KeyUpdate alone.
+			held := false
+			for _, k := range x.drop {
+				held = held || !slices.Contains(kuPieces[d], k)
+			}
+			if s.GapHeldData(d == 0) != held {
+				t.Errorf("GapHeldData() = %v, want %v", !held, held)
+			}
+			if s.GapHeldData(d != 0) {
+				t.Errorf("GapHeldData() of the other direction, which had no gap: true")
+			}
 			lost := 0
 			for _, k := range x.drop {
 				lost += plainOf(t, c.kl, c.pieces, k)
@@ -318,6 +332,9 @@ func TestKeyUpdateThenGap(t *testing.T) {
 		s, got, before := c.decrypt(drop, nil)
 		if !errors.Is(s.Err, ErrGap) || !strings.Contains(s.Err.Error(), fmt.Sprintf("more than %d KeyUpdates lost", MaxGapKeyUpdates)) {
 			t.Errorf("Err %v, want ErrGap saying KeyUpdates may have been lost", s.Err)
+		}
+		if !s.GapHeldData(true) {
+			t.Errorf("GapHeldData() false for a direction given up")
 		}
 		if s.Gaps() != 0 || len(got[0]) != before || got[1] != whole[1] {
 			t.Errorf("Gaps() %d, %d client bytes after the gap, server's %d of %d: want the client given up, the server whole", s.Gaps(), len(got[0])-before, len(got[1]), len(whole[1]))

@@ -98,6 +98,11 @@ type direction struct {
 	// next KeyUpdates, tried in turn when the current key fails (the
 	// gap may have held KeyUpdates).
 	ahead []trafficKey
+	// gapData: the last gap may have held application data (see
+	// GapHeldData); kuOnly, when it may not, is how many KeyUpdate
+	// records its bytes would be.
+	gapData bool
+	kuOnly  int
 	// budget bounds the bytes trial decryption may authenticate while
 	// searching (hostile bytes full of plausible record headers);
 	// tried counts them over the direction's life.
@@ -147,6 +152,7 @@ func (s *Session) KeyUpdates() (client, server int) {
 // were in use (the handshake in clear), is given up with Err saying so.
 func (s *Session) Lost(fromClient bool, n int) {
 	d := &s.dir[dirIndex(fromClient)]
+	d.gapData = true
 	if d.done {
 		return
 	}
@@ -155,11 +161,16 @@ func (s *Session) Lost(fromClient bool, n int) {
 		s.fail(fmt.Errorf("tlsdecrypt: %d bytes missing from the %s's stream before its records were protected: the rest cannot be decrypted", max(n, 0), side(fromClient)))
 		return
 	}
+	aligned := d.rec == nil // the gap is at a record boundary
 	d.release()
 	if !d.resync {
 		d.resync, d.gapSeq, d.window = true, d.seq, 0
 		d.sbuf, d.scan, d.searched = d.sbuf[:0], 0, 0
 		d.ahead = s.nextKeys(d)
+		d.kuOnly = 0
+		if ku := keyUpdateLen(d); aligned && len(d.ahead) > 0 && n > 0 && n%ku == 0 && n/ku <= len(d.ahead) {
+			d.gapData, d.kuOnly = false, n/ku
+		}
 	} else {
 		// Another gap while searching: what is held is not
 		// contiguous with what follows.
@@ -194,6 +205,30 @@ const (
 	maxTried  = 256 << 20
 )
 
+// keyUpdateLen is the length of a protected KeyUpdate record without
+// padding: header, message (4+1), content type and tag.
+func keyUpdateLen(d *direction) int {
+	if d.aead == nil {
+		return 0
+	}
+	return 5 + 4 + 1 + 1 + d.aead.Overhead()
+}
+
+// GapHeldData reports whether the direction's last capture gap (see Lost)
+// may have held application data: true, unless the gap came at a record
+// boundary of TLS 1.3 application traffic and its bytes can be KeyUpdate
+// records alone (27 bytes each, at most MaxGapKeyUpdates of them); then
+// false while the search after it goes on, and, once decryption resumed,
+// false only if it did at the first byte after the gap, with the key of as
+// many updates and sequence number 0 (nothing else was lost), and true
+// once the direction is given up. A direction without a gap: false. A
+// caller passing the clear bytes on can thus wait for the direction's
+// next application data to say whether any were lost.
+func (s *Session) GapHeldData(fromClient bool) bool {
+	d := &s.dir[dirIndex(fromClient)]
+	return d.gapData
+}
+
 // Gaps is the number of capture gaps after which decryption resumed.
 func (s *Session) Gaps() int { return s.dir[0].gaps + s.dir[1].gaps }
 
@@ -213,10 +248,10 @@ func (s *Session) resyncFeed(d *direction, fromClient bool, data []byte) {
 		if i+5+n > len(b) {
 			break // wait for the rest of the candidate
 		}
-		seq, ok := s.trySeqs(d, b[i:i+5], b[i+5:i+5+n])
+		seq, gen, ok := s.trySeqs(d, b[i:i+5], b[i+5:i+5+n])
 		if !ok {
 			if d.budget <= 0 {
-				d.done, d.resync, d.sbuf = true, false, nil
+				d.done, d.resync, d.sbuf, d.gapData = true, false, nil, true
 				s.fail(d.gapErr(fromClient, fmt.Sprintf("%d bytes (the trial decryptions allowed ran out)", d.searched+int64(i))))
 				return
 			}
@@ -226,6 +261,9 @@ func (s *Session) resyncFeed(d *direction, fromClient bool, data []byte) {
 		// bytes after it as usual.
 		d.resync, d.seq, d.gaps = false, seq, d.gaps+1
 		d.searched += int64(i)
+		if d.kuOnly > 0 && (d.searched != 0 || gen != d.kuOnly || seq != 0) {
+			d.gapData = true
+		}
 		rest := b[i:]
 		d.sbuf = d.sbuf[:0]
 		if cap(d.sbuf) > 4*(5+maxRecord) {
@@ -241,7 +279,7 @@ func (s *Session) resyncFeed(d *direction, fromClient bool, data []byte) {
 		d.sbuf, d.scan = d.sbuf[:n], 0
 	}
 	if d.searched+int64(len(d.sbuf)) > MaxGapSearch {
-		d.done, d.resync, d.sbuf = true, false, nil
+		d.done, d.resync, d.sbuf, d.gapData = true, false, nil, true
 		s.fail(d.gapErr(fromClient, fmt.Sprintf("the next %d bytes", MaxGapSearch)))
 	}
 }
@@ -288,7 +326,7 @@ func (s *Session) nextKeys(d *direction) []trafficKey {
 func (s *Session) End() {
 	for i := range s.dir {
 		if d := &s.dir[i]; d.resync && !d.done {
-			d.done, d.resync = true, false
+			d.done, d.resync, d.gapData = true, false, true
 			s.fail(d.gapErr(i == 0, fmt.Sprintf("the %d bytes up to the end", d.searched+int64(len(d.sbuf)))))
 			d.sbuf = nil
 		}
@@ -298,8 +336,9 @@ func (s *Session) End() {
 // trySeqs tries to decrypt the record hdr+body with each sequence number
 // of the window after the gap, returning the one that authenticates; then
 // (TLS 1.3) with the keys of the next KeyUpdates from sequence number 0,
-// switching the direction to the key that authenticates.
-func (s *Session) trySeqs(d *direction, hdr, body []byte) (uint64, bool) {
+// switching the direction to the key that authenticates. gen is the
+// number of KeyUpdates between the key before and the one found.
+func (s *Session) trySeqs(d *direction, hdr, body []byte) (seq uint64, gen int, ok bool) {
 	buf := recPool.Get().(*[]byte)
 	defer recPool.Put(buf)
 	for seq := d.gapSeq; seq < d.gapSeq+max(d.window, 1) && d.budget > 0; seq++ {
@@ -307,7 +346,7 @@ func (s *Session) trySeqs(d *direction, hdr, body []byte) (uint64, bool) {
 		d.tried += int64(len(body))
 		if _, _, err := s.open(d, seq, hdr[0], hdr, body, (*buf)[:0]); err == nil {
 			d.ahead = nil
-			return seq, true
+			return seq, 0, true
 		}
 	}
 	// The direction's key is swapped for each candidate while it is
@@ -322,12 +361,12 @@ func (s *Session) trySeqs(d *direction, hdr, body []byte) (uint64, bool) {
 				d.secret = k.secret
 				d.updates += i + 1
 				d.ahead = nil
-				return seq, true
+				return seq, i + 1, true
 			}
 		}
 	}
 	d.aead, d.iv = aead, iv
-	return 0, false
+	return 0, 0, false
 }
 
 func dirIndex(fromClient bool) int {

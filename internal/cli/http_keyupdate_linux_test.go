@@ -23,11 +23,13 @@ var kuGoldenUpd = flag.Bool("cli.keyupdate", false, "TestHTTPKeyUpdateOpenSSL re
 // kuExchange is one HTTP/1.1 request and response of
 // TestHTTPKeyUpdateOpenSSL, and the s_client and s_server commands ('k':
 // KeyUpdate, 'K': KeyUpdate asking the peer to update too) given before
-// the request and before the response.
+// the request and before the response, and in the middle of the
+// request's and the response's body.
 type kuExchange struct {
-	method, path     string
-	client, server   string // commands, one letter each
-	reqBody, respLen int
+	method, path         string
+	client, server       string // commands, one letter each
+	clientMid, serverMid string
+	reqBody, respLen     int
 }
 
 // kuPlan: requests and responses before and after KeyUpdates of each side,
@@ -43,6 +45,8 @@ var kuPlan = []kuExchange{
 	{method: "GET", path: "/after-client-answered", respLen: 200},
 	{method: "POST", path: "/after-three-client-updates", client: "kkk", reqBody: 3000, respLen: 1300},
 	{method: "GET", path: "/response-after-three-server-updates", server: "kkk", respLen: 6000},
+	{method: "POST", path: "/client-update-inside-request-body", clientMid: "k", reqBody: 2000, respLen: 300},
+	{method: "GET", path: "/server-update-inside-response-body", serverMid: "k", respLen: 3000},
 	{method: "GET", path: "/last", respLen: 100},
 }
 
@@ -140,37 +144,58 @@ func TestHTTPKeyUpdateOpenSSL(t *testing.T) {
 			waitFor(t, func() bool { return strings.Count(out.String(), done) > n }, fmt.Sprintf("command %c done (%q)", c, done))
 		}
 	}
+	// send writes msg; with commands mid, its first half (up to a line
+	// of its body) first, then, once the peer printed it, the commands,
+	// then the rest. It returns the last part written (the peer may print
+	// a line of its own between the parts: s_server "Read BLOCK").
+	send := func(in io.Writer, out, peer *syncBuffer, done, msg string, bodyAt int, mid string) string {
+		parts := []string{msg}
+		if mid != "" {
+			half := bodyAt + (len(msg)-bodyAt)/20*10
+			parts = []string{msg[:half], msg[half:]}
+		}
+		for i, p := range parts {
+			if _, err := io.WriteString(in, p); err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 && len(parts) > 1 {
+				waitFor(t, func() bool { return strings.Contains(peer.String(), p) }, "the peer to read the first half")
+				command(in, out, done, mid)
+			}
+		}
+		return parts[len(parts)-1]
+	}
 	want := kuFacts{txs: map[string]tsTx{}}
 	for i, x := range kuPlan {
 		command(cliIn, cliOut, "KEYUPDATE", x.client)
 		req := fmt.Sprintf("%s %s HTTP/1.1\r\nHost: api.test\r\nUser-Agent: openssl-s_client\r\n", x.method, x.path)
 		if x.reqBody > 0 {
-			req += fmt.Sprintf("Content-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s", x.reqBody, kuBody(50+i, x.reqBody))
+			req += fmt.Sprintf("Content-Type: text/plain\r\nContent-Length: %d\r\n\r\n", x.reqBody)
 		} else {
 			req += "\r\n"
 		}
-		if _, err := io.WriteString(cliIn, req); err != nil {
-			t.Fatal(err)
-		}
-		waitFor(t, func() bool { return strings.Contains(srvOut.String(), req) }, "s_server to read "+x.path)
+		bodyAt := len(req)
+		req += string(kuBody(50+i, x.reqBody))
+		last := send(cliIn, cliOut, srvOut, "KEYUPDATE", req, bodyAt, x.clientMid)
+		waitFor(t, func() bool { return strings.Contains(srvOut.String(), last) }, "s_server to read "+x.path)
 		command(srvIn, srvOut, "SSL_do_handshake -> 1", x.server)
 		body := kuBody(i, x.respLen)
 		end := fmt.Sprintf("\nend of %s\n", x.path)
 		body = append(body[:len(body)-len(end)], end...)
-		resp := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
-		if _, err := io.WriteString(srvIn, resp); err != nil {
-			t.Fatal(err)
-		}
+		resp := fmt.Sprintf("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n", len(body))
+		bodyAt = len(resp)
+		resp += string(body)
+		send(srvIn, srvOut, cliOut, "SSL_do_handshake -> 1", resp, bodyAt, x.serverMid)
 		waitFor(t, func() bool { return strings.Contains(cliOut.String(), end) }, "s_client to read the response to "+x.path)
 		want.txs[x.path] = tsTx{method: x.method, path: x.path, authority: "api.test", status: 200, bodyHash: hashHex(body)}
 		want.decrypted += int64(len(req) + len(resp))
-		for _, c := range x.client {
+		for _, c := range x.client + x.clientMid {
 			want.client++
 			if c == 'K' {
 				want.server++ // s_server answers before its next record
 			}
 		}
-		for _, c := range x.server {
+		for _, c := range x.server + x.serverMid {
 			want.server++
 			if c == 'K' {
 				want.client++ // s_client answers before its next record

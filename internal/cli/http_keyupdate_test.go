@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"os/exec"
@@ -11,6 +13,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gopacket/gopacket"
+	"github.com/gopacket/gopacket/layers"
+
+	"github.com/wirekit/wirekit/internal/testutil"
+	"github.com/wirekit/wirekit/pcapio"
+	"github.com/wirekit/wirekit/stream"
 )
 
 // kuGoldenDir holds the capture of OpenSSL's s_client and s_server
@@ -233,4 +243,98 @@ func readKUGolden(t *testing.T, path string) kuFacts {
 		}
 	}
 	return f
+}
+
+// TestHTTPKeyUpdateSegmentLost: the committed OpenSSL capture with the
+// segments of KeyUpdates left out (the first of each side; each side's row
+// of three; the one each side sent in the middle of a message's body):
+// the session resumes after the gap with the next key, and no application
+// data was lost, so the HTTP parser is not told of a gap (a body would
+// take the KeyUpdate's bytes for its own lost ones): 'wirekit http
+// --tls-keylog' finds every transaction as in the whole capture (the body
+// hashes too), counts every KeyUpdate, warns that decryption resumed and
+// says so in the TLS record.
+func TestHTTPKeyUpdateSegmentLost(t *testing.T) {
+	capf, keylog := filepath.Join(kuGoldenDir, "keyupdate.pcap"), filepath.Join(kuGoldenDir, "keyupdate.keys")
+	want := readKUGolden(t, filepath.Join(kuGoldenDir, "expected.tsv"))
+	r, err := pcapio.Open(capf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var frames []testutil.Frame
+	var client layers.TCPPort
+	// Each side's KeyUpdate segments: one record of 22 bytes (a 5-byte
+	// KeyUpdate, its content type and a 16-byte tag); no other record
+	// of the capture is that small.
+	var ku [2][]int
+	for {
+		data, ci, err := r.ReadPacketData()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		tcp, _ := gopacket.NewPacket(data, r.LinkType(), gopacket.Default).Layer(layers.LayerTypeTCP).(*layers.TCP)
+		if tcp != nil && tcp.SYN && !tcp.ACK {
+			client = tcp.SrcPort
+		}
+		if tcp != nil && bytes.Equal(tcp.Payload, append([]byte{23, 3, 3, 0, 22}, tcp.Payload[min(5, len(tcp.Payload)):]...)) && len(tcp.Payload) == 27 {
+			d := 1
+			if tcp.SrcPort == client {
+				d = 0
+			}
+			ku[d] = append(ku[d], len(frames))
+		}
+		frames = append(frames, testutil.Frame{CI: ci, Data: bytes.Clone(data)})
+	}
+	r.Close()
+	if len(ku[0]) != want.client || len(ku[1]) != want.server || want.client != 7 || want.server != 7 {
+		t.Fatalf("%d and %d KeyUpdate segments, want %d and %d", len(ku[0]), len(ku[1]), want.client, want.server)
+	}
+	for _, tc := range []struct {
+		name string
+		drop []int
+	}{
+		{"the client's first KeyUpdate lost", ku[0][:1]},
+		{"the server's first KeyUpdate lost", ku[1][:1]},
+		{"the client's three KeyUpdates in a row lost", ku[0][3:6]},
+		{"the server's three KeyUpdates in a row lost", ku[1][3:6]},
+		{"the client's KeyUpdate inside a request body lost", ku[0][6:7]},
+		{"the server's KeyUpdate inside a response body lost", ku[1][6:7]},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// The packets 6 s apart: the assembler gives up on the
+			// hole (stream.DefaultGapTimeout) before the next packet,
+			// as on a connection whose exchanges are that far apart;
+			// the capture's own milliseconds would have it deliver
+			// the bytes after the hole at the end of the file, after
+			// the other direction's.
+			var kept []testutil.Frame
+			t0 := frames[0].CI.Timestamp
+			for i, f := range frames {
+				if !slices.Contains(tc.drop, i) {
+					f.CI.Timestamp = t0.Add(time.Duration(i) * (stream.DefaultGapTimeout + time.Second))
+					kept = append(kept, f)
+				}
+			}
+			dir := t.TempDir()
+			gapf := filepath.Join(dir, "gap.pcap")
+			writeFrames(t, gapf, kept)
+			har := filepath.Join(dir, "out.har")
+			code, js, stderr := run(t, nil, "http", "-r", gapf, "--tls-keylog", keylog, "--jsonl", "--har", har, "--max-body", "10000000")
+			if code != 0 {
+				t.Fatalf("http exit %d: %s", code, stderr)
+			}
+			if !strings.Contains(stderr, "TLS: bytes lost in capture gaps (1); decryption resumed") {
+				t.Errorf("no warning that decryption resumed after the gap:\n%s", stderr)
+			}
+			txs, _ := wirekitFacts(t, js, har)
+			compareKU(t, "wirekit", kuFacts{txs: txs, client: want.client, server: want.server, decrypted: -1}, kuFacts{txs: want.txs, client: want.client, server: want.server, decrypted: -1})
+			note := fmt.Sprintf(`"decryption":"decrypted %d bytes (key updates: client %d, server %d) (resumed after capture gaps: 1)"`, want.decrypted, want.client, want.server)
+			if !strings.Contains(js, note) {
+				t.Errorf("no TLS record with %s in\n%s", note, js)
+			}
+		})
+	}
 }
