@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what wirekit's tests compare with or drive, when it is missing:
 # Debian's tcpdump, tshark (capinfos, mergecap, editcap), curl, nghttp2's
-# client and server, nginx, chromium and tcpreplay, and the npm packages in
+# client and server, nginx, chromium, tcpreplay and openssl (s_client and
+# s_server), and the npm packages in
 # scripts/node (DuckDB's Node API, which reads wirekit's Parquet files back).
 # Tests that need one of these skip with a message where it cannot be had;
 # run as root (CI does) to install them. Safe to run again: it installs only
@@ -12,7 +13,7 @@ cd "$(dirname "$0")/.."
 # command:package pairs for Debian.
 wanted="tcpdump:tcpdump tshark:tshark capinfos:tshark curl:curl nghttp:nghttp2-client
 nghttpd:nghttp2-server nginx:nginx-light chromium:chromium tcpreplay:tcpreplay
-node:nodejs"
+node:nodejs openssl:openssl"
 missing=()
 for pair in $wanted; do
 	cmd=${pair%%:*} pkg=${pair#*:}

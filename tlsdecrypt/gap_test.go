@@ -78,6 +78,9 @@ func TestDecryptAfterGap(t *testing.T) {
 					if s.Gaps() != 1 {
 						t.Errorf("Gaps() = %d, want 1", s.Gaps())
 					}
+					if !s.GapHeldData(client) {
+						t.Errorf("GapHeldData() false, but application data was lost")
+					}
 					if got[1-d] != whole[1-d] {
 						t.Errorf("the other direction differs (%d bytes, want %d)", len(got[1-d]), len(whole[1-d]))
 					}

@@ -78,6 +78,7 @@ type direction struct {
 	// direction's Finished.
 	appNext []byte
 	secret  []byte // TLS 1.3 current traffic secret, for KeyUpdate
+	updates int    // TLS 1.3 KeyUpdates the direction sent, read so far
 	done    bool
 	nonce   [12]byte // a record's nonce (AEADs here use 12 bytes)
 	aad     [13]byte // a TLS 1.2 record's additional data
@@ -93,10 +94,26 @@ type direction struct {
 	recMinor byte   // the minor version of the direction's protected records
 	gaps     int    // gaps the direction resumed after
 	gapSeq   uint64 // the sequence number at the last gap
+	// ahead: TLS 1.3, while searching after a gap, the keys of the
+	// next KeyUpdates, tried in turn when the current key fails (the
+	// gap may have held KeyUpdates).
+	ahead []trafficKey
+	// gapData: the last gap may have held application data (see
+	// GapHeldData); kuOnly, when it may not, is how many KeyUpdate
+	// records its bytes would be.
+	gapData bool
+	kuOnly  int
 	// budget bounds the bytes trial decryption may authenticate while
 	// searching (hostile bytes full of plausible record headers);
 	// tried counts them over the direction's life.
 	budget, tried int64
+}
+
+// trafficKey is a TLS 1.3 traffic secret and the key and IV made from it.
+type trafficKey struct {
+	secret []byte
+	aead   cipher.AEAD
+	iv     []byte
 }
 
 // NewSession returns a Session that decrypts with the secrets of k and
@@ -110,6 +127,15 @@ func (k *KeyLog) NewSession(out func(fromClient bool, plain []byte)) *Session {
 // Decrypted is the number of application data bytes handed out so far.
 func (s *Session) Decrypted() int64 { return s.decrypted }
 
+// KeyUpdates is the number of TLS 1.3 KeyUpdate messages each direction
+// sent that were read so far (each switched the direction to its next
+// traffic key), or found lost in a capture gap (see Lost): from the
+// client, and from the server. Both are 0 up to TLS 1.2 and for a
+// direction given up before any.
+func (s *Session) KeyUpdates() (client, server int) {
+	return s.dir[0].updates, s.dir[1].updates
+}
+
 // Lost says a direction lost n bytes in a capture gap (n <= 0: how many
 // is unknown). Where the record boundaries are and which sequence number
 // the next record has (TLS 1.3 and TLS 1.2 AEAD nonces and additional data
@@ -117,11 +143,16 @@ func (s *Session) Decrypted() int64 { return s.decrypted }
 // record header that starts a record decrypting with one of the next
 // sequence numbers (as many as the lost bytes can hold records, at most
 // MaxGapRecords), and decryption resumes there; Gaps counts the times it
-// did. Until then nothing is handed out. A direction whose search finds
+// did. In TLS 1.3 the gap may have held KeyUpdates: a record that
+// decrypts with none of them under the current key is tried with the
+// keys of the next MaxGapKeyUpdates updates (sequence numbers from 0),
+// and a key found that way is kept (KeyUpdates counts the updates lost).
+// Until then nothing is handed out. A direction whose search finds
 // no such record in MaxGapSearch bytes, or that lost bytes before its keys
 // were in use (the handshake in clear), is given up with Err saying so.
 func (s *Session) Lost(fromClient bool, n int) {
 	d := &s.dir[dirIndex(fromClient)]
+	d.gapData = true
 	if d.done {
 		return
 	}
@@ -130,10 +161,16 @@ func (s *Session) Lost(fromClient bool, n int) {
 		s.fail(fmt.Errorf("tlsdecrypt: %d bytes missing from the %s's stream before its records were protected: the rest cannot be decrypted", max(n, 0), side(fromClient)))
 		return
 	}
+	aligned := d.rec == nil // the gap is at a record boundary
 	d.release()
 	if !d.resync {
 		d.resync, d.gapSeq, d.window = true, d.seq, 0
 		d.sbuf, d.scan, d.searched = d.sbuf[:0], 0, 0
+		d.ahead = s.nextKeys(d)
+		d.kuOnly = 0
+		if ku := keyUpdateLen(d); aligned && len(d.ahead) > 0 && n > 0 && n%ku == 0 && n/ku <= len(d.ahead) {
+			d.gapData, d.kuOnly = false, n/ku
+		}
 	} else {
 		// Another gap while searching: what is held is not
 		// contiguous with what follows.
@@ -159,11 +196,38 @@ const (
 	// MaxGapSearch is how many bytes after a gap are searched for a
 	// record that decrypts before the direction is given up.
 	MaxGapSearch = 1 << 20
+	// MaxGapKeyUpdates is the most TLS 1.3 KeyUpdates a gap may have
+	// held for the search after it to find the next record.
+	MaxGapKeyUpdates = 3
 	// gapBudget is the bytes trial decryption may authenticate after a
 	// gap (plus twice the bytes lost), maxTried over a direction's life.
 	gapBudget = 64 << 20
 	maxTried  = 256 << 20
 )
+
+// keyUpdateLen is the length of a protected KeyUpdate record without
+// padding: header, message (4+1), content type and tag.
+func keyUpdateLen(d *direction) int {
+	if d.aead == nil {
+		return 0
+	}
+	return 5 + 4 + 1 + 1 + d.aead.Overhead()
+}
+
+// GapHeldData reports whether the direction's last capture gap (see Lost)
+// may have held application data: true, unless the gap came at a record
+// boundary of TLS 1.3 application traffic and its bytes can be KeyUpdate
+// records alone (27 bytes each, at most MaxGapKeyUpdates of them); then
+// false while the search after it goes on, and, once decryption resumed,
+// false only if it did at the first byte after the gap, with the key of as
+// many updates and sequence number 0 (nothing else was lost), and true
+// once the direction is given up. A direction without a gap: false. A
+// caller passing the clear bytes on can thus wait for the direction's
+// next application data to say whether any were lost.
+func (s *Session) GapHeldData(fromClient bool) bool {
+	d := &s.dir[dirIndex(fromClient)]
+	return d.gapData
+}
 
 // Gaps is the number of capture gaps after which decryption resumed.
 func (s *Session) Gaps() int { return s.dir[0].gaps + s.dir[1].gaps }
@@ -184,10 +248,10 @@ func (s *Session) resyncFeed(d *direction, fromClient bool, data []byte) {
 		if i+5+n > len(b) {
 			break // wait for the rest of the candidate
 		}
-		seq, ok := s.trySeqs(d, b[i:i+5], b[i+5:i+5+n])
+		seq, gen, ok := s.trySeqs(d, b[i:i+5], b[i+5:i+5+n])
 		if !ok {
 			if d.budget <= 0 {
-				d.done, d.resync, d.sbuf = true, false, nil
+				d.done, d.resync, d.sbuf, d.gapData = true, false, nil, true
 				s.fail(d.gapErr(fromClient, fmt.Sprintf("%d bytes (the trial decryptions allowed ran out)", d.searched+int64(i))))
 				return
 			}
@@ -197,6 +261,9 @@ func (s *Session) resyncFeed(d *direction, fromClient bool, data []byte) {
 		// bytes after it as usual.
 		d.resync, d.seq, d.gaps = false, seq, d.gaps+1
 		d.searched += int64(i)
+		if d.kuOnly > 0 && (d.searched != 0 || gen != d.kuOnly || seq != 0) {
+			d.gapData = true
+		}
 		rest := b[i:]
 		d.sbuf = d.sbuf[:0]
 		if cap(d.sbuf) > 4*(5+maxRecord) {
@@ -212,7 +279,7 @@ func (s *Session) resyncFeed(d *direction, fromClient bool, data []byte) {
 		d.sbuf, d.scan = d.sbuf[:n], 0
 	}
 	if d.searched+int64(len(d.sbuf)) > MaxGapSearch {
-		d.done, d.resync, d.sbuf = true, false, nil
+		d.done, d.resync, d.sbuf, d.gapData = true, false, nil, true
 		s.fail(d.gapErr(fromClient, fmt.Sprintf("the next %d bytes", MaxGapSearch)))
 	}
 }
@@ -220,8 +287,38 @@ func (s *Session) resyncFeed(d *direction, fromClient bool, data []byte) {
 // gapErr says why a direction stopped at a gap: searched, what was
 // searched.
 func (d *direction) gapErr(fromClient bool, searched string) error {
-	return fmt.Errorf("%w: the %s's stream lost %d bytes after record %d, and no record in %s decrypted with sequence numbers %d to %d (more records lost than tried, or a KeyUpdate lost)",
-		ErrGap, side(fromClient), d.lost, d.gapSeq, searched, d.gapSeq, d.gapSeq+max(d.window, 1)-1)
+	return fmt.Errorf("%w: the %s's stream lost %d bytes after record %d, and no record in %s decrypted with sequence numbers %d to %d (%s)",
+		ErrGap, side(fromClient), d.lost, d.gapSeq, searched, d.gapSeq, d.gapSeq+max(d.window, 1)-1, d.why())
+}
+
+// why says what a gap's search could not have found.
+func (d *direction) why() string {
+	if len(d.ahead) > 0 {
+		return fmt.Sprintf("more records lost than tried, or more than %d KeyUpdates lost", len(d.ahead))
+	}
+	return "more records lost than tried"
+}
+
+// nextKeys returns the keys of a TLS 1.3 direction's next
+// MaxGapKeyUpdates KeyUpdates (nil before its application traffic key,
+// and up to TLS 1.2).
+func (s *Session) nextKeys(d *direction) []trafficKey {
+	if s.version != 0x0304 || d.secret == nil || d.appNext != nil {
+		return nil
+	}
+	su, _ := suiteOf(s.server.CipherSuite)
+	keys := make([]trafficKey, 0, MaxGapKeyUpdates)
+	secret := d.secret
+	for range MaxGapKeyUpdates {
+		secret = expandLabel(hmac.New(su.hash, secret), "traffic upd", su.hash().Size())
+		mac := hmac.New(su.hash, secret)
+		a, err := newAEAD(su, expandLabel(mac, "key", su.keyLen))
+		if err != nil {
+			break
+		}
+		keys = append(keys, trafficKey{secret: secret, aead: a, iv: expandLabel(mac, "iv", 12)})
+	}
+	return keys
 }
 
 // End says the connection ended: a direction still searching for a record
@@ -229,7 +326,7 @@ func (d *direction) gapErr(fromClient bool, searched string) error {
 func (s *Session) End() {
 	for i := range s.dir {
 		if d := &s.dir[i]; d.resync && !d.done {
-			d.done, d.resync = true, false
+			d.done, d.resync, d.gapData = true, false, true
 			s.fail(d.gapErr(i == 0, fmt.Sprintf("the %d bytes up to the end", d.searched+int64(len(d.sbuf)))))
 			d.sbuf = nil
 		}
@@ -237,18 +334,39 @@ func (s *Session) End() {
 }
 
 // trySeqs tries to decrypt the record hdr+body with each sequence number
-// of the window after the gap, returning the one that authenticates.
-func (s *Session) trySeqs(d *direction, hdr, body []byte) (uint64, bool) {
+// of the window after the gap, returning the one that authenticates; then
+// (TLS 1.3) with the keys of the next KeyUpdates from sequence number 0,
+// switching the direction to the key that authenticates. gen is the
+// number of KeyUpdates between the key before and the one found.
+func (s *Session) trySeqs(d *direction, hdr, body []byte) (seq uint64, gen int, ok bool) {
 	buf := recPool.Get().(*[]byte)
 	defer recPool.Put(buf)
 	for seq := d.gapSeq; seq < d.gapSeq+max(d.window, 1) && d.budget > 0; seq++ {
 		d.budget -= int64(len(body))
 		d.tried += int64(len(body))
 		if _, _, err := s.open(d, seq, hdr[0], hdr, body, (*buf)[:0]); err == nil {
-			return seq, true
+			d.ahead = nil
+			return seq, 0, true
 		}
 	}
-	return 0, false
+	// The direction's key is swapped for each candidate while it is
+	// tried, and kept if one authenticates.
+	aead, iv := d.aead, d.iv
+	for i, k := range d.ahead {
+		d.aead, d.iv = k.aead, k.iv
+		for seq := uint64(0); seq < max(d.window, 1) && d.budget > 0; seq++ {
+			d.budget -= int64(len(body))
+			d.tried += int64(len(body))
+			if _, _, err := s.open(d, seq, hdr[0], hdr, body, (*buf)[:0]); err == nil {
+				d.secret = k.secret
+				d.updates += i + 1
+				d.ahead = nil
+				return seq, i + 1, true
+			}
+		}
+	}
+	d.aead, d.iv = aead, iv
+	return 0, 0, false
 }
 
 func dirIndex(fromClient bool) int {
@@ -620,6 +738,7 @@ func (s *Session) protectedHandshake(d *direction, b []byte) {
 				s.fail(err)
 				return
 			}
+			d.updates++
 		}
 		b = b[n:]
 	}

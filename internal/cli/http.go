@@ -120,7 +120,8 @@ tls.Config.KeyLogWriter write): TLS 1.3, and TLS 1.2 with AES-GCM or
 ChaCha20-Poly1305 suites; the HTTP inside is read as if it were in clear,
 and the TLS line says "decrypted N bytes" or why not (no key for the
 session, a suite not supported, a record failing authentication: wrong
-keys or damaged bytes). Pairing inside TLS follows the order of the
+keys or damaged bytes); TLS 1.3 KeyUpdates are followed, and counted
+there ("(key updates: client N, server M)"). Pairing inside TLS follows the order of the
 messages (the TCP acknowledgements do not apply to decrypted bytes).
 
 HTTP/2 is read on connections that start with its preface (prior
@@ -308,8 +309,8 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	if keys != nil {
 		out.decrypted = map[uint64]string{}
 		out.alpn13 = map[uint64]string{}
-		h = decryptHandler{inner: parser, keys: keys, status: func(c *stream.Conn, n int64, alpn string, gaps int, err error) {
-			id := c.ID
+		h = decryptHandler{inner: parser, keys: keys, status: func(c *stream.Conn, s *tlsdecrypt.Session) {
+			id, n, alpn, gaps, err := c.ID, s.Decrypted(), s.ALPN(), s.Gaps(), s.Err
 			switch {
 			case errors.Is(err, tlsdecrypt.ErrGap):
 				fmt.Fprintf(e.stderr, "wirekit: http: warning: connection %d (%s > %s): TLS: decrypted %d bytes, then: %v\n", id, c.Client, c.Server, n, err)
@@ -329,6 +330,9 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 				out.decrypted[id] = "not decrypted: " + err.Error()
 			default:
 				out.decrypted[id] = fmt.Sprintf("decrypted %d bytes", n)
+			}
+			if cu, su := s.KeyUpdates(); cu+su > 0 {
+				out.decrypted[id] += fmt.Sprintf(" (key updates: client %d, server %d)", cu, su)
 			}
 			if gaps > 0 {
 				out.decrypted[id] += fmt.Sprintf(" (resumed after capture gaps: %d)", gaps)
