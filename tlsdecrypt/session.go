@@ -107,6 +107,10 @@ type direction struct {
 	// searching (hostile bytes full of plausible record headers);
 	// tried counts them over the direction's life.
 	budget, tried int64
+	// in: the direction's bytes given so far (fed and lost), so the
+	// stream offset of the next byte; recStart and recEnd: the stream
+	// offsets of the last whole record read (see Record).
+	in, recStart, recEnd int64
 }
 
 // trafficKey is a TLS 1.3 traffic secret and the key and IV made from it.
@@ -152,6 +156,7 @@ func (s *Session) KeyUpdates() (client, server int) {
 // were in use (the handshake in clear), is given up with Err saying so.
 func (s *Session) Lost(fromClient bool, n int) {
 	d := &s.dir[dirIndex(fromClient)]
+	d.in += int64(max(n, 0))
 	d.gapData = true
 	if d.done {
 		return
@@ -265,11 +270,12 @@ func (s *Session) resyncFeed(d *direction, fromClient bool, data []byte) {
 			d.gapData = true
 		}
 		rest := b[i:]
+		off := d.in - int64(len(b)-i) // d.in counts b's bytes: they were given
 		d.sbuf = d.sbuf[:0]
 		if cap(d.sbuf) > 4*(5+maxRecord) {
 			d.sbuf = nil
 		}
-		s.Feed(fromClient, rest)
+		s.feed(d, fromClient, rest, off)
 		return
 	}
 	// Keep what may still start a record: the bytes from scan on.
@@ -401,10 +407,29 @@ var recPool = sync.Pool{New: func() any {
 // Feed reads the next bytes of one direction.
 func (s *Session) Feed(fromClient bool, data []byte) {
 	d := &s.dir[dirIndex(fromClient)]
+	off := d.in
+	d.in += int64(len(data))
 	if d.resync && !d.done {
 		s.resyncFeed(d, fromClient, data)
 		return
 	}
+	s.feed(d, fromClient, data, off)
+}
+
+// Record returns the stream offsets of the start and the end of the last
+// whole record read from a direction: offsets count the direction's bytes
+// from 0, those given to Feed and those Lost says were lost. While out
+// receives a record's application data, they are that record's. A caller
+// can so tell which packets carried the record, and map a position in the
+// encrypted stream (an acknowledgement number) to one in the clear.
+// Before any record: 0, 0.
+func (s *Session) Record(fromClient bool) (start, end int64) {
+	d := &s.dir[dirIndex(fromClient)]
+	return d.recStart, d.recEnd
+}
+
+// feed reads data, whose first byte is at stream offset off.
+func (s *Session) feed(d *direction, fromClient bool, data []byte, off int64) {
 	for len(data) > 0 && !d.done {
 		if d.rec == nil && len(data) >= 5 {
 			// Whole records straight from data, without copying.
@@ -415,10 +440,12 @@ func (s *Session) Feed(fromClient bool, data []byte) {
 				return
 			}
 			if len(data) >= 5+n {
+				d.recStart, d.recEnd = off, off+int64(5+n)
 				if n > 0 {
 					s.record(d, fromClient, data[0], data[:5], data[5:5+n])
 				}
 				data = data[5+n:]
+				off += int64(5 + n)
 				continue
 			}
 		}
@@ -434,6 +461,7 @@ func (s *Session) Feed(fromClient bool, data []byte) {
 		rec = append(rec, data[:take]...)
 		*d.rec = rec
 		data = data[take:]
+		off += int64(take)
 		if len(rec) == 5 {
 			n := int(binary.BigEndian.Uint16(rec[3:5]))
 			if !plausibleRecord(rec[0], rec[1], n) {
@@ -448,6 +476,7 @@ func (s *Session) Feed(fromClient bool, data []byte) {
 			continue
 		}
 		if len(rec) >= 5 && len(rec) == 5+int(binary.BigEndian.Uint16(rec[3:5])) {
+			d.recStart, d.recEnd = off-int64(len(rec)), off
 			s.record(d, fromClient, rec[0], rec[:5], rec[5:])
 			d.release()
 		}
