@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"cmp"
+	"slices"
 	"time"
 
 	"github.com/wirekit/wirekit/stream"
@@ -40,6 +42,50 @@ type decryptConn struct {
 	// data, or the direction's end, says whether they were.
 	lost     [2]int
 	lostTime [2]time.Time
+	// enc: each direction's encrypted bytes given to the session (and
+	// lost), so the stream offset of the next; clear maps positions in
+	// the encrypted streams to positions in the clear ones.
+	enc   [2]int64
+	clear [2]clearMap
+}
+
+// clearMap maps a direction's positions in the encrypted stream to
+// positions in the clear one, so that the bytes in clear carry what their
+// packets acknowledged of the other direction, as the TCP stream's do:
+// the HTTP parser pairs a response with the request its packets
+// acknowledged, which keeps pairs right when a capture holds the two
+// directions out of order.
+type clearMap struct {
+	out   int64     // clear bytes passed on, and lost bytes told
+	marks []recMark // the last records of application data, oldest first
+	cut   bool      // marks were dropped: offsets before marks[0] are unknown
+}
+
+// recMark is where a record of application data ends, in the encrypted
+// stream and in the clear one.
+type recMark struct{ enc, clear int64 }
+
+// maxRecMarks bounds a direction's marks: acknowledgements older than the
+// records they hold are not mapped (PeerAckKnown false).
+const maxRecMarks = 512
+
+// at maps an encrypted stream offset of direction d (what a packet of the
+// other direction acknowledged) to the clear stream's. Past the last
+// record read (bytes still to come, or a record not complete yet), the
+// clear offset is as far past the clear bytes so far: over by the records'
+// headers and tags, which is enough to tell that bytes not yet seen were
+// acknowledged.
+func (x *decryptConn) at(d int, enc int64) (int64, bool) {
+	m := &x.clear[d]
+	_, end := x.sess.Record(d == 0)
+	if enc >= end {
+		return m.out + (enc - end), true
+	}
+	i, _ := slices.BinarySearchFunc(m.marks, enc, func(r recMark, e int64) int { return cmp.Compare(r.enc, e+1) })
+	if i == 0 {
+		return 0, !m.cut
+	}
+	return m.marks[i-1].clear, true
 }
 
 func (x *decryptConn) Data(c *stream.Conn, ch stream.Chunk) {
@@ -55,6 +101,7 @@ func (x *decryptConn) Data(c *stream.Conn, ch stream.Chunk) {
 	}
 	x.c, x.cur = c, ch
 	client := ch.Dir == stream.ClientToServer
+	x.enc[dirIndex(ch.Dir)] += int64(ch.Lost)
 	if ch.Lost > 0 {
 		// The session searches for the next record that decrypts; the
 		// parser inside learns that bytes are missing (as many in clear
@@ -71,10 +118,9 @@ func (x *decryptConn) Data(c *stream.Conn, ch stream.Chunk) {
 		}
 	}
 	x.sess.Feed(client, ch.Data)
+	x.enc[dirIndex(ch.Dir)] += int64(len(ch.Data))
 	if ch.End {
 		x.tellLost(c, ch.Dir)
-		// Offsets in clear differ from the TCP stream's: no
-		// acknowledgement information goes with decrypted bytes.
 		x.in.Data(c, stream.Chunk{Dir: ch.Dir, Time: ch.Time, End: true})
 	}
 }
@@ -92,7 +138,25 @@ func (x *decryptConn) plain(fromClient bool, p []byte) {
 			x.lost[i] = 0 // KeyUpdates alone: no clear byte lost
 		}
 	}
-	x.in.Data(x.c, stream.Chunk{Dir: d, Data: p, Time: x.cur.Time})
+	// What the packet that carried the record's first byte acknowledged
+	// of the other direction, in that direction's clear stream.
+	i := dirIndex(d)
+	start, end := x.sess.Record(fromClient)
+	ch := stream.Chunk{Dir: d, Data: p, Time: x.cur.Time}
+	if n := len(x.cur.Data); n > 0 {
+		chunkStart := x.enc[i] // the current chunk's first byte
+		if acked, known := x.cur.PeerAckedAt(int(min(max(start-chunkStart, 0), int64(n-1)))); known && acked >= 0 {
+			ch.PeerAcked, ch.PeerAckKnown = x.at(1-i, acked)
+		}
+	}
+	x.in.Data(x.c, ch)
+	m := &x.clear[i]
+	m.out += int64(len(p))
+	if len(m.marks) == maxRecMarks {
+		m.marks = m.marks[:copy(m.marks, m.marks[maxRecMarks/2:])]
+		m.cut = true
+	}
+	m.marks = append(m.marks, recMark{enc: end, clear: m.out})
 }
 
 // tellLost tells the inner handler of the bytes direction d lost that it
@@ -100,6 +164,7 @@ func (x *decryptConn) plain(fromClient bool, p []byte) {
 func (x *decryptConn) tellLost(c *stream.Conn, d stream.Dir) {
 	if i := dirIndex(d); x.lost[i] > 0 {
 		x.in.Data(c, stream.Chunk{Dir: d, Lost: x.lost[i], Time: x.lostTime[i]})
+		x.clear[i].out += int64(x.lost[i])
 		x.lost[i] = 0
 	}
 }
