@@ -108,3 +108,38 @@ func TestHTTPTLSReorderedDirections(t *testing.T) {
 		})
 	}
 }
+
+// TestClearMap maps encrypted offsets to clear ones through a ring of
+// records of 100 encrypted and 80 clear bytes each: exact at and between
+// the records it holds, unknown before the oldest once the ring dropped
+// some, and past the last record read as far past the clear bytes.
+func TestClearMap(t *testing.T) {
+	var m clearMap
+	for k := 1; k <= 100; k++ {
+		m.out += 80
+		m.add(recMark{enc: int64(k) * 100, clear: m.out})
+	}
+	end := int64(100 * 100)
+	for _, tc := range []struct {
+		enc   int64
+		clear int64
+		known bool
+	}{
+		{end, 8000, true},         // the end of the last record
+		{end + 37, 8037, true},    // past it
+		{end - 1, 7920, true},     // inside the last record: the one before
+		{50 * 100, 50 * 80, true}, // a record's end
+		{50*100 + 99, 50 * 80, true},
+		{37*100 + 1, 37 * 80, true}, // the oldest held: record 37
+		{36*100 + 50, 0, false},     // older than the ring holds
+	} {
+		got, known := m.at(tc.enc, end)
+		if got != tc.clear || known != tc.known {
+			t.Errorf("at(%d) = %d, %v; want %d, %v", tc.enc, got, known, tc.clear, tc.known)
+		}
+	}
+	var fresh clearMap
+	if got, known := fresh.at(500, 600); got != 0 || !known {
+		t.Errorf("before any record: at(500) = %d, %v; want 0, true", got, known)
+	}
+}

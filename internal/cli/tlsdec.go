@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"cmp"
-	"slices"
 	"time"
 
 	"github.com/wirekit/wirekit/stream"
@@ -56,9 +54,12 @@ type decryptConn struct {
 // acknowledged, which keeps pairs right when a capture holds the two
 // directions out of order.
 type clearMap struct {
-	out   int64     // clear bytes passed on, and lost bytes told
-	marks []recMark // the last records of application data, oldest first
-	cut   bool      // marks were dropped: offsets before marks[0] are unknown
+	out int64 // clear bytes passed on, and lost bytes told
+	// marks is a ring of the last records of application data: n of
+	// them, the oldest at head.
+	marks   [maxRecMarks]recMark
+	head, n int
+	cut     bool // marks were dropped: offsets before the oldest are unknown
 }
 
 // recMark is where a record of application data ends, in the encrypted
@@ -66,26 +67,49 @@ type clearMap struct {
 type recMark struct{ enc, clear int64 }
 
 // maxRecMarks bounds a direction's marks: acknowledgements older than the
-// records they hold are not mapped (PeerAckKnown false).
-const maxRecMarks = 512
+// records they hold are not mapped (PeerAckKnown false). 64 records are
+// at least 64 segments of history: more than a capture reorders.
+const maxRecMarks = 64
 
-// at maps an encrypted stream offset of direction d (what a packet of the
-// other direction acknowledged) to the clear stream's. Past the last
-// record read (bytes still to come, or a record not complete yet), the
+// mark returns the k-th oldest mark.
+func (m *clearMap) mark(k int) recMark { return m.marks[(m.head+k)%maxRecMarks] }
+
+// add appends a mark, dropping the oldest when the ring is full.
+func (m *clearMap) add(r recMark) {
+	if m.n == maxRecMarks {
+		m.marks[m.head] = r
+		m.head = (m.head + 1) % maxRecMarks
+		m.cut = true
+		return
+	}
+	m.marks[(m.head+m.n)%maxRecMarks] = r
+	m.n++
+}
+
+// at maps an encrypted stream offset of the direction (what a packet of
+// the other direction acknowledged) to the clear stream's; end is where
+// the last whole record read of the direction ended. Past it (bytes still
+// to come, or a record not complete yet), the
 // clear offset is as far past the clear bytes so far: over by the records'
 // headers and tags, which is enough to tell that bytes not yet seen were
 // acknowledged.
-func (x *decryptConn) at(d int, enc int64) (int64, bool) {
-	m := &x.clear[d]
-	_, end := x.sess.Record(d == 0)
+func (m *clearMap) at(enc, end int64) (int64, bool) {
 	if enc >= end {
 		return m.out + (enc - end), true
 	}
-	i, _ := slices.BinarySearchFunc(m.marks, enc, func(r recMark, e int64) int { return cmp.Compare(r.enc, e+1) })
-	if i == 0 {
+	// The last mark at or before enc.
+	lo, hi := 0, m.n
+	for lo < hi {
+		if mid := (lo + hi) / 2; m.mark(mid).enc <= enc {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	if lo == 0 {
 		return 0, !m.cut
 	}
-	return m.marks[i-1].clear, true
+	return m.mark(lo - 1).clear, true
 }
 
 func (x *decryptConn) Data(c *stream.Conn, ch stream.Chunk) {
@@ -146,17 +170,14 @@ func (x *decryptConn) plain(fromClient bool, p []byte) {
 	if n := len(x.cur.Data); n > 0 {
 		chunkStart := x.enc[i] // the current chunk's first byte
 		if acked, known := x.cur.PeerAckedAt(int(min(max(start-chunkStart, 0), int64(n-1)))); known && acked >= 0 {
-			ch.PeerAcked, ch.PeerAckKnown = x.at(1-i, acked)
+			_, end := x.sess.Record(i == 1) // the other direction's
+			ch.PeerAcked, ch.PeerAckKnown = x.clear[1-i].at(acked, end)
 		}
 	}
 	x.in.Data(x.c, ch)
 	m := &x.clear[i]
 	m.out += int64(len(p))
-	if len(m.marks) == maxRecMarks {
-		m.marks = m.marks[:copy(m.marks, m.marks[maxRecMarks/2:])]
-		m.cut = true
-	}
-	m.marks = append(m.marks, recMark{enc: end, clear: m.out})
+	m.add(recMark{enc: end, clear: m.out})
 }
 
 // tellLost tells the inner handler of the bytes direction d lost that it
