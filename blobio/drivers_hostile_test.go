@@ -3,102 +3,16 @@ package blobio_test
 import (
 	"context"
 	"errors"
-	"io"
-	"net"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/wirekit/wirekit/blobio"
-	"github.com/wirekit/wirekit/internal/s3test"
+	"github.com/wirekit/wirekit/internal/cloudtest"
 )
 
-// testTimeout is the Store timeout (blobio.TimeoutEnv) the tests of
-// endpoints that never answer use, to keep them short.
-const testTimeout = 2 * time.Second
-
-// silentEndpoint returns the address of a loopback listener that accepts
-// connections and never reads from them nor answers.
-func silentEndpoint(t testing.TB) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
-	var conns []net.Conn
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, c)
-			mu.Unlock()
-		}
-	}()
-	t.Cleanup(func() {
-		l.Close()
-		mu.Lock()
-		defer mu.Unlock()
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	return l.Addr().String()
-}
-
-// notFoundEndpoint returns the address of a loopback HTTP server that
-// answers every request as GCS and Azure answer for a bucket (container)
-// that does not exist.
-func notFoundEndpoint(t testing.TB) string {
-	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.Copy(io.Discard, r.Body)
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("x-ms-error-code", "ContainerNotFound")
-		w.WriteHeader(http.StatusNotFound)
-		io.WriteString(w, `{"error":{"code":404,"message":"The specified bucket does not exist.","errors":[{"reason":"notFound"}]}}`)
-	}))
-	t.Cleanup(ts.Close)
-	return strings.TrimPrefix(ts.URL, "http://")
-}
-
-// azuriteKey is the Azure storage emulator's well-known development
-// account key (public, documented by Microsoft; not a secret).
-const azuriteKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-
-// cloudEnv clears every cloud's credentials and endpoints from the
-// environment and keeps the SDKs off the network and out of the user's
-// files. It also points the EC2 metadata service at a loopback server that
-// refuses IMDSv2 tokens, as some proxies do, which made the AWS SDK log
-// "falling back to IMDSv1" on stderr.
-func cloudEnv(t *testing.T) {
-	s3test.Isolate(t)
-	imds := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusForbidden)
-	}))
-	t.Cleanup(imds.Close)
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "false")
-	t.Setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.URL)
-	home := t.TempDir()
-	t.Setenv("HOME", home)
-	t.Setenv("CLOUDSDK_CONFIG", filepath.Join(home, "gcloud"))
-	// An unreadable credentials file: Google's lookup stops there and
-	// never asks the GCE metadata server, which is not on loopback.
-	t.Setenv("GOOGLE_APPLICATION_CREDENTIALS", filepath.Join(home, "no-such-key.json"))
-	for _, k := range []string{"STORAGE_EMULATOR_HOST", "STORAGE_EMULATOR_HOST_GRPC", "AZURE_STORAGE_ACCOUNT", "AZURE_STORAGE_KEY",
-		"AZURE_STORAGE_SAS_TOKEN", "AZURE_STORAGE_CONNECTION_STRING", "AZURE_STORAGEBLOB_CONNECTIONSTRING", "AZURE_STORAGE_DOMAIN",
-		"AZURE_STORAGE_PROTOCOL", "AZURE_STORAGE_IS_LOCAL_EMULATOR", "AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET",
-		"AZURE_FEDERATED_TOKEN_FILE", "IDENTITY_ENDPOINT", "MSI_ENDPOINT"} {
-		t.Setenv(k, "")
-	}
-	t.Setenv(blobio.TimeoutEnv, testTimeout.String())
-}
+// testTimeout is the Store timeout cloudtest.Env sets.
+const testTimeout = cloudtest.Timeout
 
 // driverCase is one driver pointed at one kind of broken endpoint.
 type driverCase struct {
@@ -140,12 +54,12 @@ func driverCases(t *testing.T) []driverCase {
 		return func(t *testing.T, k string) string {
 			t.Setenv("AZURE_STORAGE_ACCOUNT", "devstoreaccount1")
 			if key {
-				t.Setenv("AZURE_STORAGE_KEY", azuriteKey)
+				t.Setenv("AZURE_STORAGE_KEY", cloudtest.AzuriteKey)
 			}
 			return "azblob://caps/" + k + "?protocol=http&localemu=true&domain=" + addr
 		}
 	}
-	refused, silent, missing := closedPort(t), silentEndpoint(t), notFoundEndpoint(t)
+	refused, silent, missing := cloudtest.ClosedPort(t), cloudtest.Silent(t), cloudtest.NotFound(t)
 	return []driverCase{
 		{"s3 refused connection", s3(refused), blobio.ErrUnreachable, "endpoint=", false},
 		{"s3 endpoint never answers", s3(silent), blobio.ErrUnreachable, blobio.TimeoutEnv, true},
@@ -161,32 +75,6 @@ func driverCases(t *testing.T) []driverCase {
 	}
 }
 
-// captureStd runs f with os.Stdout and os.Stderr sent to a pipe and
-// returns what was written there: the cloud SDKs write to them directly.
-func captureStd(t *testing.T, f func()) string {
-	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, errf := os.Stdout, os.Stderr
-	os.Stdout, os.Stderr = w, w
-	done := make(chan string)
-	go func() {
-		b, _ := io.ReadAll(r)
-		done <- string(b)
-	}()
-	defer func() {
-		os.Stdout, os.Stderr = out, errf
-	}()
-	f()
-	os.Stdout, os.Stderr = out, errf
-	w.Close()
-	s := <-done
-	r.Close()
-	return s
-}
-
 // Every driver, for every broken endpoint, fails each operation with an
 // error naming the URL, the sentinel and what to do, within the Store's
 // timeout, and the SDKs print nothing.
@@ -194,7 +82,7 @@ func TestHostileDrivers(t *testing.T) {
 	for _, dc := range driverCases(t) {
 		for _, op := range []string{"open", "create", "list"} {
 			t.Run(dc.name+"/"+op, func(t *testing.T) {
-				cloudEnv(t)
+				cloudtest.Env(t)
 				key := "x.pcap"
 				if op == "list" {
 					key = "set/"
@@ -202,7 +90,7 @@ func TestHostileDrivers(t *testing.T) {
 				u := dc.setup(t, key)
 				var err error
 				start := time.Now()
-				printed := captureStd(t, func() {
+				printed := cloudtest.CaptureStd(t, func() {
 					s := blobio.NewStore()
 					defer s.Close()
 					ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
