@@ -150,3 +150,29 @@ func TestBadTimeoutEnv(t *testing.T) {
 		})
 	}
 }
+
+// With no TimeoutEnv, an endpoint that never answers fails after
+// DefaultTimeout, under the 30 s promised.
+func TestDefaultTimeoutBound(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits DefaultTimeout (20 s)")
+	}
+	if blobio.DefaultTimeout >= 30*time.Second {
+		t.Fatalf("DefaultTimeout %v: the promise is under 30 s", blobio.DefaultTimeout)
+	}
+	cloudtest.Env(t)
+	t.Setenv(blobio.TimeoutEnv, "")
+	t.Setenv("STORAGE_EMULATOR_HOST", cloudtest.Silent(t))
+	u := "gs://caps/x.pcap"
+	s := blobio.NewStore()
+	defer s.Close()
+	start := time.Now()
+	_, err := s.Open(context.Background(), u)
+	took := time.Since(start)
+	if !errors.Is(err, blobio.ErrUnreachable) || !strings.Contains(err.Error(), u) || !strings.Contains(err.Error(), blobio.TimeoutEnv) {
+		t.Fatalf("open %s: %v, want ErrUnreachable naming the URL and %s", u, err, blobio.TimeoutEnv)
+	}
+	if took < blobio.DefaultTimeout || took > blobio.DefaultTimeout+5*time.Second {
+		t.Fatalf("took %v, want about %v", took, blobio.DefaultTimeout)
+	}
+}
