@@ -3,12 +3,18 @@ package blobio_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/wirekit/wirekit/blobio"
 	"github.com/wirekit/wirekit/internal/cloudtest"
+	"github.com/wirekit/wirekit/internal/s3test"
 )
 
 // testTimeout is the Store timeout cloudtest.Env sets.
@@ -174,5 +180,49 @@ func TestDefaultTimeoutBound(t *testing.T) {
 	}
 	if took < blobio.DefaultTimeout || took > blobio.DefaultTimeout+5*time.Second {
 		t.Fatalf("took %v, want about %v", took, blobio.DefaultTimeout)
+	}
+}
+
+// An endpoint that answers the checks of Create and then never answers
+// the upload fails Close within the bound (the transport's wait for an
+// answer, per attempt), naming the URL, and publishes nothing.
+func TestUploadStallBound(t *testing.T) {
+	srv := s3test.Start(t, "caps")
+	t.Setenv(blobio.TimeoutEnv, cloudtest.Timeout.String())
+	target, _ := url.Parse(srv.Endpoint)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPut || r.Method == http.MethodPost {
+			// Never answers; ends when the client gives up (the
+			// body read, the server sees the connection close).
+			io.Copy(io.Discard, r.Body)
+			select {
+			case <-r.Context().Done():
+			case <-time.After(time.Minute):
+			}
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer front.Close()
+	u := "s3://caps/stall.pcap?endpoint=" + front.URL + "&region=us-east-1&use_path_style=true&disable_https=true"
+	s := blobio.NewStore()
+	defer s.Close()
+	w, err := s.Create(context.Background(), u, nil)
+	if err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	w.Write([]byte("some bytes"))
+	start := time.Now()
+	err = w.Close()
+	took := time.Since(start)
+	if !errors.Is(err, blobio.ErrUnreachable) || !strings.Contains(err.Error(), "s3://caps/stall.pcap") {
+		t.Fatalf("close: %v, want ErrUnreachable naming the URL", err)
+	}
+	if bound := 3*cloudtest.Timeout + 12*time.Second; took > bound {
+		t.Fatalf("close took %v, more than %v", took, bound)
+	}
+	if keys := srv.Keys(t, "caps"); len(keys) != 0 {
+		t.Fatalf("objects after a failed upload: %v", keys)
 	}
 }

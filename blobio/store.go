@@ -142,7 +142,11 @@ func describe(rawURL, doing string, err error) error {
 		return fmt.Errorf("%s: %s: %w (%s; for a slow link set %s, now %v): %w",
 			rawURL, doing, ErrUnreachable, endpointHint(scheme), TimeoutEnv, te.d, err)
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	// A cancelled operation (a signal) is not the store's fault. A
+	// transport timeout (no answer's headers in time) also matches
+	// context.DeadlineExceeded, and is the endpoint's.
+	var nerr net.Error
+	if errors.Is(err, context.Canceled) || (errors.Is(err, context.DeadlineExceeded) && !(errors.As(err, &nerr) && nerr.Timeout())) {
 		return fmt.Errorf("%s: %s: %w", rawURL, doing, err)
 	}
 	sentinel, hint := classify(scheme, err)
