@@ -33,6 +33,14 @@
 //   - Delete removes one object (a ring of rotated captures reusing its
 //     names deletes the oldest before writing it again).
 //
+// Every request to a store ends: each operation that asks the store
+// something has DefaultTimeout (20 s; TimeoutEnv changes it) to be
+// answered, retries included, and the clients' transports bound
+// connecting and the wait for an answer's headers the same way. Each
+// client makes at most three attempts at a failed request. The clouds'
+// SDKs print nothing to stdout or stderr: what their logs said (no
+// credentials found) is in the error of the operation that failed.
+//
 // Errors name the URL and wrap one of the sentinels ErrNotFound,
 // ErrExists, ErrCredentials, ErrUnreachable or ErrPermission when the
 // cause is one of those, so callers can say what to do.

@@ -42,11 +42,14 @@ func (s *Store) List(ctx context.Context, rawURL string) ([]Object, error) {
 	it := b.List(&blob.ListOptions{Prefix: prefix})
 	var out []Object
 	for {
-		o, err := it.Next(ctx)
+		// A page of the listing is fetched by the Next that needs it.
+		dctx, end, cancel := s.deadline(ctx)
+		o, err := it.Next(dctx)
+		cancel()
 		if err == io.EOF {
 			break
 		}
-		if err != nil {
+		if err = end(err); err != nil {
 			return nil, describe(rawURL, "listing", err)
 		}
 		if o.IsDir || strings.HasSuffix(o.Key, "/") {
@@ -58,7 +61,10 @@ func (s *Store) List(ctx context.Context, rawURL string) ([]Object, error) {
 	if len(out) == 0 {
 		// An empty listing of a bucket that does not exist is not an
 		// error on every service; ask.
-		if ok, err := b.IsAccessible(ctx); err != nil {
+		dctx, end, cancel := s.deadline(ctx)
+		ok, err := b.IsAccessible(dctx)
+		cancel()
+		if err = end(err); err != nil {
 			return nil, describe(rawURL, "listing", err)
 		} else if !ok {
 			return nil, fmt.Errorf("%s: listing: %w (check the bucket name)", rawURL, ErrNotFound)

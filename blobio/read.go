@@ -15,12 +15,13 @@ import (
 // range read (seeking back and forth without reading costs nothing). It
 // is not safe for concurrent use.
 type Reader struct {
-	r    *blob.Reader
-	url  string
-	name string
-	size int64
-	pos  int64
-	mod  time.Time
+	r      *blob.Reader
+	cancel func() // ends the context the object is read with
+	url    string
+	name   string
+	size   int64
+	pos    int64
+	mod    time.Time
 }
 
 // Open opens the object at rawURL for reading. Its errors name the URL
@@ -38,11 +39,15 @@ func (s *Store) Open(ctx context.Context, rawURL string) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := b.NewReader(ctx, loc.key, nil)
-	if err != nil {
+	// The deadline is for the answer; the object is then read with
+	// the same context, without one, until Close.
+	dctx, end, cancel := s.deadline(ctx)
+	r, err := b.NewReader(dctx, loc.key, nil)
+	if err = end(err); err != nil {
+		cancel()
 		return nil, describe(rawURL, "opening the object", err)
 	}
-	return &Reader{r: r, url: rawURL, name: Base(rawURL), size: r.Size(), mod: r.ModTime()}, nil
+	return &Reader{r: r, cancel: cancel, url: rawURL, name: Base(rawURL), size: r.Size(), mod: r.ModTime()}, nil
 }
 
 // Read reads the next bytes of the object. Errors other than io.EOF name
@@ -97,7 +102,11 @@ func (r *Reader) URL() string { return r.url }
 func (r *Reader) Stat() (fs.FileInfo, error) { return objectInfo{r}, nil }
 
 // Close ends the read. It does not close the Store's bucket.
-func (r *Reader) Close() error { return r.r.Close() }
+func (r *Reader) Close() error {
+	err := r.r.Close()
+	r.cancel()
+	return err
+}
 
 // objectInfo is a Reader's fs.FileInfo.
 type objectInfo struct{ r *Reader }

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"gocloud.dev/blob"
 	_ "gocloud.dev/blob/fileblob" // file://
@@ -35,12 +38,30 @@ var (
 type Store struct {
 	mu      sync.Mutex
 	buckets map[string]*blob.Bucket
+	openers map[string]blob.BucketURLOpener // per scheme; file:// is gocloud's own
+
+	timeout    time.Duration // DefaultTimeout or TimeoutEnv's
+	timeoutErr error         // TimeoutEnv's value was not a duration
+	transport  *http.Transport
 }
 
+// drivers makes, per scheme, the opener a Store uses for that scheme's
+// buckets: one whose client uses the Store's transport and retries, and
+// writes nothing to stdout or stderr. A build tag that leaves a driver out
+// leaves its scheme out.
+var drivers = map[string]func(*Store) blob.BucketURLOpener{}
+
 // NewStore returns an empty Store. Close it when done to release the
-// buckets' clients.
+// buckets' clients. Its operations wait for the store at most
+// DefaultTimeout each, or what TimeoutEnv says.
 func NewStore() *Store {
-	return &Store{buckets: map[string]*blob.Bucket{}}
+	s := &Store{buckets: map[string]*blob.Bucket{}, openers: map[string]blob.BucketURLOpener{}}
+	s.timeout, s.timeoutErr = storeTimeout()
+	s.transport = newTransport(s.timeout)
+	for scheme, mk := range drivers {
+		s.openers[scheme] = mk(s)
+	}
+	return s
 }
 
 // Close closes every bucket the Store opened. Readers and Writers still
@@ -63,8 +84,22 @@ func (s *Store) bucket(ctx context.Context, loc location) (*blob.Bucket, error) 
 	if b, ok := s.buckets[loc.bucket]; ok {
 		return b, nil
 	}
-	b, err := blob.OpenBucket(ctx, loc.bucket)
-	if err != nil {
+	if s.timeoutErr != nil {
+		return nil, fmt.Errorf("%s: %w", loc.raw, s.timeoutErr)
+	}
+	dctx, end, cancel := s.deadline(ctx)
+	defer cancel()
+	var b *blob.Bucket
+	var err error
+	if op, ok := s.openers[loc.scheme]; ok {
+		var u *url.URL
+		if u, err = url.Parse(loc.bucket); err == nil {
+			b, err = op.OpenBucketURL(dctx, u)
+		}
+	} else {
+		b, err = blob.OpenBucket(dctx, loc.bucket)
+	}
+	if err = end(err); err != nil {
 		return nil, describe(loc.raw, "opening the bucket", err)
 	}
 	s.buckets[loc.bucket] = b
@@ -83,8 +118,10 @@ func (s *Store) Exists(ctx context.Context, rawURL string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	ok, err := b.Exists(ctx, loc.key)
-	if err != nil {
+	dctx, end, cancel := s.deadline(ctx)
+	defer cancel()
+	ok, err := b.Exists(dctx, loc.key)
+	if err = end(err); err != nil {
 		return false, describe(rawURL, "looking for the object", err)
 	}
 	return ok, nil
@@ -96,32 +133,72 @@ func describe(rawURL, doing string, err error) error {
 	if err == nil {
 		return nil
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	scheme := ""
+	if i := strings.Index(rawURL, "://"); i > 0 {
+		scheme = strings.ToLower(rawURL[:i])
+	}
+	var te *timeoutError
+	if errors.As(err, &te) {
+		return fmt.Errorf("%s: %s: %w (%s; for a slow link set %s, now %v): %w",
+			rawURL, doing, ErrUnreachable, endpointHint(scheme), TimeoutEnv, te.d, err)
+	}
+	// A cancelled operation (a signal) is not the store's fault. A
+	// transport timeout (no answer's headers in time) also matches
+	// context.DeadlineExceeded, and is the endpoint's.
+	var nerr net.Error
+	if errors.Is(err, context.Canceled) || (errors.Is(err, context.DeadlineExceeded) && !(errors.As(err, &nerr) && nerr.Timeout())) {
 		return fmt.Errorf("%s: %s: %w", rawURL, doing, err)
 	}
-	sentinel, hint := classify(err)
+	sentinel, hint := classify(scheme, err)
 	if sentinel == nil {
 		return fmt.Errorf("%s: %s: %w", rawURL, doing, err)
 	}
 	return fmt.Errorf("%s: %s: %w (%s): %w", rawURL, doing, sentinel, hint, err)
 }
 
+// endpointHint says where a scheme's endpoint is set.
+func endpointHint(scheme string) string {
+	switch scheme {
+	case "gs":
+		return "check the network, and STORAGE_EMULATOR_HOST if it is set"
+	case "azblob":
+		return "check the account and domain (domain=... in the URL, AZURE_STORAGE_DOMAIN) and the network"
+	}
+	return "check the endpoint in the URL (endpoint=...) and the network"
+}
+
+// credentialsHint says where a scheme's client looks for credentials.
+func credentialsHint(scheme string) string {
+	switch scheme {
+	case "s3":
+		return "set the cloud's credentials in the environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE; or add anonymous=true to the URL for a public bucket"
+	case "gs":
+		return "set the cloud's credentials in the environment: GOOGLE_APPLICATION_CREDENTIALS, or run gcloud auth application-default login; or add anonymous=true to the URL for a public bucket"
+	case "azblob":
+		return "set the cloud's credentials in the environment: AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY, or AZURE_STORAGE_SAS_TOKEN, or AZURE_STORAGE_CONNECTION_STRING"
+	}
+	return "set the cloud's credentials in the environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE; GOOGLE_APPLICATION_CREDENTIALS; AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY"
+}
+
 // classify finds which sentinel err is, and a hint of what to do.
-func classify(err error) (error, string) {
+func classify(scheme string, err error) (error, string) {
 	msg := strings.ToLower(err.Error())
 	// Credentials first: the SDKs report a failed credential lookup
 	// with codes (Unknown, Internal) that say nothing of it.
-	for _, s := range []string{"credential", "no ec2 imds role", "could not find default", "defaultazurecredential", "access key"} {
+	for _, s := range []string{"credential", "no ec2 imds role", "could not find default", "defaultazurecredential", "access key",
+		// Azure without AZURE_STORAGE_KEY on an http:// emulator.
+		"authorized requests are not permitted for non-tls"} {
 		if strings.Contains(msg, s) && !strings.Contains(msg, "connection refused") {
-			return ErrCredentials, "set the cloud's credentials in the environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE; GOOGLE_APPLICATION_CREDENTIALS; AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY"
+			return ErrCredentials, credentialsHint(scheme)
 		}
 	}
 	var nerr net.Error
 	var dns *net.DNSError
 	var op *net.OpError
 	if errors.As(err, &dns) || errors.As(err, &op) || (errors.As(err, &nerr) && nerr.Timeout()) ||
-		strings.Contains(msg, "connection refused") || strings.Contains(msg, "no such host") {
-		return ErrUnreachable, "check the endpoint in the URL (endpoint=...) and the network"
+		strings.Contains(msg, "connection refused") || strings.Contains(msg, "no such host") ||
+		strings.Contains(msg, "timeout awaiting response headers") {
+		return ErrUnreachable, endpointHint(scheme)
 	}
 	switch gcerrors.Code(err) {
 	case gcerrors.NotFound:
@@ -162,5 +239,7 @@ func (s *Store) Delete(ctx context.Context, rawURL string) error {
 	if err != nil {
 		return err
 	}
-	return describe(rawURL, "deleting the object", b.Delete(ctx, loc.key))
+	dctx, end, cancel := s.deadline(ctx)
+	defer cancel()
+	return describe(rawURL, "deleting the object", end(b.Delete(dctx, loc.key)))
 }

@@ -55,8 +55,10 @@ func (s *Store) Create(ctx context.Context, rawURL string, opts *CreateOptions) 
 	}
 	// Asking first also reports a missing bucket, credentials or
 	// endpoint now, before any work, rather than at Close.
-	exists, err := b.Exists(ctx, loc.key)
-	if err != nil {
+	dctx, end, cancel := s.deadline(ctx)
+	exists, err := b.Exists(dctx, loc.key)
+	cancel()
+	if err = end(err); err != nil {
 		return nil, describe(rawURL, "checking the output", err)
 	}
 	if exists && !opts.Overwrite {
@@ -64,7 +66,10 @@ func (s *Store) Create(ctx context.Context, rawURL string, opts *CreateOptions) 
 	}
 	if !exists {
 		// Some services answer "no such key" for a missing bucket too.
-		if ok, err := b.IsAccessible(ctx); err != nil {
+		dctx, end, cancel := s.deadline(ctx)
+		ok, err := b.IsAccessible(dctx)
+		cancel()
+		if err = end(err); err != nil {
 			return nil, describe(rawURL, "checking the bucket", err)
 		} else if !ok {
 			return nil, fmt.Errorf("%s: %w (check the bucket name)", rawURL, ErrNotFound)
