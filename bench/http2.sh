@@ -5,7 +5,8 @@
 # capture (TLS 1.3 and 1.2, HTTP/1.1 and h2, read with the key log Go
 # wrote), both made by bench/h2gen at SIZE each. Prints the median times,
 # the ratios (goal: wirekit >= 20x faster), each tool's peak memory and
-# how many requests each found. Run by hand, not by CI:
+# how many requests each found; then runs the two tools in turn PAIRS times
+# and prints the median of the pairs' ratios. Run by hand, not by CI:
 #
 #   bench/http2.sh                  # SIZE=150MB RUNS=3
 #   SIZE=20MB RUNS=3 bench/http2.sh
@@ -17,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZE=${SIZE:-150MB}
 RUNS=${RUNS:-3}
+PAIRS=${PAIRS:-9}
 for t in tshark hyperfine jq; do
 	command -v "$t" >/dev/null || { echo "bench/http2.sh needs $t" >&2; exit 1; }
 done
@@ -78,6 +80,19 @@ for kind in h2c tls; do
 		echo "  $WIREKIT_BASE http --jsonl: $wb s; tshark/it: $(x "$t" "$wb")x; it/wirekit: $(x "$wb" "$w")x"
 		echo "  CPU: $WIREKIT_BASE $(cpu "base-$kind") s; tshark/it: $(x "$(cpu "ts-$kind")" "$(cpu "base-$kind")")x; it/wirekit: $(x "$(cpu "base-$kind")" "$(cpu "wk-$kind")")x"
 	fi
+	# The two tools in turn, PAIRS times: the ratio of each pair's times,
+	# and the median of those ratios, which the machine's load changing
+	# between hyperfine's blocks of runs above does not skew.
+	ratios=()
+	for ((i = 0; i < PAIRS; i++)); do
+		s=$EPOCHREALTIME
+		$wk >/dev/null 2>&1
+		m=$EPOCHREALTIME
+		"$out/ts-$kind.sh" >/dev/null 2>&1
+		e=$EPOCHREALTIME
+		ratios+=("$(awk -v s="$s" -v m="$m" -v e="$e" 'BEGIN { printf "%.2f", (e - m) / (m - s) }')")
+	done
+	echo "  in turn, $PAIRS pairs: tshark/wirekit $(printf '%s\n' "${ratios[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "median %.1fx, least %.1fx, most %.1fx", (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2), a[1], a[NR] }')"
 	/usr/bin/time -f "%M" -o "$out/rss-wk-$kind" $wk >"$out/wk-$kind.jsonl" 2>/dev/null
 	/usr/bin/time -f "%M" -o "$out/rss-ts-$kind" "${tsa[@]}" >"$out/ts-$kind.tsv" 2>/dev/null
 	wreq=$(jq -r 'select(.request != null) | 1' "$out/wk-$kind.jsonl" | wc -l)
