@@ -128,10 +128,10 @@ func TestClearMap(t *testing.T) {
 		{end, 8000, true},         // the end of the last record
 		{end + 37, 8037, true},    // past it
 		{end - 1, 7920, true},     // inside the last record: the one before
-		{50 * 100, 50 * 80, true}, // a record's end
-		{50*100 + 99, 50 * 80, true},
-		{37*100 + 1, 37 * 80, true}, // the oldest held: record 37
-		{36*100 + 50, 0, false},     // older than the ring holds
+		{90 * 100, 90 * 80, true}, // a record's end
+		{90*100 + 99, 90 * 80, true},
+		{85*100 + 1, 85 * 80, true}, // the oldest held: record 85
+		{84*100 + 50, 0, false},     // older than the ring holds
 	} {
 		got, known := m.at(tc.enc, end)
 		if got != tc.clear || known != tc.known {

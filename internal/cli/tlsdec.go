@@ -67,9 +67,10 @@ type clearMap struct {
 type recMark struct{ enc, clear int64 }
 
 // maxRecMarks bounds a direction's marks: acknowledgements older than the
-// records they hold are not mapped (PeerAckKnown false). 64 records are
-// at least 64 segments of history: more than a capture reorders.
-const maxRecMarks = 64
+// records they hold are not mapped (PeerAckKnown false). 16 records are
+// more than the segments a capture reorders (a few), and small: every
+// TLS connection holds two rings.
+const maxRecMarks = 16
 
 // mark returns the k-th oldest mark.
 func (m *clearMap) mark(k int) recMark { return m.marks[(m.head+k)%maxRecMarks] }
