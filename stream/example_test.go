@@ -155,3 +155,38 @@ func ExampleAssembler_ReadFrom() {
 	// [2001:db8::1]:40000 -> [2001:db8::2]:443: 5 bytes up, 5 down, ended by fin
 	// 10 packets, <nil>
 }
+
+// Async moves what a handler does with the bytes to a goroutine of its
+// own; the handler sees the same calls in the same order, so the output
+// is the same. Close it after the Assembler's Flush (ReadFrom flushes at
+// the end of its source), before reading what the handler made.
+func ExampleNewAsync() {
+	var capture bytes.Buffer
+	w, err := pcapio.NewPcapWriter(&capture, layers.LinkTypeEthernet, 65535, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	t0 := time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		client := fmt.Sprintf("10.0.0.1:%d", 40000+i)
+		if err := writeConn(w, t0.Add(time.Duration(i)*time.Second), client, "10.0.0.2:80", fmt.Sprintf("GET /%d HTTP/1.1\r\n\r\n", i)); err != nil {
+			log.Fatal(err)
+		}
+	}
+	w.Close()
+
+	src, err := pcapio.NewReader(&capture, "capture.pcap")
+	if err != nil {
+		log.Fatal(err)
+	}
+	async := stream.NewAsync(printer{})
+	a := stream.New(nil, async, nil)
+	if _, err := a.ReadFrom(src); err != nil {
+		log.Fatal(err)
+	}
+	async.Close()
+	// Output:
+	// conn 0 to port 80: GET /0 HTTP/1.1
+	// conn 1 to port 80: GET /1 HTTP/1.1
+	// conn 2 to port 80: GET /2 HTTP/1.1
+}
