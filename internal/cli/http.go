@@ -121,8 +121,9 @@ ChaCha20-Poly1305 suites; the HTTP inside is read as if it were in clear,
 and the TLS line says "decrypted N bytes" or why not (no key for the
 session, a suite not supported, a record failing authentication: wrong
 keys or damaged bytes); TLS 1.3 KeyUpdates are followed, and counted
-there ("(key updates: client N, server M)"). Pairing inside TLS follows the order of the
-messages (the TCP acknowledgements do not apply to decrypted bytes).
+there ("(key updates: client N, server M)"). Pairing inside TLS reads the
+TCP acknowledgements too, mapped through the records to the decrypted
+bytes, so reordered captures pair as in clear.
 
 HTTP/2 is read on connections that start with its preface (prior
 knowledge, as gRPC and curl --http2-prior-knowledge do), after an

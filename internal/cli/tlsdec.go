@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"sort"
 	"time"
 
 	"github.com/wirekit/wirekit/stream"
@@ -90,27 +91,19 @@ func (m *clearMap) add(r recMark) {
 // at maps an encrypted stream offset of the direction (what a packet of
 // the other direction acknowledged) to the clear stream's; end is where
 // the last whole record read of the direction ended. Past it (bytes still
-// to come, or a record not complete yet), the
-// clear offset is as far past the clear bytes so far: over by the records'
-// headers and tags, which is enough to tell that bytes not yet seen were
-// acknowledged.
+// to come, or a record not complete yet), the clear offset is as far past
+// the clear bytes so far: over by the records' headers and tags, which is
+// enough to tell that bytes not yet seen were acknowledged.
 func (m *clearMap) at(enc, end int64) (int64, bool) {
 	if enc >= end {
 		return m.out + (enc - end), true
 	}
-	// The last mark at or before enc.
-	lo, hi := 0, m.n
-	for lo < hi {
-		if mid := (lo + hi) / 2; m.mark(mid).enc <= enc {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
-	}
-	if lo == 0 {
+	// after is the first mark past enc; the one before it holds enc.
+	after := sort.Search(m.n, func(k int) bool { return m.mark(k).enc > enc })
+	if after == 0 {
 		return 0, !m.cut
 	}
-	return m.mark(lo - 1).clear, true
+	return m.mark(after - 1).clear, true
 }
 
 func (x *decryptConn) Data(c *stream.Conn, ch stream.Chunk) {
