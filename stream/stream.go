@@ -415,12 +415,7 @@ func (a *Assembler) flush(why EndReason, walk func()) {
 	for i := range a.held {
 		hc := &a.held[i]
 		if hc.close {
-			if hc.s.h != nil {
-				hc.s.h.Close(&hc.s.c)
-			}
-			if a.onClose != nil {
-				a.onClose(&hc.s.c)
-			}
+			hc.s.closed()
 		} else {
 			hc.s.h.Data(&hc.s.c, hc.ch)
 		}
@@ -774,15 +769,21 @@ func (s *tcpStream) end() {
 		c.End = EndEOF
 	}
 	s.a.stats.Open--
-	switch {
-	case s.a.flushing != EndNone && (s.h != nil || s.a.onClose != nil):
+	if s.a.flushing != EndNone {
 		s.a.held = append(s.a.held, heldCall{s: s, close: true})
 		return
-	case s.h != nil:
-		s.h.Close(c)
+	}
+	s.closed()
+}
+
+// closed tells the handler and the onClose function that the connection
+// ended.
+func (s *tcpStream) closed() {
+	if s.h != nil {
+		s.h.Close(&s.c)
 	}
 	if s.a.onClose != nil {
-		s.a.onClose(c)
+		s.a.onClose(&s.c)
 	}
 }
 
