@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wirekit/wirekit/blobio"
+	"github.com/wirekit/wirekit/internal/memprep"
 	"github.com/wirekit/wirekit/pcapio"
 	"github.com/wirekit/wirekit/stream"
 	whttp "github.com/wirekit/wirekit/stream/http"
@@ -197,6 +198,7 @@ func runHTTP(ctx context.Context, e *env, f *httpFlags, args []string) error {
 	if err := f.in.check("http"); err != nil {
 		return err
 	}
+	_ = memprep.ForLargeHeap() // connections' state, decryption, parsing: a large heap
 	if f.har == "-" && f.jsonl {
 		return usagef("http: --har - and --jsonl both want standard output; give --har a file name")
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/wirekit/wirekit/blobio"
 	"github.com/wirekit/wirekit/dataset"
+	"github.com/wirekit/wirekit/internal/memprep"
 	"github.com/wirekit/wirekit/pcapio"
 	"github.com/wirekit/wirekit/report"
 )
@@ -78,6 +79,7 @@ when complete.`,
 			case n > 1:
 				return usagef("report: give one kind of input: -r FILE..., DIR..., or --dump-json MAP")
 			}
+			_ = memprep.ForLargeHeap() // reassembly and per-host tables: a large heap
 			if points < 10 || points > 5000 {
 				return usagef("report: --points %d: must be between 10 and 5000", points)
 			}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/wirekit/wirekit/capture"
 	"github.com/wirekit/wirekit/filter"
+	"github.com/wirekit/wirekit/internal/memprep"
 	"github.com/wirekit/wirekit/internal/safefile"
 	"github.com/wirekit/wirekit/pcapio"
 	"github.com/wirekit/wirekit/stream"
@@ -109,6 +110,7 @@ func runStreams(ctx context.Context, e *env, f *streamsFlags, args []string) err
 	if f.outDir == "-" {
 		return usagef("streams: --out-dir takes a directory, not standard output")
 	}
+	_ = memprep.ForLargeHeap() // reassembly of every connection: a large heap
 	if f.outDir != "" {
 		if err := os.MkdirAll(f.outDir, 0o755); err != nil {
 			return fmt.Errorf("streams: --out-dir: %w", err)
