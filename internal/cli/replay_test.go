@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -134,6 +135,26 @@ func TestReplayOutBPFAndWindow(t *testing.T) {
 
 func TestReplayPacedAndLooped(t *testing.T) {
 	_, _, mapPath := replayFixture(t)
+	// A loaded machine (CI runs test binaries side by side) can make the
+	// sender lag by tens of milliseconds, which a run cannot tell from
+	// unscaled timing: the timing is judged on the best of three runs,
+	// and an unscaled replay fails all three.
+	var problems []string
+	for range 3 {
+		problems = replayPacedAndLooped(t, mapPath)
+		if len(problems) == 0 {
+			return
+		}
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+}
+
+// replayPacedAndLooped replays the set twice scaled to 20 ms a loop; it
+// fails t on a wrong result and returns what is wrong with the timing.
+func replayPacedAndLooped(t *testing.T, mapPath string) []string {
+	t.Helper()
 	out := filepath.Join(t.TempDir(), "out.pcap")
 	// The set spans about 40 ms; scaled to 20 ms per loop, twice.
 	start := time.Now()
@@ -164,8 +185,9 @@ func TestReplayPacedAndLooped(t *testing.T) {
 	case span > el:
 		t.Errorf("written send times span %v, more than the run took (%v)", span, el)
 	case el < 150*time.Millisecond && span > 70*time.Millisecond:
-		t.Errorf("written send times span %v in a %v run, want about 40 ms (not scaled?)", span, el)
+		return []string{fmt.Sprintf("written send times span %v in a %v run, want about 40 ms (not scaled?)", span, el)}
 	}
+	return nil
 }
 
 func TestReplayOversize(t *testing.T) {
