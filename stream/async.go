@@ -47,7 +47,9 @@ func NewAsync(h Handler) *Async {
 // Open returns nil, the connection's later calls are dropped there.
 func (a *Async) Open(c *Conn) ConnHandler {
 	x := &asyncConn{a: a}
-	a.add(asyncEvent{kind: evOpen, x: x, conn: *c})
+	ev := a.cur.next()
+	ev.kind, ev.x, ev.conn = evOpen, x, *c
+	a.added()
 	return x
 }
 
@@ -55,7 +57,9 @@ func (a *Async) Open(c *Conn) ConnHandler {
 // waiting for it: a way to flush the wrapped Handler's output, or to read
 // its state, in step with the connections.
 func (a *Async) Do(fn func()) {
-	a.add(asyncEvent{kind: evDo, fn: fn})
+	ev := a.cur.next()
+	ev.kind, ev.fn = evDo, fn
+	a.added()
 	a.send()
 }
 
@@ -121,21 +125,37 @@ type asyncConn struct {
 
 func (x *asyncConn) Data(c *Conn, ch Chunk) {
 	b := x.a.cur
-	ev := asyncEvent{kind: evData, x: x, conn: *c, ch: ch, data: len(b.data), n: len(ch.Data), marks: len(b.marks), nm: len(ch.Marks)}
+	ev := b.next()
+	ev.kind, ev.x, ev.conn, ev.ch = evData, x, *c, ch
+	ev.data, ev.n, ev.marks, ev.nm = len(b.data), len(ch.Data), len(b.marks), len(ch.Marks)
 	ev.ch.Data, ev.ch.Marks = nil, nil
 	b.data = append(b.data, ch.Data...)
 	b.marks = append(b.marks, ch.Marks...)
-	x.a.add(ev)
+	x.a.added()
 }
 
 func (x *asyncConn) Close(c *Conn) {
-	x.a.add(asyncEvent{kind: evClose, x: x, conn: *c})
+	ev := x.a.cur.next()
+	ev.kind, ev.x, ev.conn = evClose, x, *c
+	x.a.added()
 }
 
-// add queues a call, handing the batch over once it is large enough.
-func (a *Async) add(ev asyncEvent) {
+// next adds an event to the batch, zero, to be filled in place: events
+// are large (416 bytes), and building one then appending it copied it
+// twice. The batch's events are cleared when it comes back.
+func (b *asyncBatch) next() *asyncEvent {
+	if len(b.ev) < cap(b.ev) {
+		b.ev = b.ev[:len(b.ev)+1]
+	} else {
+		b.ev = append(b.ev, asyncEvent{})
+	}
+	return &b.ev[len(b.ev)-1]
+}
+
+// added hands the batch over once the call just queued makes it large
+// enough.
+func (a *Async) added() {
 	b := a.cur
-	b.ev = append(b.ev, ev)
 	if len(b.ev) >= asyncBatchCalls || len(b.data) >= asyncBatchBytes {
 		a.send()
 	}
