@@ -36,11 +36,12 @@ var once sync.Once
 // pages (used where the system leaves the choice to programs, as
 // transparent_hugepage=madvise does), which later allocations then use;
 // and holds BallastBytes of untouched heap for the rest of the process, so
-// that the collector runs when the heap has grown by about twice the live
-// data plus the ballast (a run over a 150 MB capture collected three times
-// at 8, 19 and 35 MB; now once, early). That raises peak memory by up to
-// twice the ballast when live data is small, and by little when it is
-// large.
+// that the collector runs when the heap has grown by the live data plus
+// the ballast rather than by the live data alone (a run over a 150 MB
+// capture collected at 8, 19 and 35 MB; now twice, both at its start, when
+// the advised space and the ballast are allocated). That raises peak
+// memory by up to the ballast's size: much when live data is small, little
+// when it is large.
 // Only the first call in a process does anything: the heap space must be
 // fresh from the kernel, as it is at the start of a run. An error (no
 // /proc, a kernel without these madvise calls, a system other than Linux)

@@ -22,9 +22,9 @@ func prepare() error {
 }
 
 // ballast holds BallastBytes of heap the program never touches: the
-// collector counts it as live, so it runs when the heap has grown by about
-// twice the live data plus the ballast instead of twice the live data. The
-// kernel never maps memory for it: it costs address space, not memory.
+// collector counts it as live, so it runs when the heap has grown by the
+// live data plus the ballast instead of by the live data alone. The kernel
+// never maps memory for it: it costs address space, not memory.
 var ballast []byte
 
 // adviseHeap allocates n bytes, which the runtime maps fresh and leaves
