@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wirekit/wirekit/blobio"
+	"github.com/wirekit/wirekit/internal/cloudtest"
 	"github.com/wirekit/wirekit/internal/s3test"
 )
 
@@ -66,7 +67,7 @@ func TestDelete(t *testing.T) {
 
 func TestDeleteHostile(t *testing.T) {
 	srv := s3test.Start(t, "caps")
-	dead := "s3://caps/x.pcap?endpoint=http://" + closedPort(t) + "&region=us-east-1&use_path_style=true"
+	dead := "s3://caps/x.pcap?endpoint=http://" + cloudtest.ClosedPort(t) + "&region=us-east-1&use_path_style=true"
 	for _, tc := range []struct {
 		name  string
 		setup func(t *testing.T)

@@ -3,30 +3,19 @@ package blobio_test
 import (
 	"context"
 	"errors"
-	"net"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/wirekit/wirekit/blobio"
+	"github.com/wirekit/wirekit/internal/cloudtest"
 	"github.com/wirekit/wirekit/internal/s3test"
 )
-
-// closedPort returns a loopback address nothing listens on.
-func closedPort(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	return addr
-}
 
 // Every failure names the URL and wraps the sentinel that says what to do.
 func TestHostileStorage(t *testing.T) {
 	srv := s3test.Start(t, "caps")
-	dead := "s3://caps/x.pcap?endpoint=http://" + closedPort(t) + "&region=us-east-1&use_path_style=true"
+	dead := "s3://caps/x.pcap?endpoint=http://" + cloudtest.ClosedPort(t) + "&region=us-east-1&use_path_style=true"
 	tests := []struct {
 		name  string
 		setup func(t *testing.T)
