@@ -38,38 +38,12 @@ type driverCase struct {
 // connections, one that accepts and never answers, a missing bucket, and
 // missing credentials.
 func driverCases(t *testing.T) []driverCase {
-	s3url := func(addr, key string) string {
-		return "s3://caps/" + key + "?endpoint=http://" + addr + "&region=us-east-1&use_path_style=true"
-	}
-	s3 := func(addr string) func(t *testing.T, key string) string {
-		return func(t *testing.T, key string) string {
-			t.Setenv("AWS_ACCESS_KEY_ID", "wirekit-test")
-			t.Setenv("AWS_SECRET_ACCESS_KEY", "wirekit-test-secret")
-			return s3url(addr, key)
-		}
-	}
-	gs := func(addr string) func(t *testing.T, key string) string {
-		return func(t *testing.T, key string) string {
-			if addr != "" {
-				t.Setenv("STORAGE_EMULATOR_HOST", addr)
-			}
-			return "gs://caps/" + key
-		}
-	}
-	az := func(addr string, key bool) func(t *testing.T, k string) string {
-		return func(t *testing.T, k string) string {
-			t.Setenv("AZURE_STORAGE_ACCOUNT", "devstoreaccount1")
-			if key {
-				t.Setenv("AZURE_STORAGE_KEY", cloudtest.AzuriteKey)
-			}
-			return "azblob://caps/" + k + "?protocol=http&localemu=true&domain=" + addr
-		}
-	}
+	s3, gs, az := cloudtest.S3, cloudtest.GCS, cloudtest.Azure
 	refused, silent, missing := cloudtest.ClosedPort(t), cloudtest.Silent(t), cloudtest.NotFound(t)
 	return []driverCase{
-		{"s3 refused connection", s3(refused), blobio.ErrUnreachable, "endpoint=", false},
-		{"s3 endpoint never answers", s3(silent), blobio.ErrUnreachable, blobio.TimeoutEnv, true},
-		{"s3 missing credentials", func(t *testing.T, k string) string { return s3url(missing, k) }, blobio.ErrCredentials, "AWS_ACCESS_KEY_ID", false},
+		{"s3 refused connection", s3(refused, true), blobio.ErrUnreachable, "endpoint=", false},
+		{"s3 endpoint never answers", s3(silent, true), blobio.ErrUnreachable, blobio.TimeoutEnv, true},
+		{"s3 missing credentials", s3(missing, false), blobio.ErrCredentials, "AWS_ACCESS_KEY_ID", false},
 		{"gs refused connection", gs(refused), blobio.ErrUnreachable, "STORAGE_EMULATOR_HOST", false},
 		{"gs endpoint never answers", gs(silent), blobio.ErrUnreachable, blobio.TimeoutEnv, true},
 		{"gs missing bucket", gs(missing), blobio.ErrNotFound, "bucket", false},

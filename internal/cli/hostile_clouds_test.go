@@ -36,32 +36,7 @@ func TestHostileObjectStorageDrivers(t *testing.T) {
 		want string // what the error says
 		slow bool   // the endpoint never answers: the timeout's error
 	}
-	s3 := func(addr string, creds bool) func(t *testing.T, key string) string {
-		return func(t *testing.T, key string) string {
-			if creds {
-				t.Setenv("AWS_ACCESS_KEY_ID", "wirekit-test")
-				t.Setenv("AWS_SECRET_ACCESS_KEY", "wirekit-test-secret")
-			}
-			return "s3://caps/" + key + "?endpoint=http://" + addr + "&region=us-east-1&use_path_style=true"
-		}
-	}
-	gs := func(addr string) func(t *testing.T, key string) string {
-		return func(t *testing.T, key string) string {
-			if addr != "" {
-				t.Setenv("STORAGE_EMULATOR_HOST", addr)
-			}
-			return "gs://caps/" + key
-		}
-	}
-	az := func(addr string, creds bool) func(t *testing.T, key string) string {
-		return func(t *testing.T, key string) string {
-			t.Setenv("AZURE_STORAGE_ACCOUNT", "devstoreaccount1")
-			if creds {
-				t.Setenv("AZURE_STORAGE_KEY", cloudtest.AzuriteKey)
-			}
-			return "azblob://caps/" + key + "?protocol=http&localemu=true&domain=" + addr
-		}
-	}
+	s3, gs, az := cloudtest.S3, cloudtest.GCS, cloudtest.Azure
 	drivers := []driver{
 		{"s3 refused connection", s3(refused, true), "cannot be reached", false},
 		{"s3 endpoint never answers", s3(silent, true), "WIREKIT_STORAGE_TIMEOUT", true},

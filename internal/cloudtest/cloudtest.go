@@ -140,3 +140,39 @@ func CaptureStd(t *testing.T, f func()) string {
 	r.Close()
 	return s
 }
+
+// S3 returns a function that sets the environment for an S3 endpoint at
+// addr (host:port), with test credentials when creds is set, and returns
+// the s3:// URL of key there.
+func S3(addr string, creds bool) func(t *testing.T, key string) string {
+	return func(t *testing.T, key string) string {
+		if creds {
+			t.Setenv("AWS_ACCESS_KEY_ID", "wirekit-test")
+			t.Setenv("AWS_SECRET_ACCESS_KEY", "wirekit-test-secret")
+		}
+		return "s3://caps/" + key + "?endpoint=http://" + addr + "&region=us-east-1&use_path_style=true"
+	}
+}
+
+// GCS returns a function that points gs:// at the emulator at addr (none
+// when addr is empty) and returns the gs:// URL of key.
+func GCS(addr string) func(t *testing.T, key string) string {
+	return func(t *testing.T, key string) string {
+		if addr != "" {
+			t.Setenv("STORAGE_EMULATOR_HOST", addr)
+		}
+		return "gs://caps/" + key
+	}
+}
+
+// Azure returns a function that sets Azurite's account (and its key when
+// creds is set) and returns the azblob:// URL of key at addr.
+func Azure(addr string, creds bool) func(t *testing.T, key string) string {
+	return func(t *testing.T, key string) string {
+		t.Setenv("AZURE_STORAGE_ACCOUNT", "devstoreaccount1")
+		if creds {
+			t.Setenv("AZURE_STORAGE_KEY", AzuriteKey)
+		}
+		return "azblob://caps/" + key + "?protocol=http&localemu=true&domain=" + addr
+	}
+}
