@@ -133,10 +133,7 @@ func describe(rawURL, doing string, err error) error {
 	if err == nil {
 		return nil
 	}
-	scheme := ""
-	if i := strings.Index(rawURL, "://"); i > 0 {
-		scheme = strings.ToLower(rawURL[:i])
-	}
+	scheme := schemeOf(rawURL)
 	var te *timeoutError
 	if errors.As(err, &te) {
 		return fmt.Errorf("%s: %s: %w (%s; for a slow link set %s, now %v): %w",

@@ -19,17 +19,25 @@ var schemes = []string{"s3", "gs", "azblob", "file"}
 // azblob:// or file://) rather than a local path. A Windows drive letter
 // ("C:\x") is not a URL.
 func IsURL(s string) bool {
-	i := strings.Index(s, "://")
-	if i <= 0 {
+	scheme := schemeOf(s)
+	if scheme == "" {
 		return false
 	}
-	scheme := strings.ToLower(s[:i])
 	for _, sc := range schemes {
 		if scheme == sc {
 			return true
 		}
 	}
 	return false
+}
+
+// schemeOf is the lower-cased scheme of s ("" when s has no "scheme://").
+func schemeOf(s string) string {
+	i := strings.Index(s, "://")
+	if i <= 0 {
+		return ""
+	}
+	return strings.ToLower(s[:i])
 }
 
 // location is a parsed URL: the bucket's URL (scheme, bucket and query,
