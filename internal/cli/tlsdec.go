@@ -118,15 +118,14 @@ func (x *decryptConn) Data(c *stream.Conn, ch stream.Chunk) {
 		return
 	}
 	x.c, x.cur = c, ch
-	client := ch.Dir == stream.ClientToServer
-	x.enc[dirIndex(ch.Dir)] += int64(ch.Lost)
+	client, i := ch.Dir == stream.ClientToServer, dirIndex(ch.Dir)
+	x.enc[i] += int64(ch.Lost)
 	if ch.Lost > 0 {
 		// The session searches for the next record that decrypts; the
 		// parser inside learns that bytes are missing (as many in clear
 		// as were lost encrypted, near enough) before what follows,
 		// unless they were KeyUpdates alone (see plain).
 		x.sess.Lost(client, ch.Lost)
-		i := dirIndex(ch.Dir)
 		if x.lost[i] == 0 {
 			x.lostTime[i] = ch.Time
 		}
@@ -136,7 +135,7 @@ func (x *decryptConn) Data(c *stream.Conn, ch stream.Chunk) {
 		}
 	}
 	x.sess.Feed(client, ch.Data)
-	x.enc[dirIndex(ch.Dir)] += int64(len(ch.Data))
+	x.enc[i] += int64(len(ch.Data))
 	if ch.End {
 		x.tellLost(c, ch.Dir)
 		x.in.Data(c, stream.Chunk{Dir: ch.Dir, Time: ch.Time, End: true})
@@ -149,7 +148,8 @@ func (x *decryptConn) plain(fromClient bool, p []byte) {
 	if fromClient {
 		d = stream.ClientToServer
 	}
-	if i := dirIndex(d); x.lost[i] > 0 {
+	i := dirIndex(d)
+	if x.lost[i] > 0 {
 		if x.sess.GapHeldData(fromClient) {
 			x.tellLost(x.c, d)
 		} else {
@@ -158,7 +158,6 @@ func (x *decryptConn) plain(fromClient bool, p []byte) {
 	}
 	// What the packet that carried the record's first byte acknowledged
 	// of the other direction, in that direction's clear stream.
-	i := dirIndex(d)
 	start, end := x.sess.Record(fromClient)
 	ch := stream.Chunk{Dir: d, Data: p, Time: x.cur.Time}
 	if n := len(x.cur.Data); n > 0 {
